@@ -1,0 +1,277 @@
+"""The data model of a plan knowledge base: plain dataclasses, and their JSON form.
+
+The JSON written to ``build/kb.json`` follows ``DESIGN.md`` (schema 1). Every stage after the
+parser (extract, index, graph, site) reads these objects or that JSON; none re-parses text.
+
+Units are the things a user cites: tasks (``T17``), indicator rows (``I:精准服务:1``) and
+untitled prose paragraphs (``P3``, text between a heading and the first numbered task, or a
+plan without numbered tasks). All three share the :class:`Unit` fields, so extraction, search
+and the site treat them alike.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any, Iterator, Optional
+
+SCHEMA_VERSION = 1
+
+
+@dataclass
+class Sentence:
+    id: str  # "T17.s3"
+    text: str
+    start: int  # character offsets into the unit's text
+    end: int
+
+
+@dataclass
+class Mention:
+    entity: str  # "GROUP:农民工"
+    text: str  # the words as written
+    sentence: str
+    start: int  # offsets into the unit's text
+    end: int
+    role: Optional[str] = None  # lead / partner / supervised / beneficiary (actors, groups)
+    via: Optional[str] = None  # set when found through a narrower term: "GROUP:快递员"
+
+
+@dataclass
+class Target:
+    text: str
+    value: Optional[float]
+    unit: Optional[str]
+    qualifier: Optional[str]
+    period: Optional[str]
+    deadline: Optional[int]
+    sentence: str
+    start: int = 0
+    end: int = 0
+    subject: Optional[str] = None
+    deadline_text: Optional[str] = None
+
+
+@dataclass
+class Unit:
+    id: str
+    text: str
+    sentences: list[Sentence] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    targets: list[Target] = field(default_factory=list)
+    # [start, end) of the unit's text in the document's normalized text; not exported
+    span: tuple[int, int] = (0, 0)
+    line: int = 0  # 1-based line in the source file where the unit starts; not exported
+
+
+@dataclass
+class Task(Unit):
+    number: int = 0
+    chapter: Optional[str] = None  # "C五"
+    title: str = ""
+    label: str = ""  # the item marker as written: "14. ", "１４．", "（一）"
+
+
+@dataclass
+class Paragraph(Unit):
+    chapter: Optional[str] = None
+
+
+@dataclass
+class IndicatorRow(Unit):
+    index: int = 0
+    name: str = ""
+    target: str = ""  # the 发展目标 cell as written; ``text`` is name + TAB + target
+    tasks: list[str] = field(default_factory=list)  # tasks the row restates (filled by graph)
+
+
+@dataclass
+class IndicatorTable:
+    id: str  # "I:精准服务"
+    key: str  # "精准服务"
+    title: str
+    after: Optional[str]  # id of the task the table follows; None when it opens the text
+    chapter: Optional[str]
+    header: list[str]
+    rows: list[IndicatorRow] = field(default_factory=list)
+    line: int = 0
+
+
+@dataclass
+class Chapter:
+    """A section heading at any level (篇, 章, 节, 一、, （一） used as a heading)."""
+
+    id: str  # "C五"; nested levels: "C第一章/C一" is not used: ids stay flat and unique
+    label: str  # "五", "第一章"
+    title: str
+    level: int = 1
+    parent: Optional[str] = None
+    tasks: list[str] = field(default_factory=list)
+    heading: str = ""  # the heading line as written
+    line: int = 0
+
+
+@dataclass
+class Block:
+    """One piece of the document's layout, in reading order. Blocks tile the normalized
+    text exactly: ``"".join(text[b.start:b.end] for b in blocks) == text`` (lossless)."""
+
+    kind: str  # blank | heading | task | paragraph | table_title | table_header | table_row
+    ref: Optional[str]  # id of the unit / chapter / table it belongs to
+    start: int
+    end: int
+
+
+@dataclass
+class Document:
+    id: str
+    title: str
+    source: str
+    sha256: str
+    encoding: str = "utf-8"
+    notes: list[str] = field(default_factory=list)
+    chapters: list[Chapter] = field(default_factory=list)
+    tasks: list[Task] = field(default_factory=list)
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    indicator_tables: list[IndicatorTable] = field(default_factory=list)
+    # not exported: the normalized text and its layout, for the lossless check and kb check
+    text: str = ""
+    blocks: list[Block] = field(default_factory=list)
+
+    def units(self) -> Iterator[Unit]:
+        """Tasks, indicator rows and paragraphs in document order."""
+        allu: list[Unit] = [*self.tasks, *self.paragraphs]
+        for t in self.indicator_tables:
+            allu.extend(t.rows)
+        return iter(sorted(allu, key=lambda u: u.span[0]))
+
+    def unit(self, uid: str) -> Optional[Unit]:
+        for u in self.units():
+            if u.id == uid:
+                return u
+        return None
+
+
+@dataclass
+class Entity:
+    id: str  # "GROUP:农民工"
+    type: str
+    name: str
+    aliases: list[str] = field(default_factory=list)
+    broader: list[str] = field(default_factory=list)
+    units: list[str] = field(default_factory=list)
+    discovered: bool = False  # found by a pattern rule, not in the lexicon
+
+
+@dataclass
+class Edge:
+    source: str
+    target: str
+    type: str
+    evidence: dict[str, Any] = field(default_factory=dict)
+    rule: Optional[str] = None
+    weight: Optional[float] = None
+
+
+@dataclass
+class KB:
+    documents: list[Document] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+    edges: list[Edge] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- JSON
+
+_PRIVATE = {"span", "line", "text_", "blocks"}
+
+
+def _unit_dict(u: Unit, extra_first: dict[str, Any]) -> dict[str, Any]:
+    d: dict[str, Any] = {"id": u.id, **extra_first, "text": u.text}
+    d["line"] = u.line
+    d["sentences"] = [asdict(s) for s in u.sentences]
+    d["mentions"] = [asdict(m) for m in u.mentions]
+    d["targets"] = [asdict(t) for t in u.targets]
+    return d
+
+
+def document_to_dict(doc: Document) -> dict[str, Any]:
+    return {
+        "id": doc.id,
+        "title": doc.title,
+        "source": doc.source,
+        "sha256": doc.sha256,
+        "encoding": doc.encoding,
+        "notes": list(doc.notes),
+        "chapters": [asdict(c) for c in doc.chapters],
+        "tasks": [
+            _unit_dict(t, {"number": t.number, "chapter": t.chapter, "title": t.title, "label": t.label})
+            for t in doc.tasks
+        ],
+        "paragraphs": [_unit_dict(p, {"chapter": p.chapter}) for p in doc.paragraphs],
+        "indicator_tables": [
+            {
+                "id": tb.id,
+                "key": tb.key,
+                "title": tb.title,
+                "after": tb.after,
+                "chapter": tb.chapter,
+                "header": list(tb.header),
+                "line": tb.line,
+                "rows": [
+                    _unit_dict(r, {"index": r.index, "name": r.name, "target": r.target, "tasks": list(r.tasks)})
+                    for r in tb.rows
+                ],
+            }
+            for tb in doc.indicator_tables
+        ],
+    }
+
+
+def kb_to_dict(kb: KB) -> dict[str, Any]:
+    return {
+        "schema": SCHEMA_VERSION,
+        "documents": [document_to_dict(d) for d in kb.documents],
+        "entities": [asdict(e) for e in kb.entities],
+        "edges": [asdict(e) for e in kb.edges],
+    }
+
+
+def _init(cls, d: dict[str, Any], **override):
+    names = {f.name for f in fields(cls)}
+    kw = {k: v for k, v in d.items() if k in names}
+    kw.update(override)
+    return cls(**kw)
+
+
+def _unit_kwargs(d: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "sentences": [_init(Sentence, s) for s in d.get("sentences", [])],
+        "mentions": [_init(Mention, m) for m in d.get("mentions", [])],
+        "targets": [_init(Target, t) for t in d.get("targets", [])],
+    }
+
+
+def document_from_dict(d: dict[str, Any]) -> Document:
+    doc = _init(Document, d, chapters=[], tasks=[], paragraphs=[], indicator_tables=[])
+    doc.chapters = [_init(Chapter, c) for c in d.get("chapters", [])]
+    doc.tasks = [_init(Task, t, **_unit_kwargs(t)) for t in d.get("tasks", [])]
+    doc.paragraphs = [_init(Paragraph, p, **_unit_kwargs(p)) for p in d.get("paragraphs", [])]
+    for td in d.get("indicator_tables", []):
+        tb = _init(IndicatorTable, td, rows=[])
+        tb.rows = [_init(IndicatorRow, r, **_unit_kwargs(r)) for r in td.get("rows", [])]
+        doc.indicator_tables.append(tb)
+    # spans are not exported; keep document order usable through line numbers
+    order = 0
+    for u in sorted([*doc.tasks, *doc.paragraphs, *(r for t in doc.indicator_tables for r in t.rows)],
+                    key=lambda u: (u.line, u.id)):
+        u.span = (order, order)
+        order += 1
+    return doc
+
+
+def kb_from_dict(d: dict[str, Any]) -> KB:
+    if d.get("schema") != SCHEMA_VERSION:
+        raise ValueError(f"unsupported kb.json schema {d.get('schema')!r} (expected {SCHEMA_VERSION})")
+    return KB(
+        documents=[document_from_dict(x) for x in d.get("documents", [])],
+        entities=[_init(Entity, e) for e in d.get("entities", [])],
+        edges=[_init(Edge, e) for e in d.get("edges", [])],
+    )
