@@ -60,6 +60,8 @@ def make_kb(files: Sequence[Path]) -> KB:
             raise KBError(f"{f}: document id {d.id!r} clashes with {seen[d.id]}; rename one file")
         seen[d.id] = f
     kb = KB(documents=docs)
+    # stage: extract -- entities, mentions, targets (issue 3): kb.extract.enrich(kb)
+    # stage: link -- edges and indicator row -> task links (issue 5): kb.graph.link(kb)
     return kb
 
 
@@ -69,6 +71,9 @@ def build(paths: Sequence[Path] = (), out: Path = DEFAULT_OUT) -> BuildReport:
     out = Path(out)
     with atomic_build(out) as gen:
         write_json(gen / KB_FILE, kb_to_dict(kb))
+        # stage: index (issue 4): kb.index.write_index(kb, gen / "index")
+        # stage: graph (issue 5): kb.graph.write_graph(kb, gen / "graph.json")
+        # stage: site (issue 6): kb.site.write_site(kb, gen / "site")
     rep = BuildReport(out=out, documents=len(kb.documents))
     for d in kb.documents:
         rep.tasks += len(d.tasks)
@@ -77,3 +82,17 @@ def build(paths: Sequence[Path] = (), out: Path = DEFAULT_OUT) -> BuildReport:
     rep.entities = len(kb.entities)
     rep.edges = len(kb.edges)
     return rep
+
+
+def ensure_built(out: Path = DEFAULT_OUT) -> Path:
+    """The generation folder of the build at ``out``; builds the bundled corpus first if there
+    is none, so `kb show 17` works right after install."""
+    from kb.store import resolve
+
+    out = Path(out)
+    if not (out / KB_FILE).exists():
+        import click
+
+        click.echo(f"kb: no knowledge base at {out}; building the bundled corpus first", err=True)
+        build((), out)
+    return resolve(out)
