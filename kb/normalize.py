@@ -1,0 +1,210 @@
+"""From raw bytes to the normalized text the parser reads, with a map back to source lines.
+
+What changes: the encoding is decoded (UTF-8 with or without BOM, UTF-16 with BOM, GB18030/GBK),
+line ends become LF, layout noise markers such as ``（上接第2版）`` are removed, and paragraphs
+broken in mid-sentence by a page or column break are joined (the blank lines between the two
+pieces are dropped). Nothing else: the plan's own punctuation and digits stay as written, so
+every stored text is a substring of the source apart from those three edits.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+from kb.errors import KBError
+
+# （上接第2版） （下转第3版） （紧接第1版） (接第2版) 【上接第二版】
+NOISE_RE = re.compile(
+    r"[（(【\[]\s*(?:上接|下转|紧接|转接|接|转)\s*第?\s*[0-9０-９一二三四五六七八九十百]+\s*版\s*[）)】\]]"
+)
+
+# a line that closes a sentence or is a heading-like fragment; used to spot mid-sentence breaks
+_TERMINAL = set("。！？；;!?：:…”’」』）)》】")
+
+# structural starts: the parser's own patterns are stricter; here we only need "is this line the
+# start of something new", so that a page-break join never swallows a heading, task or table row
+_STRUCT_START = re.compile(
+    r"^\s*(?:"
+    r"第[一二三四五六七八九十百零〇两0-9０-９]+[篇章节部]"
+    r"|[一二三四五六七八九十百零〇]+[、．.]"
+    r"|[（(][一二三四五六七八九十百零〇0-9０-９]+[）)]"
+    r"|[0-9０-９]{1,3}\s*[.．、](?![0-9０-９])"
+    r"|具体指标"
+    r")"
+)
+
+
+@dataclass
+class Join:
+    """Two pieces of one paragraph rejoined across a page break."""
+
+    offset: int  # offset in the normalized text where the second piece now starts
+    line_before: int
+    line_after: int
+    before: str  # the last characters of the first piece
+    after: str  # the first characters of the second piece
+
+
+@dataclass
+class NoiseRemoval:
+    marker: str
+    line: int
+
+
+@dataclass
+class Normalized:
+    text: str
+    encoding: str
+    bom: bool = False
+    crlf: int = 0  # CRLF or lone CR line ends converted
+    noise: list[NoiseRemoval] = field(default_factory=list)
+    joins: list[Join] = field(default_factory=list)
+    # (offset in text, source line) at the start of each source line's surviving content
+    _starts: list[int] = field(default_factory=list, repr=False)
+    _lines: list[int] = field(default_factory=list, repr=False)
+
+    def line_of(self, offset: int) -> int:
+        """The 1-based source line of a normalized-text offset."""
+        if not self._starts:
+            return 1
+        i = bisect.bisect_right(self._starts, offset) - 1
+        return self._lines[max(i, 0)]
+
+
+def decode(raw: bytes, name: str = "input") -> tuple[str, str, bool]:
+    """Decode bytes to text; returns (text, encoding name, had a BOM). Raises KBError."""
+    if not raw:
+        raise KBError(f"{name}: empty file")
+    if raw.startswith(b"%PDF-"):
+        raise KBError(f"{name}: this is a PDF, not a text file (convert it to UTF-8 text first)")
+    if raw.startswith(b"PK\x03\x04"):
+        raise KBError(f"{name}: this is a ZIP/DOCX/XLSX file, not plain text (save it as UTF-8 text first)")
+    if raw.startswith(b"\xef\xbb\xbf"):
+        try:
+            text, enc, bom = raw[3:].decode("utf-8"), "utf-8", True
+        except UnicodeDecodeError:
+            raise KBError(f"{name}: starts with a UTF-8 BOM but is not valid UTF-8") from None
+    elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            text, enc, bom = raw.decode("utf-16"), "utf-16", True
+        except UnicodeDecodeError:
+            raise KBError(f"{name}: starts with a UTF-16 BOM but is not valid UTF-16") from None
+    else:
+        bom = False
+        if b"\x00" in raw:
+            raise KBError(f"{name}: binary file (contains NUL bytes), not a plan text")
+        if _utf8_ok(raw):
+            text, enc = raw.decode("utf-8"), "utf-8"
+        else:
+            try:
+                text = raw.decode("gb18030")
+            except UnicodeDecodeError:
+                raise KBError(f"{name}: not UTF-8, UTF-16 or GB18030/GBK text") from None
+            try:
+                raw.decode("gbk")
+                enc = "gbk"
+            except UnicodeDecodeError:
+                enc = "gb18030"
+    if "\x00" in text:
+        raise KBError(f"{name}: binary file (contains NUL characters), not a plan text")
+    controls = sum(1 for c in text[:20000] if ord(c) < 32 and c not in "\t\n\r\f\v")
+    if controls > 0.01 * min(len(text), 20000) + 2:
+        raise KBError(f"{name}: binary file ({controls} control characters), not a plan text")
+    if not text.strip():
+        raise KBError(f"{name}: no text (only white space)")
+    return text, enc, bom
+
+
+def _utf8_ok(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8")
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
+def normalize_text(text: str, encoding: str = "utf-8", bom: bool = False) -> Normalized:
+    """Normalize decoded text: line ends, noise markers, page-break joins."""
+    crlf = text.count("\r")
+    if crlf:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if text.startswith("\ufeff"):
+        text, bom = text[1:], True
+    src_lines = text.split("\n")
+    noise: list[NoiseRemoval] = []
+    lines: list[str] = []
+    for i, line in enumerate(src_lines, 1):
+        if NOISE_RE.search(line):
+            noise.extend(NoiseRemoval(m.group(0), i) for m in NOISE_RE.finditer(line))
+            line = NOISE_RE.sub("", line)
+        lines.append(line)
+
+    # assemble, joining a body line that stops mid-sentence with the next non-blank line when
+    # that line does not start a new structural element
+    out: list[str] = []
+    starts: list[int] = []
+    line_nos: list[int] = []
+    joins: list[Join] = []
+    pos = 0
+    i = 0
+    n = len(lines)
+    while i < n:
+        line = lines[i]
+        starts.append(pos)
+        line_nos.append(i + 1)
+        out.append(line)
+        pos += len(line)
+        j = i + 1
+        while j < n and not lines[j].strip():
+            j += 1
+        if j < n and j > i + 1 and _breaks_mid_sentence(line) and not _STRUCT_START.match(lines[j]) \
+                and not _is_table_line(lines[j]):
+            joins.append(Join(offset=pos, line_before=i + 1, line_after=j + 1,
+                              before=line.rstrip()[-8:], after=lines[j][:8]))
+            i = j
+            continue
+        if i < n - 1:
+            out.append("\n")
+            pos += 1
+        i += 1
+    norm = Normalized(text="".join(out), encoding=encoding, bom=bom, crlf=crlf, noise=noise, joins=joins)
+    norm._starts, norm._lines = starts, line_nos
+    return norm
+
+
+def _is_table_line(line: str) -> bool:
+    return "\t" in line.strip()
+
+
+def _breaks_mid_sentence(line: str) -> bool:
+    """A body line that stops where no sentence can end: no final punctuation, and it reads as
+    prose (it has clause punctuation), so a short title line is never glued to what follows."""
+    s = line.rstrip()
+    if not s or s[-1] in _TERMINAL:
+        return False
+    if "\t" in s and not re.match(r"^\s*[0-9０-９]{1,3}\s*[.．]", s):
+        return False  # a table title or header line
+    if s.endswith("指标"):
+        return False
+    if _STRUCT_START.match(s) and not re.match(r"^\s*[0-9０-９]{1,3}\s*[.．、](?![0-9０-９])", s):
+        return False  # a chapter or section heading never continues on the next paragraph
+    body = s
+    return len(body) >= 20 and any(c in body for c in "。，,；;、")
+
+
+def read_file(path) -> Normalized:
+    """Read and normalize one corpus file; every failure is a KBError with the file's name."""
+    from pathlib import Path
+
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+    except FileNotFoundError:
+        raise KBError(f"{p}: no such file") from None
+    except IsADirectoryError:
+        raise KBError(f"{p}: is a folder, not a file") from None
+    except OSError as e:
+        raise KBError(f"{p}: cannot read ({e.strerror})") from None
+    text, enc, bom = decode(raw, str(p))
+    return normalize_text(text, enc, bom)
