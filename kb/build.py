@@ -59,7 +59,11 @@ def make_kb(files: Sequence[Path]) -> KB:
         if d.id in seen:
             raise KBError(f"{f}: document id {d.id!r} clashes with {seen[d.id]}; rename one file")
         seen[d.id] = f
-    kb = KB(documents=docs)
+    return enrich_kb(KB(documents=docs))
+
+
+def enrich_kb(kb: KB) -> KB:
+    """The in-memory stages after parsing (they add to the model; they never re-parse)."""
     # stage: extract -- entities, mentions, targets (issue 3): kb.extract.enrich(kb)
     # stage: link -- edges and indicator row -> task links (issue 5): kb.graph.link(kb)
     return kb
