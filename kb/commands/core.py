@@ -1,0 +1,140 @@
+"""`kb build`, `kb show`, `kb check`, `kb export`."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from kb.errors import KBError
+
+out_option = click.option("--out", "--build", "out", default="build", show_default=True,
+                          type=click.Path(file_okay=False, path_type=Path),
+                          help="The build folder.")
+
+
+def load_kb(out: Path):
+    from kb.build import ensure_built
+    from kb.model import kb_from_dict
+    from kb.store import KB_FILE
+
+    gen = ensure_built(out)
+    try:
+        return kb_from_dict(json.loads((gen / KB_FILE).read_text(encoding="utf-8")))
+    except (OSError, ValueError) as e:
+        raise KBError(f"cannot read the knowledge base in {out}: {e} (run: kb build)") from None
+
+
+def dump(data) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+# --------------------------------------------------------------------------- build
+
+@click.command("build")
+@click.argument("corpus", nargs=-1, type=click.Path(path_type=Path))
+@out_option
+def build_cmd(corpus, out):
+    """Parse the CORPUS files (default: the bundled corpus/*.txt) and write the knowledge base.
+
+    The build is atomic: the previous build stays in place until the new one is complete.
+    """
+    from kb.build import build
+
+    rep = build(corpus, out)
+    click.echo(f"built {out}: {rep.documents} document(s), {rep.tasks} tasks, {rep.rows} indicator rows, "
+               f"{rep.entities} entities, {rep.edges} edges")
+    for n in rep.notes:
+        click.echo(f"  note: {n}")
+
+
+# --------------------------------------------------------------------------- show
+
+@click.command("show")
+@click.argument("ident")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@out_option
+def show_cmd(ident, as_json, out):
+    """Show one task (17, T17), indicator row (精准服务:1, I:精准服务:1), chapter (五) or entity."""
+    from kb.lookup import find
+    from kb.show import describe, render_text
+
+    kb = load_kb(out)
+    hit = find(kb, ident)
+    data = describe(kb, hit)
+    if as_json:
+        dump(data)
+    else:
+        click.echo(render_text(data))
+
+
+# --------------------------------------------------------------------------- check
+
+@click.command("check")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option("--entities", is_flag=True, help="Also list names found by pattern rules that the lexicon lacks.")
+@click.option("--consistency", is_flag=True, help="Also compare indicator rows with the tasks they restate.")
+def check_cmd(files, as_json, entities, consistency):
+    """Report what the parser finds in FILES and anything odd (encoding, noise, joins, numbering)."""
+    from kb.build import collect_corpus
+    from kb.check import check_document
+
+    reports = []
+    docs = []
+    for f in collect_corpus(files):
+        from kb.parse import parse_file
+
+        doc = parse_file(f)
+        docs.append(doc)
+        reports.append(check_document(doc))
+    if entities:
+        from kb.commands.mentions import discovery_report
+
+        for rep, doc in zip(reports, docs):
+            rep["discovered"] = discovery_report(doc)
+    if consistency:
+        from kb.build import enrich_kb
+        from kb.commands.graph import consistency_report
+        from kb.model import KB
+
+        kb = enrich_kb(KB(documents=docs))
+        by_doc = consistency_report(kb)
+        for rep in reports:
+            rep["consistency"] = [c for c in by_doc if c.get("document", rep["id"]) == rep["id"]]
+    if as_json:
+        dump(reports if len(reports) > 1 else reports[0])
+        return
+    from kb.check import render_report
+
+    for rep in reports:
+        click.echo(render_report(rep))
+
+
+# --------------------------------------------------------------------------- export
+
+@click.command("export")
+@click.option("--format", "fmt", type=click.Choice(["json", "csv", "markdown"]), default="json",
+              show_default=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to a file (default: stdout).")
+@out_option
+def export_cmd(fmt, output, out):
+    """Export the knowledge base: json (the kb.json model), csv (one row per unit), markdown."""
+    from kb.export import to_csv, to_markdown
+    from kb.model import kb_to_dict
+
+    kb = load_kb(out)
+    if fmt == "json":
+        text = json.dumps(kb_to_dict(kb), ensure_ascii=False, indent=1) + "\n"
+    elif fmt == "csv":
+        text = to_csv(kb)
+    else:
+        text = to_markdown(kb)
+    if output:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {output}", err=True)
+    else:
+        click.echo(text, nl=False)
