@@ -189,8 +189,9 @@ def _breaks_mid_sentence(line: str) -> bool:
         return False
     if _STRUCT_START.match(s) and not re.match(r"^\s*[0-9０-９]{1,3}\s*[.．、](?![0-9０-９])", s):
         return False  # a chapter or section heading never continues on the next paragraph
-    body = s
-    return len(body) >= 20 and any(c in body for c in "。，,；;、")
+    if s.count("“") > s.count("”") or s.count("《") > s.count("》"):
+        return True  # a quote left open at the end of a paragraph: the break cut it
+    return len(s) >= 12 and any(c in s for c in "。，,；;、")
 
 
 def read_file(path) -> Normalized:

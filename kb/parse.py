@@ -298,7 +298,7 @@ class _Parser:
             self.block("title", None, cs, ce)
             return ce
         # prose ------------------------------------------------------------------------------
-        if isinstance(self.owner, (Task, Paragraph)) and self.owner is not None:
+        if isinstance(self.owner, Task):
             u = self.owner
             u.span = (u.span[0], ce)
             u.text = t[u.span[0]:ce]
