@@ -5,13 +5,18 @@ one atomic build generation (see :mod:`kb.store`).
 """
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
+from typing import Iterator, Optional, Sequence
 
 from kb.errors import KBError
 from kb.model import KB, kb_to_dict
-from kb.store import KB_FILE, atomic_build, write_json
+from kb.store import KB_FILE, atomic_build, gens_dir, write_json
+
+MANIFEST_FILE = "manifest.json"
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = PACKAGE_ROOT / "corpus"
@@ -26,6 +31,11 @@ class BuildReport:
     rows: int = 0
     entities: int = 0
     edges: int = 0
+    processed: int = 0  # documents parsed now (the rest came from the cache)
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: int = 0
     notes: list[str] = field(default_factory=list)
 
 
@@ -49,17 +59,63 @@ def collect_corpus(paths: Sequence[Path]) -> list[Path]:
     return files
 
 
-def make_kb(files: Sequence[Path]) -> KB:
-    """Parse and enrich in memory; nothing is written."""
+def _per_document(path: Path) -> dict:
+    """Everything that depends on one file only; runs in a worker process for parallel builds.
+    Returns the document's JSON form, which is also what the cache stores."""
+    from kb.model import document_to_dict
     from kb.parse import parse_file
 
-    docs = [parse_file(f) for f in files]
+    doc = parse_file(path)
+    return document_to_dict(doc)
+
+
+def _check_ids(docs, files) -> None:
     seen: dict[str, Path] = {}
     for d, f in zip(docs, files):
         if d.id in seen:
             raise KBError(f"{f}: document id {d.id!r} clashes with {seen[d.id]}; rename one file")
         seen[d.id] = f
+
+
+def make_kb(files: Sequence[Path], jobs: int = 1, cache: Optional[Path] = None,
+            stats: Optional[dict] = None) -> KB:
+    """Parse and enrich in memory; nothing is written but the per-document cache.
+
+    Every document goes through its JSON form, whether parsed now or read from the cache, so a
+    cached, a parallel and a serial build give byte-identical results."""
+    from kb.model import document_from_dict
+
+    shas = [_sha256(f) for f in files]
+    dicts: list[Optional[dict]] = [None] * len(files)
+    todo: list[int] = []
+    for i, sha in enumerate(shas):
+        hit = _cache_get(cache, sha) if cache else None
+        if hit is not None:
+            dicts[i] = hit
+        else:
+            todo.append(i)
+    if stats is not None:
+        stats["processed"] = len(todo)
+    for i, d in zip(todo, _run(_per_document, [files[i] for i in todo], jobs)):
+        dicts[i] = d
+        if cache:
+            _cache_put(cache, shas[i], d)
+    docs = [document_from_dict(d) for d in dicts]  # type: ignore[arg-type]
+    for doc, f in zip(docs, files):
+        doc.source = _display_path(f)  # the same file may sit at another path than when cached
+    _check_ids(docs, files)
     return enrich_kb(KB(documents=docs))
+
+
+def _run(fn, items: list, jobs: int) -> Iterator:
+    if jobs <= 1 or len(items) < 2:
+        yield from (fn(x) for x in items)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        # chunks keep the per-task overhead small for a thousand short plans; map keeps order
+        yield from pool.map(fn, items, chunksize=max(1, len(items) // (jobs * 8)))
 
 
 def enrich_kb(kb: KB) -> KB:
@@ -69,16 +125,26 @@ def enrich_kb(kb: KB) -> KB:
     return kb
 
 
-def build(paths: Sequence[Path] = (), out: Path = DEFAULT_OUT) -> BuildReport:
+def build(paths: Sequence[Path] = (), out: Path = DEFAULT_OUT, jobs: int = 1,
+          use_cache: bool = True) -> BuildReport:
     files = collect_corpus(paths)
-    kb = make_kb(files)
     out = Path(out)
+    cache = (gens_dir(out) / "cache") if use_cache else None
+    before = _previous_manifest(out)
+    stats: dict = {}
+    kb = make_kb(files, jobs=jobs, cache=cache, stats=stats)
+    manifest = {d.id: d.sha256 for d in kb.documents}
     with atomic_build(out) as gen:
         write_json(gen / KB_FILE, kb_to_dict(kb))
+        write_json(gen / MANIFEST_FILE, {"documents": manifest})
         # stage: index (issue 4): kb.index.write_index(kb, gen / "index")
         # stage: graph (issue 5): kb.graph.write_graph(kb, gen / "graph.json")
         # stage: site (issue 6): kb.site.write_site(kb, gen / "site")
-    rep = BuildReport(out=out, documents=len(kb.documents))
+    rep = BuildReport(out=out, documents=len(kb.documents), processed=stats.get("processed", 0))
+    rep.added = sorted(set(manifest) - set(before))
+    rep.removed = sorted(set(before) - set(manifest))
+    rep.changed = sorted(k for k in set(manifest) & set(before) if manifest[k] != before[k])
+    rep.unchanged = len(manifest) - len(rep.added) - len(rep.changed)
     for d in kb.documents:
         rep.tasks += len(d.tasks)
         rep.rows += sum(len(t.rows) for t in d.indicator_tables)
@@ -86,6 +152,72 @@ def build(paths: Sequence[Path] = (), out: Path = DEFAULT_OUT) -> BuildReport:
     rep.entities = len(kb.entities)
     rep.edges = len(kb.edges)
     return rep
+
+
+# --------------------------------------------------------------------------- cache
+
+def _sha256(path: Path) -> str:
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except FileNotFoundError:
+        raise KBError(f"{path}: no such file (was it removed during the build?)") from None
+    except OSError as e:
+        raise KBError(f"{path}: cannot read ({e.strerror})") from None
+
+
+def _code_version() -> str:
+    """Cached documents are valid only for the code and lexicon that made them."""
+    h = hashlib.sha256()
+    pkg = Path(__file__).resolve().parent
+    for p in sorted([*pkg.glob("*.py"), *pkg.glob("lexicon/*"), *pkg.glob("nlp/*.py")]):
+        h.update(p.name.encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def _cache_path(cache: Path, sha: str) -> Path:
+    return cache / _code_version_cached() / f"{sha}.json"
+
+
+_VERSION: list[str] = []
+
+
+def _code_version_cached() -> str:
+    if not _VERSION:
+        _VERSION.append(_code_version())
+    return _VERSION[0]
+
+
+def _cache_get(cache: Path, sha: str) -> Optional[dict]:
+    p = _cache_path(cache, sha)
+    try:
+        return json.loads(p.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _cache_put(cache: Path, sha: str, data: dict) -> None:
+    p = _cache_path(cache, sha)
+    try:
+        p.parent.mkdir(parents=True, exist_ok=True)
+        tmp = p.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, p)
+    except OSError:
+        pass  # the cache only saves time; a build without it is still right
+
+
+def _previous_manifest(out: Path) -> dict[str, str]:
+    try:
+        return json.loads((out / MANIFEST_FILE).read_text(encoding="utf-8"))["documents"]
+    except (OSError, ValueError, KeyError):
+        return {}
+
+
+def _display_path(p: Path) -> str:
+    from kb.parse import _display_path as dp
+
+    return dp(Path(p))
 
 
 def ensure_built(out: Path = DEFAULT_OUT) -> Path:

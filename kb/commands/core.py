@@ -37,18 +37,32 @@ def dump(data) -> None:
 @click.command("build")
 @click.argument("corpus", nargs=-1, type=click.Path(path_type=Path))
 @out_option
-def build_cmd(corpus, out):
+@click.option("-j", "--jobs", type=click.IntRange(0, 64), default=1, show_default=True,
+              help="Worker processes for parsing and extraction (0 = one per core).")
+@click.option("--no-cache", is_flag=True, help="Re-process every document, ignoring the per-document cache.")
+@click.option("-q", "--quiet", is_flag=True, help="Print the summary line only.")
+def build_cmd(corpus, out, jobs, no_cache, quiet):
     """Parse the CORPUS files (default: the bundled corpus/*.txt) and write the knowledge base.
 
     The build is atomic: the previous build stays in place until the new one is complete.
+    Unchanged documents come from a per-document cache, so adding one plan to a large
+    collection re-processes only that plan.
     """
+    import os
+
     from kb.build import build
 
-    rep = build(corpus, out)
+    rep = build(corpus, out, jobs=jobs or (os.cpu_count() or 1), use_cache=not no_cache)
     click.echo(f"built {out}: {rep.documents} document(s), {rep.tasks} tasks, {rep.rows} indicator rows, "
                f"{rep.entities} entities, {rep.edges} edges")
-    for n in rep.notes:
-        click.echo(f"  note: {n}")
+    click.echo(f"  {len(rep.added)} added, {len(rep.changed)} changed, {len(rep.removed)} removed, "
+               f"{rep.unchanged} unchanged; {rep.processed} processed, "
+               f"{rep.documents - rep.processed} from cache")
+    if not quiet:
+        for n in rep.notes[:50]:
+            click.echo(f"  note: {n}")
+        if len(rep.notes) > 50:
+            click.echo(f"  … {len(rep.notes) - 50} more notes (kb check FILE shows them per file)")
 
 
 # --------------------------------------------------------------------------- show
