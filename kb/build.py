@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Optional, Sequence
@@ -199,7 +200,12 @@ def _cache_get(cache: Path, sha: str) -> Optional[dict]:
 def _cache_put(cache: Path, sha: str, data: dict) -> None:
     p = _cache_path(cache, sha)
     try:
-        p.parent.mkdir(parents=True, exist_ok=True)
+        if not p.parent.exists():
+            # entries made by other code versions can never be read again
+            if cache.exists():
+                for old in cache.iterdir():
+                    shutil.rmtree(old, ignore_errors=True)
+            p.parent.mkdir(parents=True, exist_ok=True)
         tmp = p.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
         os.replace(tmp, p)

@@ -64,7 +64,8 @@ def publish(out: Path, generation: Path) -> None:
 
 
 def _prune(gens: Path, keep: set[str]) -> None:
-    done = sorted(p for p in gens.iterdir() if p.is_dir() and not p.name.endswith(".partial"))
+    done = sorted(p for p in gens.iterdir()
+                  if p.is_dir() and p.name[:1].isdigit() and not p.name.endswith(".partial"))
     for old in done[:-KEEP_GENERATIONS]:
         if os.path.realpath(old) not in keep:
             shutil.rmtree(old, ignore_errors=True)
