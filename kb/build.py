@@ -138,7 +138,7 @@ def build(paths: Sequence[Path] = (), out: Path = DEFAULT_OUT, jobs: int = 1,
     with atomic_build(out) as gen:
         write_json(gen / KB_FILE, kb_to_dict(kb))
         write_json(gen / MANIFEST_FILE, {"documents": manifest})
-        # stage: index (issue 4): kb.index.write_index(kb, gen / "index")
+        from kb.index import write_index; write_index(kb, gen / "index")  # stage: index (issue 4)
         # stage: graph (issue 5): kb.graph.write_graph(kb, gen / "graph.json")
         # stage: site (issue 6): kb.site.write_site(kb, gen / "site")
     rep = BuildReport(out=out, documents=len(kb.documents), processed=stats.get("processed", 0))

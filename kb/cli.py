@@ -18,6 +18,7 @@ COMMANDS = {
     "show": "kb.commands.core:show_cmd",
     "check": "kb.commands.core:check_cmd",
     "export": "kb.commands.core:export_cmd",
+    "search": "kb.commands.search:search_cmd",
 }
 
 

@@ -1,0 +1,86 @@
+"""`kb search`: ranked units with their best sentences highlighted.
+
+Kept light: it imports kb.index (whoosh, lazily) and nothing that loads spaCy or jieba.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+from pathlib import Path
+
+import click
+
+KINDS = ("task", "indicator", "paragraph")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _clean(s: str) -> str:
+    """Corpus text is data: no terminal control sequences reach the screen; a TAB (between an
+    indicator row's name and target) prints as a space."""
+    return _CONTROL.sub("\ufffd", s.replace("\t", " ").replace("\n", " "))
+
+
+def use_color(stream=None) -> bool:
+    stream = stream or sys.stdout
+    return bool(getattr(stream, "isatty", lambda: False)()) and not os.environ.get("NO_COLOR")
+
+
+@click.command("search")
+@click.argument("query", nargs=-1)
+@click.option("-n", "--limit", "n", type=click.IntRange(min=1), default=10, show_default=True,
+              help="Show at most this many hits.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option("--chapter", help="Only this chapter (五, C五, or a word of its title).")
+@click.option("--kind", type=click.Choice(KINDS), help="Only tasks, indicator rows or paragraphs.")
+@click.option("--group", help="Only units that mention this group (农民工, GROUP:女职工).")
+@click.option("--actor", help="Only units that mention this actor (全总, 各级工会).")
+@click.option("--out", "--build", "out", default="build", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path), help="The build folder.")
+def search_cmd(query, n, as_json, chapter, kind, group, actor, out):
+    """Search tasks, indicator rows and paragraphs for QUERY.
+
+    \b
+    A query is found literally (every unit containing it is returned); traditional
+    characters, full-width letters and known synonyms (劳动模范 = 劳模) match too.
+    Several words: units with all of them come first, then units with some.
+    "a phrase with spaces", A OR B, -word / NOT word (exclude), title:word.
+    A question in plain words that occurs nowhere literally is searched by its topic words.
+
+    \b
+    Examples:
+      kb search 农民工
+      kb search "集体协商 指导员"
+      kb search 外卖骑手的权益怎么保障
+      kb search 一函两书 --chapter 七 -n 5 --json
+    """
+    from kb.build import ensure_built
+    from kb.errors import KBError
+    from kb.index import Sentence, search, snippet
+
+    text = " ".join(query)
+    if not text.strip():
+        raise KBError("empty query (try: kb search 农民工)")
+    gen = ensure_built(out)  # resolved once: a concurrent rebuild cannot mix two versions
+    res = search(gen, text, n=n, chapter=chapter, kind=kind, group=group, actor=actor)
+    if as_json:
+        click.echo(json.dumps(res.to_json(), ensure_ascii=False, indent=2))
+        return
+    for note in res.notes:
+        click.echo(f"kb: note: {_clean(note)}", err=True)
+    if not res.hits:
+        click.echo(f"kb: no unit matches “{_clean(text)}”", err=True)
+        return
+    color = use_color()
+    left, right = ("\x1b[1m", "\x1b[0m") if color else ("【", "】")
+    for h in res.hits:
+        head = h.unit + (f"  {h.title}" if h.title else "")
+        where = f"{h.chapter} {h.chapter_title}".strip() if h.chapter else h.kind
+        click.echo(f"{_clean(head)}  [{_clean(where)}]  {h.score:.1f}")
+        for s in h.sentences[:2]:
+            shown = snippet(Sentence(s.id, _clean(s.text), s.spans), left, right)
+            click.echo(f"    {s.id}  {shown}")
+    shown = len(res.hits)
+    more = f" (showing {shown}; -n {res.total} for all)" if res.total > shown else ""
+    click.echo(f"{res.total} unit(s){more}", err=True)

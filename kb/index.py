@@ -1,0 +1,663 @@
+"""The search index: written at build time, read by `kb search`.
+
+One whoosh document per unit (task, indicator row, paragraph). Every text field is fed
+pre-tokenized (tokens joined by U+001F and split back by a regex tokenizer), so the schema
+stored in the index holds no custom analyzer and reading it needs neither jieba nor our code.
+
+Fields, all over :mod:`kb.textnorm`-normalized text:
+- ``bi``/``tbi``: character bigrams of text/title with sequential positions. A literal query of
+  two or more characters is a phrase of its bigrams: it matches exactly the units that contain
+  it (the recall guarantee). ``uni``/``tuni``: single characters, for one-character queries.
+- ``words``/``twords``: jieba words (search mode) computed here at build time; they rank hits
+  (BM25F, title words boosted) and give the relaxed search for questions its vocabulary.
+- ``enames``: names and aliases of the entities a unit mentions (boosted); ``ents``: their ids,
+  for --group/--actor.
+
+``search.json`` beside the index carries what the query side needs without jieba or kb.json:
+the traditional->simplified character table, the word vocabulary, synonym groups (entity
+names + aliases), chapters and entities.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import os
+import random
+import re
+import sys
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Optional
+
+from kb.errors import KBError
+from kb import textnorm
+from kb.textnorm import Normalizer, bigrams, find_all, merge_spans
+
+SEP = "\x1f"  # textnorm maps U+001F to a space, so it never occurs inside a token
+META_FILE = "search.json"
+META_VERSION = 1
+KINDS = ("task", "indicator", "paragraph")
+MAX_WORD = 8  # longest vocabulary word looked up in a query
+MAX_QUERY = 2000  # characters; longer input is refused rather than silently cut
+
+
+# --------------------------------------------------------------------------- whoosh, lazily
+
+
+def _whoosh():
+    """Import the parts of whoosh we use, keeping two of its import-time costs off the query
+    path: ``whoosh.compat`` imports ``urllib.request`` (~14 ms) for a download helper we never
+    call, and ``whoosh.reading`` imports the ``cached_property`` backport, which imports
+    ``asyncio`` (~20 ms); the standard library's ``functools.cached_property`` does the same job.
+    Stand-ins are placed only while whoosh is imported and only for modules not yet loaded,
+    then removed, so later imports in this process get the real modules."""
+    if "whoosh.index" in sys.modules and "whoosh.query" in sys.modules:
+        return sys.modules["whoosh"]
+    import types
+
+    stubs = {}
+    if "urllib.request" not in sys.modules:
+        m = types.ModuleType("urllib.request")
+
+        def urlretrieve(*a, **k):  # pragma: no cover - whoosh never calls it on our path
+            import importlib
+
+            sys.modules.pop("urllib.request", None)
+            return importlib.import_module("urllib.request").urlretrieve(*a, **k)
+
+        m.urlretrieve = urlretrieve
+        stubs["urllib.request"] = m
+    if "cached_property" not in sys.modules:
+        m = types.ModuleType("cached_property")
+        m.cached_property = functools.cached_property
+        stubs["cached_property"] = m
+    sys.modules.update(stubs)
+    try:
+        import whoosh.index  # noqa: F401
+        import whoosh.query  # noqa: F401
+        import whoosh.searching  # noqa: F401
+    finally:
+        for name, mod in stubs.items():
+            if sys.modules.get(name) is mod:
+                del sys.modules[name]
+    return sys.modules["whoosh"]
+
+
+def _schema():
+    _whoosh()
+    from whoosh.analysis import RegexTokenizer
+    from whoosh.fields import ID, STORED, TEXT, Schema
+
+    def toks(boost=1.0, phrase=False):
+        return TEXT(analyzer=RegexTokenizer(r"[^\x1f]+"), phrase=phrase, field_boost=boost)
+
+    return Schema(
+        key=ID(stored=True, unique=True),
+        doc=ID(stored=True),
+        kind=ID(stored=True),
+        chapter=ID(stored=True),
+        bi=toks(1.0, phrase=True),
+        uni=toks(0.5),
+        tbi=toks(3.0, phrase=True),
+        tuni=toks(1.0),
+        words=toks(1.0),
+        twords=toks(2.0),
+        enames=toks(2.0),
+        ents=toks(0.0),
+        data=STORED(),
+    )
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def _unit_rows(kb) -> Iterable[tuple[Any, Any, str, Optional[str], str]]:
+    """(document, unit, kind, chapter id, title) for every unit."""
+    for d in kb.documents:
+        table_of = {r.id: t for t in d.indicator_tables for r in t.rows}
+        for u in d.units():
+            cls = type(u).__name__
+            if cls == "Task":
+                yield d, u, "task", u.chapter, u.title
+            elif cls == "IndicatorRow":
+                t = table_of.get(u.id)
+                yield d, u, "indicator", (t.chapter if t else None), u.name
+            else:
+                yield d, u, "paragraph", getattr(u, "chapter", None), ""
+
+
+def _sentences(u) -> list[dict]:
+    """[{id, start, end}] with offsets into the unit text; the whole text when the parser gave
+    no usable sentences."""
+    out = []
+    for s in u.sentences:
+        if 0 <= s.start < s.end <= len(u.text) and u.text[s.start : s.end] == s.text:
+            out.append({"id": s.id, "start": s.start, "end": s.end})
+        else:
+            i = u.text.find(s.text)
+            if s.text and i >= 0:
+                out.append({"id": s.id, "start": i, "end": i + len(s.text)})
+    return out or [{"id": u.id, "start": 0, "end": len(u.text)}]
+
+
+def _word_tokenizer(kb, norm: Normalizer):
+    """A private jieba tokenizer (the global one may carry other helpers' words) that knows the
+    entity names, so 外卖配送员 or 工会云 stay one word."""
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    tk = jieba.Tokenizer()
+    for e in kb.entities:
+        for name in [e.name, *e.aliases]:
+            n = norm(name).strip()
+            if len(n) >= 2 and " " not in n:
+                tk.add_word(n, freq=None)
+    return tk
+
+
+_PUNCT_ONLY = re.compile(r"^[\W_]+$")
+
+
+def _words(tk, text: str) -> list[str]:
+    return [w for w in tk.lcut_for_search(text) if w.strip() and not _PUNCT_ONLY.match(w)]
+
+
+def _synonym_groups(kb, norm: Normalizer) -> list[list[str]]:
+    groups = []
+    for e in kb.entities:
+        names = []
+        for n in [e.name, *e.aliases]:
+            n = norm(n).strip()
+            if len(n) >= 2 and n not in names:
+                names.append(n)
+        if len(names) >= 2:
+            groups.append(names)
+    return groups
+
+
+def write_index(kb, folder: Path) -> Path:
+    """Write the whoosh index and ``search.json`` for ``kb`` into ``folder`` (created)."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    t2s = textnorm.build_t2s_table()
+    norm = Normalizer(t2s)
+    tk = _word_tokenizer(kb, norm)
+    ent_by_id = {e.id: e for e in kb.entities}
+    multi = len(kb.documents) > 1
+
+    _whoosh()
+    import whoosh.index
+
+    # whoosh names segments with the global random generator; seed it (and restore it) so the
+    # same corpus gives the same index bytes
+    state = random.getstate()
+    random.seed(0x6B62)
+    try:
+        ix = whoosh.index.create_in(str(folder), _schema())
+        w = ix.writer()
+        vocab: dict[str, int] = {}
+        chapters: dict[str, dict] = {}
+        for d in kb.documents:
+            for c in d.chapters:
+                chapters.setdefault(c.id, {"id": c.id, "label": c.label, "title": c.title, "docs": []})
+                chapters[c.id]["docs"].append(d.id)
+        for d, u, kind, chap, title in _unit_rows(kb):
+            ntext, ntitle = norm(u.text), norm(title)
+            words, twords = _words(tk, ntext), _words(tk, ntitle)
+            for x in set(words) | set(twords):
+                if 2 <= len(x) <= MAX_WORD:
+                    vocab[x] = vocab.get(x, 0) + 1
+            eids = sorted({m.entity for m in u.mentions})
+            enames = sorted({norm(n) for i in eids if i in ent_by_id for n in [ent_by_id[i].name, *ent_by_id[i].aliases]})
+            data = {
+                "unit": f"{d.id}/{u.id}" if multi else u.id,
+                "id": u.id,
+                "doc": d.id,
+                "kind": kind,
+                "title": title,
+                "chapter": chap,
+                "text": u.text,
+                "sentences": _sentences(u),
+            }
+            w.add_document(
+                key=f"{d.id}/{u.id}",
+                doc=d.id,
+                kind=kind,
+                chapter=chap or "",
+                bi=SEP.join(bigrams(ntext)),
+                uni=SEP.join(ntext),
+                tbi=SEP.join(bigrams(ntitle)),
+                tuni=SEP.join(ntitle),
+                words=SEP.join(words),
+                twords=SEP.join(twords),
+                enames=SEP.join(enames),
+                ents=SEP.join(eids),
+                data=data,
+            )
+        w.commit()
+    finally:
+        random.setstate(state)
+    meta = {
+        "version": META_VERSION,
+        "t2s": list(t2s),
+        "vocab": dict(sorted(vocab.items())),
+        "synonyms": _synonym_groups(kb, norm),
+        "chapters": list(chapters.values()),
+        "entities": [
+            {"id": e.id, "type": e.type, "name": e.name, "aliases": list(e.aliases), "broader": list(e.broader)}
+            for e in kb.entities
+        ],
+        "documents": [d.id for d in kb.documents],
+    }
+    (folder / META_FILE).write_text(json.dumps(meta, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    return folder
+
+
+# --------------------------------------------------------------------------- reading
+
+
+@dataclass
+class Sentence:
+    id: str
+    text: str
+    spans: list[tuple[int, int]]  # highlighted [start, end) offsets into text
+
+
+@dataclass
+class Hit:
+    unit: str
+    score: float
+    kind: str
+    title: str
+    chapter: Optional[str]
+    chapter_title: str
+    doc: str
+    sentences: list[Sentence]  # best first; at most three
+    matched: list[str]  # the normalized strings found in the unit
+    tier: int = 0  # 0 all terms, 1 some terms, 2 relaxed (words of a question)
+
+    @property
+    def sentence(self) -> Optional[str]:
+        return self.sentences[0].id if self.sentences else None
+
+    def snippet(self, left: str = "【", right: str = "】", width: int = 90) -> str:
+        return snippet(self.sentences[0], left, right, width) if self.sentences else ""
+
+
+@dataclass
+class SearchResult:
+    query: str
+    hits: list[Hit] = field(default_factory=list)
+    total: int = 0
+    mode: str = "exact"  # exact | partial | relaxed | none
+    notes: list[str] = field(default_factory=list)
+    # normalized strings searched for each positive clause (the term and its declared variants)
+    variants: list[list[str]] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {
+            "query": self.query,
+            "mode": self.mode,
+            "total": self.total,
+            "notes": self.notes,
+            "variants": self.variants,
+            "hits": [
+                {
+                    "unit": h.unit,
+                    "score": round(h.score, 4),
+                    "snippet": h.snippet(),
+                    "sentence": h.sentence,
+                    "title": h.title,
+                    "kind": h.kind,
+                    "chapter": h.chapter,
+                    "chapter_title": h.chapter_title,
+                    "matched": h.matched,
+                    "sentences": [{"id": s.id, "text": s.text, "spans": [list(x) for x in s.spans]} for s in h.sentences],
+                }
+                for h in self.hits
+            ],
+        }
+
+
+def snippet(s: Sentence, left: str, right: str, width: int = 90) -> str:
+    """The sentence with its spans marked; long sentences are cut around the first span."""
+    text, spans = s.text, s.spans
+    a, b = 0, len(text)
+    if len(text) > width and spans:
+        first = spans[0][0]
+        a = max(0, min(first - width // 3, len(text) - width))
+        b = min(len(text), a + width)
+    out = ["…" if a > 0 else ""]
+    pos = a
+    for x, y in spans:
+        x, y = max(x, a), min(y, b)
+        if x >= y:
+            continue
+        out += [text[pos:x], left, text[x:y], right]
+        pos = y
+    out.append(text[pos:b])
+    if b < len(text):
+        out.append("…")
+    return "".join(out)
+
+
+class _Index:
+    """An opened index and its search.json; cached per generation folder (immutable)."""
+
+    def __init__(self, folder: Path):
+        meta_path = folder / META_FILE
+        try:
+            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise KBError(f"no search index in {folder.parent} (run: kb build)") from None
+        except (OSError, ValueError) as e:
+            raise KBError(f"cannot read {meta_path}: {e}") from None
+        if meta.get("version") != META_VERSION:
+            raise KBError(f"{meta_path}: index format {meta.get('version')!r}; rebuild with: kb build")
+        _whoosh()
+        import whoosh.index
+
+        try:
+            self.ix = whoosh.index.open_dir(str(folder))
+        except Exception as e:  # whoosh raises several unrelated types for a damaged index
+            raise KBError(f"cannot open the search index in {folder}: {e}; rebuild with: kb build") from None
+        self.norm = Normalizer(tuple(meta.get("t2s") or ("", "")))
+        self.vocab: dict[str, int] = meta.get("vocab", {})
+        self.chapters: list[dict] = meta.get("chapters", [])
+        self.entities: list[dict] = meta.get("entities", [])
+        self.synonyms: dict[str, list[str]] = {}
+        for g in meta.get("synonyms", []):
+            for n in g:
+                self.synonyms.setdefault(n, [])
+                self.synonyms[n].extend(x for x in g if x != n and x not in self.synonyms[n])
+
+    def variants(self, s: str, limit: int = 12) -> list[str]:
+        """s and the strings a synonym group makes of it: each name or alias found inside s is
+        replaced by the other members of its group (劳动模范 -> 劳模)."""
+        out = [s]
+        for name, others in self.synonyms.items():
+            if name in s:
+                for o in others:
+                    v = s.replace(name, o)
+                    if v not in out:
+                        out.append(v)
+                        if len(out) >= limit:
+                            return out
+        return out
+
+    def words_in(self, s: str) -> list[str]:
+        """Vocabulary words occurring in s (every position, every length; search mode)."""
+        out = []
+        for i in range(len(s)):
+            for j in range(i + 2, min(len(s), i + MAX_WORD) + 1):
+                w = s[i:j]
+                if w in self.vocab and w not in out:
+                    out.append(w)
+        return out
+
+
+@functools.lru_cache(maxsize=8)
+def _open_cached(folder: str, stamp: float) -> _Index:
+    return _Index(Path(folder))
+
+
+def open_index(gen_folder: Path) -> _Index:
+    gen = Path(gen_folder)
+    folder = gen / "index" if (gen / "index").is_dir() else gen
+    try:
+        stamp = os.stat(folder / META_FILE).st_mtime
+    except OSError:
+        raise KBError(f"no search index in {gen} (run: kb build)") from None
+    return _open_cached(str(folder), stamp)
+
+
+# --------------------------------------------------------------------------- queries
+
+
+def _match(s: str, title: bool = False):
+    """The whoosh query that matches exactly the units whose normalized text contains s."""
+    from whoosh.query import Phrase, Term
+
+    if len(s) == 1:
+        return Term("tuni" if title else "uni", s)
+    grams = bigrams(s)
+    fld = "tbi" if title else "bi"
+    if len(grams) == 1:
+        return Term(fld, grams[0])
+    return Phrase(fld, grams)
+
+
+def _rank(idx: _Index, strings: list[str]):
+    """Optional clauses that order hits: words, title words, entity names, title phrases."""
+    from whoosh.query import Term
+
+    parts = []
+    for s in strings:
+        for w in idx.words_in(s):
+            parts.append(Term("words", w))
+            parts.append(Term("twords", w))
+        parts.append(Term("enames", s))
+        if len(s) >= 2:
+            parts.append(_match(s, title=True))
+    return parts
+
+
+def _resolve_chapter(idx: _Index, chapter: str) -> str:
+    c = chapter.strip()
+    for key in ("id", "label"):
+        for ch in idx.chapters:
+            if ch[key] == c or ch[key] == "C" + c:
+                return ch["id"]
+    found = [ch for ch in idx.chapters if c and c in ch["title"]]
+    if len(found) == 1:
+        return found[0]["id"]
+    labels = ", ".join(ch["label"] for ch in idx.chapters) or "none"
+    why = "matches several chapter titles" if found else "is not a chapter"
+    raise KBError(f"--chapter {chapter!r} {why} (chapters: {labels})")
+
+
+def _resolve_entities(idx: _Index, etype: str, name: str) -> list[str]:
+    opt = f"--{etype.lower()}"
+    pool = [e for e in idx.entities if e["type"] == etype]
+    if not pool:
+        raise KBError(f"{opt} needs {etype} entities, and this build has none (extraction did not run)")
+    n = idx.norm(name.strip())
+    hit = [e for e in pool if n in (idx.norm(e["id"]), idx.norm(e["name"]), *map(idx.norm, e["aliases"]))]
+    if not hit:
+        close = [e["name"] for e in pool if n and (n in idx.norm(e["name"]) or idx.norm(e["name"]) in n)]
+        more = f"; did you mean: {', '.join(close[:5])}" if close else ""
+        raise KBError(f"{opt} {name!r}: no such {etype.lower()}{more}")
+    ids = {e["id"] for e in hit}
+    # narrower entities count too: --group 农民工 includes units that mention only 快递员
+    grew = True
+    while grew:
+        grew = False
+        for e in pool:
+            if e["id"] not in ids and ids.intersection(e.get("broader", [])):
+                ids.add(e["id"])
+                grew = True
+    return sorted(ids)
+
+
+def _filter(idx: _Index, chapter, kind, group, actor):
+    from whoosh.query import And, Or, Term
+
+    parts = []
+    if kind:
+        if kind not in KINDS:
+            raise KBError(f"--kind {kind!r}: choose one of {', '.join(KINDS)}")
+        parts.append(Term("kind", kind))
+    if chapter:
+        parts.append(Term("chapter", _resolve_chapter(idx, chapter)))
+    for etype, name in (("GROUP", group), ("ACTOR", actor)):
+        if name:
+            parts.append(Or([Term("ents", i) for i in _resolve_entities(idx, etype, name)]))
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else And(parts)
+
+
+@dataclass
+class _Clause:
+    alts: list[tuple[str, bool]]  # (normalized string, title only)
+    variants: list[str]
+
+    def query(self):
+        from whoosh.query import Or
+
+        qs = [_match(v, title) for v, title in self.alts]
+        return qs[0] if len(qs) == 1 else Or(qs)
+
+
+def _clauses(idx: _Index, clauses) -> list[_Clause]:
+    out = []
+    for c in clauses:
+        alts, variants = [], []
+        for t in c.alternatives:
+            s = idx.norm(t.text)
+            if not t.quoted:
+                s = s.strip()
+            for v in idx.variants(s):
+                alts.append((v, t.field == "title"))
+                variants.append(v)
+        out.append(_Clause(alts, variants))
+    return out
+
+
+def search(
+    gen_folder: Path,
+    query: str,
+    n: Optional[int] = 10,
+    chapter: Optional[str] = None,
+    kind: Optional[str] = None,
+    group: Optional[str] = None,
+    actor: Optional[str] = None,
+) -> SearchResult:
+    """Search one build generation (a folder holding ``index/``; resolve it once, see
+    :func:`kb.store.resolve`). ``n=None`` returns every hit."""
+    from kb.query import parse
+
+    if query is None or not query.strip():
+        raise KBError("empty query (try: kb search 农民工)")
+    if len(query) > MAX_QUERY:
+        raise KBError(f"query too long ({len(query)} characters; the limit is {MAX_QUERY})")
+    idx = open_index(gen_folder)
+    parsed = parse(query)
+    res = SearchResult(query=query)
+    if parsed.note:
+        res.notes.append(parsed.note)
+    if not parsed.positive:
+        raise KBError("empty query (try: kb search 农民工)")
+    pos = _clauses(idx, parsed.positive)
+    neg = _clauses(idx, parsed.negative)
+    res.variants = [c.variants for c in pos]
+    filt = _filter(idx, chapter, kind, group, actor)
+
+    _whoosh()
+    from whoosh.query import And, AndMaybe, AndNot, Or
+
+    rank = Or(_rank(idx, [v for c in pos for v in c.variants]))
+    negq = Or([c.query() for c in neg]) if neg else None
+
+    def run(required, tier):
+        q = AndMaybe(required, rank)
+        if negq is not None:
+            q = AndNot(q, negq)
+        with idx.ix.searcher() as s:
+            return [(dict(h["data"]), h.score, tier) for h in s.search(q, limit=None, filter=filt)]
+
+    found = run(And([c.query() for c in pos]) if len(pos) > 1 else pos[0].query(), 0)
+    mode = "exact"
+    if len(pos) > 1:
+        seen = {d["unit"] for d, _, _ in found}
+        some = [x for x in run(Or([c.query() for c in pos]), 1) if x[0]["unit"] not in seen]
+        if some:
+            res.notes.append(
+                f"{len(found)} unit(s) contain every term; {len(some)} more contain some of them"
+            )
+            mode = "partial" if not found else "exact"
+        found += some
+    highlight = [v for c in pos for v in c.variants]
+    pieces_of: list[list[str]] = [c.variants for c in pos]
+    if not found and not any(t.quoted for c in parsed.positive for t in c.alternatives):
+        found, pieces_of, note = _relaxed(idx, pos, run, rank)
+        if found:
+            mode = "relaxed"
+            highlight = [p for alts in pieces_of for p in alts]
+        res.notes.append(note)
+    if not found:
+        mode = "none"
+    res.mode = mode
+    hits = [_hit(idx, d, score, tier, highlight, pieces_of) for d, score, tier in found]
+    # tier first; within the partial and relaxed tiers, units covering more clauses first
+    hits.sort(key=lambda h: (h.tier, -_coverage(h, pieces_of) if h.tier else 0, -h.score, h.unit))
+    res.total = len(hits)
+    res.hits = hits if n is None else hits[: max(0, n)]
+    return res
+
+
+def _relaxed(idx: _Index, pos: list[_Clause], run, rank):
+    """Nothing contains the query literally: search for its topic pieces instead. Question
+    words and particles go; a piece that occurs nowhere is replaced by its vocabulary words
+    and synonyms. Returns (found, pieces per clause, note)."""
+    from whoosh.query import Or
+
+    pieces: list[list[str]] = []
+    for c in pos:
+        for v, _title in c.alts[:1]:
+            for p in textnorm.question_pieces(v) or [v]:
+                alts = idx.variants(p)
+                probe = run(Or([_match(a) for a in alts]), 2)
+                if not probe:
+                    alts = idx.words_in(p)
+                    for name, others in idx.synonyms.items():
+                        if name in p:
+                            alts.extend(o for o in others if o not in alts)
+                if alts:
+                    pieces.append(alts)
+    shown = " ".join("/".join(a[:3]) for a in pieces)
+    if not pieces:
+        return [], [], "no unit contains the query, and it has no known words to relax it to"
+    q = Or([_match(a) for alts in pieces for a in alts])
+    found = run(q, 2)
+    lit = " ".join(v for c in pos for v, _ in c.alts[:1])
+    note = f"no unit contains “{lit}” literally; showing units with some of: {shown}"
+    return found, pieces, note
+
+
+def _coverage(h: Hit, pieces_of: list[list[str]]) -> int:
+    return sum(1 for alts in pieces_of if any(a in h.matched for a in alts))
+
+
+def _hit(idx: _Index, d: dict, score: float, tier: int, highlight: list[str], pieces_of) -> Hit:
+    text = d["text"]
+    ntext = idx.norm(text)
+    spans_all: list[tuple[int, int]] = []
+    matched = []
+    for h in dict.fromkeys(highlight):
+        occ = list(find_all(ntext, h))
+        if occ:
+            matched.append(h)
+            spans_all.extend(occ)
+    spans_all = merge_spans(spans_all)
+    sents = []
+    for i, s in enumerate(d["sentences"]):
+        a, b = s["start"], s["end"]
+        sp = [(max(x, a) - a, min(y, b) - a) for x, y in spans_all if x < b and y > a]
+        sents.append((i, Sentence(s["id"], text[a:b], sp)))
+    # best sentences: those matching the most distinct strings, then the most text, then order
+    def key(item):
+        i, s = item
+        nt = idx.norm(s.text)
+        distinct = sum(1 for m in matched if m in nt)
+        return (-distinct, -sum(y - x for x, y in s.spans), i)
+
+    best = [s for _, s in sorted(sents, key=key) if s.spans][:3] or [sents[0][1]]
+    chap = d.get("chapter")
+    ctitle = next((c["title"] for c in idx.chapters if c["id"] == chap), "")
+    return Hit(
+        unit=d["unit"], score=float(score), kind=d["kind"], title=d["title"], chapter=chap,
+        chapter_title=ctitle, doc=d["doc"], sentences=best, matched=matched, tier=tier,
+    )
