@@ -11,7 +11,7 @@ import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, Optional, Sequence
+from typing import Callable, Iterator, Optional, Sequence
 
 from kb.errors import KBError
 from kb.model import KB, kb_to_dict
@@ -79,7 +79,7 @@ def _check_ids(docs, files) -> None:
 
 
 def make_kb(files: Sequence[Path], jobs: int = 1, cache: Optional[Path] = None,
-            stats: Optional[dict] = None) -> KB:
+            stats: Optional[dict] = None, progress: Optional[Callable[[int], None]] = None) -> KB:
     """Parse and enrich in memory; nothing is written but the per-document cache.
 
     Every document goes through its JSON form, whether parsed now or read from the cache, so a
@@ -101,6 +101,8 @@ def make_kb(files: Sequence[Path], jobs: int = 1, cache: Optional[Path] = None,
         dicts[i] = d
         if cache:
             _cache_put(cache, shas[i], d)
+        if progress:
+            progress(1)
     docs = [document_from_dict(d) for d in dicts]  # type: ignore[arg-type]
     for doc, f in zip(docs, files):
         doc.source = _display_path(f)  # the same file may sit at another path than when cached
@@ -127,13 +129,13 @@ def enrich_kb(kb: KB) -> KB:
 
 
 def build(paths: Sequence[Path] = (), out: Path = DEFAULT_OUT, jobs: int = 1,
-          use_cache: bool = True) -> BuildReport:
+          use_cache: bool = True, progress: Optional[Callable[[int], None]] = None) -> BuildReport:
     files = collect_corpus(paths)
     out = Path(out)
     cache = (gens_dir(out) / "cache") if use_cache else None
     before = _previous_manifest(out)
     stats: dict = {}
-    kb = make_kb(files, jobs=jobs, cache=cache, stats=stats)
+    kb = make_kb(files, jobs=jobs, cache=cache, stats=stats, progress=progress)
     manifest = {d.id: d.sha256 for d in kb.documents}
     with atomic_build(out) as gen:
         write_json(gen / KB_FILE, kb_to_dict(kb))

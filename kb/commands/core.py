@@ -48,11 +48,19 @@ def build_cmd(corpus, out, jobs, no_cache, quiet):
     Unchanged documents come from a per-document cache, so adding one plan to a large
     collection re-processes only that plan.
     """
+    import contextlib
     import os
 
-    from kb.build import build
+    from kb.build import build, collect_corpus
 
-    rep = build(corpus, out, jobs=jobs or (os.cpu_count() or 1), use_cache=not no_cache)
+    n = len(collect_corpus(corpus))
+    # a bar only where a person watches (a terminal) and only when there is something to wait for
+    show_bar = sys.stderr.isatty() and n >= 20 and not quiet
+    bar_cm = click.progressbar(length=n, label="parsing and extracting", file=sys.stderr) if show_bar \
+        else contextlib.nullcontext(None)
+    with bar_cm as bar:
+        rep = build(corpus, out, jobs=jobs or (os.cpu_count() or 1), use_cache=not no_cache,
+                    progress=bar.update if bar is not None else None)
     click.echo(f"built {out}: {rep.documents} document(s), {rep.tasks} tasks, {rep.rows} indicator rows, "
                f"{rep.entities} entities, {rep.edges} edges")
     click.echo(f"  {len(rep.added)} added, {len(rep.changed)} changed, {len(rep.removed)} removed, "
