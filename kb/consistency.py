@@ -1,0 +1,108 @@
+"""Indicator rows against the tasks they restate: figures, units, periods and wording.
+
+Works on the ``measures`` edges of a linked KB (``kb.graph.link``): for each clause of a row
+that was matched to a task sentence, the two texts are compared side by side. Findings:
+
+* ``figure``  a figure in the row (value + unit) that the task's sentence does not have;
+* ``unit``    the same value with a different unit (500万人 vs 500万人次);
+* ``period``  a time frame in the row that the sentence does not state (每年 = 年均 count as one);
+* ``wording`` a wording drift: the differing stretch of the two texts with one character of
+  context each side, e.g. row 疗养 vs task 疗休养.
+"""
+from __future__ import annotations
+
+import difflib
+from typing import Any
+
+from kb.graph_text import clauses, figures, period_key, periods
+from kb.model import KB, Document
+
+CONTEXT = 1  # characters of unchanged text shown around a wording drift
+MAX_DRIFT = 12  # longer differences are rewordings of the clause, not drifts worth listing
+
+
+def _sentence(doc: Document, uid: str, sid: str):
+    u = doc.unit(uid)
+    if u is None:
+        return None
+    return next((s for s in u.sentences if s.id == sid), None)
+
+
+def _local(kb: KB, doc: Document, x: str) -> str:
+    prefix = f"{doc.id}/"
+    return x[len(prefix):] if len(kb.documents) > 1 and x.startswith(prefix) else x
+
+
+def check(kb: KB) -> list[dict[str, Any]]:
+    from kb.graph import match_rows
+
+    out: list[dict[str, Any]] = []
+    for doc in kb.documents:
+        for row_id, matches in sorted(match_rows(doc).items(), key=lambda kv: kv[0]):
+            row = doc.unit(row_id)
+            for m in matches:
+                out.extend(_compare(doc, row, m))
+    return out
+
+
+def _window(sentence: str, clause: str) -> tuple[int, int]:
+    """The stretch of the sentence that the clause restates."""
+    sm = difflib.SequenceMatcher(None, clause, sentence, autojunk=False)
+    blocks = [b for b in sm.get_matching_blocks() if b.size >= 2]
+    if not blocks:
+        return 0, len(sentence)
+    return blocks[0].b, blocks[-1].b + blocks[-1].size
+
+
+def _compare(doc: Document, row, m) -> list[dict[str, Any]]:
+    s = m.sentence
+    a, b = _window(s.text, m.clause)
+    # the task clause(s) covering the matched window, so figures elsewhere in the sentence do not mask
+    spans = [(cs, ce) for _, cs, ce in clauses(s.text) if ce > a and cs < b]
+    task_part = s.text[spans[0][0]:spans[-1][1]] if spans else s.text[a:b]
+    base = {"document": doc.id, "row": row.id, "row_name": row.name, "task": m.task, "sentence": s.id,
+            "row_text": m.clause, "task_text": task_part}
+    found = []
+    tfigs = figures(task_part)
+    tkeys = {f.key for f in tfigs}
+    for f in figures(m.clause):
+        if f.key in tkeys:
+            continue
+        same_value = [g for g in tfigs if g.value == f.value and g.unit != f.unit]
+        if same_value:
+            found.append({**base, "kind": "unit", "row_span": f.text, "task_span": same_value[0].text,
+                          "message": f"row has {f.text}, task has {same_value[0].text}"})
+        else:
+            found.append({**base, "kind": "figure", "row_span": f.text, "task_span": None,
+                          "message": f"row figure {f.text} is not in the task's sentence {s.id}"})
+    tperiods = {period_key(p) for p, _, _ in periods(s.text)}
+    for p, _, _ in periods(m.clause):
+        if period_key(p) not in tperiods:
+            found.append({**base, "kind": "period", "row_span": p, "task_span": None,
+                          "message": f"row says {p}; the task's sentence {s.id} gives no such time frame"})
+    found.extend(_wording(base, m.clause, s.text[a:b]))
+    for f in found:
+        f["message"] = (f"{f['row']} ({f['row_name']}) vs {f['task']} ({f['sentence']}), {f['kind']}: "
+                        f"{f['message']} | row: {f['row_text']} | task: {f['task_text']}")
+    return found
+
+
+def _wording(base: dict, row_text: str, task_text: str) -> list[dict[str, Any]]:
+    out = []
+    sm = difflib.SequenceMatcher(None, row_text, task_text, autojunk=False)
+    for op, i1, i2, j1, j2 in sm.get_opcodes():
+        if op == "equal":
+            continue
+        r, t = row_text[i1:i2], task_text[j1:j2]
+        if max(len(r), len(t)) > MAX_DRIFT:
+            continue
+        if all(ch in ",，、;；。 " for ch in r + t):
+            kind_note = "punctuation"
+        else:
+            kind_note = "words"
+        ri1, ri2 = max(0, i1 - CONTEXT), min(len(row_text), i2 + CONTEXT)
+        tj1, tj2 = max(0, j1 - CONTEXT), min(len(task_text), j2 + CONTEXT)
+        rs, ts = row_text[ri1:ri2], task_text[tj1:tj2]
+        out.append({**base, "kind": "wording", "row_span": rs, "task_span": ts, "change": kind_note,
+                    "message": f"row “{rs}” vs task “{ts}”"})
+    return out

@@ -1,0 +1,325 @@
+"""The graph as networkx: building it from the model, ``build/graph.json`` (node-link), queries
+and exports (GraphML, GEXF, JSON, DOT).
+
+networkx is imported inside functions so that importing this module stays cheap; nothing here
+imports spaCy or jieba (the `kb graph` commands only read ``graph.json``).
+"""
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any, Optional
+
+from kb.errors import KBError
+from kb.model import KB
+
+GRAPH_FILE = "graph.json"
+GRAPH_SCHEMA = 1
+TASK_LINKS = ("depends_on", "related")  # the edges a path between tasks may use
+CENTRALITY = "PageRank over depends_on edges (user -> establisher, weighted), damping 0.85"
+
+
+# --------------------------------------------------------------------------- model -> graph
+
+
+def to_networkx(kb: KB):
+    import networkx as nx
+
+    from kb.graph import unmatched_rows
+
+    multi = len(kb.documents) > 1
+
+    def q(doc, local):
+        return f"{doc.id}/{local}" if multi else local
+
+    G = nx.MultiDiGraph(schema=GRAPH_SCHEMA, unmatched_rows=unmatched_rows(kb), centrality=CENTRALITY)
+    for d in kb.documents:
+        G.add_node(d.id, type="document", label=d.title or d.id, source=d.source)
+        for c in d.chapters:
+            G.add_node(q(d, c.id), type="chapter", label=f"{c.label}、{c.title}" if c.title else c.label,
+                       title=c.title, document=d.id)
+        for t in d.tasks:
+            G.add_node(q(d, t.id), type="task", label=f"{t.number}. {t.title}", number=t.number,
+                       title=t.title, chapter=t.chapter, document=d.id)
+        for p in d.paragraphs:
+            G.add_node(q(d, p.id), type="paragraph", label=p.text[:30], chapter=p.chapter, document=d.id)
+        for tb in d.indicator_tables:
+            for r in tb.rows:
+                G.add_node(q(d, r.id), type="row", label=f"{tb.key}#{r.index} {r.name}", name=r.name,
+                           target=r.target, table=tb.id, tasks=list(r.tasks), document=d.id)
+    for e in kb.entities:
+        G.add_node(e.id, type="entity", label=e.name, entity_type=e.type, name=e.name)
+    counts: dict[tuple, int] = defaultdict(int)
+    for e in kb.edges:
+        for end in (e.source, e.target):
+            if end not in G:
+                G.add_node(end, type="entity" if ":" in end and not end.startswith("I:") else "unknown",
+                           label=end)
+        k = (e.source, e.target, e.type)
+        key = f"{e.type}" if not counts[k] else f"{e.type}.{counts[k]}"
+        counts[k] += 1
+        G.add_edge(e.source, e.target, key=key, type=e.type, evidence=dict(e.evidence), rule=e.rule,
+                   weight=1.0 if e.weight is None else float(e.weight))
+    return G
+
+
+def graph_to_data(G) -> dict[str, Any]:
+    """node-link data, deterministic order (same corpus -> same bytes)."""
+    nodes = [{"id": n, **G.nodes[n]} for n in G.nodes]
+    links = [{"source": u, "target": v, "key": k, **d} for u, v, k, d in G.edges(keys=True, data=True)]
+    return {"directed": True, "multigraph": True, "graph": dict(G.graph), "nodes": nodes, "links": links}
+
+
+def data_to_graph(data: dict[str, Any]):
+    import networkx as nx
+
+    G = nx.MultiDiGraph(**data.get("graph", {}))
+    for n in data.get("nodes", []):
+        n = dict(n)
+        G.add_node(n.pop("id"), **n)
+    for e in data.get("links", []):
+        e = dict(e)
+        u, v, k = e.pop("source"), e.pop("target"), e.pop("key", None)
+        G.add_edge(u, v, key=k, **e)
+    return G
+
+
+def write_graph(kb: KB, path) -> None:
+    from kb.store import write_json
+
+    write_json(Path(path), graph_to_data(to_networkx(kb)))
+
+
+def load_graph(gen_folder):
+    """The graph of a build generation (``build`` or the folder it points to)."""
+    path = Path(gen_folder) / GRAPH_FILE
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise KBError(f"no graph at {path} (run: kb build)") from None
+    except (OSError, ValueError) as e:
+        raise KBError(f"cannot read {path}: {e}") from None
+    if data.get("graph", {}).get("schema") != GRAPH_SCHEMA:
+        raise KBError(f"{path}: unsupported graph schema (run: kb build)")
+    return data_to_graph(data)
+
+
+# --------------------------------------------------------------------------- ids
+
+
+def resolve(G, ident: str, kinds: Optional[tuple[str, ...]] = None) -> str:
+    """A node id from what a user types: ``28``, ``T28``, ``精准服务:5``, ``I:精准服务:5``,
+    ``GROUP:农民工``, ``doc/T28``; a bare id may stand for ``doc/id`` when only one document has it."""
+    s = (ident or "").strip().translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+    if not s:
+        raise KBError("empty id")
+    cands = [s]
+    if s.isdigit():
+        cands = [f"T{int(s)}"]
+    elif s[:1] in "tT" and s[1:].isdigit():
+        cands = [f"T{int(s[1:])}"]
+    elif not s.startswith("I:") and s.count(":") == 1 and s.rsplit(":", 1)[1].isdigit():
+        cands = [f"I:{s}", s]
+    found = [c for c in cands if c in G]
+    if not found:
+        found = [n for n in G.nodes for c in cands if isinstance(n, str) and n.endswith("/" + c)]
+    found = list(dict.fromkeys(found))
+    if not found:
+        raise KBError(f"no node {ident!r} in the graph (tasks are numbers like 28 or T28; rows like 精准服务:5)")
+    if len(found) > 1:
+        raise KBError(f"{ident!r} is ambiguous: {', '.join(found)}")
+    node = found[0]
+    if kinds and G.nodes[node].get("type") not in kinds:
+        raise KBError(f"{ident!r} is a {G.nodes[node].get('type')}, expected {' or '.join(kinds)}")
+    return node
+
+
+def _edge(u, v, d) -> dict[str, Any]:
+    return {"source": u, "target": v, "type": d.get("type"), "rule": d.get("rule"),
+            "weight": d.get("weight"), "evidence": d.get("evidence")}
+
+
+def _label(G, n) -> str:
+    return G.nodes[n].get("label", n) if n in G else n
+
+
+# --------------------------------------------------------------------------- queries
+
+
+def deps(G, node: str) -> dict[str, Any]:
+    """What ``node`` relies on (its depends_on edges out), what relies on it (in), and its related
+    tasks, each with evidence."""
+    out = [_edge(u, v, d) for u, v, d in G.out_edges(node, data=True) if d.get("type") == "depends_on"]
+    inc = [_edge(u, v, d) for u, v, d in G.in_edges(node, data=True) if d.get("type") == "depends_on"]
+    rel = [_edge(u, v, d) for u, v, d in [*G.out_edges(node, data=True), *G.in_edges(node, data=True)]
+           if d.get("type") == "related"]
+    key = lambda e: (-(e["weight"] or 0), e["source"], e["target"])  # noqa: E731
+    return {"node": node, "label": _label(G, node), "relies_on": sorted(out, key=key),
+            "relied_on_by": sorted(inc, key=key), "related": sorted(rel, key=key)}
+
+
+def path(G, a: str, b: str) -> dict[str, Any]:
+    """The shortest chain of depends_on/related edges between two nodes, direction ignored, each
+    step with its evidence; ``steps`` is None when they are not connected."""
+    import networkx as nx
+
+    U = nx.Graph()
+    U.add_nodes_from(G.nodes)
+    for u, v, d in G.edges(data=True):
+        if d.get("type") not in TASK_LINKS:
+            continue
+        # prefer depends_on and heavier links when several shortest paths exist
+        cost = 1.0 + (0.0 if d.get("type") == "depends_on" else 0.01) + 0.001 / (1 + (d.get("weight") or 0))
+        if not U.has_edge(u, v) or U[u][v]["cost"] > cost:
+            U.add_edge(u, v, cost=cost, data=_edge(u, v, d))
+    res: dict[str, Any] = {"from": a, "to": b, "steps": None}
+    if a == b:
+        res["steps"] = []
+        return res
+    try:
+        nodes = nx.shortest_path(U, a, b, weight="cost")
+    except nx.NetworkXNoPath:
+        return res
+    res["steps"] = [U[x][y]["data"] for x, y in zip(nodes, nodes[1:])]
+    res["nodes"] = nodes
+    return res
+
+
+def measures(G, node: str) -> dict[str, Any]:
+    """For a task: the rows that measure it, and for each row all the tasks it restates.
+    For a row: the tasks it restates."""
+    kind = G.nodes[node].get("type")
+    if kind == "row":
+        rows = [node]
+    else:
+        rows = sorted({u for u, _, d in G.in_edges(node, data=True) if d.get("type") == "measures"})
+    out = []
+    for r in rows:
+        links = [_edge(u, v, d) for u, v, d in G.out_edges(r, data=True) if d.get("type") == "measures"]
+        out.append({"row": r, "label": _label(G, r), "target": G.nodes[r].get("target"),
+                    "restates": [lk["target"] for lk in links], "links": links})
+    return {"node": node, "label": _label(G, node), "type": kind, "rows": out}
+
+
+def central(G, n: int = 10) -> dict[str, Any]:
+    """Tasks ranked by how much others rely on them: PageRank where each task passes its score
+    along its depends_on edges (user -> establisher), weighted by edge weight."""
+    tasks = [x for x in G.nodes if G.nodes[x].get("type") in ("task", "paragraph")]
+    out_w: dict[str, dict[str, float]] = {t: defaultdict(float) for t in tasks}
+    for u, v, d in G.edges(data=True):
+        if d.get("type") == "depends_on" and u in out_w and v in out_w:
+            out_w[u][v] += d.get("weight") or 1.0
+    N = len(tasks)
+    if not N:
+        return {"method": CENTRALITY, "ranking": []}
+    damping = 0.85
+    pr = {t: 1.0 / N for t in tasks}
+    for _ in range(100):
+        dangling = sum(pr[t] for t in tasks if not out_w[t])
+        new = {t: (1 - damping) / N + damping * dangling / N for t in tasks}
+        for u in tasks:
+            tot = sum(out_w[u].values())
+            for v, w in out_w[u].items():
+                new[v] += damping * pr[u] * w / tot
+        delta = sum(abs(new[t] - pr[t]) for t in tasks)
+        pr = new
+        if delta < 1e-10:
+            break
+    indeg = {t: sum(1 for u, _, d in G.in_edges(t, data=True) if d.get("type") == "depends_on") for t in tasks}
+    ranked = sorted(tasks, key=lambda t: (-pr[t], -indeg[t], t))[:max(0, n)]
+    return {"method": CENTRALITY,
+            "ranking": [{"node": t, "label": _label(G, t), "score": round(pr[t], 6),
+                         "relied_on_by": indeg[t]} for t in ranked]}
+
+
+# --------------------------------------------------------------------------- exports
+
+
+def _flat_value(v):
+    if v is None or isinstance(v, (list, dict, tuple)):
+        return json.dumps(v, ensure_ascii=False)
+    return v
+
+
+def flatten(G, gexf: bool = False):
+    """A copy whose attribute values GraphML/GEXF accept: lists, dicts and None become JSON
+    strings (nothing is dropped). An attribute whose values mix types across elements is
+    written as JSON for every element, so each attribute has one declared type. In GEXF the
+    edge attribute ``type`` is reserved (directed/undirected): it is written as ``relation``."""
+    import networkx as nx
+
+    def plan(rows):
+        kinds: dict[str, set] = defaultdict(set)
+        for attrs in rows:
+            for k, v in attrs.items():
+                kinds[k].add(type(_flat_value(v)))
+        return {k for k, ts in kinds.items() if len(ts) > 1}
+
+    H = nx.MultiDiGraph()
+    H.graph.update({k: _flat_value(v) for k, v in G.graph.items()})
+    mixed_n = plan(G.nodes[n] for n in G.nodes)
+    for n in G.nodes:
+        H.add_node(n, **{k: (json.dumps(v, ensure_ascii=False) if k in mixed_n else _flat_value(v))
+                         for k, v in G.nodes[n].items()})
+    mixed_e = plan(d for _, _, d in G.edges(data=True))
+    for u, v, k, d in G.edges(keys=True, data=True):
+        attrs = {a: (json.dumps(x, ensure_ascii=False) if a in mixed_e else _flat_value(x)) for a, x in d.items()}
+        if gexf and "type" in attrs:
+            attrs["relation"] = attrs.pop("type")
+        H.add_edge(u, v, key=k, **attrs)
+    return H
+
+
+def _dot_id(s) -> str:
+    return '"' + str(s).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def to_dot(G) -> str:
+    lines = ["digraph plankb {", "  node [shape=box];"]
+    for n in G.nodes:
+        d = G.nodes[n]
+        lines.append(f"  {_dot_id(n)} [label={_dot_id(d.get('label', n))}, kind={_dot_id(d.get('type', ''))}];")
+    styles = {"depends_on": "solid", "related": "dashed", "measures": "bold", "contains": "dotted",
+              "mentions": "dotted"}
+    for u, v, d in G.edges(data=True):
+        t = d.get("type", "")
+        ev = (d.get("evidence") or {}).get("text", "")
+        lines.append(f"  {_dot_id(u)} -> {_dot_id(v)} [label={_dot_id(t)}, style={styles.get(t, 'solid')}, "
+                     f"rule={_dot_id(d.get('rule') or '')}, evidence={_dot_id(ev)}];")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def export(G, fmt: str, path: Optional[Path]) -> Optional[str]:
+    """Write ``G`` as ``fmt`` to ``path``; without a path return the text."""
+    import io
+
+    import networkx as nx
+
+    if fmt == "json":
+        text = json.dumps(graph_to_data(G), ensure_ascii=False, indent=1) + "\n"
+    elif fmt == "dot":
+        text = to_dot(G)
+    elif fmt in ("graphml", "gexf"):
+        H = flatten(G, gexf=fmt == "gexf")
+        buf = io.BytesIO()
+        if fmt == "graphml":
+            nx.write_graphml(H, buf, encoding="utf-8")
+        else:
+            nx.write_gexf(H, buf, encoding="utf-8")
+        text = buf.getvalue().decode("utf-8")
+    else:
+        raise KBError(f"unknown graph format {fmt!r} (graphml, gexf, json, dot)")
+    if path is None:
+        return text
+    try:
+        Path(path).write_text(text, encoding="utf-8")
+    except OSError as e:
+        raise KBError(f"cannot write {path}: {e.strerror}") from None
+    return None
+
+
+def edge_dicts(kb: KB) -> list[dict]:
+    return [asdict(e) for e in kb.edges]

@@ -1,0 +1,214 @@
+"""Text features the graph stage reads from the model's sentences: figures, clauses, character
+bigrams and repeated key phrases.
+
+These work on ``Sentence.text`` as the parser left it (the graph never goes back to the file).
+They do not need the extraction stage, so indicator rows can be linked to tasks and dependencies
+found even when no entities were extracted.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from typing import Iterable, Optional
+
+# --------------------------------------------------------------------------- figures
+
+# Counted nouns a plan's targets use. Longest first so that 人次 wins over 人.
+_UNITS = "人次|万人次|%|％|户|家|个|名|元|人|项|所|期|次|天|篇|场|座|条|支|批|公里|千米|平方米|亩|吨"
+_FIG_RE = re.compile(
+    r"(?<![\d.０-９])(\d+(?:\.\d+)?)\s*(万|亿)?\s*(" + _UNITS + r")"
+    r"(以上|左右|以下|以内|多)?"
+)
+_QUAL_BEFORE = ("不少于", "不低于", "至少", "达到", "超过", "逾", "约", "近")
+_SCALE = {"万": 1e4, "亿": 1e8, None: 1.0}
+
+
+@dataclass(frozen=True)
+class Figure:
+    value: float  # 万/亿 resolved: 30万名 -> 300000
+    unit: str  # 人次, %, 家 ...
+    qualifier: Optional[str]  # 以上, 左右, 不少于 ...
+    text: str
+    start: int
+    end: int
+
+    @property
+    def key(self) -> tuple[float, str]:
+        return (self.value, self.unit)
+
+
+def figures(text: str) -> list[Figure]:
+    """Numbers with a counted unit. ``5万户`` inside ``15万户`` is not a match: the number must
+    not continue a longer one (digits or a decimal point before it)."""
+    out = []
+    for m in _FIG_RE.finditer(text):
+        unit = m.group(3).replace("％", "%")
+        value = round(float(m.group(1)) * _SCALE[m.group(2)], 6)
+        qual = m.group(4)
+        if not qual:
+            before = text[max(0, m.start() - 3):m.start()]
+            qual = next((q for q in _QUAL_BEFORE if before.endswith(q)), None)
+        out.append(Figure(value, unit, qual, m.group(0), m.start(), m.end()))
+    return out
+
+
+# --------------------------------------------------------------------------- periods
+
+_PERIOD_RE = re.compile(r"每年|年均|每季度|每月|“十四五”期间|“十四五”末|十四五期间|到20\d\d年底?|20\d\d年(?:底|前)?")
+
+
+def periods(text: str) -> list[tuple[str, int, int]]:
+    return [(m.group(0), m.start(), m.end()) for m in _PERIOD_RE.finditer(text)]
+
+
+def period_key(p: str) -> str:
+    """Two wordings of one time frame compare equal (每年 = 年均, 到2025年底 = 2025年底)."""
+    if p in ("每年", "年均"):
+        return "per-year"
+    m = re.search(r"(20\d\d)", p)
+    if m:
+        return m.group(1)
+    if "十四五" in p:
+        return "14th-plan"
+    return p
+
+
+# --------------------------------------------------------------------------- clauses, bigrams
+
+_CLAUSE_SPLIT = re.compile(r"[,，;；。！？!?\t]")
+_NOT_CONTENT = set(",，;；。、“”\"()（）《》:：\t ·—-")
+
+
+def clauses(text: str) -> list[tuple[str, int, int]]:
+    """Comma/semicolon clauses with offsets into ``text``."""
+    out, start = [], 0
+    for m in _CLAUSE_SPLIT.finditer(text + "。"):
+        if m.start() > start and text[start:m.start()].strip():
+            out.append((text[start:m.start()], start, m.start()))
+        start = m.end()
+    return out
+
+
+def bigrams(text: str) -> set[str]:
+    """Content character bigrams; digits collapse to one symbol so a figure counts once and the
+    wording around it is what is compared."""
+    t = re.sub(r"\d+(?:\.\d+)?", "#", text)
+    return {t[i:i + 2] for i in range(len(t) - 1)
+            if "#" not in t[i:i + 2] and not (set(t[i:i + 2]) & _NOT_CONTENT)}
+
+
+class BigramIDF:
+    def __init__(self, texts: Iterable[str]):
+        self.df: Counter[str] = Counter()
+        self.n = 0
+        for t in texts:
+            self.n += 1
+            self.df.update(bigrams(t))
+
+    def idf(self, b: str) -> float:
+        return math.log((self.n + 1) / (self.df.get(b, 0) + 1))
+
+    def weight(self, bs: Iterable[str]) -> float:
+        return sum(self.idf(b) for b in bs)
+
+    def coverage(self, part: str, whole: str) -> float:
+        """Share of ``part``'s information (IDF-weighted bigrams) found in ``whole``."""
+        pb = bigrams(part)
+        tot = self.weight(pb)
+        return self.weight(pb & bigrams(whole)) / tot if tot else 0.0
+
+
+def longest_common(a: str, b: str) -> str:
+    """The longest common substring (first found); small inputs only (clause × sentence)."""
+    best, best_end = 0, 0
+    prev = [0] * (len(b) + 1)
+    for i in range(1, len(a) + 1):
+        cur = [0] * (len(b) + 1)
+        ai = a[i - 1]
+        for j in range(1, len(b) + 1):
+            if ai == b[j - 1]:
+                cur[j] = prev[j - 1] + 1
+                if cur[j] > best:
+                    best, best_end = cur[j], i
+        prev = cur
+    return a[best_end - best:best_end]
+
+
+# --------------------------------------------------------------------------- key phrases
+
+# Words that cannot begin or end a key phrase: function words, adverbs and the plan's generic
+# action verbs. Nouns such as 体系/制度/组织 are kept: rarity (IDF) decides whether they matter.
+EDGE_STOP = frozenset("""
+的 地 得 和 与 及 以及 或 或者 等 对 在 为 以 把 将 了 是 中 上 下 有 并 从 向 由 其 之 着 到 于 使 让 同 跟
+各 各类 各级 一批 一支 一个 一些 更多 更加 以上 全面 不断 进一步 积极 深入 大力 切实 努力 力争 认真 广泛
+推动 推进 加强 开展 建设 建立 健全 完善 深化 提升 实现 促进 发挥 落实 做好 做实 参与 加大 坚持 探索 创新
+强化 加快 提高 构建 打造 培育 实施 支持 引导 规范 有关 相关 主动 充分 持续 继续 普遍 工作 活动 作用 能力
+水平 问题 方面 形式 方式 基础 重点 进行 不 要 好 新 大 强 多 具有
+""".split())
+_PHRASE_OK = re.compile(r"[\u4e00-\u9fffA-Za-z]+")
+_PHRASE_SPLIT = re.compile(r"[,，;；。、“”\"()（）《》:：\s！？!?·]+")
+MAX_TOKENS = 6
+
+
+def _tokenizer():
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    return jieba.lcut
+
+
+def unit_phrases(sentences, cut=None) -> dict[str, str]:
+    """Candidate key phrases of one unit: runs of 1-6 words inside a clause that neither start
+    nor end with a stop word -> id of the first sentence that contains it."""
+    cut = cut or _tokenizer()
+    out: dict[str, str] = {}
+    for s in sentences:
+        for piece in _PHRASE_SPLIT.split(s.text):
+            if len(piece) < 2:
+                continue
+            toks = cut(piece)
+            for i, first in enumerate(toks):
+                if first in EDGE_STOP:
+                    continue
+                for j in range(i + 1, min(len(toks), i + MAX_TOKENS) + 1):
+                    if toks[j - 1] in EDGE_STOP:
+                        continue
+                    p = "".join(toks[i:j])
+                    if len(p) >= 2 and _PHRASE_OK.fullmatch(p) and "的" not in toks[i:j]:
+                        out.setdefault(p, s.id)
+    return out
+
+
+class PhraseTable:
+    """Phrases repeated across units, reduced to *closed* ones: a phrase is dropped when a longer
+    phrase containing it occurs in exactly the same units (it says nothing more)."""
+
+    def __init__(self, per_unit: dict[str, dict[str, str]]):
+        self.per_unit = per_unit
+        self.n = len(per_unit)
+        occ: dict[str, set[str]] = defaultdict(set)
+        for uid, ps in per_unit.items():
+            for p in ps:
+                occ[p].add(uid)
+        shared = {p: us for p, us in occ.items() if len(us) >= 2}
+        open_: set[str] = set()
+        for q, us in shared.items():
+            for i in range(len(q)):
+                for j in range(i + 2, len(q) + 1):
+                    sub = q[i:j]
+                    if sub != q and shared.get(sub) == us:
+                        open_.add(sub)
+        self.units = {p: us for p, us in shared.items() if p not in open_}
+
+    def df(self, p: str) -> int:
+        return len(self.units.get(p, ()))
+
+    def idf(self, p: str) -> float:
+        return math.log(self.n / max(1, self.df(p)))
+
+    def sentence(self, uid: str, p: str) -> Optional[str]:
+        return self.per_unit.get(uid, {}).get(p)
