@@ -124,7 +124,7 @@ def _run(fn, items: list, jobs: int) -> Iterator:
 def enrich_kb(kb: KB) -> KB:
     """The in-memory stages after parsing (they add to the model; they never re-parse)."""
     # stage: extract -- entities, mentions, targets (issue 3): kb.extract.enrich(kb)
-    # stage: link -- edges and indicator row -> task links (issue 5): kb.graph.link(kb)
+    from kb.graph import link; link(kb)  # stage: link -- edges, row -> task links (issue 5)
     return kb
 
 
@@ -141,7 +141,7 @@ def build(paths: Sequence[Path] = (), out: Path = DEFAULT_OUT, jobs: int = 1,
         write_json(gen / KB_FILE, kb_to_dict(kb))
         write_json(gen / MANIFEST_FILE, {"documents": manifest})
         from kb.index import write_index; write_index(kb, gen / "index")  # stage: index (issue 4)
-        # stage: graph (issue 5): kb.graph.write_graph(kb, gen / "graph.json")
+        from kb.graph import write_graph; write_graph(kb, gen / "graph.json")  # stage: graph (issue 5)
         # stage: site (issue 6): kb.site.write_site(kb, gen / "site")
     rep = BuildReport(out=out, documents=len(kb.documents), processed=stats.get("processed", 0))
     rep.added = sorted(set(manifest) - set(before))

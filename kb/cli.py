@@ -19,6 +19,7 @@ COMMANDS = {
     "check": "kb.commands.core:check_cmd",
     "export": "kb.commands.core:export_cmd",
     "search": "kb.commands.search:search_cmd",
+    "graph": "kb.commands.graph:graph_cmd",
 }
 
 
