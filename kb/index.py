@@ -25,11 +25,11 @@ import os
 import random
 import re
 import sys
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
 from kb.errors import KBError
+from kb.query import Record
 from kb import textnorm
 from kb.textnorm import Normalizer, bigrams, find_all, merge_spans
 
@@ -196,7 +196,7 @@ def write_index(kb, folder: Path) -> Path:
     random.seed(0x6B62)
     try:
         ix = whoosh.index.create_in(str(folder), _schema())
-        w = ix.writer()
+        w = ix.writer(compound=False)  # a compound file records file mtimes: not reproducible
         vocab: dict[str, int] = {}
         chapters: dict[str, dict] = {}
         for d in kb.documents:
@@ -258,25 +258,29 @@ def write_index(kb, folder: Path) -> Path:
 # --------------------------------------------------------------------------- reading
 
 
-@dataclass
-class Sentence:
-    id: str
-    text: str
-    spans: list[tuple[int, int]]  # highlighted [start, end) offsets into text
+class Sentence(Record):
+    __slots__ = ("id", "text", "spans")
+
+    def __init__(self, id: str, text: str, spans: list[tuple[int, int]]):
+        self.id, self.text = id, text
+        self.spans = spans  # highlighted [start, end) offsets into text
 
 
-@dataclass
-class Hit:
-    unit: str
-    score: float
-    kind: str
-    title: str
-    chapter: Optional[str]
-    chapter_title: str
-    doc: str
-    sentences: list[Sentence]  # best first; at most three
-    matched: list[str]  # the normalized strings found in the unit
-    tier: int = 0  # 0 all terms, 1 some terms, 2 relaxed (words of a question)
+class Hit(Record):
+    __slots__ = ("unit", "score", "kind", "title", "chapter", "chapter_title", "doc", "sentences",
+                 "matched", "tier")
+
+    def __init__(self, unit, score, kind, title, chapter, chapter_title, doc, sentences, matched, tier=0):
+        self.unit: str = unit
+        self.score: float = score
+        self.kind: str = kind
+        self.title: str = title
+        self.chapter: Optional[str] = chapter
+        self.chapter_title: str = chapter_title
+        self.doc: str = doc
+        self.sentences: list[Sentence] = sentences  # best first; at most three
+        self.matched: list[str] = matched  # the normalized strings found in the unit
+        self.tier: int = tier  # 0 all terms, 1 some terms, 2 relaxed (topic words of a question)
 
     @property
     def sentence(self) -> Optional[str]:
@@ -286,15 +290,17 @@ class Hit:
         return snippet(self.sentences[0], left, right, width) if self.sentences else ""
 
 
-@dataclass
-class SearchResult:
-    query: str
-    hits: list[Hit] = field(default_factory=list)
-    total: int = 0
-    mode: str = "exact"  # exact | partial | relaxed | none
-    notes: list[str] = field(default_factory=list)
-    # normalized strings searched for each positive clause (the term and its declared variants)
-    variants: list[list[str]] = field(default_factory=list)
+class SearchResult(Record):
+    __slots__ = ("query", "hits", "total", "mode", "notes", "variants")
+
+    def __init__(self, query: str):
+        self.query = query
+        self.hits: list[Hit] = []
+        self.total = 0  # hits before the -n cut
+        self.mode = "exact"  # exact | partial | relaxed | none
+        self.notes: list[str] = []
+        # normalized strings searched for each positive clause (the term and its declared variants)
+        self.variants: list[list[str]] = []
 
     def to_json(self) -> dict:
         return {
@@ -499,10 +505,12 @@ def _filter(idx: _Index, chapter, kind, group, actor):
     return parts[0] if len(parts) == 1 else And(parts)
 
 
-@dataclass
-class _Clause:
-    alts: list[tuple[str, bool]]  # (normalized string, title only)
-    variants: list[str]
+class _Clause(Record):
+    __slots__ = ("alts", "variants")
+
+    def __init__(self, alts: list[tuple[str, bool]], variants: list[str]):
+        self.alts = alts  # (normalized string, title only)
+        self.variants = variants
 
     def query(self):
         from whoosh.query import Or
@@ -608,13 +616,10 @@ def _relaxed(idx: _Index, pos: list[_Clause], run, rank):
     for c in pos:
         for v, _title in c.alts[:1]:
             for p in textnorm.question_pieces(v) or [v]:
+                # the piece, its synonyms, and the known words inside it (外卖骑手 -> 外卖配送员,
+                # 外卖): a unit with any of them covers the piece
                 alts = idx.variants(p)
-                probe = run(Or([_match(a) for a in alts]), 2)
-                if not probe:
-                    alts = idx.words_in(p)
-                    for name, others in idx.synonyms.items():
-                        if name in p:
-                            alts.extend(o for o in others if o not in alts)
+                alts += [w for w in idx.words_in(p) if w not in alts]
                 if alts:
                     pieces.append(alts)
     shown = " ".join("/".join(a[:3]) for a in pieces)

@@ -16,7 +16,7 @@ error: it is searched as literal words and :attr:`Parsed.note` says so.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from typing import Optional
 
 FIELDS = {"text", "title"}
 _FIELD_RE = re.compile(r"^([A-Za-z_]+):(.*)$", re.S)
@@ -26,24 +26,40 @@ class QuerySyntaxError(ValueError):
     pass
 
 
-@dataclass
-class Term:
-    text: str
-    field: str = "text"
-    quoted: bool = False
+class Record:
+    """A tiny record type: ``dataclasses`` costs ~1 ms of import time per class, and this module
+    is on the cold path of every `kb search`."""
+
+    __slots__ = ()
+
+    def __eq__(self, other):
+        return type(self) is type(other) and all(getattr(self, k) == getattr(other, k) for k in self.__slots__)
+
+    def __repr__(self):
+        return f"{type(self).__name__}({', '.join(f'{k}={getattr(self, k)!r}' for k in self.__slots__)})"
 
 
-@dataclass
-class Clause:
-    alternatives: list[Term]
-    negate: bool = False
+class Term(Record):
+    __slots__ = ("text", "field", "quoted")
+
+    def __init__(self, text: str, field: str = "text", quoted: bool = False):
+        self.text, self.field, self.quoted = text, field, quoted
 
 
-@dataclass
-class Parsed:
-    clauses: list[Clause] = field(default_factory=list)
-    note: str = ""  # set when the query was not understood and was searched literally
-    literal: bool = False
+class Clause(Record):
+    __slots__ = ("alternatives", "negate")
+
+    def __init__(self, alternatives: list[Term], negate: bool = False):
+        self.alternatives, self.negate = alternatives, negate
+
+
+class Parsed(Record):
+    __slots__ = ("clauses", "note", "literal")
+
+    def __init__(self, clauses: Optional[list[Clause]] = None, note: str = "", literal: bool = False):
+        self.clauses = clauses if clauses is not None else []
+        self.note = note  # set when the query was not understood and was searched literally
+        self.literal = literal
 
     @property
     def positive(self) -> list[Clause]:

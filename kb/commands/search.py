@@ -27,8 +27,27 @@ def use_color(stream=None) -> bool:
     return bool(getattr(stream, "isatty", lambda: False)()) and not os.environ.get("NO_COLOR")
 
 
-@click.command("search")
-@click.argument("query", nargs=-1)
+def _generation(out: Path) -> Path:
+    """The build generation, resolved once so that a concurrent rebuild cannot mix two
+    versions. kb.build (and its imports, ~15 ms) is loaded only when there is no build yet."""
+    from kb.store import KB_FILE, resolve
+
+    gen = resolve(out)
+    if (gen / KB_FILE).exists() and (gen / "index").is_dir():
+        return gen
+    from kb.build import ensure_built
+
+    gen = ensure_built(out)
+    if not (gen / "index").is_dir():
+        from kb.errors import KBError
+
+        raise KBError(f"the build at {out} has no search index; rebuild it with: kb build --out {out}")
+    return gen
+
+
+# unknown "options" are words: `kb search 劳模 -工匠` excludes 工匠 without needing `--`
+@click.command("search", context_settings={"ignore_unknown_options": True})
+@click.argument("query", nargs=-1, type=click.UNPROCESSED)
 @click.option("-n", "--limit", "n", type=click.IntRange(min=1), default=10, show_default=True,
               help="Show at most this many hits.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
@@ -55,14 +74,13 @@ def search_cmd(query, n, as_json, chapter, kind, group, actor, out):
       kb search 外卖骑手的权益怎么保障
       kb search 一函两书 --chapter 七 -n 5 --json
     """
-    from kb.build import ensure_built
     from kb.errors import KBError
     from kb.index import Sentence, search, snippet
 
     text = " ".join(query)
     if not text.strip():
         raise KBError("empty query (try: kb search 农民工)")
-    gen = ensure_built(out)  # resolved once: a concurrent rebuild cannot mix two versions
+    gen = _generation(out)
     res = search(gen, text, n=n, chapter=chapter, kind=kind, group=group, actor=actor)
     if as_json:
         click.echo(json.dumps(res.to_json(), ensure_ascii=False, indent=2))
@@ -80,7 +98,8 @@ def search_cmd(query, n, as_json, chapter, kind, group, actor, out):
         click.echo(f"{_clean(head)}  [{_clean(where)}]  {h.score:.1f}")
         for s in h.sentences[:2]:
             shown = snippet(Sentence(s.id, _clean(s.text), s.spans), left, right)
-            click.echo(f"    {s.id}  {shown}")
+            # color=True: click would strip the codes itself when it guesses "not a terminal"
+            click.echo(f"    {s.id}  {shown}", color=color)
     shown = len(res.hits)
     more = f" (showing {shown}; -n {res.total} for all)" if res.total > shown else ""
     click.echo(f"{res.total} unit(s){more}", err=True)
