@@ -142,7 +142,7 @@ def build(paths: Sequence[Path] = (), out: Path = DEFAULT_OUT, jobs: int = 1,
         write_json(gen / MANIFEST_FILE, {"documents": manifest})
         from kb.index import write_index; write_index(kb, gen / "index")  # stage: index (issue 4)
         from kb.graph import write_graph; write_graph(kb, gen / "graph.json")  # stage: graph (issue 5)
-        # stage: site (issue 6): kb.site.write_site(kb, gen / "site")
+        from kb.site import write_site; write_site(kb, gen / "site")  # stage: site (issue 6)
     rep = BuildReport(out=out, documents=len(kb.documents), processed=stats.get("processed", 0))
     rep.added = sorted(set(manifest) - set(before))
     rep.removed = sorted(set(before) - set(manifest))

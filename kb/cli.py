@@ -20,6 +20,8 @@ COMMANDS = {
     "export": "kb.commands.core:export_cmd",
     "search": "kb.commands.search:search_cmd",
     "graph": "kb.commands.graph:graph_cmd",
+    "site": "kb.commands.site:site_cmd",
+    "serve": "kb.commands.site:serve_cmd",
 }
 
 

@@ -1,0 +1,107 @@
+"""`kb site` (write the static site of the current build) and `kb serve` (serve it locally)."""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import click
+
+from kb.errors import KBError
+
+build_option = click.option("--build", "build_dir", default="build", show_default=True,
+                            type=click.Path(file_okay=False, path_type=Path),
+                            help="The build folder whose knowledge base the site shows.")
+
+
+def _is_site(folder: Path) -> bool:
+    return (folder / "index.html").is_file() and (folder / "assets" / "search-index.js").is_file()
+
+
+def write_site_atomic(kb, out: Path) -> Path:
+    """Write the site beside ``out`` and swap it in, so a reader never sees half a site.
+    An existing folder is replaced only when it is empty or a site we wrote."""
+    from kb.site import write_site
+
+    out = Path(out)
+    if out.exists() and not out.is_symlink():
+        if not out.is_dir():
+            raise KBError(f"{out}: exists and is not a folder")
+        if any(out.iterdir()) and not _is_site(out):
+            raise KBError(f"{out}: folder exists and is not a plankb site; refusing to replace it")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise KBError(f"cannot create {out.parent}: {e.strerror}") from None
+    tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    try:
+        write_site(kb, tmp)
+        if out.is_symlink():
+            out.unlink()  # rename() cannot put a folder over a symbolic link
+            os.rename(tmp, out)
+        elif out.exists():
+            aside = out.parent / f".{out.name}.old-{os.getpid()}"
+            os.rename(out, aside)
+            os.rename(tmp, out)
+            shutil.rmtree(aside, ignore_errors=True)
+        else:
+            os.rename(tmp, out)
+    except OSError as e:
+        raise KBError(f"cannot write the site to {out}: {e.strerror or e}") from None
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return out
+
+
+@click.command("site")
+@click.option("--out", "out", default=None, type=click.Path(file_okay=False, path_type=Path),
+              help="Where to write the site  [default: BUILD/site]")
+@build_option
+def site_cmd(out, build_dir):
+    """Write the static site (HTML, offline search, task graph) for the current build.
+
+    Open OUT/index.html in a browser straight from disk; no server or network is needed.
+    """
+    from kb.commands.core import load_kb
+
+    kb = load_kb(build_dir)
+    out = out or (build_dir / "site")
+    write_site_atomic(kb, out)
+    n = sum(1 for p in Path(out).glob("*.html"))
+    click.echo(f"site: {n} pages in {out}; open {Path(out).absolute() / 'index.html'}")
+
+
+@click.command("serve")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--out", "out", default=None, type=click.Path(file_okay=False, path_type=Path),
+              help="The site folder  [default: BUILD/site]")
+@build_option
+def serve_cmd(port, out, build_dir):
+    """Serve the static site on http://127.0.0.1:PORT/ (local only; Ctrl-C stops)."""
+    import functools
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    out = out or (build_dir / "site")
+    if not _is_site(Path(out)):
+        from kb.commands.core import load_kb
+
+        click.echo(f"kb: no site in {out}; writing it first", err=True)
+        write_site_atomic(load_kb(build_dir), out)
+    root = os.path.realpath(out)
+
+    class Handler(SimpleHTTPRequestHandler):
+        extensions_map = {**SimpleHTTPRequestHandler.extensions_map,
+                          ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
+                          ".css": "text/css; charset=utf-8"}
+
+    try:
+        server = ThreadingHTTPServer(("127.0.0.1", port), functools.partial(Handler, directory=root))
+    except OSError as e:
+        raise KBError(f"cannot listen on 127.0.0.1:{port}: {e.strerror}") from None
+    with server:
+        click.echo(f"serving {root} at http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C stops)")
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            click.echo("stopped")

@@ -1,0 +1,166 @@
+"""The static site: ``write_site(kb, folder)`` writes an offline, cross-linked HTML wiki.
+
+Pages are Markdown rendered by markdown-it-py (raw HTML off) inside one Jinja2 layout
+(autoescape on); search runs in the browser over ``assets/search-index.js``. Output depends
+only on the KB, so a rebuild is byte-identical.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+from kb.model import KB
+
+STATIC = Path(__file__).resolve().parent / "static"
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+ASSETS = ("site.css", "search.js", "sort.js")
+
+
+def _env():
+    import jinja2
+
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
+                              keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
+
+
+def site_pages(site, graph=None) -> dict[str, tuple[str, str, str, object, list[str]]]:
+    """file name -> (page kind, title, body HTML, extra HTML or None, scripts)."""
+    from markupsafe import Markup
+
+    from kb.site.graphsvg import EDGE_STYLES, svg
+    from kb.site.pages import chapter_label
+
+    kb = site.kb
+    pages: dict[str, tuple] = {}
+
+    def put(fname, kind, title, page, extra=None, scripts=()):
+        pages[fname] = (kind, title, Markup(page.render()), extra, list(scripts))
+
+    title = kb.documents[0].title if len(kb.documents) == 1 else "规划知识库"
+    put("index.html", "home", title, site.home())
+    cids = list(site.chapters)
+    for i, cid in enumerate(cids):
+        c = site.chapters[cid][1]
+        prev = cids[i - 1] if i else None
+        nxt = cids[i + 1] if i + 1 < len(cids) else None
+        put(_chapter_file(cid), "chapter", chapter_label(c), site.chapter(cid, prev, nxt))
+    tids = [t.id for t in site.tasks]
+    for i, tid in enumerate(tids):
+        info = site.units[tid]
+        put(info.file, "task", info.label,
+            site.unit_page(tid, tids[i - 1] if i else None, tids[i + 1] if i + 1 < len(tids) else None))
+    for uid, info in site.units.items():
+        if info.kind != "task":
+            put(info.file, info.kind, info.label, site.unit_page(uid))
+    from kb.site.naming import entity_file
+
+    for eid, e in site.entities.items():
+        put(entity_file(eid), "entity", e.name, site.entity_page(eid))
+    put("entities.html", "entities", "实体", site.entities_index())
+    put("indicators.html", "indicators", "指标", site.indicators())
+    put("targets.html", "targets", "量化目标", site.targets(), scripts=["sort.js"])
+    drawing, counts = svg(site, graph)
+    head, tail = graph_page(site, counts, EDGE_STYLES)
+    # the drawing sits between the legend and the edge list; it is built with escaped text only
+    body = Markup(head.render()) + Markup('<div class="graph">\n') + Markup(drawing) + Markup("\n</div>\n") \
+        + Markup(tail.render())
+    pages["graph.html"] = ("graph", "任务关系图", body, None, [])
+    return pages
+
+
+def _chapter_file(cid: str) -> str:
+    from kb.site.naming import chapter_file
+
+    return chapter_file(cid)
+
+
+def graph_page(site, counts, styles):
+    """The graph page's Markdown before and after the drawing."""
+    from kb.site.markdown import Page, esc
+
+    head = Page()
+    site.crumbs(head)
+    head.add("# 任务关系图", "")
+    head.para("每个圆点是一项任务（按章分列），点击进入任务页；把指针停在边上可看到依据。边的类型：")
+    for typ, (label, _) in styles.items():
+        head.add(f"- {head.mark('span', esc(label), class_=f'key e-key-{typ}')}：{counts.get(typ, 0)} 条")
+    head.add("")
+    tail = Page()
+    deps = [e for e in site.kb.edges if e.type == "depends_on" and e.source in site.units and e.target in site.units]
+    if not deps:
+        tail.para("本次构建还没有任务之间的依赖关系。")
+        return head, tail
+    tail.add("## 依赖关系列表", "", "| 任务 | 依赖于 | 依据 |", "|---|---|---|")
+    for e in sorted(deps, key=lambda e: (site.units[e.source].unit.span[0], site.units[e.target].unit.span[0])):
+        ev = e.evidence or {}
+        where = site.unit_link(ev.get("unit") or e.source, ev.get("sentence"), label=str(ev.get("text", ""))) \
+            if ev.get("text") else ""
+        tail.add(f"| {site.unit_link(e.source)} | {site.unit_link(e.target)} | {where} |")
+    tail.add("")
+    return head, tail
+
+
+def write_site(kb: KB, folder: Path, graph=None) -> Path:
+    """Write the whole site into ``folder`` (created; it should not exist or be empty)."""
+    from kb.site.pages import Site
+    from kb.site.searchindex import build_index
+
+    folder = Path(folder)
+    site = Site(kb)
+    pages = site_pages(site, graph)
+    (folder / "assets").mkdir(parents=True, exist_ok=True)
+    env = _env()
+    layout = env.get_template("layout.html")
+    sources = "、".join(d.source for d in kb.documents) or "（空）"
+    title = kb.documents[0].title if len(kb.documents) == 1 else "规划知识库"
+    for fname, (kind, ptitle, body, extra, scripts) in sorted(pages.items()):
+        html = layout.render(title=ptitle, site_title=short_title(title), kind=kind, body=body, extra=extra,
+                             scripts=scripts, sources=sources)
+        (folder / fname).write_text(html, encoding="utf-8")
+    for name in ASSETS:
+        (folder / "assets" / name).write_bytes((STATIC / name).read_bytes())
+    (folder / "assets" / "search-index.js").write_text(build_index(search_entries(site)), encoding="utf-8")
+    return folder
+
+
+def short_title(title: str) -> str:
+    return title if len(title) <= 24 else title[:23] + "…"
+
+
+def search_entries(site) -> list[dict]:
+    from kb.site.naming import sentence_anchor
+
+    entries = []
+    for doc in site.kb.documents:
+        for u in doc.units():
+            info = site.units.get(u.id)
+            if info is None:
+                continue
+            entries.append({
+                "id": u.id, "href": info.file, "label": info.label, "text": u.text,
+                "sentences": [(sentence_anchor(u.id, s.id), s.start, s.end) for s in u.sentences],
+            })
+    return entries
+
+
+def benchmark(kb: Optional[KB] = None, repeat: int = 3) -> dict:
+    """Seconds to write the site of ``kb`` (default: the bundled corpus), best of ``repeat``."""
+    import tempfile
+    import time
+
+    if kb is None:
+        from kb.build import collect_corpus, make_kb
+
+        kb = make_kb(collect_corpus(()))
+    best = float("inf")
+    files = 0
+    for _ in range(repeat):
+        with tempfile.TemporaryDirectory() as tmp:
+            t0 = time.perf_counter()
+            write_site(kb, Path(tmp) / "site")
+            best = min(best, time.perf_counter() - t0)
+            files = sum(1 for p in (Path(tmp) / "site").rglob("*") if p.is_file())
+    return {"name": "site", "seconds": round(best, 4), "files": files}
+
+
+__all__ = ["write_site", "benchmark"]

@@ -1,0 +1,120 @@
+"""The task graph as a static SVG, laid out at build time with networkx.
+
+Tasks are columns by chapter (``networkx.multipartite_layout``): a plan's chapters are its
+natural reading order, and the layout is deterministic, so rebuilds are byte-identical.
+Edges inside one column are drawn as arcs so they do not run through the nodes between.
+"""
+from __future__ import annotations
+
+from html import escape
+from typing import Optional
+
+EDGE_STYLES = {  # type -> (legend label, has arrow)
+    "depends_on": ("依赖（A → B：A 依靠 B 建立的平台或机制）", True),
+    "related": ("相关（共享少见实体）", False),
+    "measures": ("衡量", True),
+}
+COL_W = 190
+ROW_H = 64
+PAD_X = 40
+PAD_TOP = 56
+R = 15
+
+
+def _a(v: object) -> str:
+    return escape(str(v), quote=True)
+
+
+def task_graph(site, graph=None):
+    """A networkx DiGraph of tasks with typed edges, from ``graph`` or the KB's edges."""
+    import networkx as nx
+
+    g = nx.MultiDiGraph()
+    chapters = list(site.chapters)
+    for t in site.tasks:
+        layer = chapters.index(t.chapter) if t.chapter in site.chapters else len(chapters)
+        g.add_node(t.id, layer=layer)
+    if graph is not None and hasattr(graph, "edges"):
+        triples = [(s, d, dict(data)) for s, d, data in graph.edges(data=True)]
+    else:
+        triples = [(e.source, e.target, {"type": e.type, "weight": e.weight, "evidence": e.evidence})
+                   for e in site.kb.edges]
+    for s, d, data in triples:
+        typ = data.get("type", "other")
+        if s in g and d in g and s != d and typ not in ("contains", "mentions"):
+            g.add_edge(s, d, **data)
+    return g
+
+
+def layout(g) -> dict[str, tuple[float, float]]:
+    import networkx as nx
+
+    if g.number_of_nodes() == 0:
+        return {}
+    pos = nx.multipartite_layout(g, subset_key="layer", align="vertical", scale=1)
+    # multipartite centres columns; re-derive a clean grid from its column/row order
+    layers: dict[int, list[str]] = {}
+    for n in g.nodes:
+        layers.setdefault(g.nodes[n]["layer"], []).append(n)
+    out = {}
+    for col, layer in enumerate(sorted(layers)):
+        members = sorted(layers[layer], key=lambda n: -pos[n][1])
+        for row, n in enumerate(members):
+            out[n] = (PAD_X + col * COL_W + R, PAD_TOP + row * ROW_H + R)
+    return out
+
+
+def svg(site, graph=None) -> tuple[str, dict[str, int]]:
+    """The ``<svg>`` element and the number of edges drawn per type."""
+    g = task_graph(site, graph)
+    pos = layout(g)
+    layers = sorted({g.nodes[n]["layer"] for n in g.nodes})
+    max_rows = max((sum(1 for n in g.nodes if g.nodes[n]["layer"] == l) for l in layers), default=1)
+    width = PAD_X * 2 + max(1, len(layers)) * COL_W
+    legend_y = PAD_TOP + max_rows * ROW_H + 20
+    height = legend_y + 20 * (len(EDGE_STYLES) + 1)
+    parts = [f'<svg viewBox="0 0 {width} {height}" role="img" '
+             f'aria-label="任务关系图">',
+             '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" '
+             'orient="auto-start-reverse"><path class="arrowhead" d="M0,0 L10,5 L0,10 z"/></marker></defs>']
+    chapters = list(site.chapters)
+    for col, layer in enumerate(layers):
+        label = site.chapters[chapters[layer]][1].label if layer < len(chapters) else "其他"
+        parts.append(f'<text class="gcol" x="{PAD_X + col * COL_W}" y="{PAD_TOP - 26}">{_a(label)}</text>')
+    counts: dict[str, int] = {}
+    edges = sorted(g.edges(data=True), key=lambda e: (e[2].get("type", ""), e[0], e[1]))
+    for s, d, data in edges:
+        typ = data.get("type", "other")
+        counts[typ] = counts.get(typ, 0) + 1
+        (x1, y1), (x2, y2) = pos[s], pos[d]
+        dx, dy = x2 - x1, y2 - y1
+        dist = max((dx * dx + dy * dy) ** 0.5, 1.0)
+        # stop at the circle's rim so arrowheads stay visible
+        sx, sy = x1 + dx / dist * R, y1 + dy / dist * R
+        ex, ey = x2 - dx / dist * (R + 2), y2 - dy / dist * (R + 2)
+        bend = 0.0 if abs(dx) > 1 else min(90.0, 0.35 * abs(dy) + 12)
+        # bend to the left of the direction of travel
+        cx, cy = (sx + ex) / 2 - dy / dist * bend, (sy + ey) / 2 + dx / dist * bend
+        cls = f"e-{typ}" if typ in EDGE_STYLES else "e-other"
+        arrow = ' marker-end="url(#arrow)"' if EDGE_STYLES.get(typ, ("", True))[1] else ""
+        ev = (data.get("evidence") or {}).get("text", "")
+        tip = f"{s} → {d}（{typ}）" + (f"：{ev}" if ev else "")
+        parts.append(f'<path class="{cls}" d="M{sx:.1f},{sy:.1f} Q{cx:.1f},{cy:.1f} {ex:.1f},{ey:.1f}"{arrow}>'
+                     f'<title>{_a(tip)}</title></path>')
+    for n in g.nodes:
+        x, y = pos[n]
+        info = site.units[n]
+        t = info.unit
+        short = t.title if len(t.title) <= 9 else t.title[:8] + "…"
+        parts.append(f'<a class="gnode" href="{_a(info.file)}" data-task="{_a(n)}"><title>{_a(info.label)}</title>'
+                     f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{R}"/>'
+                     f'<text class="num" x="{x:.1f}" y="{y:.1f}">{_a(t.number or n)}</text>'
+                     f'<text x="{x + R + 5:.1f}" y="{y + 4:.1f}">{_a(short)}</text></a>')
+    y = legend_y
+    for typ, (label, arrow) in EDGE_STYLES.items():
+        mark = ' marker-end="url(#arrow)"' if arrow else ""
+        parts.append(f'<path class="e-{typ}" d="M{PAD_X},{y} L{PAD_X + 40},{y}"{mark}/>'
+                     f'<text class="gleg" x="{PAD_X + 50}" y="{y + 4}">{_a(label)}：{counts.get(typ, 0)} 条</text>')
+        y += 20
+    parts.append("</svg>")
+    return "\n".join(parts), counts

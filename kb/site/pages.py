@@ -1,0 +1,547 @@
+"""Every page of the site as Markdown (a :class:`~kb.site.markdown.Page`).
+
+:class:`Site` indexes the KB once (unit -> page, entity -> units, edges by task) and has one
+method per page kind. Links are made only to pages that exist, so a KB without entities or
+edges (extraction not run) still gives a site without dead links.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from typing import Iterator, Optional
+
+from kb.model import KB, Chapter, Document, IndicatorRow, IndicatorTable, Paragraph, Task, Unit
+from kb.site.markdown import Page, esc, link
+from kb.site.naming import (TYPE_LABELS, chapter_file, entity_file, entity_type, sentence_anchor,
+                            table_anchor, type_class, unit_file)
+from kb.site.render import text_md, unit_md
+
+EDGE_LABELS = {"depends_on": "依赖", "related": "相关", "measures": "衡量", "mentions": "提及", "contains": "包含"}
+ROLE_LABELS = {"lead": "牵头", "partner": "协同", "supervised": "被督促", "beneficiary": "受益"}
+_CLAUSE_END = set("，,；;：:。！？!?")
+
+
+@dataclass
+class UnitInfo:
+    unit: Unit
+    doc: Document
+    kind: str  # task | row | paragraph
+    file: str
+    label: str
+    table: Optional[IndicatorTable] = None
+
+
+class Site:
+    def __init__(self, kb: KB):
+        self.kb = kb
+        self.units: dict[str, UnitInfo] = {}
+        self.tasks: list[Task] = []
+        self.chapters: dict[str, tuple[Document, Chapter]] = {}
+        self.files: dict[str, str] = {}  # file name -> id, to refuse two ids sharing a page
+        for doc in kb.documents:
+            for c in doc.chapters:
+                self.chapters[c.id] = (doc, c)
+                self._claim(chapter_file(c.id), c.id)
+            for t in doc.tasks:
+                self._add(UnitInfo(t, doc, "task", unit_file(t.id, "task"), task_label(t)))
+                self.tasks.append(t)
+            for p in doc.paragraphs:
+                self._add(UnitInfo(p, doc, "paragraph", unit_file(p.id, "paragraph"), self._para_label(p)))
+            for tb in doc.indicator_tables:
+                for r in tb.rows:
+                    self._add(UnitInfo(r, doc, "row", unit_file(r.id, "row"), row_label(tb, r), tb))
+        self.entities = {e.id: e for e in kb.entities}
+        for e in kb.entities:
+            self._claim(entity_file(e.id), e.id)
+        self.names = {e.id: e.name for e in kb.entities}
+        self.narrower: dict[str, list[str]] = defaultdict(list)
+        for e in kb.entities:
+            for b in e.broader:
+                self.narrower[b].append(e.id)
+        self.out_edges: dict[str, list] = defaultdict(list)
+        self.in_edges: dict[str, list] = defaultdict(list)
+        for ed in kb.edges:
+            self.out_edges[ed.source].append(ed)
+            self.in_edges[ed.target].append(ed)
+        self.findings = consistency_findings(kb)
+        # rows that measure a task: from the rows themselves and from `measures` edges
+        self.measured_by: dict[str, list[str]] = defaultdict(list)
+        for info in self.units.values():
+            if info.kind == "row":
+                for t in self.row_tasks(info.unit):  # type: ignore[arg-type]
+                    self.measured_by[t].append(info.unit.id)
+
+    # ------------------------------------------------------------------ lookups
+    def _claim(self, fname: str, ident: str) -> None:
+        other = self.files.setdefault(fname, ident)
+        if other != ident:
+            from kb.errors import KBError
+
+            raise KBError(f"site: {ident!r} and {other!r} would share the page {fname}; rename one")
+
+    def _add(self, info: UnitInfo) -> None:
+        self._claim(info.file, info.unit.id)
+        self.units[info.unit.id] = info
+
+    def _para_label(self, p: Paragraph) -> str:
+        ch = self.chapters.get(p.chapter or "")
+        return f"{chapter_label(ch[1])} · 段落 {p.id}" if ch else f"段落 {p.id}"
+
+    def row_tasks(self, row: IndicatorRow) -> list[str]:
+        ids = list(row.tasks)
+        ids += [e.target for e in self.out_edges.get(row.id, []) if e.type == "measures"]
+        return [t for t in dict.fromkeys(ids) if t in self.units]
+
+    def unit_href(self, uid: str, sid: Optional[str] = None) -> Optional[str]:
+        info = self.units.get(uid)
+        if info is None:
+            return None
+        if sid and any(s.id == sid for s in info.unit.sentences):
+            return f"{info.file}#{sentence_anchor(uid, sid)}"
+        return info.file
+
+    def entity_href(self, eid: str) -> Optional[str]:
+        return entity_file(eid) if eid in self.entities else None
+
+    def chapter_href(self, cid: Optional[str]) -> Optional[str]:
+        return chapter_file(cid) if cid in self.chapters else None
+
+    def link(self, label: str, href: Optional[str]) -> str:
+        return link(esc(label), href) if href else esc(label)
+
+    def unit_link(self, uid: str, sid: Optional[str] = None, label: Optional[str] = None) -> str:
+        info = self.units.get(uid)
+        return self.link(label or (info.label if info else uid), self.unit_href(uid, sid))
+
+    def all_targets(self) -> Iterator[tuple[UnitInfo, object]]:
+        for doc in self.kb.documents:
+            for u in doc.units():
+                info = self.units.get(u.id)
+                if info:
+                    for t in u.targets:
+                        yield info, t
+
+    # ------------------------------------------------------------------ shared pieces
+    def crumbs(self, page: Page, *items: tuple[str, Optional[str]]) -> None:
+        parts = [self.link("首页", "index.html")] + [self.link(a, h) for a, h in items]
+        page.para(page.mark("span", " › ".join(parts), class_="crumbs"))
+
+    def meta(self, page: Page, *items: str) -> None:
+        page.para(page.mark("span", " · ".join(i for i in items if i), class_="meta"))
+
+    def mentions_section(self, page: Page, unit: Unit) -> None:
+        counts = Counter(m.entity for m in unit.mentions)
+        if not counts:
+            return
+        page.add("## 提及", "")
+        by_type: dict[str, list[str]] = defaultdict(list)
+        for eid in sorted(counts, key=lambda e: (entity_type(e), self.names.get(e, e))):
+            name = self.names.get(eid, eid.split(":", 1)[-1])
+            key = page.mark("span", self.link(name, self.entity_href(eid)), class_=f"key {type_class(eid)}")
+            by_type[entity_type(eid)].append(key + (f" ×{counts[eid]}" if counts[eid] > 1 else ""))
+        for typ, items in by_type.items():
+            page.add(f"- {esc(TYPE_LABELS.get(typ, typ))}：" + "、".join(items))
+        page.add("")
+
+    def targets_table(self, page: Page, unit: Unit) -> None:
+        if not unit.targets:
+            return
+        page.add("## 目标", "", "| 目标 | 数值 | 单位 | 限定 | 时限 | 出处 |", "|---|---|---|---|---|---|")
+        for t in unit.targets:
+            page.add("| " + " | ".join([
+                esc(t.text), fmt_value(t.value), esc(t.unit or ""), esc(t.qualifier or ""),
+                esc(deadline_text(t)), self.sentence_link(unit.id, t.sentence),
+            ]) + " |")
+        page.add("")
+
+    def sentence_link(self, uid: str, sid: Optional[str]) -> str:
+        if not sid:
+            return ""
+        href = self.unit_href(uid, sid)
+        return link(esc(sid), href) if href else esc(sid)
+
+    def edge_list(self, page: Page, edges: list, other_end: str, title: str) -> None:
+        if not edges:
+            return
+        page.add(f"### {esc(title)}", "")
+        for ed in sorted(edges, key=lambda e: (getattr(e, other_end), e.type)):
+            other = getattr(ed, other_end)
+            line = "- " + self.unit_link(other)
+            ev = ed.evidence or {}
+            if ev.get("text"):
+                src = ev.get("unit") or ed.source
+                line += "：依据 " + self.unit_link(src, ev.get("sentence"), label=ev.get("sentence") or src)
+                line += " “" + esc(_shorten(str(ev["text"]), 90)) + "”"
+            if ed.rule:
+                line += page.mark("span", esc(f"（规则 {ed.rule}）"), class_="meta")
+            page.add(line)
+        page.add("")
+
+    def finding_md(self, page: Page, f: dict) -> str:
+        kind = page.mark("span", esc(FINDING_LABELS.get(f["kind"], f["kind"])), class_="warn")
+        row = f"指标“{f['row_span']}”" if f.get("row_span") else ""
+        task = f"任务“{f['task_span']}”" if f.get("task_span") else "任务句中没有"
+        where = self.unit_link(f["task"], f.get("sentence"), label=f.get("sentence") or f["task"])
+        return f"{kind}：{esc(row)} / {esc(task)}（{where}）"
+
+    def pager(self, page: Page, prev: Optional[tuple[str, str]], nxt: Optional[tuple[str, str]]) -> None:
+        left = self.link("← " + prev[0], prev[1]) if prev else ""
+        right = self.link(nxt[0] + " →", nxt[1]) if nxt else ""
+        page.para(page.mark("span", page.mark("span", left) + page.mark("span", right), class_="pager"))
+
+    # ------------------------------------------------------------------ pages
+    def home(self) -> Page:
+        page = Page()
+        title = self.kb.documents[0].title if len(self.kb.documents) == 1 else "规划知识库"
+        page.add("# " + esc(title), "")
+        n_targets = sum(1 for _ in self.all_targets())
+        n_rows = sum(1 for i in self.units.values() if i.kind == "row")
+        self.meta(page, f"{len(self.kb.documents)} 份文件", f"{len(self.chapters)} 章", f"{len(self.tasks)} 项任务",
+                  f"{n_rows} 项指标", f"{len(self.entities)} 个实体", f"{n_targets} 个量化目标",
+                  f"{len(self.kb.edges)} 条关系")
+        page.para("在上方搜索框输入词语（如 农民工、工会云）即可全文检索，离线可用。")
+        for doc in self.kb.documents:
+            if len(self.kb.documents) > 1:
+                page.add("## " + esc(doc.title), "")
+            self.meta(page, "来源 " + esc(doc.source))
+            for n in doc.notes:
+                page.add("> " + esc(n), "")
+            page.add("## 目录", "")
+            for c in doc.chapters:
+                page.add("#" * min(2 + c.level, 6) + " " + self.link(chapter_label(c), chapter_file(c.id)), "")
+                for tid in c.tasks:
+                    if tid in self.units:
+                        page.add("- " + self.unit_link(tid))
+                for p in doc.paragraphs:
+                    if p.chapter == c.id:
+                        page.add("- " + self.unit_link(p.id))
+                page.add("")
+            loose = [t for t in doc.tasks if t.chapter not in self.chapters]
+            loose += [p for p in doc.paragraphs if p.chapter not in self.chapters]
+            if loose:
+                page.add("### 其他", "")
+                page.add(*("- " + self.unit_link(u.id) for u in loose), "")
+            if doc.indicator_tables:
+                page.add("## 指标表", "")
+                for tb in doc.indicator_tables:
+                    page.add("- " + link(esc(tb.title), f"indicators.html#{table_anchor(tb.id)}") + f"（{len(tb.rows)} 项）")
+                page.add("")
+        page.add("## 浏览", "", "- " + link("全部实体", "entities.html"), "- " + link("量化目标与时间线", "targets.html"),
+                 "- " + link("任务关系图", "graph.html"), "- " + link("指标表", "indicators.html"), "")
+        return page
+
+    def chapter(self, cid: str, prev: Optional[str], nxt: Optional[str]) -> Page:
+        doc, c = self.chapters[cid]
+        page = Page()
+        items: list[tuple[str, Optional[str]]] = []
+        if c.parent in self.chapters:
+            items.append((chapter_label(self.chapters[c.parent][1]), chapter_file(c.parent)))
+        self.crumbs(page, *items)
+        page.add("# " + esc(chapter_label(c)), "")
+        self.meta(page, esc(doc.title), f"{len(c.tasks)} 项任务")
+        subs = [x for x in doc.chapters if x.parent == cid]
+        if subs:
+            page.add("## 下级标题", "", *("- " + self.link(chapter_label(x), chapter_file(x.id)) for x in subs), "")
+        for p in doc.paragraphs:
+            if p.chapter == cid:
+                page.para(unit_md(page, p, self.entity_href, self.names))
+        if c.tasks:
+            page.add("## 任务", "")
+            for tid in c.tasks:
+                info = self.units.get(tid)
+                if info is None:
+                    continue
+                extra = []
+                if info.unit.targets:
+                    extra.append(f"{len(info.unit.targets)} 个目标")
+                if self.measured_by.get(tid):
+                    extra.append(f"{len(self.measured_by[tid])} 项指标")
+                page.add("- " + self.unit_link(tid) + (page.mark("span", esc("（" + "，".join(extra) + "）"), class_="meta") if extra else ""))
+            page.add("")
+        tables = [tb for tb in doc.indicator_tables if tb.chapter == cid]
+        if tables:
+            page.add("## 指标表", "")
+            page.add(*("- " + link(esc(tb.title), f"indicators.html#{table_anchor(tb.id)}") for tb in tables), "")
+        self.pager(page, (chapter_label(self.chapters[prev][1]), chapter_file(prev)) if prev else None,
+                   (chapter_label(self.chapters[nxt][1]), chapter_file(nxt)) if nxt else None)
+        return page
+
+    def unit_page(self, uid: str, prev: Optional[str] = None, nxt: Optional[str] = None) -> Page:
+        info = self.units[uid]
+        u = info.unit
+        page = Page()
+        if info.kind == "row":
+            tb = info.table
+            assert tb is not None
+            self.crumbs(page, ("指标", "indicators.html"), (tb.title, f"indicators.html#{table_anchor(tb.id)}"))
+            page.add("# " + esc(info.label), "")
+            r: IndicatorRow = u  # type: ignore[assignment]
+            page.add(f"| {esc(tb.header[0] if tb.header else '具体指标')} | {esc(tb.header[1] if len(tb.header) > 1 else '发展目标')} |",
+                     "|---|---|", f"| {esc(r.name)} | {esc(r.target)} |", "")
+        else:
+            ch = self.chapters.get(getattr(u, "chapter", None) or "")
+            self.crumbs(page, *([(chapter_label(ch[1]), chapter_file(ch[1].id))] if ch else []))
+            page.add("# " + esc(info.label), "")
+        self.meta(page, esc(u.id), f"第 {u.line} 行" if u.line else "", f"{len(u.sentences)} 句" if u.sentences else "")
+        page.add("## 原文" if info.kind == "row" else "## 正文", "")
+        page.para(unit_md(page, u, self.entity_href, self.names))
+        self.mentions_section(page, u)
+        self.targets_table(page, u)
+        if info.kind == "row":
+            tasks = self.row_tasks(u)  # type: ignore[arg-type]
+            page.add("## 衡量的任务", "")
+            page.add(*(("- " + self.unit_link(t)) for t in tasks) if tasks else ["本指标未关联到任务。"])
+            page.add("")
+            if self.findings.get(uid):
+                page.add("## 一致性提示", "", *("- " + self.finding_md(page, f) for f in self.findings[uid]), "")
+        rows = self.measured_by.get(uid, [])
+        if rows:
+            page.add("## 衡量本任务的指标", "", *("- " + self.unit_link(r) for r in rows), "")
+        outs = [e for e in self.out_edges.get(uid, []) if e.type == "depends_on" and e.target in self.units]
+        ins = [e for e in self.in_edges.get(uid, []) if e.type == "depends_on" and e.source in self.units]
+        if outs or ins:
+            page.add("## 依赖关系", "")
+            self.edge_list(page, outs, "target", "本任务依赖")
+            self.edge_list(page, ins, "source", "依赖本任务")
+        related = {}
+        for e in self.out_edges.get(uid, []) + self.in_edges.get(uid, []):
+            if e.type == "related":
+                other = e.target if e.source == uid else e.source
+                if other in self.units and other != uid:
+                    related[other] = max(related.get(other, 0.0), e.weight or 0.0)
+        if related:
+            page.add("## 相关任务", "")
+            for other, w in sorted(related.items(), key=lambda kv: (-kv[1], kv[0])):
+                page.add("- " + self.unit_link(other) + (page.mark("span", f"（权重 {w:.2f}）", class_="meta") if w else ""))
+            page.add("")
+        if info.kind == "task":
+            self.pager(page, (self.units[prev].label, self.units[prev].file) if prev else None,
+                       (self.units[nxt].label, self.units[nxt].file) if nxt else None)
+        return page
+
+    def entity_page(self, eid: str) -> Page:
+        e = self.entities[eid]
+        page = Page()
+        self.crumbs(page, ("实体", "entities.html"))
+        page.add("# " + esc(e.name), "")
+        self.meta(page, esc(TYPE_LABELS.get(e.type, e.type)), esc(e.id), f"{len(e.units)} 个单元提及",
+                  "模式发现" if e.discovered else "")
+        if e.aliases:
+            page.add("## 别名", "", "、".join(esc(a) for a in e.aliases), "")
+        broader = [b for b in e.broader]
+        narrower = sorted(self.narrower.get(eid, []))
+        if broader or narrower:
+            page.add("## 上下位", "")
+            if broader:
+                page.add("- 上位：" + "、".join(self.link(self.names.get(b, b), self.entity_href(b)) for b in broader))
+            if narrower:
+                page.add("- 下位：" + "、".join(self.link(self.names.get(n, n), self.entity_href(n)) for n in narrower))
+            page.add("")
+        roles = Counter()
+        for uid in e.units:
+            info = self.units.get(uid)
+            if info:
+                roles.update(m.role for m in info.unit.mentions if m.entity == eid and m.role)
+        if roles:
+            page.add("## 角色", "", "、".join(f"{esc(ROLE_LABELS.get(r, r))} ×{n}" for r, n in sorted(roles.items())), "")
+        page.add("## 提及的单元", "")
+        if not e.units:
+            page.add("（无）")
+        for uid in e.units:
+            info = self.units.get(uid)
+            page.add("- " + page.mark("span", page.mark("span", esc(uid), class_="rid") + " " + self.unit_link(uid),
+                                      class_="backlink", data_unit=uid))
+            if info is None:
+                continue
+            u = info.unit
+            seen = set()
+            for m in sorted((m for m in u.mentions if m.entity == eid), key=lambda m: m.start):
+                lo, hi = clause(u.text, m.start, m.end)
+                if (lo, hi) in seen:
+                    continue
+                seen.add((lo, hi))
+                body = text_md(page, u.text, u.mentions, lo, hi, self.entity_href, self.names, hl=eid)
+                page.add("  - " + self.sentence_link(uid, m.sentence) + "：" + body)
+        page.add("")
+        return page
+
+    def entities_index(self) -> Page:
+        page = Page()
+        self.crumbs(page)
+        page.add("# 实体", "")
+        if not self.entities:
+            page.para("本次构建没有抽取实体。")
+            return page
+        by_type: dict[str, list] = defaultdict(list)
+        for e in self.kb.entities:
+            by_type[e.type].append(e)
+        for typ in sorted(by_type, key=lambda t: (list(TYPE_LABELS).index(t) if t in TYPE_LABELS else 9, t)):
+            ents = sorted(by_type[typ], key=lambda e: (-len(e.units), e.name))
+            page.add(f"## {esc(TYPE_LABELS.get(typ, typ))}（{len(ents)}）", "")
+            page.add("、".join(self.link(e.name, entity_file(e.id)) + f" {len(e.units)}" for e in ents), "")
+        return page
+
+    def indicators(self) -> Page:
+        page = Page()
+        self.crumbs(page)
+        page.add("# 指标", "")
+        any_table = False
+        for doc in self.kb.documents:
+            for tb in doc.indicator_tables:
+                any_table = True
+                page.add("## " + page.mark("span", esc(tb.title), id=table_anchor(tb.id)), "")
+                where = []
+                if tb.after and tb.after in self.units:
+                    where.append("位于 " + self.unit_link(tb.after, label=tb.after) + " 之后")
+                elif tb.after is None:
+                    where.append("位于正文开头")
+                if tb.chapter in self.chapters:
+                    where.append(self.link(chapter_label(self.chapters[tb.chapter][1]), chapter_file(tb.chapter)))
+                self.meta(page, esc(doc.title), *where)
+                h = list(tb.header) + ["具体指标", "发展目标"][len(tb.header):]
+                page.add(f"| # | {esc(h[0])} | {esc(h[1])} | 衡量任务 | 提示 |", "|---|---|---|---|---|")
+                for r in tb.rows:
+                    tasks = self.row_tasks(r)
+                    warn = row_warnings(self, r, tasks)
+                    page.add("| " + " | ".join([
+                        link(str(r.index), self.units[r.id].file), esc(r.name), esc(r.target),
+                        "、".join(self.unit_link(t, label=t) for t in tasks),
+                        page.mark("span", esc("；".join(warn)), class_="warn") if warn else "",
+                    ]) + " |")
+                page.add("")
+                rows_with = [r for r in tb.rows if self.findings.get(r.id) or not self.row_tasks(r)]
+                if rows_with:
+                    page.add("### 一致性提示", "")
+                    for r in rows_with:
+                        page.add(f"- {self.unit_link(r.id, label=f'{r.index}. {r.name}')}")
+                        if not self.row_tasks(r):
+                            page.add("  - " + page.mark("span", "未找到对应任务", class_="warn"))
+                        for f in self.findings.get(r.id, []):
+                            page.add("  - " + self.finding_md(page, f))
+                    page.add("")
+        if not any_table:
+            page.para("没有指标表。")
+        return page
+
+    def targets(self) -> Page:
+        page = Page()
+        self.crumbs(page)
+        page.add("# 量化目标", "")
+        items = sorted(self.all_targets(), key=lambda it: (bucket_order(it[1]), it[0].unit.span[0]))
+        if not items:
+            page.para("本次构建没有抽取量化目标。")
+            return page
+        counts = Counter(bucket(t) for _, t in items)
+        buckets = sorted(set(counts) | {str(y) for y in range(2021, 2026)}, key=lambda b: bucket_order_key(b))
+        page.add("## 时间线", "", "| 时限 | 数量 | |", "|---|---|---|")
+        top = max(counts.values())
+        for b in buckets:
+            n = counts.get(b, 0)
+            w = 0 if n == 0 else max(1, round(10 * n / top))
+            page.add(f"| {esc(b)} | {n} | {page.mark('span', '', class_=f'bar w{w}')} |")
+        page.add("", "## 全部目标", "", "点击表头可排序；默认按时限排列。", "")
+        page.add("| 时限 | 目标 | 数值 | 单位 | 限定 | 所在单元 |", "|---|---|---|---|---|---|")
+        for info, t in items:
+            page.add("| " + " | ".join([
+                page.mark("span", esc(deadline_text(t)), data_sort=f"{bucket_order(t):04d}"),
+                esc(t.text),
+                page.mark("span", fmt_value(t.value), data_sort=f"{t.value:020.4f}" if t.value is not None else "~"),
+                esc(t.unit or ""), esc(t.qualifier or ""),
+                self.unit_link(info.unit.id, t.sentence, label=info.unit.id),
+            ]) + " |")
+        page.add("")
+        return page
+
+
+# ---------------------------------------------------------------------- helpers
+
+def task_label(t: Task) -> str:
+    lab = (t.label or (f"{t.number}. " if t.number else "")).strip()
+    return f"{lab} {t.title}".strip() if lab else (t.title or t.id)
+
+
+def row_label(tb: IndicatorTable, r: IndicatorRow) -> str:
+    return f"{tb.key}指标 {r.index}. {r.name}"
+
+
+def chapter_label(c: Chapter) -> str:
+    return (c.heading or f"{c.label}、{c.title}").strip()
+
+
+def fmt_value(v: Optional[float]) -> str:
+    if v is None:
+        return ""
+    return f"{int(v):,}" if float(v).is_integer() else f"{v:,.4g}"
+
+
+def bucket(t) -> str:
+    if t.deadline:
+        return str(t.deadline)
+    p = t.period or ""
+    if "每年" in p or "年均" in p or "annual" in p:
+        return "每年"
+    if p:
+        return "期间"
+    return "未注明"
+
+
+def bucket_order_key(b: str) -> tuple[int, str]:
+    if b.isdigit():
+        return (int(b), b)
+    return ({"每年": 3000, "期间": 3001}.get(b, 3002), b)
+
+
+def bucket_order(t) -> int:
+    return bucket_order_key(bucket(t))[0]
+
+
+def deadline_text(t) -> str:
+    if t.deadline_text:
+        return t.deadline_text
+    if t.deadline:
+        return f"{t.deadline}年"
+    return t.period or ""
+
+
+def clause(text: str, start: int, end: int) -> tuple[int, int]:
+    """The clause around ``text[start:end]``: between the nearest clause punctuation marks."""
+    lo = start
+    while lo > 0 and text[lo - 1] not in _CLAUSE_END:
+        lo -= 1
+    hi = end
+    while hi < len(text) and text[hi] not in _CLAUSE_END:
+        hi += 1
+    if hi < len(text):
+        hi += 1  # keep the mark that ends it
+    return lo, hi
+
+
+def _shorten(s: str, n: int) -> str:
+    return s if len(s) <= n else s[: n - 1] + "…"
+
+
+FINDING_LABELS = {"figure": "数字", "unit": "单位", "period": "时限", "wording": "措辞"}
+
+
+def consistency_findings(kb: KB) -> dict[str, list[dict]]:
+    """Row id -> findings of :func:`kb.consistency.check` (rows against the tasks they restate)."""
+    try:
+        from kb.consistency import check
+    except ImportError:  # a tree without the graph stage: rows are shown without findings
+        return {}
+    out: dict[str, list[dict]] = defaultdict(list)
+    for f in check(kb):
+        out[f["row"]].append(f)
+    return out
+
+
+def row_warnings(site: Site, r: IndicatorRow, tasks: list[str]) -> list[str]:
+    """Short notes for the table cell: no task found, or the kinds of differences found."""
+    if not tasks:
+        return ["未找到对应任务"]
+    kinds = Counter(f["kind"] for f in site.findings.get(r.id, []))
+    return [f"{FINDING_LABELS.get(k, k)} ×{n}" for k, n in sorted(kinds.items())]
+
+
+_WS = re.compile(r"\s+")

@@ -1,0 +1,86 @@
+"""A unit's text as Markdown: sentence anchors, entity mentions, highlighted hits.
+
+Mentions may nest (困难职工 ⊃ 职工) or even cross. The text is cut at every mention and
+sentence boundary; each piece becomes one link to the *innermost* mention covering it, so both
+困难职工 (from 困难) and 职工 are reachable, and a depth class draws the outer mention's extra
+underline. Nothing is dropped, unlike displaCy's ``ent`` style, and no stray spaces appear.
+"""
+from __future__ import annotations
+
+from typing import Callable, Optional, Sequence
+
+from kb.model import Mention, Unit
+from kb.site.markdown import Page, esc
+from kb.site.naming import sentence_anchor, type_class
+
+HrefFor = Callable[[str], Optional[str]]
+
+
+def plain_md(page: Page, text: str) -> str:
+    if "\t" not in text:
+        return esc(text)
+    return page.mark("span", " ", class_="tab").join(esc(p) for p in text.split("\t"))
+
+
+def _valid(mentions: Sequence[Mention], n: int) -> list[Mention]:
+    seen = set()
+    out = []
+    for m in mentions:
+        key = (m.entity, m.start, m.end)
+        if 0 <= m.start < m.end <= n and key not in seen:
+            seen.add(key)
+            out.append(m)
+    return out
+
+
+def text_md(page: Page, text: str, mentions: Sequence[Mention], lo: int, hi: int,
+            href_for: HrefFor, names: dict[str, str], hl: Optional[str] = None) -> str:
+    """Markdown for ``text[lo:hi]`` with its mentions marked."""
+    ms = [m for m in _valid(mentions, len(text)) if m.start < hi and m.end > lo]
+    cuts = sorted({lo, hi, *(max(m.start, lo) for m in ms), *(min(m.end, hi) for m in ms)})
+    out = []
+    for a, b in zip(cuts, cuts[1:]):
+        seg = text[a:b]
+        cover = [m for m in ms if m.start <= a and m.end >= b]
+        if not cover:
+            out.append(plain_md(page, seg))
+            continue
+        cover.sort(key=lambda m: (-(m.end - m.start), m.entity))
+        inner = cover[-1]
+        ents = list(dict.fromkeys(m.entity for m in cover))
+        cls = f"m {type_class(inner.entity)}"
+        if len(cover) > 1:
+            cls += f" n{min(len(cover), 3)}"
+        if hl is not None and hl in ents:
+            cls += " hl"
+        title = " ⊃ ".join(names.get(e, e) for e in ents)
+        href = href_for(inner.entity)
+        if href:
+            out.append(page.mark("a", plain_md(page, seg), href=href, class_=cls, title=title,
+                                 data_entity=inner.entity))
+        else:
+            out.append(page.mark("span", plain_md(page, seg), class_=cls, title=title))
+    return "".join(out)
+
+
+def unit_md(page: Page, unit: Unit, href_for: HrefFor, names: dict[str, str]) -> str:
+    """The whole unit text, each sentence a ``<span id="s3">`` with a small link to itself."""
+    text = unit.text
+    sents = sorted((s for s in unit.sentences if 0 <= s.start < s.end <= len(text)), key=lambda s: s.start)
+    parts = []
+    pos = 0
+    for i, s in enumerate(sents, 1):
+        start = max(s.start, pos)
+        if start >= s.end:
+            continue
+        if start > pos:
+            parts.append(text_md(page, text, unit.mentions, pos, start, href_for, names))
+        anchor = sentence_anchor(unit.id, s.id)
+        num = anchor[1:] if anchor[:1] == "s" and anchor[1:].isdigit() else str(i)
+        link = page.mark("a", num, href="#" + anchor, class_="sa", title=f"本句链接 {s.id}")
+        body = text_md(page, text, unit.mentions, start, s.end, href_for, names)
+        parts.append(page.mark("span", link + body, id=anchor, class_="s", data_sentence=s.id))
+        pos = s.end
+    if pos < len(text):
+        parts.append(text_md(page, text, unit.mentions, pos, len(text), href_for, names))
+    return page.mark("span", "".join(parts), class_="utext")

@@ -1,0 +1,321 @@
+"""The static site on the real corpus and on a hostile one: links, pages, safety, determinism.
+
+The browser tests (tests/test_site_browser.py) import the KB builders from here.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from kb.model import KB, Edge, Entity, Mention, Target
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus" / "acftu-14th-fyp-part2.txt"
+
+HOSTILE_TEXT = """“十四五”时期工会“<script>alert(1)</script>”指标\t
+具体指标\t发展目标
+1.<img src=x onerror=alert(1)>\t到2025年底,达到100家**以上**|x|。
+
+五、<script>alert(1)</script>，"><img src=x onerror=alert(1)>
+
+14. <script>alert(1)</script>。**“十四五”**时期 [x](javascript:alert(1)) a|b|c "><img src=x onerror=alert(1)> <a href="javascript:alert(1)">点我</a>;{@0}x{@/0} \\ &amp; &lt;b&gt; <!-- c -->。
+
+15. 正常任务。农民工[链接](http://example.com)与`code`和# 标题以及> 引用。
+"""
+EVIL = "<script>alert(1)</script>"
+EVIL_IMG = '"><img src=x onerror=alert(1)>'
+
+
+@functools.lru_cache(maxsize=1)
+def seed_kb() -> KB:
+    from kb.build import make_kb
+
+    return make_kb([CORPUS])
+
+
+def hostile_kb() -> KB:
+    """The hostile text parsed, plus entities, mentions, a target and an edge that carry it."""
+    from kb.parse import parse_text
+
+    doc = parse_text(HOSTILE_TEXT, doc_id="hostile", source="hostile<b>.txt", title=EVIL + "规划")
+    t14, t15 = doc.tasks[0], doc.tasks[1]
+    s = t14.text.index(EVIL)
+    sid = next(x.id for x in t14.sentences if x.start <= s < x.end)
+    bad = Entity(id=f"GROUP:{EVIL}", type="GROUP", name=EVIL, aliases=[EVIL_IMG], broader=["ACTOR:javascript:alert(1)"],
+                 units=["T14"])
+    js = Entity(id="ACTOR:javascript:alert(1)", type="ACTOR", name="javascript:alert(1)", units=["T14"])
+    t14.mentions = [Mention(entity=bad.id, text=EVIL, sentence=sid, start=s, end=s + len(EVIL), role=EVIL),
+                    Mention(entity=js.id, text="script", sentence=sid, start=s + 1, end=s + 7)]
+    t14.targets = [Target(text=EVIL, value=100.0, unit=EVIL_IMG, qualifier="**", period="[x](y)", deadline=2025,
+                          sentence=sid)]
+    edge = Edge(source="T15", target="T14", type="depends_on", evidence={"unit": "T15", "sentence": "T15.s2", "text": EVIL_IMG},
+                rule=EVIL)
+    rel = Edge(source="T14", target="T15", type="related", weight=0.5, evidence={"text": EVIL})
+    return KB(documents=[doc], entities=[bad, js], edges=[edge, rel])
+
+
+# ---------------------------------------------------------------------- a small HTML reader
+
+class _Collect(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.ids: set[str] = set()
+        self.refs: list[tuple[str, str, str]] = []  # (tag, attribute, value)
+        self.tags: list[tuple[str, dict]] = []
+
+    def handle_starttag(self, tag, attrs):
+        d = dict(attrs)
+        self.tags.append((tag, d))
+        if "id" in d:
+            self.ids.add(d["id"])
+        for a in ("href", "src", "action", "data", "poster", "srcset", "xlink:href"):
+            if a in d and d[a] is not None:
+                self.refs.append((tag, a, d[a]))
+
+
+@functools.lru_cache(maxsize=None)
+def _parse(path: Path) -> _Collect:
+    c = _Collect()
+    c.feed(path.read_text(encoding="utf-8"))
+    return c
+
+
+def visible_text(html: str) -> str:
+    """The text a reader sees in <main>, without the small sentence-number links."""
+    import html as htmlmod
+
+    body = html[html.index("<main>"): html.index("</main>")]
+    body = re.sub(r'<a href="#[^"]*" class="sa"[^>]*>[^<]*</a>', "", body)
+    return htmlmod.unescape(re.sub(r"<[^>]+>", "", body))
+
+
+def check_links(site: Path) -> list[str]:
+    """Every internal href/src names a file of the site and, with #anchor, an element id in it."""
+    problems = []
+    pages = sorted(site.rglob("*.html"))
+    assert pages
+    for page in pages:
+        for tag, attr, value in _parse(page).refs:
+            parts = urlsplit(value)
+            if parts.scheme or parts.netloc or value.startswith("//"):
+                problems.append(f"{page.name}: external {attr}={value!r}")
+                continue
+            target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
+            if not target.is_file() or site.resolve() not in target.parents:
+                problems.append(f"{page.name}: {attr}={value!r} names no file")
+                continue
+            if parts.fragment and target.suffix == ".html" and parts.fragment not in _parse(target).ids:
+                problems.append(f"{page.name}: {value!r}: no id {parts.fragment!r} in {target.name}")
+    for css in site.rglob("*.css"):
+        for m in re.finditer(r"url\(([^)]*)\)|@import", css.read_text(encoding="utf-8")):
+            problems.append(f"{css.name}: references {m.group(0)!r}")
+    for js in site.rglob("*.js"):
+        src = js.read_text(encoding="utf-8")
+        if js.name != "search-index.js" and re.search(r"fetch\(|XMLHttpRequest|https?://|import\(", src):
+            problems.append(f"{js.name}: may load something")
+    return problems
+
+
+# ---------------------------------------------------------------------- fixtures
+
+@pytest.fixture(scope="module")
+def seed_site(tmp_path_factory):
+    from kb.site import write_site
+
+    folder = tmp_path_factory.mktemp("site") / "site"
+    write_site(seed_kb(), folder)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory):
+    from kb.site import write_site
+
+    folder = tmp_path_factory.mktemp("hostile") / "site"
+    write_site(hostile_kb(), folder)
+    return folder
+
+
+# ---------------------------------------------------------------------- tests
+
+def test_every_internal_link_resolves_and_nothing_is_external(seed_site):
+    assert check_links(seed_site) == []
+
+
+def test_hostile_site_links_resolve_too(hostile_site):
+    assert check_links(hostile_site) == []
+
+
+def test_every_task_row_entity_and_chapter_has_a_page(seed_site):
+    from kb.site.naming import chapter_file, entity_file
+    from kb.site.pages import Site
+
+    kb = seed_kb()
+    site = Site(kb)
+    doc = kb.documents[0]
+    assert len(doc.tasks) == 24
+    for t in doc.tasks:
+        page = seed_site / f"{t.id}.html"
+        assert page.is_file(), t.id
+        ids = _parse(page).ids
+        for s in t.sentences:  # T17.s3 -> T17.html#s3
+            assert s.id.split(".")[-1] in ids, s.id
+    rows = [r for tb in doc.indicator_tables for r in tb.rows]
+    assert len(rows) == 14
+    for r in rows:
+        page = seed_site / site.units[r.id].file
+        assert page.is_file() and r.name in page.read_text(encoding="utf-8")
+    for c in doc.chapters:
+        assert (seed_site / chapter_file(c.id)).is_file()
+    for e in kb.entities:
+        assert (seed_site / entity_file(e.id)).is_file(), e.id
+    for name in ["index.html", "indicators.html", "targets.html", "graph.html", "entities.html"]:
+        assert (seed_site / name).is_file()
+
+
+def test_entity_pages_list_exactly_the_units_that_mention_them(seed_site):
+    """The backlinks of an entity page are Entity.units, the list `kb mentions` answers from."""
+    from kb.site.naming import entity_file
+
+    kb = seed_kb()
+    if not kb.entities:
+        pytest.skip("extraction has not produced entities in this tree yet")
+    for e in kb.entities:
+        tags = _parse(seed_site / entity_file(e.id)).tags
+        listed = [d["data-unit"] for t, d in tags if d.get("class") == "backlink"]
+        assert listed == list(dict.fromkeys(e.units)), e.id
+
+
+def test_hostile_entity_page_lists_its_units(hostile_site):
+    from kb.site.naming import entity_file
+
+    kb = hostile_kb()
+    for e in kb.entities:
+        tags = _parse(hostile_site / entity_file(e.id)).tags
+        assert [d["data-unit"] for t, d in tags if d.get("class") == "backlink"] == e.units
+
+
+def test_hostile_text_is_escaped_everywhere(hostile_site):
+    for page in sorted(hostile_site.rglob("*.html")):
+        html = page.read_text(encoding="utf-8")
+        c = _parse(page)
+        assert [t for t, _ in c.tags if t in ("img", "iframe", "object", "embed")] == [], page.name
+        scripts = [d.get("src") for t, d in c.tags if t == "script"]
+        assert all(s and s.startswith("assets/") for s in scripts), (page.name, scripts)
+        for tag, d in c.tags:
+            for k, v in d.items():
+                assert not k.startswith("on"), (page.name, tag, k)
+                if k in ("href", "src"):
+                    assert "javascript" not in (v or "").lower(), (page.name, v)
+        assert "<script>alert" not in html and "<img src=x" not in html, page.name
+        assert "<a href=\"javascript" not in html
+    task = visible_text((hostile_site / "T14.html").read_text(encoding="utf-8"))
+    # Markdown syntax and HTML in the corpus show literally, every character of it
+    assert hostile_kb().documents[0].tasks[0].text in task
+    assert "**“十四五”**时期 [x](javascript:alert(1)) a|b|c" in task
+    t15 = visible_text((hostile_site / "T15.html").read_text(encoding="utf-8"))
+    assert "[链接](http://example.com)与`code`和# 标题以及> 引用" in t15
+    index_js = (hostile_site / "assets" / "search-index.js").read_text(encoding="utf-8")
+    assert index_js.startswith("/*") and "window.KB_INDEX = {" in index_js
+
+
+def test_every_page_has_lang_csp_and_one_stylesheet(seed_site):
+    for page in sorted(seed_site.glob("*.html")):
+        html = page.read_text(encoding="utf-8")
+        assert '<html lang="zh-CN">' in html
+        assert "Content-Security-Policy" in html and "default-src 'none'" in html
+        links = [d for t, d in _parse(page).tags if t == "link" and d.get("rel") == "stylesheet"]
+        assert [d["href"] for d in links] == ["assets/site.css"]
+    css = (seed_site / "assets" / "site.css").read_text(encoding="utf-8")
+    assert "Noto Sans CJK SC" in css and "PingFang SC" in css and "@media print" in css
+
+
+def test_commonmark_traps(seed_site):
+    """Emphasis next to Chinese quotes is not attempted: the text keeps its characters; ids are ASCII."""
+    for page in seed_site.rglob("*"):
+        assert page.name.isascii(), page.name
+    for page in sorted(seed_site.glob("*.html")):
+        for tag, d in _parse(page).tags:
+            if "id" in d:
+                assert d["id"].isascii(), (page.name, d["id"])
+    text = visible_text((seed_site / "T14.html").read_text(encoding="utf-8"))
+    assert "“京津冀冀跨区域招聘”" in text  # as written, typo kept
+
+
+def test_task_pages_have_previous_and_next(seed_site):
+    doc = seed_kb().documents[0]
+    ids = [t.id for t in doc.tasks]
+    for i, tid in enumerate(ids):
+        refs = [v for _, a, v in _parse(seed_site / f"{tid}.html").refs if a == "href"]
+        if i:
+            assert f"{ids[i - 1]}.html" in refs
+        if i + 1 < len(ids):
+            assert f"{ids[i + 1]}.html" in refs
+
+
+def test_task_text_is_shown_in_full(seed_site):
+    """Each task page holds its whole text: sentence spans concatenate to Task.text."""
+    for t in seed_kb().documents[0].tasks:
+        src = (seed_site / f"{t.id}.html").read_text(encoding="utf-8")
+        body = src[src.index('<span class="utext">'):]
+        body = body[: body.index("</p>")]
+        assert visible_text("<main>" + body + "</main>") == t.text, t.id
+
+
+def test_rebuild_is_byte_identical(tmp_path):
+    from kb.site import write_site
+
+    a, b = tmp_path / "a", tmp_path / "b"
+    write_site(seed_kb(), a)
+    write_site(seed_kb(), b)
+    fa = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file())
+    fb = sorted(p.relative_to(b) for p in b.rglob("*") if p.is_file())
+    assert fa == fb
+    for rel in fa:
+        assert (a / rel).read_bytes() == (b / rel).read_bytes(), rel
+
+
+def test_graph_page_is_a_static_svg_linking_tasks(seed_site):
+    html = (seed_site / "graph.html").read_text(encoding="utf-8")
+    assert "<svg" in html and "</svg>" in html
+    tags = _parse(seed_site / "graph.html").tags
+    nodes = [d["href"] for t, d in tags if t == "a" and "gnode" in (d.get("class") or "")]
+    assert sorted(nodes) == sorted(f"{t.id}.html" for t in seed_kb().documents[0].tasks)
+    assert "依赖" in html and "相关" in html  # legend
+
+
+def test_search_index_postings_cover_every_bigram(seed_site):
+    import json
+
+    from kb.site.searchindex import normalize, t2s_table
+
+    src = (seed_site / "assets" / "search-index.js").read_text(encoding="utf-8")
+    data = json.loads(src[src.index("=") + 1 :].strip().rstrip(";"))
+    table = t2s_table(u[3] for u in data["units"])
+    assert table.get("勞") == "劳"
+    for i, u in enumerate(data["units"]):
+        n = normalize(u[3], table)
+        assert len(n) == len(u[3])
+        for k in range(len(n) - 1):
+            assert i in data["grams"][n[k : k + 2]]
+    ids = [u[0] for u in data["units"]]
+    assert "T17" in ids and len([x for x in ids if x.startswith("I:")]) == 14
+
+
+def test_site_build_is_fast():
+    import time
+
+    from kb.site import write_site
+    import tempfile
+
+    kb = seed_kb()
+    with tempfile.TemporaryDirectory() as tmp:
+        write_site(kb, Path(tmp) / "warm")
+        t0 = time.perf_counter()
+        write_site(kb, Path(tmp) / "site")
+        assert time.perf_counter() - t0 < 1.0

@@ -1,0 +1,216 @@
+"""The site in a real browser (Debian's headless Chromium via Playwright), opened from disk.
+
+Screenshots go to build/screenshots/ (not committed) for a human to look at.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from test_site import hostile_kb, seed_kb
+
+CHROMIUM = "/usr/bin/chromium"
+SHOTS = Path(__file__).resolve().parent.parent / "build" / "screenshots"
+
+pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="needs Debian's chromium (scripts/setup.sh --test)")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--no-first-run"])
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def seed_site(tmp_path_factory):
+    from kb.site import write_site
+
+    folder = tmp_path_factory.mktemp("site") / "site"
+    write_site(seed_kb(), folder)
+    return folder
+
+
+class Watched:
+    """A page that records dialogs, page errors and requests leaving the file system."""
+
+    def __init__(self, browser):
+        self.ctx = browser.new_context(viewport={"width": 1100, "height": 900})
+        self.page = self.ctx.new_page()
+        self.dialogs: list[str] = []
+        self.errors: list[str] = []
+        self.remote: list[str] = []
+        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("request", lambda r: None if r.url.startswith("file://") else self.remote.append(r.url))
+
+    def close(self):
+        self.ctx.close()
+
+
+@pytest.fixture
+def watched(browser):
+    w = Watched(browser)
+    yield w
+    w.close()
+    assert not w.errors, w.errors
+    assert not w.remote, w.remote
+
+
+def shot(page, name):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=False)
+
+
+def search_and_follow(w: Watched, site: Path, query: str, unit: str, shot_name: str) -> str:
+    page = w.page
+    page.goto((site / "index.html").as_uri())
+    page.fill("#q", query)
+    hit = page.locator(f'#results li[data-unit="{unit}"]')
+    hit.wait_for(timeout=5000)
+    shot(page, shot_name + "-results")
+    page.locator(f'#results li[data-unit="{unit}"] a.rlink').click()
+    page.wait_for_load_state()
+    url = page.url
+    page_file, _, anchor = url.partition("#")
+    assert anchor, url
+    target = page.locator(f"#{anchor}")
+    assert target.count() == 1
+    assert page.evaluate("document.querySelector(':target') && document.querySelector(':target').id") == anchor
+    shot(page, shot_name + "-anchor")
+    return page_file.rsplit("/", 1)[-1] + "#" + anchor, target.inner_text()
+
+
+def test_search_nongmingong_reaches_T17_sentence(watched, seed_site):
+    where, text = search_and_follow(watched, seed_site, "农民工", "T17", "search-nongmingong")
+    assert where.startswith("T17.html#s")
+    assert "农民工" in text
+
+
+def test_search_gonghuiyun_reaches_T29(watched, seed_site):
+    where, text = search_and_follow(watched, seed_site, "工会云", "T29", "search-gonghuiyun")
+    assert where.startswith("T29.html#s")
+    assert "工会云" in text
+
+
+def test_traditional_query_finds_simplified_text(watched, seed_site):
+    page = watched.page
+    page.goto((seed_site / "index.html").as_uri())
+    page.fill("#q", "勞模")
+    page.locator("#results li.result").first.wait_for(timeout=5000)
+    marks = page.locator("#results mark").all_inner_texts()
+    assert marks and set(marks) == {"劳模"}
+    units = page.locator("#results li.result").evaluate_all("els => els.map(e => e.dataset.unit)")
+    expected = [u["id"] for u in _units(seed_site) if "劳模" in u["text"]]
+    assert sorted(units) == sorted(expected)
+    shot(page, "search-traditional")
+    page.locator("#results li.result a.snip").first.click()
+    page.wait_for_load_state()
+    anchor = page.url.partition("#")[2]
+    assert "劳模" in page.locator(f"#{anchor}").inner_text()
+
+
+def _units(site: Path) -> list[dict]:
+    import json
+
+    src = (site / "assets" / "search-index.js").read_text(encoding="utf-8")
+    data = json.loads(src[src.index("=") + 1 :].strip().rstrip(";"))
+    return [{"id": u[0], "text": u[3]} for u in data["units"]]
+
+
+def test_browser_search_has_exact_recall(watched, seed_site):
+    """For many substrings of the corpus, the browser finds exactly the units that contain them."""
+    from kb.site.searchindex import normalize, t2s_table
+
+    units = _units(seed_site)
+    table = t2s_table(u["text"] for u in units)
+    queries = set()
+    for u in units:
+        t = u["text"]
+        for k in range(0, len(t), 37):
+            queries.add(t[k : k + 1])
+            queries.add(t[k : k + 3].strip())
+            queries.add(t[k : k + 6].strip())
+    queries.discard("")
+    queries = sorted(queries)
+    page = watched.page
+    page.goto((seed_site / "index.html").as_uri())
+    page.wait_for_function("window.kbSearch !== undefined")
+    got = page.evaluate("qs => qs.map(q => window.kbSearch.search(q).map(r => window.KB_INDEX.units[r.unit][0]).sort())", queries)
+    for q, ids in zip(queries, got):
+        terms = normalize(q, table).split()
+        want = sorted(u["id"] for u in units if all(t in normalize(u["text"], table) for t in terms))
+        assert ids == want, q
+    # the browser's normaliser is the Python one
+    js = page.evaluate("ts => ts.map(t => window.kbSearch.norm(t))", [u["text"] for u in units] + ["勞模ＡＢＣ，（）"])
+    assert js == [normalize(u["text"], table) for u in units] + [normalize("勞模ＡＢＣ，（）", table)]
+
+
+def test_graph_node_links_to_task_page(watched, seed_site):
+    page = watched.page
+    page.goto((seed_site / "graph.html").as_uri())
+    shot(page, "graph")
+    node = page.locator('a.gnode[data-task="T17"]')
+    assert node.count() == 1
+    node.click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/T17.html")
+    assert "农民工" in page.locator("h1").inner_text()
+
+
+def test_pages_render_chinese_and_have_no_errors(watched, seed_site):
+    page = watched.page
+    for name in ["index.html", "T17.html", "indicators.html", "targets.html", "entities.html"]:
+        page.goto((seed_site / name).as_uri())
+        assert page.evaluate("document.documentElement.lang") == "zh-CN"
+        shot(page, "page-" + name.replace(".html", ""))
+    ents = sorted(seed_site.glob("e-*.html"))
+    if ents:
+        page.goto(ents[0].as_uri())
+        shot(page, "page-entity")
+    # a narrow phone screen: no horizontal scrolling of the page body
+    page.set_viewport_size({"width": 380, "height": 800})
+    page.goto((seed_site / "T17.html").as_uri())
+    shot(page, "phone-T17")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+def test_hostile_corpus_executes_nothing(browser, tmp_path):
+    from kb.site import write_site
+
+    site = tmp_path / "site"
+    write_site(hostile_kb(), site)
+    w = Watched(browser)
+    try:
+        page = w.page
+        for f in sorted(site.glob("*.html")):
+            page.goto(f.as_uri())
+            page.wait_for_load_state("load")
+        page.goto((site / "index.html").as_uri())
+        page.fill("#q", "<script>")
+        page.locator("#results li.result").first.wait_for(timeout=5000)
+        assert "<script>alert(1)</script>" in page.locator("#results").inner_text()
+        page.fill("#q", "onerror")
+        page.locator("#results li.result").first.wait_for(timeout=5000)
+        shot(page, "hostile-search")
+        first_task = sorted(site.glob("T*.html"))[0]
+        page.goto(first_task.as_uri())
+        body = page.locator("main").inner_text()
+        assert "<script>alert(1)</script>" in body
+        assert '"><img src=x onerror=alert(1)>' in body
+        assert "**“十四五”**时期" in body and "[x](javascript:alert(1))" in body
+        assert page.locator("main img").count() == 0
+        assert page.locator("main script").count() == 0
+        shot(page, "hostile-task")
+        page.wait_for_timeout(200)
+        assert w.dialogs == []
+        assert not w.errors, w.errors
+        assert not w.remote, w.remote
+    finally:
+        w.close()

@@ -1,0 +1,83 @@
+"""`kb site` and `kb serve` over a build folder."""
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kb.cli import main
+from kb.model import kb_to_dict
+from test_site import seed_kb
+
+
+@pytest.fixture(scope="module")
+def build_dir(tmp_path_factory) -> Path:
+    """A build folder holding the seed's kb.json (what `kb build` writes first)."""
+    out = tmp_path_factory.mktemp("b") / "build"
+    out.mkdir()
+    (out / "kb.json").write_text(json.dumps(kb_to_dict(seed_kb()), ensure_ascii=False), encoding="utf-8")
+    return out
+
+
+def run(*args):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def test_kb_site_writes_the_site_of_the_build(build_dir, tmp_path):
+    out = tmp_path / "site"
+    r = run("site", "--build", str(build_dir), "--out", str(out))
+    assert r.exit_code == 0, r.output
+    assert (out / "index.html").is_file() and (out / "T17.html").is_file()
+    first = (out / "T17.html").read_bytes()
+    # again over the old site: replaced whole, same bytes, no temporary folders left behind
+    r = run("site", "--build", str(build_dir), "--out", str(out))
+    assert r.exit_code == 0, r.output
+    assert (out / "T17.html").read_bytes() == first
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_kb_site_default_is_inside_the_build(build_dir):
+    r = run("site", "--build", str(build_dir))
+    assert r.exit_code == 0, r.output
+    assert (build_dir / "site" / "index.html").is_file()
+
+
+def test_kb_site_refuses_to_replace_a_foreign_folder(build_dir, tmp_path):
+    foreign = tmp_path / "docs"
+    foreign.mkdir()
+    (foreign / "notes.txt").write_text("mine")
+    r = CliRunner().invoke(main, ["site", "--build", str(build_dir), "--out", str(foreign)])
+    assert r.exit_code == 2
+    assert r.output.count("\n") == 1 and r.output.startswith("kb: error:")
+    assert (foreign / "notes.txt").read_text() == "mine"
+
+
+def test_kb_serve_serves_the_site_on_localhost(build_dir, tmp_path):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "kb", "serve", "--port", str(port), "--build", str(build_dir),
+                             "--out", str(tmp_path / "site")], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.time() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/T17.html", timeout=2) as resp:
+                    body = resp.read().decode("utf-8")
+                    assert resp.headers["Content-Type"].startswith("text/html")
+                break
+            except OSError:
+                if time.time() > deadline or proc.poll() is not None:
+                    raise
+                time.sleep(0.2)
+        assert "农民工" in body
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
