@@ -373,11 +373,13 @@ class _Index:
         self.vocab: dict[str, int] = meta.get("vocab", {})
         self.chapters: list[dict] = meta.get("chapters", [])
         self.entities: list[dict] = meta.get("entities", [])
-        self.synonyms: dict[str, list[str]] = {}
+        syn: dict[str, list[str]] = {}
         for g in meta.get("synonyms", []):
             for n in g:
-                self.synonyms.setdefault(n, [])
-                self.synonyms[n].extend(x for x in g if x != n and x not in self.synonyms[n])
+                syn.setdefault(n, [])
+                syn[n].extend(x for x in g if x != n and x not in syn[n])
+        # longest names first: 外卖骑手 is replaced before a shorter name inside it
+        self.synonyms = dict(sorted(syn.items(), key=lambda kv: (-len(kv[0]), kv[0])))
 
     def variants(self, s: str, limit: int = 12) -> list[str]:
         """s and the strings a synonym group makes of it: each name or alias found inside s is
@@ -386,6 +388,8 @@ class _Index:
         for name, others in self.synonyms.items():
             if name in s:
                 for o in others:
+                    if name in o:  # 职工 -> 职工群众 inside 职工书屋 makes nonsense, never a new hit
+                        continue
                     v = s.replace(name, o)
                     if v not in out:
                         out.append(v)
@@ -600,7 +604,12 @@ def search(
     res.mode = mode
     hits = [_hit(idx, d, score, tier, highlight, pieces_of) for d, score, tier in found]
     # tier first; within the partial and relaxed tiers, units covering more clauses first
-    hits.sort(key=lambda h: (h.tier, -_coverage(h, pieces_of) if h.tier else 0, -h.score, h.unit))
+    for h in hits:
+        if h.tier:
+            # coordination: a unit matching more of the clauses gains, but a rare word (BM25)
+            # still beats several common ones (哪些任务涉及女职工: 女职工 outweighs 任务)
+            h.score *= (1 + _coverage(h, pieces_of)) / (1 + len(pieces_of))
+    hits.sort(key=lambda h: (h.tier, -h.score, h.unit))
     res.total = len(hits)
     res.hits = hits if n is None else hits[: max(0, n)]
     return res
@@ -615,7 +624,7 @@ def _relaxed(idx: _Index, pos: list[_Clause], run, rank):
     pieces: list[list[str]] = []
     for c in pos:
         for v, _title in c.alts[:1]:
-            for p in textnorm.question_pieces(v) or [v]:
+            for p in textnorm.question_pieces(v, known=idx.vocab.__contains__) or [v]:
                 # the piece, its synonyms, and the known words inside it (外卖骑手 -> 外卖配送员,
                 # 外卖): a unit with any of them covers the piece
                 alts = idx.variants(p)
@@ -623,11 +632,10 @@ def _relaxed(idx: _Index, pos: list[_Clause], run, rank):
                 if alts:
                     pieces.append(alts)
     shown = " ".join("/".join(a[:3]) for a in pieces)
-    if not pieces:
-        return [], [], "no unit contains the query, and it has no known words to relax it to"
-    q = Or([_match(a) for alts in pieces for a in alts])
-    found = run(q, 2)
     lit = " ".join(v for c in pos for v, _ in c.alts[:1])
+    found = run(Or([_match(a) for alts in pieces for a in alts]), 2) if pieces else []
+    if not found:
+        return [], [], f"no unit contains “{lit}”, nor any of its words"
     note = f"no unit contains “{lit}” literally; showing units with some of: {shown}"
     return found, pieces, note
 

@@ -120,11 +120,26 @@ def find_all(haystack: str, needle: str) -> Iterable[tuple[int, int]]:
 _QUESTION_RE = re.compile("|".join(map(re.escape, QUESTION_WORDS)))
 
 
-def question_pieces(s: str) -> list[str]:
+# everyday words that contain a filler character and must not be cut there
+COMMON_WORDS = frozenset(
+    "涉及 以及 及时 有关 有效 有力 没有 所有 具有 拥有 对于 针对 面对 了解 除了 为了 在于 存在 现在 "
+    "实在 在内 是否 还是 就是 或者 目的 的确 和谐 总和 与会 参与 给与 于是 被动 谁的".split()
+)
+
+
+def question_pieces(s: str, known=None) -> list[str]:
     """The topic pieces of a plain-language question: question words and filler characters
-    become split points. '外卖骑手的权益怎么保障' -> ['外卖骑手', '权益', '保障']."""
+    become split points, except inside a word the caller knows (``known(word) -> bool``, the
+    index vocabulary) or an everyday word. '外卖骑手的权益怎么保障' -> ['外卖骑手', '权益', '保障']."""
     s = _QUESTION_RE.sub(" ", s)
-    s = "".join(" " if c in FILLER_CHARS else c for c in s)
+    keep = [False] * len(s)
+    for i in range(len(s)):
+        for j in range(i + 2, min(len(s), i + 6) + 1):
+            w = s[i:j]
+            if w in COMMON_WORDS or (known is not None and known(w)):
+                for k in range(i, j):
+                    keep[k] = True
+    s = "".join(" " if c in FILLER_CHARS and not keep[i] else c for i, c in enumerate(s))
     return [p for p in s.split() if p]
 
 
