@@ -253,7 +253,7 @@ def _measures(ids: _Ids, doc: Document) -> list[Edge]:
                 if m.task not in best or (m.score, len(m.shared_figures)) > (best[m.task].score,
                                                                            len(best[m.task].shared_figures)):
                     best[m.task] = m
-            r.tasks = [ids(doc, t) for t in order]
+            r.tasks = list(order)  # local ids: a row and its tasks are in one document
             for t in order:
                 m = best[t]
                 common = longest_common(m.clause, m.sentence.text)
@@ -320,42 +320,52 @@ def _clause_of(text: str, start: int) -> str:
     return text
 
 
+def _usage(ua: Unit, key: str, own_objects: list[str]):
+    s = next((s for s in ua.sentences if key in s.text), None)
+    if s is None:
+        return None
+    clause = _clause_of(s.text, s.text.index(key))
+    own = [o for o in own_objects if key in o]
+    if own and any(_core(o).endswith(key) for o in own):
+        return None  # A sets up the same thing itself: parallel, not a dependency
+    if own:
+        return ("builds-on", s) if len(key) >= 4 else None
+    if len(key) == 2:
+        # a two-character key counts only right after a use verb (深化普法宣传)
+        at = clause.find(key)
+        if any(v in clause[max(0, at - 2 - len(v)):at] for v in USE_VERBS):
+            return ("uses", s)
+        return None
+    return ("uses" if any(v in clause for v in USE_VERBS) else "mentions", s)
+
+
 def _depends_on(ids: _Ids, doc: Document, units: list[Unit], table: PhraseTable) -> list[Edge]:
     est = {u.id: established(u) for u in units}
     by_id = {u.id: u for u in units}
     own_objects = {uid: [e.obj for e in es] for uid, es in est.items()}
+    usage: dict[tuple[str, str], Optional[tuple]] = {}
+
+    def use_of(a: str, key: str):
+        """How unit ``a`` uses ``key``: (rule, sentence) or None; cached, it does not depend on B."""
+        if (a, key) not in usage:
+            usage[(a, key)] = _usage(by_id[a], key, own_objects[a])
+        return usage[(a, key)]
+
     best: dict[tuple[str, str], tuple] = {}
     for b, items in est.items():
+        text_b = by_id[b].text
         for e in items:
-            text_b = by_id[b].text
-            keys = [p for p in table.units
-                    if p in e.obj and _key_ok(p, table.df(p), table.n, text_b.count(p) >= 2)]
+            keys = {e.obj[i:j] for i in range(len(e.obj)) for j in range(i + 2, len(e.obj) + 1)}
+            keys = sorted(p for p in keys if p in table.units
+                          and _key_ok(p, table.df(p), table.n, text_b.count(p) >= 2))
             for key in keys:
                 for a in sorted(table.units[key]):
                     if a == b:
                         continue
-                    ua = by_id[a]
-                    s = next((s for s in ua.sentences if key in s.text), None)
-                    if s is None:
+                    found = use_of(a, key)
+                    if found is None:
                         continue
-                    clause = _clause_of(s.text, s.text.index(key))
-                    own = [o for o in own_objects[a] if key in o]
-                    if own and any(_core(o).endswith(key) for o in own):
-                        continue  # A sets up the same thing itself: parallel, not a dependency
-                    if own:
-                        if len(key) < 4:
-                            continue
-                        rule = "builds-on"
-                    elif len(key) == 2:
-                        # a two-character key counts only right after a use verb (深化普法宣传)
-                        at = clause.find(key)
-                        if not any(v in clause[max(0, at - 2 - len(v)):at] for v in USE_VERBS):
-                            continue
-                        rule = "uses"
-                    elif any(v in clause for v in USE_VERBS):
-                        rule = "uses"
-                    else:
-                        rule = "mentions"
+                    rule, s = found
                     strength = (RULE_RANK[rule], len(key), -table.df(key))
                     cand = (strength, key, s, e, rule)
                     if (a, b) not in best or cand[0] > best[(a, b)][0]:
@@ -412,9 +422,13 @@ def _related(ids: _Ids, doc: Document, units: list[Unit], table: PhraseTable) ->
             for b in us[i + 1:]:
                 pair_terms[(a, b)].append((w, term))
     score = {k: sum(w for w, _ in v) for k, v in pair_terms.items()}
+    per_unit: dict[str, list] = defaultdict(list)
+    for k, sc in score.items():
+        per_unit[k[0]].append((sc, k))
+        per_unit[k[1]].append((sc, k))
     keep: set[tuple[str, str]] = set()
     for u in units:
-        mine = [(s, k) for k, s in score.items() if u.id in k]
+        mine = per_unit.get(u.id, [])
         mine.sort(key=lambda x: (-x[0], order[x[1][0]], order[x[1][1]]))
         keep.update(k for _, k in mine[:RELATED_K])
     out = []
