@@ -27,21 +27,27 @@ Edge types (DESIGN.md):
 ``depends_on``  task A -> task B (A relies on something B establishes). Rules:
 
     * establish (in B): the object of 建设/建立/健全/打造/制定/设立/组建/搭建/培育/构建/
-      建成/创建/设置/孵化, up to the end of the clause, split at 、 — e.g. T28 “建设全国工会
-      服务平台”; or a nominal “加强/推进/… X建设”, e.g. T24 “加强专职集体协商指导员队伍建设”
-      establishes 专职集体协商指导员队伍.
-    * key: a repeated key phrase (see related) inside the object, rare enough for its length
-      (in 2 tasks: 2+ characters; 3 tasks: 3+; up to a quarter of the tasks: 4+), not one of
-      the generic GENERIC_KEYS. e.g. 专职集体协商指导员 in 专职集体协商指导员队伍.
-    * ``uses`` (strong): A's clause with the key also has a use/extend verb
-      (依托/利用/通过/发挥/完善/加强/深化/用好/落实/推广/对接/衔接/统筹/管理).
-      e.g. T35 “加强对社会化工会工作者、专职集体协商指导员等的统筹管理” -> T24.
-    * ``mentions`` (weaker): A names the key without such a verb.
-      e.g. T16 “加强对各类社会组织…的主动关注” names 社会组织, which T26 培育孵化.
-    * ``co-establishes`` (weakest): A also establishes something containing the key
-      (both tasks build it); e.g. T37 “…具有产(行)业特色的工作” vs T24.
-    One edge per ordered pair with the strongest evidence (rule, then longer/rarer key); when
-    both A -> B and B -> A were found, only the stronger direction is kept.
+      建成/创建/设置/孵化/开展/实施/举办, up to the end of the clause, split at 、 — e.g. T28
+      “建设全国工会服务平台”, T14 “广泛开展…“阳光就业暖心行动”等活动”; or a nominal
+      “加强/推进/… X建设”, e.g. T24 “加强专职集体协商指导员队伍建设” establishes
+      专职集体协商指导员队伍.
+    * key: a repeated key phrase (see related) inside the object, rare enough for its length:
+      in at most 3 tasks with 3+ characters, or in up to a quarter of the tasks with 4+; not a
+      generic phrase (GENERIC_KEYS) nor a generic head with a short modifier (保障体系,
+      工会系统). A two-character key must occur in only 2 tasks, at least twice in B, and follow
+      a use verb directly in A: T18 “深化普法宣传到基层活动” -> T25 “建设全国工会普法资源库”.
+    * ``uses``: A's clause with the key has a use/extend verb (USE_VERBS: 依托/利用/通过/发挥/
+      完善/加强/深化/落实/叫响/做实…). e.g. T35 “加强对社会化工会工作者、专职集体协商指导员
+      等的统筹管理” -> T24; T22 “继续叫响做实…阳光就业…” -> T14.
+    * ``builds-on``: A establishes something of its own with the key as a modifier (4+
+      characters), e.g. T35 “健全完善会员代表大会评议职工之家制度” builds on T22's
+      模范职工之家. When the key is the core of A's own object, both tasks set the same thing
+      up: that is parallel work, not a dependency, and no edge is made.
+    * ``mentions``: A names the key without a use verb, e.g. T36 “…理顺产业工会与地方工会…”
+      names 产业工会, whose 工作评价体系 T37 sets up.
+    One edge per ordered pair with the strongest evidence (rule, then longer, then rarer key);
+    when both A -> B and B -> A were found, only the stronger direction is kept. ``weight`` =
+    rule rank + IDF of the key. Evidence cites A's sentence and key; ``establishes`` cites B's.
 
 ``related``  task <-> task (stored once, earlier task as source), rule ``shared-terms``.
     Terms are the entities a task mentions (extraction stage) and its repeated key phrases:

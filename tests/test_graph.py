@@ -126,3 +126,30 @@ def test_figures_are_bounded(kb):
     keys = [f.key for f in figures(s.text)]
     assert keys.count((50000.0, "户")) == 1 and keys.count((150000.0, "户")) == 1
     assert [f.key for f in figures("培训不少于100人次,4.5万人左右")] == [(100.0, "人次"), (45000.0, "人")]
+
+
+SMALL_PLAN = (
+    "一、职工服务\n\n"
+    "1. 加强职工疗休养。全国工会每年组织劳模、职工疗休养达到500万人次。建设全国工会服务平台,覆盖全部地市。\n\n"
+    "2. 推进线上服务。依托全国工会服务平台开展网上普惠服务,年均服务职工达到3000万人。\n\n"
+    "“十四五”时期工会“精准服务”指标\t\n"
+    "具体指标\t发展目标\n"
+    "1.工人疗养\t到2025年底,全国工会每年组织劳模、职工疗养达到400万人次。\n"
+    "2.网上服务\t年均服务职工达到3000万人次。\n"
+)
+
+
+def test_consistency_figures_units_wording_on_a_small_plan():
+    from kb.consistency import check
+    from kb.parse import parse_text
+
+    kb = link(KB(documents=[parse_text(SMALL_PLAN, doc_id="small")]))
+    rows = {r.id: r.tasks for t in kb.documents[0].indicator_tables for r in t.rows}
+    assert rows == {"I:精准服务:1": ["T1"], "I:精准服务:2": ["T2"]}
+    found = {(c["row"], c["kind"], c["row_span"], c["task_span"]) for c in check(kb)}
+    assert ("I:精准服务:1", "figure", "400万人次", None) in found
+    assert ("I:精准服务:1", "wording", "疗养", "疗休养") in found
+    assert ("I:精准服务:2", "unit", "3000万人次", "3000万人") in found
+    # T2 relies on the platform T1 builds (依托 … 全国工会服务平台)
+    dep = [(e.source, e.target, e.rule) for e in kb.edges if e.type == "depends_on"]
+    assert ("T2", "T1", "uses") in dep
