@@ -40,8 +40,8 @@ Edge types (DESIGN.md):
       完善/加强/深化/落实/叫响/做实…). e.g. T35 “加强对社会化工会工作者、专职集体协商指导员
       等的统筹管理” -> T24; T22 “继续叫响做实…阳光就业…” -> T14.
     * ``builds-on``: A establishes something of its own with the key as a modifier (4+
-      characters), e.g. T35 “健全完善会员代表大会评议职工之家制度” builds on T22's
-      模范职工之家. When the key is the core of A's own object, both tasks set the same thing
+      characters), e.g. T30 “参与举办国家网络安全宣传周” builds on T29's “…网络安全保护”
+      (T29 “加强工会网络安全保障体系建设”). When the key is the core of A's own object, both tasks set the same thing
       up: that is parallel work, not a dependency, and no edge is made.
     * ``mentions``: A names the key without a use verb, e.g. T36 “…理顺产业工会与地方工会…”
       names 产业工会, whose 工作评价体系 T37 sets up.
