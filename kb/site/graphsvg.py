@@ -12,7 +12,6 @@ from typing import Optional
 EDGE_STYLES = {  # type -> (legend label, has arrow)
     "depends_on": ("依赖（A → B：A 依靠 B 建立的平台或机制）", True),
     "related": ("相关（共享少见实体）", False),
-    "measures": ("衡量", True),
 }
 COL_W = 190
 ROW_H = 64
@@ -25,23 +24,29 @@ def _a(v: object) -> str:
     return escape(str(v), quote=True)
 
 
+def chapter_column_label(site, ck: str) -> str:
+    doc, c = site.chapters[ck]
+    return f"{doc.id} · {c.label}" if site.multi else c.label
+
+
 def task_graph(site, graph=None):
     """A networkx DiGraph of tasks with typed edges, from ``graph`` or the KB's edges."""
     import networkx as nx
 
     g = nx.MultiDiGraph()
     chapters = list(site.chapters)
-    for t in site.tasks:
-        layer = chapters.index(t.chapter) if t.chapter in site.chapters else len(chapters)
-        g.add_node(t.id, layer=layer)
+    for k in site.tasks:
+        info = site.units[k]
+        ck = site.chapter_key(info.doc, info.unit.chapter)
+        g.add_node(k, layer=chapters.index(ck) if ck else len(chapters))
     if graph is not None and hasattr(graph, "edges"):
-        triples = [(s, d, dict(data)) for s, d, data in graph.edges(data=True)]
+        triples = [(site.key(s), site.key(d), dict(data)) for s, d, data in graph.edges(data=True)]
     else:
         triples = [(e.source, e.target, {"type": e.type, "weight": e.weight, "evidence": e.evidence})
-                   for e in site.kb.edges]
+                   for e in site.edges]
     for s, d, data in triples:
         typ = data.get("type", "other")
-        if s in g and d in g and s != d and typ not in ("contains", "mentions"):
+        if s is not None and d is not None and s in g and d in g and s != d and typ not in ("contains", "mentions"):
             g.add_edge(s, d, **data)
     return g
 
@@ -52,14 +57,16 @@ def layout(g) -> dict[str, tuple[float, float]]:
     if g.number_of_nodes() == 0:
         return {}
     pos = nx.multipartite_layout(g, subset_key="layer", align="vertical", scale=1)
-    # multipartite centres columns; re-derive a clean grid from its column/row order
-    layers: dict[int, list[str]] = {}
+    # columns come from the layout (one per chapter, left to right); inside a column the tasks
+    # keep reading order, which a reader expects more than any crossing-minimising shuffle
+    xs = sorted({round(float(p[0]), 6) for p in pos.values()})
+    order = {n: i for i, n in enumerate(g.nodes)}
+    cols: dict[int, list[str]] = {}
     for n in g.nodes:
-        layers.setdefault(g.nodes[n]["layer"], []).append(n)
+        cols.setdefault(xs.index(round(float(pos[n][0]), 6)), []).append(n)
     out = {}
-    for col, layer in enumerate(sorted(layers)):
-        members = sorted(layers[layer], key=lambda n: -pos[n][1])
-        for row, n in enumerate(members):
+    for col, members in cols.items():
+        for row, n in enumerate(sorted(members, key=order.get)):
             out[n] = (PAD_X + col * COL_W + R, PAD_TOP + row * ROW_H + R)
     return out
 
@@ -79,7 +86,7 @@ def svg(site, graph=None) -> tuple[str, dict[str, int]]:
              'orient="auto-start-reverse"><path class="arrowhead" d="M0,0 L10,5 L0,10 z"/></marker></defs>']
     chapters = list(site.chapters)
     for col, layer in enumerate(layers):
-        label = site.chapters[chapters[layer]][1].label if layer < len(chapters) else "其他"
+        label = chapter_column_label(site, chapters[layer]) if layer < len(chapters) else "其他"
         parts.append(f'<text class="gcol" x="{PAD_X + col * COL_W}" y="{PAD_TOP - 26}">{_a(label)}</text>')
     counts: dict[str, int] = {}
     edges = sorted(g.edges(data=True), key=lambda e: (e[2].get("type", ""), e[0], e[1]))
@@ -98,7 +105,7 @@ def svg(site, graph=None) -> tuple[str, dict[str, int]]:
         cls = f"e-{typ}" if typ in EDGE_STYLES else "e-other"
         arrow = ' marker-end="url(#arrow)"' if EDGE_STYLES.get(typ, ("", True))[1] else ""
         ev = (data.get("evidence") or {}).get("text", "")
-        tip = f"{s} → {d}（{typ}）" + (f"：{ev}" if ev else "")
+        tip = f"{site.units[s].unit.id} → {site.units[d].unit.id}（{typ}）" + (f"：{ev}" if ev else "")
         parts.append(f'<path class="{cls}" d="M{sx:.1f},{sy:.1f} Q{cx:.1f},{cy:.1f} {ex:.1f},{ey:.1f}"{arrow}>'
                      f'<title>{_a(tip)}</title></path>')
     for n in g.nodes:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterator, Optional
 
 from kb.model import KB, Chapter, Document, IndicatorRow, IndicatorTable, Paragraph, Task, Unit
@@ -29,28 +29,39 @@ class UnitInfo:
     kind: str  # task | row | paragraph
     file: str
     label: str
+    key: str  # the id pages use: the unit id, prefixed by the document id when there are several
     table: Optional[IndicatorTable] = None
 
 
 class Site:
+    """The KB indexed for page writing. Units and chapters are keyed by *key*: their id, or
+    ``doc/id`` when the KB holds several documents (their bare ids repeat across documents);
+    references found in the KB (edges, entity units, row tasks) are resolved to keys once."""
+
     def __init__(self, kb: KB):
         self.kb = kb
+        self.multi = len(kb.documents) > 1
         self.units: dict[str, UnitInfo] = {}
-        self.tasks: list[Task] = []
+        self.tasks: list[str] = []  # keys, in reading order
         self.chapters: dict[str, tuple[Document, Chapter]] = {}
-        self.files: dict[str, str] = {}  # file name -> id, to refuse two ids sharing a page
+        self.files: dict[str, str] = {}  # file name -> key, to refuse two keys sharing a page
         for doc in kb.documents:
             for c in doc.chapters:
-                self.chapters[c.id] = (doc, c)
-                self._claim(chapter_file(c.id), c.id)
+                k = self.q(doc, c.id)
+                self.chapters[k] = (doc, c)
+                self._claim(chapter_file(k), k)
             for t in doc.tasks:
-                self._add(UnitInfo(t, doc, "task", unit_file(t.id, "task"), task_label(t)))
-                self.tasks.append(t)
+                self._add(t, doc, "task", task_label(t))
+                self.tasks.append(self.q(doc, t.id))
             for p in doc.paragraphs:
-                self._add(UnitInfo(p, doc, "paragraph", unit_file(p.id, "paragraph"), self._para_label(p)))
+                self._add(p, doc, "paragraph", self._para_label(doc, p))
             for tb in doc.indicator_tables:
                 for r in tb.rows:
-                    self._add(UnitInfo(r, doc, "row", unit_file(r.id, "row"), row_label(tb, r), tb))
+                    self._add(r, doc, "row", row_label(tb, r), tb)
+        bare: dict[str, list[str]] = defaultdict(list)
+        for k, info in self.units.items():
+            bare[info.unit.id].append(k)
+        self.bare = {b: ks[0] for b, ks in bare.items() if len(ks) == 1}
         self.entities = {e.id: e for e in kb.entities}
         for e in kb.entities:
             self._claim(entity_file(e.id), e.id)
@@ -59,20 +70,45 @@ class Site:
         for e in kb.entities:
             for b in e.broader:
                 self.narrower[b].append(e.id)
+        # edges between units, with both ends as keys (mentions/contains edges end elsewhere)
+        self.edges = []
+        for ed in kb.edges:
+            src, dst = self.key(ed.source), self.key(ed.target)
+            if src is not None and dst is not None:
+                self.edges.append(replace(ed, source=src, target=dst))
         self.out_edges: dict[str, list] = defaultdict(list)
         self.in_edges: dict[str, list] = defaultdict(list)
-        for ed in kb.edges:
+        for ed in self.edges:
             self.out_edges[ed.source].append(ed)
             self.in_edges[ed.target].append(ed)
-        self.findings = consistency_findings(kb)
+        self.findings = consistency_findings(self)
         # rows that measure a task: from the rows themselves and from `measures` edges
         self.measured_by: dict[str, list[str]] = defaultdict(list)
-        for info in self.units.values():
+        for k, info in self.units.items():
             if info.kind == "row":
-                for t in self.row_tasks(info.unit):  # type: ignore[arg-type]
-                    self.measured_by[t].append(info.unit.id)
+                for t in self.row_tasks(k):
+                    self.measured_by[t].append(k)
 
     # ------------------------------------------------------------------ lookups
+    def q(self, doc: Document, ident: Optional[str]) -> str:
+        if not ident:
+            return ""
+        return f"{doc.id}/{ident}" if self.multi and not ident.startswith(doc.id + "/") else ident
+
+    def key(self, ref: Optional[str], doc: Optional[Document] = None) -> Optional[str]:
+        """The key of a unit reference: a key, an id inside ``doc``, or a bare id unique in the KB."""
+        if not ref:
+            return None
+        if ref in self.units:
+            return ref
+        if doc is not None and self.q(doc, ref) in self.units:
+            return self.q(doc, ref)
+        return self.bare.get(ref)
+
+    def chapter_key(self, doc: Document, cid: Optional[str]) -> Optional[str]:
+        k = self.q(doc, cid)
+        return k if k in self.chapters else None
+
     def _claim(self, fname: str, ident: str) -> None:
         other = self.files.setdefault(fname, ident)
         if other != ident:
@@ -80,25 +116,35 @@ class Site:
 
             raise KBError(f"site: {ident!r} and {other!r} would share the page {fname}; rename one")
 
-    def _add(self, info: UnitInfo) -> None:
-        self._claim(info.file, info.unit.id)
-        self.units[info.unit.id] = info
+    def _add(self, u: Unit, doc: Document, kind: str, label: str, table: Optional[IndicatorTable] = None) -> None:
+        k = self.q(doc, u.id)
+        if k in self.units:
+            from kb.errors import KBError
 
-    def _para_label(self, p: Paragraph) -> str:
-        ch = self.chapters.get(p.chapter or "")
+            raise KBError(f"site: {doc.id} has two units with the id {u.id!r}")
+        info = UnitInfo(u, doc, kind, unit_file(k, kind), label, k, table)
+        self._claim(info.file, k)
+        self.units[k] = info
+
+    def _para_label(self, doc: Document, p: Paragraph) -> str:
+        ch = self.chapters.get(self.q(doc, p.chapter))
         return f"{chapter_label(ch[1])} · 段落 {p.id}" if ch else f"段落 {p.id}"
 
-    def row_tasks(self, row: IndicatorRow) -> list[str]:
-        ids = list(row.tasks)
-        ids += [e.target for e in self.out_edges.get(row.id, []) if e.type == "measures"]
+    def row_tasks(self, row_key: str) -> list[str]:
+        info = self.units[row_key]
+        ids = [self.key(t, info.doc) for t in info.unit.tasks]  # type: ignore[attr-defined]
+        ids += [e.target for e in self.out_edges.get(row_key, []) if e.type == "measures"]
         return [t for t in dict.fromkeys(ids) if t in self.units]
 
-    def unit_href(self, uid: str, sid: Optional[str] = None) -> Optional[str]:
-        info = self.units.get(uid)
-        if info is None:
+    def unit_href(self, uid: str, sid: Optional[str] = None, doc: Optional[Document] = None) -> Optional[str]:
+        k = self.key(uid, doc)
+        if k is None:
             return None
+        info = self.units[k]
+        if sid and sid.startswith(info.doc.id + "/"):
+            sid = sid[len(info.doc.id) + 1 :]
         if sid and any(s.id == sid for s in info.unit.sentences):
-            return f"{info.file}#{sentence_anchor(uid, sid)}"
+            return f"{info.file}#{sentence_anchor(info.unit.id, sid)}"
         return info.file
 
     def entity_href(self, eid: str) -> Optional[str]:
@@ -110,14 +156,16 @@ class Site:
     def link(self, label: str, href: Optional[str]) -> str:
         return link(esc(label), href) if href else esc(label)
 
-    def unit_link(self, uid: str, sid: Optional[str] = None, label: Optional[str] = None) -> str:
-        info = self.units.get(uid)
-        return self.link(label or (info.label if info else uid), self.unit_href(uid, sid))
+    def unit_link(self, uid: str, sid: Optional[str] = None, label: Optional[str] = None,
+                  doc: Optional[Document] = None) -> str:
+        k = self.key(uid, doc)
+        info = self.units.get(k) if k else None
+        return self.link(label or (info.label if info else uid), self.unit_href(uid, sid, doc))
 
     def all_targets(self) -> Iterator[tuple[UnitInfo, object]]:
         for doc in self.kb.documents:
             for u in doc.units():
-                info = self.units.get(u.id)
+                info = self.units.get(self.q(doc, u.id))
                 if info:
                     for t in u.targets:
                         yield info, t
@@ -144,14 +192,14 @@ class Site:
             page.add(f"- {esc(TYPE_LABELS.get(typ, typ))}：" + "、".join(items))
         page.add("")
 
-    def targets_table(self, page: Page, unit: Unit) -> None:
+    def targets_table(self, page: Page, unit: Unit, k: str) -> None:
         if not unit.targets:
             return
         page.add("## 目标", "", "| 目标 | 数值 | 单位 | 限定 | 时限 | 出处 |", "|---|---|---|---|---|---|")
         for t in unit.targets:
             page.add("| " + " | ".join([
                 esc(t.text), fmt_value(t.value), esc(t.unit or ""), esc(t.qualifier or ""),
-                esc(deadline_text(t)), self.sentence_link(unit.id, t.sentence),
+                esc(deadline_text(t)), self.sentence_link(k, t.sentence),
             ]) + " |")
         page.add("")
 
@@ -182,7 +230,7 @@ class Site:
         kind = page.mark("span", esc(FINDING_LABELS.get(f["kind"], f["kind"])), class_="warn")
         row = f"指标“{f['row_span']}”" if f.get("row_span") else ""
         task = f"任务“{f['task_span']}”" if f.get("task_span") else "任务句中没有"
-        where = self.unit_link(f["task"], f.get("sentence"), label=f.get("sentence") or f["task"])
+        where = self.unit_link(f["task_key"], f.get("sentence"), label=f.get("sentence") or f["task"])
         return f"{kind}：{esc(row)} / {esc(task)}（{where}）"
 
     def pager(self, page: Page, prev: Optional[tuple[str, str]], nxt: Optional[tuple[str, str]]) -> None:
@@ -209,19 +257,19 @@ class Site:
                 page.add("> " + esc(n), "")
             page.add("## 目录", "")
             for c in doc.chapters:
-                page.add("#" * min(2 + c.level, 6) + " " + self.link(chapter_label(c), chapter_file(c.id)), "")
+                page.add("#" * min(2 + c.level, 6) + " " + self.link(chapter_label(c), chapter_file(self.q(doc, c.id))), "")
                 for tid in c.tasks:
-                    if tid in self.units:
-                        page.add("- " + self.unit_link(tid))
+                    if self.key(tid, doc):
+                        page.add("- " + self.unit_link(tid, doc=doc))
                 for p in doc.paragraphs:
                     if p.chapter == c.id:
-                        page.add("- " + self.unit_link(p.id))
+                        page.add("- " + self.unit_link(p.id, doc=doc))
                 page.add("")
-            loose = [t for t in doc.tasks if t.chapter not in self.chapters]
-            loose += [p for p in doc.paragraphs if p.chapter not in self.chapters]
+            loose = [t for t in doc.tasks if not self.chapter_key(doc, t.chapter)]
+            loose += [p for p in doc.paragraphs if not self.chapter_key(doc, p.chapter)]
             if loose:
                 page.add("### 其他", "")
-                page.add(*("- " + self.unit_link(u.id) for u in loose), "")
+                page.add(*("- " + self.unit_link(u.id, doc=doc) for u in loose), "")
             if doc.indicator_tables:
                 page.add("## 指标表", "")
                 for tb in doc.indicator_tables:
@@ -235,21 +283,23 @@ class Site:
         doc, c = self.chapters[cid]
         page = Page()
         items: list[tuple[str, Optional[str]]] = []
-        if c.parent in self.chapters:
-            items.append((chapter_label(self.chapters[c.parent][1]), chapter_file(c.parent)))
+        parent = self.chapter_key(doc, c.parent)
+        if parent:
+            items.append((chapter_label(self.chapters[parent][1]), chapter_file(parent)))
         self.crumbs(page, *items)
         page.add("# " + esc(chapter_label(c)), "")
         self.meta(page, esc(doc.title), f"{len(c.tasks)} 项任务")
-        subs = [x for x in doc.chapters if x.parent == cid]
+        subs = [x for x in doc.chapters if x.parent == c.id]
         if subs:
-            page.add("## 下级标题", "", *("- " + self.link(chapter_label(x), chapter_file(x.id)) for x in subs), "")
+            page.add("## 下级标题", "", *("- " + self.link(chapter_label(x), chapter_file(self.q(doc, x.id))) for x in subs), "")
         for p in doc.paragraphs:
-            if p.chapter == cid:
+            if p.chapter == c.id:
                 page.para(unit_md(page, p, self.entity_href, self.names))
         if c.tasks:
             page.add("## 任务", "")
-            for tid in c.tasks:
-                info = self.units.get(tid)
+            for ref in c.tasks:
+                tid = self.key(ref, doc)
+                info = self.units.get(tid) if tid else None
                 if info is None:
                     continue
                 extra = []
@@ -259,7 +309,7 @@ class Site:
                     extra.append(f"{len(self.measured_by[tid])} 项指标")
                 page.add("- " + self.unit_link(tid) + (page.mark("span", esc("（" + "，".join(extra) + "）"), class_="meta") if extra else ""))
             page.add("")
-        tables = [tb for tb in doc.indicator_tables if tb.chapter == cid]
+        tables = [tb for tb in doc.indicator_tables if tb.chapter == c.id]
         if tables:
             page.add("## 指标表", "")
             page.add(*("- " + link(esc(tb.title), f"indicators.html#{table_anchor(tb.id)}") for tb in tables), "")
@@ -280,16 +330,16 @@ class Site:
             page.add(f"| {esc(tb.header[0] if tb.header else '具体指标')} | {esc(tb.header[1] if len(tb.header) > 1 else '发展目标')} |",
                      "|---|---|", f"| {esc(r.name)} | {esc(r.target)} |", "")
         else:
-            ch = self.chapters.get(getattr(u, "chapter", None) or "")
-            self.crumbs(page, *([(chapter_label(ch[1]), chapter_file(ch[1].id))] if ch else []))
+            ck = self.chapter_key(info.doc, getattr(u, "chapter", None))
+            self.crumbs(page, *([(chapter_label(self.chapters[ck][1]), chapter_file(ck))] if ck else []))
             page.add("# " + esc(info.label), "")
         self.meta(page, esc(u.id), f"第 {u.line} 行" if u.line else "", f"{len(u.sentences)} 句" if u.sentences else "")
         page.add("## 原文" if info.kind == "row" else "## 正文", "")
         page.para(unit_md(page, u, self.entity_href, self.names))
         self.mentions_section(page, u)
-        self.targets_table(page, u)
+        self.targets_table(page, u, uid)
         if info.kind == "row":
-            tasks = self.row_tasks(u)  # type: ignore[arg-type]
+            tasks = self.row_tasks(uid)
             page.add("## 衡量的任务", "")
             page.add(*(("- " + self.unit_link(t)) for t in tasks) if tasks else ["本指标未关联到任务。"])
             page.add("")
@@ -339,8 +389,8 @@ class Site:
                 page.add("- 下位：" + "、".join(self.link(self.names.get(n, n), self.entity_href(n)) for n in narrower))
             page.add("")
         roles = Counter()
-        for uid in e.units:
-            info = self.units.get(uid)
+        for ref in e.units:
+            info = self.units.get(self.key(ref) or "")
             if info:
                 roles.update(m.role for m in info.unit.mentions if m.entity == eid and m.role)
         if roles:
@@ -348,10 +398,11 @@ class Site:
         page.add("## 提及的单元", "")
         if not e.units:
             page.add("（无）")
-        for uid in e.units:
+        for ref in e.units:
+            uid = self.key(ref) or ref
             info = self.units.get(uid)
-            page.add("- " + page.mark("span", page.mark("span", esc(uid), class_="rid") + " " + self.unit_link(uid),
-                                      class_="backlink", data_unit=uid))
+            page.add("- " + page.mark("span", page.mark("span", esc(ref), class_="rid") + " " + self.unit_link(uid),
+                                      class_="backlink", data_unit=ref))
             if info is None:
                 continue
             u = info.unit
@@ -392,32 +443,35 @@ class Site:
                 any_table = True
                 page.add("## " + page.mark("span", esc(tb.title), id=table_anchor(tb.id)), "")
                 where = []
-                if tb.after and tb.after in self.units:
-                    where.append("位于 " + self.unit_link(tb.after, label=tb.after) + " 之后")
+                if tb.after and self.key(tb.after, doc):
+                    where.append("位于 " + self.unit_link(tb.after, label=tb.after, doc=doc) + " 之后")
                 elif tb.after is None:
                     where.append("位于正文开头")
-                if tb.chapter in self.chapters:
-                    where.append(self.link(chapter_label(self.chapters[tb.chapter][1]), chapter_file(tb.chapter)))
+                ck = self.chapter_key(doc, tb.chapter)
+                if ck:
+                    where.append(self.link(chapter_label(self.chapters[ck][1]), chapter_file(ck)))
                 self.meta(page, esc(doc.title), *where)
                 h = list(tb.header) + ["具体指标", "发展目标"][len(tb.header):]
                 page.add(f"| # | {esc(h[0])} | {esc(h[1])} | 衡量任务 | 提示 |", "|---|---|---|---|---|")
                 for r in tb.rows:
-                    tasks = self.row_tasks(r)
-                    warn = row_warnings(self, r, tasks)
+                    rk = self.q(doc, r.id)
+                    tasks = self.row_tasks(rk)
+                    warn = row_warnings(self, rk, tasks)
                     page.add("| " + " | ".join([
-                        link(str(r.index), self.units[r.id].file), esc(r.name), esc(r.target),
-                        "、".join(self.unit_link(t, label=t) for t in tasks),
+                        link(str(r.index), self.units[rk].file), esc(r.name), esc(r.target),
+                        "、".join(self.unit_link(t, label=self.units[t].unit.id) for t in tasks),
                         page.mark("span", esc("；".join(warn)), class_="warn") if warn else "",
                     ]) + " |")
                 page.add("")
-                rows_with = [r for r in tb.rows if self.findings.get(r.id) or not self.row_tasks(r)]
+                keys = [(r, self.q(doc, r.id)) for r in tb.rows]
+                rows_with = [(r, rk) for r, rk in keys if self.findings.get(rk) or not self.row_tasks(rk)]
                 if rows_with:
                     page.add("### 一致性提示", "")
-                    for r in rows_with:
-                        page.add(f"- {self.unit_link(r.id, label=f'{r.index}. {r.name}')}")
-                        if not self.row_tasks(r):
-                            page.add("  - " + page.mark("span", "未找到对应任务", class_="warn"))
-                        for f in self.findings.get(r.id, []):
+                    for r, rk in rows_with:
+                        page.add(f"- {self.unit_link(rk, label=f'{r.index}. {r.name}')}")
+                        if not self.row_tasks(rk):
+                            page.add("  - " + page.mark("span", "本文中未找到对应任务", class_="warn"))
+                        for f in self.findings.get(rk, []):
                             page.add("  - " + self.finding_md(page, f))
                     page.add("")
         if not any_table:
@@ -448,7 +502,7 @@ class Site:
                 esc(t.text),
                 page.mark("span", fmt_value(t.value), data_sort=f"{t.value:020.4f}" if t.value is not None else "~"),
                 esc(t.unit or ""), esc(t.qualifier or ""),
-                self.unit_link(info.unit.id, t.sentence, label=info.unit.id),
+                self.unit_link(info.key, t.sentence, label=info.key),
             ]) + " |")
         page.add("")
         return page
@@ -524,23 +578,27 @@ def _shorten(s: str, n: int) -> str:
 FINDING_LABELS = {"figure": "数字", "unit": "单位", "period": "时限", "wording": "措辞"}
 
 
-def consistency_findings(kb: KB) -> dict[str, list[dict]]:
-    """Row id -> findings of :func:`kb.consistency.check` (rows against the tasks they restate)."""
+def consistency_findings(site: "Site") -> dict[str, list[dict]]:
+    """Row key -> findings of :func:`kb.consistency.check` (rows against the tasks they restate)."""
     try:
         from kb.consistency import check
     except ImportError:  # a tree without the graph stage: rows are shown without findings
         return {}
+    docs = {d.id: d for d in site.kb.documents}
     out: dict[str, list[dict]] = defaultdict(list)
-    for f in check(kb):
-        out[f["row"]].append(f)
+    for f in check(site.kb):
+        doc = docs.get(f.get("document", ""))
+        k = site.key(f["row"], doc)
+        if k:
+            out[k].append({**f, "task_key": site.key(f["task"], doc) or f["task"]})
     return out
 
 
-def row_warnings(site: Site, r: IndicatorRow, tasks: list[str]) -> list[str]:
+def row_warnings(site: Site, row_key: str, tasks: list[str]) -> list[str]:
     """Short notes for the table cell: no task found, or the kinds of differences found."""
     if not tasks:
-        return ["未找到对应任务"]
-    kinds = Counter(f["kind"] for f in site.findings.get(r.id, []))
+        return ["本文中未找到对应任务"]
+    kinds = Counter(f["kind"] for f in site.findings.get(row_key, []))
     return [f"{FINDING_LABELS.get(k, k)} ×{n}" for k, n in sorted(kinds.items())]
 
 
