@@ -123,7 +123,7 @@ def _run(fn, items: list, jobs: int) -> Iterator:
 
 def enrich_kb(kb: KB) -> KB:
     """The in-memory stages after parsing (they add to the model; they never re-parse)."""
-    # stage: extract -- entities, mentions, targets (issue 3): kb.extract.enrich(kb)
+    from kb.extract import enrich; enrich(kb)  # stage: extract -- entities, mentions, targets (issue 3)
     from kb.graph import link; link(kb)  # stage: link -- edges, row -> task links (issue 5)
     return kb
 

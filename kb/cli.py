@@ -14,6 +14,9 @@ from kb.errors import KBError
 
 # command name -> "module:attribute"; the help text comes from the command itself
 COMMANDS = {
+    "mentions": "kb.commands.mentions:mentions_cmd",
+    "targets": "kb.commands.mentions:targets_cmd",
+    "entities": "kb.commands.mentions:entities_cmd",
     "build": "kb.commands.core:build_cmd",
     "show": "kb.commands.core:show_cmd",
     "check": "kb.commands.core:check_cmd",

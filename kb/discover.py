@@ -1,0 +1,264 @@
+"""Discovery: names the lexicon does not list, found by pattern rules, for a maintainer to
+promote into ``kb/lexicon/*.tsv`` (reported by ``kb check --entities``).
+
+Rules, on jieba words with part-of-speech tags:
+- groups: a compound ending in a person head (X职工, X劳动者, X人员, X工人, X司机, X员, X干部,
+  X工作者, X代表, X同胞, X子女 …);
+- actors: a compound ending in a body head (X总工会, X工会, X部门, X机构, X委员会, X企业,
+  X协会, X单位, X组织) or starting with 国务院;
+- programmes: a name in “…” (not a plan number such as “十四五”, not a slogan of several
+  clauses); laws: a title in 《…》 ending like a law (法, 条例, 办法, 意见 …), other titles are
+  programmes (journals).
+The modifiers of a compound are nouns, adjectives or distinguishing words; a verb or function
+word ends it, which keeps out 服务职工 (serve workers) and 推动企业 (push enterprises).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Optional
+
+from kb.model import Entity
+
+GROUP_HEADS = ("职工", "劳动者", "工作者", "人员", "工人", "司机", "干部", "代表", "同胞", "子女", "工匠", "律师",
+               "人士", "志愿者", "员", "农民工")
+ACTOR_HEADS = ("总工会", "工会", "部门", "机构", "委员会", "联合会", "企业", "协会", "单位", "组织", "党委", "政府", "人大",
+               "政协", "国务院")
+# tags a modifier may carry: nouns, place/organisation names, distinguishing words, adjectives,
+# abbreviations, 型 (k), nominal verbs
+_MOD_TAGS = {"n", "nz", "ns", "nt", "b", "j", "s", "an", "a", "vn", "l", "r", "v"}
+# words that tag as nouns/adjectives/pronouns but do not name a kind of person or body here
+_BAD_MODS = {"综合", "发展", "建设", "工作", "标准化", "试点", "各类", "年均", "确保重点",
+             "更多", "有关", "相关", "其他", "自身", "主体", "领域", "全面", "重点", "一批", "我", "其", "他们",
+             "本级", "下级", "所属", "现代", "特色", "内", "中", "行动", "活动", "机制", "制度", "体系",
+             "能力", "水平", "质量", "作用", "积极", "主动", "完善", "健全", "加强", "深化", "推进", "推动",
+             "开展", "维护", "引导", "指导", "帮助", "关爱", "做好", "提升", "提高", "实现", "参与",
+             "支持", "发挥", "聚焦", "培育", "壮大", "吸引", "服务中心", "家", "幸福", "生活", "各",
+             "每年", "文化宫", "休养院", "书屋", "中心", "大会", "委员", "各地工会", "成员", "全委会",
+             "其中", "以及", "等", "和", "与", "及", "或", "对", "为", "在", "将", "把", "向", "从", "以",
+             # plan verbs and adverbs the tagger often reads as nouns or idioms
+             "落实", "规范", "发挥", "充分发挥", "叫响", "实叫响", "优化", "弱化", "确保", "联系", "同等", "年度",
+             "强化", "巩固", "拓展", "扩大", "鼓励", "严格", "依法", "切实", "着力", "不断", "持续", "逐步",
+             "普遍", "深入", "大力", "广泛", "有效", "更好", "继续", "进一步", "召开", "选好", "选优配强",
+             "优配强", "做实", "做强", "建好", "建强", "评议", "建立健全", "广泛开展", "施工", "权益", "杰出",
+             "和谐劳动关系", "电子", "模范", "全国模范", "海峡", "董事", "方", "粤港澳", "三地", "爱国", "关心",
+             "关注", "慰问", "走访", "团结", "凝聚", "教育", "依靠", "动员", "服从"}
+_ALLOWED_VERBS = {"就业", "配送", "网约", "协商", "运营", "务工", "致困", "适婚", "伤亡", "监察", "调解", "仲裁",
+                  "协调", "主管", "监督", "培训", "困难", "执法", "领导", "非公", "一线", "所有制", "快递", "外卖",
+                  "服务", "管理", "保障", "互助"}
+# a head followed by one of these is the first half of a longer name (金砖国家工会论坛)
+_LONGER_NAME = {"论坛", "界", "联合会", "故事", "青年", "研讨营", "代表团", "书屋", "之家", "大会", "代表大会", "服务站",
+                "服务站点", "评议", "领导", "文化宫", "疗休养院", "服务中心"}
+# activity nouns after a name: 职业培训机构建设 names the body, 产业工会机构建设 does not
+_ACTIVITY = {"建设", "改革", "工作", "管理"}
+# heads that name an entity on their own; 人员, 代表, 机构 … alone say nothing
+STANDALONE_HEADS = {"职工", "劳动者", "律师", "工匠", "会员", "企业", "工会", "志愿者", "农民工", "党委", "政府", "人大",
+                    "政协", "国务院"}
+# words that may qualify a name but not open one: 家政服务人员 is a name, 服务职工 is not
+_BAD_START = {"服务", "培训", "管理", "保障", "监督", "全国", "协调", "领导", "互助"}
+_PERSON_R = {"各级", "各地", "各省", "各县", "各市"}
+_LAW_END = re.compile(r"(法|条例|办法|规定|意见|决定|纲要|规划|通知|细则|准则|指引|方案|章程)$")
+_PLAN_NUMBER = re.compile(r"^[一二三四五六七八九十百零两]+[五]?$|^[一二三四五六七八九十]+[个大小新]")
+_QUOTE = re.compile(r"“([^“”]{2,24})”")
+_BOOK = re.compile(r"《([^《》]{2,40})》")
+
+
+@dataclass
+class Candidate:
+    name: str
+    type: str
+    rule: str
+    units: list[str] = field(default_factory=list)
+    contexts: list[dict] = field(default_factory=list)
+    count: int = 0
+    strong: int = 0  # occurrences not followed by a noun the name might qualify
+
+
+@lru_cache(maxsize=2)
+def _pos_tokenizer(words: tuple[str, ...]):
+    import logging
+
+    import jieba
+    import jieba.posseg as pseg
+
+    jieba.setLogLevel(logging.WARNING)
+    tok = jieba.Tokenizer()
+    tok.initialize()
+    for w in words:
+        if " " not in w:  # jieba cannot hold a word with a space
+            tok.add_word(w, freq=max(2000, 500 * len(w)), tag="n")
+    return pseg.POSTokenizer(tok)
+
+
+def _head(word: str, heads: tuple[str, ...]) -> Optional[str]:
+    for h in sorted(heads, key=len, reverse=True):
+        if word.endswith(h):
+            return h
+    return None
+
+
+def _is_mod(w: str, flag: str) -> bool:
+    if w in _BAD_MODS or not w.strip() or re.search(r"[\d\W_a-zA-Z]", w):
+        return False
+    if w in _ALLOWED_VERBS:
+        return True
+    if flag == "m":
+        return not re.search(r"[一二三四五六七八九十百千万两]", w)  # 港澳台 is tagged as a numeral
+    if len(w) == 1 and (w not in "新女老男" and flag != "n" or w in "优强好实"):
+        return False  # a one-character verb or adverb glued to a name by the segmenter (强工会)
+    if flag == "r":
+        return w in _PERSON_R
+    if flag == "v":
+        return w in _ALLOWED_VERBS
+    return flag in _MOD_TAGS
+
+
+def _compounds(tokens: list[tuple[str, str]]):
+    """(start char, name, type, rule) for each compound ending in a head word."""
+    pos = 0
+    offs = []
+    for w, _ in tokens:
+        offs.append(pos)
+        pos += len(w)
+    for i, (w, f) in enumerate(tokens):
+        typ, head, weak = None, None, False
+        for t, heads in (("ACTOR", ACTOR_HEADS), ("GROUP", GROUP_HEADS)):
+            h = _head(w, heads)
+            if h and (head is None or len(h) > len(head)):
+                typ, head = t, h
+        if w.startswith("国务院") and len(w) <= 8:
+            typ, head = "ACTOR", w
+        if typ is None or w in _BAD_MODS or (len(head) > 1 and w[: -len(head)] in _BAD_MODS):
+            continue
+        if w == "员" and i > 0 and tokens[i - 1][1] in ("n", "vn", "v") and len(tokens[i - 1][0]) > 1:
+            # the segmenter cut 快递员 into 快递|员: read them as one word
+            tokens = tokens[: i - 1] + [(tokens[i - 1][0] + "员", "n")] + tokens[i + 1:]
+            offs = offs[:i] + offs[i + 1:]
+            yield from _compounds(tokens)
+            return
+        if w in ("成员", "委员", "动员", "党员", "裁员", "员"):
+            continue
+        if i + 1 < len(tokens):
+            nxt, nflag = tokens[i + 1]
+            if nxt in _LONGER_NAME:
+                continue
+            if nxt not in _ACTIVITY and nflag in ("n", "nz", "s") and len(nxt) > 1 and not _head(nxt, GROUP_HEADS + ACTOR_HEADS):
+                # the head may qualify the noun after it (组织形式, 企业社会责任): weak evidence
+                weak = True
+            if typ == "ACTOR" and _head(nxt, GROUP_HEADS) and nxt not in STANDALONE_HEADS - {"职工"}:
+                weak = True  # a body naming whose people (国家工会|干部, 社会化工会|工作者)
+            if head == "组织" and nflag in ("p", "v", "uj", "ul"):
+                continue  # 组织 used as a verb: 把…劳动者组织到工会中来
+        j = i
+        while j > 0 and i - j < 3 and _is_mod(*tokens[j - 1]):
+            # a body or person word ends the compound (工会|户外劳动者), unless the word it
+            # would join is itself a head word (基层|工会, 社会化|工会|工作者)
+            prev = tokens[j - 1][0]
+            # a body or person word ends the compound (工会|户外劳动者), except right before a
+            # bare head it qualifies (企业|工会, 农民工|子女, 社会化|工会|工作者)
+            if _head(prev, GROUP_HEADS + ACTOR_HEADS) and not (j == i and w == head):
+                break
+            j -= 1
+        while j < i and tokens[j][0] in _BAD_START:
+            j += 1
+        if w == "国务院" and i + 1 < len(tokens) and tokens[i + 1][1] in ("nt", "n", "j") and 1 < len(tokens[i + 1][0]) <= 5:
+            # 国务院|国资委: a body under the State Council
+            yield offs[i], w + tokens[i + 1][0], "ACTOR", "prefix:国务院"
+        name = "".join(t for t, _ in tokens[j:i + 1])
+        if len(name) > 14:
+            continue
+        rule = "head:" + head if j < i or len(w) > len(head) else "head-alone"
+        yield offs[j], name, typ, rule + (":weak" if weak else "")
+
+
+def _quoted(text: str):
+    for m in _QUOTE.finditer(text):
+        name = m.group(1).strip()
+        after = text[m.end(): m.end() + 2]
+        if _PLAN_NUMBER.match(name) or after.startswith(("期间", "时期", "末", "字")):
+            continue
+        if len(name) <= 4 and re.search(r"[一二两三四五六七八九十]", name):
+            continue  # a numbered slogan or abbreviation (“两癌”, “九二共识”, “小三级”), not a programme
+        if name.count("、") >= 3 or "," in name:
+            continue  # a list of requirements, not a name
+        yield m.start(1), name, "PROGRAMME", "quoted"
+    for m in _BOOK.finditer(text):
+        name = m.group(1).strip()
+        yield m.start(1), name, ("LAW" if _LAW_END.search(name) else "PROGRAMME"), "book-title"
+
+
+def candidates(doc, lex=None, known: Optional[set[str]] = None) -> list[Candidate]:
+    """Every pattern hit in the document's units, grouped by name (lexicon names included)."""
+    words = tuple(lex.words()) if lex is not None else ()
+    pos = _pos_tokenizer(words)
+    found: dict[tuple[str, str], Candidate] = {}
+    for u in doc.units():
+        toks = [(p.word, p.flag) for p in pos.cut(u.text, HMM=True)]
+        hits = list(_compounds(toks)) + list(_quoted(u.text))
+        for start, name, typ, rule in hits:
+            weak = rule.endswith(":weak")
+            rule = rule.removesuffix(":weak")
+            c = found.setdefault((typ, name), Candidate(name=name, type=typ, rule=rule))
+            c.count += 1
+            c.strong += 0 if weak else 1
+            if c.rule.startswith("head") and not rule.startswith("head"):
+                c.rule = rule
+            if u.id not in c.units:
+                c.units.append(u.id)
+            if len(c.contexts) < 3:
+                sent = next((s for s in u.sentences if s.start <= start < s.end), None)
+                a = max(0, start - 12)
+                c.contexts.append({"unit": u.id, "sentence": sent.id if sent else None,
+                                   "text": u.text[a: start + len(name) + 12]})
+    return sorted(found.values(), key=lambda c: (c.type, -c.count, c.name))
+
+
+def _known(lex) -> set[str]:
+    if lex is None:
+        return set()
+    return {s for e in lex.entries.values() for s in (e.name, *e.aliases, *e.related)}
+
+
+def discover(doc, lex=None) -> list[dict]:
+    """Names found by the rules and not in the lexicon, with their contexts."""
+    if lex is None:
+        from kb.nlp.lexicon import load_lexicon
+
+        lex = load_lexicon()
+    known = _known(lex)
+    out = []
+    for c in candidates(doc, lex):
+        if c.name in known or (c.rule == "head-alone" and c.name not in STANDALONE_HEADS):
+            continue
+        if c.strong == 0 and c.count < 2:
+            continue
+        out.append({"name": c.name, "type": c.type, "rule": c.rule, "count": c.count, "units": c.units,
+                    "broader": _nearest(lex, c.name, c.type), "contexts": c.contexts})
+    return out
+
+
+def _nearest(lex, name: str, typ: str) -> Optional[str]:
+    """The lexicon entity whose name ends the candidate (深度困难职工 -> 困难职工)."""
+    best = None
+    for e in lex.entries.values():
+        if e.type == typ and name.endswith(e.name) and name != e.name and (best is None or len(e.name) > len(best.name)):
+            best = e
+    return best.id if best else None
+
+
+def discovered_entities(kb, lex) -> list[Entity]:
+    """Discovered names as entities flagged ``discovered`` (units only; they get no mentions,
+    so that a guess never changes what `kb mentions` answers for a lexicon entity)."""
+    merged: dict[str, Entity] = {}
+    multi = len(kb.documents) > 1
+    for d in kb.documents:
+        for c in discover(d, lex):
+            eid = f"{c['type']}:{c['name']}"
+            e = merged.setdefault(eid, Entity(id=eid, type=c["type"], name=c["name"],
+                                              broader=[c["broader"]] if c["broader"] else [], discovered=True))
+            for u in c["units"]:
+                uid = f"{d.id}/{u}" if multi else u
+                if uid not in e.units:
+                    e.units.append(uid)
+    return sorted(merged.values(), key=lambda e: e.id)

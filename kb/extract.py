@@ -1,0 +1,110 @@
+"""The extract stage: mentions of lexicon entities, roles, targets, and the entity list.
+
+``enrich(kb)`` fills ``unit.mentions`` and ``unit.targets`` for every task, indicator row and
+paragraph, and ``kb.entities`` (with the units that mention each entity, plus the broader
+terms of the taxonomy so that ``kb mentions`` can expand a query without the lexicon).
+Everything is sorted so that a build is byte-for-byte repeatable. Only this stage imports
+spaCy (through :mod:`kb.nlp.pipeline`).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable, Optional
+
+from kb.model import KB, Entity, Mention, Unit
+from kb.nlp.lexicon import TYPES, Lexicon, load_lexicon
+from kb.nlp.roles import assign_roles
+
+TYPE_ORDER = {t: i for i, t in enumerate(TYPES)}
+
+
+def _sentence_of(unit: Unit, pos: int) -> str:
+    for s in unit.sentences:
+        if s.start <= pos < s.end:
+            return s.id
+    # between sentences (the TAB of a row): the next one
+    later = [s for s in unit.sentences if s.start >= pos]
+    return later[0].id if later else (unit.sentences[-1].id if unit.sentences else "")
+
+
+def _is_union(lex: Lexicon, eid: str) -> bool:
+    seen, todo = set(), [eid]
+    while todo:
+        e = todo.pop()
+        if e == "ACTOR:工会":
+            return True
+        if e in seen or e not in lex.entries:
+            continue
+        seen.add(e)
+        todo.extend(lex.entries[e].broader)
+    return False
+
+
+def unit_mentions(unit: Unit, doc, lex: Lexicon) -> list[Mention]:
+    hits = doc.user_data.get("hits", [])
+    ms = [Mention(entity=h.entity, text=h.surface, sentence=_sentence_of(unit, h.start), start=h.start, end=h.end)
+          for h in hits]
+    ms.sort(key=lambda m: (m.start, -m.end, m.entity))
+    assign_roles(unit.text, ms, lambda e: e.split(":", 1)[0], lambda e: _is_union(lex, e))
+    return ms
+
+
+def enrich(kb: KB, lexicon_dir: Optional[str] = None) -> KB:
+    for d in kb.documents:
+        enrich_document(d, lexicon_dir)
+    return collect_entities(kb, lexicon_dir)
+
+
+def enrich_document(d, lexicon_dir: Optional[str] = None) -> None:
+    """Mentions and targets of one document (depends on that document and the lexicon only)."""
+    from kb.nlp.pipeline import get_nlp, lexicon_for, run
+
+    nlp = get_nlp(lexicon_dir)
+    lex = lexicon_for(lexicon_dir)
+    for u in d.units():
+        sdoc = run(nlp, u.text, u.sentences)
+        u.mentions = unit_mentions(u, sdoc, lex)
+        u.targets = sorted(sdoc.user_data["targets"], key=lambda t: (t.start, t.end))
+
+
+def collect_entities(kb: KB, lexicon_dir: Optional[str] = None) -> KB:
+    """``kb.entities`` from the mentions already in the units."""
+    lex = load_lexicon(Path(lexicon_dir) if lexicon_dir else None)
+    multi = len(kb.documents) > 1
+    units_of: dict[str, list[str]] = {}
+    for d in kb.documents:
+        for u in d.units():
+            uid = f"{d.id}/{u.id}" if multi else u.id
+            for m in u.mentions:
+                lst = units_of.setdefault(m.entity, [])
+                if not lst or lst[-1] != uid:
+                    lst.append(uid)
+    kb.entities = build_entities(lex, units_of)
+    from kb.discover import discovered_entities
+
+    kb.entities += discovered_entities(kb, lex)
+    kb.entities.sort(key=lambda e: (e.discovered, TYPE_ORDER.get(e.type, 9), e.name))
+    return kb
+
+
+def _ancestors(lex: Lexicon, ids: Iterable[str]) -> set[str]:
+    out, todo = set(), list(ids)
+    while todo:
+        e = todo.pop()
+        if e in out or e not in lex.entries:
+            continue
+        out.add(e)
+        todo.extend(lex.entries[e].broader)
+    return out
+
+
+def build_entities(lex: Lexicon, units_of: dict[str, list[str]]) -> list[Entity]:
+    """Entities mentioned at least once, and their broader terms (so the taxonomy is complete
+    in kb.json even where a broader term itself is never written)."""
+    keep = _ancestors(lex, units_of)
+    out = []
+    for eid in sorted(keep):
+        e = lex.entries[eid]
+        out.append(Entity(id=eid, type=e.type, name=e.name, aliases=list(e.aliases), broader=list(e.broader),
+                          units=list(units_of.get(eid, []))))
+    return out

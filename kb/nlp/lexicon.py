@@ -1,0 +1,98 @@
+"""Load the entity lexicon (``kb/lexicon/*.tsv``): canonical names, aliases, taxonomy, related
+wordings, and the stop phrases in which a contained name is not a mention."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+from kb.errors import KBError
+
+LEXICON_DIR = Path(__file__).resolve().parent.parent / "lexicon"
+TYPE_FILES = {"GROUP": "groups.tsv", "ACTOR": "actors.tsv", "PROGRAMME": "programmes.tsv", "LAW": "laws.tsv"}
+TYPES = tuple(TYPE_FILES)
+
+
+@dataclass
+class LexEntry:
+    id: str
+    type: str
+    name: str
+    aliases: list[str] = field(default_factory=list)
+    broader: list[str] = field(default_factory=list)  # entity ids
+    related: list[str] = field(default_factory=list)
+    note: str = ""
+
+
+@dataclass
+class Lexicon:
+    entries: dict[str, LexEntry] = field(default_factory=dict)
+    stops: list[tuple[str, str]] = field(default_factory=list)  # (phrase, blocked name)
+
+    def surfaces(self) -> dict[str, list[tuple[str, str]]]:
+        """surface form -> [(entity id, kind)], kind = name | alias | related."""
+        out: dict[str, list[tuple[str, str]]] = {}
+        for e in self.entries.values():
+            for s, kind in [(e.name, "name"), *((a, "alias") for a in e.aliases), *((r, "related") for r in e.related)]:
+                if s:
+                    out.setdefault(s, [])
+                    if (e.id, kind) not in out[s]:
+                        out[s].append((e.id, kind))
+        return out
+
+    def find(self, term: str) -> Optional[LexEntry]:
+        for e in self.entries.values():
+            if term == e.name or term in e.aliases:
+                return e
+        return None
+
+    def words(self) -> list[str]:
+        """Names and aliases, for the word segmenter's dictionary."""
+        return sorted({s for e in self.entries.values() for s in (e.name, *e.aliases) if s})
+
+
+def _rows(path: Path):
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        yield n, line.split("\t")
+
+
+def _split(cell: str) -> list[str]:
+    return [x.strip() for x in cell.split("|") if x.strip()]
+
+
+def load_lexicon(folder: Optional[Path] = None, types=TYPES) -> Lexicon:
+    folder = Path(folder) if folder else LEXICON_DIR
+    lex = Lexicon()
+    pending: list[tuple[LexEntry, list[str], str]] = []
+    for typ in types:
+        path = folder / TYPE_FILES[typ]
+        if not path.exists():
+            continue
+        for n, cells in _rows(path):
+            cells = (cells + [""] * 5)[:5]
+            name = cells[0].strip()
+            if not name:
+                raise KBError(f"{path}:{n}: empty entity name")
+            e = LexEntry(id=f"{typ}:{name}", type=typ, name=name, aliases=_split(cells[1]),
+                         related=_split(cells[3]), note=cells[4].strip())
+            if e.id in lex.entries:
+                raise KBError(f"{path}:{n}: {e.id} is listed twice")
+            lex.entries[e.id] = e
+            pending.append((e, _split(cells[2]), f"{path}:{n}"))
+    for e, broader, where in pending:
+        for b in broader:
+            bid = b if ":" in b and b.split(":", 1)[0] in TYPES else f"{e.type}:{b}"
+            if bid not in lex.entries:
+                if ":" in b or types != TYPES:
+                    continue  # a broader term of a type not loaded (tests load one type alone)
+                raise KBError(f"{where}: broader term {b!r} is not in the lexicon")
+            e.broader.append(bid)
+    stop = folder / "stop.tsv"
+    if stop.exists():
+        for n, cells in _rows(stop):
+            if len(cells) < 2 or cells[1].strip() not in cells[0]:
+                raise KBError(f"{stop}:{n}: expected 'phrase<TAB>name inside the phrase'")
+            lex.stops.append((cells[0].strip(), cells[1].strip()))
+    return lex

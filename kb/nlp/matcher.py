@@ -1,0 +1,151 @@
+"""Find lexicon names in text on CHARACTER offsets, keeping overlapping and nested hits.
+
+Why not token matching: with jieba's words an entity ruler cannot see a name nested inside a
+longer word (职工 in 困难职工, 工会 in 工会组织), and ``doc.char_span`` either refuses such a
+span or widens it to the whole word. An Aho-Corasick pass over characters finds every
+occurrence; word boundaries are used afterwards only to settle two hits that cross each other
+(联合国 vs 国务院 in 联合国务院国资委: jieba reads 联合|国务院|国资委, so 联合国 is the one that
+cuts through a word and is dropped).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional, Sequence
+
+import ahocorasick
+
+from kb.nlp.lexicon import Lexicon
+
+LEVELS = "省市县区乡镇州"
+_ELLIPSIS_JOINERS = "、和及与"
+
+
+@dataclass
+class Hit:
+    start: int
+    end: int
+    surface: str  # the text as written
+    entity: str
+    kind: str  # name | alias | related | ellipsis
+
+    @property
+    def key(self):
+        return (self.start, self.end, self.entity)
+
+
+class Matcher:
+    def __init__(self, lex: Lexicon):
+        self.lex = lex
+        self.surfaces = lex.surfaces()
+        self.auto = ahocorasick.Automaton()
+        for s, ents in self.surfaces.items():
+            self.auto.add_word(s, ("S", s))
+        self.stop_by_phrase: dict[str, list[str]] = {}
+        for phrase, blocked in lex.stops:
+            self.stop_by_phrase.setdefault(phrase, []).append(blocked)
+        for phrase in self.stop_by_phrase:
+            if phrase not in self.surfaces:
+                self.auto.add_word(phrase, ("P", phrase))
+        self.has_words = len(self.auto) > 0
+        if self.has_words:
+            self.auto.make_automaton()
+
+    def raw_hits(self, text: str) -> tuple[list[Hit], list[tuple[int, str]]]:
+        hits: list[Hit] = []
+        stops: list[tuple[int, str]] = []
+        if not self.has_words:
+            return hits, stops
+        for end_idx, (_, s) in self.auto.iter(text):
+            start = end_idx - len(s) + 1
+            if s in self.stop_by_phrase:
+                stops.append((start, s))
+            for ent, kind in self.surfaces.get(s, ()):
+                hits.append(Hit(start, end_idx + 1, s, ent, kind))
+        return hits, stops
+
+    def find(self, text: str, words: Optional[Sequence[tuple[int, int]]] = None) -> list[Hit]:
+        """Mentions in ``text``; ``words`` are (start, end) word spans from a segmenter."""
+        hits, stops = self.raw_hits(text)
+        hits = self._drop_stopped(hits, stops)
+        hits = self._settle_crossings(hits, words)
+        hits = self._drop_nested_same(hits)
+        hits += self._ellipses(text, hits)
+        hits.sort(key=lambda h: (h.start, -h.end, h.entity))
+        return hits
+
+    def _drop_stopped(self, hits: list[Hit], stops: list[tuple[int, str]]) -> list[Hit]:
+        blocked: set[tuple[int, str]] = set()
+        for pstart, phrase in stops:
+            for name in self.stop_by_phrase[phrase]:
+                i = phrase.find(name)
+                while i >= 0:
+                    blocked.add((pstart + i, name))
+                    i = phrase.find(name, i + 1)
+        return [h for h in hits if (h.start, h.surface) not in blocked]
+
+    @staticmethod
+    def _settle_crossings(hits: list[Hit], words) -> list[Hit]:
+        if not words:
+            return hits
+        starts = {a for a, _ in words}
+        ends = {b for _, b in words}
+        word_of = {}
+        for i, (a, b) in enumerate(words):
+            for k in range(a, b):
+                word_of[k] = i
+
+        def aligned(h: Hit) -> bool:
+            if word_of.get(h.start) is not None and word_of.get(h.start) == word_of.get(h.end - 1):
+                return True  # inside one word: a nested name, kept
+            return h.start in starts and h.end in ends
+
+        drop: set[int] = set()
+        spans = sorted(range(len(hits)), key=lambda i: hits[i].start)
+        for x in range(len(spans)):
+            a = hits[spans[x]]
+            for y in range(x + 1, len(spans)):
+                b = hits[spans[y]]
+                if b.start >= a.end:
+                    break
+                if a.start < b.start < a.end < b.end:  # they cross
+                    ka, kb_ = aligned(a), aligned(b)
+                    if ka and not kb_:
+                        drop.add(spans[y])
+                    elif kb_ and not ka:
+                        drop.add(spans[x])
+        return [h for i, h in enumerate(hits) if i not in drop]
+
+    @staticmethod
+    def _drop_nested_same(hits: list[Hit]) -> list[Hit]:
+        """A hit inside a longer hit of the same entity is the same mention (灵活就业 inside
+        灵活就业人员, 工会 inside the alias 工会组织)."""
+        by_ent: dict[str, list[Hit]] = {}
+        for h in hits:
+            by_ent.setdefault(h.entity, []).append(h)
+        out = []
+        seen = set()
+        for h in hits:
+            if h.key in seen:
+                continue
+            if any(g is not h and g.start <= h.start and h.end <= g.end and (g.end - g.start) > (h.end - h.start)
+                   for g in by_ent[h.entity]):
+                continue
+            seen.add(h.key)
+            out.append(h)
+        return out
+
+    def _ellipses(self, text: str, hits: list[Hit]) -> list[Hit]:
+        """各省、市级总工会 names 省级总工会 too: a level word joined by 、 to a name that starts
+        with another level word stands for the same name at that level."""
+        out = []
+        for h in hits:
+            if h.kind == "related" or h.surface[0] not in LEVELS:
+                continue
+            i = h.start
+            while i >= 2 and text[i - 1] in _ELLIPSIS_JOINERS and text[i - 2] in LEVELS:
+                cand = text[i - 2] + h.surface[1:]
+                for ent, kind in self.surfaces.get(cand, ()):
+                    if kind != "related":
+                        out.append(Hit(i - 2, h.end, text[i - 2:h.end], ent, "ellipsis"))
+                i -= 2
+        return out

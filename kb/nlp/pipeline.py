@@ -1,0 +1,140 @@
+"""The spaCy pipeline used at build time (never by ``kb search``/``kb show``/``kb mentions``).
+
+``spacy.blank("zh")`` with its character segmenter is the tokenizer, so that every entity
+occurrence, nested or overlapping (困难职工 ⊃ 职工), is an exact token span and can live in
+``doc.spans["mentions"]``; jieba, with the lexicon words added to its dictionary, gives the
+word-level tokens (``doc._.words``) that settle crossing hits and feed discovery. Components
+are registered by name:
+
+- ``plankb_words``: jieba words as (start, end) character spans;
+- ``plankb_sentences``: sentence starts taken from the parser's sentences (passed in
+  ``doc.user_data["sentences"]``), so ``doc.sents`` and the model agree; without them, the
+  parser's own splitting rule;
+- ``plankb_entities``: the lexicon matcher (Aho-Corasick on characters) -> ``doc.spans["mentions"]``;
+- ``plankb_targets``: quantities and time frames -> ``doc.spans["targets"]`` and
+  ``doc.user_data["targets"]``.
+"""
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+from pathlib import Path
+from typing import Optional
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from kb.model import Sentence
+from kb.nlp.lexicon import Lexicon, load_lexicon
+from kb.nlp.matcher import Matcher
+from kb.targets import extract_targets
+
+if not Doc.has_extension("words"):
+    Doc.set_extension("words", default=None)
+
+
+class JiebaWords:
+    """A private jieba tokenizer (the global one is left alone for other users)."""
+
+    def __init__(self, words: list[str]):
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+        self.tok = jieba.Tokenizer()
+        self.tok.initialize()
+        for w in words:
+            if " " in w:
+                continue  # jieba cannot hold a word with a space
+            # a high frequency makes the segmenter keep lexicon names whole
+            self.tok.add_word(w, freq=max(2000, 500 * len(w)))
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        out, pos = [], 0
+        for w in self.tok.cut(text, HMM=False):
+            out.append((pos, pos + len(w)))
+            pos += len(w)
+        return out
+
+
+@Language.factory("plankb_words", default_config={"lexicon_dir": None})
+def make_words(nlp, name, lexicon_dir: Optional[str]):
+    seg = JiebaWords(_lexicon(lexicon_dir).words())
+
+    def words(doc: Doc) -> Doc:
+        doc._.words = seg.spans(doc.text)
+        return doc
+
+    return words
+
+
+def _split(text: str) -> list[tuple[int, int]]:
+    from kb.parse import split_sentences
+
+    return [(s.start, s.end) for s in split_sentences(text, "s")]
+
+
+@Language.component("plankb_sentences")
+def sentences(doc: Doc) -> Doc:
+    given = doc.user_data.get("sentences")
+    bounds = [(s.start, s.end) for s in given] if given else _split(doc.text)
+    starts = {a for a, _ in bounds}
+    for tok in doc:
+        tok.is_sent_start = tok.i == 0 or tok.idx in starts
+    return doc
+
+
+def _span(doc: Doc, start: int, end: int, label: str) -> Optional[Span]:
+    return doc.char_span(start, end, label=label) or doc.char_span(start, end, label=label, alignment_mode="expand")
+
+
+@Language.factory("plankb_entities", default_config={"lexicon_dir": None})
+def make_entities(nlp, name, lexicon_dir: Optional[str]):
+    matcher = Matcher(_lexicon(lexicon_dir))
+
+    def entities(doc: Doc) -> Doc:
+        hits = matcher.find(doc.text, doc._.words)
+        doc.user_data["hits"] = hits
+        doc.spans["mentions"] = [s for h in hits if (s := _span(doc, h.start, h.end, h.entity)) is not None]
+        return doc
+
+    return entities
+
+
+@Language.component("plankb_targets")
+def targets(doc: Doc) -> Doc:
+    sents = doc.user_data.get("sentences") or [
+        Sentence(id=f"s{i}", text=doc.text[a:b], start=a, end=b) for i, (a, b) in enumerate(_split(doc.text), 1)]
+    found = extract_targets(doc.text, sents)
+    doc.user_data["targets"] = found
+    doc.spans["targets"] = [s for t in found if (s := _span(doc, t.start, t.end, t.unit or "TIME")) is not None]
+    return doc
+
+
+@lru_cache(maxsize=4)
+def _lexicon(lexicon_dir: Optional[str]) -> Lexicon:
+    return load_lexicon(Path(lexicon_dir) if lexicon_dir else None)
+
+
+@lru_cache(maxsize=4)
+def get_nlp(lexicon_dir: Optional[str] = None) -> Language:
+    nlp = spacy.blank("zh")  # character segmenter: see the module docstring
+    cfg = {"lexicon_dir": lexicon_dir}
+    nlp.add_pipe("plankb_words", config=cfg)
+    nlp.add_pipe("plankb_sentences")
+    nlp.add_pipe("plankb_entities", config=cfg)
+    nlp.add_pipe("plankb_targets")
+    return nlp
+
+
+def run(nlp: Language, text: str, sentences: Optional[list[Sentence]] = None) -> Doc:
+    doc = nlp.make_doc(text)
+    if sentences:
+        doc.user_data["sentences"] = sentences
+    for _, proc in nlp.pipeline:
+        doc = proc(doc)
+    return doc
+
+
+def lexicon_for(lexicon_dir: Optional[str] = None) -> Lexicon:
+    return _lexicon(lexicon_dir)

@@ -1,0 +1,67 @@
+"""Roles of mentions from the words governing them in their clause (plain rules).
+
+- ``partner``: the plan works *with* the actor (配合/联合/会同/协同/与/同 … actor).
+- ``supervised``: the plan acts *on* it (督促/指导/推动/引导/鼓励/支持/要求 … actor).
+- ``lead``: a union body that is itself the doer (各级工会每年筹集…, 全总每年重点培训…).
+- ``beneficiary``: every group mention: the plan serves the groups it names.
+"""
+from __future__ import annotations
+
+import re
+from typing import Callable, Optional
+
+PARTNER = ("配合", "联合", "会同", "协同", "携手", "加强与", "加强同", "与", "同")
+SUPERVISED = ("督促", "指导", "推动", "引导", "鼓励", "支持", "要求", "促进", "帮助", "组织", "吸引")
+_CLAUSE = re.compile(r"[,，;；。:：!?！？]")
+# words that may sit between a trigger and its actor: 推动各地工会, 指导推动快递…, 配合有关部门
+_GAP = re.compile(r"^(?:各|有关|相关|推动|引导|和|、|支持|各类|广大)*$")
+
+
+def clause_start(text: str, pos: int) -> int:
+    return max((m.end() for m in _CLAUSE.finditer(text, 0, pos)), default=0)
+
+
+def actor_role(text: str, start: int, is_union: bool, prev_role: Optional[str] = None) -> Optional[str]:
+    """Role of the actor mention at ``start``. ``prev_role`` is the role of the actor just
+    before it when the two are joined by 、 or 和 (推动平台企业、关联企业: both supervised)."""
+    cs = clause_start(text, start)
+    left = text[cs:start]
+    if left.endswith(("、", "和", "及")) and prev_role:
+        return prev_role
+    for words, role in ((PARTNER, "partner"), (SUPERVISED, "supervised")):
+        for w in words:
+            i = left.rfind(w)
+            if i >= 0 and _GAP.match(left[i + len(w):]):
+                if w in ("与", "同", "和") and i == 0:
+                    continue  # a clause opening with 与 is a list, not a partner
+                return role
+    if is_union:
+        # the doer: the clause opens with it (after a time phrase or 由/各)
+        head = re.sub(r"^(?:“[^”]*”期间|到\d{4}年底|力争|由|其中|同时|并|鼓励|进一步)+", "", left)
+        if head == "" or head in ("各", "全国"):
+            return "lead"
+    return None
+
+
+def assign_roles(text: str, mentions: list, type_of: Callable[[str], str], is_union: Callable[[str], bool]) -> None:
+    """Fill ``role`` on mention objects (sorted by start) in place."""
+    prev_end, prev_role = -10, None
+    for m in mentions:
+        typ = type_of(m.entity)
+        if typ == "GROUP":
+            m.role = "beneficiary"
+        elif typ == "ACTOR":
+            joined = 0 < m.start - prev_end <= 1
+            m.role = actor_role(text, m.start, is_union(m.entity), prev_role if joined else None)
+            if m.role:
+                prev_end, prev_role = m.end, m.role
+            continue
+        else:
+            m.role = None
+    # a name inside a longer actor name shares its role (工会 in 各地工会)
+    for m in mentions:
+        if m.role is None and type_of(m.entity) == "ACTOR":
+            outer = [o for o in mentions if o is not m and o.role and type_of(o.entity) == "ACTOR"
+                     and o.start <= m.start and m.end <= o.end]
+            if outer:
+                m.role = outer[0].role

@@ -1,0 +1,110 @@
+"""`kb mentions`, `kb targets`, `kb entities` through the command line, on a real build."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from kb.cli import main
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory, corpus_path):
+    from kb.build import build
+
+    d = tmp_path_factory.mktemp("mentions") / "build"
+    build([corpus_path], out=d)
+    return d
+
+
+def run(out, *args):
+    return CliRunner().invoke(main, [*args, "--out", str(out)])
+
+
+def test_mentions_json_shape(out, mentions_gold):
+    r = run(out, "mentions", "农民工", "--json")
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.output)
+    assert data["term"] == "农民工" and data["entity"] == "GROUP:农民工"
+    assert [u["unit"] for u in data["units"]] == ["I:素质提升:2", "T17", "T22", "T36"] or \
+        {u["unit"] for u in data["units"]} == {"T17", "T22", "T36", "I:素质提升:2"}
+    by_unit = {u["unit"]: u for u in data["units"]}
+    assert by_unit["T17"]["count"] == mentions_gold["groups"]["农民工"]["exact_counts"]["17"]
+    assert all(set(u) >= {"unit", "count", "sentences"} for u in data["units"])
+    assert by_unit["T17"]["sentences"][0].startswith("T17.s")
+
+
+def test_mentions_text_output_highlights_and_via(out):
+    r = run(out, "mentions", "新就业形态劳动者")
+    assert r.exit_code == 0
+    assert "via 快递员" in r.output and "T36" in r.output and "T16" in r.output
+
+
+def test_mentions_role(out):
+    r = run(out, "mentions", "人社部门", "--role")
+    assert r.exit_code == 0 and "[partner]" in r.output and "roles: partner 1" in r.output
+
+
+def test_mentions_deadline_and_figure(out, mentions_gold):
+    r = json.loads(run(out, "mentions", "2025年底", "--json").output)
+    want = mentions_gold["targets"]["到2025年底"]["semantic"]
+    assert len(r["units"]) == len(want)
+    r = json.loads(run(out, "mentions", "80%", "--json").output)
+    assert {u["unit"] for u in r["units"]} == {"T24", "I:依法维权:1"}
+
+
+def test_unknown_term_falls_back_to_literal(out):
+    r = run(out, "mentions", "不存在的词")
+    assert r.exit_code == 0
+    assert r.output.strip() == "no mention of 不存在的词; literal search found 0 units"
+    r = run(out, "mentions", "联合国")
+    assert r.exit_code == 0 and "no mention of 联合国; literal search found 1 units" in r.output
+    r = run(out, "mentions", "劳动关系", "--json")
+    data = json.loads(r.output)
+    assert data["entity"] is None and data["kind"] == "literal" and len(data["units"]) > 3
+
+
+@pytest.mark.parametrize("term", ["", "   "])
+def test_empty_query_exits_2(out, term):
+    r = run(out, "mentions", term)
+    assert r.exit_code == 2 and "kb: error: empty query" in r.output
+
+
+def test_targets_deadline(out, mentions_gold):
+    r = run(out, "targets", "--deadline", "2025", "--json")
+    assert r.exit_code == 0
+    rows = json.loads(r.output)["targets"]
+    assert rows and all(t["deadline"] == 2025 for t in rows)
+    units = {t["unit"] for t in rows if t["deadline_text"] and "2025年底" in t["deadline_text"]}
+    gold = {f"T{u}" if isinstance(u, int) else "I:{}:{}".format(*u.split("#"))
+            for u in mentions_gold["targets"]["到2025年底"]["exact"]}
+    assert units == gold
+
+
+def test_targets_filters(out):
+    rows = json.loads(run(out, "targets", "--period", "每年", "--unit", "人次", "--json").output)["targets"]
+    assert rows and all(t["unit_of_measure"] == "人次" and t["period"] == "每年" for t in rows)
+    assert {t["value"] for t in rows} >= {200000, 5000000, 100}
+    r = run(out, "targets")
+    assert r.exit_code == 0 and "30亿元以上" in r.output
+
+
+def test_entities(out):
+    r = run(out, "entities", "--type", "GROUP", "--json")
+    data = json.loads(r.output)["entities"]
+    assert data and all(e["type"] == "GROUP" and not e["discovered"] for e in data)
+    assert {"GROUP:农民工", "GROUP:女职工"} <= {e["id"] for e in data}
+    r = run(out, "entities", "--discovered")
+    assert r.exit_code == 0 and "(discovered)" in r.output
+
+
+def test_mentions_does_not_load_spacy_or_jieba(out):
+    code = (
+        "import sys\nfrom click.testing import CliRunner\nfrom kb.cli import main\n"
+        f"r = CliRunner().invoke(main, ['mentions', '农民工', '--out', {str(out)!r}])\n"
+        "assert r.exit_code == 0, r.output\n"
+        "bad = [m for m in ('spacy', 'jieba') if m in sys.modules]\nassert not bad, bad\n")
+    subprocess.run([sys.executable, "-c", code], check=True)
