@@ -5,9 +5,10 @@ pre-tokenized (tokens joined by U+001F and split back by a regex tokenizer), so 
 stored in the index holds no custom analyzer and reading it needs neither jieba nor our code.
 
 Fields, all over :mod:`kb.textnorm`-normalized text:
-- ``bi``/``tbi``: character bigrams of text/title with sequential positions. A literal query of
-  two or more characters is a phrase of its bigrams: it matches exactly the units that contain
-  it (the recall guarantee). ``uni``/``tuni``: single characters, for one-character queries.
+- ``bi``/``tbi``: character bigrams of text/title (plus an end mark) with sequential positions.
+  A literal query of two or more characters is a phrase of its bigrams: it matches exactly the
+  units that contain it (the recall guarantee); one character is a prefix query on the same
+  field (a separate unigram field cost a quarter of the indexing time).
 - ``words``/``twords``: jieba words (search mode) computed here at build time; they rank hits
   (BM25F, title words boosted) and give the relaxed search for questions its vocabulary.
 - ``enames``: names and aliases of the entities a unit mentions (boosted); ``ents``: their ids,
@@ -34,6 +35,7 @@ from kb import textnorm
 from kb.textnorm import Normalizer, bigrams, find_all, merge_spans
 
 SEP = "\x1f"  # textnorm maps U+001F to a space, so it never occurs inside a token
+END = "\x1e"  # appended before taking bigrams, so the last character starts one; never in a query
 META_FILE = "search.json"
 META_VERSION = 1
 KINDS = ("task", "indicator", "paragraph")
@@ -97,9 +99,7 @@ def _schema():
         kind=ID(stored=True),
         chapter=ID(stored=True),
         bi=toks(1.0, phrase=True),
-        uni=toks(0.5),
         tbi=toks(3.0, phrase=True),
-        tuni=toks(1.0),
         words=toks(1.0),
         twords=toks(2.0),
         enames=toks(2.0),
@@ -226,10 +226,8 @@ def write_index(kb, folder: Path) -> Path:
                 doc=d.id,
                 kind=kind,
                 chapter=chap or "",
-                bi=SEP.join(bigrams(ntext)),
-                uni=SEP.join(ntext),
-                tbi=SEP.join(bigrams(ntitle)),
-                tuni=SEP.join(ntitle),
+                bi=SEP.join(bigrams(ntext + END)),
+                tbi=SEP.join(bigrams(ntitle + END)),
                 words=SEP.join(words),
                 twords=SEP.join(twords),
                 enames=SEP.join(enames),
@@ -428,12 +426,12 @@ def open_index(gen_folder: Path) -> _Index:
 
 def _match(s: str, title: bool = False):
     """The whoosh query that matches exactly the units whose normalized text contains s."""
-    from whoosh.query import Phrase, Term
+    from whoosh.query import Phrase, Prefix, Term
 
-    if len(s) == 1:
-        return Term("tuni" if title else "uni", s)
-    grams = bigrams(s)
     fld = "tbi" if title else "bi"
+    if len(s) == 1:
+        return Prefix(fld, s)  # every bigram starting with s; END makes the last character one
+    grams = bigrams(s)
     if len(grams) == 1:
         return Term(fld, grams[0])
     return Phrase(fld, grams)
@@ -548,7 +546,12 @@ def search(
     actor: Optional[str] = None,
 ) -> SearchResult:
     """Search one build generation (a folder holding ``index/``; resolve it once, see
-    :func:`kb.store.resolve`). ``n=None`` returns every hit."""
+    :func:`kb.store.resolve`). ``n=None`` returns every hit.
+
+    Tiers: units containing every positive clause (0); with several clauses, units containing
+    some (1); when nothing contains the query literally and it is not quoted, units containing
+    its topic pieces (2, a question in plain words). Within a tier: BM25F, and for tiers 1-2 a
+    soft coordination factor."""
     from kb.query import parse
 
     if query is None or not query.strip():
@@ -561,7 +564,7 @@ def search(
     if parsed.note:
         res.notes.append(parsed.note)
     if not parsed.positive:
-        raise KBError("empty query (try: kb search 农民工)")
+        raise KBError("empty query (try: kb search 农民工)" + (f"; {parsed.note}" if parsed.note else ""))
     pos = _clauses(idx, parsed.positive)
     neg = _clauses(idx, parsed.negative)
     res.variants = [c.variants for c in pos]
@@ -573,78 +576,75 @@ def search(
     rank = Or(_rank(idx, [v for c in pos for v in c.variants]))
     negq = Or([c.query() for c in neg]) if neg else None
 
-    def run(required, tier):
-        q = AndMaybe(required, rank)
-        if negq is not None:
-            q = AndNot(q, negq)
-        with idx.ix.searcher() as s:
-            return [(dict(h["data"]), h.score, tier) for h in s.search(q, limit=None, filter=filt)]
+    with idx.ix.searcher() as s:
 
-    found = run(And([c.query() for c in pos]) if len(pos) > 1 else pos[0].query(), 0)
-    mode = "exact"
-    if len(pos) > 1:
-        seen = {d["unit"] for d, _, _ in found}
-        some = [x for x in run(Or([c.query() for c in pos]), 1) if x[0]["unit"] not in seen]
-        if some:
-            res.notes.append(
-                f"{len(found)} unit(s) contain every term; {len(some)} more contain some of them"
-            )
-            mode = "partial" if not found else "exact"
-        found += some
-    highlight = [v for c in pos for v in c.variants]
-    pieces_of: list[list[str]] = [c.variants for c in pos]
-    if not found and not any(t.quoted for c in parsed.positive for t in c.alternatives):
-        found, pieces_of, note = _relaxed(idx, pos, run, rank)
-        if found:
-            mode = "relaxed"
-            highlight = [p for alts in pieces_of for p in alts]
-        res.notes.append(note)
-    if not found:
-        mode = "none"
-    res.mode = mode
-    hits = [_hit(idx, d, score, tier, highlight, pieces_of) for d, score, tier in found]
-    # tier first; within the partial and relaxed tiers, units covering more clauses first
-    for h in hits:
-        if h.tier:
-            # coordination: a unit matching more of the clauses gains, but a rare word (BM25)
-            # still beats several common ones (哪些任务涉及女职工: 女职工 outweighs 任务)
-            h.score *= (1 + _coverage(h, pieces_of)) / (1 + len(pieces_of))
-    hits.sort(key=lambda h: (h.tier, -h.score, h.unit))
-    res.total = len(hits)
-    res.hits = hits if n is None else hits[: max(0, n)]
+        def run(required) -> dict[int, float]:
+            q = AndMaybe(required, rank)
+            if negq is not None:
+                q = AndNot(q, negq)
+            return {h.docnum: h.score for h in s.search(q, limit=None, filter=filt)}
+
+        def docs(q) -> set[int]:
+            return set(s.docs_for_query(q))
+
+        scored: list[tuple[int, float, int]] = []  # (tier, -score, docnum) after coordination
+        found = run(And([c.query() for c in pos]) if len(pos) > 1 else pos[0].query())
+        scored += [(0, -sc, d) for d, sc in found.items()]
+        pieces_of: list[list[str]] = [c.variants for c in pos]
+        mode = "exact" if found else "none"
+        if len(pos) > 1:
+            some = {d: sc for d, sc in run(Or([c.query() for c in pos])).items() if d not in found}
+            if some:
+                res.notes.append(f"{len(found)} unit(s) contain every term; {len(some)} more contain some of them")
+                sets = [docs(c.query()) for c in pos]
+                scored += [(1, -_coord(sc, d, sets), d) for d, sc in some.items()]
+                mode = mode if found else "partial"
+        if not scored and not any(t.quoted for c in parsed.positive for t in c.alternatives):
+            pieces, note = _relaxed_pieces(idx, pos)
+            relaxed = run(Or([_match(a) for alts in pieces for a in alts])) if pieces else {}
+            if relaxed:
+                sets = [docs(Or([_match(a) for a in alts])) for alts in pieces]
+                scored += [(2, -_coord(sc, d, sets), d) for d, sc in relaxed.items()]
+                pieces_of, mode = pieces, "relaxed"
+                res.notes.append(note)
+            else:
+                lit = " ".join(v for c in pos for v, _ in c.alts[:1])
+                res.notes.append(f"no unit contains “{lit}”, nor any of its words")
+        res.mode = mode
+        res.total = len(scored)
+        # stored fields are read for the hits shown only
+        keyed = sorted(scored)  # ties in document order (docnums follow it)
+        if n is not None:
+            keyed = keyed[: max(0, n)]
+        highlight = [p for alts in pieces_of for p in alts]
+        res.hits = [_hit(idx, s.stored_fields(d)["data"], -neg_sc, tier, highlight) for tier, neg_sc, d in keyed]
     return res
 
 
-def _relaxed(idx: _Index, pos: list[_Clause], run, rank):
-    """Nothing contains the query literally: search for its topic pieces instead. Question
-    words and particles go; a piece that occurs nowhere is replaced by its vocabulary words
-    and synonyms. Returns (found, pieces per clause, note)."""
-    from whoosh.query import Or
+def _coord(score: float, doc: int, sets: list[set[int]]) -> float:
+    """A unit matching more of the clauses gains, but a rare word (BM25) can still beat several
+    common ones (哪些任务涉及女职工: 女职工 outweighs 任务)."""
+    covered = sum(1 for st in sets if doc in st)
+    return score * (1 + covered) / (1 + len(sets))
 
+
+def _relaxed_pieces(idx: _Index, pos: list[_Clause]) -> tuple[list[list[str]], str]:
+    """Nothing contains the query literally: its topic pieces instead. Question words and
+    particles go; each piece is searched with its synonyms and the known words inside it
+    (外卖骑手 -> 外卖配送员, 外卖), and a unit with any of them covers the piece."""
     pieces: list[list[str]] = []
     for c in pos:
         for v, _title in c.alts[:1]:
             for p in textnorm.question_pieces(v, known=idx.vocab.__contains__) or [v]:
-                # the piece, its synonyms, and the known words inside it (外卖骑手 -> 外卖配送员,
-                # 外卖): a unit with any of them covers the piece
                 alts = idx.variants(p)
                 alts += [w for w in idx.words_in(p) if w not in alts]
-                if alts:
-                    pieces.append(alts)
+                pieces.append(alts)
     shown = " ".join("/".join(a[:3]) for a in pieces)
     lit = " ".join(v for c in pos for v, _ in c.alts[:1])
-    found = run(Or([_match(a) for alts in pieces for a in alts]), 2) if pieces else []
-    if not found:
-        return [], [], f"no unit contains “{lit}”, nor any of its words"
-    note = f"no unit contains “{lit}” literally; showing units with some of: {shown}"
-    return found, pieces, note
+    return pieces, f"no unit contains “{lit}” literally; showing units with some of: {shown}"
 
 
-def _coverage(h: Hit, pieces_of: list[list[str]]) -> int:
-    return sum(1 for alts in pieces_of if any(a in h.matched for a in alts))
-
-
-def _hit(idx: _Index, d: dict, score: float, tier: int, highlight: list[str], pieces_of) -> Hit:
+def _hit(idx: _Index, d: dict, score: float, tier: int, highlight: list[str]) -> Hit:
     text = d["text"]
     ntext = idx.norm(text)
     spans_all: list[tuple[int, int]] = []
@@ -659,15 +659,11 @@ def _hit(idx: _Index, d: dict, score: float, tier: int, highlight: list[str], pi
     for i, s in enumerate(d["sentences"]):
         a, b = s["start"], s["end"]
         sp = [(max(x, a) - a, min(y, b) - a) for x, y in spans_all if x < b and y > a]
-        sents.append((i, Sentence(s["id"], text[a:b], sp)))
-    # best sentences: those matching the most distinct strings, then the most text, then order
-    def key(item):
-        i, s = item
-        nt = idx.norm(s.text)
+        nt = ntext[a:b]
         distinct = sum(1 for m in matched if m in nt)
-        return (-distinct, -sum(y - x for x, y in s.spans), i)
-
-    best = [s for _, s in sorted(sents, key=key) if s.spans][:3] or [sents[0][1]]
+        sents.append(((-distinct, -sum(y - x for x, y in sp), i), Sentence(s["id"], text[a:b], sp)))
+    # best sentences: those matching the most distinct strings, then the most text, then order
+    best = [st for _, st in sorted(sents, key=lambda x: x[0]) if st.spans][:3] or [sents[0][1]]
     chap = d.get("chapter")
     ctitle = next((c["title"] for c in idx.chapters if c["id"] == chap), "")
     return Hit(
