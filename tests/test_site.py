@@ -65,6 +65,7 @@ class _Collect(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.ids: set[str] = set()
+        self.dup_ids: list[str] = []
         self.refs: list[tuple[str, str, str]] = []  # (tag, attribute, value)
         self.tags: list[tuple[str, dict]] = []
 
@@ -72,6 +73,8 @@ class _Collect(HTMLParser):
         d = dict(attrs)
         self.tags.append((tag, d))
         if "id" in d:
+            if d["id"] in self.ids:
+                self.dup_ids.append(d["id"])
             self.ids.add(d["id"])
         for a in ("href", "src", "action", "data", "poster", "srcset", "xlink:href"):
             if a in d and d[a] is not None:
@@ -90,7 +93,7 @@ def visible_text(html: str) -> str:
     import html as htmlmod
 
     body = html[html.index("<main>"): html.index("</main>")]
-    body = re.sub(r'<a href="#[^"]*" class="sa"[^>]*>[^<]*</a>', "", body)
+    body = re.sub(r'<a href="[^"]*" class="sa"[^>]*>[^<]*</a>', "", body)
     return htmlmod.unescape(re.sub(r"<[^>]+>", "", body))
 
 
@@ -100,6 +103,8 @@ def check_links(site: Path) -> list[str]:
     pages = sorted(site.rglob("*.html"))
     assert pages
     for page in pages:
+        if _parse(page).dup_ids:
+            problems.append(f"{page.name}: repeated ids {_parse(page).dup_ids[:3]}")
         for tag, attr, value in _parse(page).refs:
             parts = urlsplit(value)
             if parts.scheme or parts.netloc or value.startswith("//"):
@@ -337,3 +342,22 @@ def test_two_documents_keep_their_own_pages(tmp_path):
     for e in kb.entities:
         tags = _parse(site / entity_file(e.id)).tags
         assert [d["data-unit"] for t, d in tags if d.get("class") == "backlink"] == list(dict.fromkeys(e.units))
+
+
+def test_plan_without_numbered_tasks_is_shown_as_paragraphs(tmp_path):
+    from kb.parse import parse_text
+    from kb.site import write_site
+
+    doc = parse_text("关于做好工作的通知\n\n一、总体要求\n\n坚持以人民为中心。做好农民工工作。\n\n"
+                     "二、主要任务\n\n加强领导;落实责任。\n", doc_id="plain", source="plain.txt")
+    assert doc.paragraphs and not doc.tasks
+    site = tmp_path / "site"
+    write_site(KB(documents=[doc]), site)
+    assert check_links(site) == []
+    for p in doc.paragraphs:
+        text = visible_text((site / f"{p.id}.html").read_text(encoding="utf-8"))
+        assert p.text in text
+    from kb.site.naming import chapter_file
+
+    ch = visible_text((site / chapter_file(doc.chapters[0].id)).read_text(encoding="utf-8"))
+    assert doc.paragraphs[0].text in ch

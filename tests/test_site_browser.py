@@ -214,3 +214,16 @@ def test_hostile_corpus_executes_nothing(browser, tmp_path):
         assert not w.remote, w.remote
     finally:
         w.close()
+
+
+def test_targets_table_sorts_by_clicking_a_header(watched, seed_site):
+    page = watched.page
+    page.goto((seed_site / "targets.html").as_uri())
+    table = page.locator("main table").nth(1)
+    keys = "t => Array.from(t.tBodies[0].rows).map(r => r.cells[{col}].querySelector('[data-sort]').getAttribute('data-sort'))"
+    before = table.evaluate(keys.format(col=0))
+    assert before == sorted(before)  # by deadline without any script
+    table.locator("th button").nth(2).click()  # 数值
+    values = table.evaluate(keys.format(col=2))
+    assert values == sorted(values) and values != table.evaluate(keys.format(col=0))
+    shot(page, "targets-sorted")

@@ -111,7 +111,7 @@ def write_site(kb: KB, folder: Path, graph=None) -> Path:
     (folder / "assets").mkdir(parents=True, exist_ok=True)
     env = _env()
     layout = env.get_template("layout.html")
-    sources = "、".join(d.source for d in kb.documents) or "（空）"
+    sources = "、".join(d.source or d.id for d in kb.documents) or "（无文件）"
     title = kb.documents[0].title if len(kb.documents) == 1 else "规划知识库"
     for fname, (kind, ptitle, body, extra, scripts) in sorted(pages.items()):
         html = layout.render(title=ptitle, site_title=short_title(title), kind=kind, body=body, extra=extra,

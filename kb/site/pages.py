@@ -252,12 +252,14 @@ class Site:
         for doc in self.kb.documents:
             if len(self.kb.documents) > 1:
                 page.add("## " + esc(doc.title), "")
-            self.meta(page, "来源 " + esc(doc.source))
+            if doc.source:
+                self.meta(page, "来源 " + esc(doc.source))
             for n in doc.notes:
                 page.add("> " + esc(n), "")
             page.add("## 目录", "")
+            top = min((c.level for c in doc.chapters), default=1)
             for c in doc.chapters:
-                page.add("#" * min(2 + c.level, 6) + " " + self.link(chapter_label(c), chapter_file(self.q(doc, c.id))), "")
+                page.add("#" * min(3 + c.level - top, 6) + " " + self.link(chapter_label(c), chapter_file(self.q(doc, c.id))), "")
                 for tid in c.tasks:
                     if self.key(tid, doc):
                         page.add("- " + self.unit_link(tid, doc=doc))
@@ -294,7 +296,7 @@ class Site:
             page.add("## 下级标题", "", *("- " + self.link(chapter_label(x), chapter_file(self.q(doc, x.id))) for x in subs), "")
         for p in doc.paragraphs:
             if p.chapter == c.id:
-                page.para(unit_md(page, p, self.entity_href, self.names))
+                page.para(unit_md(page, p, self.entity_href, self.names, elsewhere=self.units[self.q(doc, p.id)].file))
         if c.tasks:
             page.add("## 任务", "")
             for ref in c.tasks:
@@ -487,7 +489,7 @@ class Site:
             page.para("本次构建没有抽取量化目标。")
             return page
         counts = Counter(bucket(t) for _, t in items)
-        buckets = sorted(set(counts) | {str(y) for y in range(2021, 2026)}, key=lambda b: bucket_order_key(b))
+        buckets = sorted(set(counts) | {str(y) for y in range(2021, 2026)} | {"每年", "期间"}, key=bucket_order_key)
         page.add("## 时间线", "", "| 时限 | 数量 | |", "|---|---|---|")
         top = max(counts.values())
         for b in buckets:

@@ -63,8 +63,10 @@ def text_md(page: Page, text: str, mentions: Sequence[Mention], lo: int, hi: int
     return "".join(out)
 
 
-def unit_md(page: Page, unit: Unit, href_for: HrefFor, names: dict[str, str]) -> str:
-    """The whole unit text, each sentence a ``<span id="s3">`` with a small link to itself."""
+def unit_md(page: Page, unit: Unit, href_for: HrefFor, names: dict[str, str], elsewhere: Optional[str] = None) -> str:
+    """The whole unit text, each sentence a ``<span id="s3">`` with a small link to itself.
+    With ``elsewhere`` (the unit's own page, when it is quoted on another page) the sentences
+    get no ids, which would repeat there, and their links point to that page."""
     text = unit.text
     sents = sorted((s for s in unit.sentences if 0 <= s.start < s.end <= len(text)), key=lambda s: s.start)
     parts = []
@@ -77,9 +79,9 @@ def unit_md(page: Page, unit: Unit, href_for: HrefFor, names: dict[str, str]) ->
             parts.append(text_md(page, text, unit.mentions, pos, start, href_for, names))
         anchor = sentence_anchor(unit.id, s.id)
         num = anchor[1:] if anchor[:1] == "s" and anchor[1:].isdigit() else str(i)
-        link = page.mark("a", num, href="#" + anchor, class_="sa", title=f"本句链接 {s.id}")
+        link = page.mark("a", num, href=(elsewhere or "") + "#" + anchor, class_="sa", title=f"本句链接 {s.id}")
         body = text_md(page, text, unit.mentions, start, s.end, href_for, names)
-        parts.append(page.mark("span", link + body, id=anchor, class_="s", data_sentence=s.id))
+        parts.append(page.mark("span", link + body, id=None if elsewhere else anchor, class_="s", data_sentence=s.id))
         pos = s.end
     if pos < len(text):
         parts.append(text_md(page, text, unit.mentions, pos, len(text), href_for, names))
