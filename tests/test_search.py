@@ -260,11 +260,27 @@ def test_empty_and_too_long(gen):
     assert search(gen, "劳" * 1000).hits == []
 
 
-def test_index_is_reproducible(corpus_kb, tmp_path):
-    a, b = tmp_path / "a", tmp_path / "b"
-    write_index(corpus_kb, a)
+def test_index_is_reproducible(corpus_kb, gen, tmp_path):
+    a, b = gen / "index", tmp_path / "b"
     write_index(corpus_kb, b)
     fa = sorted(p.name for p in a.iterdir())
     assert fa == sorted(p.name for p in b.iterdir())
     for name in fa:
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
+
+
+def test_random_strings_match_exactly_the_units_containing_them(bare_gen, units, norm):
+    """Strings that may or may not occur (characters drawn from the corpus): with no synonyms
+    declared, an exact answer is exactly the set of units containing the string, and when no
+    unit contains it the answer is never called exact."""
+    rng = random.Random(7)
+    alphabet = sorted({c for u in units.values() for c in norm(u.text) if not c.isspace() and c not in '"-:'})
+    texts = {uid: norm(u.text) for uid, u in units.items()}
+    for _ in range(300):
+        q = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 3)))
+        res = search(bare_gen, q, n=None)
+        expect = {uid for uid, t in texts.items() if q in t}
+        if expect:
+            assert res.mode == "exact" and hit_ids(res) == expect, q
+        else:
+            assert res.mode in ("relaxed", "none"), q

@@ -139,7 +139,8 @@ def test_cold_search_imports_neither_spacy_nor_jieba(built):
     assert not heavy, heavy
     # the stand-ins used while whoosh loads are gone afterwards
     q = ("import sys; from kb.index import _whoosh; _whoosh(); import urllib.request, cached_property;"
-         "print(hasattr(urllib.request, 'Request'))")
+         "import whoosh.lang.morph_en as m; from whoosh.query.terms import variations;"
+         "print(hasattr(urllib.request, 'Request') and hasattr(m, 'variations') and 'ran' in variations('run'))")
     assert subprocess.run([sys.executable, "-c", q], capture_output=True, text=True, cwd=ROOT).stdout.strip() == "True"
 
 
