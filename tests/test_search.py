@@ -284,3 +284,25 @@ def test_random_strings_match_exactly_the_units_containing_them(bare_gen, units,
             assert res.mode == "exact" and hit_ids(res) == expect, q
         else:
             assert res.mode in ("relaxed", "none"), q
+
+
+def test_repeated_patterns_small_alphabet(tmp_path):
+    """Phrases of repeated bigrams (abab, 劳劳劳) over texts built from four characters: the
+    answer is exactly the set of units containing the query."""
+    from kb.model import KB, Document, Paragraph, Sentence
+
+    rng = random.Random(3)
+    alphabet = "ab劳模"
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 14))) for _ in range(80)]
+    paras = [Paragraph(id=f"P{i + 1}", text=t, sentences=[Sentence(f"P{i + 1}.s1", t, 0, len(t))], span=(i, i))
+             for i, t in enumerate(texts)]
+    kb = KB(documents=[Document(id="tiny", title="tiny", source="tiny.txt", sha256="0", paragraphs=paras)])
+    write_index(kb, tmp_path / "index")
+    for _ in range(400):
+        q = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 6)))
+        expect = {p.id for p in paras if q in p.text}
+        res = search(tmp_path, q, n=None)
+        if expect:
+            assert res.mode == "exact" and hit_ids(res) == expect, q
+        else:
+            assert res.mode != "exact", q
