@@ -197,7 +197,10 @@ def test_hostile_corpus_executes_nothing(browser, tmp_path):
         page.locator("#results li.result").first.wait_for(timeout=5000)
         assert "<script>alert(1)</script>" in page.locator("#results").inner_text()
         page.fill("#q", "onerror")
-        page.locator("#results li.result").first.wait_for(timeout=5000)
+        from playwright.sync_api import expect
+
+        expect(page.locator("#results .rcount")).to_contain_text("onerror", timeout=5000)
+        assert page.locator("#results li.result").count() >= 1
         shot(page, "hostile-search")
         first_task = sorted(site.glob("T*.html"))[0]
         page.goto(first_task.as_uri())

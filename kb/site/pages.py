@@ -254,8 +254,8 @@ class Site:
                 page.add("## " + esc(doc.title), "")
             if doc.source:
                 self.meta(page, "来源 " + esc(doc.source))
-            for n in doc.notes:
-                page.add("> " + esc(n), "")
+            if doc.notes:
+                page.add("### 解析说明", "", *("- " + page.mark("span", esc(n), class_="meta") for n in doc.notes), "")
             page.add("## 目录", "")
             top = min((c.level for c in doc.chapters), default=1)
             for c in doc.chapters:
