@@ -66,7 +66,10 @@ def _per_document(path: Path) -> dict:
     from kb.model import document_to_dict
     from kb.parse import parse_file
 
+    from kb.extract import enrich_document
+
     doc = parse_file(path)
+    enrich_document(doc)  # stage: extract, the per-document half (mentions, targets)
     return document_to_dict(doc)
 
 
@@ -107,7 +110,7 @@ def make_kb(files: Sequence[Path], jobs: int = 1, cache: Optional[Path] = None,
     for doc, f in zip(docs, files):
         doc.source = _display_path(f)  # the same file may sit at another path than when cached
     _check_ids(docs, files)
-    return enrich_kb(KB(documents=docs))
+    return enrich_kb(KB(documents=docs), extracted=True)
 
 
 def _run(fn, items: list, jobs: int) -> Iterator:
@@ -121,9 +124,15 @@ def _run(fn, items: list, jobs: int) -> Iterator:
         yield from pool.map(fn, items, chunksize=max(1, len(items) // (jobs * 8)))
 
 
-def enrich_kb(kb: KB) -> KB:
-    """The in-memory stages after parsing (they add to the model; they never re-parse)."""
-    from kb.extract import enrich; enrich(kb)  # stage: extract -- entities, mentions, targets (issue 3)
+def enrich_kb(kb: KB, extracted: bool = False) -> KB:
+    """The in-memory stages after parsing (they add to the model; they never re-parse).
+    ``extracted``: the per-document extraction already ran (in :func:`_per_document`)."""
+    if not extracted:
+        from kb.extract import enrich_document
+
+        for d in kb.documents:
+            enrich_document(d)
+    from kb.extract import collect_entities; collect_entities(kb)  # stage: extract, the collection half
     from kb.graph import link; link(kb)  # stage: link -- edges, row -> task links (issue 5)
     return kb
 
