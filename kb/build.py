@@ -73,6 +73,22 @@ def _per_document(path: Path) -> dict:
     return document_to_dict(doc)
 
 
+def _apply_meta(doc, path: Path) -> None:
+    """An optional ``<name>.meta.json`` beside a corpus file gives what the text itself may lack
+    (a newspaper page has no title line): ``{"title": "..."}``."""
+    meta = Path(path).with_suffix(".meta.json")
+    if not meta.exists():
+        return
+    try:
+        data = json.loads(meta.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise KBError(f"{meta}: not valid JSON ({e})") from None
+    if not isinstance(data, dict):
+        raise KBError(f"{meta}: expected a JSON object such as {{\"title\": \"...\"}}")
+    if isinstance(data.get("title"), str) and data["title"].strip():
+        doc.title = data["title"].strip()
+
+
 def _check_ids(docs, files) -> None:
     seen: dict[str, Path] = {}
     for d, f in zip(docs, files):
@@ -109,6 +125,7 @@ def make_kb(files: Sequence[Path], jobs: int = 1, cache: Optional[Path] = None,
     docs = [document_from_dict(d) for d in dicts]  # type: ignore[arg-type]
     for doc, f in zip(docs, files):
         doc.source = _display_path(f)  # the same file may sit at another path than when cached
+        _apply_meta(doc, f)
     _check_ids(docs, files)
     return enrich_kb(KB(documents=docs), extracted=True)
 

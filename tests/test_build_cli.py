@@ -184,3 +184,15 @@ def test_installed_console_script_as_a_real_subprocess(built):
     mod = subprocess.run([sys.executable, "-m", "kb", "show", "17", "--out", str(built)],
                          capture_output=True, text=True)
     assert mod.returncode == 0 and mod.stdout == ok.stdout
+
+
+def test_meta_sidecar_gives_the_title_and_bad_meta_is_one_line(tmp_path):
+    (tmp_path / "p.txt").write_text("一、甲\n\n1. 做好工作。内容。", encoding="utf-8")
+    (tmp_path / "p.meta.json").write_text('{"title": "示例规划"}', encoding="utf-8")
+    build([tmp_path], tmp_path / "out")
+    d = json.loads((tmp_path / "out" / "kb.json").read_text(encoding="utf-8"))
+    assert d["documents"][0]["title"] == "示例规划"
+    (tmp_path / "p.meta.json").write_text('{"title": ', encoding="utf-8")
+    r = CliRunner().invoke(main, ["build", str(tmp_path), "--out", str(tmp_path / "out")])
+    assert r.exit_code == 2 and "p.meta.json: not valid JSON" in r.output
+    assert json.loads((tmp_path / "out" / "kb.json").read_text(encoding="utf-8")) == d
