@@ -361,3 +361,15 @@ def test_plan_without_numbered_tasks_is_shown_as_paragraphs(tmp_path):
 
     ch = visible_text((site / chapter_file(doc.chapters[0].id)).read_text(encoding="utf-8"))
     assert doc.paragraphs[0].text in ch
+
+
+def test_hostile_vault_keeps_text_escaped_and_links_resolving(tmp_path):
+    from kb.site.vault import write_vault
+
+    vault = write_vault(hostile_kb(), tmp_path / "vault")
+    notes = {p.stem: p.read_text(encoding="utf-8") for p in vault.glob("*.md")}
+    for name, text in notes.items():
+        body = text.split("\n---\n", 1)[1] if text.startswith("---\n") else text
+        for target in re.findall(r"\[\[([^\]|\\]+)", body):
+            assert target in notes, (name, target)
+        assert not re.search(r"(?<!\\)<", body), name

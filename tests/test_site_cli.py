@@ -81,3 +81,21 @@ def test_kb_serve_serves_the_site_on_localhost(build_dir, tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_kb_site_vault_writes_linked_markdown_notes(build_dir, tmp_path):
+    import re
+
+    vault = tmp_path / "vault"
+    r = run("site", "--build", str(build_dir), "--out", str(tmp_path / "site"), "--vault", str(vault))
+    assert r.exit_code == 0, r.output
+    notes = {p.stem: p.read_text(encoding="utf-8") for p in vault.glob("*.md")}
+    assert "T17" in notes and "index" in notes
+    # every wikilink names a note of the vault
+    for name, text in notes.items():
+        for target in re.findall(r"\[\[([^\]|\\]+)", text):
+            assert target in notes, (name, target)
+    kb = seed_kb()
+    assert len([n for n in notes if re.fullmatch(r"T\d+", n)]) == len(kb.documents[0].tasks)
+    for e in kb.entities:
+        assert any(n.endswith(e.name) for n in notes), e.id

@@ -18,17 +18,24 @@ def _is_site(folder: Path) -> bool:
     return (folder / "index.html").is_file() and (folder / "assets" / "search-index.js").is_file()
 
 
-def write_site_atomic(kb, out: Path) -> Path:
-    """Write the site beside ``out`` and swap it in, so a reader never sees half a site.
-    An existing folder is replaced only when it is empty or a site we wrote."""
+def _is_vault(folder: Path) -> bool:
+    return (folder / "index.md").is_file() and (folder / "entities.md").is_file()
+
+
+def write_site_atomic(kb, out: Path, vault: bool = False) -> Path:
+    """Write the site (or the Obsidian vault) beside ``out`` and swap it in, so a reader never
+    sees half of it. An existing folder is replaced only when it is empty or one we wrote."""
     from kb.site import write_site
+    from kb.site.vault import write_vault
 
     out = Path(out)
+    ours = _is_vault if vault else _is_site
     if out.exists() and not out.is_symlink():
         if not out.is_dir():
             raise KBError(f"{out}: exists and is not a folder")
-        if any(out.iterdir()) and not _is_site(out):
-            raise KBError(f"{out}: folder exists and is not a plankb site; refusing to replace it")
+        if any(out.iterdir()) and not ours(out):
+            what = "vault" if vault else "site"
+            raise KBError(f"{out}: folder exists and is not a plankb {what}; refusing to replace it")
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
     except OSError as e:
@@ -36,7 +43,7 @@ def write_site_atomic(kb, out: Path) -> Path:
     tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     try:
-        write_site(kb, tmp)
+        (write_vault if vault else write_site)(kb, tmp)
         if out.is_symlink():
             out.unlink()  # rename() cannot put a folder over a symbolic link
             os.rename(tmp, out)
@@ -57,8 +64,10 @@ def write_site_atomic(kb, out: Path) -> Path:
 @click.command("site")
 @click.option("--out", "out", default=None, type=click.Path(file_okay=False, path_type=Path),
               help="Where to write the site  [default: BUILD/site]")
+@click.option("--vault", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Also write the pages as an Obsidian vault (Markdown notes with [[wikilinks]]) here.")
 @build_option
-def site_cmd(out, build_dir):
+def site_cmd(out, vault, build_dir):
     """Write the static site (HTML, offline search, task graph) for the current build.
 
     Open OUT/index.html in a browser straight from disk; no server or network is needed.
@@ -70,6 +79,10 @@ def site_cmd(out, build_dir):
     write_site_atomic(kb, out)
     n = sum(1 for p in Path(out).glob("*.html"))
     click.echo(f"site: {n} pages in {out}; open {Path(out).absolute() / 'index.html'}")
+    if vault:
+        write_site_atomic(kb, vault, vault=True)
+        n = sum(1 for p in Path(vault).glob("*.md"))
+        click.echo(f"vault: {n} notes in {vault}; open the folder as a vault in Obsidian")
 
 
 @click.command("serve")

@@ -23,18 +23,17 @@ def _env():
                               keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
 
 
-def site_pages(site, graph=None) -> dict[str, tuple[str, str, str, object, list[str]]]:
-    """file name -> (page kind, title, body HTML, extra HTML or None, scripts)."""
-    from markupsafe import Markup
-
+def page_sources(site, graph=None) -> list[tuple[str, str, str, list, list[str]]]:
+    """Every page as (file name, kind, title, parts, scripts); a part is a Markdown
+    :class:`~kb.site.markdown.Page` or, for the graph, the SVG drawing (a string)."""
     from kb.site.graphsvg import EDGE_STYLES, svg
     from kb.site.pages import chapter_label
 
     kb = site.kb
-    pages: dict[str, tuple] = {}
+    out: list[tuple] = []
 
-    def put(fname, kind, title, page, extra=None, scripts=()):
-        pages[fname] = (kind, title, Markup(page.render()), extra, list(scripts))
+    def put(fname, kind, title, *parts, scripts=()):
+        out.append((fname, kind, title, list(parts), list(scripts)))
 
     title = kb.documents[0].title if len(kb.documents) == 1 else "规划知识库"
     put("index.html", "home", title, site.home())
@@ -61,10 +60,20 @@ def site_pages(site, graph=None) -> dict[str, tuple[str, str, str, object, list[
     put("targets.html", "targets", "量化目标", site.targets(), scripts=["sort.js"])
     drawing, counts = svg(site, graph)
     head, tail = graph_page(site, counts, EDGE_STYLES)
-    # the drawing sits between the legend and the edge list; it is built with escaped text only
-    body = Markup(head.render()) + Markup('<div class="graph">\n') + Markup(drawing) + Markup("\n</div>\n") \
-        + Markup(tail.render())
-    pages["graph.html"] = ("graph", "任务关系图", body, None, [])
+    # the drawing sits between the legend and the edge list
+    put("graph.html", "graph", "任务关系图", head, '<div class="graph">\n' + drawing + "\n</div>\n", tail)
+    return out
+
+
+def site_pages(site, graph=None) -> dict[str, tuple[str, str, str, list[str]]]:
+    """file name -> (page kind, title, body HTML, scripts)."""
+    from markupsafe import Markup
+
+    pages = {}
+    for fname, kind, title, parts, scripts in page_sources(site, graph):
+        # strings are the SVG drawing, built by graphsvg from escaped text only
+        body = Markup("").join(Markup(p) if isinstance(p, str) else Markup(p.render()) for p in parts)
+        pages[fname] = (kind, title, body, scripts)
     return pages
 
 
@@ -113,8 +122,8 @@ def write_site(kb: KB, folder: Path, graph=None) -> Path:
     layout = env.get_template("layout.html")
     sources = "、".join(d.source or d.id for d in kb.documents) or "（无文件）"
     title = kb.documents[0].title if len(kb.documents) == 1 else "规划知识库"
-    for fname, (kind, ptitle, body, extra, scripts) in sorted(pages.items()):
-        html = layout.render(title=ptitle, site_title=short_title(title), kind=kind, body=body, extra=extra,
+    for fname, (kind, ptitle, body, scripts) in sorted(pages.items()):
+        html = layout.render(title=ptitle, site_title=short_title(title), kind=kind, body=body,
                              scripts=scripts, sources=sources)
         (folder / fname).write_text(html, encoding="utf-8")
     for name in ASSETS:

@@ -155,9 +155,29 @@
       ol.appendChild(li);
     });
     box.appendChild(ol);
+    if (results.length > MAX) {
+      var more = document.createElement("p");
+      more.className = "rcount";
+      more.textContent = "只显示前 " + MAX + " 个；请输入更长的词语缩小范围。";
+      box.appendChild(more);
+    }
+  }
+
+  /* the small sentence numbers are permalinks: following one also copies its address */
+  function copyLinks() {
+    document.addEventListener("click", function (ev) {
+      var a = ev.target.closest ? ev.target.closest("a.sa") : null;
+      if (!a || !navigator.clipboard) return;
+      var url = a.href;
+      navigator.clipboard.writeText(url).then(function () {
+        a.classList.add("copied");
+        setTimeout(function () { a.classList.remove("copied"); }, 1200);
+      }, function () { /* no clipboard permission: the address bar still shows the link */ });
+    });
   }
 
   function init() {
+    copyLinks();
     if (!IDX) return;
     prepare();
     var input = document.getElementById("q");
