@@ -29,15 +29,18 @@ def console_script() -> list[str]:
     return [sys.executable, "-m", "kb"]
 
 
-def _median_ms(cmd: list[str], runs: int, env=None) -> float:
-    times = []
+def _medians_ms(cmds: dict[str, tuple[list[str], dict | None]], runs: int) -> dict[str, float]:
+    """Median wall time of each command. Runs are interleaved (a, b, c, a, b, c, ...) so that a
+    change in machine load hits every command alike and their differences stay meaningful."""
+    times: dict[str, list[float]] = {k: [] for k in cmds}
     for _ in range(runs):
-        t = time.perf_counter()
-        p = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-        times.append((time.perf_counter() - t) * 1000)
-        if p.returncode != 0:
-            raise RuntimeError(f"{cmd} failed: {p.stderr.decode()[-500:]}")
-    return statistics.median(times)
+        for name, (cmd, env) in cmds.items():
+            t = time.perf_counter()
+            p = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+            times[name].append((time.perf_counter() - t) * 1000)
+            if p.returncode != 0:
+                raise RuntimeError(f"{cmd} failed: {p.stderr.decode()[-500:]}")
+    return {k: statistics.median(v) for k, v in times.items()}
 
 
 def import_breakdown(cmd: list[str]) -> tuple[list[tuple[str, float]], list[str]]:
@@ -77,20 +80,23 @@ def bench(build: Path | None = None, runs: int = 11, query: str = "农民工") -
 
     kb = console_script()
     cmd = [*kb, "search", query, "--out", str(build)]
-    _median_ms(cmd, 2)  # page cache
-    floor = _median_ms([sys.executable, "-c", "import whoosh.index"], runs)
-    bare = _median_ms([sys.executable, "-c", "pass"], runs)
-    cold = _median_ms(cmd, runs)
-    floor2 = _median_ms([sys.executable, "-c", "import whoosh.index"], runs)
+    py = sys.executable
     # With PYTHONDONTWRITEBYTECODE set (as on this machine) kb's own modules are compiled from
     # source on every run; an installed package has .pyc files. Measure that case too, with
     # the bytecode cache kept outside the source tree.
-    with tempfile.TemporaryDirectory() as pyc:
-        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-        env["PYTHONPYCACHEPREFIX"] = pyc
-        _median_ms(cmd, 2, env)
-        cold_pyc = _median_ms(cmd, runs, env)
-        floor_pyc = _median_ms([sys.executable, "-c", "import whoosh.index"], runs, env)
+    pyc = tempfile.TemporaryDirectory()
+    env_pyc = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env_pyc["PYTHONPYCACHEPREFIX"] = pyc.name
+    cmds = {
+        "cold": (cmd, None),
+        "floor": ([py, "-c", "import whoosh.index"], None),
+        "pass": ([py, "-c", "pass"], None),
+        "cold_pyc": (cmd, env_pyc),
+        "floor_pyc": ([py, "-c", "import whoosh.index"], env_pyc),
+    }
+    _medians_ms(cmds, 2)  # page cache, bytecode cache
+    m = _medians_ms(cmds, runs)
+    pyc.cleanup()
     gen = resolve(build)
     search(gen, query)
     warm = []
@@ -103,11 +109,11 @@ def bench(build: Path | None = None, runs: int = 11, query: str = "农民工") -
         "query": query,
         "runs": runs,
         "command": " ".join(kb),
-        "cold_kb_search_ms": round(cold, 1),
-        "python_import_whoosh_index_ms": round((floor + floor2) / 2, 1),
-        "python_pass_ms": round(bare, 1),
-        "cold_kb_search_with_bytecode_ms": round(cold_pyc, 1),
-        "python_import_whoosh_index_with_bytecode_ms": round(floor_pyc, 1),
+        "cold_kb_search_ms": round(m["cold"], 1),
+        "python_import_whoosh_index_ms": round(m["floor"], 1),
+        "python_pass_ms": round(m["pass"], 1),
+        "cold_kb_search_with_bytecode_ms": round(m["cold_pyc"], 1),
+        "python_import_whoosh_index_with_bytecode_ms": round(m["floor_pyc"], 1),
         "dont_write_bytecode": bool(os.environ.get("PYTHONDONTWRITEBYTECODE")),
         "warm_search_ms": round(statistics.median(warm), 2),
         "heavy_modules_imported": heavy,
