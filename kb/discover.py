@@ -56,10 +56,11 @@ _ACTIVITY = {"建设", "改革", "工作", "管理"}
 STANDALONE_HEADS = {"职工", "劳动者", "律师", "工匠", "会员", "企业", "工会", "志愿者", "农民工", "党委", "政府", "人大",
                     "政协", "国务院"}
 # words that may qualify a name but not open one: 家政服务人员 is a name, 服务职工 is not
-_BAD_START = {"服务", "培训", "管理", "保障", "监督", "全国", "协调", "领导", "互助"}
+_BAD_START = {"服务", "培训", "管理", "保障", "监督", "全国", "协调", "领导", "互助", "广大"}
 _PERSON_R = {"各级", "各地", "各省", "各县", "各市"}
 _LAW_END = re.compile(r"(法|条例|办法|规定|意见|决定|纲要|规划|通知|细则|准则|指引|方案|章程)$")
 _PLAN_NUMBER = re.compile(r"^[一二三四五六七八九十百零两]+[五]?$|^[一二三四五六七八九十]+[个大小新]")
+HMM = True  # the HMM joins words jieba does not know (网约), which is what discovery is for
 _QUOTE = re.compile(r"“([^“”]{2,24})”")
 _BOOK = re.compile(r"《([^《》]{2,40})》")
 
@@ -91,8 +92,13 @@ def _pos_tokenizer(words: tuple[str, ...]):
     return pseg.POSTokenizer(tok)
 
 
+@lru_cache(maxsize=8)
+def _longest_first(heads: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(sorted(heads, key=len, reverse=True))
+
+
 def _head(word: str, heads: tuple[str, ...]) -> Optional[str]:
-    for h in sorted(heads, key=len, reverse=True):
+    for h in _longest_first(heads):
         if word.endswith(h):
             return h
     return None
@@ -116,6 +122,14 @@ def _is_mod(w: str, flag: str) -> bool:
 
 def _compounds(tokens: list[tuple[str, str]]):
     """(start char, name, type, rule) for each compound ending in a head word."""
+    merged: list[tuple[str, str]] = []
+    for w, f in tokens:
+        if w == "员" and merged and merged[-1][1] in ("n", "vn", "v") and len(merged[-1][0]) > 1:
+            # the segmenter cut 快递员 into 快递|员: read them as one word
+            merged[-1] = (merged[-1][0] + "员", "n")
+        else:
+            merged.append((w, f))
+    tokens = merged
     pos = 0
     offs = []
     for w, _ in tokens:
@@ -131,12 +145,6 @@ def _compounds(tokens: list[tuple[str, str]]):
             typ, head = "ACTOR", w
         if typ is None or w in _BAD_MODS or (len(head) > 1 and w[: -len(head)] in _BAD_MODS):
             continue
-        if w == "员" and i > 0 and tokens[i - 1][1] in ("n", "vn", "v") and len(tokens[i - 1][0]) > 1:
-            # the segmenter cut 快递员 into 快递|员: read them as one word
-            tokens = tokens[: i - 1] + [(tokens[i - 1][0] + "员", "n")] + tokens[i + 1:]
-            offs = offs[:i] + offs[i + 1:]
-            yield from _compounds(tokens)
-            return
         if w in ("成员", "委员", "动员", "党员", "裁员", "员"):
             continue
         if i + 1 < len(tokens):
@@ -194,7 +202,7 @@ def candidates(doc, lex=None, known: Optional[set[str]] = None) -> list[Candidat
     pos = _pos_tokenizer(words)
     found: dict[tuple[str, str], Candidate] = {}
     for u in doc.units():
-        toks = [(p.word, p.flag) for p in pos.cut(u.text, HMM=True)]
+        toks = [(p.word, p.flag) for p in pos.cut(u.text, HMM=HMM)]
         hits = list(_compounds(toks)) + list(_quoted(u.text))
         for start, name, typ, rule in hits:
             weak = rule.endswith(":weak")

@@ -33,6 +33,16 @@ class Hit:
         return (self.start, self.end, self.entity)
 
 
+def _any_crossing(ordered: list[Hit]) -> bool:
+    for x, a in enumerate(ordered):
+        for b in ordered[x + 1:]:
+            if b.start >= a.end:
+                break
+            if b.end > a.end and b.start > a.start:
+                return True
+    return False
+
+
 class Matcher:
     def __init__(self, lex: Lexicon):
         self.lex = lex
@@ -63,8 +73,9 @@ class Matcher:
                 hits.append(Hit(start, end_idx + 1, s, ent, kind))
         return hits, stops
 
-    def find(self, text: str, words: Optional[Sequence[tuple[int, int]]] = None) -> list[Hit]:
-        """Mentions in ``text``; ``words`` are (start, end) word spans from a segmenter."""
+    def find(self, text: str, words=None) -> list[Hit]:
+        """Mentions in ``text``; ``words`` are (start, end) word spans from a segmenter, or a
+        function returning them (called only when two hits cross)."""
         hits, stops = self.raw_hits(text)
         hits = self._drop_stopped(hits, stops)
         hits = self._settle_crossings(hits, words)
@@ -85,6 +96,10 @@ class Matcher:
 
     @staticmethod
     def _settle_crossings(hits: list[Hit], words) -> list[Hit]:
+        if not _any_crossing(sorted(hits, key=lambda h: h.start)):
+            return hits
+        if callable(words):
+            words = words()
         if not words:
             return hits
         starts = {a for a, _ in words}

@@ -21,7 +21,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Optional
 
+import numpy
 import spacy
+from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -29,10 +31,6 @@ from kb.model import Sentence
 from kb.nlp.lexicon import Lexicon, load_lexicon
 from kb.nlp.matcher import Matcher
 from kb.targets import extract_targets
-
-if not Doc.has_extension("words"):
-    Doc.set_extension("words", default=None)
-
 
 class JiebaWords:
     """A private jieba tokenizer (the global one is left alone for other users)."""
@@ -59,13 +57,26 @@ class JiebaWords:
 
 @Language.factory("plankb_words", default_config={"lexicon_dir": None})
 def make_words(nlp, name, lexicon_dir: Optional[str]):
-    seg = JiebaWords(_lexicon(lexicon_dir).words())
+    seg = _segmenter(lexicon_dir)
 
     def words(doc: Doc) -> Doc:
-        doc._.words = seg.spans(doc.text)
+        # segmenting is the slowest step and only crossing hits need it: the words are made
+        # on first use of doc._.words
+        doc.user_data["segmenter"] = seg
         return doc
 
     return words
+
+
+def _words(doc: Doc):
+    if "words" not in doc.user_data:
+        seg = doc.user_data.get("segmenter")
+        doc.user_data["words"] = seg.spans(doc.text) if seg else None
+    return doc.user_data["words"]
+
+
+if not Doc.has_extension("words"):
+    Doc.set_extension("words", getter=_words)
 
 
 def _split(text: str) -> list[tuple[int, int]]:
@@ -78,9 +89,17 @@ def _split(text: str) -> list[tuple[int, int]]:
 def sentences(doc: Doc) -> Doc:
     given = doc.user_data.get("sentences")
     bounds = [(s.start, s.end) for s in given] if given else _split(doc.text)
-    starts = {a for a, _ in bounds}
-    for tok in doc:
-        tok.is_sent_start = tok.i == 0 or tok.idx in starts
+    if not len(doc):
+        return doc
+    # one array write instead of a setter call per token (the char segmenter makes many tokens)
+    idx = doc.to_array([IDX]).reshape(-1)
+    flags = numpy.full(len(doc), -1, dtype="int64")
+    flags[0] = 1
+    for a, _ in bounds:
+        i = int(numpy.searchsorted(idx, a))
+        if i < len(doc) and idx[i] == a:
+            flags[i] = 1
+    doc.from_array([SENT_START], flags.astype("uint64").reshape(-1, 1))  # spaCy stores -1 wrapped
     return doc
 
 
@@ -93,7 +112,7 @@ def make_entities(nlp, name, lexicon_dir: Optional[str]):
     matcher = Matcher(_lexicon(lexicon_dir))
 
     def entities(doc: Doc) -> Doc:
-        hits = matcher.find(doc.text, doc._.words)
+        hits = matcher.find(doc.text, lambda: doc._.words)
         doc.user_data["hits"] = hits
         doc.spans["mentions"] = [s for h in hits if (s := _span(doc, h.start, h.end, h.entity)) is not None]
         return doc
@@ -111,13 +130,30 @@ def targets(doc: Doc) -> Doc:
     return doc
 
 
-@lru_cache(maxsize=4)
+def _key(lexicon_dir) -> Optional[str]:
+    return str(Path(lexicon_dir).resolve()) if lexicon_dir else None
+
+
 def _lexicon(lexicon_dir: Optional[str]) -> Lexicon:
-    return load_lexicon(Path(lexicon_dir) if lexicon_dir else None)
+    return _lexicon_cached(_key(lexicon_dir))
 
 
 @lru_cache(maxsize=4)
+def _lexicon_cached(key: Optional[str]) -> Lexicon:
+    return load_lexicon(Path(key) if key else None)
+
+
+@lru_cache(maxsize=4)
+def _segmenter(lexicon_dir: Optional[str]) -> "JiebaWords":
+    return JiebaWords(_lexicon(lexicon_dir).words())
+
+
 def get_nlp(lexicon_dir: Optional[str] = None) -> Language:
+    return _nlp(_key(lexicon_dir))
+
+
+@lru_cache(maxsize=4)
+def _nlp(lexicon_dir: Optional[str]) -> Language:
     nlp = spacy.blank("zh")  # character segmenter: see the module docstring
     cfg = {"lexicon_dir": lexicon_dir}
     nlp.add_pipe("plankb_words", config=cfg)
