@@ -41,6 +41,8 @@ META_VERSION = 1
 KINDS = ("task", "indicator", "paragraph")
 MAX_WORD = 8  # longest vocabulary word looked up in a query
 MAX_QUERY = 2000  # characters; longer input is refused rather than silently cut
+MAX_RANK_WORDS = 48  # ranking terms per query (a pasted paragraph holds hundreds of words)
+MAX_PIECES = 24  # topic pieces of a relaxed query, and known words per piece
 
 
 # --------------------------------------------------------------------------- whoosh, lazily
@@ -392,9 +394,11 @@ class _Index:
         # longest names first: 外卖骑手 is replaced before a shorter name inside it
         self.synonyms = dict(sorted(syn.items(), key=lambda kv: (-len(kv[0]), kv[0])))
 
-    def variants(self, s: str, limit: int = 12) -> list[str]:
+    def variants(self, s: str, limit: int = 0) -> list[str]:
         """s and the strings a synonym group makes of it: each name or alias found inside s is
-        replaced by the other members of its group (劳动模范 -> 劳模)."""
+        replaced by the other members of its group (劳动模范 -> 劳模). A long string (a pasted
+        sentence) gets few: each variant is one more phrase of hundreds of bigrams."""
+        limit = limit or (12 if len(s) <= 40 else 3)
         out = [s]
         for name, others in self.synonyms.items():
             if name in s:
@@ -407,6 +411,15 @@ class _Index:
                         if len(out) >= limit:
                             return out
         return out
+
+    def rarest(self, words: Iterable[str], k: int = 0) -> list[str]:
+        """The k (default MAX_RANK_WORDS) words with the fewest units, in first-seen order."""
+        uniq = list(dict.fromkeys(words))
+        k = k or MAX_RANK_WORDS
+        if len(uniq) <= k:
+            return uniq
+        keep = set(sorted(uniq, key=lambda w: (self.vocab.get(w, 0), -len(w), w))[:k])
+        return [w for w in uniq if w in keep]
 
     def words_in(self, s: str) -> list[str]:
         """Vocabulary words occurring in s (every position, every length; search mode)."""
@@ -451,16 +464,17 @@ def _match(s: str, title: bool = False):
 
 
 def _rank(idx: _Index, strings: list[str]):
-    """Optional clauses that order hits: words, title words, entity names, title phrases."""
+    """Optional clauses that order hits: words (the rarest MAX_RANK_WORDS of them, so a pasted
+    paragraph stays fast), title words, entity names, title phrases."""
     from whoosh.query import Term
 
     parts = []
+    for w in idx.rarest(w for s in strings for w in idx.words_in(s)):
+        parts.append(Term("words", w))
+        parts.append(Term("twords", w))
     for s in strings:
-        for w in idx.words_in(s):
-            parts.append(Term("words", w))
-            parts.append(Term("twords", w))
         parts.append(Term("enames", s))
-        if len(s) >= 2:
+        if 2 <= len(s) <= 40:
             parts.append(_match(s, title=True))
     return parts
 
@@ -648,9 +662,9 @@ def _relaxed_pieces(idx: _Index, pos: list[_Clause]) -> tuple[list[list[str]], s
     pieces: list[list[str]] = []
     for c in pos:
         for v, _title in c.alts[:1]:
-            for p in textnorm.question_pieces(v, known=idx.vocab.__contains__) or [v]:
+            for p in (textnorm.question_pieces(v, known=idx.vocab.__contains__) or [v])[:MAX_PIECES]:
                 alts = idx.variants(p)
-                alts += [w for w in idx.words_in(p) if w not in alts]
+                alts += [w for w in idx.rarest(idx.words_in(p), MAX_PIECES) if w not in alts]
                 pieces.append(alts)
     shown = " ".join("/".join(a[:3]) for a in pieces)
     lit = " ".join(v for c in pos for v, _ in c.alts[:1])
