@@ -373,3 +373,17 @@ def test_hostile_vault_keeps_text_escaped_and_links_resolving(tmp_path):
         for target in re.findall(r"\[\[([^\]|\\]+)", body):
             assert target in notes, (name, target)
         assert not re.search(r"(?<!\\)<", body), name
+
+
+def test_entity_pages_hold_what_kb_mentions_answers(seed_site):
+    """Direct mentions (Entity.units) plus, as `kb mentions` expands by default, the units that
+    name only a narrower term."""
+    mod = pytest.importorskip("kb.commands.mentions")
+    from kb.site.naming import entity_file
+
+    kb = seed_kb()
+    for e in kb.entities:
+        tags = _parse(seed_site / entity_file(e.id)).tags
+        shown = {d["data-unit"] for t, d in tags if d.get("class") in ("backlink", "backlink-via")}
+        answered = {r["unit"] for r in mod.entity_query(kb, e, e.name)}
+        assert answered <= shown, (e.id, answered - shown)

@@ -62,6 +62,8 @@ class Site:
         for k, info in self.units.items():
             bare[info.unit.id].append(k)
         self.bare = {b: ks[0] for b, ks in bare.items() if len(ks) == 1}
+        self.order = {self.q(doc, u.id): i for i, (doc, u) in
+                      enumerate((d, u) for d in kb.documents for u in d.units())}
         self.entities = {e.id: e for e in kb.entities}
         for e in kb.entities:
             self._claim(entity_file(e.id), e.id)
@@ -401,23 +403,53 @@ class Site:
         if not e.units:
             page.add("（无）")
         for ref in e.units:
-            uid = self.key(ref) or ref
-            info = self.units.get(uid)
-            page.add("- " + page.mark("span", page.mark("span", esc(ref), class_="rid") + " " + self.unit_link(uid),
-                                      class_="backlink", data_unit=ref))
-            if info is None:
-                continue
-            u = info.unit
-            seen = set()
-            for m in sorted((m for m in u.mentions if m.entity == eid), key=lambda m: m.start):
-                lo, hi = clause(u.text, m.start, m.end)
-                if (lo, hi) in seen:
-                    continue
-                seen.add((lo, hi))
-                body = text_md(page, u.text, u.mentions, lo, hi, self.entity_href, self.names, hl=eid)
-                page.add("  - " + self.sentence_link(uid, m.sentence) + "：" + body)
+            self.backlink(page, ref, {eid}, "backlink")
         page.add("")
+        # what `kb mentions` adds by default: units naming only a narrower term (快递员 for 新就业形态劳动者)
+        below = self.descendants(eid)
+        direct = {self.key(r) or r for r in e.units}
+        via: dict[str, set[str]] = defaultdict(set)
+        for n in below:
+            for ref in self.entities[n].units:
+                k = self.key(ref) or ref
+                if k not in direct:
+                    via[k].add(n)
+        if via:
+            page.add("## 经由下位词提及", "")
+            for k in sorted(via, key=lambda k: (self.order.get(k, 1 << 30), k)):
+                self.backlink(page, k, via[k], "backlink-via",
+                              note="（" + "、".join(self.names.get(n, n) for n in sorted(via[k])) + "）")
+            page.add("")
         return page
+
+    def descendants(self, eid: str) -> list[str]:
+        out: list[str] = []
+        todo = list(self.narrower.get(eid, []))
+        while todo:
+            n = todo.pop(0)
+            if n not in out and n != eid and n in self.entities:
+                out.append(n)
+                todo.extend(self.narrower.get(n, []))
+        return out
+
+    def backlink(self, page: Page, ref: str, eids: set[str], cls: str, note: str = "") -> None:
+        """A list item for a unit that mentions ``eids``, with each clause that does."""
+        uid = self.key(ref) or ref
+        info = self.units.get(uid)
+        page.add("- " + page.mark("span", page.mark("span", esc(ref), class_="rid") + " " + self.unit_link(uid)
+                                  + (page.mark("span", esc(note), class_="meta") if note else ""),
+                                  class_=cls, data_unit=ref))
+        if info is None:
+            return
+        u = info.unit
+        seen = set()
+        for m in sorted((m for m in u.mentions if m.entity in eids), key=lambda m: m.start):
+            lo, hi = clause(u.text, m.start, m.end)
+            if (lo, hi) in seen:
+                continue
+            seen.add((lo, hi))
+            body = text_md(page, u.text, u.mentions, lo, hi, self.entity_href, self.names, hl=m.entity)
+            page.add("  - " + self.sentence_link(uid, m.sentence) + "：" + body)
 
     def entities_index(self) -> Page:
         page = Page()
