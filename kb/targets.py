@@ -277,7 +277,8 @@ def _subject(text: str, q: Quantity, frames: Sequence[TimeFrame]) -> Optional[st
 
 def extract_targets(text: str, sentences: Sequence[Sentence]) -> list[Target]:
     """Targets of one unit. Each quantity takes the deadline or span nearest before it in its
-    sentence (else the first after it) and the rate (每年/年均) before it in its sentence."""
+    sentence (else the first after it) and the rate (每年/年均) before it in its sentence, unless
+    a deadline comes between them."""
     out: list[Target] = []
     if not sentences:
         sentences = [Sentence(id="", text=text, start=0, end=len(text))]
@@ -291,7 +292,9 @@ def extract_targets(text: str, sentences: Sequence[Sentence]) -> list[Target]:
             before = [f for f in dated if f.end <= q.start]
             after = [f for f in dated if f.start >= q.end]
             when = before[-1] if before else (after[0] if after else None)
-            rate = [f for f in rates if f.end <= q.start]
+            # a rate holds until a new deadline starts another clause of the plan:
+            # 每年培训5000人次,到2023年底覆盖90%: the 90% is not yearly
+            rate = [f for f in rates if f.end <= q.start and not any(f.end <= d.start < q.start for d in dated)]
             period = "每年" if rate else (when.period if when and when.kind == "span" else None)
             out.append(Target(text=q.text, value=q.value, unit=q.unit, qualifier=q.qualifier, period=period,
                               deadline=when.year if when else None, sentence=s.id, start=s.start + q.start,

@@ -224,3 +224,25 @@ def test_lexicon_loads_and_rejects_bad_rows(tmp_path):
     (tmp_path / "groups.tsv").write_text("快递员\t\t不存在的词\t\t\n", encoding="utf-8")
     with pytest.raises(KBError):
         load_lexicon(tmp_path)
+
+
+def test_another_plan():
+    """A plan other than the seed: names from the lexicon beyond the corpus, full-width
+    digits, a range of years, a paragraph unit."""
+    from kb.extract import enrich
+    from kb.model import KB
+    from kb.parse import parse_text
+
+    text = ("一、总体要求\n\n坚持以职工为中心,会同市场监管部门和残联做好工作。\n\n二、主要任务\n\n"
+            "1. 关爱外卖骑手。2021—2025年,每年培训快递小哥不少于５０００人次,到2023年底覆盖90%以上的平台企业。\n")
+    kb = enrich(KB(documents=[parse_text(text, doc_id="p")]))
+    doc = kb.documents[0]
+    us = {u.id: u for u in doc.units()}
+    p = next(u for u in us.values() if u.id.startswith("P"))
+    roles = {m.entity: m.role for m in p.mentions}
+    assert roles.get("ACTOR:市场监管部门") == "partner"
+    assert "ACTOR:残联" in roles
+    t1 = us["T1"]
+    assert {m.entity for m in t1.mentions} >= {"GROUP:外卖配送员", "GROUP:快递员", "ACTOR:平台企业"}
+    ts = [(t.value, t.unit, t.qualifier, t.period, t.deadline) for t in t1.targets]
+    assert (5000, "人次", "不少于", "每年", 2025) in ts and (90, "%", "以上", None, 2023) in ts

@@ -54,7 +54,7 @@ def assign_roles(text: str, mentions: list, type_of: Callable[[str], str], is_un
             joined = 0 < m.start - prev_end <= 1
             m.role = actor_role(text, m.start, is_union(m.entity), prev_role if joined else None)
             if m.role:
-                prev_end, prev_role = m.end, m.role
+                prev_end, prev_role = max(prev_end, m.end), m.role
             continue
         else:
             m.role = None
