@@ -23,7 +23,6 @@ from __future__ import annotations
 import functools
 import json
 import os
-import random
 import re
 import sys
 from pathlib import Path
@@ -204,6 +203,8 @@ def write_index(kb, folder: Path) -> Path:
 
     _whoosh()
     import whoosh.index
+
+    import random
 
     # whoosh names segments with the global random generator; seed it (and restore it) so the
     # same corpus gives the same index bytes

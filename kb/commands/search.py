@@ -94,7 +94,8 @@ def search_cmd(query, n, as_json, chapter, kind, group, actor, out):
     left, right = ("\x1b[1m", "\x1b[0m") if color else ("【", "】")
     for h in res.hits:
         head = h.unit + (f"  {h.title}" if h.title else "")
-        where = f"{h.chapter} {h.chapter_title}".strip() if h.chapter else h.kind
+        ct = h.chapter_title if len(h.chapter_title) <= 16 else h.chapter_title[:15] + "…"
+        where = f"{h.chapter} {ct}".strip() if h.chapter else h.kind
         click.echo(f"{_clean(head)}  [{_clean(where)}]  {h.score:.1f}")
         for s in h.sentences[:2]:
             shown = snippet(Sentence(s.id, _clean(s.text), s.spans), left, right)
