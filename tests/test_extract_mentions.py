@@ -246,3 +246,24 @@ def test_another_plan():
     assert {m.entity for m in t1.mentions} >= {"GROUP:外卖配送员", "GROUP:快递员", "ACTOR:平台企业"}
     ts = [(t.value, t.unit, t.qualifier, t.period, t.deadline) for t in t1.targets]
     assert (5000, "人次", "不少于", "每年", 2025) in ts and (90, "%", "以上", None, 2023) in ts
+
+
+def test_lexicon_integrity():
+    """Each name or alias names one entity; the taxonomy has no cycles; every stop phrase
+    contains the name it blocks."""
+    from kb.nlp.lexicon import load_lexicon
+
+    lex = load_lexicon()
+    for surface, owners in lex.surfaces().items():
+        named = [e for e, kind in owners if kind != "related"]
+        assert len(named) <= 1, (surface, named)
+    for eid in lex.entries:
+        seen, todo = set(), list(lex.entries[eid].broader)
+        while todo:
+            b = todo.pop()
+            assert b != eid, f"cycle through {eid}"
+            if b not in seen:
+                seen.add(b)
+                todo.extend(lex.entries[b].broader)
+    assert all(name in phrase for phrase, name in lex.stops)
+    assert {e.type for e in lex.entries.values()} == {"GROUP", "ACTOR", "PROGRAMME", "LAW"}

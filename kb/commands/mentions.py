@@ -101,6 +101,8 @@ def target_query(kb: KB, q, exact: bool = False) -> list[dict]:
                      "deadline_text": t.deadline_text}
                 if q.kind != "quantity" and t.deadline_text and q.text.lstrip("到") not in t.deadline_text:
                     d["via"] = t.deadline_text
+                if q.kind == "quantity" and q.unit and t.unit != q.unit:
+                    d["note"] = f"counted in {t.unit}"  # 500万人 also lists 500万人次
                 matches.append(d)
         if matches:
             rows.append(_row(uid, matches))
@@ -195,6 +197,7 @@ def mentions_cmd(term, exact, show_role, as_json, out):
         u = units[r["unit"]]
         for m in r["matches"]:
             extra = f" (via {m['via']})" if m.get("via") else ""
+            extra += f" ({m['note']})" if m.get("note") else ""
             if show_role:
                 role = m.get("role") or "-"
                 roles[role] = roles.get(role, 0) + 1
@@ -237,7 +240,7 @@ def targets_cmd(period, deadline, unit_, as_json, out):
         dump({"filters": {"period": period, "deadline": deadline, "unit": unit_}, "targets": rows})
         return
     for r in rows:
-        val = "" if r["value"] is None else f"{r['value']:g}"
+        val = "" if r["value"] is None else (str(int(r["value"])) if r["value"] == int(r["value"]) else str(r["value"]))
         click.echo("\t".join([r["unit"], r["text"], val, r["unit_of_measure"] or "", r["qualifier"] or "",
                               r["period"] or "", str(r["deadline"] or ""), r["subject"] or ""]))
     click.echo(f"{len(rows)} targets", err=True)
