@@ -56,11 +56,14 @@ def _base_table() -> dict[int, int]:
 
 
 _BASE = _base_table()
+_BASE_SRC = "".join(map(chr, _BASE))
+_BASE_DST = "".join(map(chr, _BASE.values()))
 
 
 def build_t2s_table() -> tuple[str, str]:
     """(traditional, simplified): two equal-length strings of the characters OpenCC's ``t2s``
-    changes when converted one at a time. Deterministic for a given OpenCC version."""
+    changes when converted one at a time, chains resolved (薴->苧->苎 gives 薴->苎), so that
+    normalizing twice changes nothing. Deterministic for a given OpenCC version."""
     try:
         import opencc
     except ImportError:  # search still works; only traditional queries lose their folding
@@ -71,30 +74,28 @@ def build_t2s_table() -> tuple[str, str]:
     out = conv.convert("\n".join(chars)).split("\n")
     if len(out) != len(chars):
         raise RuntimeError("OpenCC changed the number of lines while converting single characters")
+    table = {a: b for a, b in zip(chars, out) if a != b and len(b) == 1}
     src, dst = [], []
-    for a, b in zip(chars, out):
-        if a != b and len(b) == 1:
-            src.append(a)
-            dst.append(b)
+    for a, b in table.items():
+        seen = {a}
+        while b in table and b not in seen:
+            seen.add(b)
+            b = table[b]
+        src.append(a)
+        dst.append(chr(_BASE.get(ord(b), ord(b))))
     return "".join(src), "".join(dst)
 
 
 class Normalizer:
-    """``normalize(s)`` folds width, case, whitespace and (given a table) traditional characters."""
+    """``normalize(s)`` folds width, case, whitespace and (given a table from
+    :func:`build_t2s_table`) traditional characters. Construction is one ``str.maketrans``
+    call (~0.3 ms), as it runs on every cold `kb search`."""
 
     def __init__(self, t2s: tuple[str, str] = ("", "")):
         src, dst = t2s
         if len(src) != len(dst):
             raise ValueError("t2s table: the two strings differ in length")
-        table = dict(_BASE)
-        t2s = {ord(a): ord(b) for a, b in zip(src, dst)}
-        for a, b in t2s.items():
-            seen = {a}
-            while b in t2s and b not in seen:  # OpenCC has chains (薴->苧->苎): fold to the end
-                seen.add(b)
-                b = t2s[b]
-            table[a] = table.get(b, b)
-        self._table = table
+        self._table = str.maketrans(_BASE_SRC + src, _BASE_DST + dst)
 
     def __call__(self, s: str) -> str:
         return s.translate(self._table)
