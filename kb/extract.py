@@ -50,8 +50,11 @@ def unit_mentions(unit: Unit, doc, lex: Lexicon) -> list[Mention]:
 
 
 def enrich(kb: KB, lexicon_dir: Optional[str] = None) -> KB:
+    """The whole stage. Documents whose units already carry mentions or targets (enriched by
+    ``enrich_document`` in a worker process) are not processed again."""
     for d in kb.documents:
-        enrich_document(d, lexicon_dir)
+        if not any(u.mentions or u.targets for u in d.units()):
+            enrich_document(d, lexicon_dir)
     return collect_entities(kb, lexicon_dir)
 
 

@@ -267,3 +267,20 @@ def test_lexicon_integrity():
                 todo.extend(lex.entries[b].broader)
     assert all(name in phrase for phrase, name in lex.stops)
     assert {e.type for e in lex.entries.values()} == {"GROUP", "ACTOR", "PROGRAMME", "LAW"}
+
+
+def test_per_document_enrichment_gives_the_same_kb(corpus_path, kb):
+    """enrich_document can run where the document is parsed (a worker process); enrich then
+    only collects the entities, and the result is the same."""
+    from kb.extract import enrich, enrich_document
+    from kb.graph import link
+    from kb.model import KB, document_from_dict, document_to_dict
+    from kb.parse import parse_file
+
+    d = parse_file(corpus_path)
+    enrich_document(d)
+    d = document_from_dict(document_to_dict(d))  # as it comes back from a worker
+    d.source, d.title = kb.documents[0].source, kb.documents[0].title
+    other = enrich(KB(documents=[d]))
+    link(other)
+    assert kb_to_dict(other) == kb_to_dict(kb)
