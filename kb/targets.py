@@ -364,8 +364,8 @@ def target_matches(q: TargetQuery, tg: Target, literal: bool = False) -> bool:
         return False
     if literal:
         return to_halfwidth(q.text).lstrip("到至") in to_halfwidth(tg.deadline_text)
-    if q.kind == "span":
-        return tg.period == tg.deadline_text and tg.deadline == q.year and "期间" in tg.deadline_text + q.text \
-            or to_halfwidth(q.text) in to_halfwidth(tg.deadline_text)
     frame = find_timeframes(tg.deadline_text)
-    return bool(frame) and frame[0].kind == "deadline" and tg.deadline == q.year
+    if not frame or tg.deadline != q.year:
+        return False
+    # “十四五”期间 (a span) and 到2025年底 (an end point) both end in 2025 but say different things
+    return frame[0].kind == ("span" if q.kind == "span" else "deadline")
