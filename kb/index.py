@@ -36,7 +36,7 @@ from kb.textnorm import Normalizer, bigrams, find_all, merge_spans
 SEP = "\x1f"  # textnorm maps U+001F to a space, so it never occurs inside a token
 END = "\x1e"  # appended before taking bigrams, so the last character starts one; never in a query
 META_FILE = "search.json"
-META_VERSION = 1
+META_VERSION = 2
 KINDS = ("task", "indicator", "paragraph")
 MAX_WORD = 8  # longest vocabulary word looked up in a query
 MAX_QUERY = 2000  # characters; longer input is refused rather than silently cut
@@ -114,6 +114,7 @@ def _schema():
         chapter=ID(stored=True),
         bi=toks(1.0, phrase=True),
         tbi=toks(3.0, phrase=True),
+        cbi=toks(0.5, phrase=True),
         words=toks(1.0),
         twords=toks(2.0),
         enames=toks(2.0),
@@ -215,12 +216,14 @@ def write_index(kb, folder: Path) -> Path:
         w = ix.writer(compound=False)  # a compound file records file mtimes: not reproducible
         vocab: dict[str, int] = {}
         chapters: dict[str, dict] = {}
+        chap_titles = {(d.id, c.id): c.title for d in kb.documents for c in d.chapters}
         for d in kb.documents:
             for c in d.chapters:
                 chapters.setdefault(c.id, {"id": c.id, "label": c.label, "title": c.title, "docs": []})
                 chapters[c.id]["docs"].append(d.id)
         for d, u, kind, chap, title in _unit_rows(kb):
             ntext, ntitle = norm(u.text), norm(title)
+            nchap = norm(chap_titles.get((d.id, chap), "")) if chap else ""
             words, twords = _words(tk, ntext), _words(tk, ntitle)
             for x in set(words) | set(twords):
                 if 2 <= len(x) <= MAX_WORD:
@@ -244,6 +247,7 @@ def write_index(kb, folder: Path) -> Path:
                 chapter=chap or "",
                 bi=SEP.join(bigrams(ntext + END)),
                 tbi=SEP.join(bigrams(ntitle + END)),
+                cbi=SEP.join(bigrams(nchap + END)),
                 words=SEP.join(words),
                 twords=SEP.join(twords),
                 enames=SEP.join(enames),
@@ -451,11 +455,12 @@ def open_index(gen_folder: Path) -> _Index:
 # --------------------------------------------------------------------------- queries
 
 
-def _match(s: str, title: bool = False):
-    """The whoosh query that matches exactly the units whose normalized text contains s."""
+def _match(s: str, title: bool = False, fld: str = ""):
+    """The whoosh query that matches exactly the units whose normalized text (title, with
+    ``title``; another bigram field by name) contains s."""
     from whoosh.query import Phrase, Prefix, Term
 
-    fld = "tbi" if title else "bi"
+    fld = fld or ("tbi" if title else "bi")
     if len(s) == 1:
         return Prefix(fld, s)  # every bigram starting with s; END makes the last character one
     grams = bigrams(s)
@@ -477,6 +482,7 @@ def _rank(idx: _Index, strings: list[str]):
         parts.append(Term("enames", s))
         if 2 <= len(s) <= 40:
             parts.append(_match(s, title=True))
+            parts.append(_match(s, fld="cbi"))
     return parts
 
 
@@ -629,9 +635,10 @@ def search(
                 mode = mode if found else "partial"
         if not scored and not any(t.quoted for c in parsed.positive for t in c.alternatives):
             pieces, note = _relaxed_pieces(idx, pos)
-            relaxed = run(Or([_match(a) for alts in pieces for a in alts])) if pieces else {}
+            # a piece may also name the chapter (智慧工会 is the heading of chapter 八 only)
+            relaxed = run(Or([q for alts in pieces for q in _piece_queries(alts)])) if pieces else {}
             if relaxed:
-                sets = [docs(Or([_match(a) for a in alts])) for alts in pieces]
+                sets = [docs(Or(_piece_queries(alts))) for alts in pieces]
                 scored += [(2, -_coord(sc, d, sets), d) for d, sc in relaxed.items()]
                 pieces_of, mode = pieces, "relaxed"
                 res.notes.append(note)
@@ -647,6 +654,13 @@ def search(
         highlight = [p for alts in pieces_of for p in alts]
         res.hits = [_hit(idx, s.stored_fields(d)["data"], -neg_sc, tier, highlight) for tier, neg_sc, d in keyed]
     return res
+
+
+def _piece_queries(alts: list[str]) -> list:
+    qs = [_match(a) for a in alts]
+    if len(alts[0]) >= 2:
+        qs.append(_match(alts[0], fld="cbi"))
+    return qs
 
 
 def _coord(score: float, doc: int, sets: list[set[int]]) -> float:

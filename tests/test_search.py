@@ -306,3 +306,10 @@ def test_repeated_patterns_small_alphabet(tmp_path):
             assert res.mode == "exact" and hit_ids(res) == expect, q
         else:
             assert res.mode != "exact", q
+
+
+def test_question_can_name_a_chapter(gen, corpus_kb):
+    """智慧工会 occurs only in the heading of chapter 八: the relaxed search ranks its tasks."""
+    res = search(gen, "智慧工会", n=3)
+    assert res.mode == "relaxed"
+    assert {h.chapter for h in res.hits} == {"C八"}
