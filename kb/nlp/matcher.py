@@ -10,8 +10,6 @@ cuts through a word and is dropped).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional, Sequence
-
 import ahocorasick
 
 from kb.nlp.lexicon import Lexicon
