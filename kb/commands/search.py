@@ -13,7 +13,8 @@ from pathlib import Path
 import click
 
 KINDS = ("task", "indicator", "paragraph")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# C0/C1 controls and the bidirectional overrides that could make a line display as another
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def _clean(s: str) -> str:
