@@ -8,7 +8,8 @@ Fields, all over :mod:`kb.textnorm`-normalized text:
 - ``bi``/``tbi``: character bigrams of text/title (plus an end mark) with sequential positions.
   A literal query of two or more characters is a phrase of its bigrams: it matches exactly the
   units that contain it (the recall guarantee); one character is a prefix query on the same
-  field (a separate unigram field cost a quarter of the indexing time).
+  field, so no unigram field is needed. ``cbi``: bigrams of the unit's chapter heading, a weak
+  ranking signal and a way for a plain-language question to name a chapter.
 - ``words``/``twords``: jieba words (search mode) computed here at build time; they rank hits
   (BM25F, title words boosted) and give the relaxed search for questions its vocabulary.
 - ``enames``: names and aliases of the entities a unit mentions (boosted); ``ents``: their ids,
