@@ -159,17 +159,27 @@ def _sentences(u) -> list[dict]:
 def _word_tokenizer(kb, norm: Normalizer):
     """A private jieba tokenizer (the global one may carry other helpers' words) that knows the
     entity names, so 外卖配送员 or 工会云 stay one word."""
+    names = set()
+    for e in kb.entities:
+        for name in [e.name, *e.aliases]:
+            n = norm(name).strip()
+            if len(n) >= 2 and " " not in n:
+                names.add(n)
+    return _tokenizer_for(tuple(sorted(names)))
+
+
+@functools.lru_cache(maxsize=4)
+def _tokenizer_for(names: tuple[str, ...]):
+    """Cached per word list: loading jieba's dictionary takes ~0.4 s and builds (and tests)
+    run several times in one process; the same words give the same tokenizer state."""
     import logging
 
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
     tk = jieba.Tokenizer()
-    for e in kb.entities:
-        for name in [e.name, *e.aliases]:
-            n = norm(name).strip()
-            if len(n) >= 2 and " " not in n:
-                tk.add_word(n, freq=None)
+    for n in names:
+        tk.add_word(n, freq=None)
     return tk
 
 
@@ -193,11 +203,16 @@ def _synonym_groups(kb, norm: Normalizer) -> list[list[str]]:
     return groups
 
 
+@functools.lru_cache(maxsize=1)
+def _t2s_table() -> tuple[str, str]:
+    return textnorm.build_t2s_table()
+
+
 def write_index(kb, folder: Path) -> Path:
     """Write the whoosh index and ``search.json`` for ``kb`` into ``folder`` (created)."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    t2s = textnorm.build_t2s_table()
+    t2s = _t2s_table()
     norm = Normalizer(t2s)
     tk = _word_tokenizer(kb, norm)
     ent_by_id = {e.id: e for e in kb.entities}
