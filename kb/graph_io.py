@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from kb.errors import KBError
+from kb.store import read_json
 from kb.model import KB
 
 GRAPH_FILE = "graph.json"
@@ -95,12 +96,7 @@ def write_graph(kb: KB, path) -> None:
 def load_graph(gen_folder):
     """The graph of a build generation (``build`` or the folder it points to)."""
     path = Path(gen_folder) / GRAPH_FILE
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise KBError(f"no graph at {path} (run: kb build)") from None
-    except (OSError, ValueError) as e:
-        raise KBError(f"cannot read {path}: {e}") from None
+    data = read_json(path, "graph")
     if data.get("graph", {}).get("schema") != GRAPH_SCHEMA:
         raise KBError(f"{path}: unsupported graph schema (run: kb build)")
     return data_to_graph(data)

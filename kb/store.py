@@ -85,11 +85,11 @@ def write_json(path: Path, data) -> None:
     path.write_text(text + "\n", encoding="utf-8")
 
 
-def read_kb_json(out: Path) -> dict:
-    path = resolve(out) / KB_FILE
+def read_json(path: Path, what: str):
+    """A JSON file of a build; a missing or broken one is a KBError naming ``what`` it is."""
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        return json.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise KBError(f"no knowledge base at {out} (run: kb build)") from None
+        raise KBError(f"no {what} at {path} (run: kb build)") from None
     except (OSError, ValueError) as e:
-        raise KBError(f"cannot read {path}: {e}") from None
+        raise KBError(f"cannot read {path}: {e} (run: kb build)") from None

@@ -19,13 +19,13 @@ out_option = click.option("--out", "--build", "out", default="build", show_defau
 def load_kb(out: Path):
     from kb.build import ensure_built
     from kb.model import kb_from_dict
-    from kb.store import KB_FILE
+    from kb.store import KB_FILE, read_json
 
     gen = ensure_built(out)
     try:
-        return kb_from_dict(json.loads((gen / KB_FILE).read_text(encoding="utf-8")))
-    except (OSError, ValueError) as e:
-        raise KBError(f"cannot read the knowledge base in {out}: {e} (run: kb build)") from None
+        return kb_from_dict(read_json(gen / KB_FILE, "knowledge base"))
+    except ValueError as e:  # a kb.json of another schema version
+        raise KBError(f"{gen / KB_FILE}: {e} (run: kb build)") from None
 
 
 def dump(data) -> None:
