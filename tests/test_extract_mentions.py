@@ -284,3 +284,8 @@ def test_per_document_enrichment_gives_the_same_kb(corpus_path, kb):
     other = enrich(KB(documents=[d]))
     link(other)
     assert kb_to_dict(other) == kb_to_dict(kb)
+
+
+def test_law_name_inside_a_longer_word(kb):
+    """工会法律援助 and 工会法治 do not name the 工会法; 《工会法》 does."""
+    assert mentioned_units(mentions(kb, "工会法")) == ["T23"]

@@ -15,6 +15,8 @@ import ahocorasick
 from kb.nlp.lexicon import Lexicon
 
 LEVELS = "省市县区乡镇州"
+# 法 opening a longer word (法律, 法规, 法治, 法院): 工会法律援助 does not name the 工会法
+_LAW_WORD_TAILS = "律规治院庭官学定务典理人制"
 _ELLIPSIS_JOINERS = "、和及与"
 
 
@@ -29,6 +31,11 @@ class Hit:
     @property
     def key(self):
         return (self.start, self.end, self.entity)
+
+
+def _law_inside_word(text: str, h: Hit) -> bool:
+    return (h.entity.startswith("LAW:") and h.surface.endswith("法") and h.end < len(text)
+            and text[h.end] in _LAW_WORD_TAILS)
 
 
 def _any_crossing(ordered: list[Hit]) -> bool:
@@ -76,6 +83,7 @@ class Matcher:
         function returning them (called only when two hits cross)."""
         hits, stops = self.raw_hits(text)
         hits = self._drop_stopped(hits, stops)
+        hits = [h for h in hits if not _law_inside_word(text, h)]
         hits = self._settle_crossings(hits, words)
         hits = self._drop_nested_same(hits)
         hits += self._ellipses(text, hits)
