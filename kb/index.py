@@ -156,22 +156,22 @@ def _sentences(u) -> list[dict]:
     return out or [{"id": u.id, "start": 0, "end": len(u.text)}]
 
 
-def _word_tokenizer(kb, norm: Normalizer):
-    """A private jieba tokenizer (the global one may carry other helpers' words) that knows the
-    entity names, so 外卖配送员 or 工会云 stay one word."""
+def _entity_words(kb, norm: Normalizer) -> tuple[str, ...]:
     names = set()
     for e in kb.entities:
         for name in [e.name, *e.aliases]:
             n = norm(name).strip()
             if len(n) >= 2 and " " not in n:
                 names.add(n)
-    return _tokenizer_for(tuple(sorted(names)))
+    return tuple(sorted(names))
 
 
 @functools.lru_cache(maxsize=4)
 def _tokenizer_for(names: tuple[str, ...]):
-    """Cached per word list: loading jieba's dictionary takes ~0.4 s and builds (and tests)
-    run several times in one process; the same words give the same tokenizer state."""
+    """A private jieba tokenizer (the global one may carry other helpers' words) that knows the
+    entity names, so 外卖配送员 or 工会云 stay one word. Cached per word list: loading jieba's
+    dictionary takes ~0.4 s and a process may build several times; the same words give the
+    same tokenizer state."""
     import logging
 
     import jieba
@@ -188,6 +188,47 @@ _PUNCT_ONLY = re.compile(r"^[\W_]+$")
 
 def _words(tk, text: str) -> list[str]:
     return [w for w in tk.lcut_for_search(text) if w.strip() and not _PUNCT_ONLY.match(w)]
+
+
+PARALLEL_CHARS = 300_000  # below this, a worker process costs more than it saves
+_worker_names: tuple[str, ...] = ()
+
+
+def _init_worker(names: tuple[str, ...]) -> None:
+    global _worker_names
+    _worker_names = names
+
+
+def _words_pairs(pairs: list[tuple[str, str]]) -> list[tuple[list[str], list[str]]]:
+    tk = _tokenizer_for(_worker_names)
+    return [(_words(tk, a), _words(tk, b)) for a, b in pairs]
+
+
+def _all_words(pairs: list[tuple[str, str]], names: tuple[str, ...]):
+    """(text words, title words) per unit, in order. On a large corpus jieba runs in other
+    processes while this one feeds whoosh (the two halves of the indexing time overlap);
+    results are identical either way."""
+    import multiprocessing
+
+    cpus = os.cpu_count() or 1
+    small = sum(len(a) for a, _ in pairs) < PARALLEL_CHARS
+    if small or cpus < 2 or multiprocessing.current_process().daemon:  # a daemon may not fork
+        tk = _tokenizer_for(names)
+        return ((_words(tk, a), _words(tk, b)) for a, b in pairs)
+    from concurrent.futures import ProcessPoolExecutor
+
+    pool = ProcessPoolExecutor(max_workers=max(1, cpus - 1), initializer=_init_worker, initargs=(names,))
+    chunks = [pairs[i : i + 64] for i in range(0, len(pairs), 64)]
+    results = pool.map(_words_pairs, chunks)  # submits everything now: workers fork before whoosh opens files
+
+    def gen():
+        try:
+            for chunk in results:
+                yield from chunk
+        finally:
+            pool.shutdown(cancel_futures=True)
+
+    return gen()
 
 
 def _synonym_groups(kb, norm: Normalizer) -> list[list[str]]:
@@ -214,7 +255,8 @@ def write_index(kb, folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     t2s = _t2s_table()
     norm = Normalizer(t2s)
-    tk = _word_tokenizer(kb, norm)
+    rows = list(_unit_rows(kb))
+    words_iter = _all_words([(norm(u.text), norm(title)) for _, u, _, _, title in rows], _entity_words(kb, norm))
     ent_by_id = {e.id: e for e in kb.entities}
     multi = len(kb.documents) > 1
 
@@ -237,10 +279,10 @@ def write_index(kb, folder: Path) -> Path:
             for c in d.chapters:
                 chapters.setdefault(c.id, {"id": c.id, "label": c.label, "title": c.title, "docs": []})
                 chapters[c.id]["docs"].append(d.id)
-        for d, u, kind, chap, title in _unit_rows(kb):
+        for d, u, kind, chap, title in rows:
             ntext, ntitle = norm(u.text), norm(title)
             nchap = norm(chap_titles.get((d.id, chap), "")) if chap else ""
-            words, twords = _words(tk, ntext), _words(tk, ntitle)
+            words, twords = next(words_iter)
             for x in set(words) | set(twords):
                 if 2 <= len(x) <= MAX_WORD:
                     vocab[x] = vocab.get(x, 0) + 1
@@ -272,6 +314,7 @@ def write_index(kb, folder: Path) -> Path:
             )
         w.commit()
     finally:
+        words_iter.close()  # stops the worker processes if indexing failed half-way
         random.setstate(state)
     meta = {
         "version": META_VERSION,

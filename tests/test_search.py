@@ -260,7 +260,12 @@ def test_empty_and_too_long(gen):
     assert search(gen, "劳" * 1000).hits == []
 
 
-def test_index_is_reproducible(corpus_kb, gen, tmp_path):
+def test_index_is_reproducible(corpus_kb, gen, tmp_path, monkeypatch):
+    """Byte-identical on a second write, with jieba in worker processes this time (the path
+    large corpora take)."""
+    import kb.index
+
+    monkeypatch.setattr(kb.index, "PARALLEL_CHARS", 1)
     a, b = gen / "index", tmp_path / "b"
     write_index(corpus_kb, b)
     fa = sorted(p.name for p in a.iterdir())
