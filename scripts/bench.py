@@ -1,0 +1,474 @@
+#!/usr/bin/env python3
+"""Benchmark plankb and write docs/benchmarks.md.
+
+    python scripts/bench.py            # seed, 100 and 1,000 synthetic plans, >= 5 runs each
+    python scripts/bench.py --quick    # seed and 100 plans, fewer runs (a few minutes at most)
+    python scripts/bench.py --sizes 1,100 --runs 3
+
+Size 1 is the bundled seed plan; larger sizes are plans from scripts/make_corpus.py (seed 1).
+For each size the table gives the median and the min-max of the runs:
+
+* the build by stage, timed in this process through the library functions (normalize, parse,
+  extract, link, kb.json, index, graph, site); a stage whose module does not exist yet is n/a;
+* the full build as a user runs it (the installed ``kb build`` in a fresh folder, ``--no-cache``),
+  with its peak RSS from ``wait4``; and a rebuild after one plan changed (incremental);
+* cold ``kb search 农民工`` (the console script, a new process each time) beside the floor
+  ``python -c "import whoosh.index"`` measured in the same loop;
+* warm query latency through ``kb.index.search`` in one process (p50 / p95 over a query mix);
+* the index and whole-build sizes on disk.
+
+A measurement is repeated until it has ``--runs`` results or its time budget is spent (then
+fewer runs are shown, with their count). Nothing here is a test: the figures are for people.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import importlib
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Callable, Optional
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "corpus" / "acftu-14th-fyp-part2.txt"
+REPORT = ROOT / "docs" / "benchmarks.md"
+QUERIES = ["农民工", "职工书屋", "集体协商 指导员", "女职工 OR 劳模", "送温暖", "“十四五”期间",
+           "职业培训机构", "工会 -农民工", "title:维权", "新就业形态劳动者"]
+GOALS = {  # from issue 7: (size, metric, limit, unit)
+    "seed": [("full build", 2.0, "s"), ("cold kb search", 0.120, "s")],
+    "1000": [("full build", 60.0, "s"), ("incremental (1 plan changed)", 3.0, "s"),
+             ("peak RSS of the build", 600.0, "MB"), ("cold kb search", 0.250, "s"),
+             ("warm query p95", 0.050, "s")],
+}
+
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+
+# --------------------------------------------------------------------------- helpers
+
+class Series:
+    """Repeated measurements of one quantity."""
+
+    def __init__(self, unit: str = "s"):
+        self.values: list[float] = []
+        self.unit = unit
+        self.note = ""
+
+    def add(self, v: float) -> None:
+        self.values.append(v)
+
+    def cell(self) -> str:
+        if self.note and not self.values:
+            return self.note
+        if not self.values:
+            return "n/a"
+        med, lo, hi = statistics.median(self.values), min(self.values), max(self.values)
+        f = _fmt(self.unit)
+        s = f(med) if len(self.values) == 1 else f"{f(med)} ({f(lo)}–{f(hi)})"
+        if len(self.values) < 5:
+            s += f" n={len(self.values)}"
+        return s + (f" {self.note}" if self.note else "")
+
+    def median(self) -> Optional[float]:
+        return statistics.median(self.values) if self.values else None
+
+
+def _fmt(unit: str) -> Callable[[float], str]:
+    if unit == "s":
+        return lambda v: f"{v * 1000:.0f} ms" if v < 1 else f"{v:.2f} s"
+    if unit == "MB":
+        return lambda v: f"{v:.0f} MB"
+    return lambda v: f"{v:g} {unit}"
+
+
+def repeat(fn: Callable[[], None], runs: int, budget: float) -> None:
+    """Call fn up to ``runs`` times, stopping early once ``budget`` seconds are spent."""
+    t0 = time.perf_counter()
+    for i in range(runs):
+        fn()
+        if time.perf_counter() - t0 > budget:
+            break
+
+
+def optional(modname: str, attr: str):
+    try:
+        return getattr(importlib.import_module(modname), attr)
+    except Exception:  # a stage not written yet, or broken mid-edit: the cell says n/a
+        return None
+
+
+def kb_command() -> list[str]:
+    """The installed console script itself (not a pyenv shim, which adds its own start-up)."""
+    cand = Path(sys.executable).parent / "kb"
+    if cand.exists():
+        return [str(cand)]
+    found = shutil.which("kb")
+    return [found] if found else [sys.executable, "-m", "kb"]
+
+
+def run_child(cmd: list[str], **kw) -> tuple[float, float, int, str]:
+    """Run a command; wall seconds, peak RSS in MB (this child only), exit code, stderr tail."""
+    t0 = time.perf_counter()
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, **kw)
+    err = p.stderr.read() if p.stderr else b""
+    _, status, usage = os.wait4(p.pid, 0)
+    wall = time.perf_counter() - t0
+    p.returncode = os.waitstatus_to_exitcode(status)
+    # ru_maxrss is in KiB on Linux
+    return wall, usage.ru_maxrss / 1024, p.returncode, err.decode("utf-8", "replace").strip()[-300:]
+
+
+def du(path: Path) -> float:
+    if not path.exists():
+        return float("nan")
+    if path.is_file():
+        return path.stat().st_size
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def build_flags() -> list[str]:
+    help_text = subprocess.run(kb_command() + ["build", "--help"], capture_output=True, text=True).stdout
+    flags = []
+    if "--no-cache" in help_text:
+        flags.append("--no-cache")
+    if "--quiet" in help_text:
+        flags.append("-q")
+    if "--jobs" in help_text:
+        flags += ["-j", str(os.cpu_count() or 1)]
+    return flags
+
+
+# --------------------------------------------------------------------------- one size
+
+STAGES = ["normalize", "parse", "extract", "link", "kb.json", "index", "graph", "site"]
+
+
+def in_process_stages(files: list[Path], work: Path, rows: dict[str, Series], runs: int, budget: float,
+                      warm: dict[str, float]) -> None:
+    from kb.model import KB, kb_to_dict
+    from kb.normalize import read_file
+    from kb.parse import parse_text, slug
+
+    enrich = optional("kb.extract", "enrich")
+    link = optional("kb.graph", "link")
+    write_index = optional("kb.index", "write_index")
+    write_graph = optional("kb.graph", "write_graph")
+    write_site = optional("kb.site", "write_site")
+    write_json = optional("kb.store", "write_json")
+    fns = {"extract": enrich, "link": link, "index": write_index, "graph": write_graph, "site": write_site}
+
+    def once(record: bool = True):
+        out = Path(tempfile.mkdtemp(dir=work))
+        t = time.perf_counter()
+        norms = [read_file(f) for f in files]
+        rows["normalize"].add(time.perf_counter() - t)
+        t = time.perf_counter()
+        docs = [parse_text(n.text, doc_id=slug(f.stem), source=str(f), encoding=n.encoding, norm=n)
+                for f, n in zip(files, norms)]
+        rows["parse"].add(time.perf_counter() - t)
+        kb = KB(documents=docs)
+        for stage in STAGES[2:]:
+            fn = fns.get(stage)
+            if stage == "kb.json":
+                t = time.perf_counter()
+                data = kb_to_dict(kb)
+                if write_json:
+                    write_json(out / "kb.json", data)
+                rows[stage].add(time.perf_counter() - t)
+                continue
+            if fn is None:
+                continue
+            t = time.perf_counter()
+            try:
+                if stage in ("extract", "link"):
+                    fn(kb)
+                elif stage == "index":
+                    fn(kb, out / "index")
+                elif stage == "graph":
+                    fn(kb, out / "graph.json")
+                else:
+                    fn(kb, out / "site")
+            except Exception as e:  # report, do not hide the other stages' figures
+                rows[stage].note = f"error: {type(e).__name__}: {str(e)[:60]}"
+                fns[stage] = None
+                continue
+            rows[stage].add(time.perf_counter() - t)
+        shutil.rmtree(out, ignore_errors=True)
+
+    for stage in STAGES:
+        if stage in fns and fns[stage] is None:
+            rows[stage].note = "n/a"
+    # the first run pays for imports and model loading (spaCy, jieba, lexicons): shown on its own
+    t = time.perf_counter()
+    once()
+    warm["first run, all stages (imports, models)"] = time.perf_counter() - t
+    for r in rows.values():
+        r.values.clear()
+    repeat(once, runs, budget)
+
+
+def measure_size(label: str, files: list[Path], corpus_arg: Path, work: Path, runs: int,
+                 budget: float, cold_runs: int) -> dict[str, Series]:
+    rows: dict[str, Series] = {f"stage: {s}": Series() for s in STAGES}
+    stage_rows = {s: rows[f"stage: {s}"] for s in STAGES}
+    print(f"[{label}] in-process stages", file=sys.stderr)
+    first: dict[str, float] = {}
+    in_process_stages(files, work, stage_rows, runs, budget, first)
+    for k, v in first.items():
+        rows[f"stage: {k}"] = Series()
+        rows[f"stage: {k}"].add(v)
+
+    full, rss, incr = Series(), Series("MB"), Series()
+    rows["full build (kb build, fresh folder)"] = full
+    rows["peak RSS of the build"] = rss
+    rows["incremental (1 plan changed)"] = incr
+    kb = kb_command()
+    flags = build_flags()
+    last_out: list[Path] = []
+
+    def full_once():
+        out = Path(tempfile.mkdtemp(dir=work)) / "build"
+        wall, mb, rc, err = run_child(kb + ["build", str(corpus_arg), "--out", str(out)] + flags)
+        if rc != 0:
+            full.note = f"failed (exit {rc}): {err.splitlines()[-1] if err else ''}"[:120]
+            raise RuntimeError(full.note)
+        full.add(wall)
+        rss.add(mb)
+        if last_out:
+            shutil.rmtree(last_out[0].parent, ignore_errors=True)
+            last_out.clear()
+        last_out.append(out)
+
+    print(f"[{label}] full builds ({' '.join(flags)})", file=sys.stderr)
+    try:
+        repeat(full_once, runs, budget)
+    except RuntimeError:
+        pass
+    if not last_out:
+        for k in ("incremental (1 plan changed)", "cold kb search", "warm query p50", "warm query p95"):
+            rows.setdefault(k, Series()).note = "no build"
+        return rows
+    out = last_out[0]
+
+    # incremental: one plan edited, then the same build command into the same folder
+    victim = files[len(files) // 2]
+    original = victim.read_bytes()
+    inc_flags = [f for f in flags if f != "--no-cache"]
+    k = [0]
+
+    def incr_once():
+        k[0] += 1
+        victim.write_bytes(original + f"\n\n补充说明第{k[0]}条,持续推进。".encode("utf-8"))
+        wall, _, rc, err = run_child(kb + ["build", str(corpus_arg), "--out", str(out)] + inc_flags)
+        if rc != 0:
+            incr.note = f"failed (exit {rc})"
+            raise RuntimeError(err)
+        incr.add(wall)
+
+    print(f"[{label}] incremental builds", file=sys.stderr)
+    # prime the cache (a --no-cache build may not fill it)
+    run_child(kb + ["build", str(corpus_arg), "--out", str(out)] + inc_flags)
+    try:
+        repeat(incr_once, runs, budget)
+    except RuntimeError:
+        pass
+    finally:
+        victim.write_bytes(original)
+
+    cold, floor = Series(), Series()
+    rows["cold kb search 农民工"] = cold
+    rows['floor: python -c "import whoosh.index"'] = floor
+    from kb.cli import COMMANDS
+
+    if "search" in COMMANDS:
+        print(f"[{label}] cold searches", file=sys.stderr)
+        probe = run_child(kb + ["search", "农民工", "--out", str(out)])
+        if probe[2] != 0:
+            cold.note = f"failed (exit {probe[2]}): {probe[3][-80:]}"
+        for _ in range(cold_runs):  # interleaved, so both see the same machine state
+            if not cold.note:
+                cold.add(run_child(kb + ["search", "农民工", "--out", str(out)])[0])
+            floor.add(run_child([sys.executable, "-c", "import whoosh.index"])[0])
+    else:
+        cold.note = "n/a (no kb search yet)"
+
+    p50, p95 = Series(), Series()
+    rows["warm query p50"] = p50
+    rows["warm query p95"] = p95
+    search = optional("kb.index", "search")
+    if search is not None:
+        from kb.store import resolve
+
+        gen = resolve(out)
+        try:
+            for q in QUERIES:  # warm-up: open the index, load caches
+                search(gen, q)
+            lat = []
+            for _ in range(max(3, cold_runs)):
+                for q in QUERIES:
+                    t = time.perf_counter()
+                    search(gen, q)
+                    lat.append(time.perf_counter() - t)
+            lat.sort()
+            p50.add(lat[len(lat) // 2])
+            p95.add(lat[min(len(lat) - 1, int(len(lat) * 0.95))])
+            p50.note = p95.note = f"({len(lat)} queries)"
+        except Exception as e:
+            p50.note = p95.note = f"error: {type(e).__name__}: {str(e)[:60]}"
+    else:
+        p50.note = p95.note = "n/a"
+
+    isz, bsz = Series("MB"), Series("MB")
+    rows["index size"] = isz
+    rows["build size (kb.json, index, graph, site)"] = bsz
+    from kb.store import resolve
+
+    gen = resolve(out)
+    if (gen / "index").exists():
+        isz.add(du(gen / "index") / 2**20)
+    else:
+        isz.note = "n/a"
+    bsz.add(du(gen) / 2**20)
+    shutil.rmtree(out.parent, ignore_errors=True)
+    return rows
+
+
+# --------------------------------------------------------------------------- report
+
+def machine() -> dict[str, str]:
+    mem = "?"
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                mem = f"{int(line.split()[1]) / 2**20:.1f} GiB"
+    except OSError:
+        pass
+    cpu = platform.processor() or "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    commit = subprocess.run(["git", "-C", str(ROOT), "describe", "--always", "--dirty"],
+                            capture_output=True, text=True).stdout.strip() or "?"
+    return {"date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+            "machine": f"{os.cpu_count()} cores (nproc), {mem} memory, {cpu}",
+            "python": platform.python_version(), "system": f"{platform.system()} {platform.release()}",
+            "commit": commit}
+
+
+def table(labels: list[str], results: list[dict[str, Series]]) -> str:
+    keys: list[str] = []
+    for r in results:
+        keys += [k for k in r if k not in keys]
+    head = "| measurement | " + " | ".join(labels) + " |"
+    sep = "|---|" + "---|" * len(labels)
+    lines = [head, sep]
+    for k in keys:
+        lines.append(f"| {k} | " + " | ".join(r[k].cell() if k in r else "—" for r in results) + " |")
+    return "\n".join(lines)
+
+
+def goals(labels: list[str], results: list[dict[str, Series]]) -> str:
+    keymap = {"full build": "full build (kb build, fresh folder)", "cold kb search": "cold kb search 农民工"}
+    out = ["| size | goal | measured (median) | verdict |", "|---|---|---|---|"]
+    for size, items in GOALS.items():
+        col = "seed" if size == "seed" else f"{size} plans"
+        if col not in labels:
+            continue
+        r = results[labels.index(col)]
+        for name, limit, unit in items:
+            s = r.get(keymap.get(name, name))
+            med = s.median() if s else None
+            f = _fmt(unit)
+            if med is None:
+                out.append(f"| {col} | {name} ≤ {f(limit)} | {s.cell() if s else 'n/a'} | not measured |")
+            elif med <= limit:
+                out.append(f"| {col} | {name} ≤ {f(limit)} | {f(med)} | met |")
+            else:
+                out.append(f"| {col} | {name} ≤ {f(limit)} | {f(med)} | missed by {med / limit:.1f}× |")
+    return "\n".join(out)
+
+
+def write_report(path: Path, info: dict, args, labels, results, plans_info: str, elapsed: float) -> str:
+    text = f"""<!-- generated by scripts/bench.py: do not edit by hand; rerun the script to regenerate -->
+# Benchmarks
+
+Generated by `python scripts/bench.py{' --quick' if args.quick else ''}{' --sizes ' + args.sizes if args.sizes_given else ''}`
+on {info['date']} ({elapsed / 60:.1f} minutes).
+
+- machine: {info['machine']}
+- {info['system']}, Python {info['python']}, plankb at `{info['commit']}`
+- corpora: {plans_info}
+- cells: median (min–max) over the runs; `n=` marks fewer than 5 runs (time budget or `--quick`)
+- stages are timed in one process through the library functions, on freshly parsed documents;
+  the full build is the installed `kb build` in a new folder, as a user runs it
+
+{table(labels, results)}
+
+## Goals of issue 7
+
+{goals(labels, results)}
+"""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return text
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--quick", action="store_true", help="seed + 100 plans, fewer runs")
+    ap.add_argument("--sizes", help="comma-separated corpus sizes; 1 = the seed plan (default 1,100,1000)")
+    ap.add_argument("--runs", type=int, help="runs per measurement (default 5, --quick 2)")
+    ap.add_argument("--budget", type=float, help="seconds per measurement before it stops repeating "
+                                                 "(default 600, --quick 45)")
+    ap.add_argument("--out", type=Path, default=REPORT, help="the report to write")
+    args = ap.parse_args(argv)
+    args.sizes_given = args.sizes is not None
+    sizes = [int(s) for s in (args.sizes or ("1,100" if args.quick else "1,100,1000")).split(",")]
+    runs = args.runs or (2 if args.quick else 5)
+    budget = args.budget or (45.0 if args.quick else 600.0)
+    cold_runs = 10 if args.quick else 20
+
+    import make_corpus
+
+    t0 = time.perf_counter()
+    labels, results, plans = [], [], []
+    with tempfile.TemporaryDirectory(prefix="kb-bench-") as tmp:
+        work = Path(tmp)
+        for n in sizes:
+            if n == 1:
+                # a folder of its own, so the incremental rebuild can edit the file
+                arg = work / "seed"
+                arg.mkdir()
+                shutil.copy(SEED, arg / SEED.name)
+                files, label = [arg / SEED.name], "seed"
+                plans.append(f"seed = {SEED.relative_to(ROOT)} ({len(SEED.read_text(encoding='utf-8')):,} characters)")
+            else:
+                corpus = work / f"plans-{n}"
+                m = make_corpus.write_corpus(n, 1, corpus)
+                files = sorted(corpus.glob("*.txt"))
+                arg, label = corpus, f"{n} plans"
+                chars = sum(d["characters"] for d in m["documents"])
+                plans.append(f"{n} plans = `make_corpus.py {n} --seed 1` ({chars:,} characters)")
+            labels.append(label)
+            results.append(measure_size(label, files, arg, work, runs, budget, cold_runs))
+            print(table(labels, results), file=sys.stderr)
+    info = machine()
+    text = write_report(args.out, info, args, labels, results, "; ".join(plans), time.perf_counter() - t0)
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
