@@ -342,6 +342,10 @@ def test_two_documents_keep_their_own_pages(tmp_path):
     for e in kb.entities:
         tags = _parse(site / entity_file(e.id)).tags
         assert [d["data-unit"] for t, d in tags if d.get("class") == "backlink"] == list(dict.fromkeys(e.units))
+    for doc in kb.documents:  # one task graph per document
+        tags = _parse(site / f"graph-{doc.id}.html").tags
+        nodes = [d["href"] for t, d in tags if t == "a" and "gnode" in (d.get("class") or "")]
+        assert nodes == [f"{doc.id}--{t.id}.html" for t in doc.tasks]
 
 
 def test_plan_without_numbered_tasks_is_shown_as_paragraphs(tmp_path):

@@ -14,6 +14,7 @@ from kb.model import KB
 STATIC = Path(__file__).resolve().parent / "static"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 ASSETS = ("site.css", "search.js", "sort.js")
+MAX_GRAPH_ROWS = 1000  # rows of the dependency table under one drawing
 
 
 def _env():
@@ -58,11 +59,38 @@ def page_sources(site, graph=None) -> list[tuple[str, str, str, list, list[str]]
     put("entities.html", "entities", "实体", site.entities_index())
     put("indicators.html", "indicators", "指标", site.indicators())
     put("targets.html", "targets", "量化目标", site.targets(), scripts=["sort.js"])
-    drawing, counts = svg(site, graph)
-    head, tail = graph_page(site, counts, EDGE_STYLES)
-    # the drawing sits between the legend and the edge list
-    put("graph.html", "graph", "任务关系图", head, '<div class="graph">\n' + drawing + "\n</div>\n", tail)
+    # one drawing per document: tasks of different plans do not depend on each other, and a
+    # single picture of many plans would be unreadable
+    docs = kb.documents if site.multi else [None]
+    for doc in docs:
+        drawing, counts = svg(site, graph, doc)
+        head, tail = graph_page(site, counts, EDGE_STYLES, doc)
+        # the drawing sits between the legend and the edge list
+        put(graph_file(site, doc), "graph", "任务关系图" + (f" · {doc.title}" if doc else ""),
+            head, '<div class="graph">\n' + drawing + "\n</div>\n", tail)
+    if site.multi:
+        put("graph.html", "graph", "任务关系图", graph_index(site))
     return out
+
+
+def graph_file(site, doc) -> str:
+    from kb.site.naming import plain, short_hash
+
+    if doc is None:
+        return "graph.html"
+    return f"graph-{plain(doc.id) or short_hash(doc.id)}.html"
+
+
+def graph_index(site):
+    from kb.site.markdown import Page, esc, link
+
+    page = Page()
+    site.crumbs(page)
+    page.add("# 任务关系图", "", "每份文件一张图：", "")
+    for doc in site.kb.documents:
+        page.add(f"- {link(esc(doc.title), graph_file(site, doc))}（{len(doc.tasks)} 项任务）")
+    page.add("")
+    return page
 
 
 def site_pages(site, graph=None) -> dict[str, tuple[str, str, str, list[str]]]:
@@ -83,24 +111,30 @@ def _chapter_file(cid: str) -> str:
     return chapter_file(cid)
 
 
-def graph_page(site, counts, styles):
-    """The graph page's Markdown before and after the drawing."""
+def graph_page(site, counts, styles, doc=None):
+    """The graph page's Markdown before and after the drawing (of ``doc``, or the only one)."""
     from kb.site.markdown import Page, esc
 
     head = Page()
-    site.crumbs(head)
-    head.add("# 任务关系图", "")
+    site.crumbs(head, *([("任务关系图", "graph.html")] if doc is not None else []))
+    head.add("# 任务关系图" + (" · " + esc(doc.title) if doc is not None else ""), "")
     head.para("每个圆点是一项任务（按章分列），点击进入任务页；把指针停在边上可看到依据。边的类型：")
     for typ, (label, _) in styles.items():
         head.add(f"- {head.mark('span', esc(label), class_=f'key e-key-{typ}')}：{counts.get(typ, 0)} 条")
     head.add("")
     tail = Page()
-    deps = [e for e in site.edges if e.type == "depends_on"]
+    deps = [e for e in site.edges if e.type == "depends_on"
+            and (doc is None or site.units[e.source].doc is doc)]
     if not deps:
         tail.para("本次构建还没有任务之间的依赖关系。")
         return head, tail
-    tail.add("## 依赖关系列表", "", "| 任务 | 依赖于 | 依据 |", "|---|---|---|")
-    for e in sorted(deps, key=lambda e: (site.units[e.source].unit.span[0], site.units[e.target].unit.span[0])):
+    tail.add("## 依赖关系列表", "")
+    deps = sorted(deps, key=lambda e: (site.order.get(e.source, 0), site.order.get(e.target, 0)))
+    if len(deps) > MAX_GRAPH_ROWS:
+        tail.para(f"共 {len(deps)} 条，列出前 {MAX_GRAPH_ROWS} 条；全部见 kb graph deps 或 graph.json。")
+        deps = deps[:MAX_GRAPH_ROWS]
+    tail.add("| 任务 | 依赖于 | 依据 |", "|---|---|---|")
+    for e in deps:
         ev = e.evidence or {}
         where = site.unit_link(ev.get("unit") or e.source, ev.get("sentence"), label=str(ev.get("text", ""))) \
             if ev.get("text") else ""
@@ -114,9 +148,15 @@ def write_site(kb: KB, folder: Path, graph=None) -> Path:
     from kb.site.pages import Site
     from kb.site.searchindex import build_index
 
+    from kb.site.render import reset_cache
+
     folder = Path(folder)
     site = Site(kb)
-    pages = site_pages(site, graph)
+    reset_cache()
+    try:
+        pages = site_pages(site, graph)
+    finally:
+        reset_cache()
     (folder / "assets").mkdir(parents=True, exist_ok=True)
     env = _env()
     layout = env.get_template("layout.html")

@@ -9,9 +9,10 @@ from __future__ import annotations
 from html import escape
 from typing import Optional
 
+RELATED_PER_NODE = 3  # the drawing keeps each task's strongest `related` edges only
 EDGE_STYLES = {  # type -> (legend label, has arrow)
     "depends_on": ("依赖（A → B：A 依靠 B 建立的平台或机制）", True),
-    "related": ("相关（共享少见实体）", False),
+    "related": (f"相关（共享少见实体；每项任务画最强的 {RELATED_PER_NODE} 条）", False),
 }
 COL_W = 190
 ROW_H = 64
@@ -24,29 +25,37 @@ def _a(v: object) -> str:
     return escape(str(v), quote=True)
 
 
-def chapter_column_label(site, ck: str) -> str:
-    doc, c = site.chapters[ck]
-    return f"{doc.id} · {c.label}" if site.multi else c.label
-
-
-def task_graph(site, graph=None):
-    """A networkx DiGraph of tasks with typed edges, from ``graph`` or the KB's edges."""
+def task_graph(site, graph=None, doc=None):
+    """A networkx MultiDiGraph of the tasks (of ``doc``, or all) with typed edges, from
+    ``graph`` or the KB's edges. Each node's layer is its chapter's position."""
     import networkx as nx
 
     g = nx.MultiDiGraph()
-    chapters = list(site.chapters)
-    for k in site.tasks:
-        info = site.units[k]
-        ck = site.chapter_key(info.doc, info.unit.chapter)
-        g.add_node(k, layer=chapters.index(ck) if ck else len(chapters))
+    docs = [doc] if doc is not None else site.kb.documents
+    chapters = {site.q(d, c.id): i for i, (d, c) in enumerate((d, c) for d in docs for c in d.chapters)}
+    for d in docs:
+        for t in d.tasks:
+            k = site.q(d, t.id)
+            ck = site.chapter_key(d, t.chapter)
+            g.add_node(k, layer=chapters.get(ck, len(chapters)),
+                       column=site.chapters[ck][1].label if ck else "其他")
     if graph is not None and hasattr(graph, "edges"):
         triples = [(site.key(s), site.key(d), dict(data)) for s, d, data in graph.edges(data=True)]
     else:
         triples = [(e.source, e.target, {"type": e.type, "weight": e.weight, "evidence": e.evidence})
-                   for e in site.edges]
-    for s, d, data in triples:
-        typ = data.get("type", "other")
-        if s is not None and d is not None and s in g and d in g and s != d and typ not in ("contains", "mentions"):
+                   for n in g.nodes for e in site.out_edges.get(n, ())]
+    keep = [(s, d, data) for s, d, data in triples
+            if s is not None and d is not None and s in g and d in g and s != d
+            and data.get("type", "other") not in ("contains", "mentions")]
+    # `related` is dense (every pair sharing a rare entity); draw the strongest few per task
+    best: dict[str, list] = {}
+    for i, (s, d, data) in enumerate(keep):
+        if data.get("type") == "related":
+            for n in (s, d):
+                best.setdefault(n, []).append((-(data.get("weight") or 0.0), i))
+    chosen = {i for ranks in best.values() for _, i in sorted(ranks)[:RELATED_PER_NODE]}
+    for i, (s, d, data) in enumerate(keep):
+        if data.get("type") != "related" or i in chosen:
             g.add_edge(s, d, **data)
     return g
 
@@ -71,9 +80,9 @@ def layout(g) -> dict[str, tuple[float, float]]:
     return out
 
 
-def svg(site, graph=None) -> tuple[str, dict[str, int]]:
+def svg(site, graph=None, doc=None) -> tuple[str, dict[str, int]]:
     """The ``<svg>`` element and the number of edges drawn per type."""
-    g = task_graph(site, graph)
+    g = task_graph(site, graph, doc)
     pos = layout(g)
     layers = sorted({g.nodes[n]["layer"] for n in g.nodes})
     max_rows = max((sum(1 for n in g.nodes if g.nodes[n]["layer"] == l) for l in layers), default=1)
@@ -84,9 +93,8 @@ def svg(site, graph=None) -> tuple[str, dict[str, int]]:
              f'aria-label="任务关系图">',
              '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" '
              'orient="auto-start-reverse"><path class="arrowhead" d="M0,0 L10,5 L0,10 z"/></marker></defs>']
-    chapters = list(site.chapters)
     for col, layer in enumerate(layers):
-        label = chapter_column_label(site, chapters[layer]) if layer < len(chapters) else "其他"
+        label = next(g.nodes[n]["column"] for n in g.nodes if g.nodes[n]["layer"] == layer)
         parts.append(f'<text class="gcol" x="{PAD_X + col * COL_W}" y="{PAD_TOP - 26}">{_a(label)}</text>')
     counts: dict[str, int] = {}
     edges = sorted(g.edges(data=True), key=lambda e: (e[2].get("type", ""), e[0], e[1]))

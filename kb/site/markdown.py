@@ -22,19 +22,14 @@ _LINK = re.compile(r"\{@a ([A-Za-z0-9_.#-]+)\}|\{@/a\}")
 _HREF = re.compile(r"[A-Za-z0-9_.#-]+")
 
 
+_ESC = str.maketrans({**{c: "\\" + c for c in _ASCII_PUNCT}, "\n": " ", "\r": " "})
+
+
 def esc(text: str) -> str:
     """Markdown source that renders as exactly ``text`` (inline, on one line)."""
-    out = []
-    for ch in text:
-        if ch in _ASCII_PUNCT:
-            out.append("\\" + ch)
-        elif ch == "\n" or ch == "\r":
-            out.append(" ")
-        else:
-            out.append(ch)
     # callers never start a Markdown line with corpus text that may begin with blanks (it
     # follows a mark, a list marker or a heading marker), so no indented code block can start
-    return "".join(out)
+    return text.translate(_ESC)
 
 
 def link(label_md: str, href: str) -> str:

@@ -20,6 +20,10 @@ from kb.site.render import text_md, unit_md
 EDGE_LABELS = {"depends_on": "依赖", "related": "相关", "measures": "衡量", "mentions": "提及", "contains": "包含"}
 ROLE_LABELS = {"lead": "牵头", "partner": "协同", "supervised": "被督促", "beneficiary": "受益"}
 _CLAUSE_END = set("，,；;：:。！？!?")
+MAX_RELATED = 12  # a task page lists its strongest related tasks; the graph keeps them all
+# pages stay readable (and the build linear) when a generated plan links everything to everything
+MAX_EDGES_LISTED = 40
+MAX_CLAUSES = 3
 
 
 @dataclass
@@ -45,6 +49,7 @@ class Site:
         self.tasks: list[str] = []  # keys, in reading order
         self.chapters: dict[str, tuple[Document, Chapter]] = {}
         self.files: dict[str, str] = {}  # file name -> key, to refuse two keys sharing a page
+        self._sids: dict[str, set[str]] = {}
         for doc in kb.documents:
             for c in doc.chapters:
                 k = self.q(doc, c.id)
@@ -145,9 +150,15 @@ class Site:
         info = self.units[k]
         if sid and sid.startswith(info.doc.id + "/"):
             sid = sid[len(info.doc.id) + 1 :]
-        if sid and any(s.id == sid for s in info.unit.sentences):
+        if sid and sid in self.sentence_ids(k):
             return f"{info.file}#{sentence_anchor(info.unit.id, sid)}"
         return info.file
+
+    def sentence_ids(self, k: str) -> set[str]:
+        ids = self._sids.get(k)
+        if ids is None:
+            ids = self._sids[k] = {s.id for s in self.units[k].unit.sentences}
+        return ids
 
     def entity_href(self, eid: str) -> Optional[str]:
         return entity_file(eid) if eid in self.entities else None
@@ -215,7 +226,11 @@ class Site:
         if not edges:
             return
         page.add(f"### {esc(title)}", "")
-        for ed in sorted(edges, key=lambda e: (getattr(e, other_end), e.type)):
+        edges = sorted(edges, key=lambda e: (self.order.get(getattr(e, other_end), 1 << 30), getattr(e, other_end), e.type))
+        if len(edges) > MAX_EDGES_LISTED:
+            page.para(f"共 {len(edges)} 条，列出原文顺序的前 {MAX_EDGES_LISTED} 条；全部见关系图页或 kb graph deps。")
+            edges = edges[:MAX_EDGES_LISTED]
+        for ed in edges:
             other = getattr(ed, other_end)
             line = "- " + self.unit_link(other)
             ev = ed.evidence or {}
@@ -277,7 +292,7 @@ class Site:
             if doc.indicator_tables:
                 page.add("## 指标表", "")
                 for tb in doc.indicator_tables:
-                    page.add("- " + link(esc(tb.title), f"indicators.html#{table_anchor(tb.id)}") + f"（{len(tb.rows)} 项）")
+                    page.add("- " + link(esc(tb.title), f"indicators.html#{table_anchor(self.q(doc, tb.id))}") + f"（{len(tb.rows)} 项）")
                 page.add("")
         page.add("## 浏览", "", "- " + link("全部实体", "entities.html"), "- " + link("量化目标与时间线", "targets.html"),
                  "- " + link("任务关系图", "graph.html"), "- " + link("指标表", "indicators.html"), "")
@@ -316,7 +331,7 @@ class Site:
         tables = [tb for tb in doc.indicator_tables if tb.chapter == c.id]
         if tables:
             page.add("## 指标表", "")
-            page.add(*("- " + link(esc(tb.title), f"indicators.html#{table_anchor(tb.id)}") for tb in tables), "")
+            page.add(*("- " + link(esc(tb.title), f"indicators.html#{table_anchor(self.q(doc, tb.id))}") for tb in tables), "")
         self.pager(page, (chapter_label(self.chapters[prev][1]), chapter_file(prev)) if prev else None,
                    (chapter_label(self.chapters[nxt][1]), chapter_file(nxt)) if nxt else None)
         return page
@@ -328,7 +343,7 @@ class Site:
         if info.kind == "row":
             tb = info.table
             assert tb is not None
-            self.crumbs(page, ("指标", "indicators.html"), (tb.title, f"indicators.html#{table_anchor(tb.id)}"))
+            self.crumbs(page, ("指标", "indicators.html"), (tb.title, f"indicators.html#{table_anchor(self.q(info.doc, tb.id))}"))
             page.add("# " + esc(info.label), "")
             r: IndicatorRow = u  # type: ignore[assignment]
             page.add(f"| {esc(tb.header[0] if tb.header else '具体指标')} | {esc(tb.header[1] if len(tb.header) > 1 else '发展目标')} |",
@@ -366,7 +381,10 @@ class Site:
                     related[other] = max(related.get(other, 0.0), e.weight or 0.0)
         if related:
             page.add("## 相关任务", "")
-            for other, w in sorted(related.items(), key=lambda kv: (-kv[1], kv[0])):
+            ranked = sorted(related.items(), key=lambda kv: (-kv[1], kv[0]))
+            if len(ranked) > MAX_RELATED:
+                page.para(f"共 {len(ranked)} 项，列出权重最高的 {MAX_RELATED} 项。")
+            for other, w in ranked[:MAX_RELATED]:
                 page.add("- " + self.unit_link(other) + (page.mark("span", f"（权重 {w:.2f}）", class_="meta") if w else ""))
             page.add("")
         if info.kind == "task":
@@ -442,14 +460,14 @@ class Site:
         if info is None:
             return
         u = info.unit
-        seen = set()
+        spans: dict[tuple[int, int], object] = {}
         for m in sorted((m for m in u.mentions if m.entity in eids), key=lambda m: m.start):
-            lo, hi = clause(u.text, m.start, m.end)
-            if (lo, hi) in seen:
-                continue
-            seen.add((lo, hi))
+            spans.setdefault(clause(u.text, m.start, m.end), m)
+        for (lo, hi), m in list(spans.items())[:MAX_CLAUSES]:
             body = text_md(page, u.text, u.mentions, lo, hi, self.entity_href, self.names, hl=m.entity)
             page.add("  - " + self.sentence_link(uid, m.sentence) + "：" + body)
+        if len(spans) > MAX_CLAUSES:
+            page.add("  - " + page.mark("span", f"另有 {len(spans) - MAX_CLAUSES} 处", class_="meta"))
 
     def entities_index(self) -> Page:
         page = Page()
@@ -475,7 +493,7 @@ class Site:
         for doc in self.kb.documents:
             for tb in doc.indicator_tables:
                 any_table = True
-                page.add("## " + page.mark("span", esc(tb.title), id=table_anchor(tb.id)), "")
+                page.add("## " + page.mark("span", esc(tb.title), id=table_anchor(self.q(doc, tb.id))), "")
                 where = []
                 if tb.after and self.key(tb.after, doc):
                     where.append("位于 " + self.unit_link(tb.after, label=tb.after, doc=doc) + " 之后")

@@ -7,6 +7,7 @@ underline. Nothing is dropped, unlike displaCy's ``ent`` style, and no stray spa
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from typing import Callable, Optional, Sequence
 
 from kb.model import Mention, Unit
@@ -22,21 +23,52 @@ def plain_md(page: Page, text: str) -> str:
     return page.mark("span", " ", class_="tab").join(esc(p) for p in text.split("\t"))
 
 
-def _valid(mentions: Sequence[Mention], n: int) -> list[Mention]:
-    seen = set()
-    out = []
-    for m in mentions:
-        key = (m.entity, m.start, m.end)
-        if 0 <= m.start < m.end <= n and key not in seen:
-            seen.add(key)
-            out.append(m)
-    return out
+class MentionIndex:
+    """A unit's usable mentions (in range, no duplicates), sorted, for quick range queries."""
+
+    def __init__(self, mentions: Sequence[Mention], n: int):
+        seen = set()
+        ms = []
+        for m in mentions:
+            key = (m.entity, m.start, m.end)
+            if 0 <= m.start < m.end <= n and key not in seen:
+                seen.add(key)
+                ms.append(m)
+        ms.sort(key=lambda m: (m.start, m.end, m.entity))
+        self.mentions = ms
+        self.starts = [m.start for m in ms]
+        self.longest = max((m.end - m.start for m in ms), default=0)
+
+    def overlapping(self, lo: int, hi: int) -> list[Mention]:
+        a = bisect_left(self.starts, lo - self.longest)
+        b = bisect_left(self.starts, hi)
+        return [m for m in self.mentions[a:b] if m.end > lo]
+
+
+_INDEX: dict[int, tuple[Sequence[Mention], MentionIndex]] = {}
+
+
+def _index(mentions: Sequence[Mention], n: int) -> MentionIndex:
+    # keyed by the list object (kept alive in the value, so its id cannot be reused)
+    hit = _INDEX.get(id(mentions))
+    if hit is not None and hit[0] is mentions and hit[1].n == n and hit[1].count == len(mentions):
+        return hit[1]
+    ix = MentionIndex(mentions, n)
+    ix.n, ix.count = n, len(mentions)
+    if len(_INDEX) > 100_000:
+        _INDEX.clear()
+    _INDEX[id(mentions)] = (mentions, ix)
+    return ix
+
+
+def reset_cache() -> None:
+    _INDEX.clear()
 
 
 def text_md(page: Page, text: str, mentions: Sequence[Mention], lo: int, hi: int,
             href_for: HrefFor, names: dict[str, str], hl: Optional[str] = None) -> str:
     """Markdown for ``text[lo:hi]`` with its mentions marked."""
-    ms = [m for m in _valid(mentions, len(text)) if m.start < hi and m.end > lo]
+    ms = _index(mentions, len(text)).overlapping(lo, hi)
     cuts = sorted({lo, hi, *(max(m.start, lo) for m in ms), *(min(m.end, hi) for m in ms)})
     out = []
     for a, b in zip(cuts, cuts[1:]):

@@ -91,7 +91,10 @@ def write_vault(kb: KB, folder: Path, graph=None) -> Path:
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
+    from kb.site.render import reset_cache
+
     site = Site(kb)
+    reset_cache()
     names = note_names(site)
     by_file = {}
     from kb.site.naming import entity_file
