@@ -230,3 +230,32 @@ def test_targets_table_sorts_by_clicking_a_header(watched, seed_site):
     values = table.evaluate(keys.format(col=2))
     assert values == sorted(values) and values != table.evaluate(keys.format(col=0))
     shot(page, "targets-sorted")
+
+
+def test_search_works_when_served_too(watched, seed_site):
+    """Over http://127.0.0.1 (what `kb serve` does) the same page searches; ?q= fills the box."""
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(seed_site)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}/"
+        page = watched.page
+        page.goto(base + "index.html?q=" + "工会云")
+        page.locator('#results li[data-unit="T29"]').wait_for(timeout=5000)
+        assert page.input_value("#q") == "工会云"
+        page.locator('#results li[data-unit="T29"] a.rlink').click()
+        page.wait_for_load_state()
+        assert page.url.startswith(base + "T29.html#s")
+    finally:
+        server.shutdown()
+        server.server_close()
+    # requests to our own server are local; anything else is left for the fixture to report
+    watched.remote[:] = [u for u in watched.remote if not u.startswith(base)]
