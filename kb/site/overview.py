@@ -1,0 +1,175 @@
+"""The overview pages: home, the entity list, the indicator tables, the targets and timeline.
+
+A mixin of :class:`kb.site.pages.Site`, which provides the lookups (``units``, ``chapters``,
+``link``, ``unit_link``...) these methods use.
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from kb.site.fmt import bucket, bucket_order, bucket_order_key, chapter_label, deadline_text, fmt_value
+from kb.site.markdown import Page, esc, link
+from kb.site.naming import TYPE_LABELS, chapter_file, entity_file, table_anchor
+
+
+class OverviewPages:
+    def home(self) -> Page:
+        page = Page()
+        title = self.kb.documents[0].title if len(self.kb.documents) == 1 else "规划知识库"
+        page.add("# " + esc(title), "")
+        n_targets = sum(1 for _ in self.all_targets())
+        n_rows = sum(1 for i in self.units.values() if i.kind == "row")
+        self.meta(page, f"{len(self.kb.documents)} 份文件", f"{len(self.chapters)} 章", f"{len(self.tasks)} 项任务",
+                  f"{n_rows} 项指标", f"{len(self.entities)} 个实体", f"{n_targets} 个量化目标",
+                  f"{len(self.kb.edges)} 条关系")
+        page.para("在上方搜索框输入词语（如 农民工、工会云）即可全文检索，离线可用。")
+        for doc in self.kb.documents:
+            if len(self.kb.documents) > 1:
+                page.add("## " + esc(doc.title), "")
+            if doc.source:
+                self.meta(page, "来源 " + esc(doc.source))
+            if doc.notes:
+                page.add("### 解析说明", "", *("- " + page.mark("span", esc(n), class_="meta") for n in doc.notes), "")
+            page.add("## 目录", "")
+            top = min((c.level for c in doc.chapters), default=1)
+            for c in doc.chapters:
+                page.add("#" * min(3 + c.level - top, 6) + " " + self.link(chapter_label(c), chapter_file(self.q(doc, c.id))), "")
+                for tid in c.tasks:
+                    if self.key(tid, doc):
+                        page.add("- " + self.unit_link(tid, doc=doc))
+                for p in doc.paragraphs:
+                    if p.chapter == c.id:
+                        page.add("- " + self.unit_link(p.id, doc=doc))
+                page.add("")
+            loose = [t for t in doc.tasks if not self.chapter_key(doc, t.chapter)]
+            loose += [p for p in doc.paragraphs if not self.chapter_key(doc, p.chapter)]
+            if loose:
+                page.add("### 其他", "")
+                page.add(*("- " + self.unit_link(u.id, doc=doc) for u in loose), "")
+            if doc.indicator_tables:
+                page.add("## 指标表", "")
+                for tb in doc.indicator_tables:
+                    page.add("- " + link(esc(tb.title), f"indicators.html#{table_anchor(self.q(doc, tb.id))}") + f"（{len(tb.rows)} 项）")
+                page.add("")
+        page.add("## 浏览", "", "- " + link("全部实体", "entities.html"), "- " + link("量化目标与时间线", "targets.html"),
+                 "- " + link("任务关系图", "graph.html"), "- " + link("指标表", "indicators.html"), "")
+        return page
+
+    def entities_index(self) -> Page:
+        page = Page()
+        self.crumbs(page)
+        page.add("# 实体", "")
+        if not self.entities:
+            page.para("本次构建没有抽取实体。")
+            return page
+        by_type: dict[str, list] = defaultdict(list)
+        for e in self.kb.entities:
+            by_type[e.type].append(e)
+        for typ in sorted(by_type, key=lambda t: (list(TYPE_LABELS).index(t) if t in TYPE_LABELS else 9, t)):
+            ents = sorted(by_type[typ], key=lambda e: (-len(e.units), e.name))
+            page.add(f"## {esc(TYPE_LABELS.get(typ, typ))}（{len(ents)}）", "")
+            page.add("、".join(self.link(e.name, entity_file(e.id)) + f" {len(e.units)}" for e in ents), "")
+        return page
+
+    def indicators(self) -> Page:
+        page = Page()
+        self.crumbs(page)
+        page.add("# 指标", "")
+        any_table = False
+        for doc in self.kb.documents:
+            for tb in doc.indicator_tables:
+                any_table = True
+                page.add("## " + page.mark("span", esc(tb.title), id=table_anchor(self.q(doc, tb.id))), "")
+                where = []
+                if tb.after and self.key(tb.after, doc):
+                    where.append("位于 " + self.unit_link(tb.after, label=tb.after, doc=doc) + " 之后")
+                elif tb.after is None:
+                    where.append("位于正文开头")
+                ck = self.chapter_key(doc, tb.chapter)
+                if ck:
+                    where.append(self.link(chapter_label(self.chapters[ck][1]), chapter_file(ck)))
+                self.meta(page, esc(doc.title), *where)
+                h = list(tb.header) + ["具体指标", "发展目标"][len(tb.header):]
+                page.add(f"| # | {esc(h[0])} | {esc(h[1])} | 衡量任务 | 提示 |", "|---|---|---|---|---|")
+                for r in tb.rows:
+                    rk = self.q(doc, r.id)
+                    tasks = self.row_tasks(rk)
+                    warn = row_warnings(self, rk, tasks)
+                    page.add("| " + " | ".join([
+                        link(str(r.index), self.units[rk].file), esc(r.name), esc(r.target),
+                        "、".join(self.unit_link(t, label=self.units[t].unit.id) for t in tasks),
+                        page.mark("span", esc("；".join(warn)), class_="warn") if warn else "",
+                    ]) + " |")
+                page.add("")
+                keys = [(r, self.q(doc, r.id)) for r in tb.rows]
+                rows_with = [(r, rk) for r, rk in keys if self.findings.get(rk) or not self.row_tasks(rk)]
+                if rows_with:
+                    page.add("### 一致性提示", "")
+                    for r, rk in rows_with:
+                        page.add(f"- {self.unit_link(rk, label=f'{r.index}. {r.name}')}")
+                        if not self.row_tasks(rk):
+                            page.add("  - " + page.mark("span", "本文中未找到对应任务", class_="warn"))
+                        for f in self.findings.get(rk, []):
+                            page.add("  - " + self.finding_md(page, f))
+                    page.add("")
+        if not any_table:
+            page.para("没有指标表。")
+        return page
+
+    def targets(self) -> Page:
+        page = Page()
+        self.crumbs(page)
+        page.add("# 量化目标", "")
+        items = sorted(self.all_targets(), key=lambda it: (bucket_order(it[1]), it[0].unit.span[0]))
+        if not items:
+            page.para("本次构建没有抽取量化目标。")
+            return page
+        counts = Counter(bucket(t) for _, t in items)
+        buckets = sorted(set(counts) | {str(y) for y in range(2021, 2026)} | {"每年", "期间"}, key=bucket_order_key)
+        page.add("## 时间线", "", "| 时限 | 数量 | |", "|---|---|---|")
+        top = max(counts.values())
+        for b in buckets:
+            n = counts.get(b, 0)
+            w = 0 if n == 0 else max(1, round(10 * n / top))
+            page.add(f"| {esc(b)} | {n} | {page.mark('span', '', class_=f'bar w{w}')} |")
+        page.add("", "## 全部目标", "", "点击表头可排序；默认按时限排列。", "")
+        page.add("| 时限 | 目标 | 数值 | 单位 | 限定 | 所在单元 |", "|---|---|---|---|---|---|")
+        for info, t in items:
+            page.add("| " + " | ".join([
+                page.mark("span", esc(deadline_text(t)), data_sort=f"{bucket_order(t):04d}"),
+                esc(t.text),
+                page.mark("span", fmt_value(t.value), data_sort=f"{t.value:020.4f}" if t.value is not None else "~"),
+                esc(t.unit or ""), esc(t.qualifier or ""),
+                self.unit_link(info.key, t.sentence, label=info.key),
+            ]) + " |")
+        page.add("")
+        return page
+
+
+FINDING_LABELS = {"figure": "数字", "unit": "单位", "period": "时限", "wording": "措辞"}
+
+
+def consistency_findings(site) -> dict[str, list[dict]]:
+    """Row key -> findings of :func:`kb.consistency.check` (rows against the tasks they restate)."""
+    try:
+        from kb.consistency import check
+    except ImportError:  # a tree without the graph stage: rows are shown without findings
+        return {}
+    docs = {d.id: d for d in site.kb.documents}
+    out: dict[str, list[dict]] = defaultdict(list)
+    for f in check(site.kb):
+        doc = docs.get(f.get("document", ""))
+        k = site.key(f["row"], doc)
+        if k:
+            out[k].append({**f, "task_key": site.key(f["task"], doc) or f["task"]})
+    return out
+
+
+def row_warnings(site, row_key: str, tasks: list[str]) -> list[str]:
+    """Short notes for the table cell: no task found, or the kinds of differences found."""
+    if not tasks:
+        return ["本文中未找到对应任务"]
+    kinds = Counter(f["kind"] for f in site.findings.get(row_key, []))
+    return [f"{FINDING_LABELS.get(k, k)} ×{n}" for k, n in sorted(kinds.items())]
+
+
