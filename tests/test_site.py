@@ -391,3 +391,32 @@ def test_entity_pages_hold_what_kb_mentions_answers(seed_site):
         shown = {d["data-unit"] for t, d in tags if d.get("class") in ("backlink", "backlink-via")}
         answered = {r["unit"] for r in mod.entity_query(kb, e, e.name)}
         assert answered <= shown, (e.id, answered - shown)
+
+
+def test_site_does_not_depend_on_hash_seed(tmp_path):
+    """Two processes with different PYTHONHASHSEED write the same bytes (no set-order leaks)."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from kb.model import kb_to_dict
+
+    (tmp_path / "kb.json").write_text(json.dumps(kb_to_dict(seed_kb()), ensure_ascii=False), encoding="utf-8")
+    code = ("import json, sys; from pathlib import Path; from kb.model import kb_from_dict; "
+            "from kb.site import write_site; "
+            "write_site(kb_from_dict(json.loads(Path(sys.argv[1]).read_text(encoding='utf-8'))), Path(sys.argv[2]))")
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run([sys.executable, "-c", code, str(tmp_path / "kb.json"), str(tmp_path / seed)],
+                       check=True, env=env, cwd=ROOT)
+    # and the site `kb build` writes from memory equals the one `kb site` writes from kb.json
+    from kb.site import write_site
+
+    write_site(seed_kb(), tmp_path / "mem")
+    a = tmp_path / "1"
+    files = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file())
+    for other in (tmp_path / "2", tmp_path / "mem"):
+        assert files == sorted(p.relative_to(other) for p in other.rglob("*") if p.is_file())
+        for rel in files:
+            assert (a / rel).read_bytes() == (other / rel).read_bytes(), (other.name, rel)
