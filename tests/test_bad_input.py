@@ -1,0 +1,442 @@
+"""Whatever file a user feeds `kb build`, it either builds (anything odd shows in `kb check`) or
+fails with one `kb: error:` line and exit 2 -- never a traceback, and never a half-written build:
+the previous build stays byte-identical.
+
+The files are written by the tests, mostly from the real seed plan re-encoded or re-laid out.
+"""
+from __future__ import annotations
+
+import errno
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kb.cli import main
+from kb.errors import KBError
+from kb.model import KB, kb_from_dict, kb_to_dict
+from kb.normalize import decode, normalize_text
+from kb.parse import check_lossless, parse_text
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "corpus" / "acftu-14th-fyp-part2.txt"
+SEED_TEXT = SEED.read_text(encoding="utf-8")
+FUZZ_EXAMPLES = int(os.environ.get("KB_FUZZ_EXAMPLES", "2000"))
+
+
+def kb(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def kb_exe() -> list[str]:
+    exe = shutil.which("kb")
+    return [exe] if exe else [sys.executable, "-m", "kb"]
+
+
+def assert_one_line_error(r, *needles):
+    assert r.exit_code == 2, (r.exit_code, r.output, r.exception)
+    lines = r.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("kb: error: "), r.output
+    assert "Traceback" not in r.output
+    for n in needles:
+        assert n in lines[0], (n, lines[0])
+
+
+class Snapshot:
+    """What a reader of the build folder sees; a failed build must leave all of it as it was."""
+
+    def __init__(self, out: Path):
+        self.out = out
+        self.target = os.readlink(out)
+        self.kb_json = (out / "kb.json").read_bytes()
+        self.partials = self._partials()
+
+    def _partials(self) -> set[str]:
+        gens = self.out.parent / f".{self.out.name}.gens"
+        return {p.name for p in gens.iterdir() if p.name.endswith(".partial")}
+
+    def assert_unchanged(self, killed: bool = False):
+        assert os.readlink(self.out) == self.target
+        assert (self.out / "kb.json").read_bytes() == self.kb_json
+        if not killed:  # a killed build cannot clean up; its leftover is pruned by a later build
+            assert self._partials() <= self.partials
+
+
+@pytest.fixture(scope="module")
+def previous(tmp_path_factory):
+    """A complete build of the seed plan, the one every failing build must leave alone."""
+    out = tmp_path_factory.mktemp("prev") / "build"
+    r = kb("build", SEED, "--out", out)
+    assert r.exit_code == 0, r.output
+    return out
+
+
+@pytest.fixture(scope="module")
+def reference(previous):
+    return json.loads((previous / "kb.json").read_text(encoding="utf-8"))["documents"][0]
+
+
+def units_of(doc: dict) -> list:
+    """The parsed content of a document, without what depends on the file's bytes or name."""
+    return [
+        [(t["id"], t["title"], t["text"], [s["text"] for s in t["sentences"]]) for t in doc["tasks"]],
+        [(tb["id"], [(r["name"], r["target"]) for r in tb["rows"]]) for tb in doc["indicator_tables"]],
+        [(c["id"], c["title"]) for c in doc["chapters"]],
+    ]
+
+
+def built_doc(out: Path) -> dict:
+    return json.loads((out / "kb.json").read_text(encoding="utf-8"))["documents"][0]
+
+
+# --------------------------------------------------------------------------- files that build
+
+@pytest.mark.parametrize("codec,name", [("gbk", "gbk"), ("gb18030", "gbk"), ("utf-16", "utf-16"),
+                                        ("utf-8-sig", "utf-8")])
+def test_other_encodings_build_the_same_plan(tmp_path, reference, codec, name):
+    # plain GB18030 text that GBK can also decode is reported as gbk (the narrower name)
+    f = tmp_path / "acftu-14th-fyp-part2.txt"
+    f.write_bytes(SEED_TEXT.encode(codec))
+    r = kb("build", f, "--out", tmp_path / "build")
+    assert r.exit_code == 0, r.output
+    doc = built_doc(tmp_path / "build")
+    assert units_of(doc) == units_of(reference)
+    assert doc["encoding"] == name
+    c = kb("check", f)
+    assert c.exit_code == 0 and f": {name}, 11718 characters" in c.output
+
+
+def test_gb18030_with_characters_outside_gbk(tmp_path):
+    f = tmp_path / "plan.txt"
+    # 𠀀 (U+20000) exists in GB18030 only
+    f.write_bytes(SEED_TEXT.replace("农民工", "农民工𠀀", 1).encode("gb18030"))
+    r = kb("build", f, "--out", tmp_path / "build")
+    assert r.exit_code == 0, r.output
+    doc = built_doc(tmp_path / "build")
+    assert doc["encoding"] == "gb18030" and "农民工𠀀" in json.dumps(doc, ensure_ascii=False)
+
+
+def test_mixed_line_ends_build_the_same_plan(tmp_path, reference):
+    lines = SEED_TEXT.split("\n")
+    ends = ["\r\n", "\n", "\r\n", "\r"]
+    text = "".join(ln + ends[i % 4] for i, ln in enumerate(lines[:-1])) + lines[-1]
+    f = tmp_path / "acftu-14th-fyp-part2.txt"
+    f.write_bytes(text.encode("utf-8"))
+    r = kb("build", f, "--out", tmp_path / "build")
+    assert r.exit_code == 0, r.output
+    doc = built_doc(tmp_path / "build")
+    assert units_of(doc) == units_of(reference)
+    assert not any("\r" in t["text"] for t in doc["tasks"])
+    # the notes (page-break joins report source lines) still name the right lines
+    assert doc["notes"] == reference["notes"]
+
+
+def test_plan_without_headings_builds_as_paragraphs(tmp_path):
+    # the seed's prose only: no chapter lines, no item numbers, no tables
+    paras = []
+    for ln in SEED_TEXT.split("\n"):
+        s = ln.strip()
+        if not s or "\t" in s or s.endswith("指标") or "版）" in s or "、" in s[:3]:
+            continue
+        paras.append(s.split(". ", 1)[-1])
+    f = tmp_path / "prose.txt"
+    f.write_text("\n\n".join(paras[:8]), encoding="utf-8")
+    r = kb("build", f, "--out", tmp_path / "build")
+    assert r.exit_code == 0, r.output
+    doc = built_doc(tmp_path / "build")
+    assert doc["tasks"] == [] and doc["chapters"] == []
+    # every word is kept; the page-break pieces of task 19 (机|构建设) are joined into one paragraph
+    assert "".join(p["text"] for p in doc["paragraphs"]) == "".join(paras[:8])
+    assert len(doc["paragraphs"]) == 7
+    c = kb("check", f)
+    assert c.exit_code == 0
+    assert "note: no chapter headings found" in c.output
+    assert "note: no numbered tasks found" in c.output
+
+
+LINE_LIMIT_S = 30  # ~2 s at the 1,000-plan goal rate; 15x room
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason="extract is superlinear in the length of one unit: "
+                   "kb/nlp/roles.py assign_roles compares every mention with every other and clause_start "
+                   "rescans the unit from its start; a 200 KB line takes 9 s, 400 KB 22 s, 2 MB ~10 min")
+def test_one_line_of_two_megabytes_builds_in_time(tmp_path, previous):
+    body = SEED_TEXT.replace("\n", "")
+    text = (body * (2_000_000 // len(body.encode("utf-8")) + 1))
+    text = text.encode("utf-8")[:2_000_000].decode("utf-8", "ignore")
+    assert "\n" not in text and len(text.encode("utf-8")) > 1_990_000
+    f = tmp_path / "line.txt"
+    f.write_text(text, encoding="utf-8")
+    c = kb("check", f)  # the parser alone is fast on it
+    assert c.exit_code == 0 and "no numbered tasks found" in c.output
+    snap = Snapshot(previous)
+    try:
+        p = subprocess.run(kb_exe() + ["build", str(f), "--out", str(previous), "-q"], capture_output=True,
+                           text=True, timeout=LINE_LIMIT_S)
+    except subprocess.TimeoutExpired:
+        snap.assert_unchanged(killed=True)
+        pytest.fail(f"a 2 MB line did not build within {LINE_LIMIT_S} s")
+    assert "Traceback" not in p.stderr
+    if p.returncode == 2:
+        assert p.stderr.count("\n") == 1 and p.stderr.startswith("kb: error: ")
+        snap.assert_unchanged()
+    else:
+        assert p.returncode == 0, p.stderr
+        doc = built_doc(previous)
+        assert "".join(u["text"] for u in doc["paragraphs"]) == text
+
+
+# --------------------------------------------------------------------------- files that fail cleanly
+
+def _docx() -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("word/document.xml", "<w:document><w:body><w:p>一、甲</w:p></w:body></w:document>")
+    return buf.getvalue()
+
+
+BAD_FILES = {
+    "pdf": (lambda: b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n", "PDF"),
+    "docx": (_docx, "DOCX"),
+    "empty": (lambda: b"", "empty file"),
+    "blank": (lambda: b"\n \r\n\t\n", "no text"),
+    "nul": (lambda: SEED_TEXT[:3000].encode("utf-8") + b"\x00" + SEED_TEXT[3000:].encode("utf-8"), "binary"),
+    "utf16-no-bom": (lambda: SEED_TEXT.encode("utf-16-le"), ""),
+    "latin1-garbage": (lambda: bytes(range(128, 256)) * 40, ""),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(BAD_FILES))
+def test_bad_file_fails_in_one_line_and_keeps_the_previous_build(tmp_path, previous, kind):
+    make, needle = BAD_FILES[kind]
+    f = tmp_path / f"{kind}.txt"
+    f.write_bytes(make())
+    snap = Snapshot(previous)
+    r = kb("build", f, "--out", previous)
+    assert_one_line_error(r, needle, f.name)
+    snap.assert_unchanged()
+    c = kb("check", f)
+    assert_one_line_error(c, needle, f.name)
+
+
+def test_one_bad_file_among_good_ones_fails_the_whole_build(tmp_path, previous):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    shutil.copy(SEED, folder / "a-seed.txt")
+    (folder / "b-report.txt").write_bytes(BAD_FILES["pdf"][0]())
+    snap = Snapshot(previous)
+    r = kb("build", folder, "--out", previous)
+    assert_one_line_error(r, "b-report.txt", "PDF")
+    snap.assert_unchanged()
+
+
+def test_real_subprocess_bad_file_is_one_line_on_stderr(tmp_path, previous):
+    f = tmp_path / "scan.txt"
+    f.write_bytes(BAD_FILES["pdf"][0]())
+    snap = Snapshot(previous)
+    p = subprocess.run(kb_exe() + ["build", str(f), "--out", str(previous)], capture_output=True, text=True)
+    assert p.returncode == 2
+    assert p.stdout == ""
+    assert p.stderr.count("\n") == 1 and p.stderr.startswith("kb: error: ") and "PDF" in p.stderr
+    snap.assert_unchanged()
+    e = subprocess.run(kb_exe() + ["build", str(tmp_path / "nothing.txt"), "--out", str(previous)],
+                       capture_output=True, text=True)
+    assert e.returncode == 2 and e.stderr.startswith("kb: error: ") and "Traceback" not in e.stderr
+    snap.assert_unchanged()
+
+
+# --------------------------------------------------------------------------- the world changes under the build
+
+def test_file_removed_after_listing_fails_cleanly(tmp_path, previous, monkeypatch):
+    import kb.build as kbb
+
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    shutil.copy(SEED, folder / "a.txt")
+    shutil.copy(SEED, folder / "b.txt")
+    real = kbb.make_kb
+
+    def delete_then_make(files, *a, **kw):
+        (folder / "b.txt").unlink(missing_ok=True)  # listed, then gone before it is read
+        return real(files, *a, **kw)
+
+    monkeypatch.setattr(kbb, "make_kb", delete_then_make)
+    snap = Snapshot(previous)
+    r = kb("build", folder, "--out", previous)
+    assert_one_line_error(r, "b.txt")
+    snap.assert_unchanged()
+
+
+def test_file_removed_between_hashing_and_parsing_fails_cleanly(tmp_path, previous, monkeypatch):
+    import kb.parse as kbp
+
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    shutil.copy(SEED, folder / "a.txt")
+    shutil.copy(SEED, folder / "b.txt")
+    real = kbp.parse_file
+
+    def parse_then_delete_next(path, *a, **kw):
+        doc = real(path, *a, **kw)
+        (folder / "b.txt").unlink(missing_ok=True)  # the file parsed next disappears
+        return doc
+
+    monkeypatch.setattr(kbp, "parse_file", parse_then_delete_next)
+    snap = Snapshot(previous)
+    r = kb("build", folder, "--out", previous, "--no-cache", "-j", "1")
+    assert_one_line_error(r, "b.txt")
+    snap.assert_unchanged()
+
+
+def _deny_writes_in(monkeypatch, folder: Path):
+    """Make every new entry directly inside ``folder`` fail as it would in a folder without
+    write permission (root ignores chmod, so the tests that run as root need this)."""
+    folder = Path(os.path.realpath(folder))
+
+    def guarded(fn, *which):
+        def wrapper(*args, **kw):
+            for i in which:
+                p = args[i] if i < len(args) else None
+                if p is not None and Path(os.path.realpath(os.path.dirname(os.path.abspath(p)))) == folder:
+                    raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(p))
+            return fn(*args, **kw)
+        return wrapper
+
+    monkeypatch.setattr(os, "mkdir", guarded(os.mkdir, 0))
+    monkeypatch.setattr(os, "symlink", guarded(os.symlink, 1))
+    monkeypatch.setattr(os, "rename", guarded(os.rename, 1))
+    monkeypatch.setattr(os, "replace", guarded(os.replace, 1))
+
+
+def test_read_only_parent_without_a_previous_build_fails_cleanly(tmp_path, monkeypatch):
+    parent = tmp_path / "ro"
+    parent.mkdir()
+    _deny_writes_in(monkeypatch, parent)
+    r = kb("build", SEED, "--out", parent / "build")
+    assert_one_line_error(r, "ermission denied")
+    assert list(parent.iterdir()) == []
+
+
+@pytest.mark.xfail(strict=True, reason="kb.store.publish: PermissionError from os.symlink in a read-only "
+                   "build parent is not a KBError, so `kb build` exits 1 with a traceback")
+def test_read_only_parent_with_a_previous_build_fails_cleanly(tmp_path, monkeypatch):
+    out = tmp_path / "ro" / "build"
+    assert kb("build", SEED, "--out", out).exit_code == 0
+    snap = Snapshot(out)
+    _deny_writes_in(monkeypatch, out.parent)
+    r = kb("build", SEED, "--out", out)
+    assert_one_line_error(r, "ermission denied")
+    snap.assert_unchanged()
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root ignores folder permissions (CI runs as root); "
+                    "the monkeypatched tests above cover this case")
+def test_read_only_parent_with_chmod(tmp_path):
+    out = tmp_path / "ro" / "build"
+    assert kb("build", SEED, "--out", out).exit_code == 0
+    snap = Snapshot(out)
+    os.chmod(out.parent, 0o555)
+    try:
+        r = kb("build", SEED, "--out", out)
+    finally:
+        os.chmod(out.parent, 0o755)
+    assert_one_line_error(r)
+    snap.assert_unchanged()
+
+
+# --------------------------------------------------------------------------- a 20 MB file
+
+BIG_LIMIT_S = 45  # 20 MB is ~14 s at the 1,000-plan goal (87 MB in 60 s); this leaves 3x room
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason="kb.graph.link is quadratic in the tasks of one document "
+                   "(related edges): 2 MB / 1,500 tasks take 66 s, 4 MB 300 s, so 20 MB does not finish")
+def test_twenty_megabyte_file_builds_or_fails_cleanly_in_time(tmp_path, previous):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_corpus", ROOT / "scripts" / "make_corpus.py")
+    mc = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mc)
+    parts, size = [], 0
+    for _, data, _ in mc.generate(400, 20):
+        parts.append(data)
+        size += len(data) + 2
+        if size >= 20 * 2**20:
+            break
+    f = tmp_path / "all-plans.txt"
+    f.write_bytes(b"\n\n".join(parts))
+    assert f.stat().st_size >= 20 * 2**20
+    snap = Snapshot(previous)
+    t0 = time.perf_counter()
+    try:
+        p = subprocess.run(kb_exe() + ["build", str(f), "--out", str(previous), "-q"], capture_output=True,
+                           text=True, timeout=BIG_LIMIT_S)
+    except subprocess.TimeoutExpired:
+        snap.assert_unchanged(killed=True)  # killed mid-build: still the old build
+        pytest.fail(f"a 20 MB file did not build within {BIG_LIMIT_S} s")
+    took = time.perf_counter() - t0
+    assert "Traceback" not in p.stderr
+    if p.returncode == 2:
+        assert p.stderr.count("\n") == 1 and p.stderr.startswith("kb: error: ")
+        snap.assert_unchanged()
+    else:
+        assert p.returncode == 0, p.stderr
+        assert os.readlink(previous) != snap.target
+    print(f"20 MB file: exit {p.returncode} in {took:.1f} s")
+
+
+# --------------------------------------------------------------------------- fuzz
+
+_pieces = st.sampled_from([
+    "一、", "十二、", "第三章 ", "（二）", "7. ", "１２．", "3、", "1.6万家", "2025年底", "80%以上",
+    "具体指标\t发展目标", "“十四五”时期工会“精准服务”指标", "1.职工书屋\t达到1万家。", "\t", "\n", "\n\n",
+    "\r\n", "\r", "。", "；", ";", "，", ",", "“", "”", "(", ")", "（", "）", "《工会法》", "（上接第2版）",
+    "（下转第3版）", "职工", "农民工", "机\n\n构", "\ufeff", " ", "　", "\u00b7", "\x0c",
+])
+_texts = st.lists(st.one_of(_pieces, st.text(max_size=5)), max_size=50).map("".join)
+
+
+@settings(max_examples=FUZZ_EXAMPLES, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(_texts)
+def test_fuzz_normalize_parse_kb_json_round_trip(text):
+    norm = normalize_text(text)
+    doc = parse_text(norm.text, doc_id="fuzz", source="fuzz.txt", norm=norm)
+    check_lossless(doc)
+    first = json.dumps(kb_to_dict(KB(documents=[doc])), ensure_ascii=False, sort_keys=True)
+    again = json.dumps(kb_to_dict(kb_from_dict(json.loads(first))), ensure_ascii=False, sort_keys=True)
+    assert again == first
+
+
+_raw = st.one_of(
+    st.binary(max_size=200),
+    st.tuples(_texts, st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "gb18030", "gbk"])).map(
+        lambda tc: tc[0].encode(tc[1], errors="replace")),
+)
+
+
+@settings(max_examples=max(100, FUZZ_EXAMPLES // 4), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(_raw)
+def test_fuzz_any_bytes_decode_or_fail_with_one_line(raw):
+    try:
+        text, enc, bom = decode(raw, "f.txt")
+    except KBError as e:
+        msg = str(e)
+        assert msg.startswith("f.txt: ") and "\n" not in msg
+        return
+    norm = normalize_text(text, enc, bom)
+    check_lossless(parse_text(norm.text, norm=norm))
