@@ -8,6 +8,8 @@ spaCy (through :mod:`kb.nlp.pipeline`).
 """
 from __future__ import annotations
 
+import bisect
+
 from pathlib import Path
 from typing import Iterable, Optional
 
@@ -18,13 +20,22 @@ from kb.nlp.roles import assign_roles
 TYPE_ORDER = {t: i for i, t in enumerate(TYPES)}
 
 
-def _sentence_of(unit: Unit, pos: int) -> str:
-    for s in unit.sentences:
-        if s.start <= pos < s.end:
-            return s.id
-    # between sentences (the TAB of a row): the next one
-    later = [s for s in unit.sentences if s.start >= pos]
-    return later[0].id if later else (unit.sentences[-1].id if unit.sentences else "")
+def _sentence_finder(unit: Unit):
+    """pos -> id of the sentence holding it; sentences are in order and do not overlap, so a
+    bisect keeps a huge unit linear."""
+    sents = unit.sentences
+    starts = [s.start for s in sents]
+
+    def find(pos: int) -> str:
+        if not sents:
+            return ""
+        i = bisect.bisect_right(starts, pos) - 1
+        if i >= 0 and sents[i].start <= pos < sents[i].end:
+            return sents[i].id
+        # between sentences (the TAB of a row): the next one
+        return sents[i + 1].id if i + 1 < len(sents) else sents[-1].id
+
+    return find
 
 
 def _is_union(lex: Lexicon, eid: str) -> bool:
@@ -42,7 +53,8 @@ def _is_union(lex: Lexicon, eid: str) -> bool:
 
 def unit_mentions(unit: Unit, doc, lex: Lexicon) -> list[Mention]:
     hits = doc.user_data.get("hits", [])
-    ms = [Mention(entity=h.entity, text=h.surface, sentence=_sentence_of(unit, h.start), start=h.start, end=h.end)
+    sentence_of = _sentence_finder(unit)
+    ms = [Mention(entity=h.entity, text=h.surface, sentence=sentence_of(h.start), start=h.start, end=h.end)
           for h in hits]
     ms.sort(key=lambda m: (m.start, -m.end, m.entity))
     assign_roles(unit.text, ms, lambda e: e.split(":", 1)[0], lambda e: _is_union(lex, e))

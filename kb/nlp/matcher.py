@@ -143,13 +143,25 @@ class Matcher:
         by_ent: dict[str, list[Hit]] = {}
         for h in hits:
             by_ent.setdefault(h.entity, []).append(h)
+        nested: set[int] = set()
+        for group in by_ent.values():
+            # sorted by start, longer first: a hit is inside a longer one of the same entity
+            # exactly when an earlier span (not its own) reaches at least as far (one sweep,
+            # where comparing every pair was quadratic on long units)
+            group = sorted(group, key=lambda h: (h.start, -h.end))
+            reach, i = -1, 0
+            while i < len(group):
+                j = i
+                while j < len(group) and (group[j].start, group[j].end) == (group[i].start, group[i].end):
+                    j += 1
+                if reach >= group[i].end:
+                    nested.update(id(h) for h in group[i:j])
+                reach = max(reach, group[i].end)
+                i = j
         out = []
         seen = set()
         for h in hits:
-            if h.key in seen:
-                continue
-            if any(g is not h and g.start <= h.start and h.end <= g.end and (g.end - g.start) > (h.end - h.start)
-                   for g in by_ent[h.entity]):
+            if h.key in seen or id(h) in nested:
                 continue
             seen.add(h.key)
             out.append(h)

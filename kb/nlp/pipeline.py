@@ -95,10 +95,12 @@ def sentences(doc: Doc) -> Doc:
     idx = doc.to_array([IDX]).reshape(-1)
     flags = numpy.full(len(doc), -1, dtype="int64")
     flags[0] = 1
-    for a, _ in bounds:
-        i = int(numpy.searchsorted(idx, a))
-        if i < len(doc) and idx[i] == a:
-            flags[i] = 1
+    starts = numpy.asarray([a for a, _ in bounds], dtype=idx.dtype)
+    # one vectorised search: per-sentence calls converted the whole index array each time
+    pos = numpy.searchsorted(idx, starts)
+    ok = pos < len(doc)
+    pos, starts = pos[ok], starts[ok]
+    flags[pos[idx[pos] == starts]] = 1
     doc.from_array([SENT_START], flags.astype("uint64").reshape(-1, 1))  # spaCy stores -1 wrapped
     return doc
 
@@ -163,8 +165,35 @@ def _nlp(lexicon_dir: Optional[str]) -> Language:
     return nlp
 
 
+def char_doc(nlp: Language, text: str) -> Doc:
+    """The Doc that ``spacy.blank("zh")``'s character segmenter makes, built in one pass.
+    spaCy aligns the characters back to the text with ``get_words_and_spaces``, which re-slices
+    the text per word and is quadratic: 7 s for a 470,000-character unit, 22 s for 930,000.
+    Same tokens: one per non-space character, a single following " " as its trailing space,
+    any other run of white space as a token of its own."""
+    words: list[str] = []
+    spaces: list[bool] = []
+    i, n = 0, len(text)
+    while i < n:
+        if not text[i].isspace():
+            words.append(text[i])
+            spaces.append(False)
+            i += 1
+            if i < n and text[i] == " ":
+                spaces[-1] = True
+                i += 1
+        else:
+            j = i + 1
+            while j < n and text[j].isspace():
+                j += 1
+            words.append(text[i:j])
+            spaces.append(False)
+            i = j
+    return Doc(nlp.vocab, words=words, spaces=spaces)
+
+
 def run(nlp: Language, text: str, sentences: Optional[list[Sentence]] = None) -> Doc:
-    doc = nlp.make_doc(text)
+    doc = char_doc(nlp, text)
     if sentences:
         doc.user_data["sentences"] = sentences
     for _, proc in nlp.pipeline:
