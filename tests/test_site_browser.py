@@ -83,6 +83,11 @@ def search_and_follow(w: Watched, site: Path, query: str, unit: str, shot_name: 
     target = page.locator(f"#{anchor}")
     assert target.count() == 1
     assert page.evaluate("document.querySelector(':target') && document.querySelector(':target').id") == anchor
+    # the sentence is in view, not under the sticky header
+    top, header_bottom, height = page.evaluate(
+        "[document.querySelector(':target').getBoundingClientRect().top,"
+        " document.querySelector('.top').getBoundingClientRect().bottom, window.innerHeight]")
+    assert header_bottom - 1 <= top < height, (top, header_bottom)
     shot(page, shot_name + "-anchor")
     return page_file.rsplit("/", 1)[-1] + "#" + anchor, target.inner_text()
 
