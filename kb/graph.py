@@ -207,6 +207,12 @@ def match_rows(doc: Document) -> dict[str, list[ClauseMatch]]:
     idf = BigramIDF(s.text for _, s in sents)
     sent_figs = {s.id: {f.key for f in figures(s.text)} for _, s in sents}
     sent_bg = {s.id: bigrams(s.text) for _, s in sents}
+    # bigram -> sentences holding it: a clause is scored only against sentences it shares
+    # words with (comparing every clause with every sentence was quadratic on long plans)
+    postings: dict[str, list[int]] = defaultdict(list)
+    for i, (_, s) in enumerate(sents):
+        for b in sent_bg[s.id]:
+            postings[b].append(i)
     out: dict[str, list[ClauseMatch]] = {}
     for tb in doc.indicator_tables:
         for r in tb.rows:
@@ -215,14 +221,14 @@ def match_rows(doc: Document) -> dict[str, list[ClauseMatch]]:
                 if rs.text == r.name and len(r.sentences) > 1:
                     continue  # the row's name is a label, its target cell is what is restated
                 for ctext, _, _ in clauses(rs.text):
-                    m = _match_clause(ctext, sents, idf, sent_figs, sent_bg)
+                    m = _match_clause(ctext, sents, idf, sent_figs, sent_bg, postings)
                     if m:
                         found.append(ClauseMatch(r.id, ctext, rs.id, m[0].id, m[1], m[2], m[3]))
             out[r.id] = found
     return out
 
 
-def _match_clause(ctext, sents, idf: BigramIDF, sent_figs, sent_bg):
+def _match_clause(ctext, sents, idf: BigramIDF, sent_figs, sent_bg, postings):
     cb = bigrams(ctext)
     if len(cb) < 4:
         return None  # too short to say anything (到2025年底, “十四五”期间)
@@ -230,8 +236,16 @@ def _match_clause(ctext, sents, idf: BigramIDF, sent_figs, sent_bg):
     if not tot:
         return None
     cfigs = {f.key: f.text for f in figures(ctext)}
+    acc: dict[int, float] = defaultdict(float)
+    for b in cb:
+        w = idf.idf(b)
+        for i in postings.get(b, ()):
+            acc[i] += w
+    # a small margin so float summation order never drops a sentence at the threshold; the
+    # exact coverage is computed below as before
+    candidates = sorted(i for i, w in acc.items() if w / tot >= MEASURE_MIN - 1e-9)
     scored = []
-    for t, s in sents:
+    for t, s in (sents[i] for i in candidates):
         cov = idf.weight(cb & sent_bg[s.id]) / tot
         if cov < MEASURE_MIN:
             continue
