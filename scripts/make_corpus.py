@@ -332,15 +332,17 @@ def plan_size(rng: random.Random) -> int:
     return int(min(MAX_CHARS - 6_000, max(MIN_CHARS, rng.lognormvariate(SIZE_MU, SIZE_SIGMA))))
 
 
-def generate(n: int, seed_value: int, seed: Seed | None = None):
+def generate(n: int, seed_value: int, seed: Seed | None = None, chars: tuple[int, int] | None = None):
     """Yield (file name, bytes, manifest entry) for plans 1..n; each plan has its own random
-    stream, so plan k is the same whatever N is."""
+    stream, so plan k is the same whatever N is. ``chars`` = (low, high) draws sizes uniformly
+    instead (small plans for quick tests)."""
     seed = seed or read_seed()
     width = max(4, len(str(n)))
     for k in range(1, n + 1):
         rng = random.Random(f"plankb-corpus:{seed_value}:{k}")
         name = f"plan-{k:0{width}d}"
-        plan = PlanWriter(rng, seed, name, plan_size(rng)).write()
+        target = rng.randint(*chars) if chars else plan_size(rng)
+        plan = PlanWriter(rng, seed, name, target).write()
         data = render(plan, rng)
         entry = {
             "file": name + ".txt",
@@ -363,17 +365,18 @@ def generate(n: int, seed_value: int, seed: Seed | None = None):
         yield name + ".txt", data, entry
 
 
-def write_corpus(n: int, seed_value: int, out: Path) -> dict:
+def write_corpus(n: int, seed_value: int, out: Path, chars: tuple[int, int] | None = None) -> dict:
     out.mkdir(parents=True, exist_ok=True)
     # plans of an earlier, larger run would otherwise be built along with these
     for old in out.glob("plan-*.txt"):
         if re.fullmatch(r"plan-\d+\.txt", old.name):
             old.unlink()
     entries = []
-    for fname, data, entry in generate(n, seed_value):
+    for fname, data, entry in generate(n, seed_value, chars=chars):
         (out / fname).write_bytes(data)
         entries.append(entry)
-    manifest = {"generator": "scripts/make_corpus.py", "n": n, "seed": seed_value, "documents": entries}
+    manifest = {"generator": "scripts/make_corpus.py", "n": n, "seed": seed_value, "chars": chars,
+                "documents": entries}
     (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
                                        encoding="utf-8")
     return manifest
@@ -384,10 +387,18 @@ def main(argv=None) -> int:
     ap.add_argument("n", type=int, help="how many plans")
     ap.add_argument("--seed", type=int, default=0, help="random seed (same N and seed: same bytes)")
     ap.add_argument("--out", type=Path, default=Path("synthetic"), help="folder to write into")
+    ap.add_argument("--chars", metavar="LOW-HIGH",
+                    help="draw plan sizes uniformly from this range (default: 10k-200k, mean ~30k)")
     args = ap.parse_args(argv)
     if args.n < 1:
         ap.error("N must be at least 1")
-    m = write_corpus(args.n, args.seed, args.out)
+    chars = None
+    if args.chars:
+        m = re.fullmatch(r"(\d+)-(\d+)", args.chars)
+        if not m or not 0 < int(m.group(1)) <= int(m.group(2)):
+            ap.error("--chars takes LOW-HIGH, e.g. 3000-6000")
+        chars = (int(m.group(1)), int(m.group(2)))
+    m = write_corpus(args.n, args.seed, args.out, chars)
     sizes = [d["characters"] for d in m["documents"]]
     print(f"wrote {len(sizes)} plans to {args.out}: {sum(sizes):,} characters "
           f"(min {min(sizes):,}, mean {sum(sizes) // len(sizes):,}, max {max(sizes):,})", file=sys.stderr)
