@@ -10,6 +10,7 @@ The previous generation is kept (a reader may still hold it); older ones are rem
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import shutil
@@ -27,23 +28,31 @@ def gens_dir(out: Path) -> Path:
     return out.parent / f".{out.name}.gens"
 
 
+_WRITE_ERRORS = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.EDQUOT}
+
+
 @contextlib.contextmanager
 def atomic_build(out: Path) -> Iterator[Path]:
     """Yield an empty folder to write a build into; on success make it ``out``."""
     out = Path(out)
     gens = gens_dir(out)
-    try:
-        gens.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise KBError(f"cannot write build folder {gens}: {e.strerror}") from None
     name = time.strftime("%Y%m%d-%H%M%S") + f"-{os.getpid()}-{time.monotonic_ns() % 10**6:06d}"
     tmp = gens / (name + ".partial")
-    tmp.mkdir()
+    try:
+        gens.mkdir(parents=True, exist_ok=True)
+        tmp.mkdir()
+    except OSError as e:
+        raise KBError(f"cannot write the build next to {out}: {e.strerror} ({gens})") from None
     try:
         yield tmp
         final = gens / name
         os.rename(tmp, final)
         publish(out, final)
+    except OSError as e:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if e.errno in _WRITE_ERRORS:
+            raise KBError(f"cannot write the build at {out}: {e.strerror}; the previous build is unchanged") from None
+        raise
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
