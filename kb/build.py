@@ -5,10 +5,12 @@ one atomic build generation (see :mod:`kb.store`).
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import shutil
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator, Optional, Sequence
@@ -38,6 +40,7 @@ class BuildReport:
     removed: list[str] = field(default_factory=list)
     unchanged: int = 0
     notes: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)  # stage -> seconds
 
 
 def collect_corpus(paths: Sequence[Path]) -> list[Path]:
@@ -98,7 +101,8 @@ def _check_ids(docs, files) -> None:
 
 
 def make_kb(files: Sequence[Path], jobs: int = 1, cache: Optional[Path] = None,
-            stats: Optional[dict] = None, progress: Optional[Callable[[int], None]] = None) -> KB:
+            stats: Optional[dict] = None, progress: Optional[Callable[[int], None]] = None,
+            timings: Optional[dict] = None) -> KB:
     """Parse and enrich in memory; nothing is written but the per-document cache.
 
     Every document goes through its JSON form, whether parsed now or read from the cache, so a
@@ -127,7 +131,7 @@ def make_kb(files: Sequence[Path], jobs: int = 1, cache: Optional[Path] = None,
         doc.source = _display_path(f)  # the same file may sit at another path than when cached
         _apply_meta(doc, f)
     _check_ids(docs, files)
-    return enrich_kb(KB(documents=docs), extracted=True)
+    return enrich_kb(KB(documents=docs), extracted=True, timings=timings)
 
 
 def _run(fn, items: list, jobs: int) -> Iterator:
@@ -141,35 +145,75 @@ def _run(fn, items: list, jobs: int) -> Iterator:
         yield from pool.map(fn, items, chunksize=max(1, len(items) // (jobs * 8)))
 
 
-def enrich_kb(kb: KB, extracted: bool = False) -> KB:
+def enrich_kb(kb: KB, extracted: bool = False, timings: Optional[dict] = None) -> KB:
     """The in-memory stages after parsing (they add to the model; they never re-parse).
     ``extracted``: the per-document extraction already ran (in :func:`_per_document`)."""
-    if not extracted:
-        from kb.extract import enrich_document
+    from kb.extract import collect_entities, enrich_document
+    from kb.graph import link
 
-        for d in kb.documents:
-            enrich_document(d)
-    from kb.extract import collect_entities; collect_entities(kb)  # stage: extract, the collection half
-    from kb.graph import link; link(kb)  # stage: link -- edges, row -> task links (issue 5)
+    t = _Timer(timings)
+    if not extracted:
+        with t("extract"):
+            for d in kb.documents:
+                enrich_document(d)
+    with t("entities"):
+        collect_entities(kb)  # the collection half of extraction: kb.entities
+    with t("link"):
+        link(kb)  # edges, indicator row -> task links
     return kb
 
 
+class _Timer:
+    """Adds each stage's wall time to a dict (for `kb build` and scripts/bench.py)."""
+
+    def __init__(self, into: Optional[dict]):
+        self.into = into
+
+    @contextlib.contextmanager
+    def __call__(self, stage: str):
+        t0 = time.perf_counter()
+        try:
+            yield
+        finally:
+            if self.into is not None:
+                self.into[stage] = self.into.get(stage, 0.0) + time.perf_counter() - t0
+
+
 def build(paths: Sequence[Path] = (), out: Path = DEFAULT_OUT, jobs: int = 1,
-          use_cache: bool = True, progress: Optional[Callable[[int], None]] = None) -> BuildReport:
+          use_cache: bool = True, progress: Optional[Callable[[int], None]] = None,
+          site: bool = True) -> BuildReport:
+    """Build the knowledge base of ``paths`` into ``out`` (atomically). ``site=False`` skips
+    the static site, the slowest stage on large collections (`kb site` writes it later)."""
+    from kb.graph import write_graph
+    from kb.index import write_index
+
     files = collect_corpus(paths)
     out = Path(out)
     cache = (gens_dir(out) / "cache") if use_cache else None
     before = _previous_manifest(out)
     stats: dict = {}
-    kb = make_kb(files, jobs=jobs, cache=cache, stats=stats, progress=progress)
+    timings: dict[str, float] = {}
+    t = _Timer(timings)
+    with t("parse+extract"):
+        kb = make_kb(files, jobs=jobs, cache=cache, stats=stats, progress=progress, timings=timings)
     manifest = {d.id: d.sha256 for d in kb.documents}
     with atomic_build(out) as gen:
-        write_json(gen / KB_FILE, kb_to_dict(kb))
-        write_json(gen / MANIFEST_FILE, {"documents": manifest})
-        from kb.index import write_index; write_index(kb, gen / "index")  # stage: index (issue 4)
-        from kb.graph import write_graph; write_graph(kb, gen / "graph.json")  # stage: graph (issue 5)
-        from kb.site import write_site; write_site(kb, gen / "site")  # stage: site (issue 6)
-    rep = BuildReport(out=out, documents=len(kb.documents), processed=stats.get("processed", 0))
+        with t("kb.json"):
+            write_json(gen / KB_FILE, kb_to_dict(kb))
+            write_json(gen / MANIFEST_FILE, {"documents": manifest})
+        with t("index"):
+            write_index(kb, gen / "index")
+        with t("graph"):
+            write_graph(kb, gen / "graph.json")
+        if site:
+            from kb.site import write_site
+
+            with t("site"):
+                write_site(kb, gen / "site")
+    for k in ("entities", "link"):  # they ran inside parse+extract; report them on their own
+        timings["parse+extract"] -= timings.get(k, 0.0)
+    rep = BuildReport(out=out, documents=len(kb.documents), processed=stats.get("processed", 0),
+                      timings=timings)
     rep.added = sorted(set(manifest) - set(before))
     rep.removed = sorted(set(before) - set(manifest))
     rep.changed = sorted(k for k in set(manifest) & set(before) if manifest[k] != before[k])

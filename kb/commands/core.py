@@ -40,8 +40,10 @@ def dump(data) -> None:
 @click.option("-j", "--jobs", type=click.IntRange(0, 64), default=1, show_default=True,
               help="Worker processes for parsing and extraction (0 = one per core).")
 @click.option("--no-cache", is_flag=True, help="Re-process every document, ignoring the per-document cache.")
+@click.option("--no-site", is_flag=True, help="Skip the static site (the slowest stage on large collections).")
+@click.option("--timings", is_flag=True, help="Print the time each stage took.")
 @click.option("-q", "--quiet", is_flag=True, help="Print the summary line only.")
-def build_cmd(corpus, out, jobs, no_cache, quiet):
+def build_cmd(corpus, out, jobs, no_cache, no_site, timings, quiet):
     """Parse the CORPUS files (default: the bundled corpus/*.txt) and write the knowledge base.
 
     The build is atomic: the previous build stays in place until the new one is complete.
@@ -60,12 +62,14 @@ def build_cmd(corpus, out, jobs, no_cache, quiet):
         else contextlib.nullcontext(None)
     with bar_cm as bar:
         rep = build(corpus, out, jobs=jobs or (os.cpu_count() or 1), use_cache=not no_cache,
-                    progress=bar.update if bar is not None else None)
+                    progress=bar.update if bar is not None else None, site=not no_site)
     click.echo(f"built {out}: {rep.documents} document(s), {rep.tasks} tasks, {rep.rows} indicator rows, "
                f"{rep.entities} entities, {rep.edges} edges")
     click.echo(f"  {len(rep.added)} added, {len(rep.changed)} changed, {len(rep.removed)} removed, "
                f"{rep.unchanged} unchanged; {rep.processed} processed, "
                f"{rep.documents - rep.processed} from cache")
+    if timings:
+        click.echo("  " + ", ".join(f"{k} {v:.2f} s" for k, v in rep.timings.items()))
     if not quiet:
         for n in rep.notes[:50]:
             click.echo(f"  note: {n}")
