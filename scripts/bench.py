@@ -202,6 +202,7 @@ def in_process_stages(files: list[Path], work: Path, rows: dict[str, Series], ru
                 fns[stage] = None
                 continue
             rows[stage].add(time.perf_counter() - t)
+            print(f"  {stage}: {rows[stage].values[-1]:.2f} s", file=sys.stderr, flush=True)
         shutil.rmtree(out, ignore_errors=True)
 
     for stage in STAGES:

@@ -56,6 +56,7 @@ def corpus(tmp_path):
     return folder
 
 
+@pytest.mark.slow  # five real builds: ~30 s on 2 idle cores
 def test_sigkill_during_build_keeps_the_last_complete_build(tmp_path, corpus):
     out = tmp_path / "build"
     t0 = time.perf_counter()
