@@ -194,11 +194,34 @@ def _breaks_mid_sentence(line: str) -> bool:
     return len(s) >= 12 and any(c in s for c in "。，,；;、")
 
 
+DEFAULT_MAX_FILE_MB = 8
+
+
+def max_file_bytes() -> int:
+    """The largest corpus file accepted. One plan is 10–200 k characters; a file of tens of MB
+    is a concatenation or not a plan at all, and would take minutes to process as one document."""
+    import os
+
+    try:
+        mb = float(os.environ.get("KB_MAX_FILE_MB", DEFAULT_MAX_FILE_MB))
+    except ValueError:
+        raise KBError(f"KB_MAX_FILE_MB={os.environ['KB_MAX_FILE_MB']!r} is not a number") from None
+    return int(mb * 2**20)
+
+
 def read_file(path) -> Normalized:
     """Read and normalize one corpus file; every failure is a KBError with the file's name."""
     from pathlib import Path
 
     p = Path(path)
+    limit = max_file_bytes()
+    try:
+        size = p.stat().st_size
+    except OSError:
+        size = 0  # the read below reports the problem
+    if size > limit:
+        raise KBError(f"{p}: {size / 2**20:.1f} MB is more than the {limit / 2**20:.0f} MB allowed for one plan "
+                      f"(a plan is usually well under 1 MB); split it, or set KB_MAX_FILE_MB")
     try:
         raw = p.read_bytes()
     except FileNotFoundError:
