@@ -123,7 +123,9 @@ def make_kb(files: Sequence[Path], jobs: int = 1, cache: Optional[Path] = None,
     for i, d in zip(todo, _run(_per_document, [files[i] for i in todo], jobs)):
         dicts[i] = d
         if cache:
-            _cache_put(cache, shas[i], d)
+            # under the hash of the bytes actually parsed: a file saved during the build must
+            # not be cached as the content hashed before
+            _cache_put(cache, d["sha256"], d)
         if progress:
             progress(1)
     docs = [document_from_dict(d) for d in dicts]  # type: ignore[arg-type]

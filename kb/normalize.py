@@ -9,6 +9,7 @@ every stored text is a substring of the source apart from those three edits.
 from __future__ import annotations
 
 import bisect
+import hashlib
 import re
 from dataclasses import dataclass, field
 
@@ -60,6 +61,7 @@ class Normalized:
     crlf: int = 0  # CRLF or lone CR line ends converted
     noise: list[NoiseRemoval] = field(default_factory=list)
     joins: list[Join] = field(default_factory=list)
+    sha256: str = ""  # of the source bytes, when read from a file
     # (offset in text, source line) at the start of each source line's surviving content
     _starts: list[int] = field(default_factory=list, repr=False)
     _lines: list[int] = field(default_factory=list, repr=False)
@@ -231,4 +233,6 @@ def read_file(path) -> Normalized:
     except OSError as e:
         raise KBError(f"{p}: cannot read ({e.strerror})") from None
     text, enc, bom = decode(raw, str(p))
-    return normalize_text(text, enc, bom)
+    norm = normalize_text(text, enc, bom)
+    norm.sha256 = hashlib.sha256(raw).hexdigest()  # of the very bytes parsed (one read)
+    return norm

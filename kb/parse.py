@@ -175,10 +175,9 @@ def parse_text(text: str, doc_id: str = "doc", source: str = "", encoding: str =
 def parse_file(path, doc_id: Optional[str] = None) -> Document:
     p = Path(path)
     norm = read_file(p)
-    raw = p.read_bytes()
     doc = parse_text(norm.text, doc_id=doc_id or slug(p.stem), source=_display_path(p),
                      encoding=norm.encoding, norm=norm)
-    doc.sha256 = hashlib.sha256(raw).hexdigest()
+    doc.sha256 = norm.sha256
     return doc
 
 

@@ -293,9 +293,6 @@ def test_file_removed_between_hashing_and_parsing_fails_cleanly(tmp_path, previo
     snap.assert_unchanged()
 
 
-@pytest.mark.xfail(strict=True, reason="kb.build.make_kb hashes a file (one read) and parse_file reads it "
-                   "again: a file edited in between is cached under the old content's hash, and every later "
-                   "build of the old content serves the edited text from the cache")
 def test_file_edited_during_a_build_does_not_poison_the_cache(tmp_path, monkeypatch):
     import kb.parse as kbp
 
