@@ -401,7 +401,7 @@ def goals(labels: list[str], results: list[dict[str, Series]]) -> str:
             elif med <= limit:
                 out.append(f"| {col} | {name} ≤ {f(limit)} | {f(med)} | met |")
             else:
-                out.append(f"| {col} | {name} ≤ {f(limit)} | {f(med)} | missed by {med / limit:.1f}× |")
+                out.append(f"| {col} | {name} ≤ {f(limit)} | {f(med)} | missed by {med / limit:.{2 if med / limit < 1.1 else 1}f}× |")
     return "\n".join(out)
 
 
