@@ -95,7 +95,11 @@ def decode(raw: bytes, name: str = "input") -> tuple[str, str, bool]:
     else:
         bom = False
         if b"\x00" in raw:
-            raise KBError(f"{name}: binary file (contains NUL bytes), not a plan text")
+            found = _utf16_without_bom(raw)
+            if found is None:
+                raise KBError(f"{name}: binary file (contains NUL bytes), not a plan text")
+            text, enc = found
+            return text, enc, bom
         if _utf8_ok(raw):
             text, enc = raw.decode("utf-8"), "utf-8"
         else:
@@ -116,6 +120,29 @@ def decode(raw: bytes, name: str = "input") -> tuple[str, str, bool]:
     if not text.strip():
         raise KBError(f"{name}: no text (only white space)")
     return text, enc, bom
+
+
+def _plain_char(c: str) -> bool:
+    o = ord(c)
+    return (32 <= o < 127 or c in "\t\n\r" or 0x4E00 <= o <= 0x9FFF or 0x3000 <= o <= 0x303F
+            or 0xFF00 <= o <= 0xFFEF or 0x2000 <= o <= 0x206F or o in (0xB7, 0xD7))
+
+
+def _utf16_without_bom(raw: bytes):
+    """UTF-16 saved without a byte-order mark (some Windows tools): accepted when one byte order
+    decodes to text that is almost all Chinese, ASCII and their punctuation. Random binary data
+    decodes to scattered code points and is still refused."""
+    if len(raw) % 2:
+        return None
+    for enc in ("utf-16-le", "utf-16-be"):
+        try:
+            text = raw.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        sample = text[:20000]
+        if sample and "\x00" not in text and sum(map(_plain_char, sample)) >= 0.95 * len(sample):
+            return text, f"{enc} (no BOM)"
+    return None
 
 
 def _utf8_ok(raw: bytes) -> bool:

@@ -206,9 +206,22 @@ BAD_FILES = {
     "empty": (lambda: b"", "empty file"),
     "blank": (lambda: b"\n \r\n\t\n", "no text"),
     "nul": (lambda: SEED_TEXT[:3000].encode("utf-8") + b"\x00" + SEED_TEXT[3000:].encode("utf-8"), "binary"),
-    "utf16-no-bom": (lambda: SEED_TEXT.encode("utf-16-le"), ""),
     "latin1-garbage": (lambda: bytes(range(128, 256)) * 40, ""),
 }
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_bom_builds_the_same_plan(tmp_path, codec):
+    f = tmp_path / "plan.txt"
+    f.write_bytes(SEED_TEXT.encode(codec))
+    c = kb("check", f)
+    assert c.exit_code == 0 and f": {codec} (no BOM)," in c.output and "24 tasks (14–37)" in c.output
+
+
+def test_binary_with_nul_bytes_of_even_length_is_still_refused(tmp_path):
+    f = tmp_path / "blob.txt"
+    f.write_bytes(bytes(range(256)) * 64)
+    assert_one_line_error(kb("check", f), "binary", f.name)
 
 
 @pytest.mark.parametrize("kind", sorted(BAD_FILES))
