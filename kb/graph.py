@@ -69,7 +69,7 @@ from typing import Iterable, Optional
 
 from kb.graph_text import (BigramIDF, PhraseTable, bigrams, clauses, figures, longest_common,
                            unit_phrases)
-from kb.model import KB, Document, Edge, Sentence, Task, Unit
+from kb.model import KB, Document, Edge, Sentence, Unit
 
 EDGE_TYPES = ("contains", "measures", "depends_on", "mentions", "related")
 MEASURE_MIN = 0.6  # clause coverage for a row -> task link (true links score >= 0.86 on the seed)

@@ -180,9 +180,6 @@ class KB:
 
 # --------------------------------------------------------------------------- JSON
 
-_PRIVATE = {"span", "line", "text_", "blocks"}
-
-
 def _unit_dict(u: Unit, extra_first: dict[str, Any]) -> dict[str, Any]:
     d: dict[str, Any] = {"id": u.id, **extra_first, "text": u.text}
     d["line"] = u.line

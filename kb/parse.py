@@ -13,7 +13,6 @@ import re
 from pathlib import Path
 from typing import Optional
 
-from kb.errors import KBError
 from kb.model import (Block, Chapter, Document, IndicatorRow, IndicatorTable, Paragraph, Sentence,
                       Task, Unit)
 from kb.normalize import Normalized, normalize_text, read_file
@@ -223,7 +222,7 @@ class _Parser:
 
     # -- main loop
     def run(self) -> None:
-        doc, t = self.doc, self.doc.text
+        t = self.doc.text
         lines = _lines(t)
         arabic_tasks = any(ITEM_RE.match(ln.text.strip()) and not ROW_RE.match(ln.text.strip())
                            for ln in lines)

@@ -1,8 +1,6 @@
 """`kb build`, `kb show`, `kb check`, `kb export`."""
 from __future__ import annotations
 
-import csv
-import io
 import json
 import sys
 from pathlib import Path

@@ -7,7 +7,6 @@ Edges inside one column are drawn as arcs so they do not run through the nodes b
 from __future__ import annotations
 
 from html import escape
-from typing import Optional
 
 RELATED_PER_NODE = 3  # the drawing keeps each task's strongest `related` edges only
 EDGE_STYLES = {  # type -> (legend label, has arrow)
