@@ -318,3 +318,10 @@ def test_question_can_name_a_chapter(gen, corpus_kb):
     res = search(gen, "智慧工会", n=3)
     assert res.mode == "relaxed"
     assert {h.chapter for h in res.hits} == {"C八"}
+
+
+def test_lexicon_aliases_reach_search(gen, units):
+    # 骑手 is written nowhere in the plan; the lexicon makes it an alias of 外卖配送员
+    assert not any("骑手" in u.text for u in units.values())
+    want = {uid for uid, u in units.items() if "外卖配送员" in u.text}
+    assert want and hit_ids(search(gen, "骑手", n=None)) == want
