@@ -6,6 +6,7 @@ one atomic build generation (see :mod:`kb.store`).
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -108,6 +109,7 @@ def make_kb(files: Sequence[Path], jobs: int = 1, cache: Optional[Path] = None,
     Every document goes through its JSON form, whether parsed now or read from the cache, so a
     cached, a parallel and a serial build give byte-identical results."""
     from kb.model import document_from_dict
+    from kb.parse import display_path
 
     shas = [_sha256(f) for f in files]
     dicts: list[Optional[dict]] = [None] * len(files)
@@ -130,7 +132,7 @@ def make_kb(files: Sequence[Path], jobs: int = 1, cache: Optional[Path] = None,
             progress(1)
     docs = [document_from_dict(d) for d in dicts]  # type: ignore[arg-type]
     for doc, f in zip(docs, files):
-        doc.source = _display_path(f)  # the same file may sit at another path than when cached
+        doc.source = display_path(f)  # the same file may sit at another path than when cached
         _apply_meta(doc, f)
     _check_ids(docs, files)
     return enrich_kb(KB(documents=docs), extracted=True, timings=timings)
@@ -240,6 +242,7 @@ def _sha256(path: Path) -> str:
         raise KBError(f"{path}: cannot read ({e.strerror})") from None
 
 
+@functools.lru_cache(maxsize=None)
 def _code_version() -> str:
     """Cached documents are valid only for the code and lexicon that made them."""
     h = hashlib.sha256()
@@ -251,16 +254,7 @@ def _code_version() -> str:
 
 
 def _cache_path(cache: Path, sha: str) -> Path:
-    return cache / _code_version_cached() / f"{sha}.json"
-
-
-_VERSION: list[str] = []
-
-
-def _code_version_cached() -> str:
-    if not _VERSION:
-        _VERSION.append(_code_version())
-    return _VERSION[0]
+    return cache / _code_version() / f"{sha}.json"
 
 
 def _cache_get(cache: Path, sha: str) -> Optional[dict]:
@@ -292,12 +286,6 @@ def _previous_manifest(out: Path) -> dict[str, str]:
         return json.loads((out / MANIFEST_FILE).read_text(encoding="utf-8"))["documents"]
     except (OSError, ValueError, KeyError):
         return {}
-
-
-def _display_path(p: Path) -> str:
-    from kb.parse import _display_path as dp
-
-    return dp(Path(p))
 
 
 def ensure_built(out: Path = DEFAULT_OUT) -> Path:

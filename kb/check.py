@@ -7,7 +7,7 @@ from kb.model import Document
 from kb.parse import numbering_problems
 
 
-def check_document(doc: Document, norm=None) -> dict[str, Any]:
+def check_document(doc: Document) -> dict[str, Any]:
     nums = [t.number for t in doc.tasks]
     rows = sum(len(t.rows) for t in doc.indicator_tables)
     problems = numbering_problems(nums)

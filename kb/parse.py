@@ -174,13 +174,13 @@ def parse_text(text: str, doc_id: str = "doc", source: str = "", encoding: str =
 def parse_file(path, doc_id: Optional[str] = None) -> Document:
     p = Path(path)
     norm = read_file(p)
-    doc = parse_text(norm.text, doc_id=doc_id or slug(p.stem), source=_display_path(p),
+    doc = parse_text(norm.text, doc_id=doc_id or slug(p.stem), source=display_path(p),
                      encoding=norm.encoding, norm=norm)
     doc.sha256 = norm.sha256
     return doc
 
 
-def _display_path(p: Path) -> str:
+def display_path(p: Path) -> str:
     try:
         return str(p.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
