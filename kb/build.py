@@ -12,12 +12,12 @@ import json
 import os
 import shutil
 import time
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator, Optional, Sequence
 
 from kb.errors import KBError
-from kb.model import KB, kb_to_dict
+from kb.model import KB
 from kb.store import KB_FILE, atomic_build, gens_dir, write_json
 
 MANIFEST_FILE = "manifest.json"
@@ -64,33 +64,45 @@ def collect_corpus(paths: Sequence[Path]) -> list[Path]:
     return files
 
 
-def _per_document(path: Path) -> dict:
-    """Everything that depends on one file only; runs in a worker process for parallel builds.
-    Returns the document's JSON form, which is also what the cache stores."""
+def _per_document(job: tuple[Path, bool, str, str | None]) -> dict:
+    """Everything that depends on one file only, run in a worker process for parallel builds:
+    parse, extract, discover and link. Returns JSON-ready parts, which are also what the cache
+    stores: the document, its edges (every edge stays inside its document) and its discovered
+    names. ``multi``: the KB has several documents (ids get the ``doc/`` prefix)."""
+    from dataclasses import asdict
+
+    from kb.discover import document_names
+    from kb.extract import enrich_document
+    from kb.graph import link_document
     from kb.model import document_to_dict
+    from kb.nlp.pipeline import lexicon_for
     from kb.parse import parse_file
 
-    from kb.extract import enrich_document
-
+    path, multi, source, title = job
     doc = parse_file(path)
-    enrich_document(doc)  # stage: extract, the per-document half (mentions, targets)
-    return document_to_dict(doc)
+    doc.source = source  # the same file may sit at another path than when cached
+    if title:
+        doc.title = title
+    enrich_document(doc)
+    names = document_names(doc, lexicon_for(None))
+    edges = link_document(doc, multi)  # also fills the indicator rows' tasks
+    return {"document": document_to_dict(doc), "edges": [asdict(e) for e in edges], "discovered": names}
 
 
-def _apply_meta(doc, path: Path) -> None:
+def _meta_title(path: Path) -> str | None:
     """An optional ``<name>.meta.json`` beside a corpus file gives what the text itself may lack
     (a newspaper page has no title line): ``{"title": "..."}``."""
     meta = Path(path).with_suffix(".meta.json")
     if not meta.exists():
-        return
+        return None
     try:
         data = json.loads(meta.read_text(encoding="utf-8"))
     except (OSError, ValueError) as e:
         raise KBError(f"{meta}: not valid JSON ({e})") from None
     if not isinstance(data, dict):
         raise KBError(f"{meta}: expected a JSON object such as {{\"title\": \"...\"}}")
-    if isinstance(data.get("title"), str) and data["title"].strip():
-        doc.title = data["title"].strip()
+    title = data.get("title")
+    return title.strip() if isinstance(title, str) and title.strip() else None
 
 
 def _check_ids(docs, files) -> None:
@@ -101,41 +113,57 @@ def _check_ids(docs, files) -> None:
         seen[d.id] = f
 
 
-def make_kb(files: Sequence[Path], jobs: int = 1, cache: Optional[Path] = None,
-            stats: Optional[dict] = None, progress: Optional[Callable[[int], None]] = None,
-            timings: Optional[dict] = None) -> KB:
-    """Parse and enrich in memory; nothing is written but the per-document cache.
+def _doc_key(sha: str, job: tuple) -> str:
+    """What a cached document depends on besides the code: the bytes, the single/multi mode,
+    the displayed path and the title from the meta file."""
+    _, multi, source, title = job
+    return hashlib.sha256(json.dumps([sha, multi, source, title], ensure_ascii=False).encode()).hexdigest()
 
-    Every document goes through its JSON form, whether parsed now or read from the cache, so a
-    cached, a parallel and a serial build give byte-identical results."""
-    from kb.model import document_from_dict
+
+def make_kb(files: Sequence[Path], jobs: int = 1, cache: Path | None = None,
+            stats: dict | None = None, progress: Callable[[int], None] | None = None,
+            timings: dict | None = None) -> KB:
+    """Parse, extract and link in memory; nothing is written but the per-document cache.
+
+    Every document goes through its JSON form, whether made now or read from the cache, so a
+    cached, a parallel and a serial build give byte-identical results. ``stats`` receives
+    ``processed`` (documents made now) and ``keys`` (document id -> cache key)."""
+    from kb.model import Edge, _init, document_from_dict
     from kb.parse import display_path
 
-    shas = [_sha256(f) for f in files]
-    dicts: list[Optional[dict]] = [None] * len(files)
+    multi = len(files) > 1
+    jobs_of = [(f, multi, display_path(f), _meta_title(f)) for f in files]
+    keys = [_doc_key(_sha256(f), j) for f, j in zip(files, jobs_of)]
+    parts: list[dict | None] = [None] * len(files)
     todo: list[int] = []
-    for i, sha in enumerate(shas):
-        hit = _cache_get(cache, sha) if cache else None
+    for i, key in enumerate(keys):
+        hit = _cache_get(cache, key) if cache else None
         if hit is not None:
-            dicts[i] = hit
+            parts[i] = hit
         else:
             todo.append(i)
-    if stats is not None:
-        stats["processed"] = len(todo)
-    for i, d in zip(todo, _run(_per_document, [files[i] for i in todo], jobs)):
-        dicts[i] = d
+    for i, part in zip(todo, _run(_per_document, [jobs_of[i] for i in todo], jobs)):
+        parts[i] = part
+        # under the hash of the bytes actually parsed: a file saved during the build must not
+        # be cached as the content hashed before
+        keys[i] = _doc_key(part["document"]["sha256"], jobs_of[i])
         if cache:
-            # under the hash of the bytes actually parsed: a file saved during the build must
-            # not be cached as the content hashed before
-            _cache_put(cache, d["sha256"], d)
+            _cache_put(cache, keys[i], part)
         if progress:
             progress(1)
-    docs = [document_from_dict(d) for d in dicts]  # type: ignore[arg-type]
-    for doc, f in zip(docs, files):
-        doc.source = display_path(f)  # the same file may sit at another path than when cached
-        _apply_meta(doc, f)
+    docs = [document_from_dict(p["document"]) for p in parts]  # type: ignore[index]
     _check_ids(docs, files)
-    return enrich_kb(KB(documents=docs), extracted=True, timings=timings)
+    if stats is not None:
+        stats["processed"] = len(todo)
+        stats["keys"] = {d.id: k for d, k in zip(docs, keys)}
+    kb = KB(documents=docs)
+    t = _Timer(timings)
+    with t("entities"):
+        from kb.extract import collect_entities
+
+        collect_entities(kb, discovered={d.id: p["discovered"] for d, p in zip(docs, parts)})  # type: ignore[index]
+    kb.edges = [_init(Edge, e) for p in parts for e in p["edges"]]  # type: ignore[index]
+    return kb
 
 
 def _run(fn, items: list, jobs: int) -> Iterator:
@@ -149,7 +177,7 @@ def _run(fn, items: list, jobs: int) -> Iterator:
         yield from pool.map(fn, items, chunksize=max(1, len(items) // (jobs * 8)))
 
 
-def enrich_kb(kb: KB, extracted: bool = False, timings: Optional[dict] = None) -> KB:
+def enrich_kb(kb: KB, extracted: bool = False, timings: dict | None = None) -> KB:
     """The in-memory stages after parsing (they add to the model; they never re-parse).
     ``extracted``: the per-document extraction already ran (in :func:`_per_document`)."""
     from kb.extract import collect_entities, enrich_document
@@ -170,7 +198,7 @@ def enrich_kb(kb: KB, extracted: bool = False, timings: Optional[dict] = None) -
 class _Timer:
     """Adds each stage's wall time to a dict (for `kb build` and scripts/bench.py)."""
 
-    def __init__(self, into: Optional[dict]):
+    def __init__(self, into: dict | None):
         self.into = into
 
     @contextlib.contextmanager
@@ -184,7 +212,7 @@ class _Timer:
 
 
 def build(paths: Sequence[Path] = (), out: Path = DEFAULT_OUT, jobs: int = 1,
-          use_cache: bool = True, progress: Optional[Callable[[int], None]] = None,
+          use_cache: bool = True, progress: Callable[[int], None] | None = None,
           site: bool = True) -> BuildReport:
     """Build the knowledge base of ``paths`` into ``out`` (atomically). ``site=False`` skips
     the static site, the slowest stage on large collections (`kb site` writes it later)."""
@@ -203,8 +231,9 @@ def build(paths: Sequence[Path] = (), out: Path = DEFAULT_OUT, jobs: int = 1,
     manifest = {d.id: d.sha256 for d in kb.documents}
     with atomic_build(out) as gen:
         with t("kb.json"):
-            write_json(gen / KB_FILE, kb_to_dict(kb))
-            write_json(gen / MANIFEST_FILE, {"documents": manifest})
+            write_kb_json(gen / KB_FILE, kb)
+            write_json(gen / MANIFEST_FILE, {"documents": manifest, "code": _code_version(),
+                                             "keys": stats.get("keys", {})})
         with t("index"):
             write_index(kb, gen / "index")
         with t("graph"):
@@ -214,8 +243,7 @@ def build(paths: Sequence[Path] = (), out: Path = DEFAULT_OUT, jobs: int = 1,
 
             with t("site"):
                 write_site(kb, gen / "site")
-    for k in ("entities", "link"):  # they ran inside parse+extract; report them on their own
-        timings["parse+extract"] -= timings.get(k, 0.0)
+    timings["parse+extract"] -= timings.get("entities", 0.0)  # it ran inside; report it on its own
     rep = BuildReport(out=out, documents=len(kb.documents), processed=stats.get("processed", 0),
                       timings=timings)
     rep.added = sorted(set(manifest) - set(before))
@@ -242,7 +270,7 @@ def _sha256(path: Path) -> str:
         raise KBError(f"{path}: cannot read ({e.strerror})") from None
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _code_version() -> str:
     """Cached documents are valid only for the code and lexicon that made them."""
     h = hashlib.sha256()
@@ -257,7 +285,7 @@ def _cache_path(cache: Path, sha: str) -> Path:
     return cache / _code_version() / f"{sha}.json"
 
 
-def _cache_get(cache: Path, sha: str) -> Optional[dict]:
+def _cache_get(cache: Path, sha: str) -> dict | None:
     p = _cache_path(cache, sha)
     try:
         return json.loads(p.read_text(encoding="utf-8"))
@@ -279,6 +307,29 @@ def _cache_put(cache: Path, sha: str, data: dict) -> None:
         os.replace(tmp, p)
     except OSError:
         pass  # the cache only saves time; a build without it is still right
+
+
+def write_kb_json(path: Path, kb: KB) -> None:
+    """kb.json, written a document, an entity or an edge a line: compact, valid JSON, greppable,
+    and written as it is serialized instead of holding one string of the whole collection."""
+    from dataclasses import asdict
+
+    from kb.model import SCHEMA_VERSION, document_to_dict
+
+    def dump(x) -> str:
+        return json.dumps(x, ensure_ascii=False, separators=(",", ":"))
+
+    def items(f, name: str, xs, last: bool = False) -> None:
+        f.write(f'"{name}":[')
+        for i, x in enumerate(xs):
+            f.write(("\n" if i == 0 else ",\n") + dump(x))
+        f.write("\n]" + ("}\n" if last else ",\n"))
+
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(f'{{"schema":{SCHEMA_VERSION},\n')
+        items(f, "documents", (document_to_dict(d) for d in kb.documents))
+        items(f, "entities", (asdict(e) for e in kb.entities))
+        items(f, "edges", (asdict(e) for e in kb.edges), last=True)
 
 
 def _previous_manifest(out: Path) -> dict[str, str]:

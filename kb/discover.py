@@ -17,7 +17,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Optional
 
 from kb.model import Entity
 
@@ -38,7 +37,7 @@ _BAD_MODS = {"综合", "发展", "建设", "工作", "标准化", "试点", "各
              "每年", "文化宫", "休养院", "书屋", "中心", "大会", "委员", "各地工会", "成员", "全委会",
              "其中", "以及", "等", "和", "与", "及", "或", "对", "为", "在", "将", "把", "向", "从", "以",
              # plan verbs and adverbs the tagger often reads as nouns or idioms
-             "落实", "规范", "发挥", "充分发挥", "叫响", "实叫响", "优化", "弱化", "确保", "联系", "同等", "年度",
+             "落实", "规范", "充分发挥", "叫响", "实叫响", "优化", "弱化", "确保", "联系", "同等", "年度",
              "强化", "巩固", "拓展", "扩大", "鼓励", "严格", "依法", "切实", "着力", "不断", "持续", "逐步",
              "普遍", "深入", "大力", "广泛", "有效", "更好", "继续", "进一步", "召开", "选好", "选优配强",
              "优配强", "做实", "做强", "建好", "建强", "评议", "建立健全", "广泛开展", "施工", "权益", "杰出",
@@ -97,7 +96,7 @@ def _longest_first(heads: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(sorted(heads, key=len, reverse=True))
 
 
-def _head(word: str, heads: tuple[str, ...]) -> Optional[str]:
+def _head(word: str, heads: tuple[str, ...]) -> str | None:
     for h in _longest_first(heads):
         if word.endswith(h):
             return h
@@ -196,7 +195,7 @@ def _quoted(text: str):
         yield m.start(1), name, ("LAW" if _LAW_END.search(name) else "PROGRAMME"), "book-title"
 
 
-def candidates(doc, lex=None, known: Optional[set[str]] = None) -> list[Candidate]:
+def candidates(doc, lex=None, known: set[str] | None = None) -> list[Candidate]:
     """Every pattern hit in the document's units, grouped by name (lexicon names included)."""
     words = tuple(lex.words()) if lex is not None else ()
     pos = _pos_tokenizer(words)
@@ -246,7 +245,7 @@ def discover(doc, lex=None) -> list[dict]:
     return out
 
 
-def _nearest(lex, name: str, typ: str) -> Optional[str]:
+def _nearest(lex, name: str, typ: str) -> str | None:
     """The lexicon entity whose name ends the candidate (深度困难职工 -> 困难职工)."""
     best = None
     for e in lex.entries.values():
@@ -255,18 +254,29 @@ def _nearest(lex, name: str, typ: str) -> Optional[str]:
     return best.id if best else None
 
 
-def discovered_entities(kb, lex) -> list[Entity]:
+def discovered_entities(kb, lex, found: dict[str, list[dict]] | None = None) -> list[Entity]:
     """Discovered names as entities flagged ``discovered`` (units only; they get no mentions,
-    so that a guess never changes what `kb mentions` answers for a lexicon entity)."""
-    merged: dict[str, Entity] = {}
+    so that a guess never changes what `kb mentions` answers for a lexicon entity).
+    ``found``: document id -> the :func:`document_names` already computed (in a build worker)."""
     multi = len(kb.documents) > 1
+    merged: dict[str, Entity] = {}
+    seen: dict[str, set[str]] = {}
     for d in kb.documents:
-        for c in discover(d, lex):
+        names = found[d.id] if found is not None and d.id in found else document_names(d, lex)
+        for c in names:
             eid = f"{c['type']}:{c['name']}"
             e = merged.setdefault(eid, Entity(id=eid, type=c["type"], name=c["name"],
                                               broader=[c["broader"]] if c["broader"] else [], discovered=True))
+            have = seen.setdefault(eid, set())
             for u in c["units"]:
                 uid = f"{d.id}/{u}" if multi else u
-                if uid not in e.units:
+                if uid not in have:
+                    have.add(uid)
                     e.units.append(uid)
     return sorted(merged.values(), key=lambda e: e.id)
+
+
+def document_names(doc, lex) -> list[dict]:
+    """What :func:`discovered_entities` needs of one document (JSON-ready, for the build cache)."""
+    return [{"type": c["type"], "name": c["name"], "broader": c["broader"], "units": list(c["units"])}
+            for c in discover(doc, lex)]

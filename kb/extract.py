@@ -9,9 +9,8 @@ spaCy (through :mod:`kb.nlp.pipeline`).
 from __future__ import annotations
 
 import bisect
-
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable, Optional
 
 from kb.model import KB, Entity, Mention, Unit
 from kb.nlp.lexicon import TYPES, Lexicon, load_lexicon
@@ -61,7 +60,7 @@ def unit_mentions(unit: Unit, doc, lex: Lexicon) -> list[Mention]:
     return ms
 
 
-def enrich(kb: KB, lexicon_dir: Optional[str] = None) -> KB:
+def enrich(kb: KB, lexicon_dir: str | None = None) -> KB:
     """The whole stage. Documents whose units already carry mentions or targets (enriched by
     ``enrich_document`` in a worker process) are not processed again."""
     for d in kb.documents:
@@ -70,7 +69,7 @@ def enrich(kb: KB, lexicon_dir: Optional[str] = None) -> KB:
     return collect_entities(kb, lexicon_dir)
 
 
-def enrich_document(d, lexicon_dir: Optional[str] = None) -> None:
+def enrich_document(d, lexicon_dir: str | None = None) -> None:
     """Mentions and targets of one document (depends on that document and the lexicon only)."""
     from kb.nlp.pipeline import get_nlp, lexicon_for, run
 
@@ -82,8 +81,10 @@ def enrich_document(d, lexicon_dir: Optional[str] = None) -> None:
         u.targets = sorted(sdoc.user_data["targets"], key=lambda t: (t.start, t.end))
 
 
-def collect_entities(kb: KB, lexicon_dir: Optional[str] = None) -> KB:
-    """``kb.entities`` from the mentions already in the units."""
+def collect_entities(kb: KB, lexicon_dir: str | None = None,
+                     discovered: dict[str, list[dict]] | None = None) -> KB:
+    """``kb.entities`` from the mentions already in the units. ``discovered``: document id ->
+    :func:`kb.discover.document_names`, where a build worker has found them already."""
     lex = load_lexicon(Path(lexicon_dir) if lexicon_dir else None)
     multi = len(kb.documents) > 1
     units_of: dict[str, list[str]] = {}
@@ -97,7 +98,7 @@ def collect_entities(kb: KB, lexicon_dir: Optional[str] = None) -> KB:
     kb.entities = build_entities(lex, units_of)
     from kb.discover import discovered_entities
 
-    kb.entities += discovered_entities(kb, lex)
+    kb.entities += discovered_entities(kb, lex, discovered)
     kb.entities.sort(key=lambda e: (e.discovered, TYPE_ORDER.get(e.type, 9), e.name))
     return kb
 

@@ -64,11 +64,18 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable, Optional
 
-from kb.graph_text import (BigramIDF, PhraseTable, bigrams, clauses, figures, longest_common,
-                           unit_phrases)
+from kb.graph_text import (
+    BigramIDF,
+    PhraseTable,
+    bigrams,
+    clauses,
+    figures,
+    longest_common,
+    unit_phrases,
+)
 from kb.model import KB, Document, Edge, Sentence, Unit
 
 EDGE_TYPES = ("contains", "measures", "depends_on", "mentions", "related")
@@ -77,8 +84,7 @@ BOILERPLATE_TASKS = 3
 RELATED_K = 6
 DEPENDS_K = 8  # the seed's busiest task relies on 7
 RELATED_MAX_DF = 1 / 3
-GENERIC_KEYS = frozenset("全国工会 各级工会 工会组织 基层工会 工会工作 工作机制 制度机制 服务职工 长效机制 "
-                         "体系建设 职工群众 工会干部 社会资源 全覆盖".split())
+GENERIC_KEYS = frozenset(["全国工会", "各级工会", "工会组织", "基层工会", "工会工作", "工作机制", "制度机制", "服务职工", "长效机制", "体系建设", "职工群众", "工会干部", "社会资源", "全覆盖"])
 ESTABLISH_VERBS = "建设|建立|健全|打造|制定|设立|组建|搭建|培育|构建|建成|创建|设置|孵化|开展|实施|举办"
 USE_VERBS = ("依托", "利用", "通过", "发挥", "完善", "加强", "深化", "用好", "落实", "推广", "对接", "衔接",
              "统筹", "管理", "参与", "配合", "叫响", "做实", "做强", "开展")
@@ -99,10 +105,10 @@ GENERIC_HEADS = ("体系", "机制", "制度", "平台", "系统", "网络", "�
 class _Ids:
     """Bare ids for a one-document KB; ``doc/`` prefixed ids when there are several."""
 
-    kb: KB
+    multi: bool
 
     def __call__(self, doc: Document, local: str) -> str:
-        return local if len(self.kb.documents) <= 1 else f"{doc.id}/{local}"
+        return f"{doc.id}/{local}" if self.multi else local
 
 
 def _ev(ids: _Ids, doc: Document, unit: str, sentence: str, text: str, **extra) -> dict:
@@ -111,7 +117,7 @@ def _ev(ids: _Ids, doc: Document, unit: str, sentence: str, text: str, **extra) 
     return ev
 
 
-def _sentence_with(u: Unit, text: str) -> Optional[Sentence]:
+def _sentence_with(u: Unit, text: str) -> Sentence | None:
     return next((s for s in u.sentences if text and text in s.text), None)
 
 
@@ -120,19 +126,26 @@ def _sentence_with(u: Unit, text: str) -> Optional[Sentence]:
 
 def link(kb: KB) -> KB:
     """Replace the graph's edges in ``kb`` (idempotent) and fill ``IndicatorRow.tasks``."""
-    ids = _Ids(kb)
+    multi = len(kb.documents) > 1
     edges: list[Edge] = [e for e in kb.edges if e.type not in EDGE_TYPES]
     for doc in kb.documents:
-        edges += _contains(ids, doc)
-        edges += _mentions(ids, doc)
-        edges += _measures(ids, doc)
-        units = _task_units(doc)
-        if len(units) >= 2:
-            table = PhraseTable({u.id: unit_phrases(u.sentences) for u in units})
-            edges += _depends_on(ids, doc, units, table)
-            edges += _related(ids, doc, units, table)
+        edges += link_document(doc, multi)
     kb.edges = edges
     return kb
+
+
+def link_document(doc: Document, multi: bool) -> list[Edge]:
+    """The edges of one document (every edge stays inside its document, or points at a global
+    entity id), so a build can link each document in a worker and cache the result. ``multi``:
+    the KB has several documents, so ids carry the ``doc/`` prefix."""
+    ids = _Ids(multi)
+    edges = _contains(ids, doc) + _mentions(ids, doc) + _measures(ids, doc)
+    units = _task_units(doc)
+    if len(units) >= 2:
+        table = PhraseTable({u.id: unit_phrases(u.sentences) for u in units})
+        edges += _depends_on(ids, doc, units, table)
+        edges += _related(ids, doc, units, table)
+    return edges
 
 
 def _task_units(doc: Document) -> list[Unit]:
@@ -141,7 +154,7 @@ def _task_units(doc: Document) -> list[Unit]:
 
 
 def unmatched_rows(kb: KB) -> list[str]:
-    ids = _Ids(kb)
+    ids = _Ids(len(kb.documents) > 1)
     return [ids(d, r.id) for d in kb.documents for t in d.indicator_tables for r in t.rows if not r.tasks]
 
 
@@ -365,7 +378,7 @@ def _depends_on(ids: _Ids, doc: Document, units: list[Unit], table: PhraseTable)
     est = {u.id: established(u) for u in units}
     by_id = {u.id: u for u in units}
     own_objects = {uid: [e.obj for e in es] for uid, es in est.items()}
-    usage: dict[tuple[str, str], Optional[tuple]] = {}
+    usage: dict[tuple[str, str], tuple | None] = {}
 
     def use_of(a: str, key: str):
         """How unit ``a`` uses ``key``: (rule, sentence) or None; cached, it does not depend on B."""
