@@ -16,7 +16,7 @@ from typing import Any, Iterator, Optional
 SCHEMA_VERSION = 1
 
 
-@dataclass
+@dataclass(slots=True)
 class Sentence:
     id: str  # "T17.s3"
     text: str
@@ -24,7 +24,7 @@ class Sentence:
     end: int
 
 
-@dataclass
+@dataclass(slots=True)
 class Mention:
     entity: str  # "GROUP:农民工"
     text: str  # the words as written
@@ -35,7 +35,7 @@ class Mention:
     via: Optional[str] = None  # set when found through a narrower term: "GROUP:快递员"
 
 
-@dataclass
+@dataclass(slots=True)
 class Target:
     text: str
     value: Optional[float]
@@ -161,7 +161,7 @@ class Entity:
     discovered: bool = False  # found by a pattern rule, not in the lexicon
 
 
-@dataclass
+@dataclass(slots=True)
 class Edge:
     source: str
     target: str

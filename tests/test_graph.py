@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from collections import Counter
 
 import pytest
@@ -114,9 +115,9 @@ def test_related_from_entities(kb):
 
 
 def test_link_is_idempotent(kb):
-    before = json.dumps([e.__dict__ for e in kb.edges], ensure_ascii=False, sort_keys=True, default=str)
+    before = json.dumps([asdict(e) for e in kb.edges], ensure_ascii=False, sort_keys=True, default=str)
     link(kb)
-    after = json.dumps([e.__dict__ for e in kb.edges], ensure_ascii=False, sort_keys=True, default=str)
+    after = json.dumps([asdict(e) for e in kb.edges], ensure_ascii=False, sort_keys=True, default=str)
     assert before == after
 
 

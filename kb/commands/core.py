@@ -35,8 +35,9 @@ def dump(data) -> None:
 @click.command("build")
 @click.argument("corpus", nargs=-1, type=click.Path(path_type=Path))
 @out_option
-@click.option("-j", "--jobs", type=click.IntRange(0, 64), default=1, show_default=True,
-              help="Worker processes for parsing and extraction (0 = one per core).")
+@click.option("-j", "--jobs", type=click.IntRange(0, 64), default=0,
+              help="Worker processes for parsing, extraction and linking (default 0: one per core; "
+                   "the output is the same for any number).")
 @click.option("--no-cache", is_flag=True, help="Re-process every document, ignoring the per-document cache.")
 @click.option("--no-site", is_flag=True, help="Skip the static site (the slowest stage on large collections).")
 @click.option("--timings", is_flag=True, help="Print the time each stage took.")
@@ -59,7 +60,7 @@ def build_cmd(corpus, out, jobs, no_cache, no_site, timings, quiet):
     bar_cm = click.progressbar(length=n, label="parsing and extracting", file=sys.stderr) if show_bar \
         else contextlib.nullcontext(None)
     with bar_cm as bar:
-        rep = build(corpus, out, jobs=jobs or (os.cpu_count() or 1), use_cache=not no_cache,
+        rep = build(corpus, out, jobs=jobs or len(os.sched_getaffinity(0)), use_cache=not no_cache,
                     progress=bar.update if bar is not None else None, site=not no_site)
     click.echo(f"built {out}: {rep.documents} document(s), {rep.tasks} tasks, {rep.rows} indicator rows, "
                f"{rep.entities} entities, {rep.edges} edges")
