@@ -128,7 +128,7 @@ def _doc_key(sha: str, job: tuple) -> str:
 
 def make_kb(files: Sequence[Path], jobs: int = 1, cache: Path | None = None,
             stats: dict | None = None, progress: Callable[[int], None] | None = None,
-            timings: dict | None = None) -> KB:
+            timings: dict | None = None, read_cache: bool = True) -> KB:
     """Parse, extract and link in memory; nothing is written but the per-document cache.
 
     Every document goes through its JSON form, whether made now or read from the cache, so a
@@ -143,7 +143,7 @@ def make_kb(files: Sequence[Path], jobs: int = 1, cache: Path | None = None,
     parts: list[dict | None] = [None] * len(files)
     todo: list[int] = []
     for i, key in enumerate(keys):
-        hit = _cache_get(cache, key) if cache else None
+        hit = _cache_get(cache, key) if cache and read_cache else None
         if hit is not None:
             parts[i] = hit
         else:
@@ -257,13 +257,15 @@ def _build(paths, out: Path, jobs: int, use_cache: bool, progress, site: bool) -
     from kb.index import write_index
 
     files = collect_corpus(paths)
-    cache = (gens_dir(out) / "cache") if use_cache else None
+    # --no-cache re-processes every document and refreshes the cache with the results
+    cache = gens_dir(out) / "cache"
     before = _previous_manifest(out)
     stats: dict = {}
     timings: dict[str, float] = {}
     t = _Timer(timings)
     with t("parse+extract"):
-        kb = make_kb(files, jobs=jobs, cache=cache, stats=stats, progress=progress, timings=timings)
+        kb = make_kb(files, jobs=jobs, cache=cache, stats=stats, progress=progress, timings=timings,
+                     read_cache=use_cache)
     manifest = {d.id: d.sha256 for d in kb.documents}
     with atomic_build(out) as gen:
         with t("kb.json"):
@@ -391,10 +393,27 @@ def write_kb_json(path: Path, kb: KB, cached: Sequence[Path | None] = ()) -> Non
 
 
 def _previous_manifest(out: Path) -> dict[str, str]:
+    return _read_manifest(out).get("documents") or {}
+
+
+def _read_manifest(folder: Path) -> dict:
     try:
-        return json.loads((out / MANIFEST_FILE).read_text(encoding="utf-8"))["documents"]
-    except (OSError, ValueError, KeyError):
+        data = json.loads((Path(folder) / MANIFEST_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
         return {}
+    return data if isinstance(data, dict) else {}
+
+
+def reusable(previous: Path | None, keys: dict[str, str]) -> frozenset[str]:
+    """Documents whose index entries and site pages in the ``previous`` generation are still
+    right: made by this code, from a document with the same cache key (same bytes, path, title
+    and single/multi mode)."""
+    if previous is None:
+        return frozenset()
+    old = _read_manifest(previous)
+    if old.get("code") != _code_version() or not isinstance(old.get("keys"), dict):
+        return frozenset()
+    return frozenset(d for d, k in keys.items() if old["keys"].get(d) == k)
 
 
 def ensure_built(out: Path = DEFAULT_OUT) -> Path:

@@ -38,7 +38,7 @@ def dump(data) -> None:
 @click.option("-j", "--jobs", type=click.IntRange(0, 64), default=0,
               help="Worker processes for parsing, extraction and linking (default 0: one per core; "
                    "the output is the same for any number).")
-@click.option("--no-cache", is_flag=True, help="Re-process every document, ignoring the per-document cache.")
+@click.option("--no-cache", is_flag=True, help="Re-process every document (the per-document cache is not read, only refreshed).")
 @click.option("--no-site", is_flag=True, help="Skip the static site (the slowest stage on large collections).")
 @click.option("--timings", is_flag=True, help="Print the time each stage took.")
 @click.option("-q", "--quiet", is_flag=True, help="Print the summary line only.")
