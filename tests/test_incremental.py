@@ -49,3 +49,63 @@ def test_a_changed_plan_is_reprocessed(tmp_path, corpus_path):
     rep = build([src], out)
     assert (rep.changed, rep.processed, rep.unchanged) == (["plan-01"], 1, 1)
     assert "女性职工" in (out / "kb.json").read_text(encoding="utf-8")
+
+
+def test_leaving_one_plan_turns_ids_bare_and_matches_a_clean_build(tmp_path, corpus_path):
+    # with two documents every id carries "doc/"; with one left the ids are bare again, so the
+    # cached (prefixed) entry of the survivor must not be reused
+    src = _corpus(tmp_path / "c", corpus_path, 2)
+    out = tmp_path / "build"
+    build([src], out)
+    assert '"source":"plan-00/T14"' in (out / "kb.json").read_text(encoding="utf-8")
+    (src / "plan-00.txt").unlink()
+    rep = build([src], out)
+    assert (rep.removed, rep.processed) == (["plan-00"], 1)
+    text = (out / "kb.json").read_text(encoding="utf-8")
+    assert '"source":"T14"' in text and "plan-01/" not in text
+    build([src], tmp_path / "clean", use_cache=False)
+    assert text.encode("utf-8") == (tmp_path / "clean" / "kb.json").read_bytes()
+
+
+def test_kb_json_holds_a_document_an_entity_or_an_edge_a_line(tmp_path, corpus_path):
+    import json
+
+    src = _corpus(tmp_path / "c", corpus_path, 2)
+    build([src], tmp_path / "b")
+    raw = (tmp_path / "b" / "kb.json").read_text(encoding="utf-8")
+    data = json.loads(raw)
+    lines = raw.splitlines()
+    doc_lines = [ln for ln in lines if ln.startswith('{"id":"plan-')]
+    assert [json.loads(ln.rstrip(","))["id"] for ln in doc_lines] == ["plan-00", "plan-01"]
+    assert len(lines) == 3 * 2 + len(data["documents"]) + len(data["entities"]) + len(data["edges"]) + 1
+
+
+def test_a_broken_cache_entry_is_made_again(tmp_path, corpus_path):
+    src = _corpus(tmp_path / "c", corpus_path, 2)
+    out = tmp_path / "build"
+    build([src], out)
+    good = (out / "kb.json").read_bytes()
+    entries = sorted((tmp_path / ".build.gens" / "cache").rglob("*.json"))
+    assert len(entries) == 2
+    entries[0].write_text(entries[0].read_text(encoding="utf-8")[:1000], encoding="utf-8")
+    rep = build([src], out)
+    assert rep.processed == 1
+    assert (out / "kb.json").read_bytes() == good
+
+
+def test_reusable_names_the_documents_whose_outputs_are_still_right(tmp_path, corpus_path, monkeypatch):
+    import kb.build as kbb
+    from kb.store import resolve
+
+    src = _corpus(tmp_path / "c", corpus_path, 3)
+    out = tmp_path / "build"
+    build([src], out)
+    prev = resolve(out)
+    p = src / "plan-01.txt"
+    p.write_text(p.read_text(encoding="utf-8").replace("女职工", "女性职工"), encoding="utf-8")
+    stats: dict = {}
+    kbb.make_kb(kbb.collect_corpus([src]), stats=stats)
+    assert kbb.reusable(prev, stats["keys"]) == {"plan-00", "plan-02"}
+    assert kbb.reusable(None, stats["keys"]) == frozenset()
+    monkeypatch.setattr(kbb, "_code_version", lambda: "another-version")
+    assert kbb.reusable(prev, stats["keys"]) == frozenset()
