@@ -51,14 +51,20 @@ class Site(OverviewPages):
         self.chapters: dict[str, tuple[Document, Chapter]] = {}
         self.files: dict[str, str] = {}  # file name -> key, to refuse two keys sharing a page
         self._sids: dict[str, set[str]] = {}
+        # per document (by id): its chapter keys, task keys and unit keys in reading order
+        self.doc_chapters: dict[str, list[str]] = defaultdict(list)
+        self.doc_tasks: dict[str, list[str]] = defaultdict(list)
+        self.doc_units: dict[str, list[str]] = defaultdict(list)
         for doc in kb.documents:
             for c in doc.chapters:
                 k = self.q(doc, c.id)
                 self.chapters[k] = (doc, c)
+                self.doc_chapters[doc.id].append(k)
                 self._claim(chapter_file(k), k)
             for t in doc.tasks:
                 self._add(t, doc, "task", task_label(t))
                 self.tasks.append(self.q(doc, t.id))
+                self.doc_tasks[doc.id].append(self.q(doc, t.id))
             for p in doc.paragraphs:
                 self._add(p, doc, "paragraph", self._para_label(doc, p))
             for tb in doc.indicator_tables:
@@ -68,8 +74,13 @@ class Site(OverviewPages):
         for k, info in self.units.items():
             bare[info.unit.id].append(k)
         self.bare = {b: ks[0] for b, ks in bare.items() if len(ks) == 1}
-        self.order = {self.q(doc, u.id): i for i, (doc, u) in
-                      enumerate((d, u) for d in kb.documents for u in d.units())}
+        self.order = {}
+        for doc in kb.documents:
+            for u in doc.units():
+                k = self.q(doc, u.id)
+                if k in self.units:
+                    self.doc_units[doc.id].append(k)
+                self.order[k] = len(self.order)
         self.entities = {e.id: e for e in kb.entities}
         for e in kb.entities:
             self._claim(entity_file(e.id), e.id)
@@ -86,7 +97,9 @@ class Site(OverviewPages):
                 self.edges.append(replace(ed, source=src, target=dst))
         self.out_edges: dict[str, list] = defaultdict(list)
         self.in_edges: dict[str, list] = defaultdict(list)
+        self.doc_edges: dict[str, list] = defaultdict(list)  # by the document of the source
         for ed in self.edges:
+            self.doc_edges[self.units[ed.source].doc.id].append(ed)
             self.out_edges[ed.source].append(ed)
             self.in_edges[ed.target].append(ed)
         self.findings = consistency_findings(self)
@@ -111,6 +124,8 @@ class Site(OverviewPages):
             return ref
         if doc is not None and self.q(doc, ref) in self.units:
             return self.q(doc, ref)
+        if doc is not None and self.multi:
+            return None  # an id inside one document never names a unit of another one
         return self.bare.get(ref)
 
     def chapter_key(self, doc: Document, cid: Optional[str]) -> Optional[str]:
