@@ -69,6 +69,12 @@ def document_specs(site, doc, graph=None) -> list[PageSpec]:
         info = site.units[uid]
         if info.kind != "task":
             put(info.file, info.kind, info.label, lambda uid=uid: [site.unit_page(uid)])
+    if site.multi:
+        from kb.site.naming import doc_file
+
+        put(doc_file("ents", doc.id), "entities", f"实体 · {doc.title}", lambda: [site.doc_entities(doc)])
+        put(doc_file("targets", doc.id), "targets", f"量化目标 · {doc.title}", lambda: [site.doc_targets(doc)],
+            scripts=["sort.js"])
     # one drawing per document: tasks of different plans do not depend on each other, and a
     # single picture of many plans would be unreadable
     gdoc = doc if site.multi else None
