@@ -339,9 +339,24 @@ def test_two_documents_keep_their_own_pages(tmp_path):
             assert t.title in visible_text(page.read_text(encoding="utf-8"))
     from kb.site.naming import entity_file
 
+    from kb.site.naming import doc_file
+    from kb.site.pages import MAX_PER_DOC
+
+    # with several documents an entity page groups its units by document (the first few of
+    # each); each document's entity page lists them all
+    listed_in_doc: dict[str, list[str]] = {}
+    for doc in kb.documents:
+        for t, d in _parse(site / doc_file("ents", doc.id)).tags:
+            if d.get("class") == "backlink":
+                listed_in_doc.setdefault(d["data-of"], []).append(d["data-unit"])
     for e in kb.entities:
+        units = list(dict.fromkeys(e.units))
+        assert listed_in_doc.get(e.id, []) == units, e.id
         tags = _parse(site / entity_file(e.id)).tags
-        assert [d["data-unit"] for t, d in tags if d.get("class") == "backlink"] == list(dict.fromkeys(e.units))
+        shown = [d["data-unit"] for t, d in tags if d.get("class") == "backlink"]
+        for doc in kb.documents:
+            mine = [u for u in units if u.startswith(doc.id + "/")]
+            assert [u for u in shown if u.startswith(doc.id + "/")] == mine[:MAX_PER_DOC], e.id
     for doc in kb.documents:  # one task graph per document
         tags = _parse(site / f"graph-{doc.id}.html").tags
         nodes = [d["href"] for t, d in tags if t == "a" and "gnode" in (d.get("class") or "")]

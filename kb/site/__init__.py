@@ -6,8 +6,11 @@ only on the KB, so a rebuild is byte-identical.
 """
 from __future__ import annotations
 
+import os
+import shutil
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
 
 from kb.model import KB
 
@@ -24,53 +27,107 @@ def _env():
                               keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
 
 
+@dataclass
+class PageSpec:
+    """One page before rendering: ``make()`` returns its parts (Markdown
+    :class:`~kb.site.markdown.Page` objects or, for the graph, the SVG drawing as a string).
+    ``owner`` is the id of the one document the page's bytes depend on (plus the code), or None
+    for a page that depends on several documents; an owned page can be reused unchanged from a
+    previous build while its document is unchanged."""
+
+    fname: str
+    kind: str
+    title: str
+    make: Callable[[], list]
+    scripts: list[str] = field(default_factory=list)
+    owner: Optional[str] = None
+
+
+def document_specs(site, doc, graph=None) -> list[PageSpec]:
+    """The pages owned by ``doc``: its chapters, its units and its task graph. Nothing on them
+    depends on another document (pagers stay inside the document, the footer names its file)."""
+    from kb.site.pages import chapter_label
+
+    out: list[PageSpec] = []
+
+    def put(fname, kind, title, make, scripts=()):
+        out.append(PageSpec(fname, kind, title, make, list(scripts), doc.id))
+
+    cids = site.doc_chapters.get(doc.id, [])
+    for i, cid in enumerate(cids):
+        prev = cids[i - 1] if i else None
+        nxt = cids[i + 1] if i + 1 < len(cids) else None
+        put(_chapter_file(cid), "chapter", chapter_label(site.chapters[cid][1]),
+            lambda cid=cid, prev=prev, nxt=nxt: [site.chapter(cid, prev, nxt)])
+    tids = site.doc_tasks.get(doc.id, [])
+    for i, tid in enumerate(tids):
+        info = site.units[tid]
+        prev = tids[i - 1] if i else None
+        nxt = tids[i + 1] if i + 1 < len(tids) else None
+        put(info.file, "task", info.label, lambda tid=tid, prev=prev, nxt=nxt: [site.unit_page(tid, prev, nxt)])
+    for uid in site.doc_units.get(doc.id, []):
+        info = site.units[uid]
+        if info.kind != "task":
+            put(info.file, info.kind, info.label, lambda uid=uid: [site.unit_page(uid)])
+    if site.multi:
+        from kb.site.naming import doc_file
+
+        put(doc_file("ents", doc.id), "entities", f"实体 · {doc.title}", lambda: [site.doc_entities(doc)])
+        put(doc_file("targets", doc.id), "targets", f"量化目标 · {doc.title}", lambda: [site.doc_targets(doc)],
+            scripts=["sort.js"])
+    # one drawing per document: tasks of different plans do not depend on each other, and a
+    # single picture of many plans would be unreadable
+    gdoc = doc if site.multi else None
+    put(graph_file(site, gdoc), "graph", "任务关系图" + (f" · {doc.title}" if gdoc else ""),
+        lambda: _graph_parts(site, graph, gdoc))
+    return out
+
+
+def _graph_parts(site, graph, doc) -> list:
+    from kb.site.graphsvg import EDGE_STYLES, svg
+
+    drawing, counts = svg(site, graph, doc)
+    head, tail = graph_page(site, counts, EDGE_STYLES, doc)
+    # the drawing sits between the legend and the edge list
+    return [head, '<div class="graph">\n' + drawing + "\n</div>\n", tail]
+
+
+def collection_specs(site, graph=None) -> list[PageSpec]:
+    """The pages that depend on several documents (or on the collection as a whole)."""
+    from kb.site.naming import entity_file
+
+    kb = site.kb
+    out: list[PageSpec] = []
+
+    def put(fname, kind, title, make, scripts=()):
+        out.append(PageSpec(fname, kind, title, make, list(scripts), None))
+
+    put("index.html", "home", site_title(kb), lambda: [site.home()])
+    for eid, e in site.entities.items():
+        put(entity_file(eid), "entity", e.name, lambda eid=eid: [site.entity_page(eid)])
+    put("entities.html", "entities", "实体", lambda: [site.entities_index()])
+    put("indicators.html", "indicators", "指标", lambda: [site.indicators()])
+    put("targets.html", "targets", "量化目标", lambda: [site.targets()], scripts=["sort.js"])
+    if site.multi:
+        put("graph.html", "graph", "任务关系图", lambda: [graph_index(site)])
+    return out
+
+
+def all_specs(site, graph=None) -> list[PageSpec]:
+    specs = collection_specs(site, graph)
+    for doc in site.kb.documents:
+        specs += document_specs(site, doc, graph)
+    return specs
+
+
 def page_sources(site, graph=None) -> list[tuple[str, str, str, list, list[str]]]:
     """Every page as (file name, kind, title, parts, scripts); a part is a Markdown
     :class:`~kb.site.markdown.Page` or, for the graph, the SVG drawing (a string)."""
-    from kb.site.graphsvg import EDGE_STYLES, svg
-    from kb.site.pages import chapter_label
+    return [(s.fname, s.kind, s.title, s.make(), s.scripts) for s in all_specs(site, graph)]
 
-    kb = site.kb
-    out: list[tuple] = []
 
-    def put(fname, kind, title, *parts, scripts=()):
-        out.append((fname, kind, title, list(parts), list(scripts)))
-
-    title = kb.documents[0].title if len(kb.documents) == 1 else "规划知识库"
-    put("index.html", "home", title, site.home())
-    cids = list(site.chapters)
-    for i, cid in enumerate(cids):
-        c = site.chapters[cid][1]
-        prev = cids[i - 1] if i else None
-        nxt = cids[i + 1] if i + 1 < len(cids) else None
-        put(_chapter_file(cid), "chapter", chapter_label(c), site.chapter(cid, prev, nxt))
-    tids = list(site.tasks)
-    for i, tid in enumerate(tids):
-        info = site.units[tid]
-        put(info.file, "task", info.label,
-            site.unit_page(tid, tids[i - 1] if i else None, tids[i + 1] if i + 1 < len(tids) else None))
-    for uid, info in site.units.items():
-        if info.kind != "task":
-            put(info.file, info.kind, info.label, site.unit_page(uid))
-    from kb.site.naming import entity_file
-
-    for eid, e in site.entities.items():
-        put(entity_file(eid), "entity", e.name, site.entity_page(eid))
-    put("entities.html", "entities", "实体", site.entities_index())
-    put("indicators.html", "indicators", "指标", site.indicators())
-    put("targets.html", "targets", "量化目标", site.targets(), scripts=["sort.js"])
-    # one drawing per document: tasks of different plans do not depend on each other, and a
-    # single picture of many plans would be unreadable
-    docs = kb.documents if site.multi else [None]
-    for doc in docs:
-        drawing, counts = svg(site, graph, doc)
-        head, tail = graph_page(site, counts, EDGE_STYLES, doc)
-        # the drawing sits between the legend and the edge list
-        put(graph_file(site, doc), "graph", "任务关系图" + (f" · {doc.title}" if doc else ""),
-            head, '<div class="graph">\n' + drawing + "\n</div>\n", tail)
-    if site.multi:
-        put("graph.html", "graph", "任务关系图", graph_index(site))
-    return out
+def site_title(kb: KB) -> str:
+    return kb.documents[0].title if len(kb.documents) == 1 else "规划知识库"
 
 
 def graph_file(site, doc) -> str:
@@ -93,18 +150,6 @@ def graph_index(site):
     return page
 
 
-def site_pages(site, graph=None) -> dict[str, tuple[str, str, str, list[str]]]:
-    """file name -> (page kind, title, body HTML, scripts)."""
-    from markupsafe import Markup
-
-    pages = {}
-    for fname, kind, title, parts, scripts in page_sources(site, graph):
-        # strings are the SVG drawing, built by graphsvg from escaped text only
-        body = Markup("").join(Markup(p) if isinstance(p, str) else Markup(p.render()) for p in parts)
-        pages[fname] = (kind, title, body, scripts)
-    return pages
-
-
 def _chapter_file(cid: str) -> str:
     from kb.site.naming import chapter_file
 
@@ -123,8 +168,7 @@ def graph_page(site, counts, styles, doc=None):
         head.add(f"- {head.mark('span', esc(label), class_=f'key e-key-{typ}')}：{counts.get(typ, 0)} 条")
     head.add("")
     tail = Page()
-    deps = [e for e in site.edges if e.type == "depends_on"
-            and (doc is None or site.units[e.source].doc is doc)]
+    deps = [e for e in (site.edges if doc is None else site.doc_edges.get(doc.id, [])) if e.type == "depends_on"]
     if not deps:
         tail.para("本次构建还没有任务之间的依赖关系。")
         return head, tail
@@ -143,32 +187,106 @@ def graph_page(site, counts, styles, doc=None):
     return head, tail
 
 
-def write_site(kb: KB, folder: Path, graph=None) -> Path:
-    """Write the whole site into ``folder`` (created; it should not exist or be empty)."""
+class _Renderer:
+    """Markdown parts -> a whole HTML page in the layout."""
+
+    def __init__(self, site):
+        self.site = site
+        self.layout = _env().get_template("layout.html")
+        self.title = short_title(site_title(site.kb))
+        docs = site.kb.documents
+        if site.multi:
+            self.sources = f"{len(docs)} 份文件"
+        else:
+            self.sources = "、".join(d.source or d.id for d in docs) or "（无文件）"
+        self.by_id = {d.id: d for d in docs}
+        self.count = 0  # pages rendered (not reused)
+
+    def page(self, spec: PageSpec) -> str:
+        from markupsafe import Markup
+
+        self.count += 1
+        # strings are the SVG drawing, built by graphsvg from escaped text only
+        body = Markup("").join(Markup(p) if isinstance(p, str) else Markup(p.render()) for p in spec.make())
+        sources = self.sources
+        if spec.owner is not None and self.site.multi:
+            d = self.by_id[spec.owner]
+            sources = d.source or d.id
+        return self.layout.render(title=spec.title, site_title=self.title, kind=spec.kind, body=body,
+                                  scripts=spec.scripts, sources=sources)
+
+
+def document_pages(site, doc, graph=None) -> dict[str, str]:
+    """The HTML of the pages owned by ``doc`` (file name -> page), rendered independently of
+    the other documents' pages; ``site`` is a :class:`~kb.site.pages.Site` or a KB."""
     from kb.site.pages import Site
+
+    if not isinstance(site, Site):
+        site = Site(site)
+    r = _Renderer(site)
+    return {s.fname: r.page(s) for s in document_specs(site, doc, graph)}
+
+
+def _put(path: Path, text: str) -> None:
+    # never write through an existing file: it may be a hard link into the previous build
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        pass
+    path.write_text(text, encoding="utf-8")
+
+
+def _reuse(src: Path, dst: Path) -> bool:
+    try:
+        dst.unlink()
+    except FileNotFoundError:
+        pass
+    try:
+        os.link(src, dst)
+    except FileNotFoundError:
+        return False
+    except OSError:
+        try:
+            shutil.copy2(src, dst)
+        except OSError:
+            return False
+    return True
+
+
+def write_site(kb: KB, folder: Path, graph=None, *, previous: Optional[Path] = None,
+               reuse: frozenset[str] = frozenset()) -> Path:
+    """Write the whole site into ``folder`` (created; it should not exist or be empty).
+
+    Incremental: with ``previous``, the site folder of an earlier build made by the same code in
+    the same single/multi-document mode, the pages owned by a document whose id is in ``reuse``
+    (unchanged content) are hard-linked from there (copied where links fail) instead of
+    rendered; pages depending on several documents are always rendered. ``previous`` is only
+    read. A reused page missing from ``previous`` is rendered."""
+    from kb.site.pages import Site
+    from kb.site.render import reset_cache
     from kb.site.searchindex import build_index
 
-    from kb.site.render import reset_cache
-
     folder = Path(folder)
+    prev = Path(previous) if previous is not None and reuse and Path(previous).is_dir() else None
     site = Site(kb)
+    (folder / "assets").mkdir(parents=True, exist_ok=True)
+    r = _Renderer(site)
     reset_cache()
     try:
-        pages = site_pages(site, graph)
+        for spec in collection_specs(site, graph):
+            _put(folder / spec.fname, r.page(spec))
+        for doc in kb.documents:
+            specs = document_specs(site, doc, graph)
+            if prev is not None and doc.id in reuse:
+                specs = [s for s in specs if not _reuse(prev / s.fname, folder / s.fname)]
+            for spec in specs:
+                _put(folder / spec.fname, r.page(spec))
+            reset_cache()
     finally:
         reset_cache()
-    (folder / "assets").mkdir(parents=True, exist_ok=True)
-    env = _env()
-    layout = env.get_template("layout.html")
-    sources = "、".join(d.source or d.id for d in kb.documents) or "（无文件）"
-    title = kb.documents[0].title if len(kb.documents) == 1 else "规划知识库"
-    for fname, (kind, ptitle, body, scripts) in sorted(pages.items()):
-        html = layout.render(title=ptitle, site_title=short_title(title), kind=kind, body=body,
-                             scripts=scripts, sources=sources)
-        (folder / fname).write_text(html, encoding="utf-8")
     for name in ASSETS:
         (folder / "assets" / name).write_bytes((STATIC / name).read_bytes())
-    (folder / "assets" / "search-index.js").write_text(build_index(search_entries(site)), encoding="utf-8")
+    _put(folder / "assets" / "search-index.js", build_index(search_entries(site)))
     return folder
 
 
@@ -213,4 +331,4 @@ def benchmark(kb: Optional[KB] = None, repeat: int = 3) -> dict:
     return {"name": "site", "seconds": round(best, 4), "cpu_seconds": round(best_cpu, 4), "files": files}
 
 
-__all__ = ["write_site", "benchmark"]
+__all__ = ["write_site", "document_pages", "benchmark"]

@@ -39,7 +39,8 @@ def task_graph(site, graph=None, doc=None):
             g.add_node(k, layer=chapters.get(ck, len(chapters)),
                        column=site.chapters[ck][1].label if ck else "其他")
     if graph is not None and hasattr(graph, "edges"):
-        triples = [(site.key(s), site.key(d), dict(data)) for s, d, data in graph.edges(data=True)]
+        by_doc = _graph_triples(site, graph)
+        triples = by_doc.get(doc.id, []) if doc is not None else [t for ts in by_doc.values() for t in ts]
     else:
         triples = [(e.source, e.target, {"type": e.type, "weight": e.weight, "evidence": e.evidence})
                    for n in g.nodes for e in site.out_edges.get(n, ())]
@@ -57,6 +58,21 @@ def task_graph(site, graph=None, doc=None):
         if data.get("type") != "related" or i in chosen:
             g.add_edge(s, d, **data)
     return g
+
+
+def _graph_triples(site, graph) -> dict[str, list]:
+    """The graph's edges between units as (source key, target key, data), by the source's
+    document, computed once per site (a drawing per document must not rescan all edges)."""
+    cache = getattr(site, "_graph_triples", None)
+    if cache is not None and cache[0] is graph:
+        return cache[1]
+    by_doc: dict[str, list] = {}
+    for s, d, data in graph.edges(data=True):
+        ks, kd = site.key(s), site.key(d)
+        if ks is not None and kd is not None:
+            by_doc.setdefault(site.units[ks].doc.id, []).append((ks, kd, dict(data)))
+    site._graph_triples = (graph, by_doc)
+    return by_doc
 
 
 def layout(g) -> dict[str, tuple[float, float]]:

@@ -39,12 +39,51 @@ def link(label_md: str, href: str) -> str:
     return f"{{@a {href}}}{label_md}{{@/a}}"
 
 
+_HTML_ESC = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\n": " ", "\r": " "})
+
+
+def html_esc(text: str) -> str:
+    """``text`` as HTML text or attribute value, escaped as markdown-it escapes it."""
+    return text.translate(_HTML_ESC)
+
+
+def html_tag(tag: str, inner: str, **attrs: Optional[str]) -> str:
+    """``<tag attrs>inner</tag>`` with escaped attribute values; ``inner`` is HTML already."""
+    a = "".join(f' {k.rstrip("_").replace("_", "-")}="{html_esc(str(v))}"' for k, v in attrs.items() if v is not None)
+    return f"<{tag}{a}>{inner}</{tag}>"
+
+
+RAW_HTML = True  # see :func:`markdown_only`
+
+
+class markdown_only:
+    """Within this context, pages keep every piece as Markdown marks (for the Obsidian vault)
+    instead of carrying pre-rendered HTML pieces (the fast path of the site)."""
+
+    def __enter__(self):
+        global RAW_HTML
+        self.saved, RAW_HTML = RAW_HTML, False
+
+    def __exit__(self, *exc):
+        global RAW_HTML
+        RAW_HTML = self.saved
+
+
 class Page:
     """Markdown source of one page plus its side table of marks."""
 
     def __init__(self) -> None:
         self.lines: list[str] = []
-        self.marks: list[tuple[str, list[tuple[str, str]]]] = []
+        self.marks: list[tuple[Optional[str], object]] = []
+        # corpus text with many marks (a unit's text) may come as HTML built by
+        # :func:`html_tag`/:func:`html_esc`: parsing thousands of marks is the slow part
+        self.raw_html = RAW_HTML
+
+    def raw(self, html: str) -> str:
+        """A piece of HTML made only with :func:`html_esc` and :func:`html_tag`."""
+        k = len(self.marks)
+        self.marks.append((None, html))
+        return f"{{@{k}/}}"
 
     def mark(self, tag: str, inner: str = "", **attrs: Optional[str]) -> str:
         """``inner`` (Markdown) wrapped in ``<tag attrs>``; ``class_`` gives ``class``."""
@@ -88,7 +127,9 @@ def _mark_rule(state, silent: bool) -> bool:
         return False
     if not silent:
         tag, attrs = marks[int(m.group(2))]
-        if m.group(1):
+        if tag is None:
+            state.push("kb_raw", "", 0).content = attrs
+        elif m.group(1):
             state.push("kb_mark_close", tag, -1)
         else:
             tok = state.push("kb_mark_void" if m.group(3) else "kb_mark_open", tag, 0 if m.group(3) else 1)
@@ -110,5 +151,6 @@ def md() -> MarkdownIt:
         m.disable(["image", "autolink", "html_inline", "entity", "backticks", "emphasis", "html_block",
                    "code", "fence", "hr", "lheading", "reference"])
         m.inline.ruler.before("escape", "kb_mark", _mark_rule)
+        m.add_render_rule("kb_raw", lambda self, tokens, idx, options, env: tokens[idx].content)
         _MD = m
     return _MD

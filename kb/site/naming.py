@@ -43,6 +43,15 @@ def entity_file(eid: str) -> str:
     return f"e-{short_hash(eid)}.html"
 
 
+def doc_file(prefix: str, doc_id: str) -> str:
+    """A per-document page of a multi-document site: ``ents-plan-0001.html``."""
+    return f"{prefix}-{plain(doc_id) or short_hash(doc_id)}.html"
+
+
+def entity_anchor(eid: str) -> str:
+    return f"e-{short_hash(eid)}"
+
+
 def table_anchor(tid: str) -> str:
     return f"t-{short_hash(tid)}"
 

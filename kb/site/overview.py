@@ -9,7 +9,7 @@ from collections import Counter, defaultdict
 
 from kb.site.fmt import bucket, bucket_order, bucket_order_key, chapter_label, deadline_text, fmt_value
 from kb.site.markdown import Page, esc, link
-from kb.site.naming import TYPE_LABELS, chapter_file, entity_file, table_anchor
+from kb.site.naming import TYPE_LABELS, chapter_file, doc_file, entity_file, table_anchor
 
 
 class OverviewPages:
@@ -46,6 +46,9 @@ class OverviewPages:
             if loose:
                 page.add("### 其他", "")
                 page.add(*("- " + self.unit_link(u.id, doc=doc) for u in loose), "")
+            if len(self.kb.documents) > 1:
+                page.add("- " + link("本文件提及的实体", doc_file("ents", doc.id)),
+                         "- " + link("本文件的量化目标", doc_file("targets", doc.id)), "")
             if doc.indicator_tables:
                 page.add("## 指标表", "")
                 for tb in doc.indicator_tables:
@@ -124,6 +127,31 @@ class OverviewPages:
         if not items:
             page.para("本次构建没有抽取量化目标。")
             return page
+        self.timeline(page, items)
+        if self.multi:  # the tables are per document: one table of every plan's targets would not load
+            per_doc = Counter(info.doc.id for info, _ in items)
+            page.add("", "## 各文件的目标", "", "| 文件 | 目标数 |", "|---|---|")
+            for doc in self.kb.documents:
+                page.add(f"| {link(esc(doc.title), doc_file('targets', doc.id))} | {per_doc.get(doc.id, 0)} |")
+            page.add("")
+            return page
+        self.targets_list(page, items)
+        return page
+
+    def doc_targets(self, doc) -> Page:
+        """The targets of one document (a multi-document site)."""
+        page = Page()
+        self.crumbs(page, ("量化目标", "targets.html"))
+        page.add("# 量化目标 · " + esc(doc.title), "")
+        items = [(self.units[k], t) for k in self.doc_units.get(doc.id, []) for t in self.units[k].unit.targets]
+        items.sort(key=lambda it: (bucket_order(it[1]), it[0].unit.span[0]))
+        if not items:
+            page.para("本文件没有抽取到量化目标。")
+            return page
+        self.targets_list(page, items)
+        return page
+
+    def timeline(self, page: Page, items) -> None:
         counts = Counter(bucket(t) for _, t in items)
         buckets = sorted(set(counts) | {str(y) for y in range(2021, 2026)} | {"每年", "期间"}, key=bucket_order_key)
         page.add("## 时间线", "", "| 时限 | 数量 | |", "|---|---|---|")
@@ -132,6 +160,8 @@ class OverviewPages:
             n = counts.get(b, 0)
             w = 0 if n == 0 else max(1, round(10 * n / top))
             page.add(f"| {esc(b)} | {n} | {page.mark('span', '', class_=f'bar w{w}')} |")
+
+    def targets_list(self, page: Page, items) -> None:
         page.add("", "## 全部目标", "", "点击表头可排序；默认按时限排列。", "")
         page.add("| 时限 | 目标 | 数值 | 单位 | 限定 | 所在单元 |", "|---|---|---|---|---|---|")
         for info, t in items:
@@ -143,7 +173,6 @@ class OverviewPages:
                 self.unit_link(info.key, t.sentence, label=info.key),
             ]) + " |")
         page.add("")
-        return page
 
 
 FINDING_LABELS = {"figure": "数字", "unit": "单位", "period": "时限", "wording": "措辞"}

@@ -12,8 +12,8 @@ from typing import Iterator, Optional
 
 from kb.model import KB, Chapter, Document, IndicatorRow, IndicatorTable, Paragraph, Unit
 from kb.site.markdown import Page, esc, link
-from kb.site.naming import (TYPE_LABELS, chapter_file, entity_file, entity_type, sentence_anchor,
-                            table_anchor, type_class, unit_file)
+from kb.site.naming import (TYPE_LABELS, chapter_file, doc_file, entity_anchor, entity_file, entity_type,
+                            sentence_anchor, table_anchor, type_class, unit_file)
 from kb.site.fmt import (chapter_label, clause, deadline_text, fmt_value, row_label, shorten,  # noqa: F401
                          task_label)
 from kb.site.overview import FINDING_LABELS, OverviewPages, consistency_findings
@@ -25,6 +25,9 @@ MAX_RELATED = 12  # a task page lists its strongest related tasks; the graph kee
 # pages stay readable (and the build linear) when a generated plan links everything to everything
 MAX_EDGES_LISTED = 40
 MAX_CLAUSES = 3
+# with several documents an entity page lists, per document, the count and the first few units;
+# the document's own entity page ("ents-<doc>.html") lists them all
+MAX_PER_DOC = 5
 
 
 @dataclass
@@ -51,14 +54,20 @@ class Site(OverviewPages):
         self.chapters: dict[str, tuple[Document, Chapter]] = {}
         self.files: dict[str, str] = {}  # file name -> key, to refuse two keys sharing a page
         self._sids: dict[str, set[str]] = {}
+        # per document (by id): its chapter keys, task keys and unit keys in reading order
+        self.doc_chapters: dict[str, list[str]] = defaultdict(list)
+        self.doc_tasks: dict[str, list[str]] = defaultdict(list)
+        self.doc_units: dict[str, list[str]] = defaultdict(list)
         for doc in kb.documents:
             for c in doc.chapters:
                 k = self.q(doc, c.id)
                 self.chapters[k] = (doc, c)
+                self.doc_chapters[doc.id].append(k)
                 self._claim(chapter_file(k), k)
             for t in doc.tasks:
                 self._add(t, doc, "task", task_label(t))
                 self.tasks.append(self.q(doc, t.id))
+                self.doc_tasks[doc.id].append(self.q(doc, t.id))
             for p in doc.paragraphs:
                 self._add(p, doc, "paragraph", self._para_label(doc, p))
             for tb in doc.indicator_tables:
@@ -68,12 +77,28 @@ class Site(OverviewPages):
         for k, info in self.units.items():
             bare[info.unit.id].append(k)
         self.bare = {b: ks[0] for b, ks in bare.items() if len(ks) == 1}
-        self.order = {self.q(doc, u.id): i for i, (doc, u) in
-                      enumerate((d, u) for d in kb.documents for u in d.units())}
+        self.order = {}
+        for doc in kb.documents:
+            for u in doc.units():
+                k = self.q(doc, u.id)
+                if k in self.units:
+                    self.doc_units[doc.id].append(k)
+                self.order[k] = len(self.order)
         self.entities = {e.id: e for e in kb.entities}
         for e in kb.entities:
             self._claim(entity_file(e.id), e.id)
         self.names = {e.id: e.name for e in kb.entities}
+        # document id -> entity id -> the entity's units in that document (Entity.units order)
+        self.doc_entity_units: dict[str, dict[str, list[str]]] = defaultdict(dict)
+        for e in kb.entities:
+            for ref in dict.fromkeys(e.units):
+                info = self.units.get(self.key(ref) or "")
+                if info is not None:
+                    self.doc_entity_units[info.doc.id].setdefault(e.id, []).append(ref)
+        if self.multi:
+            for doc in kb.documents:
+                self._claim(doc_file("ents", doc.id), doc.id)
+                self._claim(doc_file("targets", doc.id), doc.id)
         self.narrower: dict[str, list[str]] = defaultdict(list)
         for e in kb.entities:
             for b in e.broader:
@@ -86,7 +111,9 @@ class Site(OverviewPages):
                 self.edges.append(replace(ed, source=src, target=dst))
         self.out_edges: dict[str, list] = defaultdict(list)
         self.in_edges: dict[str, list] = defaultdict(list)
+        self.doc_edges: dict[str, list] = defaultdict(list)  # by the document of the source
         for ed in self.edges:
+            self.doc_edges[self.units[ed.source].doc.id].append(ed)
             self.out_edges[ed.source].append(ed)
             self.in_edges[ed.target].append(ed)
         self.findings = consistency_findings(self)
@@ -111,6 +138,8 @@ class Site(OverviewPages):
             return ref
         if doc is not None and self.q(doc, ref) in self.units:
             return self.q(doc, ref)
+        if doc is not None and self.multi:
+            return None  # an id inside one document never names a unit of another one
         return self.bare.get(ref)
 
     def chapter_key(self, doc: Document, cid: Optional[str]) -> Optional[str]:
@@ -379,8 +408,11 @@ class Site(OverviewPages):
         page.add("## 提及的单元", "")
         if not e.units:
             page.add("（无）")
-        for ref in e.units:
-            self.backlink(page, ref, {eid}, "backlink")
+        if self.multi:
+            self.grouped_backlinks(page, eid, list(dict.fromkeys(e.units)), "backlink", anchor=True)
+        else:
+            for ref in e.units:
+                self.backlink(page, ref, {eid}, "backlink")
         page.add("")
         # what `kb mentions` adds by default: units naming only a narrower term (快递员 for 新就业形态劳动者)
         below = self.descendants(eid)
@@ -391,12 +423,65 @@ class Site(OverviewPages):
                 k = self.key(ref) or ref
                 if k not in direct:
                     via[k].add(n)
-        if via:
+        if via and self.multi:
+            page.add("## 经由下位词提及", "")
+            self.grouped_backlinks(page, eid, sorted(via, key=lambda k: (self.order.get(k, 1 << 30), k)),
+                                   "backlink-via", anchor=False)
+            page.add("")
+        elif via:
             page.add("## 经由下位词提及", "")
             for k in sorted(via, key=lambda k: (self.order.get(k, 1 << 30), k)):
                 self.backlink(page, k, via[k], "backlink-via",
                               note="（" + "、".join(self.names.get(n, n) for n in sorted(via[k])) + "）")
             page.add("")
+        return page
+
+    def grouped_backlinks(self, page: Page, eid: str, refs: list[str], cls: str, anchor: bool) -> None:
+        """Units grouped by document: a count and the first :data:`MAX_PER_DOC` units each,
+        linked to the document's entity page for the rest (clauses are on the unit pages)."""
+        by_doc: dict[str, list[str]] = defaultdict(list)
+        loose = []
+        for ref in refs:
+            info = self.units.get(self.key(ref) or "")
+            if info is None:
+                loose.append(ref)
+            else:
+                by_doc[info.doc.id].append(ref)
+        for doc in self.kb.documents:
+            items = by_doc.get(doc.id)
+            if not items:
+                continue
+            href = doc_file("ents", doc.id) + (f"#{entity_anchor(eid)}" if anchor else "")
+            shown = "、".join(self.backlink_item(page, ref, cls) for ref in items[:MAX_PER_DOC])
+            more = page.mark("span", esc(f" 等 {len(items)} 个"), class_="meta") if len(items) > MAX_PER_DOC else ""
+            page.add(f"- {link(esc(doc.title), href)}（{len(items)}）：{shown}{more}")
+        for ref in loose:
+            page.add("- " + page.mark("span", esc(ref), class_=cls, data_unit=ref))
+
+    def backlink_item(self, page: Page, ref: str, cls: str, of: Optional[str] = None) -> str:
+        k = self.key(ref) or ref
+        info = self.units.get(k)
+        return page.mark("span", self.unit_link(k, label=info.unit.id if info else ref), class_=cls,
+                         data_unit=ref, data_of=of, title=info.label if info else None)
+
+    def doc_entities(self, doc: Document) -> Page:
+        """Every entity one document mentions, with all its units there (a multi-document site)."""
+        page = Page()
+        self.crumbs(page, ("实体", "entities.html"))
+        page.add("# 实体 · " + esc(doc.title), "")
+        mine = self.doc_entity_units.get(doc.id, {})
+        if not mine:
+            page.para("本文件没有抽取到实体。")
+            return page
+        self.meta(page, f"{len(mine)} 个实体")
+        for e in self.kb.entities:
+            refs = mine.get(e.id)
+            if not refs:
+                continue
+            head = page.mark("span", self.link(e.name, entity_file(e.id)), id=entity_anchor(e.id),
+                             class_=f"key {type_class(e.id)}")
+            page.add(f"## {head}（{len(refs)}）", "")
+            page.add("、".join(self.backlink_item(page, ref, "backlink", of=e.id) for ref in refs), "")
         return page
 
     def descendants(self, eid: str) -> list[str]:

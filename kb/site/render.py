@@ -11,7 +11,7 @@ from bisect import bisect_left
 from typing import Callable, Optional, Sequence
 
 from kb.model import Mention, Unit
-from kb.site.markdown import Page, esc
+from kb.site.markdown import Page, esc, html_esc, html_tag
 from kb.site.naming import sentence_anchor, type_class
 
 HrefFor = Callable[[str], Optional[str]]
@@ -65,9 +65,17 @@ def reset_cache() -> None:
     _INDEX.clear()
 
 
+def plain_html(text: str) -> str:
+    if "\t" not in text:
+        return html_esc(text)
+    return '<span class="tab"> </span>'.join(html_esc(p) for p in text.split("\t"))
+
+
 def text_md(page: Page, text: str, mentions: Sequence[Mention], lo: int, hi: int,
             href_for: HrefFor, names: dict[str, str], hl: Optional[str] = None) -> str:
     """Markdown for ``text[lo:hi]`` with its mentions marked."""
+    if page.raw_html:
+        return page.raw(text_html(text, mentions, lo, hi, href_for, names, hl))
     ms = _index(mentions, len(text)).overlapping(lo, hi)
     cuts = sorted({lo, hi, *(max(m.start, lo) for m in ms), *(min(m.end, hi) for m in ms)})
     out = []
@@ -95,10 +103,43 @@ def text_md(page: Page, text: str, mentions: Sequence[Mention], lo: int, hi: int
     return "".join(out)
 
 
+def text_html(text: str, mentions: Sequence[Mention], lo: int, hi: int,
+              href_for: HrefFor, names: dict[str, str], hl: Optional[str] = None) -> str:
+    """:func:`text_md` as HTML: the same elements, built directly."""
+    ms = _index(mentions, len(text)).overlapping(lo, hi)
+    if not ms:
+        return plain_html(text[lo:hi])
+    cuts = sorted({lo, hi, *(max(m.start, lo) for m in ms), *(min(m.end, hi) for m in ms)})
+    out = []
+    for a, b in zip(cuts, cuts[1:]):
+        seg = text[a:b]
+        cover = [m for m in ms if m.start <= a and m.end >= b]
+        if not cover:
+            out.append(plain_html(seg))
+            continue
+        cover.sort(key=lambda m: (-(m.end - m.start), m.entity))
+        inner = cover[-1]
+        ents = list(dict.fromkeys(m.entity for m in cover))
+        cls = f"m {type_class(inner.entity)}"
+        if len(cover) > 1:
+            cls += f" n{min(len(cover), 3)}"
+        if hl is not None and hl in ents:
+            cls += " hl"
+        title = " ⊃ ".join(names.get(e, e) for e in ents)
+        href = href_for(inner.entity)
+        if href:
+            out.append(html_tag("a", plain_html(seg), href=href, class_=cls, title=title, data_entity=inner.entity))
+        else:
+            out.append(html_tag("span", plain_html(seg), class_=cls, title=title))
+    return "".join(out)
+
+
 def unit_md(page: Page, unit: Unit, href_for: HrefFor, names: dict[str, str], elsewhere: Optional[str] = None) -> str:
     """The whole unit text, each sentence a ``<span id="s3">`` with a small link to itself.
     With ``elsewhere`` (the unit's own page, when it is quoted on another page) the sentences
     get no ids, which would repeat there, and their links point to that page."""
+    if page.raw_html:
+        return page.raw(unit_html(unit, href_for, names, elsewhere))
     text = unit.text
     sents = sorted((s for s in unit.sentences if 0 <= s.start < s.end <= len(text)), key=lambda s: s.start)
     parts = []
@@ -118,3 +159,26 @@ def unit_md(page: Page, unit: Unit, href_for: HrefFor, names: dict[str, str], el
     if pos < len(text):
         parts.append(text_md(page, text, unit.mentions, pos, len(text), href_for, names))
     return page.mark("span", "".join(parts), class_="utext")
+
+
+def unit_html(unit: Unit, href_for: HrefFor, names: dict[str, str], elsewhere: Optional[str] = None) -> str:
+    """:func:`unit_md` as HTML."""
+    text = unit.text
+    sents = sorted((s for s in unit.sentences if 0 <= s.start < s.end <= len(text)), key=lambda s: s.start)
+    parts = []
+    pos = 0
+    for i, s in enumerate(sents, 1):
+        start = max(s.start, pos)
+        if start >= s.end:
+            continue
+        if start > pos:
+            parts.append(text_html(text, unit.mentions, pos, start, href_for, names))
+        anchor = sentence_anchor(unit.id, s.id)
+        num = anchor[1:] if anchor[:1] == "s" and anchor[1:].isdigit() else str(i)
+        link = html_tag("a", html_esc(num), href=(elsewhere or "") + "#" + anchor, class_="sa", title=f"本句链接 {s.id}")
+        body = text_html(text, unit.mentions, start, s.end, href_for, names)
+        parts.append(html_tag("span", link + body, id=None if elsewhere else anchor, class_="s", data_sentence=s.id))
+        pos = s.end
+    if pos < len(text):
+        parts.append(text_html(text, unit.mentions, pos, len(text), href_for, names))
+    return html_tag("span", "".join(parts), class_="utext")

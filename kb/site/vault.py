@@ -101,7 +101,11 @@ def write_vault(kb: KB, folder: Path, graph=None) -> Path:
 
     for e in kb.entities:
         by_file[entity_file(e.id)] = e
-    for fname, _kind, _title, parts, _scripts in page_sources(site, graph):
+    from kb.site.markdown import markdown_only
+
+    with markdown_only():
+        sources = page_sources(site, graph)
+    for fname, _kind, _title, parts, _scripts in sources:
         body = "\n".join(to_obsidian(p, names) for p in parts if not isinstance(p, str))
         e = by_file.get(fname)
         if e is not None:  # JSON strings are valid YAML, whatever the corpus put in them
