@@ -267,6 +267,9 @@ def _build(paths, out: Path, jobs: int, use_cache: bool, progress, site: bool) -
         kb = make_kb(files, jobs=jobs, cache=cache, stats=stats, progress=progress, timings=timings,
                      read_cache=use_cache)
     manifest = {d.id: d.sha256 for d in kb.documents}
+    previous = _previous_generation(out)
+    # index entries and site pages of these documents are linked from the previous generation
+    reuse = reusable(previous, stats.get("keys", {}))
     with atomic_build(out) as gen:
         with t("kb.json"):
             write_kb_json(gen / KB_FILE, kb, stats.get("cached", ()))
@@ -280,7 +283,8 @@ def _build(paths, out: Path, jobs: int, use_cache: bool, progress, site: bool) -
             from kb.site import write_site
 
             with t("site"):
-                write_site(kb, gen / "site")
+                write_site(kb, gen / "site", previous=previous / "site" if previous else None,
+                           reuse=reuse)
     timings["parse+extract"] -= timings.get("entities", 0.0)  # it ran inside; report it on its own
     rep = BuildReport(out=out, documents=len(kb.documents), processed=stats.get("processed", 0),
                       timings=timings)
@@ -402,6 +406,16 @@ def _read_manifest(folder: Path) -> dict:
     except (OSError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}
+
+
+def _previous_generation(out: Path) -> Path | None:
+    from kb.store import resolve
+
+    try:
+        gen = resolve(out)
+    except KBError:
+        return None
+    return gen if gen.is_dir() and (gen / MANIFEST_FILE).exists() else None
 
 
 def reusable(previous: Path | None, keys: dict[str, str]) -> frozenset[str]:

@@ -109,3 +109,32 @@ def test_reusable_names_the_documents_whose_outputs_are_still_right(tmp_path, co
     assert kbb.reusable(None, stats["keys"]) == frozenset()
     monkeypatch.setattr(kbb, "_code_version", lambda: "another-version")
     assert kbb.reusable(prev, stats["keys"]) == frozenset()
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_an_incremental_build_links_unchanged_pages_and_equals_a_clean_build(tmp_path, corpus_path):
+    import os
+
+    from kb.store import resolve
+
+    src = _corpus(tmp_path / "c", corpus_path, 3)
+    out = tmp_path / "build"
+    build([src], out)
+    first = resolve(out)
+    before = _files(first / "site")
+    p = src / "plan-01.txt"
+    p.write_text(p.read_text(encoding="utf-8").replace("女职工", "女性职工"), encoding="utf-8")
+    build([src], out)
+    second = resolve(out)
+    assert second != first and _files(first / "site") == before  # the old generation is untouched
+    build([src], tmp_path / "clean", use_cache=False)
+    assert _files(second / "site") == _files(tmp_path / "clean" / "site")
+    same = [f for f in before if (first / "site" / f).stat().st_ino == (second / "site" / f).stat().st_ino]
+    assert same, "no page of the unchanged plans was linked from the previous build"
+    assert all(os.stat(second / "site" / f).st_nlink >= 2 for f in same)
+    new_text = "女性职工".encode("utf-8")
+    assert any(new_text in v for v in _files(second / "site").values())
+    assert not any(new_text in (second / "site" / f).read_bytes() for f in same)
