@@ -273,7 +273,7 @@ def _build(paths, out: Path, jobs: int, use_cache: bool, progress, site: bool) -
     with atomic_build(out) as gen:
         with t("kb.json"):
             write_kb_json(gen / KB_FILE, kb, stats.get("cached", ()))
-            write_json(gen / MANIFEST_FILE, {"documents": manifest, "code": _code_version(),
+            write_json(gen / MANIFEST_FILE, {"documents": manifest, "code": _package_version(),
                                              "keys": stats.get("keys", {})})
         with t("index"):
             write_index(kb, gen / "index")
@@ -312,13 +312,25 @@ def _sha256(path: Path) -> str:
         raise KBError(f"{path}: cannot read ({e.strerror})") from None
 
 
-@functools.cache
+@functools.lru_cache(maxsize=None)
 def _code_version() -> str:
     """Cached documents are valid only for the code and lexicon that made them."""
-    h = hashlib.sha256()
     pkg = Path(__file__).resolve().parent
-    for p in sorted([*pkg.glob("*.py"), *pkg.glob("lexicon/*"), *pkg.glob("nlp/*.py")]):
-        h.update(p.name.encode())
+    return _hash_files(sorted([*pkg.glob("*.py"), *pkg.glob("lexicon/*"), *pkg.glob("nlp/*.py")]), pkg)
+
+
+@functools.lru_cache(maxsize=None)
+def _package_version() -> str:
+    """Index entries and site pages linked from a previous build are valid only for the same
+    package, templates and scripts included."""
+    pkg = Path(__file__).resolve().parent
+    return _hash_files(sorted(p for p in pkg.rglob("*") if p.is_file() and "__pycache__" not in p.parts), pkg)
+
+
+def _hash_files(paths, root: Path) -> str:
+    h = hashlib.sha256()
+    for p in paths:
+        h.update(str(p.relative_to(root)).encode())
         h.update(p.read_bytes())
     return h.hexdigest()[:16]
 
@@ -425,7 +437,7 @@ def reusable(previous: Path | None, keys: dict[str, str]) -> frozenset[str]:
     if previous is None:
         return frozenset()
     old = _read_manifest(previous)
-    if old.get("code") != _code_version() or not isinstance(old.get("keys"), dict):
+    if old.get("code") != _package_version() or not isinstance(old.get("keys"), dict):
         return frozenset()
     return frozenset(d for d, k in keys.items() if old["keys"].get(d) == k)
 

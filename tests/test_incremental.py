@@ -107,7 +107,7 @@ def test_reusable_names_the_documents_whose_outputs_are_still_right(tmp_path, co
     kbb.make_kb(kbb.collect_corpus([src]), stats=stats)
     assert kbb.reusable(prev, stats["keys"]) == {"plan-00", "plan-02"}
     assert kbb.reusable(None, stats["keys"]) == frozenset()
-    monkeypatch.setattr(kbb, "_code_version", lambda: "another-version")
+    monkeypatch.setattr(kbb, "_package_version", lambda: "another-version")
     assert kbb.reusable(prev, stats["keys"]) == frozenset()
 
 
