@@ -365,7 +365,7 @@ def _clear(folder: Path) -> None:
     """Remove what an index write puts in ``folder`` (unlinking: a hard-linked file's other
     name keeps its bytes); anything else there is left alone."""
     for p in folder.iterdir():
-        if p.name == DOCVOCAB_DIR or (p.suffix == ".tmp" and p.name.startswith("MAIN_")):
+        if p.name == DOCVOCAB_DIR or p.suffix == ".tmp":
             if p.is_dir() and not p.is_symlink():
                 shutil.rmtree(p)
             else:
@@ -464,6 +464,99 @@ def write_index(kb, folder: Path, *, previous: Optional[Path] = None, reuse: fro
     return _write(kb, folder, norm, names, key, multi, prepared, None)
 
 
+SPLIT_CHARS = 400_000  # a full write of more text is split into segments written in parallel
+MAX_PARTS = 6  # segments of a split full write (a function of the corpus only, never of the machine)
+
+
+def _split(docs: list) -> list[list]:
+    """Contiguous runs of documents of about equal text size, one segment each. Document order
+    is kept (segment after segment), so docnums, and with them the order of tied hits, are
+    those of a single segment; BM25 statistics are sums over segments, the same numbers."""
+    sizes = [sum(len(u.text) for u in d.units()) for d in docs]
+    total = sum(sizes)
+    n = min(MAX_PARTS, len(docs), total // SPLIT_CHARS)
+    if n < 2:
+        return [docs]
+    parts: list[list] = [[]]
+    acc = 0
+    for d, size in zip(docs, sizes):
+        if parts[-1] and len(parts) < n and acc >= total * len(parts) / n:
+            parts.append([])
+        parts[-1].append(d)
+        acc += size
+    return parts
+
+
+_PART_JOB: Optional[dict] = None  # what forked part writers read (set before the fork, not pickled)
+
+
+def _write_part(i: int):
+    """Write part ``i`` of a split full write as a segment of its own (in a worker process, or
+    in this one); returns (the whoosh segment, {document id: vocab counts})."""
+    import random
+
+    from whoosh.filedb.filestore import FileStorage
+    from whoosh.writing import SegmentWriter
+
+    job = _PART_JOB
+    assert job is not None
+    folder, docs = job["folder"], job["parts"][i]
+    random.seed(0x6B62 + 1 + i)  # this part's segment id, reproducible and unlike the others'
+    storage = FileStorage(str(folder))
+    ix = storage.open_index()
+    # no lock: the parent holds the index's write lock for the whole write, as whoosh's own
+    # multiprocess writer does; and a temporary folder of this part's own (whoosh would share
+    # "MAIN.tmp" between the processes, and remove it when the first one finishes)
+    w = SegmentWriter(ix, _lk=False, compound=False, limitmb=job["limitmb"])
+    tmp = storage.temp_storage(f"part{i}.tmp")
+    w._tempstorage = w.pool.tempstore = tmp
+    _fast_lengths(w)
+    try:
+        tk = None
+        vocabs = {}
+        for d in docs:
+            dwords = job["words_of"].get(d.id)
+            if dwords is None:
+                tk = tk or _tokenizer_for(job["names"])
+                norm = job["norm"]
+                dwords = [(_words(tk, norm(u.text)), _words(tk, norm(title))) for u, _k, _c, title in job["units_of"][d.id]]
+            vocabs[d.id] = _add_doc(w, folder, d, job["units_of"][d.id], dwords, job)
+        seg = w._finalize_segment()
+    finally:
+        tmp.destroy()
+    return seg, vocabs
+
+
+def _add_doc(w, folder: Path, d, units, dwords, ctx: dict) -> dict[str, int]:
+    """Add one document's units; write and return its vocabulary counts."""
+    dv = _doc_vocab(dwords)
+    _write_new(_vocab_file(folder, d.id), _dumps(dict(sorted(dv.items()))))
+    for (u, kind, chap, title), (words, twords) in zip(units, dwords):
+        _add_unit(w, d, u, kind, chap, title, words, twords, ctx["norm"], ctx["multi"], ctx["ent_by_id"],
+                  ctx["chap_titles"])
+    return dv
+
+
+def _write_parts(ctx: dict) -> list:
+    """Run the part writers, in worker processes when there are CPUs for them; segments in
+    part order."""
+    import multiprocessing
+
+    global _PART_JOB
+    n = len(ctx["parts"])
+    procs = min(n, os.cpu_count() or 1)
+    _PART_JOB = dict(ctx, limitmb=max(32, LIMIT_MB // procs))
+    try:
+        if procs < 2 or multiprocessing.current_process().daemon:
+            return [_write_part(i) for i in range(n)]
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=procs, mp_context=multiprocessing.get_context("fork")) as pool:
+            return list(pool.map(_write_part, range(n)))
+    finally:
+        _PART_JOB = None
+
+
 def _write(kb, folder: Path, norm: Normalizer, names, key: str, multi: bool, prepared, inc) -> Path:
     """Full write (``inc`` None) into an empty folder, or an update of the linked previous
     index (``inc`` from :func:`_prepare_incremental`)."""
@@ -482,6 +575,7 @@ def _write(kb, folder: Path, norm: Normalizer, names, key: str, multi: bool, pre
                 vocab.pop(x, None)
     todo = [d for d in kb.documents if d.id not in kept]
     units_of = {d.id: _doc_rows(d) for d in todo}
+    parts = _split(todo) if inc is None else [todo]
     prepared = prepared or {}
     words_of: dict[str, list] = {}
     need: list[tuple[str, str]] = []
@@ -489,12 +583,13 @@ def _write(kb, folder: Path, norm: Normalizer, names, key: str, multi: bool, pre
         rows = prepared.get(d.id)
         if rows is not None and _usable_rows(rows, d, units_of[d.id], multi, key):
             words_of[d.id] = [(w, t) for _id, w, t in rows["units"]]
-        else:
+        elif len(parts) == 1:
             need.extend((norm(u.text), norm(title)) for u, _k, _c, title in units_of[d.id])
-    words_iter = _all_words(need, names) if need else iter(())
-    ent_by_id = {e.id: e for e in kb.entities}
-    chap_titles = {(d.id, c.id): c.title for d in kb.documents for c in d.chapters}
+    ctx = {"folder": folder, "parts": parts, "units_of": units_of, "words_of": words_of, "names": names,
+           "norm": norm, "multi": multi, "ent_by_id": {e.id: e for e in kb.entities},
+           "chap_titles": {(d.id, c.id): c.title for d in kb.documents for c in d.chapters}}
     (folder / DOCVOCAB_DIR).mkdir(exist_ok=True)
+    words_iter = _all_words(need, names) if need else iter(())
 
     state = random.getstate()
     try:
@@ -514,15 +609,20 @@ def _write(kb, folder: Path, norm: Normalizer, names, key: str, multi: bool, pre
         try:
             for did in sorted(dropped):
                 w.delete_by_term("doc", did)
-            for d in todo:
-                dwords = words_of[d.id] if d.id in words_of else [next(words_iter) for _ in units_of[d.id]]
-                dv = _doc_vocab(dwords)
-                _write_new(_vocab_file(folder, d.id), _dumps(dict(sorted(dv.items()))))
-                for x, c in dv.items():
-                    vocab[x] = vocab.get(x, 0) + c
-                for (u, kind, chap, title), (words, twords) in zip(units_of[d.id], dwords):
-                    _add_unit(w, d, u, kind, chap, title, words, twords, norm, multi, ent_by_id, chap_titles)
-            w.commit() if inc is None else w.commit(mergetype=_merge_policy)
+            if len(parts) > 1:
+                done = _write_parts(ctx)
+                for _seg, vocabs in done:
+                    for dv in vocabs.values():
+                        for x, c in dv.items():
+                            vocab[x] = vocab.get(x, 0) + c
+                # this writer added nothing: the TOC lists the parts' segments, in order
+                w.commit(mergetype=lambda _w, segments: segments + [seg for seg, _v in done])
+            else:
+                for d in todo:
+                    dwords = words_of[d.id] if d.id in words_of else [next(words_iter) for _ in units_of[d.id]]
+                    for x, c in _add_doc(w, folder, d, units_of[d.id], dwords, ctx).items():
+                        vocab[x] = vocab.get(x, 0) + c
+                w.commit() if inc is None else w.commit(mergetype=_merge_policy)
         except BaseException:
             if not w.is_closed:
                 w.cancel()
