@@ -268,8 +268,8 @@ def test_index_is_reproducible(corpus_kb, gen, tmp_path, monkeypatch):
     monkeypatch.setattr(kb.index, "PARALLEL_CHARS", 1)
     a, b = gen / "index", tmp_path / "b"
     write_index(corpus_kb, b)
-    fa = sorted(p.name for p in a.iterdir())
-    assert fa == sorted(p.name for p in b.iterdir())
+    fa = sorted(str(p.relative_to(a)) for p in a.rglob("*") if p.is_file())
+    assert fa == sorted(str(p.relative_to(b)) for p in b.rglob("*") if p.is_file())
     for name in fa:
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
 
