@@ -92,7 +92,18 @@ def _document_parts(path, multi, source, title) -> dict:
     enrich_document(doc)
     names = document_names(doc, lexicon_for(None))
     edges = link_document(doc, multi)  # also fills the indicator rows' tasks
-    return {"document": document_to_dict(doc), "edges": [asdict(e) for e in edges], "discovered": names}
+    from kb.index import index_rows
+
+    rows = index_rows(doc, multi, _index_names())  # the jieba words, the costly half of indexing
+    return {"document": document_to_dict(doc), "edges": [asdict(e) for e in edges], "discovered": names,
+            "index_rows": rows}
+
+
+@functools.lru_cache(maxsize=1)
+def _index_names() -> tuple[str, ...]:
+    from kb.index import index_names
+
+    return index_names(None)
 
 
 def _meta_title(path: Path) -> str | None:
@@ -148,13 +159,15 @@ def make_kb(files: Sequence[Path], jobs: int = 1, cache: Path | None = None,
             parts[i] = hit
         else:
             todo.append(i)
+    held: dict[str, dict] = {}
     for i, part in zip(todo, _run(_per_document, [jobs_of[i] for i in todo], jobs)):
+        rows = part.pop("index_rows", None)
         parts[i] = part
         # under the hash of the bytes actually parsed: a file saved during the build must not
         # be cached as the content hashed before
         keys[i] = _doc_key(part["document"]["sha256"], jobs_of[i])
-        if cache:
-            _cache_put(cache, keys[i], part)
+        if not (cache and _cache_put(cache, keys[i], {**part, "index_rows": rows})) and rows is not None:
+            held[part["document"]["id"]] = rows
         if progress:
             progress(1)
     docs = [document_from_dict(p["document"]) for p in parts]  # type: ignore[index]
@@ -163,6 +176,7 @@ def make_kb(files: Sequence[Path], jobs: int = 1, cache: Path | None = None,
         stats["processed"] = len(todo)
         stats["keys"] = {d.id: k for d, k in zip(docs, keys)}
         stats["cached"] = [_cache_path(cache, k) if cache else None for k in keys]
+        stats["rows"] = _CachedRows({d.id: p for d, p in zip(docs, stats["cached"])}, held)
     kb = KB(documents=docs)
     t = _Timer(timings)
     with t("entities"):
@@ -276,7 +290,8 @@ def _build(paths, out: Path, jobs: int, use_cache: bool, progress, site: bool) -
             write_json(gen / MANIFEST_FILE, {"documents": manifest, "code": _package_version(),
                                              "keys": stats.get("keys", {})})
         with t("index"):
-            write_index(kb, gen / "index")
+            write_index(kb, gen / "index", previous=previous / "index" if previous else None,
+                        reuse=reuse, prepared=stats.get("rows"))
         with t("graph"):
             write_graph(kb, gen / "graph.json")
         if site:
@@ -344,16 +359,43 @@ def _dump(x) -> str:
 
 
 def _cache_get(cache: Path, key: str) -> dict | None:
-    """A cache entry is two lines: the document exactly as kb.json holds it (so kb.json can be
-    written from the file without serializing it again), then its edges and discovered names."""
+    """A cache entry is three lines: the document exactly as kb.json holds it (so kb.json can be
+    written from the file without serializing it again); its edges and discovered names; its
+    index rows (read only when the index needs them: see :class:`_CachedRows`)."""
     p = _cache_path(cache, key)
     try:
-        head, rest = p.read_text(encoding="utf-8").split("\n", 1)
+        with open(p, encoding="utf-8") as f:
+            head, rest, rows = f.readline(), f.readline(), f.readline()
+        if not rows.endswith("\n"):
+            return None  # cut short
         part = json.loads(rest)
         part["document"] = json.loads(head)
     except (OSError, ValueError):
         return None
     return part
+
+
+class _CachedRows:
+    """Document id -> its index rows, read from the cache entry when asked (holding the jieba
+    words of a thousand plans in memory at once would take a gigabyte); rows of documents whose
+    entry could not be written are held here."""
+
+    def __init__(self, paths: dict[str, Path | None], held: dict[str, dict]):
+        self.paths, self.held = paths, held
+
+    def get(self, doc_id: str, default=None):
+        if doc_id in self.held:
+            return self.held[doc_id]
+        p = self.paths.get(doc_id)
+        if p is None:
+            return default
+        try:
+            with open(p, encoding="utf-8") as f:
+                f.readline()
+                f.readline()
+                return json.loads(f.readline())
+        except (OSError, ValueError):
+            return default  # write_index then computes the words itself
 
 
 def _cached_document_line(path: Path, doc_id: str) -> str | None:
@@ -365,7 +407,7 @@ def _cached_document_line(path: Path, doc_id: str) -> str | None:
     return line if line.startswith('{"id":' + _dump(doc_id) + ",") else None
 
 
-def _cache_put(cache: Path, key: str, part: dict) -> None:
+def _cache_put(cache: Path, key: str, part: dict) -> bool:
     p = _cache_path(cache, key)
     try:
         if not p.parent.exists():
@@ -375,11 +417,13 @@ def _cache_put(cache: Path, key: str, part: dict) -> None:
                     shutil.rmtree(old, ignore_errors=True)
             p.parent.mkdir(parents=True, exist_ok=True)
         tmp = p.with_suffix(f".{os.getpid()}.tmp")
-        rest = {k: v for k, v in part.items() if k != "document"}
-        tmp.write_text(_dump(part["document"]) + "\n" + _dump(rest) + "\n", encoding="utf-8")
+        rest = {k: v for k, v in part.items() if k not in ("document", "index_rows")}
+        tmp.write_text(_dump(part["document"]) + "\n" + _dump(rest) + "\n" + _dump(part.get("index_rows")) + "\n",
+                       encoding="utf-8")
         os.replace(tmp, p)
+        return True
     except OSError:
-        pass  # the cache only saves time; a build without it is still right
+        return False  # the cache only saves time; a build without it is still right
 
 
 def write_kb_json(path: Path, kb: KB, cached: Sequence[Path | None] = ()) -> None:

@@ -143,8 +143,14 @@ def _sentences(u) -> list[dict]:
 
 
 def _entity_words(kb, norm: Normalizer) -> tuple[str, ...]:
+    """The words jieba must keep whole: every lexicon name and alias. They come from the
+    lexicon, not from ``kb`` (whose discovered names change with the corpus), so that the words
+    of a document, and so its cached rows and its segment in an incremental update, do not depend
+    on which other documents are in the collection."""
+    from kb.nlp.lexicon import load_lexicon
+
     names = set()
-    for e in kb.entities:
+    for e in load_lexicon().entries.values():
         for name in [e.name, *e.aliases]:
             n = norm(name).strip()
             if len(n) >= 2 and " " not in n:

@@ -138,3 +138,26 @@ def test_an_incremental_build_links_unchanged_pages_and_equals_a_clean_build(tmp
     new_text = "女性职工".encode("utf-8")
     assert any(new_text in v for v in _files(second / "site").values())
     assert not any(new_text in (second / "site" / f).read_bytes() for f in same)
+
+
+def test_an_incremental_index_finds_what_a_clean_build_finds(tmp_path, corpus_path):
+    from kb.index import search
+    from kb.store import resolve
+
+    src = _corpus(tmp_path / "c", corpus_path, 3)
+    out = tmp_path / "build"
+    build([src], out)
+    p = src / "plan-01.txt"
+    p.write_text(p.read_text(encoding="utf-8").replace("女职工", "女性职工"), encoding="utf-8")
+    rep = build([src], out)
+    assert rep.processed == 1
+    clean = tmp_path / "clean"
+    build([src], clean, use_cache=False)
+
+    def hits(folder, q):
+        return sorted(h.unit for h in search(resolve(folder), q, n=None).hits)
+
+    only_new = hits(out, "女性职工")
+    assert only_new and all(u.startswith("plan-01/") for u in only_new)
+    for q in ["女性职工", "女职工", "农民工", "职工书屋", "2026年", "工会 -农民工"]:
+        assert hits(out, q) == hits(clean, q), q
