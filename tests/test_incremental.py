@@ -161,3 +161,23 @@ def test_an_incremental_index_finds_what_a_clean_build_finds(tmp_path, corpus_pa
     assert only_new and all(u.startswith("plan-01/") for u in only_new)
     for q in ["女性职工", "女职工", "农民工", "职工书屋", "2026年", "工会 -农民工"]:
         assert hits(out, q) == hits(clean, q), q
+
+
+def test_a_moved_folder_or_a_new_title_uses_the_cache_and_shows_the_new_path(tmp_path, corpus_path):
+    import json
+    import shutil
+
+    src = _corpus(tmp_path / "c", corpus_path, 2)
+    out = tmp_path / "build"
+    build([src], out)
+    moved = tmp_path / "moved"
+    shutil.move(str(src), moved)
+    (moved / "plan-01.meta.json").write_text('{"title": "新标题规划"}', encoding="utf-8")
+    rep = build([moved], out)
+    assert rep.processed == 0  # neither the path nor the title is part of the cached work
+    docs = {d["id"]: d for d in json.loads((out / "kb.json").read_text(encoding="utf-8"))["documents"]}
+    assert all("moved" in d["source"] for d in docs.values())
+    assert docs["plan-01"]["title"] == "新标题规划"
+    build([moved], tmp_path / "clean", use_cache=False)
+    assert (out / "kb.json").read_bytes() == (tmp_path / "clean" / "kb.json").read_bytes()
+    assert _files(out / "site") == _files(tmp_path / "clean" / "site")
