@@ -78,6 +78,28 @@ def _prune(gens: Path, keep: set[str]) -> None:
     for old in done[:-KEEP_GENERATIONS]:
         if os.path.realpath(old) not in keep:
             shutil.rmtree(old, ignore_errors=True)
+    for partial in gens.glob("*.partial"):
+        # left by a build that was killed (SIGKILL, power loss); one still running keeps its own
+        if not _alive(_writer_pid(partial.name)):
+            shutil.rmtree(partial, ignore_errors=True)
+
+
+def _writer_pid(name: str) -> int:
+    """The pid in a generation name ``YYYYmmdd-HHMMSS-<pid>-<n>.partial`` (0 if unreadable)."""
+    parts = name.split("-")
+    return int(parts[2]) if len(parts) >= 4 and parts[2].isdigit() else 0
+
+
+def _alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    return True
     # leftovers of killed builds
     for p in gens.iterdir():
         if p.name.endswith(".partial") and time.time() - p.stat().st_mtime > 3600:

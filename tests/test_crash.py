@@ -113,3 +113,54 @@ def test_sigkill_during_build_keeps_the_last_complete_build(tmp_path, corpus):
     if answer is not None:
         hits = search(out, NEW_TERM)["hits"]
         assert hits and hits[0]["unit"].startswith(victim.stem + "/")
+
+
+@pytest.mark.slow  # five incremental builds of a small corpus while searches run: ~40 s
+def test_searches_during_incremental_builds_see_one_consistent_version(tmp_path, corpus):
+    """Incremental builds hard-link the previous generation's index files and site pages; a
+    search running meanwhile must still answer from one whole generation: the index and the
+    kb.json it reads agree on which version of the edited plan they hold."""
+    import threading
+
+    from kb.index import search as lib_search
+    from kb.store import resolve
+
+    if not has_search():
+        pytest.skip("no search yet")
+    out = tmp_path / "build"
+    assert subprocess.run(build_cmd(corpus, out), capture_output=True).returncode == 0
+    victim = sorted(corpus.glob("*.txt"))[3]
+    base = victim.read_bytes()
+    terms = ["蓝鲸驿站", "白鹭书院"]
+    errors: list[str] = []
+    done = threading.Event()
+
+    def builds():
+        try:
+            for i in range(5):
+                term = terms[i % 2]
+                victim.write_bytes(base + f"\n\n推动建设{term}服务网络。".encode("utf-8"))
+                p = subprocess.run(build_cmd(corpus, out), capture_output=True, text=True, timeout=300)
+                if p.returncode != 0:
+                    errors.append(p.stderr)
+        finally:
+            done.set()
+
+    t = threading.Thread(target=builds)
+    t.start()
+    seen = set()
+    checks = 0
+    while not done.is_set() or checks == 0:
+        gen = resolve(out)
+        found = {term: bool(lib_search(gen, term, n=None).hits) for term in terms}
+        text = (gen / "kb.json").read_text(encoding="utf-8")
+        for term in terms:
+            assert found[term] == (term in text), f"{gen.name}: index and kb.json disagree on {term}"
+        assert sum(found.values()) <= 1
+        seen.add(tuple(sorted(found.items())))
+        checks += 1
+    t.join()
+    assert not errors, errors[0]
+    assert checks >= 5 and len(seen) >= 2  # the searches did see the builds change the plan
+    final = resolve(out)
+    assert lib_search(final, terms[0], n=None).hits and not lib_search(final, terms[1], n=None).hits

@@ -181,3 +181,23 @@ def test_a_moved_folder_or_a_new_title_uses_the_cache_and_shows_the_new_path(tmp
     build([moved], tmp_path / "clean", use_cache=False)
     assert (out / "kb.json").read_bytes() == (tmp_path / "clean" / "kb.json").read_bytes()
     assert _files(out / "site") == _files(tmp_path / "clean" / "site")
+
+
+def test_a_killed_builds_partial_generation_is_cleared_by_the_next_build(tmp_path, corpus_path):
+    import os
+    import subprocess
+    import sys
+
+    src = _corpus(tmp_path / "c", corpus_path, 1)
+    out = tmp_path / "build"
+    build([src], out)
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead_pid = int(gone.stdout)
+    gens = tmp_path / ".build.gens"
+    stale = gens / f"20260101-000000-{dead_pid}-000001.partial"
+    running = gens / f"20260101-000000-{os.getpid()}-000002.partial"
+    for p in (stale, running):
+        (p / "index").mkdir(parents=True)
+    build([src], out)
+    assert not stale.exists()  # its writer is dead
+    assert running.exists()  # its writer (this process) may still be writing
