@@ -77,14 +77,11 @@ class Candidate:
 
 @lru_cache(maxsize=2)
 def _pos_tokenizer(words: tuple[str, ...]):
-    import logging
-
-    import jieba
     import jieba.posseg as pseg
 
-    jieba.setLogLevel(logging.WARNING)
-    tok = jieba.Tokenizer()
-    tok.initialize()
+    from kb.nlp.jiebatok import new_tokenizer
+
+    tok = new_tokenizer()
     for w in words:
         if " " not in w:  # jieba cannot hold a word with a space
             tok.add_word(w, freq=max(2000, 500 * len(w)), tag="n")

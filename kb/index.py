@@ -164,12 +164,9 @@ def _tokenizer_for(names: tuple[str, ...]):
     entity names, so 外卖配送员 or 工会云 stay one word. Cached per word list: loading jieba's
     dictionary takes ~0.4 s and a process may build several times; the same words give the
     same tokenizer state."""
-    import logging
+    from kb.nlp.jiebatok import new_tokenizer
 
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    tk = jieba.Tokenizer()
+    tk = new_tokenizer()
     for n in names:
         tk.add_word(n, freq=None)
     return tk

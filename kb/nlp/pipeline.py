@@ -36,11 +36,9 @@ class JiebaWords:
     """A private jieba tokenizer (the global one is left alone for other users)."""
 
     def __init__(self, words: list[str]):
-        import jieba
+        from kb.nlp.jiebatok import new_tokenizer
 
-        jieba.setLogLevel(logging.WARNING)
-        self.tok = jieba.Tokenizer()
-        self.tok.initialize()
+        self.tok = new_tokenizer()
         for w in words:
             if " " in w:
                 continue  # jieba cannot hold a word with a space
