@@ -6,7 +6,6 @@ one atomic build generation (see :mod:`kb.store`).
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import functools
 import gc
 import hashlib
@@ -77,12 +76,10 @@ def _per_document(job: tuple[Path, bool]) -> dict:
 
 
 def _document_parts(path, multi) -> dict:
-    from dataclasses import asdict
-
     from kb.discover import document_names
     from kb.extract import enrich_document
     from kb.graph import link_document
-    from kb.model import document_to_dict
+    from kb.model import document_to_dict, flat_dict
     from kb.nlp.pipeline import lexicon_for
     from kb.parse import parse_file
 
@@ -93,7 +90,7 @@ def _document_parts(path, multi) -> dict:
     from kb.index import index_rows
 
     rows = index_rows(doc, multi, _index_names())  # the jieba words, the costly half of indexing
-    return {"document": document_to_dict(doc), "edges": [asdict(e) for e in edges], "discovered": names,
+    return {"document": document_to_dict(doc), "edges": [flat_dict(e) for e in edges], "discovered": names,
             "index_rows": rows}
 
 
@@ -446,7 +443,7 @@ def write_kb_json(path: Path, kb: KB, cached: Sequence[Path | None] = ()) -> Non
     """kb.json, written a document, an entity or an edge a line: compact, valid JSON, greppable,
     and streamed instead of held as one string. ``cached``: per document, a cache entry whose
     first line is that document's line, copied instead of serialized again."""
-    from kb.model import SCHEMA_VERSION, document_to_dict
+    from kb.model import SCHEMA_VERSION, document_to_dict, flat_dict
 
     def doc_lines():
         for i, d in enumerate(kb.documents):
@@ -462,14 +459,9 @@ def write_kb_json(path: Path, kb: KB, cached: Sequence[Path | None] = ()) -> Non
     with open(path, "w", encoding="utf-8") as f:
         f.write(f'{{"schema":{SCHEMA_VERSION},\n')
         items(f, "documents", doc_lines())
-        items(f, "entities", (_dump(_shallow(e)) for e in kb.entities))
-        items(f, "edges", (_dump(_shallow(e)) for e in kb.edges), last=True)
+        items(f, "entities", (_dump(flat_dict(e)) for e in kb.entities))
+        items(f, "edges", (_dump(flat_dict(e)) for e in kb.edges), last=True)
 
-
-def _shallow(obj) -> dict:
-    """A dataclass as a dict, without the deep copy of ``asdict`` (entities and edges hold only
-    JSON values; under a profiler asdict was 12 of the 14 s of writing kb.json for 100 plans)."""
-    return {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)}
 
 
 def _previous_manifest(out: Path) -> dict[str, str]:

@@ -69,7 +69,7 @@ def make_words(nlp, name, lexicon_dir: Optional[str]):
 def _words(doc: Doc):
     if "words" not in doc.user_data:
         seg = doc.user_data.get("segmenter")
-        doc.user_data["words"] = seg.spans(doc.text) if seg else None
+        doc.user_data["words"] = seg.spans(_text(doc)) if seg else None
     return doc.user_data["words"]
 
 
@@ -86,7 +86,7 @@ def _split(text: str) -> list[tuple[int, int]]:
 @Language.component("plankb_sentences")
 def sentences(doc: Doc) -> Doc:
     given = doc.user_data.get("sentences")
-    bounds = [(s.start, s.end) for s in given] if given else _split(doc.text)
+    bounds = [(s.start, s.end) for s in given] if given else _split(_text(doc))
     if not len(doc):
         return doc
     # one array write instead of a setter call per token (the char segmenter makes many tokens)
@@ -112,7 +112,7 @@ def make_entities(nlp, name, lexicon_dir: Optional[str]):
     matcher = Matcher(_lexicon(lexicon_dir))
 
     def entities(doc: Doc) -> Doc:
-        hits = matcher.find(doc.text, lambda: doc._.words)
+        hits = matcher.find(_text(doc), lambda: doc._.words)
         doc.user_data["hits"] = hits
         doc.spans["mentions"] = [s for h in hits if (s := _span(doc, h.start, h.end, h.entity)) is not None]
         return doc
@@ -122,9 +122,10 @@ def make_entities(nlp, name, lexicon_dir: Optional[str]):
 
 @Language.component("plankb_targets")
 def targets(doc: Doc) -> Doc:
+    text = _text(doc)
     sents = doc.user_data.get("sentences") or [
-        Sentence(id=f"s{i}", text=doc.text[a:b], start=a, end=b) for i, (a, b) in enumerate(_split(doc.text), 1)]
-    found = extract_targets(doc.text, sents)
+        Sentence(id=f"s{i}", text=text[a:b], start=a, end=b) for i, (a, b) in enumerate(_split(text), 1)]
+    found = extract_targets(text, sents)
     doc.user_data["targets"] = found
     doc.spans["targets"] = [s for t in found if (s := _span(doc, t.start, t.end, t.unit or "TIME")) is not None]
     return doc
@@ -190,8 +191,13 @@ def char_doc(nlp: Language, text: str) -> Doc:
     return Doc(nlp.vocab, words=words, spaces=spaces)
 
 
+def _text(doc: Doc) -> str:
+    return doc.user_data.get("text") or doc.text
+
+
 def run(nlp: Language, text: str, sentences: Optional[list[Sentence]] = None) -> Doc:
     doc = char_doc(nlp, text)
+    doc.user_data["text"] = text  # spaCy's doc.text joins the tokens again on every access
     if sentences:
         doc.user_data["sentences"] = sentences
     for _, proc in nlp.pipeline:
