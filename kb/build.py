@@ -151,26 +151,35 @@ def make_kb(files: Sequence[Path], jobs: int = 1, cache: Path | None = None,
     titles = [_meta_title(f) for f in files]  # a broken meta file fails before any work
     jobs_of = [(f, multi) for f in files]
     keys = [_doc_key(_sha256(f), multi) for f in files]
-    parts: list[dict | None] = [None] * len(files)
+    n = len(files)
+    docs: list = [None] * n
+    edges: list[list] = [[] for _ in range(n)]
+    found: list = [None] * n
+
+    def take(i: int, part: dict) -> None:
+        # models at once, so the parts' dicts of a thousand plans are never all held
+        docs[i] = document_from_dict(part["document"])
+        edges[i] = [_init(Edge, e) for e in part["edges"]]
+        found[i] = part["discovered"]
+
     todo: list[int] = []
     for i, key in enumerate(keys):
         hit = _cache_get(cache, key) if cache and read_cache else None
         if hit is not None:
-            parts[i] = hit
+            take(i, hit)
         else:
             todo.append(i)
     held: dict[str, dict] = {}
     for i, part in zip(todo, _run(_per_document, [jobs_of[i] for i in todo], jobs)):
         rows = part.pop("index_rows", None)
-        parts[i] = part
         # under the hash of the bytes actually parsed: a file saved during the build must not
         # be cached as the content hashed before
         keys[i] = _doc_key(part["document"]["sha256"], multi)
         if not (cache and _cache_put(cache, keys[i], {**part, "index_rows": rows})) and rows is not None:
             held[part["document"]["id"]] = rows
+        take(i, part)
         if progress:
             progress(1)
-    docs = [document_from_dict(p["document"]) for p in parts]  # type: ignore[index]
     for doc, f, title in zip(docs, files, titles):
         doc.source = display_path(f)
         if title:
@@ -186,8 +195,8 @@ def make_kb(files: Sequence[Path], jobs: int = 1, cache: Path | None = None,
     with t("entities"):
         from kb.extract import collect_entities
 
-        collect_entities(kb, discovered={d.id: p["discovered"] for d, p in zip(docs, parts)})  # type: ignore[index]
-    kb.edges = [_init(Edge, e) for p in parts for e in p["edges"]]  # type: ignore[index]
+        collect_entities(kb, discovered={d.id: f for d, f in zip(docs, found)})
+    kb.edges = [e for es in edges for e in es]
     return kb
 
 
