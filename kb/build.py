@@ -144,7 +144,7 @@ def make_kb(files: Sequence[Path], jobs: int = 1, cache: Path | None = None,
     Every document goes through its JSON form, whether made now or read from the cache, so a
     cached, a parallel and a serial build give byte-identical results. ``stats`` receives
     ``processed`` (documents made now) and ``keys`` (document id -> cache key)."""
-    from kb.model import Edge, _init, document_from_dict
+    from kb.model import document_from_dict, edge_from_dict
     from kb.parse import display_path
 
     multi = len(files) > 1
@@ -159,7 +159,7 @@ def make_kb(files: Sequence[Path], jobs: int = 1, cache: Path | None = None,
     def take(i: int, part: dict) -> None:
         # models at once, so the parts' dicts of a thousand plans are never all held
         docs[i] = document_from_dict(part["document"])
-        edges[i] = [_init(Edge, e) for e in part["edges"]]
+        edges[i] = [edge_from_dict(e) for e in part["edges"]]
         found[i] = part["discovered"]
 
     todo: list[int] = []

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 from functools import lru_cache
+from sys import intern
 from typing import Any, Iterator, Optional
 
 SCHEMA_VERSION = 1
@@ -250,10 +251,27 @@ def _init(cls, d: dict[str, Any], **override):
     return cls(**kw)
 
 
+def _mention(m: dict[str, Any]) -> Mention:
+    # the same few names, ids and roles recur in every unit: one string each, not one per mention
+    # (a thousand plans hold millions of mentions)
+    return Mention(entity=intern(m["entity"]), text=intern(m["text"]), sentence=intern(m["sentence"]),
+                   start=m["start"], end=m["end"], role=m.get("role") and intern(m["role"]),
+                   via=m.get("via") and intern(m["via"]))
+
+
+def edge_from_dict(e: dict[str, Any]) -> Edge:
+    ev = e.get("evidence") or {}
+    for k in ("unit", "sentence"):
+        if isinstance(ev.get(k), str):
+            ev[k] = intern(ev[k])
+    return Edge(source=intern(e["source"]), target=intern(e["target"]), type=intern(e["type"]), evidence=ev,
+                rule=e.get("rule") and intern(e["rule"]), weight=e.get("weight"))
+
+
 def _unit_kwargs(d: dict[str, Any]) -> dict[str, Any]:
     return {
         "sentences": [_init(Sentence, s) for s in d.get("sentences", [])],
-        "mentions": [_init(Mention, m) for m in d.get("mentions", [])],
+        "mentions": [_mention(m) for m in d.get("mentions", [])],
         "targets": [_init(Target, t) for t in d.get("targets", [])],
     }
 
