@@ -45,13 +45,13 @@ def _count_renders(monkeypatch) -> list:
     import kb.site as site_mod
 
     seen: list = []
-    orig = site_mod._Renderer.page
+    orig = site_mod._Renderer.finish
 
-    def page(self, spec):
+    def finish(self, spec, parts):
         seen.append((spec.owner, spec.fname))
-        return orig(self, spec)
+        return orig(self, spec, parts)
 
-    monkeypatch.setattr(site_mod._Renderer, "page", page)
+    monkeypatch.setattr(site_mod._Renderer, "finish", finish)
     return seen
 
 

@@ -6,6 +6,8 @@ only on the KB, so a rebuild is byte-identical.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
 from dataclasses import dataclass, field
@@ -203,17 +205,38 @@ class _Renderer:
         self.count = 0  # pages rendered (not reused)
 
     def page(self, spec: PageSpec) -> str:
+        return self.finish(spec, self.prepare(spec))
+
+    def prepare(self, spec: PageSpec) -> list:
+        """The page's parts, built but not rendered (rendering Markdown is the costly half)."""
+        return list(spec.make())
+
+    def key(self, spec: PageSpec, parts: list) -> str:
+        """A digest of everything the page's bytes depend on, besides the code."""
+        h = hashlib.sha256()
+        for x in (spec.fname, spec.kind, spec.title, repr(spec.scripts), self._sources(spec), self.title):
+            h.update(str(x).encode("utf-8") + b"\0")
+        for p in parts:
+            if isinstance(p, str):
+                h.update(b"S" + p.encode("utf-8"))
+            else:
+                h.update(b"P" + p.source().encode("utf-8") + repr((p.marks, p.raw_html)).encode("utf-8"))
+        return h.hexdigest()
+
+    def finish(self, spec: PageSpec, parts: list) -> str:
         from markupsafe import Markup
 
         self.count += 1
         # strings are the SVG drawing, built by graphsvg from escaped text only
-        body = Markup("").join(Markup(p) if isinstance(p, str) else Markup(p.render()) for p in spec.make())
-        sources = self.sources
+        body = Markup("").join(Markup(p) if isinstance(p, str) else Markup(p.render()) for p in parts)
+        return self.layout.render(title=spec.title, site_title=self.title, kind=spec.kind, body=body,
+                                  scripts=spec.scripts, sources=self._sources(spec))
+
+    def _sources(self, spec: PageSpec) -> str:
         if spec.owner is not None and self.site.multi:
             d = self.by_id[spec.owner]
-            sources = d.source or d.id
-        return self.layout.render(title=spec.title, site_title=self.title, kind=spec.kind, body=body,
-                                  scripts=spec.scripts, sources=sources)
+            return d.source or d.id
+        return self.sources
 
 
 def document_pages(site, doc, graph=None) -> dict[str, str]:
@@ -225,6 +248,17 @@ def document_pages(site, doc, graph=None) -> dict[str, str]:
         site = Site(site)
     r = _Renderer(site)
     return {s.fname: r.page(s) for s in document_specs(site, doc, graph)}
+
+
+PAGE_KEYS = "pages.keys.json"  # collection page -> digest of its parts (see _Renderer.key)
+
+
+def _read_keys(path: Path) -> dict[str, str]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def _put(path: Path, text: str) -> None:
@@ -272,9 +306,17 @@ def write_site(kb: KB, folder: Path, graph=None, *, previous: Optional[Path] = N
     (folder / "assets").mkdir(parents=True, exist_ok=True)
     r = _Renderer(site)
     reset_cache()
+    # a collection page (home, an entity's page…) is linked from the previous build when its
+    # parts are the same as then: adding one plan changes only the entities it mentions
+    old_keys = _read_keys(prev / PAGE_KEYS) if prev is not None else {}
+    keys: dict[str, str] = {}
     try:
         for spec in collection_specs(site, graph):
-            _put(folder / spec.fname, r.page(spec))
+            parts = r.prepare(spec)
+            keys[spec.fname] = k = r.key(spec, parts)
+            if old_keys.get(spec.fname) == k and _reuse(prev / spec.fname, folder / spec.fname):  # type: ignore[operator]
+                continue
+            _put(folder / spec.fname, r.finish(spec, parts))
         for doc in kb.documents:
             specs = document_specs(site, doc, graph)
             if prev is not None and doc.id in reuse:
@@ -284,6 +326,7 @@ def write_site(kb: KB, folder: Path, graph=None, *, previous: Optional[Path] = N
             reset_cache()
     finally:
         reset_cache()
+    _put(folder / PAGE_KEYS, json.dumps(keys, sort_keys=True, indent=0) + "\n")
     for name in ASSETS:
         (folder / "assets" / name).write_bytes((STATIC / name).read_bytes())
     _put(folder / "assets" / "search-index.js", build_index(search_entries(site)))
