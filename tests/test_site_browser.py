@@ -122,11 +122,9 @@ def test_traditional_query_finds_simplified_text(watched, seed_site):
 
 
 def _units(site: Path) -> list[dict]:
-    import json
+    from test_site import read_index
 
-    src = (site / "assets" / "search-index.js").read_text(encoding="utf-8")
-    data = json.loads(src[src.index("=") + 1 :].strip().rstrip(";"))
-    return [{"id": u[0], "text": u[3]} for u in data["units"]]
+    return [{"id": u[0], "text": u[3]} for shard in read_index(site)[1] for u in shard["units"]]
 
 
 def test_browser_search_has_exact_recall(watched, seed_site):
@@ -134,7 +132,7 @@ def test_browser_search_has_exact_recall(watched, seed_site):
     from kb.site.searchindex import normalize, t2s_table
 
     units = _units(seed_site)
-    table = t2s_table(u["text"] for u in units)
+    table = t2s_table()
     queries = set()
     for u in units:
         t = u["text"]
@@ -147,7 +145,8 @@ def test_browser_search_has_exact_recall(watched, seed_site):
     page = watched.page
     page.goto((seed_site / "index.html").as_uri())
     page.wait_for_function("window.kbSearch !== undefined")
-    got = page.evaluate("qs => qs.map(q => window.kbSearch.search(q).map(r => window.KB_INDEX.units[r.unit][0]).sort())", queries)
+    assert page.evaluate("window.kbSearch.load()") == len(units)
+    got = page.evaluate("qs => qs.map(q => window.kbSearch.search(q).map(r => window.kbSearch.unit(r.unit)[0]).sort())", queries)
     for q, ids in zip(queries, got):
         terms = normalize(q, table).split()
         want = sorted(u["id"] for u in units if all(t in normalize(u["text"], table) for t in terms))
