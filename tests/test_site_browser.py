@@ -329,7 +329,12 @@ def test_no_page_loads_the_index_before_the_box_is_used(watched, three_doc_site)
     # the "/" shortcut focuses the box, and focusing it loads the manifest and every shard
     page.keyboard.press("/")
     assert page.evaluate("document.activeElement.id") == "q"
-    page.wait_for_function("window.kbSearch.loaded()", timeout=5000)
+    # (wait_for_function would poll with eval, which the page's CSP refuses)
+    for _ in range(100):
+        if page.evaluate("window.kbSearch.loaded()"):
+            break
+        page.wait_for_timeout(50)
+    assert page.evaluate("window.kbSearch.loaded() && window.kbSearch.size()") > 0
     scripts = _scripts(requested)
     assert "search-index.js" in scripts
     assert sorted(s for s in scripts if s.startswith("search/")) == sorted(
