@@ -121,7 +121,7 @@ def check_links(site: Path) -> list[str]:
             problems.append(f"{css.name}: references {m.group(0)!r}")
     for js in site.rglob("*.js"):
         src = js.read_text(encoding="utf-8")
-        if js.name != "search-index.js" and re.search(r"fetch\(|XMLHttpRequest|https?://|import\(", src):
+        if js.name != "search-index.js" and js.parent.name != "search" and re.search(r"fetch\(|XMLHttpRequest|https?://|import\(", src):
             problems.append(f"{js.name}: may load something")
     return problems
 
@@ -227,6 +227,11 @@ def test_hostile_text_is_escaped_everywhere(hostile_site):
     assert "[链接](http://example.com)与`code`和# 标题以及> 引用" in t15
     index_js = (hostile_site / "assets" / "search-index.js").read_text(encoding="utf-8")
     assert index_js.startswith("/*") and "window.KB_INDEX = {" in index_js
+    shards = sorted((hostile_site / "assets" / "search").glob("*.js"))
+    assert len(shards) == 1
+    shard = shards[0].read_text(encoding="utf-8")
+    assert shard.startswith("/*") and "(window.KB_SHARDS = window.KB_SHARDS || {})[" in shard
+    assert read_index(hostile_site)[1][0]["units"]  # data only: the payload is plain JSON
 
 
 def test_every_page_has_lang_csp_and_one_stylesheet(seed_site):
@@ -294,15 +299,26 @@ def test_graph_page_is_a_static_svg_linking_tasks(seed_site):
     assert "依赖" in html and "相关" in html  # legend
 
 
-def test_search_index_postings_cover_every_bigram(seed_site):
+def read_index(site: Path) -> tuple[dict, list[dict]]:
+    """The manifest and the shards (in its order) of a written site."""
     import json
 
+    def data(path):
+        src = path.read_text(encoding="utf-8")
+        return json.loads(src[src.index("] = ") + 4 if "KB_SHARDS" in src else src.index("=") + 1 :].strip().rstrip(";"))
+
+    manifest = data(site / "assets" / "search-index.js")
+    return manifest, [data(site / "assets" / src) for _, src in manifest["shards"]]
+
+
+def test_search_index_postings_cover_every_bigram(seed_site):
     from kb.site.searchindex import normalize, t2s_table
 
-    src = (seed_site / "assets" / "search-index.js").read_text(encoding="utf-8")
-    data = json.loads(src[src.index("=") + 1 :].strip().rstrip(";"))
-    table = t2s_table(u[3] for u in data["units"])
-    assert table.get("勞") == "劳"
+    manifest, shards = read_index(seed_site)
+    assert len(shards) == 1 and manifest["shards"][0][1].startswith("search/")
+    data = shards[0]
+    table = t2s_table()
+    assert table.get("勞") == "劳" and manifest["t2s"] == "".join(a + b for a, b in sorted(table.items()))
     for i, u in enumerate(data["units"]):
         n = normalize(u[3], table)
         assert len(n) == len(u[3])

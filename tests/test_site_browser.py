@@ -122,11 +122,9 @@ def test_traditional_query_finds_simplified_text(watched, seed_site):
 
 
 def _units(site: Path) -> list[dict]:
-    import json
+    from test_site import read_index
 
-    src = (site / "assets" / "search-index.js").read_text(encoding="utf-8")
-    data = json.loads(src[src.index("=") + 1 :].strip().rstrip(";"))
-    return [{"id": u[0], "text": u[3]} for u in data["units"]]
+    return [{"id": u[0], "text": u[3]} for shard in read_index(site)[1] for u in shard["units"]]
 
 
 def test_browser_search_has_exact_recall(watched, seed_site):
@@ -134,7 +132,7 @@ def test_browser_search_has_exact_recall(watched, seed_site):
     from kb.site.searchindex import normalize, t2s_table
 
     units = _units(seed_site)
-    table = t2s_table(u["text"] for u in units)
+    table = t2s_table()
     queries = set()
     for u in units:
         t = u["text"]
@@ -147,7 +145,8 @@ def test_browser_search_has_exact_recall(watched, seed_site):
     page = watched.page
     page.goto((seed_site / "index.html").as_uri())
     page.wait_for_function("window.kbSearch !== undefined")
-    got = page.evaluate("qs => qs.map(q => window.kbSearch.search(q).map(r => window.KB_INDEX.units[r.unit][0]).sort())", queries)
+    assert page.evaluate("window.kbSearch.load()") == len(units)
+    got = page.evaluate("qs => qs.map(q => window.kbSearch.search(q).map(r => window.kbSearch.unit(r.unit)[0]).sort())", queries)
     for q, ids in zip(queries, got):
         terms = normalize(q, table).split()
         want = sorted(u["id"] for u in units if all(t in normalize(u["text"], table) for t in terms))
@@ -264,3 +263,131 @@ def test_search_works_when_served_too(watched, seed_site):
         server.server_close()
     # requests to our own server are local; anything else is left for the fixture to report
     watched.remote[:] = [u for u in watched.remote if not u.startswith(base)]
+
+
+# ------------------------------------------------------------ several documents: sharded, lazy
+
+ROOT = Path(__file__).resolve().parent.parent
+ONLY_IN_SECOND = "鲲鹏驿站"  # written into the second plan only
+
+
+@pytest.fixture(scope="module")
+def three_doc_site(tmp_path_factory):
+    """Three small synthetic plans; the second one gets a sentence no other plan has."""
+    import subprocess
+    import sys
+
+    from kb.build import make_kb
+    from kb.site import write_site
+
+    base = tmp_path_factory.mktemp("three")
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "make_corpus.py"), "3", "--seed", "3",
+                    "--chars", "1500-3000", "--out", str(base / "plans")], check=True, capture_output=True)
+    files = sorted((base / "plans").glob("*.txt"))
+    assert len(files) == 3
+    text = files[1].read_text(encoding="utf-8")
+    i = text.index("1. ")
+    j = text.index("。", i) + 1
+    files[1].write_text(text[:j] + f"在产业园区建设{ONLY_IN_SECOND}，为新就业形态劳动者提供服务。" + text[j:], encoding="utf-8")
+    kb = make_kb(files)
+    site = write_site(kb, base / "site")
+    return kb, site
+
+
+def _scripts(urls: list[str]) -> list[str]:
+    """The scripts among requested file:// addresses, as paths under assets/."""
+    return [u.split("/assets/", 1)[1] for u in urls if u.endswith(".js") and "/assets/" in u]
+
+
+def test_three_documents_have_one_shard_each(three_doc_site):
+    from test_site import read_index
+
+    kb, site = three_doc_site
+    manifest, shards = read_index(site)
+    assert len(shards) == 3 == len({src for _, src in manifest["shards"]})
+    holders = [k for k, sh in enumerate(shards) if any(ONLY_IN_SECOND in u[3] for u in sh["units"])]
+    assert holders == [1]
+    # postings number the units inside their shard
+    for sh in shards:
+        assert max(i for ids in sh["grams"].values() for i in ids) == len(sh["units"]) - 1
+
+
+def test_no_page_loads_the_index_before_the_box_is_used(watched, three_doc_site):
+    kb, site = three_doc_site
+    page = watched.page
+    requested: list[str] = []
+    page.on("request", lambda r: requested.append(r.url))
+    for name in ["index.html", "targets.html", sorted(site.glob("*--T*.html"))[0].name]:
+        requested.clear()
+        page.goto((site / name).as_uri())
+        page.wait_for_load_state("load")
+        page.wait_for_timeout(100)
+        scripts = _scripts(requested)
+        assert "search.js" in scripts and not [s for s in scripts if "search-index" in s or s.startswith("search/")], scripts
+        assert page.locator("script[data-kb-index]").count() == 0
+        assert page.evaluate("window.KB_INDEX === undefined && window.KB_SHARDS === undefined")
+    # the "/" shortcut focuses the box, and focusing it loads the manifest and every shard
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.id") == "q"
+    # (wait_for_function would poll with eval, which the page's CSP refuses)
+    for _ in range(100):
+        if page.evaluate("window.kbSearch.loaded()"):
+            break
+        page.wait_for_timeout(50)
+    assert page.evaluate("window.kbSearch.loaded() && window.kbSearch.size()") > 0
+    scripts = _scripts(requested)
+    assert "search-index.js" in scripts
+    assert sorted(s for s in scripts if s.startswith("search/")) == sorted(
+        f"search/{p.name}" for p in (site / "assets" / "search").glob("*.js"))
+
+
+def test_term_of_the_second_document_is_found_and_links_to_its_page(watched, three_doc_site):
+    kb, site = three_doc_site
+    second = kb.documents[1]
+    page = watched.page
+    page.goto((site / "index.html").as_uri())
+    page.fill("#q", ONLY_IN_SECOND)  # typing before anything is loaded
+    page.locator("#results li.result").first.wait_for(timeout=5000)
+    units = page.locator("#results li.result").evaluate_all("els => els.map(e => e.dataset.unit)")
+    assert len(units) == 1 and units[0].startswith(second.id + "/"), units
+    assert page.locator("#results mark").all_inner_texts() == [ONLY_IN_SECOND]
+    shot(page, "three-docs-search")
+    page.locator("#results li.result a.rlink").click()
+    page.wait_for_load_state()
+    file, _, anchor = page.url.rpartition("/")[2].partition("#")
+    assert file.startswith(second.id) and anchor
+    assert ONLY_IN_SECOND in page.locator(f"#{anchor}").inner_text()
+    assert second.source and second.source in page.locator("footer").inner_text()
+
+
+def test_results_across_shards_keep_document_order(watched, three_doc_site):
+    """Exact recall over three shards, ranked by hits then document order then unit order."""
+    from test_site import read_index
+
+    from kb.site.searchindex import normalize, t2s_table
+
+    kb, site = three_doc_site
+    table = t2s_table()
+    units = [u for sh in read_index(site)[1] for u in sh["units"]]
+    page = watched.page
+    page.goto((site / "index.html").as_uri())
+    assert page.evaluate("window.kbSearch.load()") == len(units)
+    for q in ["工会", "农民工", "劳动者 服务", "职工", "的"]:
+        terms = normalize(q, table).split()
+        want = []
+        for i, u in enumerate(units):
+            text = normalize(u[3], table)
+            if all(t in text for t in terms):
+                hits = sum(text.count(t) if len(t) == 1 else _overlapping(text, t) for t in terms)
+                label = normalize(u[2], table)
+                want.append((-(hits + (5 if any(t in label for t in terms) else 0)), i, u[0]))
+        got = page.evaluate("q => window.kbSearch.search(q).map(r => window.kbSearch.unit(r.unit)[0])", q)
+        assert got == [w[2] for w in sorted(want)], q
+        assert len({u.split("/")[0] for u in got}) > 1 or q == "劳动者 服务"
+
+
+def _overlapping(text: str, term: str) -> int:
+    n, k = 0, text.find(term)
+    while k >= 0:
+        n, k = n + 1, text.find(term, k + 1)
+    return n

@@ -79,11 +79,22 @@ def test_incremental_site_equals_full_site(corpora, tmp_path, monkeypatch):
     from kb.site import document_specs
     from kb.site.pages import Site
 
+    from kb.site.searchindex import shard_file
+
     site = Site(kb2)
     for doc in kb2.documents:
-        for spec in document_specs(site, doc):
-            linked = (inc / spec.fname).stat().st_ino == (prev / spec.fname).stat().st_ino
-            assert linked == (doc.id in same), spec.fname
+        shard = "assets/" + shard_file(doc.id)
+        assert shard in a
+        for fname in [spec.fname for spec in document_specs(site, doc)] + [shard]:
+            linked = (inc / fname).stat().st_ino == (prev / fname).stat().st_ino
+            assert linked == (doc.id in same), fname
+    # one shard per document, nothing else under assets/search/
+    assert sorted(k for k in a if k.startswith("assets/search/")) == sorted(
+        "assets/" + shard_file(d.id) for d in kb2.documents)
+    # the changed document's shard holds its new sentence; the previous one does not
+    (victim,) = changed
+    assert "农民工入会人数达到1000万人" in (inc / "assets" / shard_file(victim)).read_text(encoding="utf-8")
+    assert "农民工入会人数达到1000万人" not in (prev / "assets" / shard_file(victim)).read_text(encoding="utf-8")
 
 
 def test_owned_pages_do_not_depend_on_other_documents(corpora):
@@ -98,6 +109,25 @@ def test_owned_pages_do_not_depend_on_other_documents(corpora):
     b = document_pages(KB(documents=[kb2.documents[1], d0, kb2.documents[2]], entities=kb2.entities,
                           edges=kb2.edges), d0)
     assert a and a == b
+
+
+def test_shards_do_not_depend_on_other_documents(corpora):
+    """A document's search shard is the same whatever the other documents are (its units are
+    numbered inside it, the normalisation table is the same for every corpus)."""
+    from kb.model import KB
+    from kb.site import doc_search_entries
+    from kb.site.pages import Site
+    from kb.site.searchindex import build_shard, shard_key
+
+    kb1, kb2 = corpora
+    d0 = kb1.documents[0]
+
+    def shard(kb):
+        return build_shard(shard_key(d0.id), doc_search_entries(Site(kb), d0))
+
+    a = shard(kb1)
+    b = shard(KB(documents=[kb2.documents[1], d0, kb2.documents[2]], entities=kb2.entities, edges=kb2.edges))
+    assert a == b and d0.tasks[0].text[:20] in a
 
 
 def test_missing_previous_means_full_write(corpora, tmp_path, monkeypatch):

@@ -1,7 +1,8 @@
 """The static site: ``write_site(kb, folder)`` writes an offline, cross-linked HTML wiki.
 
 Pages are Markdown rendered by markdown-it-py (raw HTML off) inside one Jinja2 layout
-(autoescape on); search runs in the browser over ``assets/search-index.js``. Output depends
+(autoescape on); search runs in the browser over ``assets/search-index.js`` and one index
+shard per document (``assets/search/``), loaded on first use of the search box. Output depends
 only on the KB, so a rebuild is byte-identical.
 """
 from __future__ import annotations
@@ -270,6 +271,14 @@ def _put(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
+def _put_bytes(path: Path, data: bytes) -> None:
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        pass
+    path.write_bytes(data)
+
+
 def _reuse(src: Path, dst: Path) -> bool:
     try:
         dst.unlink()
@@ -298,12 +307,12 @@ def write_site(kb: KB, folder: Path, graph=None, *, previous: Optional[Path] = N
     read. A reused page missing from ``previous`` is rendered."""
     from kb.site.pages import Site
     from kb.site.render import reset_cache
-    from kb.site.searchindex import build_index
+    from kb.site.searchindex import build_manifest, build_shard, shard_file, shard_key
 
     folder = Path(folder)
     prev = Path(previous) if previous is not None and reuse and Path(previous).is_dir() else None
     site = Site(kb)
-    (folder / "assets").mkdir(parents=True, exist_ok=True)
+    (folder / "assets" / "search").mkdir(parents=True, exist_ok=True)
     r = _Renderer(site)
     reset_cache()
     # a collection page (home, an entity's page…) is linked from the previous build when its
@@ -323,13 +332,17 @@ def write_site(kb: KB, folder: Path, graph=None, *, previous: Optional[Path] = N
                 specs = [s for s in specs if not _reuse(prev / s.fname, folder / s.fname)]
             for spec in specs:
                 _put(folder / spec.fname, r.page(spec))
+            # the document's search shard is owned like its pages
+            shard = Path("assets") / shard_file(doc.id)
+            if not (prev is not None and doc.id in reuse and _reuse(prev / shard, folder / shard)):
+                _put(folder / shard, build_shard(shard_key(doc.id), doc_search_entries(site, doc)))
             reset_cache()
     finally:
         reset_cache()
     _put(folder / PAGE_KEYS, json.dumps(keys, sort_keys=True, indent=0) + "\n")
     for name in ASSETS:
-        (folder / "assets" / name).write_bytes((STATIC / name).read_bytes())
-    _put(folder / "assets" / "search-index.js", build_index(search_entries(site)))
+        _put_bytes(folder / "assets" / name, (STATIC / name).read_bytes())
+    _put(folder / "assets" / "search-index.js", build_manifest(d.id for d in kb.documents))
     return folder
 
 
@@ -337,20 +350,24 @@ def short_title(title: str) -> str:
     return title if len(title) <= 24 else title[:23] + "…"
 
 
-def search_entries(site) -> list[dict]:
+def doc_search_entries(site, doc) -> list[dict]:
+    """The units of ``doc`` as its search shard lists them, in reading order."""
     from kb.site.naming import sentence_anchor
 
     entries = []
-    for doc in site.kb.documents:
-        for u in doc.units():
-            info = site.units.get(site.q(doc, u.id))
-            if info is None:
-                continue
-            entries.append({
-                "id": info.key, "href": info.file, "label": info.label, "text": u.text,
-                "sentences": [(sentence_anchor(u.id, s.id), s.start, s.end) for s in u.sentences],
-            })
+    for u in doc.units():
+        info = site.units.get(site.q(doc, u.id))
+        if info is None:
+            continue
+        entries.append({
+            "id": info.key, "href": info.file, "label": info.label, "text": u.text,
+            "sentences": [(sentence_anchor(u.id, s.id), s.start, s.end) for s in u.sentences],
+        })
     return entries
+
+
+def search_entries(site) -> list[dict]:
+    return [e for doc in site.kb.documents for e in doc_search_entries(site, doc)]
 
 
 def benchmark(kb: Optional[KB] = None, repeat: int = 3) -> dict:

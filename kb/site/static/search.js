@@ -1,15 +1,65 @@
-/* plankb site search: runs over window.KB_INDEX (search-index.js), never fetches.
+/* plankb site search: runs over window.KB_INDEX (assets/search-index.js, the list of shards)
+   and window.KB_SHARDS (assets/search/*.js, one per document), never fetches. Nothing is loaded
+   until the search box is first used (focus, typing, "/" or a ?q= address): then search.js adds
+   the script tags itself, which works from file:// and under the page's CSP (script-src 'self').
    Results are built with createElement/textContent only: corpus text is never parsed as HTML. */
 (function () {
   "use strict";
-  var IDX = window.KB_INDEX;
+  var me = document.currentScript;
+  /* the folder of search.js (assets/), whatever page loaded it */
+  var BASE = me && me.src ? me.src.replace(/[^\/]*$/, "") : "assets/";
+  var IDX = null;     /* the manifest, once loaded */
+  var SHARDS = [];    /* per document, in document order: {grams, offset} */
+  var UNITS = [];     /* every unit of every shard, in document order then unit order */
+  var NORM = [];      /* normalised unit texts, filled on first need */
   var T2S = {};
-  var normTexts = [];
+  var loading = null; /* the promise of the whole index, once asked for */
+  var done = false;   /* the whole index is in */
 
-  function prepare() {
-    var s = IDX.t2s;
-    for (var i = 0; i + 1 < s.length; i += 2) T2S[s.charAt(i)] = s.charAt(i + 1);
-    for (var u = 0; u < IDX.units.length; u++) normTexts.push(norm(IDX.units[u][3]));
+  function inject(src) {
+    return new Promise(function (resolve, reject) {
+      var s = document.createElement("script");
+      s.src = BASE + src;
+      s.async = true;
+      s.setAttribute("data-kb-index", src);
+      s.onload = function () { resolve(); };
+      s.onerror = function () { s.parentNode && s.parentNode.removeChild(s); reject(new Error(src)); };
+      document.head.appendChild(s);
+    });
+  }
+
+  /* the manifest, then all shards at once (in parallel); the order of UNITS is the manifest's */
+  function load() {
+    if (loading) return loading;
+    loading = inject("search-index.js").then(function () {
+      IDX = window.KB_INDEX;
+      if (!IDX || !IDX.shards) throw new Error("search-index.js");
+      var s = IDX.t2s;
+      for (var i = 0; i + 1 < s.length; i += 2) T2S[s.charAt(i)] = s.charAt(i + 1);
+      var all = window.KB_SHARDS || {};
+      return Promise.all(IDX.shards.map(function (sh) { return all[sh[0]] ? null : inject(sh[1]); }));
+    }).then(function () {
+      var all = window.KB_SHARDS || {};
+      SHARDS = []; UNITS = []; NORM = [];
+      IDX.shards.forEach(function (sh) {
+        var d = all[sh[0]];
+        if (!d) throw new Error(sh[1]);
+        SHARDS.push({ grams: d.grams, offset: UNITS.length, size: d.units.length });
+        for (var i = 0; i < d.units.length; i++) UNITS.push(d.units[i]);
+      });
+      done = true;
+      return UNITS.length;
+    });
+    loading.catch(function () { loading = null; }); /* a later use tries again */
+    return loading;
+  }
+
+  function ready() { return done; }
+
+  function normText(u) {
+    var n = NORM[u];
+    if (n === undefined) n = NORM[u] = norm(UNITS[u][3]);
+    return n;
   }
 
   /* same mapping as kb/site/searchindex.py normalize(): one UTF-16 unit in, one out */
@@ -26,12 +76,13 @@
     return out.join("");
   }
 
-  function candidates(term) {
+  /* the units of one shard (local numbers) that may contain term; null: all of them */
+  function candidates(shard, term) {
     var cps = Array.from(term);
     if (cps.length < 2) return null; /* one character: scan everything */
     var best = null;
     for (var i = 0; i + 1 < cps.length; i++) {
-      var list = IDX.grams[cps[i] + cps[i + 1]];
+      var list = shard.grams[cps[i] + cps[i + 1]];
       if (!list) return [];
       if (best === null || list.length < best.length) best = list;
     }
@@ -44,38 +95,44 @@
     return hits;
   }
 
+  /* every unit containing every term; r.unit numbers units across shards (kbSearch.unit(r.unit)).
+     Ranked by hits (a hit in the label counts 5 more), then document order, then unit order. */
   function search(query) {
     var terms = norm(query).split(/\s+/).filter(function (t) { return t.length > 0; });
     if (!terms.length) return [];
-    var pool = null;
-    terms.forEach(function (t) {
-      var c = candidates(t);
-      if (c === null) return;
-      var set = {};
-      c.forEach(function (u) { set[u] = true; });
-      pool = pool === null ? set : Object.keys(pool).reduce(function (acc, u) { if (set[u]) acc[u] = true; return acc; }, {});
-    });
-    var ids = pool === null ? IDX.units.map(function (_, i) { return i; }) : Object.keys(pool).map(Number);
     var results = [];
-    ids.sort(function (a, b) { return a - b; });
-    ids.forEach(function (u) {
-      var hits = [], ok = true;
-      terms.forEach(function (t) {
-        var h = occurrences(normTexts[u], t);
-        if (!h.length) ok = false;
-        hits = hits.concat(h);
+    SHARDS.forEach(function (shard) {
+      var pool = null;
+      for (var k = 0; k < terms.length; k++) {
+        var c = candidates(shard, terms[k]);
+        if (c === null) continue;
+        var set = {};
+        c.forEach(function (u) { set[u] = true; });
+        pool = pool === null ? set : Object.keys(pool).reduce(function (acc, u) { if (set[u]) acc[u] = true; return acc; }, {});
+      }
+      var ids = [];
+      if (pool === null) for (var i = 0; i < shard.size; i++) ids.push(i);
+      else ids = Object.keys(pool).map(Number).sort(function (a, b) { return a - b; });
+      ids.forEach(function (local) {
+        var u = shard.offset + local, text = normText(u), hits = [], ok = true;
+        terms.forEach(function (t) {
+          var h = occurrences(text, t);
+          if (!h.length) ok = false;
+          hits = hits.concat(h);
+        });
+        if (!ok) return;
+        hits.sort(function (a, b) { return a[0] - b[0]; });
+        var label = norm(UNITS[u][2]);
+        var labelHit = terms.some(function (t) { return label.indexOf(t) >= 0; });
+        results.push({ unit: u, hits: hits, score: hits.length + (labelHit ? 5 : 0) });
       });
-      if (!ok) return;
-      hits.sort(function (a, b) { return a[0] - b[0]; });
-      var labelHit = terms.some(function (t) { return norm(IDX.units[u][2]).indexOf(t) >= 0; });
-      results.push({ unit: u, hits: hits, score: hits.length + (labelHit ? 5 : 0) });
     });
     results.sort(function (a, b) { return b.score - a.score || a.unit - b.unit; });
     return results;
   }
 
   function sentenceOf(unit, pos) {
-    var sents = IDX.units[unit][4];
+    var sents = UNITS[unit][4];
     for (var i = 0; i < sents.length; i++) if (pos < sents[i][2]) return sents[i];
     return sents.length ? sents[sents.length - 1] : null;
   }
@@ -125,7 +182,7 @@
     box.appendChild(head);
     var ol = document.createElement("ol");
     results.slice(0, MAX).forEach(function (r) {
-      var u = IDX.units[r.unit];
+      var u = UNITS[r.unit];
       var li = document.createElement("li");
       li.className = "result";
       li.setAttribute("data-unit", u[0]);
@@ -176,23 +233,49 @@
     });
   }
 
+  function status(box, text) {
+    while (box.firstChild) box.removeChild(box.firstChild);
+    var p = document.createElement("p");
+    p.className = "rcount rstatus";
+    p.textContent = text;
+    box.appendChild(p);
+    box.hidden = false;
+  }
+
+  /* search for the box's text, loading the index first if need be; resolves once shown */
+  function run(input, box) {
+    if (ready()) { show(box, input.value); return Promise.resolve(true); }
+    if (input.value.trim()) status(box, "正在载入索引…");
+    input.setAttribute("aria-busy", "true");
+    return load().then(function () {
+      input.removeAttribute("aria-busy");
+      show(box, input.value);
+      return true;
+    }, function (err) {
+      input.removeAttribute("aria-busy");
+      if (input.value.trim()) status(box, "无法载入搜索索引（" + err.message + "）。");
+      return false;
+    });
+  }
+
   function init() {
     copyLinks();
-    if (!IDX) return;
-    prepare();
     var input = document.getElementById("q");
     var box = document.getElementById("results");
     if (!input || !box) return;
     var timer = null;
+    input.addEventListener("focus", function () { load().catch(function () {}); });
     input.addEventListener("input", function () {
       clearTimeout(timer);
-      timer = setTimeout(function () { show(box, input.value); }, 60);
+      if (!ready()) { run(input, box); return; }
+      timer = setTimeout(function () { run(input, box); }, 60);
     });
     input.form.addEventListener("submit", function (ev) {
       ev.preventDefault();
-      show(box, input.value);
-      var first = box.querySelector("a.rlink");
-      if (first) window.location.href = first.getAttribute("href");
+      run(input, box).then(function (ok) {
+        var first = ok ? box.querySelector("a.rlink") : null;
+        if (first) window.location.href = first.getAttribute("href");
+      });
     });
     document.addEventListener("keydown", function (ev) {
       if (ev.key === "Escape") { box.hidden = true; }
@@ -201,11 +284,16 @@
     var m = /[?&]q=([^&#]*)/.exec(window.location.search);
     if (m) {
       try { input.value = decodeURIComponent(m[1].replace(/\+/g, " ")); } catch (e) { input.value = ""; }
-      show(box, input.value);
+      run(input, box);
     }
   }
 
-  window.kbSearch = { search: search, norm: norm };
+  window.kbSearch = {
+    search: search, norm: norm, load: load,
+    loaded: function () { return ready(); },
+    unit: function (u) { return UNITS[u]; },
+    size: function () { return UNITS.length; }
+  };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();
 })();
