@@ -90,8 +90,10 @@ def _document_parts(path, multi) -> dict:
     from kb.index import index_rows
 
     rows = index_rows(doc, multi, _index_names())  # the jieba words, the costly half of indexing
+    from kb.consistency import check_document
+
     return {"document": document_to_dict(doc), "edges": [flat_dict(e) for e in edges], "discovered": names,
-            "index_rows": rows}
+            "findings": check_document(doc), "index_rows": rows}
 
 
 @functools.lru_cache(maxsize=1)
@@ -144,6 +146,7 @@ def make_kb(files: Sequence[Path], jobs: int = 1, cache: Path | None = None,
     Every document goes through its JSON form, whether made now or read from the cache, so a
     cached, a parallel and a serial build give byte-identical results. ``stats`` receives
     ``processed`` (documents made now) and ``keys`` (document id -> cache key)."""
+    from kb.consistency import remember
     from kb.model import document_from_dict, edge_from_dict
     from kb.parse import display_path
 
@@ -161,6 +164,7 @@ def make_kb(files: Sequence[Path], jobs: int = 1, cache: Path | None = None,
         docs[i] = document_from_dict(part["document"])
         edges[i] = [edge_from_dict(e) for e in part["edges"]]
         found[i] = part["discovered"]
+        remember(docs[i], part["findings"])
 
     todo: list[int] = []
     for i, key in enumerate(keys):

@@ -205,3 +205,21 @@ def test_a_killed_builds_partial_generation_is_cleared_by_the_next_build(tmp_pat
     build([src], out)
     assert not stale.exists()  # its writer is dead
     assert running.exists()  # its writer (this process) may still be writing
+
+
+def test_consistency_findings_from_the_cache_equal_fresh_ones(tmp_path, corpus_path):
+    import kb.build as kbb
+    import kb.consistency as cons
+    from kb.model import KB
+    from kb.parse import parse_file
+
+    src = _corpus(tmp_path / "c", corpus_path, 2)
+    cache = tmp_path / "cache"
+    kbb.make_kb(kbb.collect_corpus([src]), cache=cache)  # fills the cache
+    cons._KNOWN.clear()
+    cached = kbb.make_kb(kbb.collect_corpus([src]), cache=cache, stats=(st := {}))
+    assert st["processed"] == 0 and len(cons._KNOWN) == 2  # the findings came with the cache
+    from_cache = cons.check(cached)
+    cons._KNOWN.clear()
+    fresh = kbb.enrich_kb(KB(documents=[parse_file(f) for f in kbb.collect_corpus([src])]))
+    assert from_cache == cons.check(fresh) and from_cache  # the seed has known drifts (疗养 vs 疗休养)
