@@ -77,15 +77,13 @@ class Candidate:
 
 @lru_cache(maxsize=2)
 def _pos_tokenizer(words: tuple[str, ...]):
-    import jieba.posseg as pseg
-
-    from kb.nlp.jiebatok import new_tokenizer
+    from kb.nlp.jiebatok import new_pos_tokenizer, new_tokenizer
 
     tok = new_tokenizer()
     for w in words:
         if " " not in w:  # jieba cannot hold a word with a space
             tok.add_word(w, freq=max(2000, 500 * len(w)), tag="n")
-    return pseg.POSTokenizer(tok)
+    return new_pos_tokenizer(tok)
 
 
 @lru_cache(maxsize=8)

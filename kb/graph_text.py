@@ -153,12 +153,9 @@ MAX_TOKENS = 6
 
 
 def _tokenizer():
-    import logging
+    from kb.nlp.jiebatok import shared_plain
 
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    return jieba.lcut
+    return shared_plain().lcut
 
 
 def unit_phrases(sentences, cut=None) -> dict[str, str]:
