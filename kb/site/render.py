@@ -71,67 +71,48 @@ def plain_html(text: str) -> str:
     return '<span class="tab"> </span>'.join(html_esc(p) for p in text.split("\t"))
 
 
+def _pieces(text: str, mentions: Sequence[Mention], lo: int, hi: int, href_for: HrefFor,
+            names: dict[str, str], hl: Optional[str]):
+    """``text[lo:hi]`` cut at mention bounds: (segment, None, None) for plain text, else
+    (segment, tag, attributes) for the element that marks it (the innermost mention links)."""
+    ms = _index(mentions, len(text)).overlapping(lo, hi)
+    cuts = sorted({lo, hi, *(max(m.start, lo) for m in ms), *(min(m.end, hi) for m in ms)})
+    for a, b in zip(cuts, cuts[1:]):
+        seg = text[a:b]
+        cover = [m for m in ms if m.start <= a and m.end >= b]
+        if not cover:
+            yield seg, None, None
+            continue
+        cover.sort(key=lambda m: (-(m.end - m.start), m.entity))
+        inner = cover[-1]
+        ents = list(dict.fromkeys(m.entity for m in cover))
+        cls = f"m {type_class(inner.entity)}"
+        if len(cover) > 1:
+            cls += f" n{min(len(cover), 3)}"
+        if hl is not None and hl in ents:
+            cls += " hl"
+        title = " ⊃ ".join(names.get(e, e) for e in ents)
+        href = href_for(inner.entity)
+        if href:
+            yield seg, "a", {"href": href, "class_": cls, "title": title, "data_entity": inner.entity}
+        else:
+            yield seg, "span", {"class_": cls, "title": title}
+
+
 def text_md(page: Page, text: str, mentions: Sequence[Mention], lo: int, hi: int,
             href_for: HrefFor, names: dict[str, str], hl: Optional[str] = None) -> str:
     """Markdown for ``text[lo:hi]`` with its mentions marked."""
     if page.raw_html:
         return page.raw(text_html(text, mentions, lo, hi, href_for, names, hl))
-    ms = _index(mentions, len(text)).overlapping(lo, hi)
-    cuts = sorted({lo, hi, *(max(m.start, lo) for m in ms), *(min(m.end, hi) for m in ms)})
-    out = []
-    for a, b in zip(cuts, cuts[1:]):
-        seg = text[a:b]
-        cover = [m for m in ms if m.start <= a and m.end >= b]
-        if not cover:
-            out.append(plain_md(page, seg))
-            continue
-        cover.sort(key=lambda m: (-(m.end - m.start), m.entity))
-        inner = cover[-1]
-        ents = list(dict.fromkeys(m.entity for m in cover))
-        cls = f"m {type_class(inner.entity)}"
-        if len(cover) > 1:
-            cls += f" n{min(len(cover), 3)}"
-        if hl is not None and hl in ents:
-            cls += " hl"
-        title = " ⊃ ".join(names.get(e, e) for e in ents)
-        href = href_for(inner.entity)
-        if href:
-            out.append(page.mark("a", plain_md(page, seg), href=href, class_=cls, title=title,
-                                 data_entity=inner.entity))
-        else:
-            out.append(page.mark("span", plain_md(page, seg), class_=cls, title=title))
-    return "".join(out)
+    return "".join(plain_md(page, seg) if tag is None else page.mark(tag, plain_md(page, seg), **attrs)
+                   for seg, tag, attrs in _pieces(text, mentions, lo, hi, href_for, names, hl))
 
 
 def text_html(text: str, mentions: Sequence[Mention], lo: int, hi: int,
               href_for: HrefFor, names: dict[str, str], hl: Optional[str] = None) -> str:
     """:func:`text_md` as HTML: the same elements, built directly."""
-    ms = _index(mentions, len(text)).overlapping(lo, hi)
-    if not ms:
-        return plain_html(text[lo:hi])
-    cuts = sorted({lo, hi, *(max(m.start, lo) for m in ms), *(min(m.end, hi) for m in ms)})
-    out = []
-    for a, b in zip(cuts, cuts[1:]):
-        seg = text[a:b]
-        cover = [m for m in ms if m.start <= a and m.end >= b]
-        if not cover:
-            out.append(plain_html(seg))
-            continue
-        cover.sort(key=lambda m: (-(m.end - m.start), m.entity))
-        inner = cover[-1]
-        ents = list(dict.fromkeys(m.entity for m in cover))
-        cls = f"m {type_class(inner.entity)}"
-        if len(cover) > 1:
-            cls += f" n{min(len(cover), 3)}"
-        if hl is not None and hl in ents:
-            cls += " hl"
-        title = " ⊃ ".join(names.get(e, e) for e in ents)
-        href = href_for(inner.entity)
-        if href:
-            out.append(html_tag("a", plain_html(seg), href=href, class_=cls, title=title, data_entity=inner.entity))
-        else:
-            out.append(html_tag("span", plain_html(seg), class_=cls, title=title))
-    return "".join(out)
+    return "".join(plain_html(seg) if tag is None else html_tag(tag, plain_html(seg), **attrs)
+                   for seg, tag, attrs in _pieces(text, mentions, lo, hi, href_for, names, hl))
 
 
 def unit_md(page: Page, unit: Unit, href_for: HrefFor, names: dict[str, str], elsewhere: Optional[str] = None) -> str:
