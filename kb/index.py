@@ -290,6 +290,14 @@ def index_rows(doc, multi: bool, names: Iterable[str] = ()) -> dict:
             "units": units}
 
 
+def _prepared_words(prepared, d, units, multi: bool, key: str):
+    """The (text words, title words) of each unit of ``d`` from prepared rows, or None."""
+    rows = prepared.get(d.id) if prepared else None
+    if rows is None or not _usable_rows(rows, d, units, multi, key):
+        return None
+    return [(w, t) for _id, w, t in rows["units"]]
+
+
 def _usable_rows(rows, d, units, multi: bool, key: str) -> bool:
     try:
         return (rows["v"] == ROWS_VERSION and rows["names"] == key and rows["multi"] == multi
@@ -520,6 +528,8 @@ def _write_part(i: int):
         for d in docs:
             dwords = job["words_of"].get(d.id)
             if dwords is None:
+                dwords = _prepared_words(job["prepared"], d, job["units_of"][d.id], job["multi"], job["key"])
+            if dwords is None:
                 tk = tk or _tokenizer_for(job["names"])
                 norm = job["norm"]
                 dwords = [(_words(tk, norm(u.text)), _words(tk, norm(title))) for u, _k, _c, title in job["units_of"][d.id]]
@@ -582,13 +592,16 @@ def _write(kb, folder: Path, norm: Normalizer, names, key: str, multi: bool, pre
     prepared = prepared or {}
     words_of: dict[str, list] = {}
     need: list[tuple[str, str]] = []
-    for d in todo:
-        rows = prepared.get(d.id)
-        if rows is not None and _usable_rows(rows, d, units_of[d.id], multi, key):
-            words_of[d.id] = [(w, t) for _id, w, t in rows["units"]]
-        elif len(parts) == 1:
+    # a split write reads each document's rows in its part's process, as it adds the document:
+    # the words of a thousand plans are never all in memory at once
+    for d in todo if len(parts) == 1 else ():
+        dwords = _prepared_words(prepared, d, units_of[d.id], multi, key)
+        if dwords is not None:
+            words_of[d.id] = dwords
+        else:
             need.extend((norm(u.text), norm(title)) for u, _k, _c, title in units_of[d.id])
     ctx = {"folder": folder, "parts": parts, "units_of": units_of, "words_of": words_of, "names": names,
+           "prepared": prepared, "key": key,
            "norm": norm, "multi": multi, "ent_by_id": {e.id: e for e in kb.entities},
            "chap_titles": {(d.id, c.id): c.title for d in kb.documents for c in d.chapters}}
     (folder / DOCVOCAB_DIR).mkdir(exist_ok=True)

@@ -220,8 +220,14 @@ def test_prepared_rows_are_used(plans, tmp_path, monkeypatch):
         raise AssertionError("words recomputed")
 
     monkeypatch.setattr(kb.index, "_all_words", no_jieba)
+    monkeypatch.setattr(kb.index, "_tokenizer_for", no_jieba)
     write_index(kb_, tmp_path / "x", prepared=rows)
     assert search(tmp_path / "x", "工会").hits
+    # a split write reads the rows in its part processes (forked: they see these patches too)
+    monkeypatch.setattr(kb.index, "SPLIT_CHARS", 2000)
+    write_index(kb_, tmp_path / "y", prepared=rows)
+    assert len(list((tmp_path / "y").glob("*.pst"))) >= 2
+    assert search(tmp_path / "y", "工会").hits
 
 
 def test_split_full_write_ranks_like_one_segment(plans, tmp_path, monkeypatch):
