@@ -223,3 +223,13 @@ def test_consistency_findings_from_the_cache_equal_fresh_ones(tmp_path, corpus_p
     cons._KNOWN.clear()
     fresh = kbb.enrich_kb(KB(documents=[parse_file(f) for f in kbb.collect_corpus([src])]))
     assert from_cache == cons.check(fresh) and from_cache  # the seed has known drifts (疗养 vs 疗休养)
+
+
+def test_site_pages_written_by_worker_processes_are_the_same_bytes(tmp_path, corpus_path, monkeypatch):
+    import kb.site
+
+    src = _corpus(tmp_path / "c", corpus_path, 3)
+    build([src], tmp_path / "serial")
+    monkeypatch.setattr(kb.site, "PARALLEL_UNITS", 0)  # fork page writers even for three plans
+    build([src], tmp_path / "forked", use_cache=False)
+    assert _files(tmp_path / "forked" / "site") == _files(tmp_path / "serial" / "site")

@@ -307,7 +307,7 @@ def write_site(kb: KB, folder: Path, graph=None, *, previous: Optional[Path] = N
     read. A reused page missing from ``previous`` is rendered."""
     from kb.site.pages import Site
     from kb.site.render import reset_cache
-    from kb.site.searchindex import build_manifest, build_shard, shard_file, shard_key
+    from kb.site.searchindex import build_manifest, shard_file
 
     folder = Path(folder)
     prev = Path(previous) if previous is not None and reuse and Path(previous).is_dir() else None
@@ -326,17 +326,17 @@ def write_site(kb: KB, folder: Path, graph=None, *, previous: Optional[Path] = N
             if old_keys.get(spec.fname) == k and _reuse(prev / spec.fname, folder / spec.fname):  # type: ignore[operator]
                 continue
             _put(folder / spec.fname, r.finish(spec, parts))
+        fresh = []
         for doc in kb.documents:
-            specs = document_specs(site, doc, graph)
             if prev is not None and doc.id in reuse:
-                specs = [s for s in specs if not _reuse(prev / s.fname, folder / s.fname)]
-            for spec in specs:
-                _put(folder / spec.fname, r.page(spec))
-            # the document's search shard is owned like its pages
-            shard = Path("assets") / shard_file(doc.id)
-            if not (prev is not None and doc.id in reuse and _reuse(prev / shard, folder / shard)):
-                _put(folder / shard, build_shard(shard_key(doc.id), doc_search_entries(site, doc)))
-            reset_cache()
+                specs = [s for s in document_specs(site, doc, graph)
+                         if not _reuse(prev / s.fname, folder / s.fname)]
+                shard = Path("assets") / shard_file(doc.id)
+                if specs or not _reuse(prev / shard, folder / shard):
+                    fresh.append(doc)  # something of it is missing from the previous build
+            else:
+                fresh.append(doc)
+        _render_documents(site, r, graph, folder, fresh)
     finally:
         reset_cache()
     _put(folder / PAGE_KEYS, json.dumps(keys, sort_keys=True, indent=0) + "\n")
@@ -344,6 +344,50 @@ def write_site(kb: KB, folder: Path, graph=None, *, previous: Optional[Path] = N
         _put_bytes(folder / "assets" / name, (STATIC / name).read_bytes())
     _put(folder / "assets" / "search-index.js", build_manifest(d.id for d in kb.documents))
     return folder
+
+
+PARALLEL_UNITS = 5_000  # below this many units to render, worker processes cost more than they save
+_SITE_JOB: Optional[tuple] = None  # what forked page writers read (set before the fork)
+
+
+def _render_documents(site, r: _Renderer, graph, folder: Path, docs: list) -> None:
+    """Write the pages and search shards of ``docs``; on a large collection, in forked worker
+    processes that share the built site (every file is written by one process, so the bytes do
+    not depend on how the work is split)."""
+    global _SITE_JOB
+    import multiprocessing
+
+    units = sum(len(d.tasks) + len(d.paragraphs) for d in docs)
+    procs = min(len(docs), len(os.sched_getaffinity(0)))
+    _SITE_JOB = (site, r, graph, folder, {d.id: d for d in docs})
+    try:
+        if procs < 2 or units < PARALLEL_UNITS or multiprocessing.current_process().daemon:
+            _write_documents([d.id for d in docs])
+            return
+        from concurrent.futures import ProcessPoolExecutor
+
+        ids = [d.id for d in docs]
+        chunks = [ids[i::procs * 4] for i in range(procs * 4)]
+        with ProcessPoolExecutor(max_workers=procs, mp_context=multiprocessing.get_context("fork")) as pool:
+            list(pool.map(_write_documents, chunks))
+    finally:
+        _SITE_JOB = None
+
+
+def _write_documents(ids: list[str]) -> int:
+    from kb.site.render import reset_cache
+    from kb.site.searchindex import build_shard, shard_file, shard_key
+
+    assert _SITE_JOB is not None
+    site, r, graph, folder, docs = _SITE_JOB
+    for did in ids:
+        doc = docs[did]
+        for spec in document_specs(site, doc, graph):
+            _put(folder / spec.fname, r.page(spec))
+        # the document's search shard is owned like its pages
+        _put(folder / "assets" / shard_file(doc.id), build_shard(shard_key(doc.id), doc_search_entries(site, doc)))
+        reset_cache()
+    return len(ids)
 
 
 def short_title(title: str) -> str:
