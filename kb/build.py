@@ -318,6 +318,7 @@ def _build(paths, out: Path, jobs: int, use_cache: bool, progress, site: bool) -
                 write_site(kb, gen / "site", previous=previous / "site" if previous else None,
                            reuse=reuse)
     timings["parse+extract"] -= timings.get("entities", 0.0)  # it ran inside; report it on its own
+    _prune_cache(stats.get("cached", ()))
     rep = BuildReport(out=out, documents=len(kb.documents), processed=stats.get("processed", 0),
                       timings=timings)
     rep.added = sorted(set(manifest) - set(before))
@@ -431,6 +432,20 @@ def _cached_document_line(path: Path, doc) -> str | None:
         return None
     return f'{{"id":{_dump(doc.id)},"title":{_dump(doc.title)},"source":{_dump(doc.source)}{line[i:]}'
 
+
+
+def _prune_cache(used: Sequence[Path | None]) -> None:
+    """Drop the entries of documents no longer in the collection (edited or removed) once they
+    outnumber the live ones, so the cache stays within twice the collection's size."""
+    live = {p.name for p in used if p is not None}
+    folder = next((p.parent for p in used if p is not None), None)
+    if folder is None or not folder.is_dir():
+        return
+    stale = [p for p in folder.glob("*.json") if p.name not in live]
+    if len(stale) > len(live):
+        for p in stale:
+            with contextlib.suppress(OSError):
+                p.unlink()
 
 
 def _cache_put(cache: Path, key: str, part: dict) -> bool:

@@ -233,3 +233,20 @@ def test_site_pages_written_by_worker_processes_are_the_same_bytes(tmp_path, cor
     monkeypatch.setattr(kb.site, "PARALLEL_UNITS", 0)  # fork page writers even for three plans
     build([src], tmp_path / "forked", use_cache=False)
     assert _files(tmp_path / "forked" / "site") == _files(tmp_path / "serial" / "site")
+
+
+def test_the_cache_drops_entries_of_edited_plans_once_they_outnumber_the_live_ones(tmp_path, corpus_path):
+    src = _corpus(tmp_path / "c", corpus_path, 2)
+    out = tmp_path / "build"
+    build([src], out)
+    entries = lambda: sorted((tmp_path / ".build.gens" / "cache").rglob("*.json"))  # noqa: E731
+    p = src / "plan-00.txt"
+    text = p.read_text(encoding="utf-8")
+    for year in ("2031年", "2032年"):
+        p.write_text(text.replace("2025年", year), encoding="utf-8")
+        build([src], out)
+    assert len(entries()) == 4  # 2 live, 2 stale: not more stale than live yet
+    p.write_text(text.replace("2025年", "2033年"), encoding="utf-8")
+    build([src], out)
+    assert len(entries()) == 2  # 3 stale > 2 live: dropped
+    assert build([src], out).processed == 0
