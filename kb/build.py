@@ -11,6 +11,7 @@ import gc
 import hashlib
 import json
 import os
+import pickle
 import shutil
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -158,6 +159,7 @@ def make_kb(files: Sequence[Path], jobs: int = 1, cache: Path | None = None,
     docs: list = [None] * n
     edges: list[list] = [[] for _ in range(n)]
     found: list = [None] * n
+    line_len: list[int | None] = [None] * n  # of each document's line in its cache entry
 
     def take(i: int, part: dict) -> None:
         # models at once, so the parts' dicts of a thousand plans are never all held
@@ -168,9 +170,16 @@ def make_kb(files: Sequence[Path], jobs: int = 1, cache: Path | None = None,
 
     todo: list[int] = []
     for i, key in enumerate(keys):
+        models = _models_get(cache, key) if cache and read_cache else None
+        if models is not None:
+            docs[i], edges[i], found[i], findings, line_len[i] = models
+            remember(docs[i], findings)
+            continue
         hit = _cache_get(cache, key) if cache and read_cache else None
         if hit is not None:
             take(i, hit)
+            line_len[i] = hit["line_len"]
+            _models_put(cache, key, (docs[i], edges[i], found[i], hit["findings"], line_len[i]))  # type: ignore[arg-type]
         else:
             todo.append(i)
     held: dict[str, dict] = {}
@@ -179,9 +188,12 @@ def make_kb(files: Sequence[Path], jobs: int = 1, cache: Path | None = None,
         # under the hash of the bytes actually parsed: a file saved during the build must not
         # be cached as the content hashed before
         keys[i] = _doc_key(part["document"]["sha256"], multi)
-        if not (cache and _cache_put(cache, keys[i], {**part, "index_rows": rows})) and rows is not None:
+        line_len[i] = _cache_put(cache, keys[i], {**part, "index_rows": rows}) if cache else None
+        if line_len[i] is None and rows is not None:
             held[part["document"]["id"]] = rows
         take(i, part)
+        if line_len[i] is not None:
+            _models_put(cache, keys[i], (docs[i], edges[i], found[i], part["findings"], line_len[i]))
         if progress:
             progress(1)
     for doc, f, title in zip(docs, files, titles):
@@ -192,8 +204,8 @@ def make_kb(files: Sequence[Path], jobs: int = 1, cache: Path | None = None,
     if stats is not None:
         stats["processed"] = len(todo)
         stats["keys"] = {d.id: _reuse_key(k, d) for d, k in zip(docs, keys)}
-        stats["cached"] = [_cache_path(cache, k) if cache else None for k in keys]
-        stats["rows"] = _CachedRows({d.id: p for d, p in zip(docs, stats["cached"])}, held)
+        stats["cached"] = [(_cache_path(cache, k), ln) if cache and ln else None for k, ln in zip(keys, line_len)]
+        stats["rows"] = _CachedRows({d.id: _cache_path(cache, k) if cache else None for d, k in zip(docs, keys)}, held)
     kb = KB(documents=docs)
     t = _Timer(timings)
     with t("entities"):
@@ -388,6 +400,7 @@ def _cache_get(cache: Path, key: str) -> dict | None:
             return None  # cut short
         part = json.loads(rest)
         part["document"] = json.loads(head)
+        part["line_len"] = len(head) - 1
     except (OSError, ValueError):
         return None
     return part
@@ -416,15 +429,19 @@ class _CachedRows:
             return default  # write_index then computes the words itself
 
 
-def _cached_document_line(path: Path, doc) -> str | None:
+def _cached_document_line(entry: tuple[Path, int], doc) -> str | None:
     """The document's kb.json line from its cache entry, with its current title and path (the
     line starts ``{"id":…,"title":…,"source":…,"sha256":``; a JSON string cannot hold the raw
     text ``,"sha256":``, so the first one ends the three)."""
+    path, length = entry
     try:
         with open(path, encoding="utf-8") as f:
-            line = f.readline().rstrip("\n")
-    except OSError:
+            line = f.readline()
+    except (OSError, ValueError):
         return None  # removed meanwhile (another code version's build prunes old entries)
+    if len(line) != length + 1 or not line.endswith("\n"):
+        return None  # cut short or replaced: serialize the model instead
+    line = line[:-1]
     if not line.startswith('{"id":' + _dump(doc.id) + ","):
         return None
     i = line.find(',"sha256":')
@@ -434,21 +451,49 @@ def _cached_document_line(path: Path, doc) -> str | None:
 
 
 
-def _prune_cache(used: Sequence[Path | None]) -> None:
+def _models_get(cache: Path, key: str):
+    """The models of a cached document (document, edges, discovered names, findings, and the
+    length of its kb.json line in the entry, to tell a cut entry from a whole one), pickled
+    beside its JSON entry: loading a thousand plans from JSON and building the dataclasses again
+    takes about three times as long."""
+    try:
+        with open(_cache_path(cache, key).with_suffix(".pkl"), "rb") as f:
+            models = pickle.load(f)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError, TypeError):
+        return None
+    return models if isinstance(models, tuple) and len(models) == 5 else None
+
+
+def _models_put(cache: Path, key: str, models: tuple) -> None:
+    p = _cache_path(cache, key).with_suffix(".pkl")
+    try:
+        p.parent.mkdir(parents=True, exist_ok=True)
+        tmp = p.with_suffix(f".{os.getpid()}.tmp")
+        with open(tmp, "wb") as f:
+            pickle.dump(models, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, p)
+    except OSError:
+        pass
+
+
+def _prune_cache(used: Sequence[tuple[Path, int] | None]) -> None:
     """Drop the entries of documents no longer in the collection (edited or removed) once they
     outnumber the live ones, so the cache stays within twice the collection's size."""
-    live = {p.name for p in used if p is not None}
-    folder = next((p.parent for p in used if p is not None), None)
+    paths = [u[0] for u in used if u is not None]
+    live = {p.stem for p in paths}
+    folder = next((p.parent for p in paths), None)
     if folder is None or not folder.is_dir():
         return
-    stale = [p for p in folder.glob("*.json") if p.name not in live]
+    stale = [p for p in folder.glob("*.json") if p.stem not in live]
     if len(stale) > len(live):
         for p in stale:
-            with contextlib.suppress(OSError):
-                p.unlink()
+            for q in (p, p.with_suffix(".pkl")):
+                with contextlib.suppress(OSError):
+                    q.unlink()
 
 
-def _cache_put(cache: Path, key: str, part: dict) -> bool:
+def _cache_put(cache: Path, key: str, part: dict) -> int | None:
+    """Write an entry; returns the length of its document line (None if it could not be written)."""
     p = _cache_path(cache, key)
     try:
         if not p.parent.exists():
@@ -459,15 +504,15 @@ def _cache_put(cache: Path, key: str, part: dict) -> bool:
             p.parent.mkdir(parents=True, exist_ok=True)
         tmp = p.with_suffix(f".{os.getpid()}.tmp")
         rest = {k: v for k, v in part.items() if k not in ("document", "index_rows")}
-        tmp.write_text(_dump(part["document"]) + "\n" + _dump(rest) + "\n" + _dump(part.get("index_rows")) + "\n",
-                       encoding="utf-8")
+        head = _dump(part["document"])
+        tmp.write_text(head + "\n" + _dump(rest) + "\n" + _dump(part.get("index_rows")) + "\n", encoding="utf-8")
         os.replace(tmp, p)
-        return True
+        return len(head)
     except OSError:
-        return False  # the cache only saves time; a build without it is still right
+        return None  # the cache only saves time; a build without it is still right
 
 
-def write_kb_json(path: Path, kb: KB, cached: Sequence[Path | None] = ()) -> None:
+def write_kb_json(path: Path, kb: KB, cached: Sequence[tuple[Path, int] | None] = ()) -> None:
     """kb.json, written a document, an entity or an edge a line: compact, valid JSON, greppable,
     and streamed instead of held as one string. ``cached``: per document, a cache entry whose
     first line is that document's line, copied instead of serialized again."""

@@ -87,9 +87,16 @@ def test_a_broken_cache_entry_is_made_again(tmp_path, corpus_path):
     good = (out / "kb.json").read_bytes()
     entries = sorted((tmp_path / ".build.gens" / "cache").rglob("*.json"))
     assert len(entries) == 2
+    # an entry is the JSON (the truth) and a pickle of its models (the fast path)
     entries[0].write_text(entries[0].read_text(encoding="utf-8")[:1000], encoding="utf-8")
     rep = build([src], out)
-    assert rep.processed == 1
+    assert rep.processed == 0  # the models came from the pickle…
+    assert (out / "kb.json").read_bytes() == good  # …and the cut line was not copied into kb.json
+    entries[0].write_text(entries[0].read_text(encoding="utf-8")[:1000], encoding="utf-8")
+    pickled = entries[0].with_suffix(".pkl")
+    pickled.write_bytes(pickled.read_bytes()[:500])
+    rep = build([src], out)
+    assert rep.processed == 1  # both cut: made again
     assert (out / "kb.json").read_bytes() == good
 
 
