@@ -115,51 +115,53 @@ def text_html(text: str, mentions: Sequence[Mention], lo: int, hi: int,
                    for seg, tag, attrs in _pieces(text, mentions, lo, hi, href_for, names, hl))
 
 
+def _unit_spans(unit: Unit):
+    """The unit's text in reading order: (lo, hi, None) for text outside any sentence, else
+    (lo, hi, (sentence id, anchor, its number as shown))."""
+    text = unit.text
+    sents = sorted((s for s in unit.sentences if 0 <= s.start < s.end <= len(text)), key=lambda s: s.start)
+    pos = 0
+    for i, s in enumerate(sents, 1):
+        start = max(s.start, pos)
+        if start >= s.end:
+            continue
+        if start > pos:
+            yield pos, start, None
+        anchor = sentence_anchor(unit.id, s.id)
+        num = anchor[1:] if anchor[:1] == "s" and anchor[1:].isdigit() else str(i)
+        yield start, s.end, (s.id, anchor, num)
+        pos = s.end
+    if pos < len(text):
+        yield pos, len(text), None
+
+
 def unit_md(page: Page, unit: Unit, href_for: HrefFor, names: dict[str, str], elsewhere: Optional[str] = None) -> str:
     """The whole unit text, each sentence a ``<span id="s3">`` with a small link to itself.
     With ``elsewhere`` (the unit's own page, when it is quoted on another page) the sentences
     get no ids, which would repeat there, and their links point to that page."""
     if page.raw_html:
         return page.raw(unit_html(unit, href_for, names, elsewhere))
-    text = unit.text
-    sents = sorted((s for s in unit.sentences if 0 <= s.start < s.end <= len(text)), key=lambda s: s.start)
     parts = []
-    pos = 0
-    for i, s in enumerate(sents, 1):
-        start = max(s.start, pos)
-        if start >= s.end:
+    for lo, hi, sent in _unit_spans(unit):
+        body = text_md(page, unit.text, unit.mentions, lo, hi, href_for, names)
+        if sent is None:
+            parts.append(body)
             continue
-        if start > pos:
-            parts.append(text_md(page, text, unit.mentions, pos, start, href_for, names))
-        anchor = sentence_anchor(unit.id, s.id)
-        num = anchor[1:] if anchor[:1] == "s" and anchor[1:].isdigit() else str(i)
-        link = page.mark("a", num, href=(elsewhere or "") + "#" + anchor, class_="sa", title=f"本句链接 {s.id}")
-        body = text_md(page, text, unit.mentions, start, s.end, href_for, names)
-        parts.append(page.mark("span", link + body, id=None if elsewhere else anchor, class_="s", data_sentence=s.id))
-        pos = s.end
-    if pos < len(text):
-        parts.append(text_md(page, text, unit.mentions, pos, len(text), href_for, names))
+        sid, anchor, num = sent
+        link = page.mark("a", num, href=(elsewhere or "") + "#" + anchor, class_="sa", title=f"本句链接 {sid}")
+        parts.append(page.mark("span", link + body, id=None if elsewhere else anchor, class_="s", data_sentence=sid))
     return page.mark("span", "".join(parts), class_="utext")
 
 
 def unit_html(unit: Unit, href_for: HrefFor, names: dict[str, str], elsewhere: Optional[str] = None) -> str:
     """:func:`unit_md` as HTML."""
-    text = unit.text
-    sents = sorted((s for s in unit.sentences if 0 <= s.start < s.end <= len(text)), key=lambda s: s.start)
     parts = []
-    pos = 0
-    for i, s in enumerate(sents, 1):
-        start = max(s.start, pos)
-        if start >= s.end:
+    for lo, hi, sent in _unit_spans(unit):
+        body = text_html(unit.text, unit.mentions, lo, hi, href_for, names)
+        if sent is None:
+            parts.append(body)
             continue
-        if start > pos:
-            parts.append(text_html(text, unit.mentions, pos, start, href_for, names))
-        anchor = sentence_anchor(unit.id, s.id)
-        num = anchor[1:] if anchor[:1] == "s" and anchor[1:].isdigit() else str(i)
-        link = html_tag("a", html_esc(num), href=(elsewhere or "") + "#" + anchor, class_="sa", title=f"本句链接 {s.id}")
-        body = text_html(text, unit.mentions, start, s.end, href_for, names)
-        parts.append(html_tag("span", link + body, id=None if elsewhere else anchor, class_="s", data_sentence=s.id))
-        pos = s.end
-    if pos < len(text):
-        parts.append(text_html(text, unit.mentions, pos, len(text), href_for, names))
+        sid, anchor, num = sent
+        link = html_tag("a", html_esc(num), href=(elsewhere or "") + "#" + anchor, class_="sa", title=f"本句链接 {sid}")
+        parts.append(html_tag("span", link + body, id=None if elsewhere else anchor, class_="s", data_sentence=sid))
     return html_tag("span", "".join(parts), class_="utext")
