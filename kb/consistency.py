@@ -28,11 +28,6 @@ def _sentence(doc: Document, uid: str, sid: str):
     return next((s for s in u.sentences if s.id == sid), None)
 
 
-def _local(kb: KB, doc: Document, x: str) -> str:
-    prefix = f"{doc.id}/"
-    return x[len(prefix):] if len(kb.documents) > 1 and x.startswith(prefix) else x
-
-
 # (document id, content hash) -> findings, as a build worker computed them (a cache: the
 # findings depend on the document's text alone, and matching rows again costs ~0.1 s a plan)
 _KNOWN: dict[tuple[str, str], list[dict[str, Any]]] = {}

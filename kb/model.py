@@ -300,5 +300,5 @@ def kb_from_dict(d: dict[str, Any]) -> KB:
     return KB(
         documents=[document_from_dict(x) for x in d.get("documents", [])],
         entities=[_init(Entity, e) for e in d.get("entities", [])],
-        edges=[_init(Edge, e) for e in d.get("edges", [])],
+        edges=[edge_from_dict(e) for e in d.get("edges", [])],
     )

@@ -100,10 +100,6 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True  # another user's process
     return True
-    # leftovers of killed builds
-    for p in gens.iterdir():
-        if p.name.endswith(".partial") and time.time() - p.stat().st_mtime > 3600:
-            shutil.rmtree(p, ignore_errors=True)
 
 
 def resolve(out: Path) -> Path:

@@ -264,12 +264,17 @@ def measure_size(label: str, files: list[Path], corpus_arg: Path, work: Path, ru
     flags = build_flags()
     last_out: list[Path] = []
 
+    def timed_build(out: Path, build_flags_: list[str], label: str):
+        """Run `kb build` into ``out``; the stage times it prints go to the rows ``label: stage``."""
+        printed: list[str] = []
+        res = run_child(kb + ["build", str(corpus_arg), "--out", str(out)] + build_flags_, out=printed)
+        for stage, secs in build_stages(printed[0] if printed else "").items():
+            rows.setdefault(f"{label}: {stage}", Series()).add(secs)
+        return res
+
     def full_once():
         out = Path(tempfile.mkdtemp(dir=work)) / "build"
-        printed: list[str] = []
-        wall, mb, rc, err = run_child(kb + ["build", str(corpus_arg), "--out", str(out)] + flags, out=printed)
-        for stage, secs in build_stages(printed[0] if printed else "").items():
-            rows.setdefault(f"kb build stage: {stage}", Series()).add(secs)
+        wall, mb, rc, err = timed_build(out, flags, "kb build stage")
         if rc != 0:
             full.note = f"failed (exit {rc}): {err.splitlines()[-1] if err else ''}"[:120]
             raise RuntimeError(full.note)
@@ -300,10 +305,7 @@ def measure_size(label: str, files: list[Path], corpus_arg: Path, work: Path, ru
     def incr_once():
         k[0] += 1
         victim.write_bytes(original + f"\n\n补充说明第{k[0]}条,持续推进。".encode("utf-8"))
-        printed: list[str] = []
-        wall, _, rc, err = run_child(kb + ["build", str(corpus_arg), "--out", str(out)] + inc_flags, out=printed)
-        for stage, secs in build_stages(printed[0] if printed else "").items():
-            rows.setdefault(f"incremental stage: {stage}", Series()).add(secs)
+        wall, _, rc, err = timed_build(out, inc_flags, "incremental stage")
         if rc != 0:
             incr.note = f"failed (exit {rc})"
             raise RuntimeError(err)

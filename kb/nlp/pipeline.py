@@ -16,7 +16,6 @@ are registered by name:
 """
 from __future__ import annotations
 
-import logging
 from functools import lru_cache
 from pathlib import Path
 from typing import Optional
