@@ -14,7 +14,7 @@ For each size the table gives the median and the min-max of the runs:
   with its peak RSS from ``wait4``; and a rebuild after one plan changed (incremental);
 * cold ``kb search 农民工`` (the console script, a new process each time) beside the floor
   ``python -c "import whoosh.index"`` measured in the same loop;
-* warm query latency through ``kb.index.search`` in one process (p50 / p95 over a query mix);
+* warm query latency through ``kb.index.write.search`` in one process (p50 / p95 over a query mix);
 * the index and whole-build sizes on disk.
 
 A measurement is repeated until it has ``--runs`` results or its time budget is spent (then
@@ -173,13 +173,13 @@ STAGES = ["normalize", "parse", "extract", "link", "kb.json", "index", "graph", 
 def in_process_stages(files: list[Path], work: Path, rows: dict[str, Series], runs: int, budget: float,
                       warm: dict[str, float]) -> None:
     from kb.model import KB, kb_to_dict
-    from kb.normalize import read_file
-    from kb.parse import parse_text, slug
+    from kb.parse.normalize import read_file
+    from kb.parse.text import parse_text, slug
 
-    enrich = optional("kb.extract", "enrich")
-    link = optional("kb.graph", "link")
-    write_index = optional("kb.index", "write_index")
-    write_graph = optional("kb.graph", "write_graph")
+    enrich = optional("kb.extract.document", "enrich")
+    link = optional("kb.link", "link")
+    write_index = optional("kb.index.write", "write_index")
+    write_graph = optional("kb.link", "write_graph")
     write_site = optional("kb.site", "write_site")
     write_json = optional("kb.store", "write_json")
     fns = {"extract": enrich, "link": link, "index": write_index, "graph": write_graph, "site": write_site}
@@ -340,7 +340,7 @@ def measure_size(label: str, files: list[Path], corpus_arg: Path, work: Path, ru
     p50, p95 = Series(), Series()
     rows["warm query p50"] = p50
     rows["warm query p95"] = p95
-    search = optional("kb.index", "search")
+    search = optional("kb.index.write", "search")
     if search is not None:
         from kb.store import resolve
 

@@ -28,6 +28,6 @@ def mentions_gold() -> dict:
 
 @pytest.fixture(scope="session")
 def seed_doc():
-    from kb.parse import parse_file
+    from kb.parse.text import parse_file
 
     return parse_file(CORPUS)

@@ -25,8 +25,8 @@ from hypothesis import strategies as st
 from kb.cli import main
 from kb.errors import KBError
 from kb.model import KB, kb_from_dict, kb_to_dict
-from kb.normalize import decode, normalize_text
-from kb.parse import check_lossless, parse_text
+from kb.parse.normalize import decode, normalize_text
+from kb.parse.text import check_lossless, parse_text
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "corpus" / "acftu-14th-fyp-part2.txt"
@@ -286,7 +286,7 @@ def test_file_removed_after_listing_fails_cleanly(tmp_path, previous, monkeypatc
 
 
 def test_file_removed_between_hashing_and_parsing_fails_cleanly(tmp_path, previous, monkeypatch):
-    import kb.parse as kbp
+    import kb.parse.text as kbp
 
     folder = tmp_path / "corpus"
     folder.mkdir()
@@ -307,7 +307,7 @@ def test_file_removed_between_hashing_and_parsing_fails_cleanly(tmp_path, previo
 
 
 def test_file_edited_during_a_build_does_not_poison_the_cache(tmp_path, monkeypatch):
-    import kb.parse as kbp
+    import kb.parse.text as kbp
 
     folder = tmp_path / "corpus"
     folder.mkdir()

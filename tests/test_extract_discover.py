@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from kb.discover import discover
-from kb.nlp.lexicon import Lexicon, load_lexicon
+from kb.extract.discover import discover
+from kb.extract.lexicon import Lexicon, load_lexicon
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +38,7 @@ def test_discovery_report_shape_and_unknown_only(seed_doc):
 
 
 def test_junk_is_avoided():
-    from kb.parse import parse_text
+    from kb.parse.text import parse_text
 
     doc = parse_text("一、总体要求\n\n1. 服务职工。关心广大职工生活,加强服务职工工作,帮助困难职工,组织环卫工人和"
                      "网约配送员参加培训,配合市场监管部门开展检查,落实《安全生产法》和“职工暖心工程”,"

@@ -178,7 +178,7 @@ def test_build_is_deterministic(corpus_path, kb):
 # --------------------------------------------------------------------------- pipeline and matcher
 
 def test_pipeline_components_and_overlapping_spans():
-    from kb.nlp.pipeline import get_nlp, run
+    from kb.extract.pipeline import get_nlp, run
 
     nlp = get_nlp()
     assert nlp.pipe_names == ["plankb_words", "plankb_sentences", "plankb_entities", "plankb_targets"]
@@ -191,7 +191,7 @@ def test_pipeline_components_and_overlapping_spans():
 
 
 def test_sentences_follow_the_parser(units):
-    from kb.nlp.pipeline import get_nlp, run
+    from kb.extract.pipeline import get_nlp, run
 
     nlp = get_nlp()
     for uid in ("T24", "I:精准服务:2", "T19"):
@@ -202,8 +202,8 @@ def test_sentences_follow_the_parser(units):
 
 
 def test_crossing_hits_settled_by_words():
-    from kb.nlp.lexicon import Lexicon, LexEntry
-    from kb.nlp.matcher import Matcher
+    from kb.extract.lexicon import Lexicon, LexEntry
+    from kb.extract.matcher import Matcher
 
     lex = Lexicon(entries={e.id: e for e in [LexEntry("ACTOR:联合国", "ACTOR", "联合国"),
                                              LexEntry("ACTOR:国务院", "ACTOR", "国务院")]})
@@ -216,7 +216,7 @@ def test_crossing_hits_settled_by_words():
 
 def test_lexicon_loads_and_rejects_bad_rows(tmp_path):
     from kb.errors import KBError
-    from kb.nlp.lexicon import load_lexicon
+    from kb.extract.lexicon import load_lexicon
 
     lex = load_lexicon()
     assert lex.find("全总").id == "ACTOR:全总" and lex.find("中华全国总工会").id == "ACTOR:全总"
@@ -229,9 +229,9 @@ def test_lexicon_loads_and_rejects_bad_rows(tmp_path):
 def test_another_plan():
     """A plan other than the seed: names from the lexicon beyond the corpus, full-width
     digits, a range of years, a paragraph unit."""
-    from kb.extract import enrich
+    from kb.extract.document import enrich
     from kb.model import KB
-    from kb.parse import parse_text
+    from kb.parse.text import parse_text
 
     text = ("一、总体要求\n\n坚持以职工为中心,会同市场监管部门和残联做好工作。\n\n二、主要任务\n\n"
             "1. 关爱外卖骑手。2021—2025年,每年培训快递小哥不少于５０００人次,到2023年底覆盖90%以上的平台企业。\n")
@@ -251,7 +251,7 @@ def test_another_plan():
 def test_lexicon_integrity():
     """Each name or alias names one entity; the taxonomy has no cycles; every stop phrase
     contains the name it blocks."""
-    from kb.nlp.lexicon import load_lexicon
+    from kb.extract.lexicon import load_lexicon
 
     lex = load_lexicon()
     for surface, owners in lex.surfaces().items():
@@ -272,10 +272,10 @@ def test_lexicon_integrity():
 def test_per_document_enrichment_gives_the_same_kb(corpus_path, kb):
     """enrich_document can run where the document is parsed (a worker process); enrich then
     only collects the entities, and the result is the same."""
-    from kb.extract import enrich, enrich_document
-    from kb.graph import link
+    from kb.extract.document import enrich, enrich_document
+    from kb.link import link
     from kb.model import KB, document_from_dict, document_to_dict
-    from kb.parse import parse_file
+    from kb.parse.text import parse_file
 
     d = parse_file(corpus_path)
     enrich_document(d)

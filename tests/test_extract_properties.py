@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kb.model import Sentence
-from kb.targets import extract_targets, find_quantities, find_timeframes, parse_query
+from kb.extract.targets import extract_targets, find_quantities, find_timeframes, parse_query
 
 PIECES = ["1", "2", "5", "0", ".", "万", "亿", "人", "人次", "家", "户", "%", "以上", "左右", "逾", "不少于", "至少有",
           "一", "百", "十四五", "“", "”", "期间", "末", "到", "2025年底", "年", "每年", "年均", "职工", ",", "。",
@@ -49,8 +49,8 @@ NAMES = ["职工", "困难职工", "农民工", "工会", "全总", "联合", "�
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.sampled_from(NAMES), max_size=20), st.booleans())
 def test_matcher_hits_point_at_their_text(parts, with_words):
-    from kb.nlp.lexicon import load_lexicon
-    from kb.nlp.matcher import Matcher
+    from kb.extract.lexicon import load_lexicon
+    from kb.extract.matcher import Matcher
 
     m = _matcher(load_lexicon, Matcher)
     text = "".join(parts)

@@ -1,4 +1,4 @@
-"""kb.targets: numbers, quantities, time frames and targets, on plain strings and on the
+"""kb.extract.targets: numbers, quantities, time frames and targets, on plain strings and on the
 indicator rows of the seed gold (every quantity of every row)."""
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from kb.model import Sentence
-from kb.targets import (extract_targets, find_quantities, find_timeframes, fyp_years, parse_number,
+from kb.extract.targets import (extract_targets, find_quantities, find_timeframes, fyp_years, parse_number,
                         parse_query)
 
 
@@ -130,5 +130,5 @@ def test_parse_query_not_a_target(q):
 
 
 def test_importable_without_spacy():
-    code = "import sys, kb.targets; assert 'spacy' not in sys.modules and 'jieba' not in sys.modules"
+    code = "import sys, kb.extract.targets; assert 'spacy' not in sys.modules and 'jieba' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True)

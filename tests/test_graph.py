@@ -7,15 +7,15 @@ from collections import Counter
 
 import pytest
 
-from kb.graph import link, unmatched_rows
-from kb.graph_text import figures
+from kb.link import link, unmatched_rows
+from kb.link.text import figures
 from kb.model import KB
 
 
 @pytest.fixture(scope="module")
 def kb(corpus_path):
     from kb.build import enrich_kb
-    from kb.parse import parse_file
+    from kb.parse.text import parse_file
 
     return enrich_kb(KB(documents=[parse_file(corpus_path)]))
 
@@ -141,8 +141,8 @@ SMALL_PLAN = (
 
 
 def test_consistency_figures_units_wording_on_a_small_plan():
-    from kb.consistency import check
-    from kb.parse import parse_text
+    from kb.link.consistency import check
+    from kb.parse.text import parse_text
 
     kb = link(KB(documents=[parse_text(SMALL_PLAN, doc_id="small")]))
     rows = {r.id: r.tasks for t in kb.documents[0].indicator_tables for r in t.rows}

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from kb.cli import main
-from kb.graph_io import GRAPH_FILE, export, flatten, load_graph
+from kb.graph.io import GRAPH_FILE, export, flatten, load_graph
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +42,7 @@ def test_graph_json_matches_the_model(built, G):
 
 def test_graph_json_is_deterministic(tmp_path, corpus_path):
     from kb.build import make_kb
-    from kb.graph import write_graph
+    from kb.link import write_graph
 
     kb = make_kb([corpus_path])
     write_graph(kb, tmp_path / "a.json")

@@ -152,7 +152,7 @@ def test_an_incremental_build_links_unchanged_pages_and_equals_a_clean_build(tmp
 
 
 def test_an_incremental_index_finds_what_a_clean_build_finds(tmp_path, corpus_path):
-    from kb.index import search
+    from kb.index.write import search
     from kb.store import resolve
 
     src = _corpus(tmp_path / "c", corpus_path, 3)
@@ -216,9 +216,9 @@ def test_a_killed_builds_partial_generation_is_cleared_by_the_next_build(tmp_pat
 
 def test_consistency_findings_from_the_cache_equal_fresh_ones(tmp_path, corpus_path):
     import kb.build as kbb
-    import kb.consistency as cons
+    import kb.link.consistency as cons
     from kb.model import KB
-    from kb.parse import parse_file
+    from kb.parse.text import parse_file
 
     src = _corpus(tmp_path / "c", corpus_path, 2)
     cache = tmp_path / "cache"

@@ -1,4 +1,4 @@
-"""Incremental index updates (kb.index.write_index with previous/reuse) and prepared rows, on real
+"""Incremental index updates (kb.index.write.write_index with previous/reuse) and prepared rows, on real
 text: the seed plan and small synthetic multi-document corpora, parsed and extracted for real.
 An update must find what a full write finds, leave the previous generation's bytes alone, and
 fall back to a full write when the previous index cannot be used."""
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from kb.index import index_names, index_rows, search, write_index
+from kb.index.write import index_names, index_rows, search, write_index
 
 ROOT = Path(__file__).resolve().parent.parent
 MARK = "萤火虫与风车相伴夜读"  # occurs nowhere in the corpora until a test writes it
@@ -211,7 +211,7 @@ def test_prepared_rows_give_the_same_index(plans, tmp_path):
 
 def test_prepared_rows_are_used(plans, tmp_path, monkeypatch):
     """With rows for every document, jieba is not run by write_index."""
-    import kb.index
+    import kb.index.write
 
     kb_ = make(sorted(plans.glob("*.txt")), tmp_path / "cache")
     rows = {d.id: index_rows(d, True, index_names(kb_)) for d in kb_.documents}
@@ -219,12 +219,12 @@ def test_prepared_rows_are_used(plans, tmp_path, monkeypatch):
     def no_jieba(*a, **k):
         raise AssertionError("words recomputed")
 
-    monkeypatch.setattr(kb.index, "_all_words", no_jieba)
-    monkeypatch.setattr(kb.index, "_tokenizer_for", no_jieba)
+    monkeypatch.setattr(kb.index.write, "_all_words", no_jieba)
+    monkeypatch.setattr(kb.index.write, "_tokenizer_for", no_jieba)
     write_index(kb_, tmp_path / "x", prepared=rows)
     assert search(tmp_path / "x", "工会").hits
     # a split write reads the rows in its part processes (forked: they see these patches too)
-    monkeypatch.setattr(kb.index, "SPLIT_CHARS", 2000)
+    monkeypatch.setattr(kb.index.write, "SPLIT_CHARS", 2000)
     write_index(kb_, tmp_path / "y", prepared=rows)
     assert len(list((tmp_path / "y").glob("*.pst"))) >= 2
     assert search(tmp_path / "y", "工会").hits
@@ -234,12 +234,12 @@ def test_split_full_write_ranks_like_one_segment(plans, tmp_path, monkeypatch):
     """A large full write is split into segments written in parallel processes: reproducible
     bytes, and the same hits, scores and order as one segment (docnums keep document order,
     BM25 statistics are sums over segments). An update of it works as from one segment."""
-    import kb.index
+    import kb.index.write
 
     kb_ = make(sorted(plans.glob("*.txt")), tmp_path / "cache")
     one = tmp_path / "one"
     write_index(kb_, one / "index")
-    monkeypatch.setattr(kb.index, "SPLIT_CHARS", 2000)
+    monkeypatch.setattr(kb.index.write, "SPLIT_CHARS", 2000)
     a, b = tmp_path / "a", tmp_path / "b"
     write_index(kb_, a / "index")
     write_index(kb_, b / "index", prepared={d.id: index_rows(d, True, index_names(kb_)) for d in kb_.documents})

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from kb.parse import check_lossless, parse_file
+from kb.parse.text import check_lossless, parse_file
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "scripts" / "make_corpus.py"

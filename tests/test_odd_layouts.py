@@ -6,8 +6,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kb.errors import KBError
-from kb.normalize import decode, normalize_text
-from kb.parse import check_lossless, parse_file, parse_text
+from kb.parse.normalize import decode, normalize_text
+from kb.parse.text import check_lossless, parse_file, parse_text
 
 PLAN = """一、加强职工服务
 

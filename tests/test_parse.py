@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from kb.parse import check_lossless, cn_to_int, parse_text, split_sentences
+from kb.parse.text import check_lossless, cn_to_int, parse_text, split_sentences
 
 
 def test_six_chapters_with_exact_labels_titles_and_tasks(seed_doc, seed_gold):

@@ -1,5 +1,5 @@
 """Search on the real corpus: exact recall and precision, normalization, synonyms, questions,
-filters, JSON shape, generations. Library calls (kb.index.search) except where noted."""
+filters, JSON shape, generations. Library calls (kb.index.write.search) except where noted."""
 from __future__ import annotations
 
 import copy
@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from kb.errors import KBError
-from kb.index import search, write_index
+from kb.index.write import search, write_index
 from kb.model import Entity, Mention
-from kb.query import parse
+from kb.index.queryparse import parse
 
 
 @pytest.fixture(scope="session")
@@ -70,7 +70,7 @@ def units(corpus_kb):
 
 @pytest.fixture(scope="session")
 def norm():
-    from kb.textnorm import Normalizer, build_t2s_table
+    from kb.index.textnorm import Normalizer, build_t2s_table
 
     return Normalizer(build_t2s_table())
 
@@ -263,9 +263,9 @@ def test_empty_and_too_long(gen):
 def test_index_is_reproducible(corpus_kb, gen, tmp_path, monkeypatch):
     """Byte-identical on a second write, with jieba in worker processes this time (the path
     large corpora take)."""
-    import kb.index
+    import kb.index.write
 
-    monkeypatch.setattr(kb.index, "PARALLEL_CHARS", 1)
+    monkeypatch.setattr(kb.index.write, "PARALLEL_CHARS", 1)
     a, b = gen / "index", tmp_path / "b"
     write_index(corpus_kb, b)
     fa = sorted(str(p.relative_to(a)) for p in a.rglob("*") if p.is_file())

@@ -1,4 +1,4 @@
-"""kb.textnorm and kb.query: normalization keeps substrings and offsets; the query language
+"""kb.index.textnorm and kb.index.queryparse: normalization keeps substrings and offsets; the query language
 never raises."""
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import functools
 from hypothesis import given, settings, strategies as st
 
 from kb import textnorm
-from kb.query import parse
+from kb.index.queryparse import parse
 
 
 @functools.lru_cache(maxsize=1)

@@ -40,7 +40,7 @@ def seed_kb() -> KB:
 
 def hostile_kb() -> KB:
     """The hostile text parsed, plus entities, mentions, a target and an edge that carry it."""
-    from kb.parse import parse_text
+    from kb.parse.text import parse_text
 
     doc = parse_text(HOSTILE_TEXT, doc_id="hostile", source="hostile<b>.txt", title=EVIL + "规划")
     t14, t15 = doc.tasks[0], doc.tasks[1]
@@ -380,7 +380,7 @@ def test_two_documents_keep_their_own_pages(tmp_path):
 
 
 def test_plan_without_numbered_tasks_is_shown_as_paragraphs(tmp_path):
-    from kb.parse import parse_text
+    from kb.parse.text import parse_text
     from kb.site import write_site
 
     doc = parse_text("关于做好工作的通知\n\n一、总体要求\n\n坚持以人民为中心。做好农民工工作。\n\n"

@@ -84,8 +84,8 @@ def build_cmd(corpus, out, jobs, no_cache, no_site, timings, quiet):
 @out_option
 def show_cmd(ident, as_json, out):
     """Show one task (17, T17), indicator row (精准服务:1, I:精准服务:1), chapter (五) or entity."""
-    from kb.lookup import find
-    from kb.show import describe, render_text
+    from kb.query.lookup import find
+    from kb.query.show import describe, render_text
 
     kb = load_kb(out)
     hit = find(kb, ident)
@@ -106,12 +106,12 @@ def show_cmd(ident, as_json, out):
 def check_cmd(files, as_json, entities, consistency):
     """Report what the parser finds in FILES and anything odd (encoding, noise, joins, numbering)."""
     from kb.build import collect_corpus
-    from kb.check import check_document
+    from kb.parse.check import check_document
 
     reports = []
     docs = []
     for f in collect_corpus(files):
-        from kb.parse import parse_file
+        from kb.parse.text import parse_file
 
         doc = parse_file(f)
         docs.append(doc)
@@ -133,7 +133,7 @@ def check_cmd(files, as_json, entities, consistency):
     if as_json:
         dump(reports if len(reports) > 1 else reports[0])
         return
-    from kb.check import render_report
+    from kb.parse.check import render_report
 
     for rep in reports:
         click.echo(render_report(rep))
@@ -148,7 +148,7 @@ def check_cmd(files, as_json, entities, consistency):
 @out_option
 def export_cmd(fmt, output, out):
     """Export the knowledge base: json (the kb.json model), csv (one row per unit), markdown."""
-    from kb.export import to_csv, to_markdown
+    from kb.query.export import to_csv, to_markdown
     from kb.model import kb_to_dict
 
     kb = load_kb(out)

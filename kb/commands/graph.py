@@ -17,7 +17,7 @@ json_option = click.option("--json", "as_json", is_flag=True, help="Machine-read
 
 def _graph(out: Path):
     from kb.build import ensure_built
-    from kb.graph_io import load_graph
+    from kb.graph.io import load_graph
 
     return load_graph(ensure_built(out))
 
@@ -47,7 +47,7 @@ def graph_cmd():
 @out_option
 def deps_cmd(ident, as_json, out):
     """What task IDENT relies on, and what relies on it, each with its evidence sentence."""
-    from kb.graph_io import deps, resolve
+    from kb.graph.io import deps, resolve
 
     G = _graph(out)
     node = resolve(G, ident)
@@ -75,7 +75,7 @@ def deps_cmd(ident, as_json, out):
 @out_option
 def path_cmd(source, target, as_json, out):
     """The shortest explained chain of depends_on/related links between two tasks."""
-    from kb.graph_io import path, resolve
+    from kb.graph.io import path, resolve
 
     G = _graph(out)
     a, b = resolve(G, source), resolve(G, target)
@@ -97,7 +97,7 @@ def path_cmd(source, target, as_json, out):
 @out_option
 def measures_cmd(ident, as_json, out):
     """The indicator rows that measure task IDENT (or the tasks a row IDENT restates)."""
-    from kb.graph_io import measures, resolve
+    from kb.graph.io import measures, resolve
 
     G = _graph(out)
     node = resolve(G, ident, kinds=("task", "row", "paragraph"))
@@ -122,7 +122,7 @@ def measures_cmd(ident, as_json, out):
 @out_option
 def central_cmd(n, as_json, out):
     """The tasks most others rely on."""
-    from kb.graph_io import central
+    from kb.graph.io import central
 
     c = central(_graph(out), n)
     if as_json:
@@ -140,7 +140,7 @@ def central_cmd(n, as_json, out):
 @out_option
 def export_cmd(fmt, output, out):
     """Export the graph for Gephi, yEd, Graphviz or networkx."""
-    from kb.graph_io import export
+    from kb.graph.io import export
 
     text = export(_graph(out), fmt, output)
     if text is None:
@@ -151,10 +151,10 @@ def export_cmd(fmt, output, out):
 
 def consistency_report(kb) -> list[dict]:
     """Indicator rows whose figures or wording differ from the task they restate (both texts)."""
-    from kb.consistency import check
+    from kb.link.consistency import check
 
     if not any(e.type == "measures" for e in kb.edges):
-        from kb.graph import link
+        from kb.link import link
 
         link(kb)
     return check(kb)

@@ -89,7 +89,7 @@ def entity_query(kb: KB, ent: Entity, term: str, exact: bool = False) -> list[di
 
 
 def target_query(kb: KB, q, exact: bool = False) -> list[dict]:
-    from kb.targets import target_matches
+    from kb.extract.targets import target_matches
 
     rows = []
     for uid, u in _units(kb):
@@ -141,7 +141,7 @@ def mentions(kb: KB, term: str, exact: bool = False) -> dict:
         if ent.discovered and not rows:
             rows = literal_query(kb, term)
         return {"term": term, "entity": ent.id, "kind": "entity", "discovered": ent.discovered, "units": rows}
-    from kb.targets import parse_query
+    from kb.extract.targets import parse_query
 
     q = parse_query(term)
     if q is not None:
@@ -270,6 +270,6 @@ def entities_cmd(type_, discovered, as_json, out):
 def discovery_report(doc) -> list[dict]:
     """Names found by pattern rules and not in the lexicon, with contexts, for
     `kb check --entities` (build time: uses jieba)."""
-    from kb.discover import discover
+    from kb.extract.discover import discover
 
     return discover(doc)

@@ -179,9 +179,9 @@ FINDING_LABELS = {"figure": "数字", "unit": "单位", "period": "时限", "wor
 
 
 def consistency_findings(site) -> dict[str, list[dict]]:
-    """Row key -> findings of :func:`kb.consistency.check` (rows against the tasks they restate)."""
+    """Row key -> findings of :func:`kb.link.consistency.check` (rows against the tasks they restate)."""
     try:
-        from kb.consistency import check
+        from kb.link.consistency import check
     except ImportError:  # a tree without the graph stage: rows are shown without findings
         return {}
     docs = {d.id: d for d in site.kb.documents}

@@ -24,7 +24,7 @@ from kb.store import KB_FILE, atomic_build, gens_dir, write_json
 
 MANIFEST_FILE = "manifest.json"
 
-PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent.parent
 DEFAULT_CORPUS = PACKAGE_ROOT / "corpus"
 DEFAULT_OUT = Path("build")
 
@@ -77,21 +77,21 @@ def _per_document(job: tuple[Path, bool]) -> dict:
 
 
 def _document_parts(path, multi) -> dict:
-    from kb.discover import document_names
-    from kb.extract import enrich_document
-    from kb.graph import link_document
+    from kb.extract.discover import document_names
+    from kb.extract.document import enrich_document
+    from kb.link import link_document
     from kb.model import document_to_dict, flat_dict
-    from kb.nlp.pipeline import lexicon_for
-    from kb.parse import parse_file
+    from kb.extract.pipeline import lexicon_for
+    from kb.parse.text import parse_file
 
     doc = parse_file(path)
     enrich_document(doc)
     names = document_names(doc, lexicon_for(None))
     edges = link_document(doc, multi)  # also fills the indicator rows' tasks
-    from kb.index import index_rows
+    from kb.index.write import index_rows
 
     rows = index_rows(doc, multi, _index_names())  # the jieba words, the costly half of indexing
-    from kb.consistency import check_document
+    from kb.link.consistency import check_document
 
     return {"document": document_to_dict(doc), "edges": [flat_dict(e) for e in edges], "discovered": names,
             "findings": check_document(doc), "index_rows": rows}
@@ -99,7 +99,7 @@ def _document_parts(path, multi) -> dict:
 
 @functools.lru_cache(maxsize=1)
 def _index_names() -> tuple[str, ...]:
-    from kb.index import index_names
+    from kb.index.write import index_names
 
     return index_names(None)
 
@@ -147,9 +147,9 @@ def make_kb(files: Sequence[Path], jobs: int = 1, cache: Path | None = None,
     Every document goes through its JSON form, whether made now or read from the cache, so a
     cached, a parallel and a serial build give byte-identical results. ``stats`` receives
     ``processed`` (documents made now) and ``keys`` (document id -> cache key)."""
-    from kb.consistency import remember
+    from kb.link.consistency import remember
     from kb.model import document_from_dict, edge_from_dict
-    from kb.parse import display_path
+    from kb.parse.text import display_path
 
     multi = len(files) > 1
     titles = [_meta_title(f) for f in files]  # a broken meta file fails before any work
@@ -209,7 +209,7 @@ def make_kb(files: Sequence[Path], jobs: int = 1, cache: Path | None = None,
     kb = KB(documents=docs)
     t = _Timer(timings)
     with t("entities"):
-        from kb.extract import collect_entities
+        from kb.extract.document import collect_entities
 
         collect_entities(kb, discovered={d.id: f for d, f in zip(docs, found)})
     kb.edges = [e for es in edges for e in es]
@@ -230,8 +230,8 @@ def _run(fn, items: list, jobs: int) -> Iterator:
 def enrich_kb(kb: KB, extracted: bool = False, timings: dict | None = None) -> KB:
     """The in-memory stages after parsing (they add to the model; they never re-parse).
     ``extracted``: the per-document extraction already ran (in :func:`_per_document`)."""
-    from kb.extract import collect_entities, enrich_document
-    from kb.graph import link
+    from kb.extract.document import collect_entities, enrich_document
+    from kb.link import link
 
     t = _Timer(timings)
     if not extracted:
@@ -296,8 +296,8 @@ def _gc_running():
 
 
 def _build(paths, out: Path, jobs: int, use_cache: bool, progress, site: bool) -> BuildReport:
-    from kb.graph import write_graph
-    from kb.index import write_index
+    from kb.link import write_graph
+    from kb.index.write import write_index
 
     files = collect_corpus(paths)
     # --no-cache re-processes every document and refreshes the cache with the results
@@ -360,15 +360,17 @@ def _sha256(path: Path) -> str:
 @functools.lru_cache(maxsize=None)
 def _code_version() -> str:
     """Cached documents are valid only for the code and lexicon that made them."""
-    pkg = Path(__file__).resolve().parent
-    return _hash_files(sorted([*pkg.glob("*.py"), *pkg.glob("lexicon/*"), *pkg.glob("nlp/*.py")]), pkg)
+    pkg = Path(__file__).resolve().parent.parent
+    per_doc = [p for p in pkg.rglob("*") if p.is_file() and p.suffix in (".py", ".tsv")
+               and "__pycache__" not in p.parts and p.relative_to(pkg).parts[0] not in ("site", "commands")]
+    return _hash_files(sorted(per_doc), pkg)
 
 
 @functools.lru_cache(maxsize=None)
 def _package_version() -> str:
     """Index entries and site pages linked from a previous build are valid only for the same
     package, templates and scripts included."""
-    pkg = Path(__file__).resolve().parent
+    pkg = Path(__file__).resolve().parent.parent
     return _hash_files(sorted(p for p in pkg.rglob("*") if p.is_file() and "__pycache__" not in p.parts), pkg)
 
 

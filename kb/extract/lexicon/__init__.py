@@ -1,4 +1,4 @@
-"""Load the entity lexicon (``kb/lexicon/*.tsv``): canonical names, aliases, taxonomy, related
+"""Load the entity lexicon (``kb/extract/lexicon/*.tsv``): canonical names, aliases, taxonomy, related
 wordings, and the stop phrases in which a contained name is not a mention."""
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Optional
 
 from kb.errors import KBError
 
-LEXICON_DIR = Path(__file__).resolve().parent.parent / "lexicon"
+LEXICON_DIR = Path(__file__).resolve().parent
 TYPE_FILES = {"GROUP": "groups.tsv", "ACTOR": "actors.tsv", "PROGRAMME": "programmes.tsv", "LAW": "laws.tsv"}
 TYPES = tuple(TYPE_FILES)
 

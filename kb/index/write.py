@@ -4,7 +4,7 @@ One whoosh document per unit (task, indicator row, paragraph). Every text field 
 pre-tokenized (tokens joined by U+001F and split back by a regex tokenizer), so the schema
 stored in the index holds no custom analyzer and reading it needs neither jieba nor our code.
 
-Fields, all over :mod:`kb.textnorm`-normalized text:
+Fields, all over :mod:`kb.index.textnorm`-normalized text:
 - ``bi``/``tbi``: character bigrams of text/title (plus an end mark) with sequential positions.
   A literal query of two or more characters is a phrase of its bigrams: it matches exactly the
   units that contain it (the recall guarantee); one character is a prefix query on the same
@@ -31,9 +31,9 @@ from pathlib import Path
 from typing import Any, Iterable, Optional
 
 from kb.errors import KBError
-from kb.query import Record
-from kb import textnorm
-from kb.textnorm import Normalizer, bigrams, find_all, merge_spans
+from kb.index.queryparse import Record
+from kb.index import textnorm
+from kb.index.textnorm import Normalizer, bigrams, find_all, merge_spans
 
 SEP = "\x1f"  # textnorm maps U+001F to a space, so it never occurs inside a token
 END = "\x1e"  # appended before taking bigrams, so the last character starts one; never in a query
@@ -147,7 +147,7 @@ def _entity_words(kb, norm: Normalizer) -> tuple[str, ...]:
     lexicon, not from ``kb`` (whose discovered names change with the corpus), so that the words
     of a document, and so its cached rows and its segment in an incremental update, do not depend
     on which other documents are in the collection."""
-    from kb.nlp.lexicon import load_lexicon
+    from kb.extract.lexicon import load_lexicon
 
     names = set()
     for e in load_lexicon().entries.values():
@@ -164,7 +164,7 @@ def _tokenizer_for(names: tuple[str, ...]):
     entity names, so 外卖配送员 or 工会云 stay one word. Cached per word list: loading jieba's
     dictionary takes ~0.4 s and a process may build several times; the same words give the
     same tokenizer state."""
-    from kb.nlp.jiebatok import new_tokenizer
+    from kb.extract.jiebatok import new_tokenizer
 
     tk = new_tokenizer()
     for n in names:
@@ -1050,7 +1050,7 @@ def search(
     some (1); when nothing contains the query literally and it is not quoted, units containing
     its topic pieces (2, a question in plain words). Within a tier: BM25F, and for tiers 1-2 a
     soft coordination factor."""
-    from kb.query import parse
+    from kb.index.queryparse import parse
 
     if query is None or not query.strip():
         raise KBError("empty query (try: kb search 农民工)")

@@ -26,7 +26,7 @@ from typing import Iterable
 _CJK_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x2A6DF))
 
 # Question words and particles a plain-language question adds around its topic. They are dropped
-# only when the literal question finds nothing (see kb.index); longest first so 为什么 wins over 什么.
+# only when the literal question finds nothing (see kb.index.write); longest first so 为什么 wins over 什么.
 QUESTION_WORDS = (
     "为什么", "怎么样", "怎么办", "怎样", "怎么", "如何", "哪些", "哪个", "哪里", "多少", "什么",
     "是否", "有没有", "有哪些", "是什么", "请问", "关于", "吗", "呢", "吧", "么",

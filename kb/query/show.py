@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from kb.lookup import Hit
+from kb.query.lookup import Hit
 from kb.model import KB, Chapter, Entity, IndicatorRow, IndicatorTable, Paragraph, Task, Unit
 
 

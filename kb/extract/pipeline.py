@@ -27,15 +27,15 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from kb.model import Sentence
-from kb.nlp.lexicon import Lexicon, load_lexicon
-from kb.nlp.matcher import Matcher
-from kb.targets import extract_targets
+from kb.extract.lexicon import Lexicon, load_lexicon
+from kb.extract.matcher import Matcher
+from kb.extract.targets import extract_targets
 
 class JiebaWords:
     """A private jieba tokenizer (the global one is left alone for other users)."""
 
     def __init__(self, words: list[str]):
-        from kb.nlp.jiebatok import new_tokenizer
+        from kb.extract.jiebatok import new_tokenizer
 
         self.tok = new_tokenizer()
         for w in words:
@@ -77,7 +77,7 @@ if not Doc.has_extension("words"):
 
 
 def _split(text: str) -> list[tuple[int, int]]:
-    from kb.parse import split_sentences
+    from kb.parse.text import split_sentences
 
     return [(s.start, s.end) for s in split_sentences(text, "s")]
 

@@ -28,7 +28,7 @@ CENTRALITY = "PageRank over depends_on edges (user -> establisher, weighted), da
 def to_networkx(kb: KB):
     import networkx as nx
 
-    from kb.graph import unmatched_rows
+    from kb.link import unmatched_rows
 
     multi = len(kb.documents) > 1
 

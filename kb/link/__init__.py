@@ -67,7 +67,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from kb.graph_text import (
+from kb.link.text import (
     BigramIDF,
     PhraseTable,
     bigrams,
@@ -496,14 +496,14 @@ def links_of(kb: KB, types: Iterable[str]) -> list[Edge]:
     return [e for e in kb.edges if e.type in ts]
 
 
-# the query/export half lives in kb.graph_io (networkx is imported there, lazily)
+# the query/export half lives in kb.graph.io (networkx is imported there, lazily)
 def write_graph(kb: KB, path) -> None:
-    from kb.graph_io import write_graph as _w
+    from kb.graph.io import write_graph as _w
 
     _w(kb, path)
 
 
 def load_graph(gen_folder):
-    from kb.graph_io import load_graph as _l
+    from kb.graph.io import load_graph as _l
 
     return _l(gen_folder)

@@ -1,6 +1,6 @@
 """Indicator rows against the tasks they restate: figures, units, periods and wording.
 
-Works on the ``measures`` edges of a linked KB (``kb.graph.link``): for each clause of a row
+Works on the ``measures`` edges of a linked KB (``kb.link.link``): for each clause of a row
 that was matched to a task sentence, the two texts are compared side by side. Findings:
 
 * ``figure``  a figure in the row (value + unit) that the task's sentence does not have;
@@ -14,7 +14,7 @@ from __future__ import annotations
 import difflib
 from typing import Any
 
-from kb.graph_text import clauses, figures, period_key, periods
+from kb.link.text import clauses, figures, period_key, periods
 from kb.model import KB, Document
 
 CONTEXT = 1  # characters of unchanged text shown around a wording drift
@@ -44,7 +44,7 @@ def check_document(doc: Document) -> list[dict[str, Any]]:
     known = _KNOWN.get((doc.id, doc.sha256)) if doc.sha256 else None
     if known is not None:
         return [dict(f) for f in known]
-    from kb.graph import match_rows
+    from kb.link import match_rows
 
     out: list[dict[str, Any]] = []
     for row_id, matches in sorted(match_rows(doc).items(), key=lambda kv: kv[0]):

@@ -1,5 +1,5 @@
 """Discovery: names the lexicon does not list, found by pattern rules, for a maintainer to
-promote into ``kb/lexicon/*.tsv`` (reported by ``kb check --entities``).
+promote into ``kb/extract/lexicon/*.tsv`` (reported by ``kb check --entities``).
 
 Rules, on jieba words with part-of-speech tags:
 - groups: a compound ending in a person head (X职工, X劳动者, X人员, X工人, X司机, X员, X干部,
@@ -77,7 +77,7 @@ class Candidate:
 
 @lru_cache(maxsize=2)
 def _pos_tokenizer(words: tuple[str, ...]):
-    from kb.nlp.jiebatok import new_pos_tokenizer, new_tokenizer
+    from kb.extract.jiebatok import new_pos_tokenizer, new_tokenizer
 
     tok = new_tokenizer()
     for w in words:
@@ -225,7 +225,7 @@ def _known(lex) -> set[str]:
 def discover(doc, lex=None) -> list[dict]:
     """Names found by the rules and not in the lexicon, with their contexts."""
     if lex is None:
-        from kb.nlp.lexicon import load_lexicon
+        from kb.extract.lexicon import load_lexicon
 
         lex = load_lexicon()
     known = _known(lex)

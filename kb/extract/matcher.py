@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 import ahocorasick
 
-from kb.nlp.lexicon import Lexicon
+from kb.extract.lexicon import Lexicon
 
 LEVELS = "省市县区乡镇州"
 # 法 opening a longer word (法律, 法规, 法治, 法院): 工会法律援助 does not name the 工会法

@@ -153,7 +153,7 @@ MAX_TOKENS = 6
 
 
 def _tokenizer():
-    from kb.nlp.jiebatok import shared_plain
+    from kb.extract.jiebatok import shared_plain
 
     return shared_plain().lcut
 

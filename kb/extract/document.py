@@ -4,7 +4,7 @@
 paragraph, and ``kb.entities`` (with the units that mention each entity, plus the broader
 terms of the taxonomy so that ``kb mentions`` can expand a query without the lexicon).
 Everything is sorted so that a build is byte-for-byte repeatable. Only this stage imports
-spaCy (through :mod:`kb.nlp.pipeline`).
+spaCy (through :mod:`kb.extract.pipeline`).
 """
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from kb.model import KB, Entity, Mention, Unit
-from kb.nlp.lexicon import TYPES, Lexicon, load_lexicon
-from kb.nlp.roles import assign_roles
+from kb.extract.lexicon import TYPES, Lexicon, load_lexicon
+from kb.extract.roles import assign_roles
 
 TYPE_ORDER = {t: i for i, t in enumerate(TYPES)}
 
@@ -71,7 +71,7 @@ def enrich(kb: KB, lexicon_dir: str | None = None) -> KB:
 
 def enrich_document(d, lexicon_dir: str | None = None) -> None:
     """Mentions and targets of one document (depends on that document and the lexicon only)."""
-    from kb.nlp.pipeline import get_nlp, lexicon_for, run
+    from kb.extract.pipeline import get_nlp, lexicon_for, run
 
     nlp = get_nlp(lexicon_dir)
     lex = lexicon_for(lexicon_dir)
@@ -84,7 +84,7 @@ def enrich_document(d, lexicon_dir: str | None = None) -> None:
 def collect_entities(kb: KB, lexicon_dir: str | None = None,
                      discovered: dict[str, list[dict]] | None = None) -> KB:
     """``kb.entities`` from the mentions already in the units. ``discovered``: document id ->
-    :func:`kb.discover.document_names`, where a build worker has found them already."""
+    :func:`kb.extract.discover.document_names`, where a build worker has found them already."""
     lex = load_lexicon(Path(lexicon_dir) if lexicon_dir else None)
     multi = len(kb.documents) > 1
     units_of: dict[str, list[str]] = {}
@@ -96,7 +96,7 @@ def collect_entities(kb: KB, lexicon_dir: str | None = None,
                 if not lst or lst[-1] != uid:
                     lst.append(uid)
     kb.entities = build_entities(lex, units_of)
-    from kb.discover import discovered_entities
+    from kb.extract.discover import discovered_entities
 
     kb.entities += discovered_entities(kb, lex, discovered)
     kb.entities.sort(key=lambda e: (e.discovered, TYPE_ORDER.get(e.type, 9), e.name))

@@ -15,7 +15,7 @@ from typing import Optional
 
 from kb.model import (Block, Chapter, Document, IndicatorRow, IndicatorTable, Paragraph, Sentence,
                       Task, Unit)
-from kb.normalize import Normalized, normalize_text, read_file
+from kb.parse.normalize import Normalized, normalize_text, read_file
 
 CN_NUM = "一二三四五六七八九十百零〇两"
 FW_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
