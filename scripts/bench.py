@@ -14,7 +14,7 @@ For each size the table gives the median and the min-max of the runs:
   with its peak RSS from ``wait4``; and a rebuild after one plan changed (incremental);
 * cold ``kb search 农民工`` (the console script, a new process each time) beside the floor
   ``python -c "import whoosh.index"`` measured in the same loop;
-* warm query latency through ``kb.index.write.search`` in one process (p50 / p95 over a query mix);
+* warm query latency through ``kb.index.search.search`` in one process (p50 / p95 over a query mix);
 * the index and whole-build sizes on disk.
 
 A measurement is repeated until it has ``--runs`` results or its time budget is spent (then
@@ -340,7 +340,7 @@ def measure_size(label: str, files: list[Path], corpus_arg: Path, work: Path, ru
     p50, p95 = Series(), Series()
     rows["warm query p50"] = p50
     rows["warm query p95"] = p95
-    search = optional("kb.index.write", "search")
+    search = optional("kb.index.search", "search")
     if search is not None:
         from kb.store import resolve
 

@@ -75,7 +75,7 @@ def bench(build: Path | None = None, runs: int = 11, query: str = "农民工") -
         from kb.build import build as do_build
 
         do_build((), build)
-    from kb.index.write import search
+    from kb.index.search import search
     from kb.store import resolve
 
     kb = console_script()

@@ -122,7 +122,7 @@ def test_searches_during_incremental_builds_see_one_consistent_version(tmp_path,
     kb.json it reads agree on which version of the edited plan they hold."""
     import threading
 
-    from kb.index.write import search as lib_search
+    from kb.index.search import search as lib_search
     from kb.store import resolve
 
     if not has_search():

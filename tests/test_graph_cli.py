@@ -42,7 +42,7 @@ def test_graph_json_matches_the_model(built, G):
 
 def test_graph_json_is_deterministic(tmp_path, corpus_path):
     from kb.build import make_kb
-    from kb.link import write_graph
+    from kb.graph.io import write_graph
 
     kb = make_kb([corpus_path])
     write_graph(kb, tmp_path / "a.json")

@@ -152,7 +152,7 @@ def test_an_incremental_build_links_unchanged_pages_and_equals_a_clean_build(tmp
 
 
 def test_an_incremental_index_finds_what_a_clean_build_finds(tmp_path, corpus_path):
-    from kb.index.write import search
+    from kb.index.search import search
     from kb.store import resolve
 
     src = _corpus(tmp_path / "c", corpus_path, 3)

@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from kb.index.write import index_names, index_rows, search, write_index
+from kb.index.rows import index_names, index_rows
+from kb.index.search import search
+from kb.index.write import write_index
 
 ROOT = Path(__file__).resolve().parent.parent
 MARK = "萤火虫与风车相伴夜读"  # occurs nowhere in the corpora until a test writes it

@@ -1,5 +1,5 @@
 """Search on the real corpus: exact recall and precision, normalization, synonyms, questions,
-filters, JSON shape, generations. Library calls (kb.index.write.search) except where noted."""
+filters, JSON shape, generations. Library calls (kb.index.search.search) except where noted."""
 from __future__ import annotations
 
 import copy
@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from kb.errors import KBError
-from kb.index.write import search, write_index
+from kb.index.search import search
+from kb.index.write import write_index
 from kb.model import Entity, Mention
 from kb.index.queryparse import parse
 
@@ -265,7 +266,7 @@ def test_index_is_reproducible(corpus_kb, gen, tmp_path, monkeypatch):
     large corpora take)."""
     import kb.index.write
 
-    monkeypatch.setattr(kb.index.write, "PARALLEL_CHARS", 1)
+    monkeypatch.setattr(kb.index.rows, "PARALLEL_CHARS", 1)
     a, b = gen / "index", tmp_path / "b"
     write_index(corpus_kb, b)
     fa = sorted(str(p.relative_to(a)) for p in a.rglob("*") if p.is_file())

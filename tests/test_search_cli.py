@@ -138,7 +138,7 @@ def test_cold_search_imports_neither_spacy_nor_jieba(built):
     heavy = {m for m in mods if m.split(".")[0] in ("spacy", "jieba", "opencc", "thinc", "networkx")}
     assert not heavy, heavy
     # the stand-ins used while whoosh loads are gone afterwards
-    q = ("import sys; from kb.index.write import _whoosh; _whoosh(); import urllib.request, cached_property;"
+    q = ("import sys; from kb.index.schema import _whoosh; _whoosh(); import urllib.request, cached_property;"
          "import whoosh.lang.morph_en as m; from whoosh.query.terms import variations;"
          "print(hasattr(urllib.request, 'Request') and hasattr(m, 'variations') and 'ran' in variations('run'))")
     assert subprocess.run([sys.executable, "-c", q], capture_output=True, text=True, cwd=ROOT).stdout.strip() == "True"
@@ -147,7 +147,7 @@ def test_cold_search_imports_neither_spacy_nor_jieba(built):
 def test_old_generation_keeps_answering(built):
     """A reader that resolved the generation before a rebuild still reads one whole version."""
     from kb.build import build
-    from kb.index.write import search
+    from kb.index.search import search
     from kb.store import resolve
 
     g1 = resolve(built)

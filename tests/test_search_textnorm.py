@@ -6,7 +6,7 @@ import functools
 
 from hypothesis import given, settings, strategies as st
 
-from kb import textnorm
+from kb.index import textnorm
 from kb.index.queryparse import parse
 
 

@@ -88,7 +88,7 @@ def _document_parts(path, multi) -> dict:
     enrich_document(doc)
     names = document_names(doc, lexicon_for(None))
     edges = link_document(doc, multi)  # also fills the indicator rows' tasks
-    from kb.index.write import index_rows
+    from kb.index.rows import index_rows
 
     rows = index_rows(doc, multi, _index_names())  # the jieba words, the costly half of indexing
     from kb.link.consistency import check_document
@@ -99,7 +99,7 @@ def _document_parts(path, multi) -> dict:
 
 @functools.lru_cache(maxsize=1)
 def _index_names() -> tuple[str, ...]:
-    from kb.index.write import index_names
+    from kb.index.rows import index_names
 
     return index_names(None)
 
@@ -296,7 +296,7 @@ def _gc_running():
 
 
 def _build(paths, out: Path, jobs: int, use_cache: bool, progress, site: bool) -> BuildReport:
-    from kb.link import write_graph
+    from kb.graph.io import write_graph
     from kb.index.write import write_index
 
     files = collect_corpus(paths)

@@ -1,6 +1,6 @@
 """`kb search`: ranked units with their best sentences highlighted.
 
-Kept light: it imports kb.index.write (whoosh, lazily) and nothing that loads spaCy or jieba.
+Kept light: it imports kb.index.search (whoosh, lazily) and nothing that loads spaCy or jieba.
 """
 from __future__ import annotations
 
@@ -76,7 +76,7 @@ def search_cmd(query, n, as_json, chapter, kind, group, actor, out):
       kb search 一函两书 --chapter 七 -n 5 --json
     """
     from kb.errors import KBError
-    from kb.index.write import Sentence, search, snippet
+    from kb.index.search import Sentence, search, snippet
 
     text = " ".join(query)
     if not text.strip():

@@ -44,7 +44,7 @@ def check_document(doc: Document) -> list[dict[str, Any]]:
     known = _KNOWN.get((doc.id, doc.sha256)) if doc.sha256 else None
     if known is not None:
         return [dict(f) for f in known]
-    from kb.link import match_rows
+    from kb.link.measures import match_rows
 
     out: list[dict[str, Any]] = []
     for row_id, matches in sorted(match_rows(doc).items(), key=lambda kv: kv[0]):

@@ -1,0 +1,452 @@
+"""`kb search`: open the index, parse and run a query, rank and tier the hits (query time: no jieba)."""
+from __future__ import annotations
+
+from kb.errors import KBError
+from kb.index import textnorm
+from kb.index.queryparse import Record
+from kb.index.textnorm import Normalizer, bigrams, find_all, merge_spans
+from kb.index.schema import KINDS, MAX_PIECES, MAX_QUERY, MAX_RANK_WORDS, MAX_WORD, META_FILE, META_VERSION, _whoosh
+
+import functools
+import json
+import os
+from pathlib import Path
+from typing import Iterable, Optional
+
+
+class Sentence(Record):
+    __slots__ = ("id", "text", "spans")
+
+    def __init__(self, id: str, text: str, spans: list[tuple[int, int]]):
+        self.id, self.text = id, text
+        self.spans = spans  # highlighted [start, end) offsets into text
+
+
+class Hit(Record):
+    __slots__ = ("unit", "score", "kind", "title", "chapter", "chapter_title", "doc", "sentences",
+                 "matched", "tier")
+
+    def __init__(self, unit, score, kind, title, chapter, chapter_title, doc, sentences, matched, tier=0):
+        self.unit: str = unit
+        self.score: float = score
+        self.kind: str = kind
+        self.title: str = title
+        self.chapter: Optional[str] = chapter
+        self.chapter_title: str = chapter_title
+        self.doc: str = doc
+        self.sentences: list[Sentence] = sentences  # best first; at most three
+        self.matched: list[str] = matched  # the normalized strings found in the unit
+        self.tier: int = tier  # 0 all terms, 1 some terms, 2 relaxed (topic words of a question)
+
+    @property
+    def sentence(self) -> Optional[str]:
+        return self.sentences[0].id if self.sentences else None
+
+    def snippet(self, left: str = "【", right: str = "】", width: int = 90) -> str:
+        return snippet(self.sentences[0], left, right, width) if self.sentences else ""
+
+
+class SearchResult(Record):
+    __slots__ = ("query", "hits", "total", "mode", "notes", "variants")
+
+    def __init__(self, query: str):
+        self.query = query
+        self.hits: list[Hit] = []
+        self.total = 0  # hits before the -n cut
+        self.mode = "exact"  # exact | partial | relaxed | none
+        self.notes: list[str] = []
+        # normalized strings searched for each positive clause (the term and its declared variants)
+        self.variants: list[list[str]] = []
+
+    def to_json(self) -> dict:
+        return {
+            "query": self.query,
+            "mode": self.mode,
+            "total": self.total,
+            "notes": self.notes,
+            "variants": self.variants,
+            "hits": [
+                {
+                    "unit": h.unit,
+                    "score": round(h.score, 4),
+                    "snippet": h.snippet(),
+                    "sentence": h.sentence,
+                    "title": h.title,
+                    "kind": h.kind,
+                    "chapter": h.chapter,
+                    "chapter_title": h.chapter_title,
+                    "matched": h.matched,
+                    "sentences": [{"id": s.id, "text": s.text, "spans": [list(x) for x in s.spans]} for s in h.sentences],
+                }
+                for h in self.hits
+            ],
+        }
+
+
+def snippet(s: Sentence, left: str, right: str, width: int = 90) -> str:
+    """The sentence with its spans marked; long sentences are cut around the first span."""
+    text, spans = s.text, s.spans
+    a, b = 0, len(text)
+    if len(text) > width and spans:
+        first = spans[0][0]
+        a = max(0, min(first - width // 3, len(text) - width))
+        b = min(len(text), a + width)
+    out = ["…" if a > 0 else ""]
+    pos = a
+    for x, y in spans:
+        x, y = max(x, a), min(y, b)
+        if x >= y:
+            continue
+        out += [text[pos:x], left, text[x:y], right]
+        pos = y
+    out.append(text[pos:b])
+    if b < len(text):
+        out.append("…")
+    return "".join(out)
+
+
+class _Index:
+    """An opened index and its search.json; cached per generation folder (immutable)."""
+
+    def __init__(self, folder: Path):
+        meta_path = folder / META_FILE
+        try:
+            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise KBError(f"no search index in {folder.parent} (run: kb build)") from None
+        except (OSError, ValueError) as e:
+            raise KBError(f"cannot read {meta_path}: {e}") from None
+        if meta.get("version") != META_VERSION:
+            raise KBError(f"{meta_path}: index format {meta.get('version')!r}; rebuild with: kb build")
+        _whoosh()
+        import whoosh.index
+
+        try:
+            self.ix = whoosh.index.open_dir(str(folder))
+        except Exception as e:  # whoosh raises several unrelated types for a damaged index
+            raise KBError(f"cannot open the search index in {folder}: {e}; rebuild with: kb build") from None
+        self.norm = Normalizer(tuple(meta.get("t2s") or ("", "")))
+        self.vocab: dict[str, int] = meta.get("vocab", {})
+        self.chapters: list[dict] = meta.get("chapters", [])
+        self.entities: list[dict] = meta.get("entities", [])
+        syn: dict[str, list[str]] = {}
+        for g in meta.get("synonyms", []):
+            for n in g:
+                syn.setdefault(n, [])
+                syn[n].extend(x for x in g if x != n and x not in syn[n])
+        # longest names first: 外卖骑手 is replaced before a shorter name inside it
+        self.synonyms = dict(sorted(syn.items(), key=lambda kv: (-len(kv[0]), kv[0])))
+
+    def variants(self, s: str, limit: int = 0) -> list[str]:
+        """s and the strings a synonym group makes of it: each name or alias found inside s is
+        replaced by the other members of its group (劳动模范 -> 劳模). A long string (a pasted
+        sentence) gets few: each variant is one more phrase of hundreds of bigrams."""
+        limit = limit or (12 if len(s) <= 40 else 3)
+        out = [s]
+        for name, others in self.synonyms.items():
+            if name in s:
+                for o in others:
+                    if name in o:  # 职工 -> 职工群众 inside 职工书屋 makes nonsense, never a new hit
+                        continue
+                    v = s.replace(name, o)
+                    if v not in out:
+                        out.append(v)
+                        if len(out) >= limit:
+                            return out
+        return out
+
+    def rarest(self, words: Iterable[str], k: int = 0) -> list[str]:
+        """The k (default MAX_RANK_WORDS) words with the fewest units, in first-seen order."""
+        uniq = list(dict.fromkeys(words))
+        k = k or MAX_RANK_WORDS
+        if len(uniq) <= k:
+            return uniq
+        keep = set(sorted(uniq, key=lambda w: (self.vocab.get(w, 0), -len(w), w))[:k])
+        return [w for w in uniq if w in keep]
+
+    def words_in(self, s: str) -> list[str]:
+        """Vocabulary words occurring in s (every position, every length; search mode)."""
+        out = []
+        for i in range(len(s)):
+            for j in range(i + 2, min(len(s), i + MAX_WORD) + 1):
+                w = s[i:j]
+                if w in self.vocab and w not in out:
+                    out.append(w)
+        return out
+
+
+@functools.lru_cache(maxsize=8)
+def _open_cached(folder: str, stamp: float) -> _Index:
+    return _Index(Path(folder))
+
+
+def open_index(gen_folder: Path) -> _Index:
+    gen = Path(gen_folder)
+    folder = gen / "index" if (gen / "index").is_dir() else gen
+    try:
+        stamp = os.stat(folder / META_FILE).st_mtime
+    except OSError:
+        raise KBError(f"no search index in {gen} (run: kb build)") from None
+    return _open_cached(str(folder), stamp)
+
+
+# --------------------------------------------------------------------------- queries
+
+
+def _match(s: str, title: bool = False, fld: str = ""):
+    """The whoosh query that matches exactly the units whose normalized text (title, with
+    ``title``; another bigram field by name) contains s."""
+    from whoosh.query import Phrase, Prefix, Term
+
+    fld = fld or ("tbi" if title else "bi")
+    if len(s) == 1:
+        return Prefix(fld, s)  # every bigram starting with s; END makes the last character one
+    grams = bigrams(s)
+    if len(grams) == 1:
+        return Term(fld, grams[0])
+    return Phrase(fld, grams)
+
+
+def _rank(idx: _Index, strings: list[str]):
+    """Optional clauses that order hits: words (the rarest MAX_RANK_WORDS of them, so a pasted
+    paragraph stays fast), title words, entity names, title phrases."""
+    from whoosh.query import Term
+
+    parts = []
+    for w in idx.rarest(w for s in strings for w in idx.words_in(s)):
+        parts.append(Term("words", w))
+        parts.append(Term("twords", w))
+    for s in strings:
+        parts.append(Term("enames", s))
+        if 2 <= len(s) <= 40:
+            parts.append(_match(s, title=True))
+            parts.append(_match(s, fld="cbi"))
+    return parts
+
+
+def _resolve_chapter(idx: _Index, chapter: str) -> str:
+    c = chapter.strip()
+    for key in ("id", "label"):
+        for ch in idx.chapters:
+            if ch[key] == c or ch[key] == "C" + c:
+                return ch["id"]
+    found = [ch for ch in idx.chapters if c and c in ch["title"]]
+    if len(found) == 1:
+        return found[0]["id"]
+    labels = ", ".join(ch["label"] for ch in idx.chapters) or "none"
+    why = "matches several chapter titles" if found else "is not a chapter"
+    raise KBError(f"--chapter {chapter!r} {why} (chapters: {labels})")
+
+
+def _resolve_entities(idx: _Index, etype: str, name: str) -> list[str]:
+    opt = f"--{etype.lower()}"
+    pool = [e for e in idx.entities if e["type"] == etype]
+    if not pool:
+        raise KBError(f"{opt} needs {etype} entities, and this build has none (extraction did not run)")
+    n = idx.norm(name.strip())
+    hit = [e for e in pool if n in (idx.norm(e["id"]), idx.norm(e["name"]), *map(idx.norm, e["aliases"]))]
+    if not hit:
+        close = [e["name"] for e in pool if n and (n in idx.norm(e["name"]) or idx.norm(e["name"]) in n)]
+        more = f"; did you mean: {', '.join(close[:5])}" if close else ""
+        raise KBError(f"{opt} {name!r}: no such {etype.lower()}{more}")
+    ids = {e["id"] for e in hit}
+    # narrower entities count too: --group 农民工 includes units that mention only 快递员
+    grew = True
+    while grew:
+        grew = False
+        for e in pool:
+            if e["id"] not in ids and ids.intersection(e.get("broader", [])):
+                ids.add(e["id"])
+                grew = True
+    return sorted(ids)
+
+
+def _filter(idx: _Index, chapter, kind, group, actor):
+    from whoosh.query import And, Or, Term
+
+    parts = []
+    if kind:
+        if kind not in KINDS:
+            raise KBError(f"--kind {kind!r}: choose one of {', '.join(KINDS)}")
+        parts.append(Term("kind", kind))
+    if chapter:
+        parts.append(Term("chapter", _resolve_chapter(idx, chapter)))
+    for etype, name in (("GROUP", group), ("ACTOR", actor)):
+        if name:
+            parts.append(Or([Term("ents", i) for i in _resolve_entities(idx, etype, name)]))
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else And(parts)
+
+
+class _Clause(Record):
+    __slots__ = ("alts", "variants")
+
+    def __init__(self, alts: list[tuple[str, bool]], variants: list[str]):
+        self.alts = alts  # (normalized string, title only)
+        self.variants = variants
+
+    def query(self):
+        from whoosh.query import Or
+
+        qs = [_match(v, title) for v, title in self.alts]
+        return qs[0] if len(qs) == 1 else Or(qs)
+
+
+def _clauses(idx: _Index, clauses) -> list[_Clause]:
+    out = []
+    for c in clauses:
+        alts, variants = [], []
+        for t in c.alternatives:
+            s = idx.norm(t.text)
+            if not t.quoted:
+                s = s.strip()
+            for v in idx.variants(s):
+                alts.append((v, t.field == "title"))
+                variants.append(v)
+        out.append(_Clause(alts, variants))
+    return out
+
+
+def search(
+    gen_folder: Path,
+    query: str,
+    n: Optional[int] = 10,
+    chapter: Optional[str] = None,
+    kind: Optional[str] = None,
+    group: Optional[str] = None,
+    actor: Optional[str] = None,
+) -> SearchResult:
+    """Search one build generation (a folder holding ``index/``; resolve it once, see
+    :func:`kb.store.resolve`). ``n=None`` returns every hit.
+
+    Tiers: units containing every positive clause (0); with several clauses, units containing
+    some (1); when nothing contains the query literally and it is not quoted, units containing
+    its topic pieces (2, a question in plain words). Within a tier: BM25F, and for tiers 1-2 a
+    soft coordination factor."""
+    from kb.index.queryparse import parse
+
+    if query is None or not query.strip():
+        raise KBError("empty query (try: kb search 农民工)")
+    if len(query) > MAX_QUERY:
+        raise KBError(f"query too long ({len(query)} characters; the limit is {MAX_QUERY})")
+    idx = open_index(gen_folder)
+    parsed = parse(query)
+    res = SearchResult(query=query)
+    if parsed.note:
+        res.notes.append(parsed.note)
+    if not parsed.positive:
+        raise KBError("empty query (try: kb search 农民工)" + (f"; {parsed.note}" if parsed.note else ""))
+    pos = _clauses(idx, parsed.positive)
+    neg = _clauses(idx, parsed.negative)
+    res.variants = [c.variants for c in pos]
+    filt = _filter(idx, chapter, kind, group, actor)
+
+    _whoosh()
+    from whoosh.query import And, AndMaybe, AndNot, Or
+
+    rank = Or(_rank(idx, [v for c in pos for v in c.variants]))
+    negq = Or([c.query() for c in neg]) if neg else None
+
+    with idx.ix.searcher() as s:
+
+        def run(required) -> dict[int, float]:
+            q = AndMaybe(required, rank)
+            if negq is not None:
+                q = AndNot(q, negq)
+            return {h.docnum: h.score for h in s.search(q, limit=None, filter=filt)}
+
+        def docs(q) -> set[int]:
+            return set(s.docs_for_query(q))
+
+        scored: list[tuple[int, float, int]] = []  # (tier, -score, docnum) after coordination
+        found = run(And([c.query() for c in pos]) if len(pos) > 1 else pos[0].query())
+        scored += [(0, -sc, d) for d, sc in found.items()]
+        pieces_of: list[list[str]] = [c.variants for c in pos]
+        mode = "exact" if found else "none"
+        if len(pos) > 1:
+            some = {d: sc for d, sc in run(Or([c.query() for c in pos])).items() if d not in found}
+            if some:
+                res.notes.append(f"{len(found)} unit(s) contain every term; {len(some)} more contain some of them")
+                sets = [docs(c.query()) for c in pos]
+                scored += [(1, -_coord(sc, d, sets), d) for d, sc in some.items()]
+                mode = mode if found else "partial"
+        if not scored and not any(t.quoted for c in parsed.positive for t in c.alternatives):
+            pieces, note = _relaxed_pieces(idx, pos)
+            # a piece may also name the chapter (智慧工会 is the heading of chapter 八 only)
+            relaxed = run(Or([q for alts in pieces for q in _piece_queries(alts)])) if pieces else {}
+            if relaxed:
+                sets = [docs(Or(_piece_queries(alts))) for alts in pieces]
+                scored += [(2, -_coord(sc, d, sets), d) for d, sc in relaxed.items()]
+                pieces_of, mode = pieces, "relaxed"
+                res.notes.append(note)
+            else:
+                lit = " ".join(v for c in pos for v, _ in c.alts[:1])
+                res.notes.append(f"no unit contains “{lit}”, nor any of its words")
+        res.mode = mode
+        res.total = len(scored)
+        # stored fields are read for the hits shown only
+        keyed = sorted(scored)  # ties in document order (docnums follow it)
+        if n is not None:
+            keyed = keyed[: max(0, n)]
+        highlight = [p for alts in pieces_of for p in alts]
+        res.hits = [_hit(idx, s.stored_fields(d)["data"], -neg_sc, tier, highlight) for tier, neg_sc, d in keyed]
+    return res
+
+
+def _piece_queries(alts: list[str]) -> list:
+    qs = [_match(a) for a in alts]
+    if len(alts[0]) >= 2:
+        qs.append(_match(alts[0], fld="cbi"))
+    return qs
+
+
+def _coord(score: float, doc: int, sets: list[set[int]]) -> float:
+    """A unit matching more of the clauses gains, but a rare word (BM25) can still beat several
+    common ones (哪些任务涉及女职工: 女职工 outweighs 任务)."""
+    covered = sum(1 for st in sets if doc in st)
+    return score * (1 + covered) / (1 + len(sets))
+
+
+def _relaxed_pieces(idx: _Index, pos: list[_Clause]) -> tuple[list[list[str]], str]:
+    """Nothing contains the query literally: its topic pieces instead. Question words and
+    particles go; each piece is searched with its synonyms and the known words inside it
+    (外卖骑手 -> 外卖配送员, 外卖), and a unit with any of them covers the piece."""
+    pieces: list[list[str]] = []
+    for c in pos:
+        for v, _title in c.alts[:1]:
+            for p in (textnorm.question_pieces(v, known=idx.vocab.__contains__) or [v])[:MAX_PIECES]:
+                alts = idx.variants(p)
+                alts += [w for w in idx.rarest(idx.words_in(p), MAX_PIECES) if w not in alts]
+                pieces.append(alts)
+    shown = " ".join("/".join(a[:3]) for a in pieces)
+    lit = " ".join(v for c in pos for v, _ in c.alts[:1])
+    return pieces, f"no unit contains “{lit}” literally; showing units with some of: {shown}"
+
+
+def _hit(idx: _Index, d: dict, score: float, tier: int, highlight: list[str]) -> Hit:
+    text = d["text"]
+    ntext = idx.norm(text)
+    spans_all: list[tuple[int, int]] = []
+    matched = []
+    for h in dict.fromkeys(highlight):
+        occ = list(find_all(ntext, h))
+        if occ:
+            matched.append(h)
+            spans_all.extend(occ)
+    spans_all = merge_spans(spans_all)
+    sents = []
+    for i, s in enumerate(d["sentences"]):
+        a, b = s["start"], s["end"]
+        sp = [(max(x, a) - a, min(y, b) - a) for x, y in spans_all if x < b and y > a]
+        nt = ntext[a:b]
+        distinct = sum(1 for m in matched if m in nt)
+        sents.append(((-distinct, -sum(y - x for x, y in sp), i), Sentence(s["id"], text[a:b], sp)))
+    # best sentences: those matching the most distinct strings, then the most text, then order
+    best = [st for _, st in sorted(sents, key=lambda x: x[0]) if st.spans][:3] or [sents[0][1]]
+    chap = d.get("chapter")
+    ctitle = next((c["title"] for c in idx.chapters if c["id"] == chap), "")
+    return Hit(
+        unit=d["unit"], score=float(score), kind=d["kind"], title=d["title"], chapter=chap,
+        chapter_title=ctitle, doc=d["doc"], sentences=best, matched=matched, tier=tier,
+    )

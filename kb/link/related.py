@@ -1,0 +1,74 @@
+"""``related`` edges: a similarity between tasks that share rare phrases (not a dependency)."""
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+
+from kb.link.common import _ev, _Ids
+from kb.link.text import PhraseTable
+from kb.model import Document, Edge, Unit
+
+RELATED_K = 6
+RELATED_MAX_DF = 1 / 3
+
+
+def related_weight(n: int, df: int, text: str) -> float:
+    return math.log(n / df) * min(len(text), 6)
+
+
+def _related(ids: _Ids, doc: Document, units: list[Unit], table: PhraseTable) -> list[Edge]:
+    n = len(units)
+    max_df = max(2, int(n * RELATED_MAX_DF))
+    # term -> {unit: (sentence id, text)}; entities first so a phrase equal to a name is not counted twice
+    terms: dict[str, dict[str, tuple[str, str]]] = defaultdict(dict)
+    names: dict[str, str] = {}
+    for u in units:
+        for m in u.mentions:
+            terms["E:" + m.entity].setdefault(u.id, (m.sentence, m.text))
+            names["E:" + m.entity] = m.text
+    named = set(names.values())
+    for p, us in table.units.items():
+        if p in named:
+            continue
+        for uid in us:
+            sid = table.sentence(uid, p)
+            if sid:
+                terms["P:" + p][uid] = (sid, p)
+    pair_terms: dict[tuple[str, str], list[tuple[float, str]]] = defaultdict(list)
+    order = {u.id: i for i, u in enumerate(units)}
+    for term, occ in terms.items():
+        df = len(occ)
+        if df < 2 or df > max_df:
+            continue
+        text = names.get(term, term[2:])
+        w = related_weight(n, df, text)
+        us = sorted(occ, key=order.get)
+        for i, a in enumerate(us):
+            for b in us[i + 1:]:
+                pair_terms[(a, b)].append((w, term))
+    score = {k: sum(w for w, _ in v) for k, v in pair_terms.items()}
+    per_unit: dict[str, list] = defaultdict(list)
+    for k, sc in score.items():
+        per_unit[k[0]].append((sc, k))
+        per_unit[k[1]].append((sc, k))
+    keep: set[tuple[str, str]] = set()
+    for u in units:
+        mine = per_unit.get(u.id, [])
+        mine.sort(key=lambda x: (-x[0], order[x[1][0]], order[x[1][1]]))
+        keep.update(k for _, k in mine[:RELATED_K])
+    out = []
+    by_id = {u.id: u for u in units}
+    for a, b in sorted(keep, key=lambda k: (order[k[0]], order[k[1]])):
+        shared = sorted(pair_terms[(a, b)], key=lambda x: (-x[0], x[1]))
+        w, top = shared[0]
+        sid_a, text_a = terms[top][a]
+        sid_b, text_b = terms[top][b]
+        s_a = next((s for s in by_id[a].sentences if s.id == sid_a), None)
+        if s_a is None or text_a not in s_a.text:
+            continue
+        out.append(Edge(ids(doc, a), ids(doc, b), "related",
+                        _ev(ids, doc, a, sid_a, text_a,
+                            other={"unit": ids(doc, b), "sentence": ids(doc, sid_b), "text": text_b},
+                            shared=[names.get(t, t[2:]) for _, t in shared[:8]]),
+                        rule="shared-terms", weight=round(score[(a, b)], 3)))
+    return out
