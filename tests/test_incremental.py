@@ -233,11 +233,11 @@ def test_consistency_findings_from_the_cache_equal_fresh_ones(tmp_path, corpus_p
 
 
 def test_site_pages_written_by_worker_processes_are_the_same_bytes(tmp_path, corpus_path, monkeypatch):
-    import kb.site
+    import kb.site.build
 
     src = _corpus(tmp_path / "c", corpus_path, 3)
     build([src], tmp_path / "serial")
-    monkeypatch.setattr(kb.site, "PARALLEL_UNITS", 0)  # fork page writers even for three plans
+    monkeypatch.setattr(kb.site.build, "PARALLEL_UNITS", 0)  # fork page writers even for three plans
     build([src], tmp_path / "forked", use_cache=False)
     assert _files(tmp_path / "forked" / "site") == _files(tmp_path / "serial" / "site")
 

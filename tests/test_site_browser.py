@@ -30,7 +30,7 @@ def browser():
 
 @pytest.fixture(scope="module")
 def seed_site(tmp_path_factory):
-    from kb.site import write_site
+    from kb.site.build import write_site
 
     folder = tmp_path_factory.mktemp("site") / "site"
     write_site(seed_kb(), folder)
@@ -186,7 +186,7 @@ def test_pages_render_chinese_and_have_no_errors(watched, seed_site):
 
 
 def test_hostile_corpus_executes_nothing(browser, tmp_path):
-    from kb.site import write_site
+    from kb.site.build import write_site
 
     site = tmp_path / "site"
     write_site(hostile_kb(), site)
@@ -278,7 +278,7 @@ def three_doc_site(tmp_path_factory):
     import sys
 
     from kb.build import make_kb
-    from kb.site import write_site
+    from kb.site.build import write_site
 
     base = tmp_path_factory.mktemp("three")
     subprocess.run([sys.executable, str(ROOT / "scripts" / "make_corpus.py"), "3", "--seed", "3",

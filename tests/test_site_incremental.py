@@ -42,7 +42,7 @@ def corpora(tmp_path_factory):
 
 
 def _count_renders(monkeypatch) -> list:
-    import kb.site as site_mod
+    import kb.site.build as site_mod
 
     seen: list = []
     orig = site_mod._Renderer.finish
@@ -56,7 +56,7 @@ def _count_renders(monkeypatch) -> list:
 
 
 def test_incremental_site_equals_full_site(corpora, tmp_path, monkeypatch):
-    from kb.site import write_site
+    from kb.site.build import write_site
 
     kb1, kb2 = corpora
     assert [d.id for d in kb1.documents] == [d.id for d in kb2.documents]
@@ -76,7 +76,7 @@ def test_incremental_site_equals_full_site(corpora, tmp_path, monkeypatch):
     assert owners <= {None} | changed  # only the changed document's pages (and shared ones)
     assert changed <= owners
     # every page of an unchanged document is a hard link into the previous generation
-    from kb.site import document_specs
+    from kb.site.build import document_specs
     from kb.site.pages import Site
 
     from kb.site.searchindex import shard_file
@@ -101,7 +101,7 @@ def test_owned_pages_do_not_depend_on_other_documents(corpora):
     """A document's pages rendered in a KB of its own plus others equal those rendered in a
     KB where the other documents differ (here: one is changed, one is missing)."""
     from kb.model import KB
-    from kb.site import document_pages
+    from kb.site.build import document_pages
 
     kb1, kb2 = corpora
     d0 = kb1.documents[0]
@@ -115,7 +115,7 @@ def test_shards_do_not_depend_on_other_documents(corpora):
     """A document's search shard is the same whatever the other documents are (its units are
     numbered inside it, the normalisation table is the same for every corpus)."""
     from kb.model import KB
-    from kb.site import doc_search_entries
+    from kb.site.build import doc_search_entries
     from kb.site.pages import Site
     from kb.site.searchindex import build_shard, shard_key
 
@@ -131,7 +131,7 @@ def test_shards_do_not_depend_on_other_documents(corpora):
 
 
 def test_missing_previous_means_full_write(corpora, tmp_path, monkeypatch):
-    from kb.site import write_site
+    from kb.site.build import write_site
 
     kb1, _ = corpora
     seen = _count_renders(monkeypatch)
@@ -142,7 +142,7 @@ def test_missing_previous_means_full_write(corpora, tmp_path, monkeypatch):
 
 
 def test_document_pages_match_the_written_site(corpora, tmp_path):
-    from kb.site import document_pages, write_site
+    from kb.site.build import document_pages, write_site
     from kb.site.pages import Site
 
     kb1, _ = corpora

@@ -25,7 +25,7 @@ def _is_vault(folder: Path) -> bool:
 def write_site_atomic(kb, out: Path, vault: bool = False) -> Path:
     """Write the site (or the Obsidian vault) beside ``out`` and swap it in, so a reader never
     sees half of it. An existing folder is replaced only when it is empty or one we wrote."""
-    from kb.site import write_site
+    from kb.site.build import write_site
     from kb.site.vault import write_vault
 
     out = Path(out)

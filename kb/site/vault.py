@@ -84,7 +84,7 @@ def to_obsidian(page, names: dict[str, str]) -> str:
 
 def write_vault(kb: KB, folder: Path, graph=None) -> Path:
     """Write one ``.md`` note per site page into ``folder``."""
-    from kb.site import page_sources
+    from kb.site.build import page_sources
     from kb.site.pages import Site
 
     import json
