@@ -3,6 +3,7 @@
 Commands live in ``kb/commands/*.py`` and are imported only when called, so ``kb search``
 pays for whoosh and nothing else (no spaCy, no jieba dictionary).
 """
+
 from __future__ import annotations
 
 import importlib

@@ -8,12 +8,14 @@ untitled prose paragraphs (``P3``, text between a heading and the first numbered
 plan without numbered tasks). All three share the :class:`Unit` fields, so extraction, search
 and the site treat them alike.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
-from functools import lru_cache
+from functools import cache
 from sys import intern
-from typing import Any, Iterator, Optional
+from typing import Any, Optional
 
 SCHEMA_VERSION = 1
 
@@ -182,7 +184,8 @@ class KB:
 
 # --------------------------------------------------------------------------- JSON
 
-@lru_cache(maxsize=None)
+
+@cache
 def _field_names(cls) -> tuple[str, ...]:
     return tuple(f.name for f in fields(cls))
 
@@ -254,9 +257,15 @@ def _init(cls, d: dict[str, Any], **override):
 def _mention(m: dict[str, Any]) -> Mention:
     # the same few names, ids and roles recur in every unit: one string each, not one per mention
     # (a thousand plans hold millions of mentions)
-    return Mention(entity=intern(m["entity"]), text=intern(m["text"]), sentence=intern(m["sentence"]),
-                   start=m["start"], end=m["end"], role=m.get("role") and intern(m["role"]),
-                   via=m.get("via") and intern(m["via"]))
+    return Mention(
+        entity=intern(m["entity"]),
+        text=intern(m["text"]),
+        sentence=intern(m["sentence"]),
+        start=m["start"],
+        end=m["end"],
+        role=m.get("role") and intern(m["role"]),
+        via=m.get("via") and intern(m["via"]),
+    )
 
 
 def edge_from_dict(e: dict[str, Any]) -> Edge:
@@ -264,8 +273,14 @@ def edge_from_dict(e: dict[str, Any]) -> Edge:
     for k in ("unit", "sentence"):
         if isinstance(ev.get(k), str):
             ev[k] = intern(ev[k])
-    return Edge(source=intern(e["source"]), target=intern(e["target"]), type=intern(e["type"]), evidence=ev,
-                rule=e.get("rule") and intern(e["rule"]), weight=e.get("weight"))
+    return Edge(
+        source=intern(e["source"]),
+        target=intern(e["target"]),
+        type=intern(e["type"]),
+        evidence=ev,
+        rule=e.get("rule") and intern(e["rule"]),
+        weight=e.get("weight"),
+    )
 
 
 def _unit_kwargs(d: dict[str, Any]) -> dict[str, Any]:
@@ -287,8 +302,9 @@ def document_from_dict(d: dict[str, Any]) -> Document:
         doc.indicator_tables.append(tb)
     # spans are not exported; keep document order usable through line numbers
     order = 0
-    for u in sorted([*doc.tasks, *doc.paragraphs, *(r for t in doc.indicator_tables for r in t.rows)],
-                    key=lambda u: (u.line, u.id)):
+    for u in sorted(
+        [*doc.tasks, *doc.paragraphs, *(r for t in doc.indicator_tables for r in t.rows)], key=lambda u: (u.line, u.id)
+    ):
         u.span = (order, order)
         order += 1
     return doc

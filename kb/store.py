@@ -7,6 +7,7 @@ always see a complete build. Readers resolve the link once and read everything f
 generation, so a search running while a build swaps answers from one consistent version.
 The previous generation is kept (a reader may still hold it); older ones are removed.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -15,8 +16,8 @@ import json
 import os
 import shutil
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from kb.errors import KBError
 
@@ -73,8 +74,7 @@ def publish(out: Path, generation: Path) -> None:
 
 
 def _prune(gens: Path, keep: set[str]) -> None:
-    done = sorted(p for p in gens.iterdir()
-                  if p.is_dir() and p.name[:1].isdigit() and not p.name.endswith(".partial"))
+    done = sorted(p for p in gens.iterdir() if p.is_dir() and p.name[:1].isdigit() and not p.name.endswith(".partial"))
     for old in done[:-KEEP_GENERATIONS]:
         if os.path.realpath(old) not in keep:
             shutil.rmtree(old, ignore_errors=True)

@@ -20,6 +20,7 @@ For each size the table gives the median and the min-max of the runs:
 A measurement is repeated until it has ``--runs`` results or its time budget is spent (then
 fewer runs are shown, with their count). Nothing here is a test: the figures are for people.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,19 +34,34 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Optional
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "corpus" / "acftu-14th-fyp-part2.txt"
 REPORT = ROOT / "docs" / "benchmarks.md"
-QUERIES = ["农民工", "职工书屋", "集体协商 指导员", "女职工 OR 劳模", "送温暖", "“十四五”期间",
-           "职业培训机构", "工会 -农民工", "title:维权", "新就业形态劳动者"]
+QUERIES = [
+    "农民工",
+    "职工书屋",
+    "集体协商 指导员",
+    "女职工 OR 劳模",
+    "送温暖",
+    "“十四五”期间",
+    "职业培训机构",
+    "工会 -农民工",
+    "title:维权",
+    "新就业形态劳动者",
+]
 GOALS = {  # from issue 7: (size, metric, limit, unit)
     "seed": [("full build", 2.0, "s"), ("cold kb search", 0.120, "s")],
-    "1000": [("full build", 60.0, "s"), ("incremental (1 plan changed)", 3.0, "s"),
-             ("peak RSS of the build", 600.0, "MB"), ("cold kb search", 0.250, "s"),
-             ("warm query p95", 0.050, "s")],
+    "1000": [
+        ("full build", 60.0, "s"),
+        ("incremental (1 plan changed)", 3.0, "s"),
+        ("peak RSS of the build", 600.0, "MB"),
+        ("cold kb search", 0.250, "s"),
+        ("warm query p95", 0.050, "s"),
+    ],
 }
 
 sys.path.insert(0, str(ROOT))
@@ -53,6 +69,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 
 # --------------------------------------------------------------------------- helpers
+
 
 class Series:
     """Repeated measurements of one quantity."""
@@ -118,8 +135,9 @@ def run_child(cmd: list[str], out: Optional[list] = None, **kw) -> tuple[float, 
     """Run a command; wall seconds, peak RSS in MB (this child only), exit code, stderr tail.
     ``out``: a list that receives the command's standard output."""
     t0 = time.perf_counter()
-    p = subprocess.Popen(cmd, stdout=subprocess.PIPE if out is not None else subprocess.DEVNULL,
-                         stderr=subprocess.PIPE, **kw)
+    p = subprocess.Popen(
+        cmd, stdout=subprocess.PIPE if out is not None else subprocess.DEVNULL, stderr=subprocess.PIPE, **kw
+    )
     if out is not None:
         # the build prints little; read stdout first, then stderr (notes are few with -q)
         out.append(p.stdout.read().decode("utf-8", "replace") if p.stdout else "")
@@ -170,8 +188,9 @@ _WARMED: list[bool] = []
 STAGES = ["normalize", "parse", "extract", "link", "kb.json", "index", "graph", "site"]
 
 
-def in_process_stages(files: list[Path], work: Path, rows: dict[str, Series], runs: int, budget: float,
-                      warm: dict[str, float]) -> None:
+def in_process_stages(
+    files: list[Path], work: Path, rows: dict[str, Series], runs: int, budget: float, warm: dict[str, float]
+) -> None:
     from kb.model import KB, kb_to_dict
     from kb.parse.normalize import read_file
     from kb.parse.text import parse_text, slug
@@ -190,8 +209,10 @@ def in_process_stages(files: list[Path], work: Path, rows: dict[str, Series], ru
         norms = [read_file(f) for f in files]
         rows["normalize"].add(time.perf_counter() - t)
         t = time.perf_counter()
-        docs = [parse_text(n.text, doc_id=slug(f.stem), source=str(f), encoding=n.encoding, norm=n)
-                for f, n in zip(files, norms)]
+        docs = [
+            parse_text(n.text, doc_id=slug(f.stem), source=str(f), encoding=n.encoding, norm=n)
+            for f, n in zip(files, norms)
+        ]
         rows["parse"].add(time.perf_counter() - t)
         kb = KB(documents=docs)
         for stage in STAGES[2:]:
@@ -241,8 +262,9 @@ def in_process_stages(files: list[Path], work: Path, rows: dict[str, Series], ru
 IN_PROCESS_MAX = 100  # above this, stages come from the real build only (serial is too slow)
 
 
-def measure_size(label: str, files: list[Path], corpus_arg: Path, work: Path, runs: int,
-                 budget: float, cold_runs: int) -> dict[str, Series]:
+def measure_size(
+    label: str, files: list[Path], corpus_arg: Path, work: Path, runs: int, budget: float, cold_runs: int
+) -> dict[str, Series]:
     rows: dict[str, Series] = {f"stage: {s}": Series() for s in STAGES}
     stage_rows = {s: rows[f"stage: {s}"] for s in STAGES}
     if len(files) <= IN_PROCESS_MAX:
@@ -304,7 +326,7 @@ def measure_size(label: str, files: list[Path], corpus_arg: Path, work: Path, ru
 
     def incr_once():
         k[0] += 1
-        victim.write_bytes(original + f"\n\n补充说明第{k[0]}条,持续推进。".encode("utf-8"))
+        victim.write_bytes(original + f"\n\n补充说明第{k[0]}条,持续推进。".encode())
         wall, _, rc, err = timed_build(out, inc_flags, "incremental stage")
         if rc != 0:
             incr.note = f"failed (exit {rc})"
@@ -383,6 +405,7 @@ def measure_size(label: str, files: list[Path], corpus_arg: Path, work: Path, ru
 
 # --------------------------------------------------------------------------- report
 
+
 def machine() -> dict[str, str]:
     mem = "?"
     try:
@@ -399,12 +422,19 @@ def machine() -> dict[str, str]:
                 break
     except OSError:
         pass
-    commit = subprocess.run(["git", "-C", str(ROOT), "describe", "--always", "--dirty"],
-                            capture_output=True, text=True).stdout.strip() or "?"
-    return {"date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-            "machine": f"{os.cpu_count()} cores (nproc), {mem} memory, {cpu}",
-            "python": platform.python_version(), "system": f"{platform.system()} {platform.release()}",
-            "commit": commit}
+    commit = (
+        subprocess.run(
+            ["git", "-C", str(ROOT), "describe", "--always", "--dirty"], capture_output=True, text=True
+        ).stdout.strip()
+        or "?"
+    )
+    return {
+        "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": f"{os.cpu_count()} cores (nproc), {mem} memory, {cpu}",
+        "python": platform.python_version(),
+        "system": f"{platform.system()} {platform.release()}",
+        "commit": commit,
+    }
 
 
 def table(labels: list[str], results: list[dict[str, Series]]) -> str:
@@ -436,7 +466,9 @@ def goals(labels: list[str], results: list[dict[str, Series]]) -> str:
             elif med <= limit:
                 out.append(f"| {col} | {name} ≤ {f(limit)} | {f(med)} | met |")
             else:
-                out.append(f"| {col} | {name} ≤ {f(limit)} | {f(med)} | missed by {med / limit:.{2 if med / limit < 1.1 else 1}f}× |")
+                out.append(
+                    f"| {col} | {name} ≤ {f(limit)} | {f(med)} | missed by {med / limit:.{2 if med / limit < 1.1 else 1}f}× |"
+                )
     return "\n".join(out)
 
 
@@ -444,11 +476,11 @@ def write_report(path: Path, info: dict, args, labels, results, plans_info: str,
     text = f"""<!-- generated by scripts/bench.py: do not edit by hand; rerun the script to regenerate -->
 # Benchmarks
 
-Generated by `python scripts/bench.py{' --quick' if args.quick else ''}{' --sizes ' + args.sizes if args.sizes_given else ''}`
-on {info['date']} ({elapsed / 60:.1f} minutes).
+Generated by `python scripts/bench.py{" --quick" if args.quick else ""}{" --sizes " + args.sizes if args.sizes_given else ""}`
+on {info["date"]} ({elapsed / 60:.1f} minutes).
 
-- machine: {info['machine']}
-- {info['system']}, Python {info['python']}, plankb at `{info['commit']}`
+- machine: {info["machine"]}
+- {info["system"]}, Python {info["python"]}, plankb at `{info["commit"]}`
 - corpora: {plans_info}
 - cells: median (min–max) over the runs; `n=` marks fewer than 5 runs (time budget or `--quick`)
 - "stage:" rows are timed in one process through the library functions, serially, on freshly
@@ -472,8 +504,9 @@ def main(argv=None) -> int:
     ap.add_argument("--quick", action="store_true", help="seed + 100 plans, fewer runs")
     ap.add_argument("--sizes", help="comma-separated corpus sizes; 1 = the seed plan (default 1,100,1000)")
     ap.add_argument("--runs", type=int, help="runs per measurement (default 5, --quick 2)")
-    ap.add_argument("--budget", type=float, help="seconds per measurement before it stops repeating "
-                                                 "(default 600, --quick 45)")
+    ap.add_argument(
+        "--budget", type=float, help="seconds per measurement before it stops repeating (default 600, --quick 45)"
+    )
     ap.add_argument("--out", type=Path, default=REPORT, help="the report to write")
     args = ap.parse_args(argv)
     args.sizes_given = args.sizes is not None

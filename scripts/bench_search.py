@@ -5,6 +5,7 @@ floor of importing whoosh, warm in-process latency, and the import-time breakdow
 
 ``bench(...)`` returns the numbers as a dict, for scripts/bench.py.
 """
+
 from __future__ import annotations
 
 import json
@@ -138,9 +139,13 @@ def main(argv=None) -> int:
         print(json.dumps(r, ensure_ascii=False, indent=1))
         return 0
     print(f"cold `kb search {r['query']}` ({r['command']}): median {r['cold_kb_search_ms']} ms over {r['runs']} runs")
-    print(f"floor `python -c 'import whoosh.index'`: {r['python_import_whoosh_index_ms']} ms; `python -c pass`: {r['python_pass_ms']} ms")
-    print(f"with .pyc files for kb (PYTHONDONTWRITEBYTECODE unset, cache outside the tree): "
-          f"cold {r['cold_kb_search_with_bytecode_ms']} ms, floor {r['python_import_whoosh_index_with_bytecode_ms']} ms")
+    print(
+        f"floor `python -c 'import whoosh.index'`: {r['python_import_whoosh_index_ms']} ms; `python -c pass`: {r['python_pass_ms']} ms"
+    )
+    print(
+        f"with .pyc files for kb (PYTHONDONTWRITEBYTECODE unset, cache outside the tree): "
+        f"cold {r['cold_kb_search_with_bytecode_ms']} ms, floor {r['python_import_whoosh_index_with_bytecode_ms']} ms"
+    )
     print(f"warm search (in process, index open): {r['warm_search_ms']} ms")
     print(f"heavy modules imported: {', '.join(r['heavy_modules_imported']) or 'none'}")
     print("import time (cumulative, top level):")

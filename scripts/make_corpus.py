@@ -17,6 +17,7 @@ check the parser against the generator's intent.
 
 This script does not import the ``kb`` package: it must not share the parser's blind spots.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -44,24 +45,127 @@ CN_DIGITS = "零一二三四五六七八九"
 RISKY_START = set("一二三四五六七八九十百零〇两第")
 
 GROUPS = [
-    "农民工", "女职工", "新就业形态劳动者", "困难职工", "快递员", "外卖配送员", "货车司机", "网约车司机",
-    "家政服务人员", "技术工人", "产业工人", "一线职工", "环卫工人", "建筑工人", "青年职工", "残疾职工",
-    "退休职工", "高校毕业生", "海员", "矿山职工", "护理人员", "乡村教师", "保安员", "网络主播",
-    "直播电商从业人员", "冷链物流司机", "养老护理员", "灵活就业人员", "港口装卸工人", "餐饮服务人员",
+    "农民工",
+    "女职工",
+    "新就业形态劳动者",
+    "困难职工",
+    "快递员",
+    "外卖配送员",
+    "货车司机",
+    "网约车司机",
+    "家政服务人员",
+    "技术工人",
+    "产业工人",
+    "一线职工",
+    "环卫工人",
+    "建筑工人",
+    "青年职工",
+    "残疾职工",
+    "退休职工",
+    "高校毕业生",
+    "海员",
+    "矿山职工",
+    "护理人员",
+    "乡村教师",
+    "保安员",
+    "网络主播",
+    "直播电商从业人员",
+    "冷链物流司机",
+    "养老护理员",
+    "灵活就业人员",
+    "港口装卸工人",
+    "餐饮服务人员",
 ]
 PLACES = [
-    "北京市", "天津市", "河北省", "山西省", "内蒙古自治区", "辽宁省", "吉林省", "黑龙江省", "上海市", "江苏省",
-    "浙江省", "安徽省", "福建省", "江西省", "山东省", "河南省", "湖北省", "湖南省", "广东省", "广西壮族自治区",
-    "海南省", "重庆市", "四川省", "贵州省", "云南省", "西藏自治区", "陕西省", "甘肃省", "青海省",
-    "宁夏回族自治区", "新疆维吾尔自治区", "深圳市", "苏州市", "成都市", "武汉市", "杭州市", "西安市", "青岛市",
+    "北京市",
+    "天津市",
+    "河北省",
+    "山西省",
+    "内蒙古自治区",
+    "辽宁省",
+    "吉林省",
+    "黑龙江省",
+    "上海市",
+    "江苏省",
+    "浙江省",
+    "安徽省",
+    "福建省",
+    "江西省",
+    "山东省",
+    "河南省",
+    "湖北省",
+    "湖南省",
+    "广东省",
+    "广西壮族自治区",
+    "海南省",
+    "重庆市",
+    "四川省",
+    "贵州省",
+    "云南省",
+    "西藏自治区",
+    "陕西省",
+    "甘肃省",
+    "青海省",
+    "宁夏回族自治区",
+    "新疆维吾尔自治区",
+    "深圳市",
+    "苏州市",
+    "成都市",
+    "武汉市",
+    "杭州市",
+    "西安市",
+    "青岛市",
 ]
-SECTORS = ["职工服务", "工会建设", "劳动关系", "职工素质", "产业工会", "智慧工会", "女职工工作", "农民工工作",
-           "职工文化", "劳动保护", "工会法治", "基层组织", "职工帮扶", "技能人才", "工会宣传"]
-TABLE_KEYS = ["素质提升", "精准服务", "依法维权", "组织建设", "智慧工会", "对外交流", "改革创新", "思想引领",
-              "建功立业", "权益保障", "服务提质", "基层建设", "网上工会", "技能强国", "文化惠民", "安全生产",
-              "民主管理", "帮扶解困", "普法宣传", "数字赋能", "队伍建设", "产业振兴", "乡村振兴", "绿色发展"]
-PREAMBLE_HEADS = ["为深入贯彻落实党中央决策部署", "为推动新时代工会工作高质量发展", "为更好服务广大职工群众",
-                  "为进一步加强和改进工会工作", "为全面落实全国总工会工作要求"]
+SECTORS = [
+    "职工服务",
+    "工会建设",
+    "劳动关系",
+    "职工素质",
+    "产业工会",
+    "智慧工会",
+    "女职工工作",
+    "农民工工作",
+    "职工文化",
+    "劳动保护",
+    "工会法治",
+    "基层组织",
+    "职工帮扶",
+    "技能人才",
+    "工会宣传",
+]
+TABLE_KEYS = [
+    "素质提升",
+    "精准服务",
+    "依法维权",
+    "组织建设",
+    "智慧工会",
+    "对外交流",
+    "改革创新",
+    "思想引领",
+    "建功立业",
+    "权益保障",
+    "服务提质",
+    "基层建设",
+    "网上工会",
+    "技能强国",
+    "文化惠民",
+    "安全生产",
+    "民主管理",
+    "帮扶解困",
+    "普法宣传",
+    "数字赋能",
+    "队伍建设",
+    "产业振兴",
+    "乡村振兴",
+    "绿色发展",
+]
+PREAMBLE_HEADS = [
+    "为深入贯彻落实党中央决策部署",
+    "为推动新时代工会工作高质量发展",
+    "为更好服务广大职工群众",
+    "为进一步加强和改进工会工作",
+    "为全面落实全国总工会工作要求",
+]
 
 
 @dataclass
@@ -98,7 +202,7 @@ def read_seed(path: Path = SEED_FILE) -> Seed:
     # two-character words for invented programme names: pieces of titles, all Han
     for t in seed.titles + seed.chapter_halves:
         for k in range(0, len(t) - 1, 2):
-            w = t[k:k + 2]
+            w = t[k : k + 2]
             if len(HAN.findall(w)) == 2:
                 seed.words.append(w)
     seed.words = sorted(set(seed.words))
@@ -147,12 +251,12 @@ class Perturber:
         whole, frac = m.group(1), m.group(2)
         end = m.end()
         text = m.string
-        if len(whole) == 4 and whole.startswith("20") and text[end:end + 1] == "年":
+        if len(whole) == 4 and whole.startswith("20") and text[end : end + 1] == "年":
             return m.group(0)  # a year, already shifted
         if self.rng.random() < 0.3:
             return m.group(0)
         v = float(m.group(0)) * self.rng.uniform(0.5, 2.0)
-        if text[end:end + 1] == "%":
+        if text[end : end + 1] == "%":
             v = min(v, 100.0)
         if frac:
             return f"{max(v, 0.1):.{len(frac) - 1}f}"
@@ -167,10 +271,13 @@ class Perturber:
         if m.group(1) == "十四五" or self.rng.random() < 0.6:
             return m.group(0)
         w = self.seed.words
-        return "“" + self.rng.choice(w) + self.rng.choice(w) + self.rng.choice(["行动", "工程", "计划", "品牌", ""]) + "”"
+        return (
+            "“" + self.rng.choice(w) + self.rng.choice(w) + self.rng.choice(["行动", "工程", "计划", "品牌", ""]) + "”"
+        )
 
 
 # --------------------------------------------------------------------------- one plan
+
 
 @dataclass
 class Plan:
@@ -217,8 +324,10 @@ class PlanWriter:
             place = rng.choice(PLACES)
             p.title = f"{place}总工会“十四五”{rng.choice(SECTORS)}发展规划"
             p.lines.append(p.title)
-            self.paragraph(f"{rng.choice(PREAMBLE_HEADS)},根据《中国工会第十七次全国代表大会报告》"
-                           f"和{place}国民经济和社会发展第十四个五年规划,制定本规划。")
+            self.paragraph(
+                f"{rng.choice(PREAMBLE_HEADS)},根据《中国工会第十七次全国代表大会报告》"
+                f"和{place}国民经济和社会发展第十四个五年规划,制定本规划。"
+            )
         number = p.first_task
         per_task = max(450, self.target // 300)  # long plans have longer tasks, not 1,000+ items
         while True:
@@ -271,8 +380,11 @@ class PlanWriter:
         """Cut the task line between two Han characters, as a page or column break does."""
         rng, p = self.rng, self.plan
         head = line.index("。") + 1
-        spots = [k for k in range(head + 10, len(line) - 2)
-                 if HAN.match(line[k - 1]) and HAN.match(line[k]) and line[k] not in RISKY_START]
+        spots = [
+            k
+            for k in range(head + 10, len(line) - 2)
+            if HAN.match(line[k - 1]) and HAN.match(line[k]) and line[k] not in RISKY_START
+        ]
         if not spots:
             return False
         k = rng.choice(spots)
@@ -375,10 +487,10 @@ def write_corpus(n: int, seed_value: int, out: Path, chars: tuple[int, int] | No
     for fname, data, entry in generate(n, seed_value, chars=chars):
         (out / fname).write_bytes(data)
         entries.append(entry)
-    manifest = {"generator": "scripts/make_corpus.py", "n": n, "seed": seed_value, "chars": chars,
-                "documents": entries}
-    (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
-                                       encoding="utf-8")
+    manifest = {"generator": "scripts/make_corpus.py", "n": n, "seed": seed_value, "chars": chars, "documents": entries}
+    (out / "manifest.json").write_text(
+        json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8"
+    )
     return manifest
 
 
@@ -387,8 +499,9 @@ def main(argv=None) -> int:
     ap.add_argument("n", type=int, help="how many plans")
     ap.add_argument("--seed", type=int, default=0, help="random seed (same N and seed: same bytes)")
     ap.add_argument("--out", type=Path, default=Path("synthetic"), help="folder to write into")
-    ap.add_argument("--chars", metavar="LOW-HIGH",
-                    help="draw plan sizes uniformly from this range (default: 10k-200k, mean ~30k)")
+    ap.add_argument(
+        "--chars", metavar="LOW-HIGH", help="draw plan sizes uniformly from this range (default: 10k-200k, mean ~30k)"
+    )
     args = ap.parse_args(argv)
     if args.n < 1:
         ap.error("N must be at least 1")
@@ -400,8 +513,11 @@ def main(argv=None) -> int:
         chars = (int(m.group(1)), int(m.group(2)))
     m = write_corpus(args.n, args.seed, args.out, chars)
     sizes = [d["characters"] for d in m["documents"]]
-    print(f"wrote {len(sizes)} plans to {args.out}: {sum(sizes):,} characters "
-          f"(min {min(sizes):,}, mean {sum(sizes) // len(sizes):,}, max {max(sizes):,})", file=sys.stderr)
+    print(
+        f"wrote {len(sizes)} plans to {args.out}: {sum(sizes):,} characters "
+        f"(min {min(sizes):,}, mean {sum(sizes) // len(sizes):,}, max {max(sizes):,})",
+        file=sys.stderr,
+    )
     return 0
 
 

@@ -10,6 +10,7 @@ vs the gold "semantic" units, for every gold entry that has them; units the gold
 
     python scripts/score_mentions.py [--verbose]
 """
+
 from __future__ import annotations
 
 import json
@@ -55,13 +56,17 @@ def score(kb, gold: dict) -> dict:
     for typ, term, exact, sem, neutral in gold_sets(gold):
         got = set(mentioned_units(mentions(kb, term, exact=True)))
         c = out["exact"].setdefault(typ, [0, 0, 0])
-        c[0] += len(got & exact); c[1] += len(got - exact); c[2] += len(exact - got)
+        c[0] += len(got & exact)
+        c[1] += len(got - exact)
+        c[2] += len(exact - got)
         if got != exact:
             out["errors"].append(("exact", typ, term, sorted(got - exact), sorted(exact - got)))
         if sem is not None:
             got_s = set(mentioned_units(mentions(kb, term))) - (neutral - sem)
             c = out["semantic"].setdefault(typ, [0, 0, 0])
-            c[0] += len(got_s & sem); c[1] += len(got_s - sem); c[2] += len(sem - got_s)
+            c[0] += len(got_s & sem)
+            c[1] += len(got_s - sem)
+            c[2] += len(sem - got_s)
             if got_s != sem:
                 out["errors"].append(("semantic", typ, term, sorted(got_s - sem), sorted(sem - got_s)))
     return out
@@ -97,16 +102,24 @@ def bench_extract(path: Path = CORPUS, repeat: int = 3) -> dict:
             continue  # the first round loads jieba's tagger for discovery
         best = t1 - t if best is None else min(best, t1 - t)
         best_all = t2 - t if best_all is None else min(best_all, t2 - t)
-    return {"file": path.name, "chars": chars, "load_s": round(load, 3), "extract_s": round(best, 4),
-            "chars_per_s": round(chars / best), "stage_s": round(best_all, 4),
-            "stage_chars_per_s": round(chars / best_all)}
+    return {
+        "file": path.name,
+        "chars": chars,
+        "load_s": round(load, 3),
+        "extract_s": round(best, 4),
+        "chars_per_s": round(chars / best),
+        "stage_s": round(best_all, 4),
+        "stage_chars_per_s": round(chars / best_all),
+    }
 
 
 def bench_line(path: Path = CORPUS) -> str:
     b = bench_extract(path)
-    return (f"extract: {b['chars']:,} chars; mentions+targets {b['extract_s']:.3f} s ({b['chars_per_s']:,} chars/s); "
-            f"with discovery and entities {b['stage_s']:.3f} s ({b['stage_chars_per_s']:,} chars/s); "
-            f"pipeline load {b['load_s']:.2f} s")
+    return (
+        f"extract: {b['chars']:,} chars; mentions+targets {b['extract_s']:.3f} s ({b['chars_per_s']:,} chars/s); "
+        f"with discovery and entities {b['stage_s']:.3f} s ({b['stage_chars_per_s']:,} chars/s); "
+        f"pipeline load {b['load_s']:.2f} s"
+    )
 
 
 def main(argv: list[str]) -> int:

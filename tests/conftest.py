@@ -1,4 +1,5 @@
 """Shared fixtures: the bundled corpus, the gold files (copies in tests/data), a parsed seed."""
+
 from __future__ import annotations
 
 import json

@@ -4,6 +4,7 @@ the previous build stays byte-identical.
 
 The files are written by the tests, mostly from the real seed plan re-encoded or re-laid out.
 """
+
 from __future__ import annotations
 
 import errno
@@ -13,7 +14,6 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 import zipfile
 from pathlib import Path
 
@@ -101,8 +101,10 @@ def built_doc(out: Path) -> dict:
 
 # --------------------------------------------------------------------------- files that build
 
-@pytest.mark.parametrize("codec,name", [("gbk", "gbk"), ("gb18030", "gbk"), ("utf-16", "utf-16"),
-                                        ("utf-8-sig", "utf-8")])
+
+@pytest.mark.parametrize(
+    "codec,name", [("gbk", "gbk"), ("gb18030", "gbk"), ("utf-16", "utf-16"), ("utf-8-sig", "utf-8")]
+)
 def test_other_encodings_build_the_same_plan(tmp_path, reference, codec, name):
     # plain GB18030 text that GBK can also decode is reported as gbk (the narrower name)
     f = tmp_path / "acftu-14th-fyp-part2.txt"
@@ -170,15 +172,16 @@ HANG_GUARD_S = 900  # not a speed goal (those live in scripts/bench.py): only st
 @pytest.mark.slow
 def test_one_line_of_two_megabytes_builds(tmp_path, previous):
     body = SEED_TEXT.replace("\n", "")
-    text = (body * (2_000_000 // len(body.encode("utf-8")) + 1))
+    text = body * (2_000_000 // len(body.encode("utf-8")) + 1)
     text = text.encode("utf-8")[:2_000_000].decode("utf-8", "ignore")
     assert "\n" not in text and len(text.encode("utf-8")) > 1_990_000
     f = tmp_path / "line.txt"
     f.write_text(text, encoding="utf-8")
     c = kb("check", f)  # the parser alone is fast on it
     assert c.exit_code == 0 and "no numbered tasks found" in c.output
-    p = subprocess.run(kb_exe() + ["build", str(f), "--out", str(previous), "-q"], capture_output=True,
-                       text=True, timeout=HANG_GUARD_S)
+    p = subprocess.run(
+        kb_exe() + ["build", str(f), "--out", str(previous), "-q"], capture_output=True, text=True, timeout=HANG_GUARD_S
+    )
     assert "Traceback" not in p.stderr
     assert p.returncode == 0, p.stderr
     doc = built_doc(previous)
@@ -191,6 +194,7 @@ def test_one_line_of_two_megabytes_builds(tmp_path, previous):
 
 
 # --------------------------------------------------------------------------- files that fail cleanly
+
 
 def _docx() -> bytes:
     buf = io.BytesIO()
@@ -257,13 +261,15 @@ def test_real_subprocess_bad_file_is_one_line_on_stderr(tmp_path, previous):
     assert p.stdout == ""
     assert p.stderr.count("\n") == 1 and p.stderr.startswith("kb: error: ") and "PDF" in p.stderr
     snap.assert_unchanged()
-    e = subprocess.run(kb_exe() + ["build", str(tmp_path / "nothing.txt"), "--out", str(previous)],
-                       capture_output=True, text=True)
+    e = subprocess.run(
+        kb_exe() + ["build", str(tmp_path / "nothing.txt"), "--out", str(previous)], capture_output=True, text=True
+    )
     assert e.returncode == 2 and e.stderr.startswith("kb: error: ") and "Traceback" not in e.stderr
     snap.assert_unchanged()
 
 
 # --------------------------------------------------------------------------- the world changes under the build
+
 
 def test_file_removed_after_listing_fails_cleanly(tmp_path, previous, monkeypatch):
     import kb.build as kbb
@@ -342,6 +348,7 @@ def _deny_writes_in(monkeypatch, folder: Path):
                 if p is not None and Path(os.path.realpath(os.path.dirname(os.path.abspath(p)))) == folder:
                     raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(p))
             return fn(*args, **kw)
+
         return wrapper
 
     monkeypatch.setattr(os, "mkdir", guarded(os.mkdir, 0))
@@ -384,8 +391,10 @@ def test_disk_full_while_writing_fails_cleanly(previous, monkeypatch):
     snap.assert_unchanged()
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root ignores folder permissions (CI runs as root); "
-                    "the monkeypatched tests above cover this case")
+@pytest.mark.skipif(
+    os.geteuid() == 0,
+    reason="root ignores folder permissions (CI runs as root); the monkeypatched tests above cover this case",
+)
 def test_read_only_parent_with_chmod(tmp_path):
     out = tmp_path / "ro" / "build"
     assert kb("build", SEED, "--out", out).exit_code == 0
@@ -401,6 +410,7 @@ def test_read_only_parent_with_chmod(tmp_path):
 
 # --------------------------------------------------------------------------- a 20 MB file
 
+
 def test_a_twenty_megabyte_file_is_refused_in_one_line(tmp_path, previous):
     # one plan is 10–200 k characters; 20 MB is a concatenation (or not a plan) and is refused
     # before it is read, quickly and with the previous build intact
@@ -410,8 +420,9 @@ def test_a_twenty_megabyte_file_is_refused_in_one_line(tmp_path, previous):
         while out.tell() < 20 * 2**20:
             out.write(unit + b"\n\n")
     snap = Snapshot(previous)
-    p = subprocess.run(kb_exe() + ["build", str(f), "--out", str(previous), "-q"], capture_output=True,
-                       text=True, timeout=HANG_GUARD_S)
+    p = subprocess.run(
+        kb_exe() + ["build", str(f), "--out", str(previous), "-q"], capture_output=True, text=True, timeout=HANG_GUARD_S
+    )
     assert p.returncode == 2 and "Traceback" not in p.stderr
     assert p.stderr.count("\n") == 1 and p.stderr.startswith("kb: error: ")
     assert "MB is more than the 8 MB allowed for one plan" in p.stderr and "KB_MAX_FILE_MB" in p.stderr
@@ -435,17 +446,56 @@ def test_the_file_size_limit_is_configurable(tmp_path, monkeypatch):
 
 # --------------------------------------------------------------------------- fuzz
 
-_pieces = st.sampled_from([
-    "一、", "十二、", "第三章 ", "（二）", "7. ", "１２．", "3、", "1.6万家", "2025年底", "80%以上",
-    "具体指标\t发展目标", "“十四五”时期工会“精准服务”指标", "1.职工书屋\t达到1万家。", "\t", "\n", "\n\n",
-    "\r\n", "\r", "。", "；", ";", "，", ",", "“", "”", "(", ")", "（", "）", "《工会法》", "（上接第2版）",
-    "（下转第3版）", "职工", "农民工", "机\n\n构", "\ufeff", " ", "　", "\u00b7", "\x0c",
-])
+_pieces = st.sampled_from(
+    [
+        "一、",
+        "十二、",
+        "第三章 ",
+        "（二）",
+        "7. ",
+        "１２．",
+        "3、",
+        "1.6万家",
+        "2025年底",
+        "80%以上",
+        "具体指标\t发展目标",
+        "“十四五”时期工会“精准服务”指标",
+        "1.职工书屋\t达到1万家。",
+        "\t",
+        "\n",
+        "\n\n",
+        "\r\n",
+        "\r",
+        "。",
+        "；",
+        ";",
+        "，",
+        ",",
+        "“",
+        "”",
+        "(",
+        ")",
+        "（",
+        "）",
+        "《工会法》",
+        "（上接第2版）",
+        "（下转第3版）",
+        "职工",
+        "农民工",
+        "机\n\n构",
+        "\ufeff",
+        " ",
+        "　",
+        "\u00b7",
+        "\x0c",
+    ]
+)
 _texts = st.lists(st.one_of(_pieces, st.text(max_size=5)), max_size=50).map("".join)
 
 
-@settings(max_examples=FUZZ_EXAMPLES, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=FUZZ_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
 @given(_texts)
 def test_fuzz_normalize_parse_kb_json_round_trip(text):
     norm = normalize_text(text)
@@ -459,12 +509,12 @@ def test_fuzz_normalize_parse_kb_json_round_trip(text):
 _raw = st.one_of(
     st.binary(max_size=200),
     st.tuples(_texts, st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "gb18030", "gbk"])).map(
-        lambda tc: tc[0].encode(tc[1], errors="replace")),
+        lambda tc: tc[0].encode(tc[1], errors="replace")
+    ),
 )
 
 
-@settings(max_examples=max(100, FUZZ_EXAMPLES // 4), deadline=None,
-          suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=max(100, FUZZ_EXAMPLES // 4), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_raw)
 def test_fuzz_any_bytes_decode_or_fail_with_one_line(raw):
     try:

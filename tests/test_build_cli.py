@@ -1,8 +1,8 @@
 """`kb build` is deterministic and atomic; `kb show` / `kb check` / `kb export` answer or fail cleanly."""
+
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -13,7 +13,6 @@ from click.testing import CliRunner
 
 from kb.build import build
 from kb.cli import main
-from kb.errors import KBError
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +44,7 @@ def test_kb_json_has_the_design_shape(built):
     t17 = next(t for t in doc["tasks"] if t["id"] == "T17")
     assert t17["chapter"] == "C五" and t17["number"] == 17 and t17["title"] == "做好农民工维权服务工作"
     s = t17["sentences"][1]
-    assert t17["text"][s["start"]:s["end"]] == s["text"] and s["id"] == "T17.s2"
+    assert t17["text"][s["start"] : s["end"]] == s["text"] and s["id"] == "T17.s2"
     assert [t["id"] for t in doc["indicator_tables"]] == ["I:素质提升", "I:精准服务", "I:依法维权"]
     assert doc["indicator_tables"][1]["rows"][0]["id"] == "I:精准服务:1"
     for key in ("entities", "edges"):
@@ -136,13 +135,16 @@ def _write(path: Path, data: bytes) -> Path:
     return path
 
 
-@pytest.mark.parametrize("setup,msg", [
-    (lambda d: d / "missing.txt", "no such file"),
-    (lambda d: (d / "empty").mkdir() or d / "empty", "no .txt files"),
-    (lambda d: _write(d / "e.txt", b""), "empty file"),
-    (lambda d: _write(d / "b.txt", b"\x00\x01PNG\x00\x00"), "binary"),
-    (lambda d: _write(d / "p.txt", b"%PDF-1.5 ..."), "PDF"),
-])
+@pytest.mark.parametrize(
+    "setup,msg",
+    [
+        (lambda d: d / "missing.txt", "no such file"),
+        (lambda d: (d / "empty").mkdir() or d / "empty", "no .txt files"),
+        (lambda d: _write(d / "e.txt", b""), "empty file"),
+        (lambda d: _write(d / "b.txt", b"\x00\x01PNG\x00\x00"), "binary"),
+        (lambda d: _write(d / "p.txt", b"%PDF-1.5 ..."), "PDF"),
+    ],
+)
 def test_bad_input_is_one_line_and_exit_2(tmp_path, setup, msg):
     path = setup(tmp_path)
     for cmd in (["check", str(path)], ["build", str(path), "--out", str(tmp_path / "out")]):
@@ -179,10 +181,14 @@ def test_installed_console_script_as_a_real_subprocess(built):
     row = subprocess.run(cmd + ["show", "精准服务:1", "--out", str(built)], capture_output=True, text=True)
     assert row.returncode == 0 and "解困脱困长效机制" in row.stdout
     bad = subprocess.run(cmd + ["show", "99", "--out", str(built)], capture_output=True, text=True)
-    assert bad.returncode == 2 and bad.stderr.strip() == "kb: error: no task, indicator row, chapter or entity with id '99'"
+    assert (
+        bad.returncode == 2
+        and bad.stderr.strip() == "kb: error: no task, indicator row, chapter or entity with id '99'"
+    )
     assert "Traceback" not in bad.stderr
-    mod = subprocess.run([sys.executable, "-m", "kb", "show", "17", "--out", str(built)],
-                         capture_output=True, text=True)
+    mod = subprocess.run(
+        [sys.executable, "-m", "kb", "show", "17", "--out", str(built)], capture_output=True, text=True
+    )
     assert mod.returncode == 0 and mod.stdout == ok.stdout
 
 

@@ -5,6 +5,7 @@ Real processes on a synthetic corpus of small plans (scripts/make_corpus.py); th
 drawn with a fixed seed as fractions of how long a complete build took on this machine, so they
 fall in start-up, per-document work and writing alike.
 """
+
 from __future__ import annotations
 
 import json
@@ -40,8 +41,9 @@ def build_cmd(corpus: Path, out: Path, *extra: str) -> list[str]:
 
 
 def search(out: Path, query: str) -> dict:
-    p = subprocess.run(kb_exe() + ["search", query, "--json", "--out", str(out)], capture_output=True,
-                       text=True, timeout=60)
+    p = subprocess.run(
+        kb_exe() + ["search", query, "--json", "--out", str(out)], capture_output=True, text=True, timeout=60
+    )
     assert p.returncode == 0 and "Traceback" not in p.stderr, p.stderr
     return json.loads(p.stdout)
 
@@ -49,8 +51,21 @@ def search(out: Path, query: str) -> dict:
 @pytest.fixture()
 def corpus(tmp_path):
     folder = tmp_path / "plans"
-    r = subprocess.run([sys.executable, str(ROOT / "scripts" / "make_corpus.py"), "24", "--seed", "5",
-                        "--chars", "1500-3000", "--out", str(folder)], capture_output=True, text=True)
+    r = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "scripts" / "make_corpus.py"),
+            "24",
+            "--seed",
+            "5",
+            "--chars",
+            "1500-3000",
+            "--out",
+            str(folder),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert r.returncode == 0, r.stderr
     (folder / "manifest.json").unlink()
     return folder
@@ -71,7 +86,7 @@ def test_sigkill_during_build_keeps_the_last_complete_build(tmp_path, corpus):
 
     # the next build has something new to write, so a torn result would show
     victim = sorted(corpus.glob("*.txt"))[7]
-    victim.write_bytes(victim.read_bytes() + f"\n\n推动建设{NEW_TERM}服务网络,实现重点行业全覆盖。".encode("utf-8"))
+    victim.write_bytes(victim.read_bytes() + f"\n\n推动建设{NEW_TERM}服务网络,实现重点行业全覆盖。".encode())
 
     rng = random.Random(20261127)
     gens = out.parent / f".{out.name}.gens"
@@ -82,14 +97,21 @@ def test_sigkill_during_build_keeps_the_last_complete_build(tmp_path, corpus):
     for how, x in points:
         before = {q.name for q in gens.iterdir()}
         # --no-cache: every killed build does the whole work again
-        p = subprocess.Popen(build_cmd(corpus, out, "--no-cache"), stdout=subprocess.DEVNULL,
-                             stderr=subprocess.DEVNULL, start_new_session=True)
+        p = subprocess.Popen(
+            build_cmd(corpus, out, "--no-cache"),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         if how == "time":
             time.sleep(x * duration)
         else:
             deadline = time.monotonic() + 300
-            while p.poll() is None and time.monotonic() < deadline and not any(
-                    q.name.endswith(".partial") and q.name not in before for q in gens.iterdir()):
+            while (
+                p.poll() is None
+                and time.monotonic() < deadline
+                and not any(q.name.endswith(".partial") and q.name not in before for q in gens.iterdir())
+            ):
                 time.sleep(0.01)
             time.sleep(x)
         if p.poll() is None:
@@ -139,7 +161,7 @@ def test_searches_during_incremental_builds_see_one_consistent_version(tmp_path,
         try:
             for i in range(5):
                 term = terms[i % 2]
-                victim.write_bytes(base + f"\n\n推动建设{term}服务网络。".encode("utf-8"))
+                victim.write_bytes(base + f"\n\n推动建设{term}服务网络。".encode())
                 p = subprocess.run(build_cmd(corpus, out), capture_output=True, text=True, timeout=300)
                 if p.returncode != 0:
                     errors.append(p.stderr)

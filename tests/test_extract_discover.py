@@ -1,6 +1,7 @@
 """Discovery beyond the lexicon: with the lexicon emptied, the pattern rules alone find the
 gold's groups and actors (recall), and what they find is mostly real (precision: a name
 listed in the full lexicon or in the gold)."""
+
 from __future__ import annotations
 
 import pytest
@@ -40,13 +41,23 @@ def test_discovery_report_shape_and_unknown_only(seed_doc):
 def test_junk_is_avoided():
     from kb.parse.text import parse_text
 
-    doc = parse_text("一、总体要求\n\n1. 服务职工。关心广大职工生活,加强服务职工工作,帮助困难职工,组织环卫工人和"
-                     "网约配送员参加培训,配合市场监管部门开展检查,落实《安全生产法》和“职工暖心工程”,"
-                     "学习《中国工人》,落实“十四五”期间“五个坚决”要求。\n", doc_id="t")
+    doc = parse_text(
+        "一、总体要求\n\n1. 服务职工。关心广大职工生活,加强服务职工工作,帮助困难职工,组织环卫工人和"
+        "网约配送员参加培训,配合市场监管部门开展检查,落实《安全生产法》和“职工暖心工程”,"
+        "学习《中国工人》,落实“十四五”期间“五个坚决”要求。\n",
+        doc_id="t",
+    )
     found = {(c["name"], c["type"]) for c in discover(doc, Lexicon())}
-    assert {("广大职工", "GROUP"), ("困难职工", "GROUP"), ("环卫工人", "GROUP"), ("网约配送员", "GROUP"),
-            ("市场监管部门", "ACTOR"), ("安全生产法", "LAW"), ("职工暖心工程", "PROGRAMME"),
-            ("中国工人", "PROGRAMME")} <= found
+    assert {
+        ("广大职工", "GROUP"),
+        ("困难职工", "GROUP"),
+        ("环卫工人", "GROUP"),
+        ("网约配送员", "GROUP"),
+        ("市场监管部门", "ACTOR"),
+        ("安全生产法", "LAW"),
+        ("职工暖心工程", "PROGRAMME"),
+        ("中国工人", "PROGRAMME"),
+    } <= found
     names = {n for n, _ in found}
     assert not names & {"服务职工", "关心广大职工", "十四五", "五个坚决"}
 

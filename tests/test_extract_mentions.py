@@ -1,5 +1,6 @@
 """Extraction on the real corpus: the traps of gold/NOTES.md, nested mentions, offsets,
 roles, taxonomy, determinism. The KB is built in memory once per module."""
+
 from __future__ import annotations
 
 import json
@@ -27,6 +28,7 @@ def ents(u, eid):
 
 
 # --------------------------------------------------------------------------- NOTES.md traps
+
 
 def test_un_is_not_in_jointly_with_state_council(units, kb):
     t36 = units["T36"]
@@ -82,7 +84,7 @@ def test_industrial_union_is_not_industrial_workers(units, kb):
 def test_workers_congress_is_not_workers_representatives(units):
     u = units["T15"]
     reps = ents(u, "GROUP:职工代表")
-    assert len(reps) == 1 and u.text[reps[0].start:reps[0].end + 4] == "职工代表优秀提案"
+    assert len(reps) == 1 and u.text[reps[0].start : reps[0].end + 4] == "职工代表优秀提案"
     congress = ents(u, "ACTOR:职工代表大会")
     assert [c.text for c in congress].count("职工代表大会") == 4 and [c.text for c in congress].count("职代会") == 2
     assert all(not (c.start <= r.start < c.end) for c in congress for r in reps)
@@ -102,6 +104,7 @@ def test_book_title_issuer(units):
 
 # --------------------------------------------------------------------------- mentions
 
+
 def test_nested_mentions_are_kept(units):
     u = units["T20"]
     outer = [m for m in ents(u, "GROUP:困难职工") if m.text == "困难职工"]
@@ -113,11 +116,11 @@ def test_offsets_and_sentences(kb):
     for u in kb.documents[0].units():
         sid = {s.id: s for s in u.sentences}
         for m in u.mentions:
-            assert u.text[m.start:m.end] == m.text
+            assert u.text[m.start : m.end] == m.text
             s = sid[m.sentence]
             assert s.start <= m.start < s.end, (u.id, m)
         for t in u.targets:
-            assert u.text[t.start:t.end] == t.text
+            assert u.text[t.start : t.end] == t.text
             assert sid[t.sentence].start <= t.start < sid[t.sentence].end
 
 
@@ -130,7 +133,7 @@ def test_mentions_sorted(kb):
 def test_roles(units):
     [m] = ents(units["T16"], "ACTOR:人社部门")
     assert m.role == "partner"  # 配合人社部门
-    sup = [m.role for m in ents(units["T14"], "ACTOR:企业") if units["T14"].text[m.start - 2:m.start] == "督促"]
+    sup = [m.role for m in ents(units["T14"], "ACTOR:企业") if units["T14"].text[m.start - 2 : m.start] == "督促"]
     assert sup == ["supervised"]
     lead = [m.role for m in ents(units["T22"], "ACTOR:各级工会")]
     assert lead == ["lead"]  # 各级工会每年筹集送温暖资金
@@ -142,13 +145,19 @@ def test_roles(units):
 def test_row_targets(units):
     ts = units["I:精准服务:3"].targets
     assert [(t.value, t.unit, t.qualifier, t.period, t.deadline) for t in ts] == [
-        (3e9, "元", "以上", "每年", 2025), (5e6, "人", "以上", "每年", 2025)]
+        (3e9, "元", "以上", "每年", 2025),
+        (5e6, "人", "以上", "每年", 2025),
+    ]
 
 
 def test_entities_and_taxonomy(kb):
     by_id = {e.id: e for e in kb.entities}
-    assert by_id["GROUP:农民工"].units == ["T17", "T22", "T36", "I:素质提升:2"] or \
-        set(by_id["GROUP:农民工"].units) == {"T17", "T22", "T36", "I:素质提升:2"}
+    assert by_id["GROUP:农民工"].units == ["T17", "T22", "T36", "I:素质提升:2"] or set(by_id["GROUP:农民工"].units) == {
+        "T17",
+        "T22",
+        "T36",
+        "I:素质提升:2",
+    }
     for e in kb.entities:
         for b in e.broader:
             assert b in by_id, (e.id, b)
@@ -157,7 +166,8 @@ def test_entities_and_taxonomy(kb):
     assert by_id["ACTOR:省级总工会"].broader == ["ACTOR:地方工会"] and "ACTOR:工会" in by_id["ACTOR:地方工会"].broader
     lexicon = [e for e in kb.entities if not e.discovered]
     assert [(e.type, e.name) for e in lexicon] == sorted(
-        [(e.type, e.name) for e in lexicon], key=lambda x: (["GROUP", "ACTOR", "PROGRAMME", "LAW"].index(x[0]), x[1]))
+        [(e.type, e.name) for e in lexicon], key=lambda x: (["GROUP", "ACTOR", "PROGRAMME", "LAW"].index(x[0]), x[1])
+    )
 
 
 def test_taxonomy_expansion_marks_via(kb):
@@ -176,6 +186,7 @@ def test_build_is_deterministic(corpus_path, kb):
 
 
 # --------------------------------------------------------------------------- pipeline and matcher
+
 
 def test_pipeline_components_and_overlapping_spans():
     from kb.extract.pipeline import get_nlp, run
@@ -202,11 +213,14 @@ def test_sentences_follow_the_parser(units):
 
 
 def test_crossing_hits_settled_by_words():
-    from kb.extract.lexicon import Lexicon, LexEntry
+    from kb.extract.lexicon import LexEntry, Lexicon
     from kb.extract.matcher import Matcher
 
-    lex = Lexicon(entries={e.id: e for e in [LexEntry("ACTOR:联合国", "ACTOR", "联合国"),
-                                             LexEntry("ACTOR:国务院", "ACTOR", "国务院")]})
+    lex = Lexicon(
+        entries={
+            e.id: e for e in [LexEntry("ACTOR:联合国", "ACTOR", "联合国"), LexEntry("ACTOR:国务院", "ACTOR", "国务院")]
+        }
+    )
     m = Matcher(lex)
     text = "联合国务院制定"
     assert {h.entity for h in m.find(text)} == {"ACTOR:联合国", "ACTOR:国务院"}  # no words: both kept
@@ -233,8 +247,10 @@ def test_another_plan():
     from kb.model import KB
     from kb.parse.text import parse_text
 
-    text = ("一、总体要求\n\n坚持以职工为中心,会同市场监管部门和残联做好工作。\n\n二、主要任务\n\n"
-            "1. 关爱外卖骑手。2021—2025年,每年培训快递小哥不少于５０００人次,到2023年底覆盖90%以上的平台企业。\n")
+    text = (
+        "一、总体要求\n\n坚持以职工为中心,会同市场监管部门和残联做好工作。\n\n二、主要任务\n\n"
+        "1. 关爱外卖骑手。2021—2025年,每年培训快递小哥不少于５０００人次,到2023年底覆盖90%以上的平台企业。\n"
+    )
     kb = enrich(KB(documents=[parse_text(text, doc_id="p")]))
     doc = kb.documents[0]
     us = {u.id: u for u in doc.units()}

@@ -1,5 +1,6 @@
 """kb.extract.targets: numbers, quantities, time frames and targets, on plain strings and on the
 indicator rows of the seed gold (every quantity of every row)."""
+
 from __future__ import annotations
 
 import subprocess
@@ -7,9 +8,8 @@ import sys
 
 import pytest
 
+from kb.extract.targets import extract_targets, find_quantities, find_timeframes, fyp_years, parse_number, parse_query
 from kb.model import Sentence
-from kb.extract.targets import (extract_targets, find_quantities, find_timeframes, fyp_years, parse_number,
-                        parse_query)
 
 
 def _row_text(row: dict) -> str:
@@ -17,13 +17,27 @@ def _row_text(row: dict) -> str:
 
 
 def _targets(text: str):
-    return [t for t in extract_targets(text, [Sentence(id="s1", text=text, start=0, end=len(text))])
-            if t.value is not None]
+    return [
+        t for t in extract_targets(text, [Sentence(id="s1", text=text, start=0, end=len(text))]) if t.value is not None
+    ]
 
 
-@pytest.mark.parametrize("s,v", [("4.5万", 45000), ("30亿", 3e9), ("1.6万", 16000), ("8000万", 8e7), ("百", 100),
-                                 ("一", 1), ("十八", 18), ("一千五百", 1500), ("三万", 30000), ("80", 80),
-                                 ("２０万", 200000)])
+@pytest.mark.parametrize(
+    "s,v",
+    [
+        ("4.5万", 45000),
+        ("30亿", 3e9),
+        ("1.6万", 16000),
+        ("8000万", 8e7),
+        ("百", 100),
+        ("一", 1),
+        ("十八", 18),
+        ("一千五百", 1500),
+        ("三万", 30000),
+        ("80", 80),
+        ("２０万", 200000),
+    ],
+)
 def test_parse_number(s, v):
     assert parse_number(s) == v
 
@@ -78,16 +92,32 @@ def test_substring_traps():
     assert [(q.value, q.unit, q.qualifier) for q in qs] == [(5e6, "人次", "达到"), (5e6, "人", "以上")]
 
 
-@pytest.mark.parametrize("text", ["“十四五”时期", "“五个坚决”要求", "二十国集团劳动会议", "党的十八大以来", "三孩生育政策",
-                                  "“九二共识”", "第三轮全国工会对口援疆援藏", "坚持一个中国原则", "建设一支队伍",
-                                  "培育一批服务项目", "乡镇(街道)一村(社区)一企业", "2021年完成", "“八五”普法规划"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "“十四五”时期",
+        "“五个坚决”要求",
+        "二十国集团劳动会议",
+        "党的十八大以来",
+        "三孩生育政策",
+        "“九二共识”",
+        "第三轮全国工会对口援疆援藏",
+        "坚持一个中国原则",
+        "建设一支队伍",
+        "培育一批服务项目",
+        "乡镇(街道)一村(社区)一企业",
+        "2021年完成",
+        "“八五”普法规划",
+    ],
+)
 def test_numerals_in_names_are_not_quantities(text):
     assert find_quantities(text) == []
 
 
 def test_chinese_numeral_quantities():
-    assert [(q.value, q.unit, q.qualifier) for q in find_quantities("各省级总工会至少有一家具有区位优势的疗休养院")] == \
-        [(1, "家", "至少")]
+    assert [
+        (q.value, q.unit, q.qualifier) for q in find_quantities("各省级总工会至少有一家具有区位优势的疗休养院")
+    ] == [(1, "家", "至少")]
     assert [(q.value, q.unit, q.qualifier) for q in find_quantities("已建工会的百人以上企业")] == [(100, "人", "以上")]
 
 
@@ -113,12 +143,20 @@ def test_dated_commitment_without_number():
     assert [(t.value, t.deadline, t.deadline_text) for t in ts] == [(None, 2025, "到2025年底")]
 
 
-@pytest.mark.parametrize("q,kind,value,unit,qual,year", [
-    ("80%", "quantity", 80, "%", None, None), ("500万人", "quantity", 5e6, "人", None, None),
-    ("5万户以上", "quantity", 5e4, "户", "以上", None), ("百人以上", "quantity", 100, "人", "以上", None),
-    ("一家", "quantity", 1, "家", None, None), ("2025年底", "deadline", None, None, None, 2025),
-    ("“十四五”末", "deadline", None, None, None, 2025), ("“十四五”期间", "span", None, None, None, 2025),
-    ("2021年", "deadline", None, None, None, 2021)])
+@pytest.mark.parametrize(
+    "q,kind,value,unit,qual,year",
+    [
+        ("80%", "quantity", 80, "%", None, None),
+        ("500万人", "quantity", 5e6, "人", None, None),
+        ("5万户以上", "quantity", 5e4, "户", "以上", None),
+        ("百人以上", "quantity", 100, "人", "以上", None),
+        ("一家", "quantity", 1, "家", None, None),
+        ("2025年底", "deadline", None, None, None, 2025),
+        ("“十四五”末", "deadline", None, None, None, 2025),
+        ("“十四五”期间", "span", None, None, None, 2025),
+        ("2021年", "deadline", None, None, None, 2021),
+    ],
+)
 def test_parse_query(q, kind, value, unit, qual, year):
     p = parse_query(q)
     assert (p.kind, p.value, p.unit, p.qualifier, p.year) == (kind, value, unit, qual, year)

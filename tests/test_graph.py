@@ -1,9 +1,10 @@
 """The graph stage on the real corpus, scored against the gold links (tests/data/seed_gold.json)."""
+
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 from collections import Counter
+from dataclasses import asdict
 
 import pytest
 
@@ -50,8 +51,11 @@ def test_row_tasks_filled_and_unmatched_rows_not_forced(kb, seed_gold):
 
 def test_every_gold_cross_reference_is_a_dependency_or_related(kb, seed_gold):
     pairs = {frozenset((e.source, e.target)) for e in kb.edges if e.type in ("depends_on", "related")}
-    missing = [(x["task_a"], x["task_b"]) for x in seed_gold["explicit_cross_refs"]
-               if frozenset((f"T{x['task_a']}", f"T{x['task_b']}")) not in pairs]
+    missing = [
+        (x["task_a"], x["task_b"])
+        for x in seed_gold["explicit_cross_refs"]
+        if frozenset((f"T{x['task_a']}", f"T{x['task_b']}")) not in pairs
+    ]
     assert missing == []
 
 

@@ -1,4 +1,5 @@
 """`kb graph …` and `kb check --consistency` on a real build; graph.json, exports, consistency."""
+
 from __future__ import annotations
 
 import json
@@ -69,7 +70,7 @@ def test_flatten_serializes_lists_and_none():
     g.add_edge("a", "b", type="related", evidence={"unit": "a"}, rule=None, weight=1.0)
     h = flatten(g, gexf=True)
     assert h.nodes["a"]["tags"] == '["x", "y"]' and h.nodes["a"]["chapter"] == "null"
-    (_, _, d), = h.edges(data=True)
+    ((_, _, d),) = h.edges(data=True)
     assert d["relation"] == "related" and "type" not in d and d["rule"] == "null"
     assert json.loads(d["evidence"]) == {"unit": "a"}
 

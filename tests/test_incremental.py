@@ -1,4 +1,5 @@
 """Incremental and parallel builds give the same bytes as a clean serial build."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -28,8 +29,9 @@ def test_adding_one_plan_processes_only_that_plan(tmp_path, corpus_path):
     out = tmp_path / "build"
     first = build([src], out)
     assert (len(first.added), first.processed) == (3, 3)
-    (src / "plan-new.txt").write_text(corpus_path.read_text(encoding="utf-8").replace("农民工", "务工人员"),
-                                      encoding="utf-8")
+    (src / "plan-new.txt").write_text(
+        corpus_path.read_text(encoding="utf-8").replace("农民工", "务工人员"), encoding="utf-8"
+    )
     second = build([src], out)
     assert (second.added, second.changed, second.unchanged, second.processed) == (["plan-new"], [], 3, 1)
     (src / "plan-00.txt").unlink()
@@ -146,7 +148,7 @@ def test_an_incremental_build_links_unchanged_pages_and_equals_a_clean_build(tmp
     entity_pages = [f for f in before if f.startswith("e-")]
     linked = [f for f in entity_pages if f in same]
     assert linked and len(linked) < len(entity_pages)
-    new_text = "女性职工".encode("utf-8")
+    new_text = "女性职工".encode()
     assert any(new_text in v for v in _files(second / "site").values())
     assert not any(new_text in (second / "site" / f).read_bytes() for f in same)
 

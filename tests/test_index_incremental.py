@@ -2,6 +2,7 @@
 text: the seed plan and small synthetic multi-document corpora, parsed and extracted for real.
 An update must find what a full write finds, leave the previous generation's bytes alone, and
 fall back to a full write when the previous index cannot be used."""
+
 from __future__ import annotations
 
 import hashlib
@@ -24,8 +25,11 @@ QUERIES = ["工会", "农民工", "职工 服务", "劳模 工匠 -农民工", "
 
 
 def tree_hashes(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def hits(gen: Path, q: str) -> tuple[str, set[str]]:
@@ -39,8 +43,9 @@ def ranked(gen: Path, q: str) -> list[tuple[str, float]]:
 
 def linked_from(new: Path, old: Path) -> list[str]:
     """Names of files in ``new`` that are the same inode as the file of that name in ``old``."""
-    return [p.name for p in new.iterdir()
-            if p.is_file() and (old / p.name).exists() and os.path.samefile(p, old / p.name)]
+    return [
+        p.name for p in new.iterdir() if p.is_file() and (old / p.name).exists() and os.path.samefile(p, old / p.name)
+    ]
 
 
 def same_as_full(kb, inc_gen: Path, tmp: Path, queries=QUERIES) -> None:
@@ -55,8 +60,21 @@ def same_as_full(kb, inc_gen: Path, tmp: Path, queries=QUERIES) -> None:
 @pytest.fixture(scope="module")
 def plans(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("plans")
-    subprocess.run([sys.executable, str(ROOT / "scripts" / "make_corpus.py"), "3", "--seed", "5",
-                    "--chars", "6000-9000", "--out", str(out)], check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "scripts" / "make_corpus.py"),
+            "3",
+            "--seed",
+            "5",
+            "--chars",
+            "6000-9000",
+            "--out",
+            str(out),
+        ],
+        check=True,
+        capture_output=True,
+    )
     (out / "manifest.json").unlink()
     return out
 
@@ -132,8 +150,12 @@ def test_seed_change_gives_the_full_ranking(corpus_path, tmp_path):
     src.write_text(text[:i] + MARK + "，" + text[i:], encoding="utf-8")
     kb1 = make_kb([src], cache=cache)
     g1, full = tmp_path / "g1", tmp_path / "full"
-    write_index(kb1, g1 / "index", previous=tmp_path / "g0" / "index",
-                reuse=frozenset(d.id for d in kb1.documents if d.sha256 == kb0.documents[0].sha256))
+    write_index(
+        kb1,
+        g1 / "index",
+        previous=tmp_path / "g0" / "index",
+        reuse=frozenset(d.id for d in kb1.documents if d.sha256 == kb0.documents[0].sha256),
+    )
     write_index(kb1, full / "index")
     assert tree_hashes(tmp_path / "g0") == before
     for q in QUERIES + ["职工书屋", "困难职工帮扶", "智慧工会"]:
@@ -160,8 +182,7 @@ def seed_kb():
     return make_kb([ROOT / "corpus" / "acftu-14th-fyp-part2.txt"])
 
 
-@pytest.mark.parametrize("damage", ["missing", "empty", "garbage-meta", "garbage-segments", "no-state",
-                                    "other-names"])
+@pytest.mark.parametrize("damage", ["missing", "empty", "garbage-meta", "garbage-segments", "no-state", "other-names"])
 def test_unusable_previous_falls_back_to_a_full_write(seed_kb, tmp_path, damage):
     full = tmp_path / "full"
     write_index(seed_kb, full)
@@ -249,8 +270,9 @@ def test_split_full_write_ranks_like_one_segment(plans, tmp_path, monkeypatch):
     assert tree_hashes(a) == tree_hashes(b)
     for q in QUERIES + ["职工书屋", "智慧工会", "到2025年", "工"]:
         assert ranked(a, q) == ranked(one, q), q
-    assert json.loads((a / "index" / "search.json").read_text(encoding="utf-8")) == \
-        json.loads((one / "index" / "search.json").read_text(encoding="utf-8"))
+    assert json.loads((a / "index" / "search.json").read_text(encoding="utf-8")) == json.loads(
+        (one / "index" / "search.json").read_text(encoding="utf-8")
+    )
     reuse = frozenset(d.id for d in kb_.documents[1:])
     write_index(kb_, tmp_path / "c" / "index", previous=a / "index", reuse=reuse)
     assert linked_from(tmp_path / "c" / "index", a / "index")

@@ -1,5 +1,6 @@
 """scripts/make_corpus.py: deterministic, and every plan it writes parses losslessly into what the
 generator meant (its manifest), so scale benchmarks and crash tests build realistic input."""
+
 from __future__ import annotations
 
 import hashlib
@@ -33,8 +34,9 @@ def gen():
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory):
     out = tmp_path_factory.mktemp("synthetic")
-    r = subprocess.run([sys.executable, str(SCRIPT), "24", "--seed", "7", "--out", str(out)],
-                       capture_output=True, text=True)
+    r = subprocess.run(
+        [sys.executable, str(SCRIPT), "24", "--seed", "7", "--out", str(out)], capture_output=True, text=True
+    )
     assert r.returncode == 0, r.stderr
     return out
 
@@ -45,8 +47,9 @@ def _sha(parts) -> str:
 
 def test_same_n_and_seed_give_the_same_bytes(corpus, tmp_path):
     again = tmp_path / "again"
-    subprocess.run([sys.executable, str(SCRIPT), "24", "--seed", "7", "--out", str(again)], check=True,
-                   capture_output=True)
+    subprocess.run(
+        [sys.executable, str(SCRIPT), "24", "--seed", "7", "--out", str(again)], check=True, capture_output=True
+    )
     names = sorted(p.name for p in corpus.iterdir())
     assert names == sorted(p.name for p in again.iterdir())
     assert len(names) == 25  # 24 plans + manifest.json
@@ -118,10 +121,10 @@ def test_sizes_span_the_range_with_a_mean_near_30k(gen):
 
 def test_plans_are_not_copies_of_one_text(gen):
     docs = [d.decode("utf-8") for _, d, _ in gen.generate(20, 4)]
-    vocab = [set(d[i:i + 4] for i in range(len(d) - 3)) for d in docs]
+    vocab = [set(d[i : i + 4] for i in range(len(d) - 3)) for d in docs]
     union = set().union(*vocab)
     # perturbed numbers, groups, places and programme names add 4-grams the seed does not have
     seed = gen.SEED_FILE.read_text(encoding="utf-8")
-    seed_grams = set(seed[i:i + 4] for i in range(len(seed) - 3))
+    seed_grams = set(seed[i : i + 4] for i in range(len(seed) - 3))
     assert len(union - seed_grams) > 0.3 * len(seed_grams)
     assert len({hashlib.sha256(d.encode()).hexdigest() for d in docs}) == 20

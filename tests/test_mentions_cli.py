@@ -1,4 +1,5 @@
 """`kb mentions`, `kb targets`, `kb entities` through the command line, on a real build."""
+
 from __future__ import annotations
 
 import json
@@ -29,8 +30,9 @@ def test_mentions_json_shape(out, mentions_gold):
     assert r.exit_code == 0, r.output
     data = json.loads(r.output)
     assert data["term"] == "农民工" and data["entity"] == "GROUP:农民工"
-    assert [u["unit"] for u in data["units"]] == ["I:素质提升:2", "T17", "T22", "T36"] or \
-        {u["unit"] for u in data["units"]} == {"T17", "T22", "T36", "I:素质提升:2"}
+    assert [u["unit"] for u in data["units"]] == ["I:素质提升:2", "T17", "T22", "T36"] or {
+        u["unit"] for u in data["units"]
+    } == {"T17", "T22", "T36", "I:素质提升:2"}
     by_unit = {u["unit"]: u for u in data["units"]}
     assert by_unit["T17"]["count"] == mentions_gold["groups"]["农民工"]["exact_counts"]["17"]
     assert all(set(u) >= {"unit", "count", "sentences"} for u in data["units"])
@@ -79,8 +81,10 @@ def test_targets_deadline(out, mentions_gold):
     rows = json.loads(r.output)["targets"]
     assert rows and all(t["deadline"] == 2025 for t in rows)
     units = {t["unit"] for t in rows if t["deadline_text"] and "2025年底" in t["deadline_text"]}
-    gold = {f"T{u}" if isinstance(u, int) else "I:{}:{}".format(*u.split("#"))
-            for u in mentions_gold["targets"]["到2025年底"]["exact"]}
+    gold = {
+        f"T{u}" if isinstance(u, int) else "I:{}:{}".format(*u.split("#"))
+        for u in mentions_gold["targets"]["到2025年底"]["exact"]
+    }
     assert units == gold
 
 
@@ -106,5 +110,6 @@ def test_mentions_does_not_load_spacy_or_jieba(out):
         "import sys\nfrom click.testing import CliRunner\nfrom kb.cli import main\n"
         f"r = CliRunner().invoke(main, ['mentions', '农民工', '--out', {str(out)!r}])\n"
         "assert r.exit_code == 0, r.output\n"
-        "bad = [m for m in ('spacy', 'jieba') if m in sys.modules]\nassert not bad, bad\n")
+        "bad = [m for m in ('spacy', 'jieba') if m in sys.modules]\nassert not bad, bad\n"
+    )
     subprocess.run([sys.executable, "-c", code], check=True)

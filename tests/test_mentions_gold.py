@@ -1,6 +1,7 @@
 """`kb mentions` against the hand-checked gold (tests/data/mentions_gold.json): exact units
 for every group, actor and target, and the semantic units where the gold gives them. The
 scoring rules are those of scripts/score_mentions.py, which prints the same numbers."""
+
 from __future__ import annotations
 
 import importlib.util

@@ -1,4 +1,5 @@
 """Hand-written plan texts with awkward layouts: each must parse, stay lossless, and be read right."""
+
 from __future__ import annotations
 
 import pytest
@@ -6,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kb.errors import KBError
-from kb.parse.normalize import decode, normalize_text
+from kb.parse.normalize import decode
 from kb.parse.text import check_lossless, parse_file, parse_text
 
 PLAN = """一、加强职工服务
@@ -65,12 +66,16 @@ def test_full_width_item_numbers():
     doc = parse_text("一、总体要求\n\n１４．维护职工权益。推动落实。\n\n１５．提升服务。加强建设。")
     check_lossless(doc)
     assert [(t.id, t.number, t.label, t.title) for t in doc.tasks] == [
-        ("T14", 14, "１４．", "维护职工权益"), ("T15", 15, "１５．", "提升服务")]
+        ("T14", 14, "１４．", "维护职工权益"),
+        ("T15", 15, "１５．", "提升服务"),
+    ]
 
 
 def test_table_with_missing_header():
-    text = ("“十四五”时期工会“示范”指标\n1.职工书屋\t到2025年底,达到1.6万家。\n2.培训\t每年培训20万人次。\n\n"
-            "一、总体要求\n\n1. 做好工作。内容。")
+    text = (
+        "“十四五”时期工会“示范”指标\n1.职工书屋\t到2025年底,达到1.6万家。\n2.培训\t每年培训20万人次。\n\n"
+        "一、总体要求\n\n1. 做好工作。内容。"
+    )
     doc = parse_text(text)
     check_lossless(doc)
     tb = doc.indicator_tables[0]
@@ -105,8 +110,10 @@ def test_task_number_gap_and_repeat_are_reported():
 
 
 def test_nested_sections_form_a_tree():
-    text = ("第一章 总体要求\n\n第一节 指导思想\n\n一、基本原则\n\n（一）坚持党的领导\n\n"
-            "1. 做好工作。内容。\n\n第二章 主要任务\n\n2. 推进改革。内容。")
+    text = (
+        "第一章 总体要求\n\n第一节 指导思想\n\n一、基本原则\n\n（一）坚持党的领导\n\n"
+        "1. 做好工作。内容。\n\n第二章 主要任务\n\n2. 推进改革。内容。"
+    )
     doc = parse_text(text)
     check_lossless(doc)
     by = {c.id: c for c in doc.chapters}
@@ -143,15 +150,18 @@ def test_script_text_is_kept_as_data():
     assert doc.tasks[0].title == "<script>alert(1)</script>"
 
 
-@pytest.mark.parametrize("raw,msg", [
-    (b"", "empty file"),
-    (b"   \n\n ", "no text"),
-    (b"\x00\x01\x02binary\x00", "binary"),
-    (b"%PDF-1.7\n...", "PDF"),
-    (b"PK\x03\x04....", "DOCX"),
-    (b"\xff\xfe\x00", "UTF-16"),
-    (bytes([0x81, 0x20, 0xff, 0xfe, 0x80]) * 3, "not UTF-8"),
-])
+@pytest.mark.parametrize(
+    "raw,msg",
+    [
+        (b"", "empty file"),
+        (b"   \n\n ", "no text"),
+        (b"\x00\x01\x02binary\x00", "binary"),
+        (b"%PDF-1.7\n...", "PDF"),
+        (b"PK\x03\x04....", "DOCX"),
+        (b"\xff\xfe\x00", "UTF-16"),
+        (bytes([0x81, 0x20, 0xFF, 0xFE, 0x80]) * 3, "not UTF-8"),
+    ],
+)
 def test_bad_bytes_raise_one_clear_error(raw, msg):
     with pytest.raises(KBError) as e:
         text, enc, bom = decode(raw, "x.txt")
@@ -161,11 +171,43 @@ def test_bad_bytes_raise_one_clear_error(raw, msg):
 
 # --------------------------------------------------------------------------- property
 
-_pieces = st.sampled_from([
-    "一、", "二十、", "第一章", "第二节", "（一）", "14. ", "１５．", "3、", "1.6万家", "具体指标\t发展目标",
-    "“十四五”时期工会“精准服务”指标", "\t", "\n", "\n\n", "\r\n", "。", "；", ";", "“", "”", "(", ")",
-    "《", "》", "（上接第2版）", "职工", "农民工", "2025年", "80%", " ", "\ufeff", "，", ",",
-])
+_pieces = st.sampled_from(
+    [
+        "一、",
+        "二十、",
+        "第一章",
+        "第二节",
+        "（一）",
+        "14. ",
+        "１５．",
+        "3、",
+        "1.6万家",
+        "具体指标\t发展目标",
+        "“十四五”时期工会“精准服务”指标",
+        "\t",
+        "\n",
+        "\n\n",
+        "\r\n",
+        "。",
+        "；",
+        ";",
+        "“",
+        "”",
+        "(",
+        ")",
+        "《",
+        "》",
+        "（上接第2版）",
+        "职工",
+        "农民工",
+        "2025年",
+        "80%",
+        " ",
+        "\ufeff",
+        "，",
+        ",",
+    ]
+)
 _texts = st.lists(st.one_of(_pieces, st.text(max_size=6)), max_size=40).map("".join)
 
 

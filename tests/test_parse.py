@@ -1,9 +1,10 @@
 """The parser on the real corpus, checked against the hand-made gold (tests/data/seed_gold.json)."""
+
 from __future__ import annotations
 
 import pytest
 
-from kb.parse.text import check_lossless, cn_to_int, parse_text, split_sentences
+from kb.parse.text import check_lossless, cn_to_int, split_sentences
 
 
 def test_six_chapters_with_exact_labels_titles_and_tasks(seed_doc, seed_gold):
@@ -19,7 +20,7 @@ def test_tasks_14_to_37_titles_chapters_and_edges_of_text(seed_doc, seed_gold):
         t = tasks[g["number"]]
         assert t.title == g["title"]
         assert t.chapter == "C" + g["chapter"]
-        body = t.text[len(t.title) + 1:]
+        body = t.text[len(t.title) + 1 :]
         assert t.text.startswith(g["title"] + "。")
         assert body.startswith(g["starts_with"]), t.id
         assert body.endswith(g["ends_with"]), t.id
@@ -42,8 +43,9 @@ def test_every_indicator_table_with_all_rows(seed_doc, seed_gold):
         assert tb.title == g["title"]
         assert tb.header == g["header"]
         assert tb.after == (f"T{g['after_task']}" if g["after_task"] else None)
-        assert [(r.index, r.name, r.target) for r in tb.rows] == \
-               [(r["index"], r["name"], r["target"]) for r in g["rows"]]
+        assert [(r.index, r.name, r.target) for r in tb.rows] == [
+            (r["index"], r["name"], r["target"]) for r in g["rows"]
+        ]
         assert [r.line for r in tb.rows] == [r["line"] for r in g["rows"]]
 
 
@@ -77,8 +79,9 @@ def test_corpus_is_lossless(seed_doc, corpus_path):
     raw = corpus_path.read_text(encoding="utf-8")
     # the normalized text is the source minus the noise marker and the 3 × "\n\n" of the joins
     assert len(seed_doc.text) == len(raw) - len("（上接第2版）") - 3 * 2
-    assert seed_doc.text == raw.replace("（上接第2版）", "").replace("职业培训机\n\n构建设", "职业培训机构建设") \
-        .replace("劳动法律监督工\n\n作", "劳动法律监督工作").replace("西方国家工\n\n会的", "西方国家工会的")
+    assert seed_doc.text == raw.replace("（上接第2版）", "").replace(
+        "职业培训机\n\n构建设", "职业培训机构建设"
+    ).replace("劳动法律监督工\n\n作", "劳动法律监督工作").replace("西方国家工\n\n会的", "西方国家工会的")
 
 
 def test_sentences_never_split_inside_quotes_or_brackets(seed_doc):
@@ -89,7 +92,9 @@ def test_sentences_never_split_inside_quotes_or_brackets(seed_doc):
             assert s.text.count("《") == s.text.count("》"), s.id
 
 
-@pytest.mark.parametrize("text,n", [("十四", 14), ("二十", 20), ("二十一", 21), ("一百零五", 105), ("１４", 14), ("十", 10)])
+@pytest.mark.parametrize(
+    "text,n", [("十四", 14), ("二十", 20), ("二十一", 21), ("一百零五", 105), ("１４", 14), ("十", 10)]
+)
 def test_chinese_numerals(text, n):
     assert cn_to_int(text) == n
 

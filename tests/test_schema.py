@@ -1,4 +1,5 @@
 """kb.json, which outside tools read, validates against the published JSON schema."""
+
 from __future__ import annotations
 
 import json
@@ -39,8 +40,8 @@ def test_every_offset_points_at_its_text(kb_json):
         for u in units:
             sids = {s["id"] for s in u["sentences"]}
             for s in u["sentences"]:
-                assert u["text"][s["start"]:s["end"]] == s["text"]
+                assert u["text"][s["start"] : s["end"]] == s["text"]
             for m in u["mentions"]:
-                assert u["text"][m["start"]:m["end"]] == m["text"] and m["sentence"] in sids
+                assert u["text"][m["start"] : m["end"]] == m["text"] and m["sentence"] in sids
             for t in u["targets"]:
                 assert t["sentence"] in sids

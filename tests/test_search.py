@@ -1,5 +1,6 @@
 """Search on the real corpus: exact recall and precision, normalization, synonyms, questions,
 filters, JSON shape, generations. Library calls (kb.index.search.search) except where noted."""
+
 from __future__ import annotations
 
 import copy
@@ -9,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from kb.errors import KBError
+from kb.index.queryparse import parse
 from kb.index.search import search
 from kb.index.write import write_index
 from kb.model import Entity, Mention
-from kb.index.queryparse import parse
 
 
 @pytest.fixture(scope="session")
@@ -300,8 +301,10 @@ def test_repeated_patterns_small_alphabet(tmp_path):
     rng = random.Random(3)
     alphabet = "ab劳模"
     texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 14))) for _ in range(80)]
-    paras = [Paragraph(id=f"P{i + 1}", text=t, sentences=[Sentence(f"P{i + 1}.s1", t, 0, len(t))], span=(i, i))
-             for i, t in enumerate(texts)]
+    paras = [
+        Paragraph(id=f"P{i + 1}", text=t, sentences=[Sentence(f"P{i + 1}.s1", t, 0, len(t))], span=(i, i))
+        for i, t in enumerate(texts)
+    ]
     kb = KB(documents=[Document(id="tiny", title="tiny", source="tiny.txt", sha256="0", paragraphs=paras)])
     write_index(kb, tmp_path / "index")
     for _ in range(400):

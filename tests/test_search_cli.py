@@ -1,4 +1,5 @@
 """`kb search` through click: output formats, hostile input, cold-start imports, generations."""
+
 from __future__ import annotations
 
 import json
@@ -82,11 +83,58 @@ def test_colour_only_on_a_terminal(built, monkeypatch):
 
 
 HOSTILE = [
-    '"', '""', '"""', "'", "AND", "OR", "NOT", "AND OR NOT", "a AND", "OR b", "劳模 OR", "NOT 劳模",
-    "*", "?", "*:*", "text:", "title:", "foo:bar", "title:\"\"", "(", ")", "((劳模", "[", "{", "\\",
-    "%", "%s%n", "{0}", "-", "--", "- -", "-劳模", "劳" * 1000, "劳模" * 3000, "😀", "🙂农民工",
-    "<script>alert(1)</script>", "", " ", "\t", "\x00", "\x1b[31m红", "\u200b", "\ufeff", "𠀀",
-    "ＡＮＤ", "../../etc/passwd", "C:\\", "' OR 1=1 --", "\n\n", "劳模\"", "title:\"劳模",
+    '"',
+    '""',
+    '"""',
+    "'",
+    "AND",
+    "OR",
+    "NOT",
+    "AND OR NOT",
+    "a AND",
+    "OR b",
+    "劳模 OR",
+    "NOT 劳模",
+    "*",
+    "?",
+    "*:*",
+    "text:",
+    "title:",
+    "foo:bar",
+    'title:""',
+    "(",
+    ")",
+    "((劳模",
+    "[",
+    "{",
+    "\\",
+    "%",
+    "%s%n",
+    "{0}",
+    "-",
+    "--",
+    "- -",
+    "-劳模",
+    "劳" * 1000,
+    "劳模" * 3000,
+    "😀",
+    "🙂农民工",
+    "<script>alert(1)</script>",
+    "",
+    " ",
+    "\t",
+    "\x00",
+    "\x1b[31m红",
+    "\u200b",
+    "\ufeff",
+    "𠀀",
+    "ＡＮＤ",
+    "../../etc/passwd",
+    "C:\\",
+    "' OR 1=1 --",
+    "\n\n",
+    '劳模"',
+    'title:"劳模',
 ]
 
 
@@ -113,8 +161,12 @@ def test_dash_words_are_exclusions(built):
 
 
 def test_bad_options_are_one_line_errors(built):
-    for args in (["劳模", "--chapter", "十一"], ["劳模", "--kind", "table"], ["劳模", "-n", "0"],
-                 ["劳模", "--group", "宇航员"]):
+    for args in (
+        ["劳模", "--chapter", "十一"],
+        ["劳模", "--kind", "table"],
+        ["劳模", "-n", "0"],
+        ["劳模", "--group", "宇航员"],
+    ):
         r = run(built, *args)
         assert r.exit_code == 2, args
         assert "rror" in r.stderr
@@ -130,17 +182,24 @@ def test_build_without_index_is_a_message(tmp_path):
 
 def test_cold_search_imports_neither_spacy_nor_jieba(built):
     env = dict(os.environ, PYTHONPROFILEIMPORTTIME="1")
-    p = subprocess.run([sys.executable, "-m", "kb", "search", "农民工", "--out", str(built)],
-                       capture_output=True, text=True, env=env, cwd=ROOT)
+    p = subprocess.run(
+        [sys.executable, "-m", "kb", "search", "农民工", "--out", str(built)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+    )
     assert p.returncode == 0, p.stderr[-2000:]
     mods = {ln.split("|")[-1].strip() for ln in p.stderr.splitlines() if ln.startswith("import time:")}
     assert "whoosh.index" in mods
     heavy = {m for m in mods if m.split(".")[0] in ("spacy", "jieba", "opencc", "thinc", "networkx")}
     assert not heavy, heavy
     # the stand-ins used while whoosh loads are gone afterwards
-    q = ("import sys; from kb.index.schema import _whoosh; _whoosh(); import urllib.request, cached_property;"
-         "import whoosh.lang.morph_en as m; from whoosh.query.terms import variations;"
-         "print(hasattr(urllib.request, 'Request') and hasattr(m, 'variations') and 'ran' in variations('run'))")
+    q = (
+        "import sys; from kb.index.schema import _whoosh; _whoosh(); import urllib.request, cached_property;"
+        "import whoosh.lang.morph_en as m; from whoosh.query.terms import variations;"
+        "print(hasattr(urllib.request, 'Request') and hasattr(m, 'variations') and 'ran' in variations('run'))"
+    )
     assert subprocess.run([sys.executable, "-c", q], capture_output=True, text=True, cwd=ROOT).stdout.strip() == "True"
 
 

@@ -2,6 +2,7 @@
 
 The browser tests (tests/test_site_browser.py) import the KB builders from here.
 """
+
 from __future__ import annotations
 
 import functools
@@ -46,20 +47,35 @@ def hostile_kb() -> KB:
     t14, t15 = doc.tasks[0], doc.tasks[1]
     s = t14.text.index(EVIL)
     sid = next(x.id for x in t14.sentences if x.start <= s < x.end)
-    bad = Entity(id=f"GROUP:{EVIL}", type="GROUP", name=EVIL, aliases=[EVIL_IMG], broader=["ACTOR:javascript:alert(1)"],
-                 units=["T14"])
+    bad = Entity(
+        id=f"GROUP:{EVIL}",
+        type="GROUP",
+        name=EVIL,
+        aliases=[EVIL_IMG],
+        broader=["ACTOR:javascript:alert(1)"],
+        units=["T14"],
+    )
     js = Entity(id="ACTOR:javascript:alert(1)", type="ACTOR", name="javascript:alert(1)", units=["T14"])
-    t14.mentions = [Mention(entity=bad.id, text=EVIL, sentence=sid, start=s, end=s + len(EVIL), role=EVIL),
-                    Mention(entity=js.id, text="script", sentence=sid, start=s + 1, end=s + 7)]
-    t14.targets = [Target(text=EVIL, value=100.0, unit=EVIL_IMG, qualifier="**", period="[x](y)", deadline=2025,
-                          sentence=sid)]
-    edge = Edge(source="T15", target="T14", type="depends_on", evidence={"unit": "T15", "sentence": "T15.s2", "text": EVIL_IMG},
-                rule=EVIL)
+    t14.mentions = [
+        Mention(entity=bad.id, text=EVIL, sentence=sid, start=s, end=s + len(EVIL), role=EVIL),
+        Mention(entity=js.id, text="script", sentence=sid, start=s + 1, end=s + 7),
+    ]
+    t14.targets = [
+        Target(text=EVIL, value=100.0, unit=EVIL_IMG, qualifier="**", period="[x](y)", deadline=2025, sentence=sid)
+    ]
+    edge = Edge(
+        source="T15",
+        target="T14",
+        type="depends_on",
+        evidence={"unit": "T15", "sentence": "T15.s2", "text": EVIL_IMG},
+        rule=EVIL,
+    )
     rel = Edge(source="T14", target="T15", type="related", weight=0.5, evidence={"text": EVIL})
     return KB(documents=[doc], entities=[bad, js], edges=[edge, rel])
 
 
 # ---------------------------------------------------------------------- a small HTML reader
+
 
 class _Collect(HTMLParser):
     def __init__(self):
@@ -81,7 +97,7 @@ class _Collect(HTMLParser):
                 self.refs.append((tag, a, d[a]))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _parse(path: Path) -> _Collect:
     c = _Collect()
     c.feed(path.read_text(encoding="utf-8"))
@@ -92,7 +108,7 @@ def visible_text(html: str) -> str:
     """The text a reader sees in <main>, without the small sentence-number links."""
     import html as htmlmod
 
-    body = html[html.index("<main>"): html.index("</main>")]
+    body = html[html.index("<main>") : html.index("</main>")]
     body = re.sub(r'<a href="[^"]*" class="sa"[^>]*>[^<]*</a>', "", body)
     return htmlmod.unescape(re.sub(r"<[^>]+>", "", body))
 
@@ -121,12 +137,17 @@ def check_links(site: Path) -> list[str]:
             problems.append(f"{css.name}: references {m.group(0)!r}")
     for js in site.rglob("*.js"):
         src = js.read_text(encoding="utf-8")
-        if js.name != "search-index.js" and js.parent.name != "search" and re.search(r"fetch\(|XMLHttpRequest|https?://|import\(", src):
+        if (
+            js.name != "search-index.js"
+            and js.parent.name != "search"
+            and re.search(r"fetch\(|XMLHttpRequest|https?://|import\(", src)
+        ):
             problems.append(f"{js.name}: may load something")
     return problems
 
 
 # ---------------------------------------------------------------------- fixtures
+
 
 @pytest.fixture(scope="module")
 def seed_site(tmp_path_factory):
@@ -147,6 +168,7 @@ def hostile_site(tmp_path_factory):
 
 
 # ---------------------------------------------------------------------- tests
+
 
 def test_every_internal_link_resolves_and_nothing_is_external(seed_site):
     assert check_links(seed_site) == []
@@ -218,7 +240,7 @@ def test_hostile_text_is_escaped_everywhere(hostile_site):
                 if k in ("href", "src"):
                     assert "javascript" not in (v or "").lower(), (page.name, v)
         assert "<script>alert" not in html and "<img src=x" not in html, page.name
-        assert "<a href=\"javascript" not in html
+        assert '<a href="javascript' not in html
     task = visible_text((hostile_site / "T14.html").read_text(encoding="utf-8"))
     # Markdown syntax and HTML in the corpus show literally, every character of it
     assert hostile_kb().documents[0].tasks[0].text in task
@@ -272,7 +294,7 @@ def test_task_text_is_shown_in_full(seed_site):
     """Each task page holds its whole text: sentence spans concatenate to Task.text."""
     for t in seed_kb().documents[0].tasks:
         src = (seed_site / f"{t.id}.html").read_text(encoding="utf-8")
-        body = src[src.index('<span class="utext">'):]
+        body = src[src.index('<span class="utext">') :]
         body = body[: body.index("</p>")]
         assert visible_text("<main>" + body + "</main>") == t.text, t.id
 
@@ -305,7 +327,9 @@ def read_index(site: Path) -> tuple[dict, list[dict]]:
 
     def data(path):
         src = path.read_text(encoding="utf-8")
-        return json.loads(src[src.index("] = ") + 4 if "KB_SHARDS" in src else src.index("=") + 1 :].strip().rstrip(";"))
+        return json.loads(
+            src[src.index("] = ") + 4 if "KB_SHARDS" in src else src.index("=") + 1 :].strip().rstrip(";")
+        )
 
     manifest = data(site / "assets" / "search-index.js")
     return manifest, [data(site / "assets" / src) for _, src in manifest["shards"]]
@@ -355,9 +379,7 @@ def test_two_documents_keep_their_own_pages(tmp_path):
             page = site / f"{doc.id}--{t.id}.html"
             assert page.is_file(), page.name
             assert t.title in visible_text(page.read_text(encoding="utf-8"))
-    from kb.site.naming import entity_file
-
-    from kb.site.naming import doc_file
+    from kb.site.naming import doc_file, entity_file
     from kb.site.pages import MAX_PER_DOC
 
     # with several documents an entity page groups its units by document (the first few of
@@ -385,8 +407,12 @@ def test_plan_without_numbered_tasks_is_shown_as_paragraphs(tmp_path):
     from kb.parse.text import parse_text
     from kb.site.build import write_site
 
-    doc = parse_text("关于做好工作的通知\n\n一、总体要求\n\n坚持以人民为中心。做好农民工工作。\n\n"
-                     "二、主要任务\n\n加强领导;落实责任。\n", doc_id="plain", source="plain.txt")
+    doc = parse_text(
+        "关于做好工作的通知\n\n一、总体要求\n\n坚持以人民为中心。做好农民工工作。\n\n"
+        "二、主要任务\n\n加强领导;落实责任。\n",
+        doc_id="plain",
+        source="plain.txt",
+    )
     assert doc.paragraphs and not doc.tasks
     site = tmp_path / "site"
     write_site(KB(documents=[doc]), site)
@@ -436,13 +462,16 @@ def test_site_does_not_depend_on_hash_seed(tmp_path):
     from kb.model import kb_to_dict
 
     (tmp_path / "kb.json").write_text(json.dumps(kb_to_dict(seed_kb()), ensure_ascii=False), encoding="utf-8")
-    code = ("import json, sys; from pathlib import Path; from kb.model import kb_from_dict; "
-            "from kb.site.build import write_site; "
-            "write_site(kb_from_dict(json.loads(Path(sys.argv[1]).read_text(encoding='utf-8'))), Path(sys.argv[2]))")
+    code = (
+        "import json, sys; from pathlib import Path; from kb.model import kb_from_dict; "
+        "from kb.site.build import write_site; "
+        "write_site(kb_from_dict(json.loads(Path(sys.argv[1]).read_text(encoding='utf-8'))), Path(sys.argv[2]))"
+    )
     for seed in ("1", "2"):
         env = {**os.environ, "PYTHONHASHSEED": seed}
-        subprocess.run([sys.executable, "-c", code, str(tmp_path / "kb.json"), str(tmp_path / seed)],
-                       check=True, env=env, cwd=ROOT)
+        subprocess.run(
+            [sys.executable, "-c", code, str(tmp_path / "kb.json"), str(tmp_path / seed)], check=True, env=env, cwd=ROOT
+        )
     # and the site `kb build` writes from memory equals the one `kb site` writes from kb.json
     from kb.site.build import write_site
 

@@ -2,28 +2,38 @@
 
 Screenshots go to build/screenshots/ (not committed) for a human to look at.
 """
+
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
 import pytest
-
 from test_site import hostile_kb, seed_kb
 
 CHROMIUM = "/usr/bin/chromium"
 SHOTS = Path(__file__).resolve().parent.parent / "build" / "screenshots"
 
-pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="needs Debian's chromium (scripts/setup.sh --test)")
+pytestmark = pytest.mark.skipif(
+    not os.path.exists(CHROMIUM), reason="needs Debian's chromium (scripts/setup.sh --test)"
+)
 
 
 @pytest.fixture(scope="module")
 def browser():
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--no-first-run"])
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+            ],
+        )
         yield b
         b.close()
 
@@ -86,7 +96,8 @@ def search_and_follow(w: Watched, site: Path, query: str, unit: str, shot_name: 
     # the sentence is in view, not under the sticky header
     top, header_bottom, height = page.evaluate(
         "[document.querySelector(':target').getBoundingClientRect().top,"
-        " document.querySelector('.top').getBoundingClientRect().bottom, window.innerHeight]")
+        " document.querySelector('.top').getBoundingClientRect().bottom, window.innerHeight]"
+    )
     assert header_bottom - 1 <= top < height, (top, header_bottom)
     shot(page, shot_name + "-anchor")
     return page_file.rsplit("/", 1)[-1] + "#" + anchor, target.inner_text()
@@ -146,7 +157,9 @@ def test_browser_search_has_exact_recall(watched, seed_site):
     page.goto((seed_site / "index.html").as_uri())
     page.wait_for_function("window.kbSearch !== undefined")
     assert page.evaluate("window.kbSearch.load()") == len(units)
-    got = page.evaluate("qs => qs.map(q => window.kbSearch.search(q).map(r => window.kbSearch.unit(r.unit)[0]).sort())", queries)
+    got = page.evaluate(
+        "qs => qs.map(q => window.kbSearch.search(q).map(r => window.kbSearch.unit(r.unit)[0]).sort())", queries
+    )
     for q, ids in zip(queries, got):
         terms = normalize(q, table).split()
         want = sorted(u["id"] for u in units if all(t in normalize(u["text"], table) for t in terms))
@@ -281,14 +294,29 @@ def three_doc_site(tmp_path_factory):
     from kb.site.build import write_site
 
     base = tmp_path_factory.mktemp("three")
-    subprocess.run([sys.executable, str(ROOT / "scripts" / "make_corpus.py"), "3", "--seed", "3",
-                    "--chars", "1500-3000", "--out", str(base / "plans")], check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "scripts" / "make_corpus.py"),
+            "3",
+            "--seed",
+            "3",
+            "--chars",
+            "1500-3000",
+            "--out",
+            str(base / "plans"),
+        ],
+        check=True,
+        capture_output=True,
+    )
     files = sorted((base / "plans").glob("*.txt"))
     assert len(files) == 3
     text = files[1].read_text(encoding="utf-8")
     i = text.index("1. ")
     j = text.index("。", i) + 1
-    files[1].write_text(text[:j] + f"在产业园区建设{ONLY_IN_SECOND}，为新就业形态劳动者提供服务。" + text[j:], encoding="utf-8")
+    files[1].write_text(
+        text[:j] + f"在产业园区建设{ONLY_IN_SECOND}，为新就业形态劳动者提供服务。" + text[j:], encoding="utf-8"
+    )
     kb = make_kb(files)
     site = write_site(kb, base / "site")
     return kb, site
@@ -323,7 +351,9 @@ def test_no_page_loads_the_index_before_the_box_is_used(watched, three_doc_site)
         page.wait_for_load_state("load")
         page.wait_for_timeout(100)
         scripts = _scripts(requested)
-        assert "search.js" in scripts and not [s for s in scripts if "search-index" in s or s.startswith("search/")], scripts
+        assert "search.js" in scripts and not [s for s in scripts if "search-index" in s or s.startswith("search/")], (
+            scripts
+        )
         assert page.locator("script[data-kb-index]").count() == 0
         assert page.evaluate("window.KB_INDEX === undefined && window.KB_SHARDS === undefined")
     # the "/" shortcut focuses the box, and focusing it loads the manifest and every shard
@@ -338,7 +368,8 @@ def test_no_page_loads_the_index_before_the_box_is_used(watched, three_doc_site)
     scripts = _scripts(requested)
     assert "search-index.js" in scripts
     assert sorted(s for s in scripts if s.startswith("search/")) == sorted(
-        f"search/{p.name}" for p in (site / "assets" / "search").glob("*.js"))
+        f"search/{p.name}" for p in (site / "assets" / "search").glob("*.js")
+    )
 
 
 def test_term_of_the_second_document_is_found_and_links_to_its_page(watched, three_doc_site):

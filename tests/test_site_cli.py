@@ -1,4 +1,5 @@
 """`kb site` and `kb serve` over a build folder."""
+
 from __future__ import annotations
 
 import json
@@ -11,10 +12,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from test_site import seed_kb
 
 from kb.cli import main
 from kb.model import kb_to_dict
-from test_site import seed_kb
 
 
 @pytest.fixture(scope="module")
@@ -63,8 +64,22 @@ def test_kb_serve_serves_the_site_on_localhost(build_dir, tmp_path):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-m", "kb", "serve", "--port", str(port), "--build", str(build_dir),
-                             "--out", str(tmp_path / "site")], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "kb",
+            "serve",
+            "--port",
+            str(port),
+            "--build",
+            str(build_dir),
+            "--out",
+            str(tmp_path / "site"),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     try:
         deadline = time.time() + 30
         while True:

@@ -1,5 +1,6 @@
 """The site written incrementally by document: pages owned by an unchanged document are
 hard-linked from the previous build, and the result equals a full build byte for byte."""
+
 from __future__ import annotations
 
 import hashlib
@@ -26,8 +27,11 @@ def corpora(tmp_path_factory):
     from kb.build import make_kb
 
     base = tmp_path_factory.mktemp("plans")
-    subprocess.run([sys.executable, str(ROOT / "scripts" / "make_corpus.py"), "4", "--seed", "3", "--out", str(base)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "make_corpus.py"), "4", "--seed", "3", "--out", str(base)],
+        check=True,
+        capture_output=True,
+    )
     files = sorted(base.glob("*.txt"))
     assert len(files) == 4
     kb1 = make_kb(files)
@@ -78,7 +82,6 @@ def test_incremental_site_equals_full_site(corpora, tmp_path, monkeypatch):
     # every page of an unchanged document is a hard link into the previous generation
     from kb.site.build import document_specs
     from kb.site.pages import Site
-
     from kb.site.searchindex import shard_file
 
     site = Site(kb2)
@@ -90,7 +93,8 @@ def test_incremental_site_equals_full_site(corpora, tmp_path, monkeypatch):
             assert linked == (doc.id in same), fname
     # one shard per document, nothing else under assets/search/
     assert sorted(k for k in a if k.startswith("assets/search/")) == sorted(
-        "assets/" + shard_file(d.id) for d in kb2.documents)
+        "assets/" + shard_file(d.id) for d in kb2.documents
+    )
     # the changed document's shard holds its new sentence; the previous one does not
     (victim,) = changed
     assert "农民工入会人数达到1000万人" in (inc / "assets" / shard_file(victim)).read_text(encoding="utf-8")
@@ -106,8 +110,9 @@ def test_owned_pages_do_not_depend_on_other_documents(corpora):
     kb1, kb2 = corpora
     d0 = kb1.documents[0]
     a = document_pages(kb1, d0)
-    b = document_pages(KB(documents=[kb2.documents[1], d0, kb2.documents[2]], entities=kb2.entities,
-                          edges=kb2.edges), d0)
+    b = document_pages(
+        KB(documents=[kb2.documents[1], d0, kb2.documents[2]], entities=kb2.entities, edges=kb2.edges), d0
+    )
     assert a and a == b
 
 
@@ -135,8 +140,9 @@ def test_missing_previous_means_full_write(corpora, tmp_path, monkeypatch):
 
     kb1, _ = corpora
     seen = _count_renders(monkeypatch)
-    out = write_site(kb1, tmp_path / "site", previous=tmp_path / "nowhere",
-                     reuse=frozenset(d.id for d in kb1.documents))
+    out = write_site(
+        kb1, tmp_path / "site", previous=tmp_path / "nowhere", reuse=frozenset(d.id for d in kb1.documents)
+    )
     assert {o for o, _ in seen} == {None} | {d.id for d in kb1.documents}
     assert (out / "index.html").is_file()
 

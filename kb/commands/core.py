@@ -1,4 +1,5 @@
 """`kb build`, `kb show`, `kb check`, `kb export`."""
+
 from __future__ import annotations
 
 import json
@@ -9,9 +10,15 @@ import click
 
 from kb.errors import KBError
 
-out_option = click.option("--out", "--build", "out", default="build", show_default=True,
-                          type=click.Path(file_okay=False, path_type=Path),
-                          help="The build folder.")
+out_option = click.option(
+    "--out",
+    "--build",
+    "out",
+    default="build",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The build folder.",
+)
 
 
 def load_kb(out: Path):
@@ -32,13 +39,21 @@ def dump(data) -> None:
 
 # --------------------------------------------------------------------------- build
 
+
 @click.command("build")
 @click.argument("corpus", nargs=-1, type=click.Path(path_type=Path))
 @out_option
-@click.option("-j", "--jobs", type=click.IntRange(0, 64), default=0,
-              help="Worker processes for parsing, extraction and linking (default 0: one per core; "
-                   "the output is the same for any number).")
-@click.option("--no-cache", is_flag=True, help="Re-process every document (the per-document cache is not read, only refreshed).")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(0, 64),
+    default=0,
+    help="Worker processes for parsing, extraction and linking (default 0: one per core; "
+    "the output is the same for any number).",
+)
+@click.option(
+    "--no-cache", is_flag=True, help="Re-process every document (the per-document cache is not read, only refreshed)."
+)
 @click.option("--no-site", is_flag=True, help="Skip the static site (the slowest stage on large collections).")
 @click.option("--timings", is_flag=True, help="Print the time each stage took.")
 @click.option("-q", "--quiet", is_flag=True, help="Print the summary line only.")
@@ -57,16 +72,29 @@ def build_cmd(corpus, out, jobs, no_cache, no_site, timings, quiet):
     n = len(collect_corpus(corpus))
     # a bar only where a person watches (a terminal) and only when there is something to wait for
     show_bar = sys.stderr.isatty() and n >= 20 and not quiet
-    bar_cm = click.progressbar(length=n, label="parsing and extracting", file=sys.stderr) if show_bar \
+    bar_cm = (
+        click.progressbar(length=n, label="parsing and extracting", file=sys.stderr)
+        if show_bar
         else contextlib.nullcontext(None)
+    )
     with bar_cm as bar:
-        rep = build(corpus, out, jobs=jobs or len(os.sched_getaffinity(0)), use_cache=not no_cache,
-                    progress=bar.update if bar is not None else None, site=not no_site)
-    click.echo(f"built {out}: {rep.documents} document(s), {rep.tasks} tasks, {rep.rows} indicator rows, "
-               f"{rep.entities} entities, {rep.edges} edges")
-    click.echo(f"  {len(rep.added)} added, {len(rep.changed)} changed, {len(rep.removed)} removed, "
-               f"{rep.unchanged} unchanged; {rep.processed} processed, "
-               f"{rep.documents - rep.processed} from cache")
+        rep = build(
+            corpus,
+            out,
+            jobs=jobs or len(os.sched_getaffinity(0)),
+            use_cache=not no_cache,
+            progress=bar.update if bar is not None else None,
+            site=not no_site,
+        )
+    click.echo(
+        f"built {out}: {rep.documents} document(s), {rep.tasks} tasks, {rep.rows} indicator rows, "
+        f"{rep.entities} entities, {rep.edges} edges"
+    )
+    click.echo(
+        f"  {len(rep.added)} added, {len(rep.changed)} changed, {len(rep.removed)} removed, "
+        f"{rep.unchanged} unchanged; {rep.processed} processed, "
+        f"{rep.documents - rep.processed} from cache"
+    )
     if timings:
         click.echo("  " + ", ".join(f"{k} {v:.2f} s" for k, v in rep.timings.items()))
     if not quiet:
@@ -77,6 +105,7 @@ def build_cmd(corpus, out, jobs, no_cache, no_site, timings, quiet):
 
 
 # --------------------------------------------------------------------------- show
+
 
 @click.command("show")
 @click.argument("ident")
@@ -97,6 +126,7 @@ def show_cmd(ident, as_json, out):
 
 
 # --------------------------------------------------------------------------- check
+
 
 @click.command("check")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
@@ -141,15 +171,15 @@ def check_cmd(files, as_json, entities, consistency):
 
 # --------------------------------------------------------------------------- export
 
+
 @click.command("export")
-@click.option("--format", "fmt", type=click.Choice(["json", "csv", "markdown"]), default="json",
-              show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["json", "csv", "markdown"]), default="json", show_default=True)
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to a file (default: stdout).")
 @out_option
 def export_cmd(fmt, output, out):
     """Export the knowledge base: json (the kb.json model), csv (one row per unit), markdown."""
-    from kb.query.export import to_csv, to_markdown
     from kb.model import kb_to_dict
+    from kb.query.export import to_csv, to_markdown
 
     kb = load_kb(out)
     if fmt == "json":

@@ -3,6 +3,7 @@
 
 These read ``build/graph.json`` only (networkx, no spaCy, no jieba).
 """
+
 from __future__ import annotations
 
 import json
@@ -10,8 +11,15 @@ from pathlib import Path
 
 import click
 
-out_option = click.option("--out", "--build", "out", default="build", show_default=True,
-                          type=click.Path(file_okay=False, path_type=Path), help="The build folder.")
+out_option = click.option(
+    "--out",
+    "--build",
+    "out",
+    default="build",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The build folder.",
+)
 json_option = click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 
 
@@ -133,10 +141,12 @@ def central_cmd(n, as_json, out):
 
 
 @graph_cmd.command("export")
-@click.option("--format", "fmt", type=click.Choice(["graphml", "gexf", "json", "dot"]), default="graphml",
-              show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write to a file (default: stdout).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["graphml", "gexf", "json", "dot"]), default="graphml", show_default=True
+)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file (default: stdout)."
+)
 @out_option
 def export_cmd(fmt, output, out):
     """Export the graph for Gephi, yEd, Graphviz or networkx."""

@@ -4,6 +4,7 @@ These read build/kb.json only: no spaCy, no jieba, no lexicon files. Taxonomy ex
 (a query for 新就业形态劳动者 also returning units that name 快递员) happens here, at query time;
 kb.json keeps what the text says.
 """
+
 from __future__ import annotations
 
 from typing import Optional
@@ -14,8 +15,8 @@ from kb.commands.core import dump, load_kb, out_option
 from kb.errors import KBError
 from kb.model import KB, Entity, Mention, Unit
 
-
 # --------------------------------------------------------------------------- library
+
 
 def _units(kb: KB):
     multi = len(kb.documents) > 1
@@ -96,9 +97,18 @@ def target_query(kb: KB, q, exact: bool = False) -> list[dict]:
         matches = []
         for t in u.targets:
             if target_matches(q, t, literal=exact):
-                d = {"text": t.text, "sentence": t.sentence, "start": t.start, "end": t.end, "value": t.value,
-                     "unit": t.unit, "qualifier": t.qualifier, "period": t.period, "deadline": t.deadline,
-                     "deadline_text": t.deadline_text}
+                d = {
+                    "text": t.text,
+                    "sentence": t.sentence,
+                    "start": t.start,
+                    "end": t.end,
+                    "value": t.value,
+                    "unit": t.unit,
+                    "qualifier": t.qualifier,
+                    "period": t.period,
+                    "deadline": t.deadline,
+                    "deadline_text": t.deadline_text,
+                }
                 if q.kind != "quantity" and t.deadline_text and q.text.lstrip("到") not in t.deadline_text:
                     d["via"] = t.deadline_text
                 if q.kind == "quantity" and q.unit and t.unit != q.unit:
@@ -145,9 +155,13 @@ def mentions(kb: KB, term: str, exact: bool = False) -> dict:
 
     q = parse_query(term)
     if q is not None:
-        return {"term": term, "entity": None, "kind": "target", "query": {
-            "kind": q.kind, "value": q.value, "unit": q.unit, "qualifier": q.qualifier, "year": q.year},
-            "units": target_query(kb, q, exact)}
+        return {
+            "term": term,
+            "entity": None,
+            "kind": "target",
+            "query": {"kind": q.kind, "value": q.value, "unit": q.unit, "qualifier": q.qualifier, "year": q.year},
+            "units": target_query(kb, q, exact),
+        }
     return {"term": term, "entity": None, "kind": "literal", "units": literal_query(kb, term)}
 
 
@@ -158,17 +172,27 @@ def mentioned_units(res: dict) -> list[str]:
 
 # --------------------------------------------------------------------------- commands
 
+
 def _highlight(text: str, start: int, end: int, width: int = 24) -> str:
     a, b = max(0, start - width), min(len(text), end + width)
-    return ("…" if a else "") + text[a:start] + click.style(text[start:end], bold=True, fg="red") + text[end:b] + \
-        ("…" if b < len(text) else "")
+    return (
+        ("…" if a else "")
+        + text[a:start]
+        + click.style(text[start:end], bold=True, fg="red")
+        + text[end:b]
+        + ("…" if b < len(text) else "")
+    )
 
 
 @click.command("mentions")
 @click.argument("term", required=False, default="")
 @click.option("--exact", is_flag=True, help="Only mentions written as TERM (no aliases, no narrower terms).")
-@click.option("--role", "show_role", is_flag=True,
-              help="Show what the plan asks of an actor in each mention: lead / partner / supervised.")
+@click.option(
+    "--role",
+    "show_role",
+    is_flag=True,
+    help="Show what the plan asks of an actor in each mention: lead / partner / supervised.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @out_option
 def mentions_cmd(term, exact, show_role, as_json, out):
@@ -219,9 +243,20 @@ def _target_rows(kb: KB, period, deadline, unit) -> list[dict]:
                 continue
             if unit and t.unit != unit:
                 continue
-            rows.append({"unit": uid, "sentence": t.sentence, "text": t.text, "value": t.value, "unit_of_measure": t.unit,
-                         "qualifier": t.qualifier, "period": t.period, "deadline": t.deadline,
-                         "deadline_text": t.deadline_text, "subject": t.subject})
+            rows.append(
+                {
+                    "unit": uid,
+                    "sentence": t.sentence,
+                    "text": t.text,
+                    "value": t.value,
+                    "unit_of_measure": t.unit,
+                    "qualifier": t.qualifier,
+                    "period": t.period,
+                    "deadline": t.deadline,
+                    "deadline_text": t.deadline_text,
+                    "subject": t.subject,
+                }
+            )
     return rows
 
 
@@ -241,14 +276,30 @@ def targets_cmd(period, deadline, unit_, as_json, out):
         return
     for r in rows:
         val = "" if r["value"] is None else (str(int(r["value"])) if r["value"] == int(r["value"]) else str(r["value"]))
-        click.echo("\t".join([r["unit"], r["text"], val, r["unit_of_measure"] or "", r["qualifier"] or "",
-                              r["period"] or "", str(r["deadline"] or ""), r["subject"] or ""]))
+        click.echo(
+            "\t".join(
+                [
+                    r["unit"],
+                    r["text"],
+                    val,
+                    r["unit_of_measure"] or "",
+                    r["qualifier"] or "",
+                    r["period"] or "",
+                    str(r["deadline"] or ""),
+                    r["subject"] or "",
+                ]
+            )
+        )
     click.echo(f"{len(rows)} targets", err=True)
 
 
 @click.command("entities")
-@click.option("--type", "type_", type=click.Choice(["GROUP", "ACTOR", "PROGRAMME", "LAW"], case_sensitive=False),
-              help="Only entities of this type.")
+@click.option(
+    "--type",
+    "type_",
+    type=click.Choice(["GROUP", "ACTOR", "PROGRAMME", "LAW"], case_sensitive=False),
+    help="Only entities of this type.",
+)
 @click.option("--discovered", is_flag=True, help="Also list names found by pattern rules, not in the lexicon.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @out_option

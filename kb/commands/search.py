@@ -2,6 +2,7 @@
 
 Kept light: it imports kb.index.search (whoosh, lazily) and nothing that loads spaCy or jieba.
 """
+
 from __future__ import annotations
 
 import json
@@ -49,15 +50,23 @@ def _generation(out: Path) -> Path:
 # unknown "options" are words: `kb search 劳模 -工匠` excludes 工匠 without needing `--`
 @click.command("search", context_settings={"ignore_unknown_options": True})
 @click.argument("query", nargs=-1, type=click.UNPROCESSED)
-@click.option("-n", "--limit", "n", type=click.IntRange(min=1), default=10, show_default=True,
-              help="Show at most this many hits.")
+@click.option(
+    "-n", "--limit", "n", type=click.IntRange(min=1), default=10, show_default=True, help="Show at most this many hits."
+)
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.option("--chapter", help="Only this chapter (五, C五, or a word of its title).")
 @click.option("--kind", type=click.Choice(KINDS), help="Only tasks, indicator rows or paragraphs.")
 @click.option("--group", help="Only units that mention this group (农民工, GROUP:女职工).")
 @click.option("--actor", help="Only units that mention this actor (全总, 各级工会).")
-@click.option("--out", "--build", "out", default="build", show_default=True,
-              type=click.Path(file_okay=False, path_type=Path), help="The build folder.")
+@click.option(
+    "--out",
+    "--build",
+    "out",
+    default="build",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The build folder.",
+)
 def search_cmd(query, n, as_json, chapter, kind, group, actor, out):
     """Search tasks, indicator rows and paragraphs for QUERY.
 

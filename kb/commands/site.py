@@ -1,4 +1,5 @@
 """`kb site` (write the static site of the current build) and `kb serve` (serve it locally)."""
+
 from __future__ import annotations
 
 import os
@@ -9,9 +10,14 @@ import click
 
 from kb.errors import KBError
 
-build_option = click.option("--build", "build_dir", default="build", show_default=True,
-                            type=click.Path(file_okay=False, path_type=Path),
-                            help="The build folder whose knowledge base the site shows.")
+build_option = click.option(
+    "--build",
+    "build_dir",
+    default="build",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The build folder whose knowledge base the site shows.",
+)
 
 
 def _is_site(folder: Path) -> bool:
@@ -62,10 +68,19 @@ def write_site_atomic(kb, out: Path, vault: bool = False) -> Path:
 
 
 @click.command("site")
-@click.option("--out", "out", default=None, type=click.Path(file_okay=False, path_type=Path),
-              help="Where to write the site  [default: BUILD/site]")
-@click.option("--vault", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Also write the pages as an Obsidian vault (Markdown notes with [[wikilinks]]) here.")
+@click.option(
+    "--out",
+    "out",
+    default=None,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where to write the site  [default: BUILD/site]",
+)
+@click.option(
+    "--vault",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Also write the pages as an Obsidian vault (Markdown notes with [[wikilinks]]) here.",
+)
 @build_option
 def site_cmd(out, vault, build_dir):
     """Write the static site (HTML, offline search, task graph) for the current build.
@@ -87,8 +102,13 @@ def site_cmd(out, vault, build_dir):
 
 @click.command("serve")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
-@click.option("--out", "out", default=None, type=click.Path(file_okay=False, path_type=Path),
-              help="The site folder  [default: BUILD/site]")
+@click.option(
+    "--out",
+    "out",
+    default=None,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The site folder  [default: BUILD/site]",
+)
 @build_option
 def serve_cmd(port, out, build_dir):
     """Serve the static site on http://127.0.0.1:PORT/ (local only; Ctrl-C stops)."""
@@ -104,9 +124,12 @@ def serve_cmd(port, out, build_dir):
     root = os.path.realpath(out)
 
     class Handler(SimpleHTTPRequestHandler):
-        extensions_map = {**SimpleHTTPRequestHandler.extensions_map,
-                          ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
-                          ".css": "text/css; charset=utf-8"}
+        extensions_map = {
+            **SimpleHTTPRequestHandler.extensions_map,
+            ".html": "text/html; charset=utf-8",
+            ".js": "text/javascript; charset=utf-8",
+            ".css": "text/css; charset=utf-8",
+        }
 
     try:
         server = ThreadingHTTPServer(("127.0.0.1", port), functools.partial(Handler, directory=root))

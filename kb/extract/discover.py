@@ -12,6 +12,7 @@ Rules, on jieba words with part-of-speech tags:
 The modifiers of a compound are nouns, adjectives or distinguishing words; a verb or function
 word ends it, which keeps out 服务职工 (serve workers) and 推动企业 (push enterprises).
 """
+
 from __future__ import annotations
 
 import re
@@ -20,40 +21,276 @@ from functools import lru_cache
 
 from kb.model import Entity
 
-GROUP_HEADS = ("职工", "劳动者", "工作者", "人员", "工人", "司机", "干部", "代表", "同胞", "子女", "工匠", "律师",
-               "人士", "志愿者", "员", "农民工")
-ACTOR_HEADS = ("总工会", "工会", "部门", "机构", "委员会", "联合会", "企业", "协会", "单位", "组织", "党委", "政府", "人大",
-               "政协", "国务院")
+GROUP_HEADS = (
+    "职工",
+    "劳动者",
+    "工作者",
+    "人员",
+    "工人",
+    "司机",
+    "干部",
+    "代表",
+    "同胞",
+    "子女",
+    "工匠",
+    "律师",
+    "人士",
+    "志愿者",
+    "员",
+    "农民工",
+)
+ACTOR_HEADS = (
+    "总工会",
+    "工会",
+    "部门",
+    "机构",
+    "委员会",
+    "联合会",
+    "企业",
+    "协会",
+    "单位",
+    "组织",
+    "党委",
+    "政府",
+    "人大",
+    "政协",
+    "国务院",
+)
 # tags a modifier may carry: nouns, place/organisation names, distinguishing words, adjectives,
 # abbreviations, 型 (k), nominal verbs
 _MOD_TAGS = {"n", "nz", "ns", "nt", "b", "j", "s", "an", "a", "vn", "l", "r", "v"}
 # words that tag as nouns/adjectives/pronouns but do not name a kind of person or body here
-_BAD_MODS = {"综合", "发展", "建设", "工作", "标准化", "试点", "各类", "年均", "确保重点",
-             "更多", "有关", "相关", "其他", "自身", "主体", "领域", "全面", "重点", "一批", "我", "其", "他们",
-             "本级", "下级", "所属", "现代", "特色", "内", "中", "行动", "活动", "机制", "制度", "体系",
-             "能力", "水平", "质量", "作用", "积极", "主动", "完善", "健全", "加强", "深化", "推进", "推动",
-             "开展", "维护", "引导", "指导", "帮助", "关爱", "做好", "提升", "提高", "实现", "参与",
-             "支持", "发挥", "聚焦", "培育", "壮大", "吸引", "服务中心", "家", "幸福", "生活", "各",
-             "每年", "文化宫", "休养院", "书屋", "中心", "大会", "委员", "各地工会", "成员", "全委会",
-             "其中", "以及", "等", "和", "与", "及", "或", "对", "为", "在", "将", "把", "向", "从", "以",
-             # plan verbs and adverbs the tagger often reads as nouns or idioms
-             "落实", "规范", "充分发挥", "叫响", "实叫响", "优化", "弱化", "确保", "联系", "同等", "年度",
-             "强化", "巩固", "拓展", "扩大", "鼓励", "严格", "依法", "切实", "着力", "不断", "持续", "逐步",
-             "普遍", "深入", "大力", "广泛", "有效", "更好", "继续", "进一步", "召开", "选好", "选优配强",
-             "优配强", "做实", "做强", "建好", "建强", "评议", "建立健全", "广泛开展", "施工", "权益", "杰出",
-             "和谐劳动关系", "电子", "模范", "全国模范", "海峡", "董事", "方", "粤港澳", "三地", "爱国", "关心",
-             "关注", "慰问", "走访", "团结", "凝聚", "教育", "依靠", "动员", "服从"}
-_ALLOWED_VERBS = {"就业", "配送", "网约", "协商", "运营", "务工", "致困", "适婚", "伤亡", "监察", "调解", "仲裁",
-                  "协调", "主管", "监督", "培训", "困难", "执法", "领导", "非公", "一线", "所有制", "快递", "外卖",
-                  "服务", "管理", "保障", "互助"}
+_BAD_MODS = {
+    "综合",
+    "发展",
+    "建设",
+    "工作",
+    "标准化",
+    "试点",
+    "各类",
+    "年均",
+    "确保重点",
+    "更多",
+    "有关",
+    "相关",
+    "其他",
+    "自身",
+    "主体",
+    "领域",
+    "全面",
+    "重点",
+    "一批",
+    "我",
+    "其",
+    "他们",
+    "本级",
+    "下级",
+    "所属",
+    "现代",
+    "特色",
+    "内",
+    "中",
+    "行动",
+    "活动",
+    "机制",
+    "制度",
+    "体系",
+    "能力",
+    "水平",
+    "质量",
+    "作用",
+    "积极",
+    "主动",
+    "完善",
+    "健全",
+    "加强",
+    "深化",
+    "推进",
+    "推动",
+    "开展",
+    "维护",
+    "引导",
+    "指导",
+    "帮助",
+    "关爱",
+    "做好",
+    "提升",
+    "提高",
+    "实现",
+    "参与",
+    "支持",
+    "发挥",
+    "聚焦",
+    "培育",
+    "壮大",
+    "吸引",
+    "服务中心",
+    "家",
+    "幸福",
+    "生活",
+    "各",
+    "每年",
+    "文化宫",
+    "休养院",
+    "书屋",
+    "中心",
+    "大会",
+    "委员",
+    "各地工会",
+    "成员",
+    "全委会",
+    "其中",
+    "以及",
+    "等",
+    "和",
+    "与",
+    "及",
+    "或",
+    "对",
+    "为",
+    "在",
+    "将",
+    "把",
+    "向",
+    "从",
+    "以",
+    # plan verbs and adverbs the tagger often reads as nouns or idioms
+    "落实",
+    "规范",
+    "充分发挥",
+    "叫响",
+    "实叫响",
+    "优化",
+    "弱化",
+    "确保",
+    "联系",
+    "同等",
+    "年度",
+    "强化",
+    "巩固",
+    "拓展",
+    "扩大",
+    "鼓励",
+    "严格",
+    "依法",
+    "切实",
+    "着力",
+    "不断",
+    "持续",
+    "逐步",
+    "普遍",
+    "深入",
+    "大力",
+    "广泛",
+    "有效",
+    "更好",
+    "继续",
+    "进一步",
+    "召开",
+    "选好",
+    "选优配强",
+    "优配强",
+    "做实",
+    "做强",
+    "建好",
+    "建强",
+    "评议",
+    "建立健全",
+    "广泛开展",
+    "施工",
+    "权益",
+    "杰出",
+    "和谐劳动关系",
+    "电子",
+    "模范",
+    "全国模范",
+    "海峡",
+    "董事",
+    "方",
+    "粤港澳",
+    "三地",
+    "爱国",
+    "关心",
+    "关注",
+    "慰问",
+    "走访",
+    "团结",
+    "凝聚",
+    "教育",
+    "依靠",
+    "动员",
+    "服从",
+}
+_ALLOWED_VERBS = {
+    "就业",
+    "配送",
+    "网约",
+    "协商",
+    "运营",
+    "务工",
+    "致困",
+    "适婚",
+    "伤亡",
+    "监察",
+    "调解",
+    "仲裁",
+    "协调",
+    "主管",
+    "监督",
+    "培训",
+    "困难",
+    "执法",
+    "领导",
+    "非公",
+    "一线",
+    "所有制",
+    "快递",
+    "外卖",
+    "服务",
+    "管理",
+    "保障",
+    "互助",
+}
 # a head followed by one of these is the first half of a longer name (金砖国家工会论坛)
-_LONGER_NAME = {"论坛", "界", "联合会", "故事", "青年", "研讨营", "代表团", "书屋", "之家", "大会", "代表大会", "服务站",
-                "服务站点", "评议", "领导", "文化宫", "疗休养院", "服务中心"}
+_LONGER_NAME = {
+    "论坛",
+    "界",
+    "联合会",
+    "故事",
+    "青年",
+    "研讨营",
+    "代表团",
+    "书屋",
+    "之家",
+    "大会",
+    "代表大会",
+    "服务站",
+    "服务站点",
+    "评议",
+    "领导",
+    "文化宫",
+    "疗休养院",
+    "服务中心",
+}
 # activity nouns after a name: 职业培训机构建设 names the body, 产业工会机构建设 does not
 _ACTIVITY = {"建设", "改革", "工作", "管理"}
 # heads that name an entity on their own; 人员, 代表, 机构 … alone say nothing
-STANDALONE_HEADS = {"职工", "劳动者", "律师", "工匠", "会员", "企业", "工会", "志愿者", "农民工", "党委", "政府", "人大",
-                    "政协", "国务院"}
+STANDALONE_HEADS = {
+    "职工",
+    "劳动者",
+    "律师",
+    "工匠",
+    "会员",
+    "企业",
+    "工会",
+    "志愿者",
+    "农民工",
+    "党委",
+    "政府",
+    "人大",
+    "政协",
+    "国务院",
+}
 # words that may qualify a name but not open one: 家政服务人员 is a name, 服务职工 is not
 _BAD_START = {"服务", "培训", "管理", "保障", "监督", "全国", "协调", "领导", "互助", "广大"}
 _PERSON_R = {"各级", "各地", "各省", "各县", "各市"}
@@ -145,7 +382,12 @@ def _compounds(tokens: list[tuple[str, str]]):
             nxt, nflag = tokens[i + 1]
             if nxt in _LONGER_NAME:
                 continue
-            if nxt not in _ACTIVITY and nflag in ("n", "nz", "s") and len(nxt) > 1 and not _head(nxt, GROUP_HEADS + ACTOR_HEADS):
+            if (
+                nxt not in _ACTIVITY
+                and nflag in ("n", "nz", "s")
+                and len(nxt) > 1
+                and not _head(nxt, GROUP_HEADS + ACTOR_HEADS)
+            ):
                 # the head may qualify the noun after it (组织形式, 企业社会责任): weak evidence
                 weak = True
             if typ == "ACTOR" and _head(nxt, GROUP_HEADS) and nxt not in STANDALONE_HEADS - {"职工"}:
@@ -164,10 +406,15 @@ def _compounds(tokens: list[tuple[str, str]]):
             j -= 1
         while j < i and tokens[j][0] in _BAD_START:
             j += 1
-        if w == "国务院" and i + 1 < len(tokens) and tokens[i + 1][1] in ("nt", "n", "j") and 1 < len(tokens[i + 1][0]) <= 5:
+        if (
+            w == "国务院"
+            and i + 1 < len(tokens)
+            and tokens[i + 1][1] in ("nt", "n", "j")
+            and 1 < len(tokens[i + 1][0]) <= 5
+        ):
             # 国务院|国资委: a body under the State Council
             yield offs[i], w + tokens[i + 1][0], "ACTOR", "prefix:国务院"
-        name = "".join(t for t, _ in tokens[j:i + 1])
+        name = "".join(t for t, _ in tokens[j : i + 1])
         if len(name) > 14:
             continue
         rule = "head:" + head if j < i or len(w) > len(head) else "head-alone"
@@ -177,7 +424,7 @@ def _compounds(tokens: list[tuple[str, str]]):
 def _quoted(text: str):
     for m in _QUOTE.finditer(text):
         name = m.group(1).strip()
-        after = text[m.end(): m.end() + 2]
+        after = text[m.end() : m.end() + 2]
         if _PLAN_NUMBER.match(name) or after.startswith(("期间", "时期", "末", "字")):
             continue
         if len(name) <= 4 and re.search(r"[一二两三四五六七八九十]", name):
@@ -211,8 +458,9 @@ def candidates(doc, lex=None, known: set[str] | None = None) -> list[Candidate]:
             if len(c.contexts) < 3:
                 sent = next((s for s in u.sentences if s.start <= start < s.end), None)
                 a = max(0, start - 12)
-                c.contexts.append({"unit": u.id, "sentence": sent.id if sent else None,
-                                   "text": u.text[a: start + len(name) + 12]})
+                c.contexts.append(
+                    {"unit": u.id, "sentence": sent.id if sent else None, "text": u.text[a : start + len(name) + 12]}
+                )
     return sorted(found.values(), key=lambda c: (c.type, -c.count, c.name))
 
 
@@ -235,8 +483,17 @@ def discover(doc, lex=None) -> list[dict]:
             continue
         if c.strong == 0 and c.count < 2:
             continue
-        out.append({"name": c.name, "type": c.type, "rule": c.rule, "count": c.count, "units": c.units,
-                    "broader": _nearest(lex, c.name, c.type), "contexts": c.contexts})
+        out.append(
+            {
+                "name": c.name,
+                "type": c.type,
+                "rule": c.rule,
+                "count": c.count,
+                "units": c.units,
+                "broader": _nearest(lex, c.name, c.type),
+                "contexts": c.contexts,
+            }
+        )
     return out
 
 
@@ -244,7 +501,12 @@ def _nearest(lex, name: str, typ: str) -> str | None:
     """The lexicon entity whose name ends the candidate (深度困难职工 -> 困难职工)."""
     best = None
     for e in lex.entries.values():
-        if e.type == typ and name.endswith(e.name) and name != e.name and (best is None or len(e.name) > len(best.name)):
+        if (
+            e.type == typ
+            and name.endswith(e.name)
+            and name != e.name
+            and (best is None or len(e.name) > len(best.name))
+        ):
             best = e
     return best.id if best else None
 
@@ -260,8 +522,16 @@ def discovered_entities(kb, lex, found: dict[str, list[dict]] | None = None) -> 
         names = found[d.id] if found is not None and d.id in found else document_names(d, lex)
         for c in names:
             eid = f"{c['type']}:{c['name']}"
-            e = merged.setdefault(eid, Entity(id=eid, type=c["type"], name=c["name"],
-                                              broader=[c["broader"]] if c["broader"] else [], discovered=True))
+            e = merged.setdefault(
+                eid,
+                Entity(
+                    id=eid,
+                    type=c["type"],
+                    name=c["name"],
+                    broader=[c["broader"]] if c["broader"] else [],
+                    discovered=True,
+                ),
+            )
             have = seen.setdefault(eid, set())
             for u in c["units"]:
                 uid = f"{d.id}/{u}" if multi else u
@@ -273,5 +543,7 @@ def discovered_entities(kb, lex, found: dict[str, list[dict]] | None = None) -> 
 
 def document_names(doc, lex) -> list[dict]:
     """What :func:`discovered_entities` needs of one document (JSON-ready, for the build cache)."""
-    return [{"type": c["type"], "name": c["name"], "broader": c["broader"], "units": list(c["units"])}
-            for c in discover(doc, lex)]
+    return [
+        {"type": c["type"], "name": c["name"], "broader": c["broader"], "units": list(c["units"])}
+        for c in discover(doc, lex)
+    ]

@@ -6,15 +6,16 @@ terms of the taxonomy so that ``kb mentions`` can expand a query without the lex
 Everything is sorted so that a build is byte-for-byte repeatable. Only this stage imports
 spaCy (through :mod:`kb.extract.pipeline`).
 """
+
 from __future__ import annotations
 
 import bisect
 from collections.abc import Iterable
 from pathlib import Path
 
-from kb.model import KB, Entity, Mention, Unit
 from kb.extract.lexicon import TYPES, Lexicon, load_lexicon
 from kb.extract.roles import assign_roles
+from kb.model import KB, Entity, Mention, Unit
 
 TYPE_ORDER = {t: i for i, t in enumerate(TYPES)}
 
@@ -53,8 +54,9 @@ def _is_union(lex: Lexicon, eid: str) -> bool:
 def unit_mentions(unit: Unit, doc, lex: Lexicon) -> list[Mention]:
     hits = doc.user_data.get("hits", [])
     sentence_of = _sentence_finder(unit)
-    ms = [Mention(entity=h.entity, text=h.surface, sentence=sentence_of(h.start), start=h.start, end=h.end)
-          for h in hits]
+    ms = [
+        Mention(entity=h.entity, text=h.surface, sentence=sentence_of(h.start), start=h.start, end=h.end) for h in hits
+    ]
     ms.sort(key=lambda m: (m.start, -m.end, m.entity))
     assign_roles(unit.text, ms, lambda e: e.split(":", 1)[0], lambda e: _is_union(lex, e))
     return ms
@@ -81,8 +83,7 @@ def enrich_document(d, lexicon_dir: str | None = None) -> None:
         u.targets = sorted(sdoc.user_data["targets"], key=lambda t: (t.start, t.end))
 
 
-def collect_entities(kb: KB, lexicon_dir: str | None = None,
-                     discovered: dict[str, list[dict]] | None = None) -> KB:
+def collect_entities(kb: KB, lexicon_dir: str | None = None, discovered: dict[str, list[dict]] | None = None) -> KB:
     """``kb.entities`` from the mentions already in the units. ``discovered``: document id ->
     :func:`kb.extract.discover.document_names`, where a build worker has found them already."""
     lex = load_lexicon(Path(lexicon_dir) if lexicon_dir else None)
@@ -121,6 +122,14 @@ def build_entities(lex: Lexicon, units_of: dict[str, list[str]]) -> list[Entity]
     out = []
     for eid in sorted(keep):
         e = lex.entries[eid]
-        out.append(Entity(id=eid, type=e.type, name=e.name, aliases=list(e.aliases), broader=list(e.broader),
-                          units=list(units_of.get(eid, []))))
+        out.append(
+            Entity(
+                id=eid,
+                type=e.type,
+                name=e.name,
+                aliases=list(e.aliases),
+                broader=list(e.broader),
+                units=list(units_of.get(eid, [])),
+            )
+        )
     return out

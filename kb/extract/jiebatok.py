@@ -6,6 +6,7 @@ whole), discovery (names tagged as nouns) and the index (lexicon names for searc
 the word table of one loaded tokenizer takes about 10 ms. This module imports no jieba until
 a tokenizer is asked for.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache

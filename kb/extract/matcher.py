@@ -7,9 +7,11 @@ occurrence; word boundaries are used afterwards only to settle two hits that cro
 (联合国 vs 国务院 in 联合国务院国资委: jieba reads 联合|国务院|国资委, so 联合国 is the one that
 cuts through a word and is dropped).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
+
 import ahocorasick
 
 from kb.extract.lexicon import Lexicon
@@ -34,13 +36,17 @@ class Hit:
 
 
 def _law_inside_word(text: str, h: Hit) -> bool:
-    return (h.entity.startswith("LAW:") and h.surface.endswith("法") and h.end < len(text)
-            and text[h.end] in _LAW_WORD_TAILS)
+    return (
+        h.entity.startswith("LAW:")
+        and h.surface.endswith("法")
+        and h.end < len(text)
+        and text[h.end] in _LAW_WORD_TAILS
+    )
 
 
 def _any_crossing(ordered: list[Hit]) -> bool:
     for x, a in enumerate(ordered):
-        for b in ordered[x + 1:]:
+        for b in ordered[x + 1 :]:
             if b.start >= a.end:
                 break
             if b.end > a.end and b.start > a.start:
@@ -179,6 +185,6 @@ class Matcher:
                 cand = text[i - 2] + h.surface[1:]
                 for ent, kind in self.surfaces.get(cand, ()):
                     if kind != "related":
-                        out.append(Hit(i - 2, h.end, text[i - 2:h.end], ent, "ellipsis"))
+                        out.append(Hit(i - 2, h.end, text[i - 2 : h.end], ent, "ellipsis"))
                 i -= 2
         return out

@@ -14,6 +14,7 @@ are registered by name:
 - ``plankb_targets``: quantities and time frames -> ``doc.spans["targets"]`` and
   ``doc.user_data["targets"]``.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -26,10 +27,11 @@ from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from kb.model import Sentence
 from kb.extract.lexicon import Lexicon, load_lexicon
 from kb.extract.matcher import Matcher
 from kb.extract.targets import extract_targets
+from kb.model import Sentence
+
 
 class JiebaWords:
     """A private jieba tokenizer (the global one is left alone for other users)."""
@@ -123,7 +125,8 @@ def make_entities(nlp, name, lexicon_dir: Optional[str]):
 def targets(doc: Doc) -> Doc:
     text = _text(doc)
     sents = doc.user_data.get("sentences") or [
-        Sentence(id=f"s{i}", text=text[a:b], start=a, end=b) for i, (a, b) in enumerate(_split(text), 1)]
+        Sentence(id=f"s{i}", text=text[a:b], start=a, end=b) for i, (a, b) in enumerate(_split(text), 1)
+    ]
     found = extract_targets(text, sents)
     doc.user_data["targets"] = found
     doc.spans["targets"] = [s for t in found if (s := _span(doc, t.start, t.end, t.unit or "TIME")) is not None]
@@ -144,7 +147,7 @@ def _lexicon_cached(key: Optional[str]) -> Lexicon:
 
 
 @lru_cache(maxsize=4)
-def _segmenter(lexicon_dir: Optional[str]) -> "JiebaWords":
+def _segmenter(lexicon_dir: Optional[str]) -> JiebaWords:
     return JiebaWords(_lexicon(lexicon_dir).words())
 
 

@@ -5,11 +5,13 @@
 - ``lead``: a union body that is itself the doer (各级工会每年筹集…, 全总每年重点培训…).
 - ``beneficiary``: every group mention: the plan serves the groups it names.
 """
+
 from __future__ import annotations
 
 import bisect
 import re
-from typing import Callable, Optional
+from collections.abc import Callable
+from typing import Optional
 
 PARTNER = ("配合", "联合", "会同", "协同", "携手", "加强与", "加强同", "与", "同")
 SUPERVISED = ("督促", "指导", "推动", "引导", "鼓励", "支持", "要求", "促进", "帮助", "组织", "吸引")
@@ -41,7 +43,7 @@ def actor_role(text: str, start: int, is_union: bool, prev_role: Optional[str] =
     for words, role in ((PARTNER, "partner"), (SUPERVISED, "supervised")):
         for w in words:
             i = left.rfind(w)
-            if i >= 0 and _GAP.match(left[i + len(w):]):
+            if i >= 0 and _GAP.match(left[i + len(w) :]):
                 if w in ("与", "同", "和") and i == 0:
                     continue  # a clause opening with 与 is a list, not a partner
                 return role
@@ -75,7 +77,10 @@ def assign_roles(text: str, mentions: list, type_of: Callable[[str], str], is_un
         if m.role is None and type_of(m.entity) == "ACTOR":
             lo = bisect.bisect_left(starts, m.start - MAX_NAME)
             hi = bisect.bisect_right(starts, m.start)
-            outer = [o for o in mentions[lo:hi] if o is not m and o.role and type_of(o.entity) == "ACTOR"
-                     and o.start <= m.start and m.end <= o.end]
+            outer = [
+                o
+                for o in mentions[lo:hi]
+                if o is not m and o.role and type_of(o.entity) == "ACTOR" and o.start <= m.start and m.end <= o.end
+            ]
             if outer:
                 m.role = outer[0].role

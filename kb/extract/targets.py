@@ -9,11 +9,13 @@ or a rate (``每年``, ``年均``). A *target* is a quantity with the time frame
 or, in a sentence that has a deadline but no quantity, the deadline alone (value ``None``):
 ``到2025年底普遍实现基层工会按期换届选举`` is a commitment with a date even without a number.
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Optional, Sequence
+from typing import Optional
 
 from kb.model import Sentence, Target
 
@@ -28,7 +30,9 @@ CN_NUM_CHARS = "零〇一二两三四五六七八九十百千万亿"
 UNITS = sorted(
     "人次 人 名 家 个 户 元 % ‰ 次 项 所 座 场 期 支 件 篇 部 台 套 本 册 处 间 张 吨 公里 千米 "
     "平方米 亩 小时 倍 个百分点 百分点 万人次 万人".split(),
-    key=len, reverse=True)
+    key=len,
+    reverse=True,
+)
 # counting units a bare Chinese numeral may take; 支/批/个 are left out on purpose: 一支队伍,
 # 一批项目 and 一个中国原则 are wording, not quantities
 _CN_UNITS = ["人次", "人", "名", "家", "户", "元", "%"]
@@ -36,16 +40,38 @@ _CN_UNITS = ["人次", "人", "名", "家", "户", "元", "%"]
 PRE_QUALIFIERS = ["不少于", "不低于", "不超过", "不高于", "至少有", "至少", "超过", "逾", "约", "近", "达到", "达"]
 POST_QUALIFIERS = ["以上", "左右", "以内", "以下", "上下"]
 # when a number has several, the bound matters more than "reach": 达到500家左右 -> 左右
-_QUAL_RANK = {q: i for i, q in enumerate(
-    ["以上", "左右", "以内", "以下", "上下", "不少于", "不低于", "不超过", "不高于", "至少", "超过", "逾", "约", "近",
-     "余", "多", "达到"])}
+_QUAL_RANK = {
+    q: i
+    for i, q in enumerate(
+        [
+            "以上",
+            "左右",
+            "以内",
+            "以下",
+            "上下",
+            "不少于",
+            "不低于",
+            "不超过",
+            "不高于",
+            "至少",
+            "超过",
+            "逾",
+            "约",
+            "近",
+            "余",
+            "多",
+            "达到",
+        ]
+    )
+}
 _QUAL_NORMAL = {"至少有": "至少", "达": "达到"}
 
 _ARABIC = r"\d+(?:\.\d+)?"
 _MULT = r"(?:千万|百万|万亿|万|亿|千)?"
 _UNIT_RE = "|".join(re.escape(u) for u in UNITS)
 _QTY_RE = re.compile(
-    rf"(?P<num>{_ARABIC})(?P<approx1>[余多])?(?P<mult>{_MULT})(?P<approx2>[余多])?(?P<unit>{_UNIT_RE})?")
+    rf"(?P<num>{_ARABIC})(?P<approx1>[余多])?(?P<mult>{_MULT})(?P<approx2>[余多])?(?P<unit>{_UNIT_RE})?"
+)
 _CN_QTY_RE = re.compile(rf"(?P<num>[{CN_NUM_CHARS}]+)(?P<unit>{'|'.join(map(re.escape, _CN_UNITS))})")
 
 # time frames
@@ -145,8 +171,9 @@ def _post_qualifier(text: str, end: int) -> tuple[Optional[str], int]:
 
 def _is_year(text: str, m: re.Match) -> bool:
     num = m.group("num")
-    return (re.fullmatch(r"(?:19|20)\d\d", num) is not None and not m.group("unit")
-            and text.startswith("年", m.end("num")))
+    return (
+        re.fullmatch(r"(?:19|20)\d\d", num) is not None and not m.group("unit") and text.startswith("年", m.end("num"))
+    )
 
 
 def find_quantities(text: str) -> list[Quantity]:
@@ -197,8 +224,11 @@ def find_timeframes(text: str) -> list[TimeFrame]:
     out: list[TimeFrame] = []
     taken: list[tuple[int, int]] = []
     for m in _RANGE_RE.finditer(t):
-        out.append(TimeFrame(m.start(), m.end(), text[m.start():m.end()], "span", int(m.group("b")),
-                             text[m.start():m.end()]))
+        out.append(
+            TimeFrame(
+                m.start(), m.end(), text[m.start() : m.end()], "span", int(m.group("b")), text[m.start() : m.end()]
+            )
+        )
         taken.append((m.start(), m.end()))
     for kind, rx in _TIME_RES:
         for m in rx.finditer(t):
@@ -225,15 +255,35 @@ def find_timeframes(text: str) -> list[TimeFrame]:
                 else:
                     out.append(TimeFrame(s, e, text[s:e], "span", years[1], text[s:e]))
             else:
-                out.append(TimeFrame(s, e, text[s:e], "rate", None, "每年" if m.group() in ("年均", "每年度") else m.group()))
+                out.append(
+                    TimeFrame(s, e, text[s:e], "rate", None, "每年" if m.group() in ("年均", "每年度") else m.group())
+                )
             taken.append((s, e))
     out.sort(key=lambda f: f.start)
     return out
 
 
 # verbs and helpers that sit between a counted thing and its number: 工作室达到500家, 保持在80%
-_BEFORE_STRIP = ["动态保持在", "保持在", "稳定在", "总数", "达到", "达", "覆盖", "不少于", "至少有", "至少", "逾",
-                 "超过", "培训", "组织", "重点", "每年", "年均", "其中"]
+_BEFORE_STRIP = [
+    "动态保持在",
+    "保持在",
+    "稳定在",
+    "总数",
+    "达到",
+    "达",
+    "覆盖",
+    "不少于",
+    "至少有",
+    "至少",
+    "逾",
+    "超过",
+    "培训",
+    "组织",
+    "重点",
+    "每年",
+    "年均",
+    "其中",
+]
 _CLAUSE_BREAK = re.compile(r"[,，;；。、:：!?！？()（）]")
 _AFTER_STOP = re.compile(r"完成|提升|实现|参与|开展|的综合|的标准化|具有|生活暂时|为重点|为")
 
@@ -241,7 +291,7 @@ _AFTER_STOP = re.compile(r"完成|提升|实现|参与|开展|的综合|的标�
 def _subject(text: str, q: Quantity, frames: Sequence[TimeFrame]) -> Optional[str]:
     """What is counted: the words after the number when a verb comes before it (建设100家工人
     文化宫), else the words before it (创新工作室达到500家). A heuristic, shown to readers."""
-    left = text[:q.start]
+    left = text[: q.start]
     for lead in PRE_QUALIFIERS:
         if left.endswith(lead):
             left = left[: -len(lead)]
@@ -252,13 +302,14 @@ def _subject(text: str, q: Quantity, frames: Sequence[TimeFrame]) -> Optional[st
             cut = max(cut, f.end)
     before = left[cut:]
     m = _CLAUSE_BREAK.search(text, q.end)
-    after = text[q.end: m.start() if m else len(text)]
+    after = text[q.end : m.start() if m else len(text)]
     after = after[1:] if after.startswith("的") else after
     stop = _AFTER_STOP.search(after)
     if stop:
         after = after[: stop.start()]
-    verb_before = re.search(r"(建设|帮助|培育|推树|孵化|完成|保障|解决|慰问|走访|选树|宣传|新组建|新发展|发展|培训|筹集|覆盖)$",
-                            before)
+    verb_before = re.search(
+        r"(建设|帮助|培育|推树|孵化|完成|保障|解决|慰问|走访|选树|宣传|新组建|新发展|发展|培训|筹集|覆盖)$", before
+    )
     after = after.rstrip("的").strip()
     if (verb_before or before.endswith("的") or len(before.strip()) <= 1) and after:
         return after
@@ -271,7 +322,7 @@ def _subject(text: str, q: Quantity, frames: Sequence[TimeFrame]) -> Optional[st
                 stripped, changed = stripped[: -len(w)], True
     for w in ("全国", "以", "力争", "确保"):
         if stripped.startswith(w) and len(stripped) > len(w) + 1:
-            stripped = stripped[len(w):]
+            stripped = stripped[len(w) :]
     return (stripped or after).strip() or None
 
 
@@ -283,7 +334,7 @@ def extract_targets(text: str, sentences: Sequence[Sentence]) -> list[Target]:
     if not sentences:
         sentences = [Sentence(id="", text=text, start=0, end=len(text))]
     for s in sentences:
-        st = text[s.start:s.end]
+        st = text[s.start : s.end]
         qs = find_quantities(st)
         frames = find_timeframes(st)
         dated = [f for f in frames if f.kind in ("deadline", "span")]
@@ -296,20 +347,43 @@ def extract_targets(text: str, sentences: Sequence[Sentence]) -> list[Target]:
             # 每年培训5000人次,到2023年底覆盖90%: the 90% is not yearly
             rate = [f for f in rates if f.end <= q.start and not any(f.end <= d.start < q.start for d in dated)]
             period = "每年" if rate else (when.period if when and when.kind == "span" else None)
-            out.append(Target(text=q.text, value=q.value, unit=q.unit, qualifier=q.qualifier, period=period,
-                              deadline=when.year if when else None, sentence=s.id, start=s.start + q.start,
-                              end=s.start + q.end, subject=_subject(st, q, frames),
-                              deadline_text=when.text if when else None))
+            out.append(
+                Target(
+                    text=q.text,
+                    value=q.value,
+                    unit=q.unit,
+                    qualifier=q.qualifier,
+                    period=period,
+                    deadline=when.year if when else None,
+                    sentence=s.id,
+                    start=s.start + q.start,
+                    end=s.start + q.end,
+                    subject=_subject(st, q, frames),
+                    deadline_text=when.text if when else None,
+                )
+            )
         if not qs:
             for f in dated:
-                out.append(Target(text=f.text, value=None, unit=None, qualifier=None,
-                                  period=f.period if f.kind == "span" else None, deadline=f.year,
-                                  sentence=s.id, start=s.start + f.start, end=s.start + f.end,
-                                  subject=None, deadline_text=f.text))
+                out.append(
+                    Target(
+                        text=f.text,
+                        value=None,
+                        unit=None,
+                        qualifier=None,
+                        period=f.period if f.kind == "span" else None,
+                        deadline=f.year,
+                        sentence=s.id,
+                        start=s.start + f.start,
+                        end=s.start + f.end,
+                        subject=None,
+                        deadline_text=f.text,
+                    )
+                )
     return out
 
 
 # ---------------------------------------------------------------------------- queries
+
 
 @dataclass
 class TargetQuery:
@@ -334,11 +408,19 @@ def parse_query(term: str) -> Optional[TargetQuery]:
         return TargetQuery(kind="deadline", year=int(t[:4]), text=term.strip())
     qs = [q for q in find_quantities(t)]
     if not qs:
-        m = re.fullmatch(rf"(?P<pre>{'|'.join(PRE_QUALIFIERS)})?(?P<num>[{CN_NUM_CHARS}]+)(?P<unit>{'|'.join(_CN_UNITS)})"
-                         rf"(?P<post>{'|'.join(POST_QUALIFIERS)})?", t)
+        m = re.fullmatch(
+            rf"(?P<pre>{'|'.join(PRE_QUALIFIERS)})?(?P<num>[{CN_NUM_CHARS}]+)(?P<unit>{'|'.join(_CN_UNITS)})"
+            rf"(?P<post>{'|'.join(POST_QUALIFIERS)})?",
+            t,
+        )
         if m and cn_number(m.group("num")) is not None:
-            return TargetQuery(kind="quantity", value=cn_number(m.group("num")), unit=m.group("unit"),
-                               qualifier=_pick_qualifier([m.group("post"), m.group("pre")]), text=term.strip())
+            return TargetQuery(
+                kind="quantity",
+                value=cn_number(m.group("num")),
+                unit=m.group("unit"),
+                qualifier=_pick_qualifier([m.group("post"), m.group("pre")]),
+                text=term.strip(),
+            )
         return None
     q = qs[0]
     pre, s = _pre_qualifier(t, q.start)

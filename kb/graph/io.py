@@ -4,6 +4,7 @@ and exports (GraphML, GEXF, JSON, DOT).
 networkx is imported inside functions so that importing this module stays cheap; nothing here
 imports spaCy or jieba (the `kb graph` commands only read ``graph.json``).
 """
+
 from __future__ import annotations
 
 import json
@@ -13,8 +14,8 @@ from pathlib import Path
 from typing import Any, Optional
 
 from kb.errors import KBError
-from kb.store import read_json
 from kb.model import KB
+from kb.store import read_json
 
 GRAPH_FILE = "graph.json"
 GRAPH_SCHEMA = 1
@@ -39,30 +40,56 @@ def to_networkx(kb: KB):
     for d in kb.documents:
         G.add_node(d.id, type="document", label=d.title or d.id, source=d.source)
         for c in d.chapters:
-            G.add_node(q(d, c.id), type="chapter", label=f"{c.label}、{c.title}" if c.title else c.label,
-                       title=c.title, document=d.id)
+            G.add_node(
+                q(d, c.id),
+                type="chapter",
+                label=f"{c.label}、{c.title}" if c.title else c.label,
+                title=c.title,
+                document=d.id,
+            )
         for t in d.tasks:
-            G.add_node(q(d, t.id), type="task", label=f"{t.number}. {t.title}", number=t.number,
-                       title=t.title, chapter=t.chapter, document=d.id)
+            G.add_node(
+                q(d, t.id),
+                type="task",
+                label=f"{t.number}. {t.title}",
+                number=t.number,
+                title=t.title,
+                chapter=t.chapter,
+                document=d.id,
+            )
         for p in d.paragraphs:
             G.add_node(q(d, p.id), type="paragraph", label=p.text[:30], chapter=p.chapter, document=d.id)
         for tb in d.indicator_tables:
             for r in tb.rows:
-                G.add_node(q(d, r.id), type="row", label=f"{tb.key}#{r.index} {r.name}", name=r.name,
-                           target=r.target, table=tb.id, tasks=list(r.tasks), document=d.id)
+                G.add_node(
+                    q(d, r.id),
+                    type="row",
+                    label=f"{tb.key}#{r.index} {r.name}",
+                    name=r.name,
+                    target=r.target,
+                    table=tb.id,
+                    tasks=list(r.tasks),
+                    document=d.id,
+                )
     for e in kb.entities:
         G.add_node(e.id, type="entity", label=e.name, entity_type=e.type, name=e.name)
     counts: dict[tuple, int] = defaultdict(int)
     for e in kb.edges:
         for end in (e.source, e.target):
             if end not in G:
-                G.add_node(end, type="entity" if ":" in end and not end.startswith("I:") else "unknown",
-                           label=end)
+                G.add_node(end, type="entity" if ":" in end and not end.startswith("I:") else "unknown", label=end)
         k = (e.source, e.target, e.type)
         key = f"{e.type}" if not counts[k] else f"{e.type}.{counts[k]}"
         counts[k] += 1
-        G.add_edge(e.source, e.target, key=key, type=e.type, evidence=dict(e.evidence), rule=e.rule,
-                   weight=1.0 if e.weight is None else float(e.weight))
+        G.add_edge(
+            e.source,
+            e.target,
+            key=key,
+            type=e.type,
+            evidence=dict(e.evidence),
+            rule=e.rule,
+            weight=1.0 if e.weight is None else float(e.weight),
+        )
     return G
 
 
@@ -133,8 +160,14 @@ def resolve(G, ident: str, kinds: Optional[tuple[str, ...]] = None) -> str:
 
 
 def _edge(u, v, d) -> dict[str, Any]:
-    return {"source": u, "target": v, "type": d.get("type"), "rule": d.get("rule"),
-            "weight": d.get("weight"), "evidence": d.get("evidence")}
+    return {
+        "source": u,
+        "target": v,
+        "type": d.get("type"),
+        "rule": d.get("rule"),
+        "weight": d.get("weight"),
+        "evidence": d.get("evidence"),
+    }
 
 
 def _label(G, n) -> str:
@@ -149,11 +182,19 @@ def deps(G, node: str) -> dict[str, Any]:
     tasks, each with evidence."""
     out = [_edge(u, v, d) for u, v, d in G.out_edges(node, data=True) if d.get("type") == "depends_on"]
     inc = [_edge(u, v, d) for u, v, d in G.in_edges(node, data=True) if d.get("type") == "depends_on"]
-    rel = [_edge(u, v, d) for u, v, d in [*G.out_edges(node, data=True), *G.in_edges(node, data=True)]
-           if d.get("type") == "related"]
+    rel = [
+        _edge(u, v, d)
+        for u, v, d in [*G.out_edges(node, data=True), *G.in_edges(node, data=True)]
+        if d.get("type") == "related"
+    ]
     key = lambda e: (-(e["weight"] or 0), e["source"], e["target"])  # noqa: E731
-    return {"node": node, "label": _label(G, node), "relies_on": sorted(out, key=key),
-            "relied_on_by": sorted(inc, key=key), "related": sorted(rel, key=key)}
+    return {
+        "node": node,
+        "label": _label(G, node),
+        "relies_on": sorted(out, key=key),
+        "relied_on_by": sorted(inc, key=key),
+        "related": sorted(rel, key=key),
+    }
 
 
 def path(G, a: str, b: str) -> dict[str, Any]:
@@ -194,8 +235,15 @@ def measures(G, node: str) -> dict[str, Any]:
     out = []
     for r in rows:
         links = [_edge(u, v, d) for u, v, d in G.out_edges(r, data=True) if d.get("type") == "measures"]
-        out.append({"row": r, "label": _label(G, r), "target": G.nodes[r].get("target"),
-                    "restates": [lk["target"] for lk in links], "links": links})
+        out.append(
+            {
+                "row": r,
+                "label": _label(G, r),
+                "target": G.nodes[r].get("target"),
+                "restates": [lk["target"] for lk in links],
+                "links": links,
+            }
+        )
     return {"node": node, "label": _label(G, node), "type": kind, "rows": out}
 
 
@@ -224,10 +272,13 @@ def central(G, n: int = 10) -> dict[str, Any]:
         if delta < 1e-10:
             break
     indeg = {t: sum(1 for u, _, d in G.in_edges(t, data=True) if d.get("type") == "depends_on") for t in tasks}
-    ranked = sorted(tasks, key=lambda t: (-pr[t], -indeg[t], t))[:max(0, n)]
-    return {"method": CENTRALITY,
-            "ranking": [{"node": t, "label": _label(G, t), "score": round(pr[t], 6),
-                         "relied_on_by": indeg[t]} for t in ranked]}
+    ranked = sorted(tasks, key=lambda t: (-pr[t], -indeg[t], t))[: max(0, n)]
+    return {
+        "method": CENTRALITY,
+        "ranking": [
+            {"node": t, "label": _label(G, t), "score": round(pr[t], 6), "relied_on_by": indeg[t]} for t in ranked
+        ],
+    }
 
 
 # --------------------------------------------------------------------------- exports
@@ -257,8 +308,13 @@ def flatten(G, gexf: bool = False):
     H.graph.update({k: _flat_value(v) for k, v in G.graph.items()})
     mixed_n = plan(G.nodes[n] for n in G.nodes)
     for n in G.nodes:
-        H.add_node(n, **{k: (json.dumps(v, ensure_ascii=False) if k in mixed_n else _flat_value(v))
-                         for k, v in G.nodes[n].items()})
+        H.add_node(
+            n,
+            **{
+                k: (json.dumps(v, ensure_ascii=False) if k in mixed_n else _flat_value(v))
+                for k, v in G.nodes[n].items()
+            },
+        )
     mixed_e = plan(d for _, _, d in G.edges(data=True))
     for u, v, k, d in G.edges(keys=True, data=True):
         attrs = {a: (json.dumps(x, ensure_ascii=False) if a in mixed_e else _flat_value(x)) for a, x in d.items()}
@@ -277,13 +333,20 @@ def to_dot(G) -> str:
     for n in G.nodes:
         d = G.nodes[n]
         lines.append(f"  {_dot_id(n)} [label={_dot_id(d.get('label', n))}, kind={_dot_id(d.get('type', ''))}];")
-    styles = {"depends_on": "solid", "related": "dashed", "measures": "bold", "contains": "dotted",
-              "mentions": "dotted"}
+    styles = {
+        "depends_on": "solid",
+        "related": "dashed",
+        "measures": "bold",
+        "contains": "dotted",
+        "mentions": "dotted",
+    }
     for u, v, d in G.edges(data=True):
         t = d.get("type", "")
         ev = (d.get("evidence") or {}).get("text", "")
-        lines.append(f"  {_dot_id(u)} -> {_dot_id(v)} [label={_dot_id(t)}, style={styles.get(t, 'solid')}, "
-                     f"rule={_dot_id(d.get('rule') or '')}, evidence={_dot_id(ev)}];")
+        lines.append(
+            f"  {_dot_id(u)} -> {_dot_id(v)} [label={_dot_id(t)}, style={styles.get(t, 'solid')}, "
+            f"rule={_dot_id(d.get('rule') or '')}, evidence={_dot_id(ev)}];"
+        )
     lines.append("}")
     return "\n".join(lines) + "\n"
 

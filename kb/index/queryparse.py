@@ -13,6 +13,7 @@ Anything else is literal text: parentheses, %, *, colons in Chinese text. A malf
 (unbalanced quote, operator with nothing on one side, unknown or empty ``field:``) is never an
 error: it is searched as literal words and :attr:`Parsed.note` says so.
 """
+
 from __future__ import annotations
 
 import re

@@ -1,16 +1,18 @@
 """What the writer indexes: per-unit rows, jieba words and vocabularies (build time only)."""
-from __future__ import annotations
 
-from kb.index import textnorm
-from kb.index.textnorm import Normalizer
-from kb.index.schema import MAX_WORD
+from __future__ import annotations
 
 import functools
 import json
 import os
 import re
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable, Optional
+from typing import Any, Optional
+
+from kb.index import textnorm
+from kb.index.schema import MAX_WORD
+from kb.index.textnorm import Normalizer
 
 
 def _sentences(u) -> list[dict]:
@@ -171,8 +173,7 @@ def index_rows(doc, multi: bool, names: Iterable[str] = ()) -> dict:
     norm = Normalizer(_t2s_table())
     tk = _tokenizer_for(names)
     units = [[u.id, _words(tk, norm(u.text)), _words(tk, norm(title))] for u, _k, _c, title in _doc_rows(doc)]
-    return {"v": ROWS_VERSION, "names": _names_key(names), "multi": bool(multi), "sha": doc.sha256,
-            "units": units}
+    return {"v": ROWS_VERSION, "names": _names_key(names), "multi": bool(multi), "sha": doc.sha256, "units": units}
 
 
 def _prepared_words(prepared, d, units, multi: bool, key: str):
@@ -185,8 +186,13 @@ def _prepared_words(prepared, d, units, multi: bool, key: str):
 
 def _usable_rows(rows, d, units, multi: bool, key: str) -> bool:
     try:
-        return (rows["v"] == ROWS_VERSION and rows["names"] == key and rows["multi"] == multi
-                and rows["sha"] == d.sha256 and [r[0] for r in rows["units"]] == [u.id for u, *_ in units])
+        return (
+            rows["v"] == ROWS_VERSION
+            and rows["names"] == key
+            and rows["multi"] == multi
+            and rows["sha"] == d.sha256
+            and [r[0] for r in rows["units"]] == [u.id for u, *_ in units]
+        )
     except (KeyError, TypeError, IndexError):
         return False
 

@@ -1,9 +1,9 @@
 """The index's layout: constants shared by the writer and the reader, and whoosh loaded lazily."""
+
 from __future__ import annotations
 
 import functools
 import sys
-
 
 SEP = "\x1f"  # textnorm maps U+001F to a space, so it never occurs inside a token
 END = "\x1e"  # appended before taking bigrams, so the last character starts one; never in a query

@@ -1,17 +1,19 @@
 """`kb search`: open the index, parse and run a query, rank and tier the hits (query time: no jieba)."""
-from __future__ import annotations
 
-from kb.errors import KBError
-from kb.index import textnorm
-from kb.index.queryparse import Record
-from kb.index.textnorm import Normalizer, bigrams, find_all, merge_spans
-from kb.index.schema import KINDS, MAX_PIECES, MAX_QUERY, MAX_RANK_WORDS, MAX_WORD, META_FILE, META_VERSION, _whoosh
+from __future__ import annotations
 
 import functools
 import json
 import os
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Optional
+
+from kb.errors import KBError
+from kb.index import textnorm
+from kb.index.queryparse import Record
+from kb.index.schema import KINDS, MAX_PIECES, MAX_QUERY, MAX_RANK_WORDS, MAX_WORD, META_FILE, META_VERSION, _whoosh
+from kb.index.textnorm import Normalizer, bigrams, find_all, merge_spans
 
 
 class Sentence(Record):
@@ -23,8 +25,7 @@ class Sentence(Record):
 
 
 class Hit(Record):
-    __slots__ = ("unit", "score", "kind", "title", "chapter", "chapter_title", "doc", "sentences",
-                 "matched", "tier")
+    __slots__ = ("unit", "score", "kind", "title", "chapter", "chapter_title", "doc", "sentences", "matched", "tier")
 
     def __init__(self, unit, score, kind, title, chapter, chapter_title, doc, sentences, matched, tier=0):
         self.unit: str = unit
@@ -76,7 +77,9 @@ class SearchResult(Record):
                     "chapter": h.chapter,
                     "chapter_title": h.chapter_title,
                     "matched": h.matched,
-                    "sentences": [{"id": s.id, "text": s.text, "spans": [list(x) for x in s.spans]} for s in h.sentences],
+                    "sentences": [
+                        {"id": s.id, "text": s.text, "spans": [list(x) for x in s.spans]} for s in h.sentences
+                    ],
                 }
                 for h in self.hits
             ],
@@ -447,6 +450,14 @@ def _hit(idx: _Index, d: dict, score: float, tier: int, highlight: list[str]) ->
     chap = d.get("chapter")
     ctitle = next((c["title"] for c in idx.chapters if c["id"] == chap), "")
     return Hit(
-        unit=d["unit"], score=float(score), kind=d["kind"], title=d["title"], chapter=chap,
-        chapter_title=ctitle, doc=d["doc"], sentences=best, matched=matched, tier=tier,
+        unit=d["unit"],
+        score=float(score),
+        kind=d["kind"],
+        title=d["title"],
+        chapter=chap,
+        chapter_title=ctitle,
+        doc=d["doc"],
+        sentences=best,
+        matched=matched,
+        tier=tier,
     )

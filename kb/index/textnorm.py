@@ -17,10 +17,11 @@ What is folded:
 
 This module imports nothing heavy; ``opencc`` is imported only inside :func:`build_t2s_table`.
 """
+
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 # CJK blocks whose characters OpenCC may map (BMP unified + ext A + compatibility, ext B)
 _CJK_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x2A6DF))
@@ -28,8 +29,27 @@ _CJK_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0
 # Question words and particles a plain-language question adds around its topic. They are dropped
 # only when the literal question finds nothing (see kb.index.write); longest first so 为什么 wins over 什么.
 QUESTION_WORDS = (
-    "为什么", "怎么样", "怎么办", "怎样", "怎么", "如何", "哪些", "哪个", "哪里", "多少", "什么",
-    "是否", "有没有", "有哪些", "是什么", "请问", "关于", "吗", "呢", "吧", "么",
+    "为什么",
+    "怎么样",
+    "怎么办",
+    "怎样",
+    "怎么",
+    "如何",
+    "哪些",
+    "哪个",
+    "哪里",
+    "多少",
+    "什么",
+    "是否",
+    "有没有",
+    "有哪些",
+    "是什么",
+    "请问",
+    "关于",
+    "吗",
+    "呢",
+    "吧",
+    "么",
 )
 # Function characters that carry no topic; split points in a plain-language question.
 FILLER_CHARS = "的了和与及或在对把被是有哪谁？?！!，,。、；;：:"
@@ -37,8 +57,25 @@ FILLER_CHARS = "的了和与及或在对把被是有哪谁？?！!，,。、；;
 
 # every code point for which str.isspace() is true (Unicode 15); kept literal to keep import cheap
 _SPACES = (
-    0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x1C, 0x1D, 0x1E, 0x1F, 0x20, 0x85, 0xA0, 0x1680,
-    *range(0x2000, 0x200B), 0x2028, 0x2029, 0x202F, 0x205F, 0x3000,
+    0x09,
+    0x0A,
+    0x0B,
+    0x0C,
+    0x0D,
+    0x1C,
+    0x1D,
+    0x1E,
+    0x1F,
+    0x20,
+    0x85,
+    0xA0,
+    0x1680,
+    *range(0x2000, 0x200B),
+    0x2028,
+    0x2029,
+    0x202F,
+    0x205F,
+    0x3000,
 )
 
 

@@ -19,19 +19,38 @@ Fields, all over :mod:`kb.index.textnorm`-normalized text:
 the traditional->simplified character table, the word vocabulary, synonym groups (entity
 names + aliases), chapters and entities.
 """
-from __future__ import annotations
 
-from kb.index.textnorm import Normalizer, bigrams
-from kb.index.rows import (DOCVOCAB_DIR, LIMIT_MB, MAX_SEGMENTS, ROWS_VERSION, STATE_FILE, _all_words, _doc_rows,
-                           _doc_vocab, _dumps, _entity_words, _names_key, _prepared_words, _sentences,
-                           _synonym_groups, _t2s_table, _tokenizer_for, _vocab_file, _words, _write_new)
-from kb.index.schema import END, META_FILE, META_VERSION, _schema, _whoosh
+from __future__ import annotations
 
 import json
 import os
 import shutil
 from pathlib import Path
 from typing import Optional
+
+from kb.index.rows import (
+    DOCVOCAB_DIR,
+    LIMIT_MB,
+    MAX_SEGMENTS,
+    ROWS_VERSION,
+    STATE_FILE,
+    _all_words,
+    _doc_rows,
+    _doc_vocab,
+    _dumps,
+    _entity_words,
+    _names_key,
+    _prepared_words,
+    _sentences,
+    _synonym_groups,
+    _t2s_table,
+    _tokenizer_for,
+    _vocab_file,
+    _words,
+    _write_new,
+)
+from kb.index.schema import END, META_FILE, META_VERSION, _schema, _whoosh
+from kb.index.textnorm import Normalizer, bigrams
 
 
 def _safe_storage(folder: Path):
@@ -140,8 +159,14 @@ def _merge_policy(writer, segments):
 # ----- writing
 
 
-def write_index(kb, folder: Path, *, previous: Optional[Path] = None, reuse: frozenset[str] = frozenset(),
-                prepared: Optional[dict[str, dict]] = None) -> Path:
+def write_index(
+    kb,
+    folder: Path,
+    *,
+    previous: Optional[Path] = None,
+    reuse: frozenset[str] = frozenset(),
+    prepared: Optional[dict[str, dict]] = None,
+) -> Path:
     """Write the whoosh index and ``search.json`` for ``kb`` into ``folder`` (created).
 
     Incremental: ``previous`` is the index folder of the previous generation and ``reuse`` the
@@ -228,7 +253,9 @@ def _write_part(i: int):
             if dwords is None:
                 tk = tk or _tokenizer_for(job["names"])
                 norm = job["norm"]
-                dwords = [(_words(tk, norm(u.text)), _words(tk, norm(title))) for u, _k, _c, title in job["units_of"][d.id]]
+                dwords = [
+                    (_words(tk, norm(u.text)), _words(tk, norm(title))) for u, _k, _c, title in job["units_of"][d.id]
+                ]
             vocabs[d.id] = _add_doc(w, folder, d, job["units_of"][d.id], dwords, job)
         seg = w._finalize_segment()
     finally:
@@ -241,8 +268,9 @@ def _add_doc(w, folder: Path, d, units, dwords, ctx: dict) -> dict[str, int]:
     dv = _doc_vocab(dwords)
     _write_new(_vocab_file(folder, d.id), _dumps(dict(sorted(dv.items()))))
     for (u, kind, chap, title), (words, twords) in zip(units, dwords):
-        _add_unit(w, d, u, kind, chap, title, words, twords, ctx["norm"], ctx["multi"], ctx["ent_by_id"],
-                  ctx["chap_titles"])
+        _add_unit(
+            w, d, u, kind, chap, title, words, twords, ctx["norm"], ctx["multi"], ctx["ent_by_id"], ctx["chap_titles"]
+        )
     return dv
 
 
@@ -296,10 +324,19 @@ def _write(kb, folder: Path, norm: Normalizer, names, key: str, multi: bool, pre
             words_of[d.id] = dwords
         else:
             need.extend((norm(u.text), norm(title)) for u, _k, _c, title in units_of[d.id])
-    ctx = {"folder": folder, "parts": parts, "units_of": units_of, "words_of": words_of, "names": names,
-           "prepared": prepared, "key": key,
-           "norm": norm, "multi": multi, "ent_by_id": {e.id: e for e in kb.entities},
-           "chap_titles": {(d.id, c.id): c.title for d in kb.documents for c in d.chapters}}
+    ctx = {
+        "folder": folder,
+        "parts": parts,
+        "units_of": units_of,
+        "words_of": words_of,
+        "names": names,
+        "prepared": prepared,
+        "key": key,
+        "norm": norm,
+        "multi": multi,
+        "ent_by_id": {e.id: e for e in kb.entities},
+        "chap_titles": {(d.id, c.id): c.title for d in kb.documents for c in d.chapters},
+    }
     (folder / DOCVOCAB_DIR).mkdir(exist_ok=True)
     words_iter = _all_words(need, names) if need else iter(())
 
@@ -314,8 +351,9 @@ def _write(kb, folder: Path, norm: Normalizer, names, key: str, multi: bool, pre
             ix = _safe_storage(folder).open_index()
             # a seed of its own, derived from the old segments: the new segment id must not be one
             # of theirs (the full write's seed would give the first segment's id again)
-            random.seed(_names_key(["incremental", str(ix.latest_generation()),
-                                    *sorted(s.segid for s in ix._segments())]))
+            random.seed(
+                _names_key(["incremental", str(ix.latest_generation()), *sorted(s.segid for s in ix._segments())])
+            )
         w = ix.writer(compound=False, limitmb=LIMIT_MB)  # compound files record mtimes: not reproducible
         _fast_lengths(w)
         try:
@@ -366,8 +404,9 @@ class _Lengths:
     def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
         col = self.cols.get(fieldname)
         if col is None:
-            col = self.cols[fieldname] = [self.pdr.doc_field_length(i, fieldname, 0)
-                                          for i in range(self.pdr.doc_count_all())]
+            col = self.cols[fieldname] = [
+                self.pdr.doc_field_length(i, fieldname, 0) for i in range(self.pdr.doc_count_all())
+            ]
         return col[docnum]
 
     def close(self) -> None:

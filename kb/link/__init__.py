@@ -59,6 +59,7 @@ Edge types (DESIGN.md):
     RELATED_K best partners (an edge is kept if either end chose it). e.g. T22 and T14 share
     阳光就业 (2 of 24 tasks).
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -72,7 +73,6 @@ from kb.link.text import PhraseTable, unit_phrases
 from kb.model import KB, Document, Edge, Unit
 
 EDGE_TYPES = ("contains", "measures", "depends_on", "mentions", "related")
-
 
 
 def link(kb: KB) -> KB:
@@ -107,4 +107,3 @@ def unmatched_rows(kb: KB) -> list[str]:
 def links_of(kb: KB, types: Iterable[str]) -> list[Edge]:
     ts = set(types)
     return [e for e in kb.edges if e.type in ts]
-

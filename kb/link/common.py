@@ -1,9 +1,11 @@
 """Helpers shared by the edge rules: document-qualified ids and evidence records."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from kb.model import Document, Sentence, Unit
+
 
 @dataclass
 class _Ids:

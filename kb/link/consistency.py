@@ -9,6 +9,7 @@ that was matched to a task sentence, the two texts are compared side by side. Fi
 * ``wording`` a wording drift: the differing stretch of the two texts with one character of
   context each side, e.g. row 疗养 vs task 疗休养.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -74,9 +75,16 @@ def _compare(doc: Document, row, m) -> list[dict[str, Any]]:
     a, b = _window(s.text, m.clause)
     # the task clause(s) covering the matched window, so figures elsewhere in the sentence do not mask
     spans = [(cs, ce) for _, cs, ce in clauses(s.text) if ce > a and cs < b]
-    task_part = s.text[spans[0][0]:spans[-1][1]] if spans else s.text[a:b]
-    base = {"document": doc.id, "row": row.id, "row_name": row.name, "task": m.task, "sentence": s.id,
-            "row_text": m.clause, "task_text": task_part}
+    task_part = s.text[spans[0][0] : spans[-1][1]] if spans else s.text[a:b]
+    base = {
+        "document": doc.id,
+        "row": row.id,
+        "row_name": row.name,
+        "task": m.task,
+        "sentence": s.id,
+        "row_text": m.clause,
+        "task_text": task_part,
+    }
     found = []
     tfigs = figures(task_part)
     tkeys = {f.key for f in tfigs}
@@ -85,20 +93,43 @@ def _compare(doc: Document, row, m) -> list[dict[str, Any]]:
             continue
         same_value = [g for g in tfigs if g.value == f.value and g.unit != f.unit]
         if same_value:
-            found.append({**base, "kind": "unit", "row_span": f.text, "task_span": same_value[0].text,
-                          "message": f"row has {f.text}, task has {same_value[0].text}"})
+            found.append(
+                {
+                    **base,
+                    "kind": "unit",
+                    "row_span": f.text,
+                    "task_span": same_value[0].text,
+                    "message": f"row has {f.text}, task has {same_value[0].text}",
+                }
+            )
         else:
-            found.append({**base, "kind": "figure", "row_span": f.text, "task_span": None,
-                          "message": f"row figure {f.text} is not in the task's sentence {s.id}"})
+            found.append(
+                {
+                    **base,
+                    "kind": "figure",
+                    "row_span": f.text,
+                    "task_span": None,
+                    "message": f"row figure {f.text} is not in the task's sentence {s.id}",
+                }
+            )
     tperiods = {period_key(p) for p, _, _ in periods(s.text)}
     for p, _, _ in periods(m.clause):
         if period_key(p) not in tperiods:
-            found.append({**base, "kind": "period", "row_span": p, "task_span": None,
-                          "message": f"row says {p}; the task's sentence {s.id} gives no such time frame"})
+            found.append(
+                {
+                    **base,
+                    "kind": "period",
+                    "row_span": p,
+                    "task_span": None,
+                    "message": f"row says {p}; the task's sentence {s.id} gives no such time frame",
+                }
+            )
     found.extend(_wording(base, m.clause, s.text[a:b]))
     for f in found:
-        f["message"] = (f"{f['row']} ({f['row_name']}) vs {f['task']} ({f['sentence']}), {f['kind']}: "
-                        f"{f['message']} | row: {f['row_text']} | task: {f['task_text']}")
+        f["message"] = (
+            f"{f['row']} ({f['row_name']}) vs {f['task']} ({f['sentence']}), {f['kind']}: "
+            f"{f['message']} | row: {f['row_text']} | task: {f['task_text']}"
+        )
     return found
 
 
@@ -118,6 +149,14 @@ def _wording(base: dict, row_text: str, task_text: str) -> list[dict[str, Any]]:
         ri1, ri2 = max(0, i1 - CONTEXT), min(len(row_text), i2 + CONTEXT)
         tj1, tj2 = max(0, j1 - CONTEXT), min(len(task_text), j2 + CONTEXT)
         rs, ts = row_text[ri1:ri2], task_text[tj1:tj2]
-        out.append({**base, "kind": "wording", "row_span": rs, "task_span": ts, "change": kind_note,
-                    "message": f"row “{rs}” vs task “{ts}”"})
+        out.append(
+            {
+                **base,
+                "kind": "wording",
+                "row_span": rs,
+                "task_span": ts,
+                "change": kind_note,
+                "message": f"row “{rs}” vs task “{ts}”",
+            }
+        )
     return out

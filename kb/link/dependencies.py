@@ -1,4 +1,5 @@
 """``depends_on`` edges: task A relies on something task B establishes (see kb.link's docstring)."""
+
 from __future__ import annotations
 
 import math
@@ -11,18 +12,80 @@ from kb.link.text import PhraseTable, clauses
 from kb.model import Document, Edge, Sentence, Unit
 
 DEPENDS_K = 8  # the seed's busiest task relies on 7
-GENERIC_KEYS = frozenset(["全国工会", "各级工会", "工会组织", "基层工会", "工会工作", "工作机制", "制度机制", "服务职工", "长效机制", "体系建设", "职工群众", "工会干部", "社会资源", "全覆盖"])
+GENERIC_KEYS = frozenset(
+    [
+        "全国工会",
+        "各级工会",
+        "工会组织",
+        "基层工会",
+        "工会工作",
+        "工作机制",
+        "制度机制",
+        "服务职工",
+        "长效机制",
+        "体系建设",
+        "职工群众",
+        "工会干部",
+        "社会资源",
+        "全覆盖",
+    ]
+)
 ESTABLISH_VERBS = "建设|建立|健全|打造|制定|设立|组建|搭建|培育|构建|建成|创建|设置|孵化|开展|实施|举办"
-USE_VERBS = ("依托", "利用", "通过", "发挥", "完善", "加强", "深化", "用好", "落实", "推广", "对接", "衔接",
-             "统筹", "管理", "参与", "配合", "叫响", "做实", "做强", "开展")
-_EST_RE = re.compile(r"(?:" + ESTABLISH_VERBS + r")(?:(?:和|并|与)?(?:完善|健全|推进|规范|壮大|孵化))?"
-                     r"(?!和谐)([^,，;；。]{2,60})")
-_EST_NOMINAL_RE = re.compile(r"(?:加强|推进|推动|促进|深化|加快|规范|强化|完善|开展|做好)"
-                             r"([^,，;；。]{2,40}?)(?:的)?建设(?=[,，;；。、]|$|工作|质量)")
+USE_VERBS = (
+    "依托",
+    "利用",
+    "通过",
+    "发挥",
+    "完善",
+    "加强",
+    "深化",
+    "用好",
+    "落实",
+    "推广",
+    "对接",
+    "衔接",
+    "统筹",
+    "管理",
+    "参与",
+    "配合",
+    "叫响",
+    "做实",
+    "做强",
+    "开展",
+)
+_EST_RE = re.compile(
+    r"(?:" + ESTABLISH_VERBS + r")(?:(?:和|并|与)?(?:完善|健全|推进|规范|壮大|孵化))?"
+    r"(?!和谐)([^,，;；。]{2,60})"
+)
+_EST_NOMINAL_RE = re.compile(
+    r"(?:加强|推进|推动|促进|深化|加快|规范|强化|完善|开展|做好)"
+    r"([^,，;；。]{2,40}?)(?:的)?建设(?=[,，;；。、]|$|工作|质量)"
+)
 RULE_RANK = {"uses": 3, "builds-on": 3, "mentions": 2}
 # heads that make a key generic when little stands before them: 保障体系, 工会系统, 法律服务
-GENERIC_HEADS = ("体系", "机制", "制度", "平台", "系统", "网络", "服务", "工作", "建设", "法规", "政策", "队伍",
-                 "活动", "项目", "能力", "水平", "格局", "阵地", "站点", "意见", "办法")
+GENERIC_HEADS = (
+    "体系",
+    "机制",
+    "制度",
+    "平台",
+    "系统",
+    "网络",
+    "服务",
+    "工作",
+    "建设",
+    "法规",
+    "政策",
+    "队伍",
+    "活动",
+    "项目",
+    "能力",
+    "水平",
+    "格局",
+    "阵地",
+    "站点",
+    "意见",
+    "办法",
+)
 
 
 @dataclass
@@ -89,7 +152,7 @@ def _usage(ua: Unit, key: str, own_objects: list[str]):
     if len(key) == 2:
         # a two-character key counts only right after a use verb (深化普法宣传)
         at = clause.find(key)
-        if any(v in clause[max(0, at - 2 - len(v)):at] for v in USE_VERBS):
+        if any(v in clause[max(0, at - 2 - len(v)) : at] for v in USE_VERBS):
             return ("uses", s)
         return None
     return ("uses" if any(v in clause for v in USE_VERBS) else "mentions", s)
@@ -112,8 +175,9 @@ def _depends_on(ids: _Ids, doc: Document, units: list[Unit], table: PhraseTable)
         text_b = by_id[b].text
         for e in items:
             keys = {e.obj[i:j] for i in range(len(e.obj)) for j in range(i + 2, len(e.obj) + 1)}
-            keys = sorted(p for p in keys if p in table.units
-                          and _key_ok(p, table.df(p), table.n, text_b.count(p) >= 2))
+            keys = sorted(
+                p for p in keys if p in table.units and _key_ok(p, table.df(p), table.n, text_b.count(p) >= 2)
+            )
             for key in keys:
                 for a in sorted(table.units[key]):
                     if a == b:
@@ -132,17 +196,29 @@ def _depends_on(ids: _Ids, doc: Document, units: list[Unit], table: PhraseTable)
         if rev and (rev[0], b) > (strength, a):
             continue  # the other direction is better supported
         w = RULE_RANK[rule] + math.log(table.n / table.df(key))
-        out.append(Edge(ids(doc, a), ids(doc, b), "depends_on",
-                        _ev(ids, doc, a, s.id, key,
-                            establishes={"unit": ids(doc, b), "sentence": ids(doc, e.sentence.id),
-                                         "text": e.obj}),
-                        rule=rule, weight=round(w, 3)))
+        out.append(
+            Edge(
+                ids(doc, a),
+                ids(doc, b),
+                "depends_on",
+                _ev(
+                    ids,
+                    doc,
+                    a,
+                    s.id,
+                    key,
+                    establishes={"unit": ids(doc, b), "sentence": ids(doc, e.sentence.id), "text": e.obj},
+                ),
+                rule=rule,
+                weight=round(w, 3),
+            )
+        )
     # at most DEPENDS_K per task, the best supported: on long plans whose tasks share many
     # phrases the pairs grow with the square of the tasks (20 synthetic plans gave 40,000 edges)
     by_source: dict[str, list[Edge]] = defaultdict(list)
     for e in out:
         by_source[e.source].append(e)
-    keep = {id(e) for es in by_source.values()
-            for e in sorted(es, key=lambda e: (-(e.weight or 0), e.target))[:DEPENDS_K]}
+    keep = {
+        id(e) for es in by_source.values() for e in sorted(es, key=lambda e: (-(e.weight or 0), e.target))[:DEPENDS_K]
+    }
     return [e for e in out if id(e) in keep]
-

@@ -1,4 +1,5 @@
 """``measures`` edges: an indicator row restates a task (see kb.link's docstring)."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -92,18 +93,31 @@ def _measures(ids: _Ids, doc: Document) -> list[Edge]:
             for m in matches.get(r.id, []):
                 if m.task not in best:
                     order.append(m.task)
-                if m.task not in best or (m.score, len(m.shared_figures)) > (best[m.task].score,
-                                                                           len(best[m.task].shared_figures)):
+                if m.task not in best or (m.score, len(m.shared_figures)) > (
+                    best[m.task].score,
+                    len(best[m.task].shared_figures),
+                ):
                     best[m.task] = m
             r.tasks = list(order)  # local ids: a row and its tasks are in one document
             for t in order:
                 m = best[t]
                 common = longest_common(m.clause, m.sentence.text)
-                out.append(Edge(ids(doc, r.id), ids(doc, t), "measures",
-                                _ev(ids, doc, t, m.sentence.id, common,
-                                    row={"unit": ids(doc, r.id), "sentence": ids(doc, m.row_sentence),
-                                         "text": m.clause},
-                                    figures=m.shared_figures),
-                                rule="restates", weight=m.score))
+                out.append(
+                    Edge(
+                        ids(doc, r.id),
+                        ids(doc, t),
+                        "measures",
+                        _ev(
+                            ids,
+                            doc,
+                            t,
+                            m.sentence.id,
+                            common,
+                            row={"unit": ids(doc, r.id), "sentence": ids(doc, m.row_sentence), "text": m.clause},
+                            figures=m.shared_figures,
+                        ),
+                        rule="restates",
+                        weight=m.score,
+                    )
+                )
     return out
-

@@ -1,4 +1,5 @@
 """``related`` edges: a similarity between tasks that share rare phrases (not a dependency)."""
+
 from __future__ import annotations
 
 import math
@@ -44,7 +45,7 @@ def _related(ids: _Ids, doc: Document, units: list[Unit], table: PhraseTable) ->
         w = related_weight(n, df, text)
         us = sorted(occ, key=order.get)
         for i, a in enumerate(us):
-            for b in us[i + 1:]:
+            for b in us[i + 1 :]:
                 pair_terms[(a, b)].append((w, term))
     score = {k: sum(w for w, _ in v) for k, v in pair_terms.items()}
     per_unit: dict[str, list] = defaultdict(list)
@@ -66,9 +67,22 @@ def _related(ids: _Ids, doc: Document, units: list[Unit], table: PhraseTable) ->
         s_a = next((s for s in by_id[a].sentences if s.id == sid_a), None)
         if s_a is None or text_a not in s_a.text:
             continue
-        out.append(Edge(ids(doc, a), ids(doc, b), "related",
-                        _ev(ids, doc, a, sid_a, text_a,
-                            other={"unit": ids(doc, b), "sentence": ids(doc, sid_b), "text": text_b},
-                            shared=[names.get(t, t[2:]) for _, t in shared[:8]]),
-                        rule="shared-terms", weight=round(score[(a, b)], 3)))
+        out.append(
+            Edge(
+                ids(doc, a),
+                ids(doc, b),
+                "related",
+                _ev(
+                    ids,
+                    doc,
+                    a,
+                    sid_a,
+                    text_a,
+                    other={"unit": ids(doc, b), "sentence": ids(doc, sid_b), "text": text_b},
+                    shared=[names.get(t, t[2:]) for _, t in shared[:8]],
+                ),
+                rule="shared-terms",
+                weight=round(score[(a, b)], 3),
+            )
+        )
     return out

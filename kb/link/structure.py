@@ -1,10 +1,12 @@
 """``contains`` and ``mentions`` edges: the outline's nesting and the extraction's mentions."""
+
 from __future__ import annotations
 
-from kb.link.common import _ev, _Ids, _sentence_with
 from collections import defaultdict
 
+from kb.link.common import _ev, _Ids, _sentence_with
 from kb.model import Document, Edge
+
 
 def _contains(ids: _Ids, doc: Document) -> list[Edge]:
     out = []
@@ -12,8 +14,7 @@ def _contains(ids: _Ids, doc: Document) -> list[Edge]:
     for c in doc.chapters:
         parent = ids(doc, c.parent) if c.parent in chapters else doc.id
         text = c.title or c.label
-        out.append(Edge(parent, ids(doc, c.id), "contains",
-                        _ev(ids, doc, c.id, c.id, text)))
+        out.append(Edge(parent, ids(doc, c.id), "contains", _ev(ids, doc, c.id, c.id, text)))
     for t in [*doc.tasks, *doc.paragraphs]:
         parent = ids(doc, t.chapter) if t.chapter in chapters else doc.id
         if t.sentences:
@@ -42,10 +43,10 @@ def _mentions(ids: _Ids, doc: Document) -> list[Edge]:
                 s = _sentence_with(u, m.text)
             if s is None:
                 continue  # a mention we cannot cite is not shown as an edge
-            out.append(Edge(ids(doc, u.id), ent, "mentions", _ev(ids, doc, u.id, s.id, m.text),
-                            weight=float(count[ent])))
+            out.append(
+                Edge(ids(doc, u.id), ent, "mentions", _ev(ids, doc, u.id, s.id, m.text), weight=float(count[ent]))
+            )
     return out
 
 
 # --------------------------------------------------------------------------- measures
-

@@ -5,13 +5,15 @@ These work on ``Sentence.text`` as the parser left it (the graph never goes back
 They do not need the extraction stage, so indicator rows can be linked to tasks and dependencies
 found even when no entities were extracted.
 """
+
 from __future__ import annotations
 
 import math
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable, Optional
+from typing import Optional
 
 # --------------------------------------------------------------------------- figures
 
@@ -48,7 +50,7 @@ def figures(text: str) -> list[Figure]:
         value = round(float(m.group(1)) * _SCALE[m.group(2)], 6)
         qual = m.group(4)
         if not qual:
-            before = text[max(0, m.start() - 3):m.start()]
+            before = text[max(0, m.start() - 3) : m.start()]
             qual = next((q for q in _QUAL_BEFORE if before.endswith(q)), None)
         out.append(Figure(value, unit, qual, m.group(0), m.start(), m.end()))
     return out
@@ -78,15 +80,15 @@ def period_key(p: str) -> str:
 # --------------------------------------------------------------------------- clauses, bigrams
 
 _CLAUSE_SPLIT = re.compile(r"[,，;；。！？!?\t]")
-_NOT_CONTENT = set(",，;；。、“”\"()（）《》:：\t ·—-")
+_NOT_CONTENT = set(',，;；。、“”"()（）《》:：\t ·—-')
 
 
 def clauses(text: str) -> list[tuple[str, int, int]]:
     """Comma/semicolon clauses with offsets into ``text``."""
     out, start = [], 0
     for m in _CLAUSE_SPLIT.finditer(text + "。"):
-        if m.start() > start and text[start:m.start()].strip():
-            out.append((text[start:m.start()], start, m.start()))
+        if m.start() > start and text[start : m.start()].strip():
+            out.append((text[start : m.start()], start, m.start()))
         start = m.end()
     return out
 
@@ -95,8 +97,9 @@ def bigrams(text: str) -> set[str]:
     """Content character bigrams; digits collapse to one symbol so a figure counts once and the
     wording around it is what is compared."""
     t = re.sub(r"\d+(?:\.\d+)?", "#", text)
-    return {t[i:i + 2] for i in range(len(t) - 1)
-            if "#" not in t[i:i + 2] and not (set(t[i:i + 2]) & _NOT_CONTENT)}
+    return {
+        t[i : i + 2] for i in range(len(t) - 1) if "#" not in t[i : i + 2] and not (set(t[i : i + 2]) & _NOT_CONTENT)
+    }
 
 
 class BigramIDF:
@@ -133,20 +136,22 @@ def longest_common(a: str, b: str) -> str:
                 if cur[j] > best:
                     best, best_end = cur[j], i
         prev = cur
-    return a[best_end - best:best_end]
+    return a[best_end - best : best_end]
 
 
 # --------------------------------------------------------------------------- key phrases
 
 # Words that cannot begin or end a key phrase: function words, adverbs and the plan's generic
 # action verbs. Nouns such as 体系/制度/组织 are kept: rarity (IDF) decides whether they matter.
-EDGE_STOP = frozenset("""
+EDGE_STOP = frozenset(
+    """
 的 地 得 和 与 及 以及 或 或者 等 对 在 为 以 把 将 了 是 中 上 下 有 并 从 向 由 其 之 着 到 于 使 让 同 跟
 各 各类 各级 一批 一支 一个 一些 更多 更加 以上 全面 不断 进一步 积极 深入 大力 切实 努力 力争 认真 广泛
 推动 推进 加强 开展 建设 建立 健全 完善 深化 提升 实现 促进 发挥 落实 做好 做实 参与 加大 坚持 探索 创新
 强化 加快 提高 构建 打造 培育 实施 支持 引导 规范 有关 相关 主动 充分 持续 继续 普遍 工作 活动 作用 能力
 水平 问题 方面 形式 方式 基础 重点 进行 不 要 好 新 大 强 多 具有
-""".split())
+""".split()
+)
 _PHRASE_OK = re.compile(r"[\u4e00-\u9fffA-Za-z]+")
 _PHRASE_SPLIT = re.compile(r"[,，;；。、“”\"()（）《》:：\s！？!?·]+")
 MAX_TOKENS = 6

@@ -1,4 +1,5 @@
 """What `kb check` reports about one parsed file."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -30,8 +31,9 @@ def check_document(doc: Document) -> dict[str, Any]:
         "task_numbers": f"{nums[0]}–{nums[-1]}" if nums else None,
         "sentences": sum(len(u.sentences) for u in doc.units()),
         "paragraphs": len(doc.paragraphs),
-        "indicator_tables": [{"id": t.id, "rows": len(t.rows), "after": t.after, "line": t.line}
-                             for t in doc.indicator_tables],
+        "indicator_tables": [
+            {"id": t.id, "rows": len(t.rows), "after": t.after, "line": t.line} for t in doc.indicator_tables
+        ],
         "indicator_rows": rows,
         "notes": list(doc.notes),
         "problems": problems,
@@ -39,14 +41,18 @@ def check_document(doc: Document) -> dict[str, Any]:
 
 
 def render_report(rep: dict[str, Any]) -> str:
-    out = [f"{rep['source']}: {rep['encoding']}, {rep['characters']} characters",
-           f"  {rep['chapters']} chapters, {rep['tasks']} tasks"
-           + (f" ({rep['task_numbers']})" if rep["task_numbers"] else "")
-           + f", {rep['sentences']} sentences, {rep['paragraphs']} paragraphs, "
-           f"{len(rep['indicator_tables'])} indicator tables with {rep['indicator_rows']} rows"]
+    out = [
+        f"{rep['source']}: {rep['encoding']}, {rep['characters']} characters",
+        f"  {rep['chapters']} chapters, {rep['tasks']} tasks"
+        + (f" ({rep['task_numbers']})" if rep["task_numbers"] else "")
+        + f", {rep['sentences']} sentences, {rep['paragraphs']} paragraphs, "
+        f"{len(rep['indicator_tables'])} indicator tables with {rep['indicator_rows']} rows",
+    ]
     for t in rep["indicator_tables"]:
-        out.append(f"  table {t['id']}: {t['rows']} rows, line {t['line']}"
-                   + (f", after {t['after']}" if t["after"] else ", before any task"))
+        out.append(
+            f"  table {t['id']}: {t['rows']} rows, line {t['line']}"
+            + (f", after {t['after']}" if t["after"] else ", before any task")
+        )
     for n in rep["notes"]:
         out.append(f"  note: {n}")
     for p in rep["problems"]:
@@ -54,9 +60,11 @@ def render_report(rep: dict[str, Any]) -> str:
     if not rep["problems"]:
         out.append("  no problems found")
     for d in rep.get("discovered", []):
-        out.append(f"  discovered {d.get('type', '?')}: {d.get('name', d)}"
-                   + (f" ({d['count']}×)" if d.get("count") else "")
-                   + (f" e.g. {d['context']}" if d.get("context") else ""))
+        out.append(
+            f"  discovered {d.get('type', '?')}: {d.get('name', d)}"
+            + (f" ({d['count']}×)" if d.get("count") else "")
+            + (f" e.g. {d['context']}" if d.get("context") else "")
+        )
     for c in rep.get("consistency", []):
         out.append(f"  consistency: {c.get('message') or c}")
     return "\n".join(out)

@@ -6,6 +6,7 @@ broken in mid-sentence by a page or column break are joined (the blank lines bet
 pieces are dropped). Nothing else: the plan's own punctuation and digits stay as written, so
 every stored text is a substring of the source apart from those three edits.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -124,8 +125,15 @@ def decode(raw: bytes, name: str = "input") -> tuple[str, str, bool]:
 
 def _plain_char(c: str) -> bool:
     o = ord(c)
-    return (32 <= o < 127 or c in "\t\n\r" or 0x4E00 <= o <= 0x9FFF or 0x3000 <= o <= 0x303F
-            or 0xFF00 <= o <= 0xFFEF or 0x2000 <= o <= 0x206F or o in (0xB7, 0xD7))
+    return (
+        32 <= o < 127
+        or c in "\t\n\r"
+        or 0x4E00 <= o <= 0x9FFF
+        or 0x3000 <= o <= 0x303F
+        or 0xFF00 <= o <= 0xFFEF
+        or 0x2000 <= o <= 0x206F
+        or o in (0xB7, 0xD7)
+    )
 
 
 def _utf16_without_bom(raw: bytes):
@@ -187,10 +195,16 @@ def normalize_text(text: str, encoding: str = "utf-8", bom: bool = False) -> Nor
         j = i + 1
         while j < n and not lines[j].strip():
             j += 1
-        if j < n and j > i + 1 and _breaks_mid_sentence(line) and not _STRUCT_START.match(lines[j]) \
-                and not _is_table_line(lines[j]):
-            joins.append(Join(offset=pos, line_before=i + 1, line_after=j + 1,
-                              before=line.rstrip()[-8:], after=lines[j][:8]))
+        if (
+            j < n
+            and j > i + 1
+            and _breaks_mid_sentence(line)
+            and not _STRUCT_START.match(lines[j])
+            and not _is_table_line(lines[j])
+        ):
+            joins.append(
+                Join(offset=pos, line_before=i + 1, line_after=j + 1, before=line.rstrip()[-8:], after=lines[j][:8])
+            )
             i = j
             continue
         if i < n - 1:
@@ -249,8 +263,10 @@ def read_file(path) -> Normalized:
     except OSError:
         size = 0  # the read below reports the problem
     if size > limit:
-        raise KBError(f"{p}: {size / 2**20:.1f} MB is more than the {limit / 2**20:.0f} MB allowed for one plan "
-                      f"(a plan is usually well under 1 MB); split it, or set KB_MAX_FILE_MB")
+        raise KBError(
+            f"{p}: {size / 2**20:.1f} MB is more than the {limit / 2**20:.0f} MB allowed for one plan "
+            f"(a plan is usually well under 1 MB); split it, or set KB_MAX_FILE_MB"
+        )
     try:
         raw = p.read_bytes()
     except FileNotFoundError:

@@ -6,6 +6,7 @@ task item (``14. ``, ``１４．``, ``1、``), a line of an indicator table (tit
 part of that task; prose elsewhere becomes a paragraph unit. The layout blocks tile the
 normalized text exactly, so nothing is lost (:func:`check_lossless`).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -13,8 +14,7 @@ import re
 from pathlib import Path
 from typing import Optional
 
-from kb.model import (Block, Chapter, Document, IndicatorRow, IndicatorTable, Paragraph, Sentence,
-                      Task, Unit)
+from kb.model import Block, Chapter, Document, IndicatorRow, IndicatorTable, Paragraph, Sentence, Task, Unit
 from kb.parse.normalize import Normalized, normalize_text, read_file
 
 CN_NUM = "一二三四五六七八九十百零〇两"
@@ -62,6 +62,7 @@ def cn_to_int(s: str) -> Optional[int]:
 
 
 # --------------------------------------------------------------------------- sentences
+
 
 def split_sentences(text: str, prefix: str, base: int = 0, start_index: int = 1) -> list[Sentence]:
     """Sentences of ``text``: split after 。！？；; (with any closing quotes), and at line ends,
@@ -121,6 +122,7 @@ def _cuts(para: str, use_quotes: bool) -> Optional[list[int]]:
 
 # --------------------------------------------------------------------------- lines
 
+
 class _Line:
     __slots__ = ("start", "end", "text", "kind", "m")
 
@@ -145,8 +147,12 @@ def _is_table_title(s: str) -> bool:
 
 def _is_table_header(s: str) -> bool:
     cells = [c.strip() for c in s.strip().split("\t") if c.strip()]
-    return len(cells) >= 2 and not ITEM_RE.match(s.strip()) and all(len(c) <= 12 for c in cells) \
+    return (
+        len(cells) >= 2
+        and not ITEM_RE.match(s.strip())
+        and all(len(c) <= 12 for c in cells)
         and not any(ch in s for ch in "。，,；;")
+    )
 
 
 def _heading_like(rest: str) -> bool:
@@ -158,15 +164,27 @@ def _heading_like(rest: str) -> bool:
 
 # --------------------------------------------------------------------------- parse
 
-def parse_text(text: str, doc_id: str = "doc", source: str = "", encoding: str = "utf-8",
-               title: Optional[str] = None, norm: Optional[Normalized] = None) -> Document:
+
+def parse_text(
+    text: str,
+    doc_id: str = "doc",
+    source: str = "",
+    encoding: str = "utf-8",
+    title: Optional[str] = None,
+    norm: Optional[Normalized] = None,
+) -> Document:
     """Parse decoded plan text (it is normalized first unless ``norm`` is given)."""
     if norm is None:
         norm = normalize_text(text, encoding)
     t = norm.text
-    doc = Document(id=doc_id, title=title or doc_id, source=source,
-                   sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(), encoding=norm.encoding,
-                   text=t)
+    doc = Document(
+        id=doc_id,
+        title=title or doc_id,
+        source=source,
+        sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        encoding=norm.encoding,
+        text=t,
+    )
     _Parser(doc, norm).run()
     return doc
 
@@ -174,8 +192,9 @@ def parse_text(text: str, doc_id: str = "doc", source: str = "", encoding: str =
 def parse_file(path, doc_id: Optional[str] = None) -> Document:
     p = Path(path)
     norm = read_file(p)
-    doc = parse_text(norm.text, doc_id=doc_id or slug(p.stem), source=display_path(p),
-                     encoding=norm.encoding, norm=norm)
+    doc = parse_text(
+        norm.text, doc_id=doc_id or slug(p.stem), source=display_path(p), encoding=norm.encoding, norm=norm
+    )
     doc.sha256 = norm.sha256
     return doc
 
@@ -224,8 +243,7 @@ class _Parser:
     def run(self) -> None:
         t = self.doc.text
         lines = _lines(t)
-        arabic_tasks = any(ITEM_RE.match(ln.text.strip()) and not ROW_RE.match(ln.text.strip())
-                           for ln in lines)
+        arabic_tasks = any(ITEM_RE.match(ln.text.strip()) and not ROW_RE.match(ln.text.strip()) for ln in lines)
         pos = 0  # everything before pos is covered by blocks
         first_content = True
         for ln in lines:
@@ -299,7 +317,7 @@ class _Parser:
         if isinstance(self.owner, Task):
             u = self.owner
             u.span = (u.span[0], ce)
-            u.text = t[u.span[0]:ce]
+            u.text = t[u.span[0] : ce]
             # the white space between the two pieces is inside the unit now
             if self.blocks and self.blocks[-1].kind == "blank" and self.blocks[-1].start >= u.span[0]:
                 self.blocks[-1].ref = u.id
@@ -307,8 +325,7 @@ class _Parser:
             return ce
         self.p_count += 1
         pid = self.unique(f"P{self.p_count}")
-        p = Paragraph(id=pid, text=t[cs:ce], span=(cs, ce), line=self.norm.line_of(cs),
-                      chapter=self.chapter_id())
+        p = Paragraph(id=pid, text=t[cs:ce], span=(cs, ce), line=self.norm.line_of(cs), chapter=self.chapter_id())
         self.doc.paragraphs.append(p)
         self.owner = p
         self.block("paragraph", pid, cs, ce)
@@ -326,8 +343,15 @@ class _Parser:
         if base in self.ids and parent is not None:
             base = f"{parent.id}-{label}"
         cid = self.unique(base)
-        ch = Chapter(id=cid, label=label, title=title.strip().rstrip("。"), level=level,
-                     parent=parent.id if parent else None, heading=s, line=self.norm.line_of(cs))
+        ch = Chapter(
+            id=cid,
+            label=label,
+            title=title.strip().rstrip("。"),
+            level=level,
+            parent=parent.id if parent else None,
+            heading=s,
+            line=self.norm.line_of(cs),
+        )
         self.doc.chapters.append(ch)
         self.stack.append(ch)
         self.owner = None
@@ -337,8 +361,15 @@ class _Parser:
         t = self.doc.text
         body_start = cs + (m.start(2) if m.group(2) else len(s))
         tid = self.unique(f"T{number}")
-        task = Task(id=tid, number=number, chapter=self.chapter_id(), label=t[cs:body_start],
-                    text=t[body_start:ce], span=(body_start, ce), line=self.norm.line_of(cs))
+        task = Task(
+            id=tid,
+            number=number,
+            chapter=self.chapter_id(),
+            label=t[cs:body_start],
+            text=t[body_start:ce],
+            span=(body_start, ce),
+            line=self.norm.line_of(cs),
+        )
         self.doc.tasks.append(task)
         self.task_numbers.append(number)
         if self.stack:
@@ -355,8 +386,15 @@ class _Parser:
             key = f"表{len(self.doc.indicator_tables) + 1}"
         tid = self.unique(f"I:{key}")
         after = self.doc.tasks[-1].id if self.doc.tasks else None
-        tb = IndicatorTable(id=tid, key=tid[2:], title=title.strip() if title else "", after=after,
-                            chapter=self.chapter_id(), header=header or [], line=self.norm.line_of(cs))
+        tb = IndicatorTable(
+            id=tid,
+            key=tid[2:],
+            title=title.strip() if title else "",
+            after=after,
+            chapter=self.chapter_id(),
+            header=header or [],
+            line=self.norm.line_of(cs),
+        )
         self.doc.indicator_tables.append(tb)
         self.table = tb
         self.owner = None
@@ -371,8 +409,15 @@ class _Parser:
         rid = self.unique(f"{tb.id}:{index}")
         name = m.group(2).strip()
         target = m.group(3).strip()
-        row = IndicatorRow(id=rid, index=index, name=name, target=target, text=t[body_start:ce],
-                           span=(body_start, ce), line=self.norm.line_of(cs))
+        row = IndicatorRow(
+            id=rid,
+            index=index,
+            name=name,
+            target=target,
+            text=t[body_start:ce],
+            span=(body_start, ce),
+            line=self.norm.line_of(cs),
+        )
         tb.rows.append(row)
         self.owner = None  # prose after a table is not part of its last row
         self.block("table_row", rid, cs, ce)
@@ -406,7 +451,8 @@ class _Parser:
             if tb.chapter is None and doc.chapters and tb.line < doc.chapters[0].line:
                 doc.notes.append(
                     f"indicator table {tb.id} comes before the first heading ({doc.chapters[0].label}): "
-                    "it closes a part that is not in this text, so it is attached to no chapter")
+                    "it closes a part that is not in this text, so it is attached to no chapter"
+                )
             if not tb.header:
                 doc.notes.append(f"indicator table {tb.id} has no header row (具体指标/发展目标)")
             if not tb.rows:
@@ -469,6 +515,6 @@ def check_lossless(doc: Document) -> None:
         pos = b.end
     assert pos == len(doc.text), f"blocks end at {pos}, text has {len(doc.text)} characters"
     for u in doc.units():
-        assert doc.text[u.span[0]:u.span[1]] == u.text, f"{u.id}: text is not its span"
+        assert doc.text[u.span[0] : u.span[1]] == u.text, f"{u.id}: text is not its span"
         for s in u.sentences:
-            assert u.text[s.start:s.end] == s.text, f"{s.id}: sentence is not its span"
+            assert u.text[s.start : s.end] == s.text, f"{s.id}: sentence is not its span"

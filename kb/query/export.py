@@ -1,4 +1,5 @@
 """Exports of the model for other tools: CSV (one row per unit) and a Markdown outline."""
+
 from __future__ import annotations
 
 import csv
@@ -49,8 +50,13 @@ def to_markdown(kb: KB) -> str:
             if isinstance(u, IndicatorRow):
                 table = next(t for t in d.indicator_tables if u in t.rows)
                 if u.index == table.rows[0].index and u is table.rows[0]:
-                    lines += ["", f"### {_md_escape(table.title or table.id)}", "",
-                              "| # | 具体指标 | 发展目标 |", "|---|---|---|"]
+                    lines += [
+                        "",
+                        f"### {_md_escape(table.title or table.id)}",
+                        "",
+                        "| # | 具体指标 | 发展目标 |",
+                        "|---|---|---|",
+                    ]
                 lines.append(f"| {u.index} | {_md_escape(u.name)} | {_md_escape(u.target)} |")
                 continue
             if ch != current and ch in chapters:
@@ -59,7 +65,7 @@ def to_markdown(kb: KB) -> str:
                 current = ch
             if isinstance(u, Task):
                 lines += ["", f"**{u.number}\\. {_md_escape(u.title)}** ({u.id})", ""]
-                body = u.text[len(u.sentences[0].text):] if u.sentences and u.title else u.text
+                body = u.text[len(u.sentences[0].text) :] if u.sentences and u.title else u.text
                 lines.append(_md_escape(body.strip()))
             elif isinstance(u, Paragraph):
                 lines += ["", _md_escape(u.text.strip())]

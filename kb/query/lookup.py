@@ -1,5 +1,6 @@
 """Resolve the identifiers users type (``17``, ``T17``, ``精准服务:1``, ``五``, ``doc/T17``) to
 objects of a knowledge base."""
+
 from __future__ import annotations
 
 import re

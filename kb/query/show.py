@@ -1,11 +1,12 @@
 """What `kb show` prints: one object of the knowledge base with its context, as data and as text."""
+
 from __future__ import annotations
 
 from dataclasses import asdict
 from typing import Any
 
-from kb.query.lookup import Hit
 from kb.model import KB, Chapter, Entity, IndicatorRow, IndicatorTable, Paragraph, Task, Unit
+from kb.query.lookup import Hit
 
 
 def _edges(kb: KB, uid: str, doc_id: str | None) -> dict[str, list[dict]]:
@@ -35,33 +36,61 @@ def describe(kb: KB, hit: Hit) -> dict[str, Any]:
         ids = [t.id for t in doc.tasks] if doc else []
         i = ids.index(obj.id)
         base.update(_unit(obj))
-        base.update({
-            "number": obj.number, "title": obj.title, "label": obj.label,
-            "chapter": {"id": ch.id, "label": ch.label, "title": ch.title} if ch else None,
-            "measured_by": rows,
-            "previous": ids[i - 1] if i > 0 else None,
-            "next": ids[i + 1] if i + 1 < len(ids) else None,
-            "edges": _edges(kb, obj.id, doc.id if doc else None),
-        })
+        base.update(
+            {
+                "number": obj.number,
+                "title": obj.title,
+                "label": obj.label,
+                "chapter": {"id": ch.id, "label": ch.label, "title": ch.title} if ch else None,
+                "measured_by": rows,
+                "previous": ids[i - 1] if i > 0 else None,
+                "next": ids[i + 1] if i + 1 < len(ids) else None,
+                "edges": _edges(kb, obj.id, doc.id if doc else None),
+            }
+        )
     elif isinstance(obj, IndicatorRow):
         table = next(t for t in doc.indicator_tables if obj in t.rows)
         base.update(_unit(obj))
-        base.update({"table": {"id": table.id, "title": table.title, "after": table.after},
-                     "index": obj.index, "name": obj.name, "target": obj.target, "tasks": obj.tasks,
-                     "edges": _edges(kb, obj.id, doc.id)})
+        base.update(
+            {
+                "table": {"id": table.id, "title": table.title, "after": table.after},
+                "index": obj.index,
+                "name": obj.name,
+                "target": obj.target,
+                "tasks": obj.tasks,
+                "edges": _edges(kb, obj.id, doc.id),
+            }
+        )
     elif isinstance(obj, Paragraph):
         base.update(_unit(obj))
         base["chapter"] = obj.chapter
     elif isinstance(obj, Chapter):
         tasks = {t.id: t for t in doc.tasks}
-        base.update({"id": obj.id, "label": obj.label, "title": obj.title, "level": obj.level,
-                     "parent": obj.parent, "line": obj.line,
-                     "tasks": [{"id": t, "title": tasks[t].title} for t in obj.tasks]})
+        base.update(
+            {
+                "id": obj.id,
+                "label": obj.label,
+                "title": obj.title,
+                "level": obj.level,
+                "parent": obj.parent,
+                "line": obj.line,
+                "tasks": [{"id": t, "title": tasks[t].title} for t in obj.tasks],
+            }
+        )
     elif isinstance(obj, IndicatorTable):
-        base.update({"id": obj.id, "title": obj.title, "after": obj.after, "chapter": obj.chapter,
-                     "header": obj.header,
-                     "rows": [{"id": r.id, "index": r.index, "name": r.name, "target": r.target,
-                               "tasks": r.tasks} for r in obj.rows]})
+        base.update(
+            {
+                "id": obj.id,
+                "title": obj.title,
+                "after": obj.after,
+                "chapter": obj.chapter,
+                "header": obj.header,
+                "rows": [
+                    {"id": r.id, "index": r.index, "name": r.name, "target": r.target, "tasks": r.tasks}
+                    for r in obj.rows
+                ],
+            }
+        )
     elif isinstance(obj, Entity):
         base.update(asdict(obj))
     return base
@@ -79,7 +108,10 @@ def render_text(d: dict[str, Any]) -> str:
         add(f"{d['document']}, line {d['line']}")
     elif kind == "row":
         add(f"{d['id']}  {d['name']}")
-        add(f"table {d['table']['title'] or d['table']['id']}" + (f" (after {d['table']['after']})" if d['table']['after'] else ""))
+        add(
+            f"table {d['table']['title'] or d['table']['id']}"
+            + (f" (after {d['table']['after']})" if d["table"]["after"] else "")
+        )
         if d["tasks"]:
             add("restates: " + ", ".join(d["tasks"]))
     elif kind == "paragraph":

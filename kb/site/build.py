@@ -5,15 +5,17 @@ Pages are Markdown rendered by markdown-it-py (raw HTML off) inside one Jinja2 l
 shard per document (``assets/search/``), loaded on first use of the search box. Output depends
 only on the KB, so a rebuild is byte-identical.
 """
+
 from __future__ import annotations
 
 import hashlib
 import json
 import os
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Optional
 
 from kb.model import KB
 
@@ -26,8 +28,12 @@ MAX_GRAPH_ROWS = 1000  # rows of the dependency table under one drawing
 def _env():
     import jinja2
 
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
-                              keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
 
 
 @dataclass
@@ -60,8 +66,12 @@ def document_specs(site, doc, graph=None) -> list[PageSpec]:
     for i, cid in enumerate(cids):
         prev = cids[i - 1] if i else None
         nxt = cids[i + 1] if i + 1 < len(cids) else None
-        put(_chapter_file(cid), "chapter", chapter_label(site.chapters[cid][1]),
-            lambda cid=cid, prev=prev, nxt=nxt: [site.chapter(cid, prev, nxt)])
+        put(
+            _chapter_file(cid),
+            "chapter",
+            chapter_label(site.chapters[cid][1]),
+            lambda cid=cid, prev=prev, nxt=nxt: [site.chapter(cid, prev, nxt)],
+        )
     tids = site.doc_tasks.get(doc.id, [])
     for i, tid in enumerate(tids):
         info = site.units[tid]
@@ -76,13 +86,22 @@ def document_specs(site, doc, graph=None) -> list[PageSpec]:
         from kb.site.naming import doc_file
 
         put(doc_file("ents", doc.id), "entities", f"实体 · {doc.title}", lambda: [site.doc_entities(doc)])
-        put(doc_file("targets", doc.id), "targets", f"量化目标 · {doc.title}", lambda: [site.doc_targets(doc)],
-            scripts=["sort.js"])
+        put(
+            doc_file("targets", doc.id),
+            "targets",
+            f"量化目标 · {doc.title}",
+            lambda: [site.doc_targets(doc)],
+            scripts=["sort.js"],
+        )
     # one drawing per document: tasks of different plans do not depend on each other, and a
     # single picture of many plans would be unreadable
     gdoc = doc if site.multi else None
-    put(graph_file(site, gdoc), "graph", "任务关系图" + (f" · {doc.title}" if gdoc else ""),
-        lambda: _graph_parts(site, graph, gdoc))
+    put(
+        graph_file(site, gdoc),
+        "graph",
+        "任务关系图" + (f" · {doc.title}" if gdoc else ""),
+        lambda: _graph_parts(site, graph, gdoc),
+    )
     return out
 
 
@@ -183,8 +202,11 @@ def graph_page(site, counts, styles, doc=None):
     tail.add("| 任务 | 依赖于 | 依据 |", "|---|---|---|")
     for e in deps:
         ev = e.evidence or {}
-        where = site.unit_link(ev.get("unit") or e.source, ev.get("sentence"), label=str(ev.get("text", ""))) \
-            if ev.get("text") else ""
+        where = (
+            site.unit_link(ev.get("unit") or e.source, ev.get("sentence"), label=str(ev.get("text", "")))
+            if ev.get("text")
+            else ""
+        )
         tail.add(f"| {site.unit_link(e.source)} | {site.unit_link(e.target)} | {where} |")
     tail.add("")
     return head, tail
@@ -230,8 +252,14 @@ class _Renderer:
         self.count += 1
         # strings are the SVG drawing, built by graphsvg from escaped text only
         body = Markup("").join(Markup(p) if isinstance(p, str) else Markup(p.render()) for p in parts)
-        return self.layout.render(title=spec.title, site_title=self.title, kind=spec.kind, body=body,
-                                  scripts=spec.scripts, sources=self._sources(spec))
+        return self.layout.render(
+            title=spec.title,
+            site_title=self.title,
+            kind=spec.kind,
+            body=body,
+            scripts=spec.scripts,
+            sources=self._sources(spec),
+        )
 
     def _sources(self, spec: PageSpec) -> str:
         if spec.owner is not None and self.site.multi:
@@ -296,8 +324,9 @@ def _reuse(src: Path, dst: Path) -> bool:
     return True
 
 
-def write_site(kb: KB, folder: Path, graph=None, *, previous: Optional[Path] = None,
-               reuse: frozenset[str] = frozenset()) -> Path:
+def write_site(
+    kb: KB, folder: Path, graph=None, *, previous: Optional[Path] = None, reuse: frozenset[str] = frozenset()
+) -> Path:
     """Write the whole site into ``folder`` (created; it should not exist or be empty).
 
     Incremental: with ``previous``, the site folder of an earlier build made by the same code in
@@ -329,8 +358,7 @@ def write_site(kb: KB, folder: Path, graph=None, *, previous: Optional[Path] = N
         fresh = []
         for doc in kb.documents:
             if prev is not None and doc.id in reuse:
-                specs = [s for s in document_specs(site, doc, graph)
-                         if not _reuse(prev / s.fname, folder / s.fname)]
+                specs = [s for s in document_specs(site, doc, graph) if not _reuse(prev / s.fname, folder / s.fname)]
                 shard = Path("assets") / shard_file(doc.id)
                 if specs or not _reuse(prev / shard, folder / shard):
                     fresh.append(doc)  # something of it is missing from the previous build
@@ -367,7 +395,7 @@ def _render_documents(site, r: _Renderer, graph, folder: Path, docs: list) -> No
         from concurrent.futures import ProcessPoolExecutor
 
         ids = [d.id for d in docs]
-        chunks = [ids[i::procs * 4] for i in range(procs * 4)]
+        chunks = [ids[i :: procs * 4] for i in range(procs * 4)]
         with ProcessPoolExecutor(max_workers=procs, mp_context=multiprocessing.get_context("fork")) as pool:
             list(pool.map(_write_documents, chunks))
     finally:
@@ -403,10 +431,15 @@ def doc_search_entries(site, doc) -> list[dict]:
         info = site.units.get(site.q(doc, u.id))
         if info is None:
             continue
-        entries.append({
-            "id": info.key, "href": info.file, "label": info.label, "text": u.text,
-            "sentences": [(sentence_anchor(u.id, s.id), s.start, s.end) for s in u.sentences],
-        })
+        entries.append(
+            {
+                "id": info.key,
+                "href": info.file,
+                "label": info.label,
+                "text": u.text,
+                "sentences": [(sentence_anchor(u.id, s.id), s.start, s.end) for s in u.sentences],
+            }
+        )
     return entries
 
 

@@ -1,4 +1,5 @@
 """Labels and formats shared by the pages: task/row/chapter labels, numbers, deadlines, clauses."""
+
 from __future__ import annotations
 
 from typing import Optional
@@ -6,6 +7,7 @@ from typing import Optional
 from kb.model import Chapter, IndicatorRow, IndicatorTable, Task
 
 _CLAUSE_END = set("，,；;：:。！？!?")
+
 
 def task_label(t: Task) -> str:
     lab = (t.label or (f"{t.number}. " if t.number else "")).strip()
@@ -70,5 +72,3 @@ def clause(text: str, start: int, end: int) -> tuple[int, int]:
 
 def shorten(s: str, n: int) -> str:
     return s if len(s) <= n else s[: n - 1] + "…"
-
-

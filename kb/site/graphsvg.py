@@ -4,6 +4,7 @@ Tasks are columns by chapter (``networkx.multipartite_layout``): a plan's chapte
 natural reading order, and the layout is deterministic, so rebuilds are byte-identical.
 Edges inside one column are drawn as arcs so they do not run through the nodes between.
 """
+
 from __future__ import annotations
 
 from html import escape
@@ -36,17 +37,26 @@ def task_graph(site, graph=None, doc=None):
         for t in d.tasks:
             k = site.q(d, t.id)
             ck = site.chapter_key(d, t.chapter)
-            g.add_node(k, layer=chapters.get(ck, len(chapters)),
-                       column=site.chapters[ck][1].label if ck else "其他")
+            g.add_node(k, layer=chapters.get(ck, len(chapters)), column=site.chapters[ck][1].label if ck else "其他")
     if graph is not None and hasattr(graph, "edges"):
         by_doc = _graph_triples(site, graph)
         triples = by_doc.get(doc.id, []) if doc is not None else [t for ts in by_doc.values() for t in ts]
     else:
-        triples = [(e.source, e.target, {"type": e.type, "weight": e.weight, "evidence": e.evidence})
-                   for n in g.nodes for e in site.out_edges.get(n, ())]
-    keep = [(s, d, data) for s, d, data in triples
-            if s is not None and d is not None and s in g and d in g and s != d
-            and data.get("type", "other") not in ("contains", "mentions")]
+        triples = [
+            (e.source, e.target, {"type": e.type, "weight": e.weight, "evidence": e.evidence})
+            for n in g.nodes
+            for e in site.out_edges.get(n, ())
+        ]
+    keep = [
+        (s, d, data)
+        for s, d, data in triples
+        if s is not None
+        and d is not None
+        and s in g
+        and d in g
+        and s != d
+        and data.get("type", "other") not in ("contains", "mentions")
+    ]
     # `related` is dense (every pair sharing a rare entity); draw the strongest few per task
     best: dict[str, list] = {}
     for i, (s, d, data) in enumerate(keep):
@@ -104,10 +114,11 @@ def svg(site, graph=None, doc=None) -> tuple[str, dict[str, int]]:
     width = PAD_X * 2 + max(1, len(layers)) * COL_W
     legend_y = PAD_TOP + max_rows * ROW_H + 20
     height = legend_y + 20 * (len(EDGE_STYLES) + 1)
-    parts = [f'<svg viewBox="0 0 {width} {height}" role="img" '
-             f'aria-label="任务关系图">',
-             '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" '
-             'orient="auto-start-reverse"><path class="arrowhead" d="M0,0 L10,5 L0,10 z"/></marker></defs>']
+    parts = [
+        f'<svg viewBox="0 0 {width} {height}" role="img" aria-label="任务关系图">',
+        '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" '
+        'orient="auto-start-reverse"><path class="arrowhead" d="M0,0 L10,5 L0,10 z"/></marker></defs>',
+    ]
     for col, layer in enumerate(layers):
         label = next(g.nodes[n]["column"] for n in g.nodes if g.nodes[n]["layer"] == layer)
         parts.append(f'<text class="gcol" x="{PAD_X + col * COL_W}" y="{PAD_TOP - 26}">{_a(label)}</text>')
@@ -129,22 +140,28 @@ def svg(site, graph=None, doc=None) -> tuple[str, dict[str, int]]:
         arrow = ' marker-end="url(#arrow)"' if EDGE_STYLES.get(typ, ("", True))[1] else ""
         ev = (data.get("evidence") or {}).get("text", "")
         tip = f"{site.units[s].unit.id} → {site.units[d].unit.id}（{typ}）" + (f"：{ev}" if ev else "")
-        parts.append(f'<path class="{cls}" d="M{sx:.1f},{sy:.1f} Q{cx:.1f},{cy:.1f} {ex:.1f},{ey:.1f}"{arrow}>'
-                     f'<title>{_a(tip)}</title></path>')
+        parts.append(
+            f'<path class="{cls}" d="M{sx:.1f},{sy:.1f} Q{cx:.1f},{cy:.1f} {ex:.1f},{ey:.1f}"{arrow}>'
+            f"<title>{_a(tip)}</title></path>"
+        )
     for n in g.nodes:
         x, y = pos[n]
         info = site.units[n]
         t = info.unit
         short = t.title if len(t.title) <= 9 else t.title[:8] + "…"
-        parts.append(f'<a class="gnode" href="{_a(info.file)}" data-task="{_a(n)}"><title>{_a(info.label)}</title>'
-                     f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{R}"/>'
-                     f'<text class="num" x="{x:.1f}" y="{y:.1f}">{_a(t.number or n)}</text>'
-                     f'<text x="{x + R + 5:.1f}" y="{y + 4:.1f}">{_a(short)}</text></a>')
+        parts.append(
+            f'<a class="gnode" href="{_a(info.file)}" data-task="{_a(n)}"><title>{_a(info.label)}</title>'
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{R}"/>'
+            f'<text class="num" x="{x:.1f}" y="{y:.1f}">{_a(t.number or n)}</text>'
+            f'<text x="{x + R + 5:.1f}" y="{y + 4:.1f}">{_a(short)}</text></a>'
+        )
     y = legend_y
     for typ, (label, arrow) in EDGE_STYLES.items():
         mark = ' marker-end="url(#arrow)"' if arrow else ""
-        parts.append(f'<path class="e-{typ}" d="M{PAD_X},{y} L{PAD_X + 40},{y}"{mark}/>'
-                     f'<text class="gleg" x="{PAD_X + 50}" y="{y + 4}">{_a(label)}：{counts.get(typ, 0)} 条</text>')
+        parts.append(
+            f'<path class="e-{typ}" d="M{PAD_X},{y} L{PAD_X + 40},{y}"{mark}/>'
+            f'<text class="gleg" x="{PAD_X + 50}" y="{y + 4}">{_a(label)}：{counts.get(typ, 0)} 条</text>'
+        )
         y += 20
     parts.append("</svg>")
     return "\n".join(parts), counts

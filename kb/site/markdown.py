@@ -8,6 +8,7 @@ cannot express in Markdown (sentence anchors, entity highlights, ``<mark>``) goe
 turns it into an open/close token whose attributes the renderer escapes. Corpus text cannot
 forge a mark because its ``{`` arrives escaped.
 """
+
 from __future__ import annotations
 
 import re
@@ -148,8 +149,22 @@ def md() -> MarkdownIt:
         m = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
         m.enable("table")
         # constructs page bodies never use; corpus text reaches them only escaped anyway
-        m.disable(["image", "autolink", "html_inline", "entity", "backticks", "emphasis", "html_block",
-                   "code", "fence", "hr", "lheading", "reference"])
+        m.disable(
+            [
+                "image",
+                "autolink",
+                "html_inline",
+                "entity",
+                "backticks",
+                "emphasis",
+                "html_block",
+                "code",
+                "fence",
+                "hr",
+                "lheading",
+                "reference",
+            ]
+        )
         m.inline.ruler.before("escape", "kb_mark", _mark_rule)
         m.add_render_rule("kb_raw", lambda self, tokens, idx, options, env: tokens[idx].content)
         _MD = m

@@ -4,6 +4,7 @@ Ids such as ``T17`` and ``P3`` are used as they are (``T17.html#s3``). Ids with 
 them (``C五``, ``I:精准服务:1``, ``GROUP:农民工``) become a prefix plus a short hash of the id:
 stable across builds and corpora, unlike a running number, and safe in any file system.
 """
+
 from __future__ import annotations
 
 import hashlib

@@ -3,6 +3,7 @@
 A mixin of :class:`kb.site.pages.Site`, which provides the lookups (``units``, ``chapters``,
 ``link``, ``unit_link``...) these methods use.
 """
+
 from __future__ import annotations
 
 from collections import Counter, defaultdict
@@ -19,9 +20,16 @@ class OverviewPages:
         page.add("# " + esc(title), "")
         n_targets = sum(1 for _ in self.all_targets())
         n_rows = sum(1 for i in self.units.values() if i.kind == "row")
-        self.meta(page, f"{len(self.kb.documents)} 份文件", f"{len(self.chapters)} 章", f"{len(self.tasks)} 项任务",
-                  f"{n_rows} 项指标", f"{len(self.entities)} 个实体", f"{n_targets} 个量化目标",
-                  f"{len(self.kb.edges)} 条关系")
+        self.meta(
+            page,
+            f"{len(self.kb.documents)} 份文件",
+            f"{len(self.chapters)} 章",
+            f"{len(self.tasks)} 项任务",
+            f"{n_rows} 项指标",
+            f"{len(self.entities)} 个实体",
+            f"{n_targets} 个量化目标",
+            f"{len(self.kb.edges)} 条关系",
+        )
         page.para("在上方搜索框输入词语（如 农民工、工会云）即可全文检索，离线可用。")
         for doc in self.kb.documents:
             if len(self.kb.documents) > 1:
@@ -33,7 +41,12 @@ class OverviewPages:
             page.add("## 目录", "")
             top = min((c.level for c in doc.chapters), default=1)
             for c in doc.chapters:
-                page.add("#" * min(3 + c.level - top, 6) + " " + self.link(chapter_label(c), chapter_file(self.q(doc, c.id))), "")
+                page.add(
+                    "#" * min(3 + c.level - top, 6)
+                    + " "
+                    + self.link(chapter_label(c), chapter_file(self.q(doc, c.id))),
+                    "",
+                )
                 for tid in c.tasks:
                     if self.key(tid, doc):
                         page.add("- " + self.unit_link(tid, doc=doc))
@@ -47,15 +60,29 @@ class OverviewPages:
                 page.add("### 其他", "")
                 page.add(*("- " + self.unit_link(u.id, doc=doc) for u in loose), "")
             if len(self.kb.documents) > 1:
-                page.add("- " + link("本文件提及的实体", doc_file("ents", doc.id)),
-                         "- " + link("本文件的量化目标", doc_file("targets", doc.id)), "")
+                page.add(
+                    "- " + link("本文件提及的实体", doc_file("ents", doc.id)),
+                    "- " + link("本文件的量化目标", doc_file("targets", doc.id)),
+                    "",
+                )
             if doc.indicator_tables:
                 page.add("## 指标表", "")
                 for tb in doc.indicator_tables:
-                    page.add("- " + link(esc(tb.title), f"indicators.html#{table_anchor(self.q(doc, tb.id))}") + f"（{len(tb.rows)} 项）")
+                    page.add(
+                        "- "
+                        + link(esc(tb.title), f"indicators.html#{table_anchor(self.q(doc, tb.id))}")
+                        + f"（{len(tb.rows)} 项）"
+                    )
                 page.add("")
-        page.add("## 浏览", "", "- " + link("全部实体", "entities.html"), "- " + link("量化目标与时间线", "targets.html"),
-                 "- " + link("任务关系图", "graph.html"), "- " + link("指标表", "indicators.html"), "")
+        page.add(
+            "## 浏览",
+            "",
+            "- " + link("全部实体", "entities.html"),
+            "- " + link("量化目标与时间线", "targets.html"),
+            "- " + link("任务关系图", "graph.html"),
+            "- " + link("指标表", "indicators.html"),
+            "",
+        )
         return page
 
     def entities_index(self) -> Page:
@@ -92,17 +119,25 @@ class OverviewPages:
                 if ck:
                     where.append(self.link(chapter_label(self.chapters[ck][1]), chapter_file(ck)))
                 self.meta(page, esc(doc.title), *where)
-                h = list(tb.header) + ["具体指标", "发展目标"][len(tb.header):]
+                h = list(tb.header) + ["具体指标", "发展目标"][len(tb.header) :]
                 page.add(f"| # | {esc(h[0])} | {esc(h[1])} | 衡量任务 | 提示 |", "|---|---|---|---|---|")
                 for r in tb.rows:
                     rk = self.q(doc, r.id)
                     tasks = self.row_tasks(rk)
                     warn = row_warnings(self, rk, tasks)
-                    page.add("| " + " | ".join([
-                        link(str(r.index), self.units[rk].file), esc(r.name), esc(r.target),
-                        "、".join(self.unit_link(t, label=self.units[t].unit.id) for t in tasks),
-                        page.mark("span", esc("；".join(warn)), class_="warn") if warn else "",
-                    ]) + " |")
+                    page.add(
+                        "| "
+                        + " | ".join(
+                            [
+                                link(str(r.index), self.units[rk].file),
+                                esc(r.name),
+                                esc(r.target),
+                                "、".join(self.unit_link(t, label=self.units[t].unit.id) for t in tasks),
+                                page.mark("span", esc("；".join(warn)), class_="warn") if warn else "",
+                            ]
+                        )
+                        + " |"
+                    )
                 page.add("")
                 keys = [(r, self.q(doc, r.id)) for r in tb.rows]
                 rows_with = [(r, rk) for r, rk in keys if self.findings.get(rk) or not self.row_tasks(rk)]
@@ -165,13 +200,22 @@ class OverviewPages:
         page.add("", "## 全部目标", "", "点击表头可排序；默认按时限排列。", "")
         page.add("| 时限 | 目标 | 数值 | 单位 | 限定 | 所在单元 |", "|---|---|---|---|---|---|")
         for info, t in items:
-            page.add("| " + " | ".join([
-                page.mark("span", esc(deadline_text(t)), data_sort=f"{bucket_order(t):04d}"),
-                esc(t.text),
-                page.mark("span", fmt_value(t.value), data_sort=f"{t.value:020.4f}" if t.value is not None else "~"),
-                esc(t.unit or ""), esc(t.qualifier or ""),
-                self.unit_link(info.key, t.sentence, label=info.key),
-            ]) + " |")
+            page.add(
+                "| "
+                + " | ".join(
+                    [
+                        page.mark("span", esc(deadline_text(t)), data_sort=f"{bucket_order(t):04d}"),
+                        esc(t.text),
+                        page.mark(
+                            "span", fmt_value(t.value), data_sort=f"{t.value:020.4f}" if t.value is not None else "~"
+                        ),
+                        esc(t.unit or ""),
+                        esc(t.qualifier or ""),
+                        self.unit_link(info.key, t.sentence, label=info.key),
+                    ]
+                )
+                + " |"
+            )
         page.add("")
 
 
@@ -200,5 +244,3 @@ def row_warnings(site, row_key: str, tasks: list[str]) -> list[str]:
         return ["本文中未找到对应任务"]
     kinds = Counter(f["kind"] for f in site.findings.get(row_key, []))
     return [f"{FINDING_LABELS.get(k, k)} ×{n}" for k, n in sorted(kinds.items())]
-
-

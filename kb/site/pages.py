@@ -4,18 +4,37 @@
 method per page kind. Links are made only to pages that exist, so a KB without entities or
 edges (extraction not run) still gives a site without dead links.
 """
+
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from typing import Iterator, Optional
+from typing import Optional
 
 from kb.model import KB, Chapter, Document, IndicatorRow, IndicatorTable, Paragraph, Unit
+from kb.site.fmt import (
+    chapter_label,
+    clause,
+    deadline_text,
+    fmt_value,
+    row_label,
+    shorten,  # noqa: F401
+    task_label,
+)
 from kb.site.markdown import Page, esc, link
-from kb.site.naming import (TYPE_LABELS, chapter_file, doc_file, entity_anchor, entity_file, entity_type,
-                            sentence_anchor, table_anchor, type_class, unit_file)
-from kb.site.fmt import (chapter_label, clause, deadline_text, fmt_value, row_label, shorten,  # noqa: F401
-                         task_label)
+from kb.site.naming import (
+    TYPE_LABELS,
+    chapter_file,
+    doc_file,
+    entity_anchor,
+    entity_file,
+    entity_type,
+    sentence_anchor,
+    table_anchor,
+    type_class,
+    unit_file,
+)
 from kb.site.overview import FINDING_LABELS, OverviewPages, consistency_findings
 from kb.site.render import text_md, unit_md
 
@@ -199,8 +218,9 @@ class Site(OverviewPages):
     def link(self, label: str, href: Optional[str]) -> str:
         return link(esc(label), href) if href else esc(label)
 
-    def unit_link(self, uid: str, sid: Optional[str] = None, label: Optional[str] = None,
-                  doc: Optional[Document] = None) -> str:
+    def unit_link(
+        self, uid: str, sid: Optional[str] = None, label: Optional[str] = None, doc: Optional[Document] = None
+    ) -> str:
         k = self.key(uid, doc)
         info = self.units.get(k) if k else None
         return self.link(label or (info.label if info else uid), self.unit_href(uid, sid, doc))
@@ -240,10 +260,20 @@ class Site(OverviewPages):
             return
         page.add("## 目标", "", "| 目标 | 数值 | 单位 | 限定 | 时限 | 出处 |", "|---|---|---|---|---|---|")
         for t in unit.targets:
-            page.add("| " + " | ".join([
-                esc(t.text), fmt_value(t.value), esc(t.unit or ""), esc(t.qualifier or ""),
-                esc(deadline_text(t)), self.sentence_link(k, t.sentence),
-            ]) + " |")
+            page.add(
+                "| "
+                + " | ".join(
+                    [
+                        esc(t.text),
+                        fmt_value(t.value),
+                        esc(t.unit or ""),
+                        esc(t.qualifier or ""),
+                        esc(deadline_text(t)),
+                        self.sentence_link(k, t.sentence),
+                    ]
+                )
+                + " |"
+            )
         page.add("")
 
     def sentence_link(self, uid: str, sid: Optional[str]) -> str:
@@ -256,7 +286,9 @@ class Site(OverviewPages):
         if not edges:
             return
         page.add(f"### {esc(title)}", "")
-        edges = sorted(edges, key=lambda e: (self.order.get(getattr(e, other_end), 1 << 30), getattr(e, other_end), e.type))
+        edges = sorted(
+            edges, key=lambda e: (self.order.get(getattr(e, other_end), 1 << 30), getattr(e, other_end), e.type)
+        )
         if len(edges) > MAX_EDGES_LISTED:
             page.para(f"共 {len(edges)} 条，列出原文顺序的前 {MAX_EDGES_LISTED} 条；全部见关系图页或 kb graph deps。")
             edges = edges[:MAX_EDGES_LISTED]
@@ -298,7 +330,12 @@ class Site(OverviewPages):
         self.meta(page, esc(doc.title), f"{len(c.tasks)} 项任务")
         subs = [x for x in doc.chapters if x.parent == c.id]
         if subs:
-            page.add("## 下级标题", "", *("- " + self.link(chapter_label(x), chapter_file(self.q(doc, x.id))) for x in subs), "")
+            page.add(
+                "## 下级标题",
+                "",
+                *("- " + self.link(chapter_label(x), chapter_file(self.q(doc, x.id))) for x in subs),
+                "",
+            )
         for p in doc.paragraphs:
             if p.chapter == c.id:
                 page.para(unit_md(page, p, self.entity_href, self.names, elsewhere=self.units[self.q(doc, p.id)].file))
@@ -314,14 +351,24 @@ class Site(OverviewPages):
                     extra.append(f"{len(info.unit.targets)} 个目标")
                 if self.measured_by.get(tid):
                     extra.append(f"{len(self.measured_by[tid])} 项指标")
-                page.add("- " + self.unit_link(tid) + (page.mark("span", esc("（" + "，".join(extra) + "）"), class_="meta") if extra else ""))
+                page.add(
+                    "- "
+                    + self.unit_link(tid)
+                    + (page.mark("span", esc("（" + "，".join(extra) + "）"), class_="meta") if extra else "")
+                )
             page.add("")
         tables = [tb for tb in doc.indicator_tables if tb.chapter == c.id]
         if tables:
             page.add("## 指标表", "")
-            page.add(*("- " + link(esc(tb.title), f"indicators.html#{table_anchor(self.q(doc, tb.id))}") for tb in tables), "")
-        self.pager(page, (chapter_label(self.chapters[prev][1]), chapter_file(prev)) if prev else None,
-                   (chapter_label(self.chapters[nxt][1]), chapter_file(nxt)) if nxt else None)
+            page.add(
+                *("- " + link(esc(tb.title), f"indicators.html#{table_anchor(self.q(doc, tb.id))}") for tb in tables),
+                "",
+            )
+        self.pager(
+            page,
+            (chapter_label(self.chapters[prev][1]), chapter_file(prev)) if prev else None,
+            (chapter_label(self.chapters[nxt][1]), chapter_file(nxt)) if nxt else None,
+        )
         return page
 
     def unit_page(self, uid: str, prev: Optional[str] = None, nxt: Optional[str] = None) -> Page:
@@ -331,11 +378,19 @@ class Site(OverviewPages):
         if info.kind == "row":
             tb = info.table
             assert tb is not None
-            self.crumbs(page, ("指标", "indicators.html"), (tb.title, f"indicators.html#{table_anchor(self.q(info.doc, tb.id))}"))
+            self.crumbs(
+                page,
+                ("指标", "indicators.html"),
+                (tb.title, f"indicators.html#{table_anchor(self.q(info.doc, tb.id))}"),
+            )
             page.add("# " + esc(info.label), "")
             r: IndicatorRow = u  # type: ignore[assignment]
-            page.add(f"| {esc(tb.header[0] if tb.header else '具体指标')} | {esc(tb.header[1] if len(tb.header) > 1 else '发展目标')} |",
-                     "|---|---|", f"| {esc(r.name)} | {esc(r.target)} |", "")
+            page.add(
+                f"| {esc(tb.header[0] if tb.header else '具体指标')} | {esc(tb.header[1] if len(tb.header) > 1 else '发展目标')} |",
+                "|---|---|",
+                f"| {esc(r.name)} | {esc(r.target)} |",
+                "",
+            )
         else:
             ck = self.chapter_key(info.doc, getattr(u, "chapter", None))
             self.crumbs(page, *([(chapter_label(self.chapters[ck][1]), chapter_file(ck))] if ck else []))
@@ -373,11 +428,16 @@ class Site(OverviewPages):
             if len(ranked) > MAX_RELATED:
                 page.para(f"共 {len(ranked)} 项，列出权重最高的 {MAX_RELATED} 项。")
             for other, w in ranked[:MAX_RELATED]:
-                page.add("- " + self.unit_link(other) + (page.mark("span", f"（权重 {w:.2f}）", class_="meta") if w else ""))
+                page.add(
+                    "- " + self.unit_link(other) + (page.mark("span", f"（权重 {w:.2f}）", class_="meta") if w else "")
+                )
             page.add("")
         if info.kind == "task":
-            self.pager(page, (self.units[prev].label, self.units[prev].file) if prev else None,
-                       (self.units[nxt].label, self.units[nxt].file) if nxt else None)
+            self.pager(
+                page,
+                (self.units[prev].label, self.units[prev].file) if prev else None,
+                (self.units[nxt].label, self.units[nxt].file) if nxt else None,
+            )
         return page
 
     def entity_page(self, eid: str) -> Page:
@@ -385,8 +445,13 @@ class Site(OverviewPages):
         page = Page()
         self.crumbs(page, ("实体", "entities.html"))
         page.add("# " + esc(e.name), "")
-        self.meta(page, esc(TYPE_LABELS.get(e.type, e.type)), esc(e.id), f"{len(e.units)} 个单元提及",
-                  "模式发现" if e.discovered else "")
+        self.meta(
+            page,
+            esc(TYPE_LABELS.get(e.type, e.type)),
+            esc(e.id),
+            f"{len(e.units)} 个单元提及",
+            "模式发现" if e.discovered else "",
+        )
         if e.aliases:
             page.add("## 别名", "", "、".join(esc(a) for a in e.aliases), "")
         broader = [b for b in e.broader]
@@ -404,7 +469,9 @@ class Site(OverviewPages):
             if info:
                 roles.update(m.role for m in info.unit.mentions if m.entity == eid and m.role)
         if roles:
-            page.add("## 角色", "", "、".join(f"{esc(ROLE_LABELS.get(r, r))} ×{n}" for r, n in sorted(roles.items())), "")
+            page.add(
+                "## 角色", "", "、".join(f"{esc(ROLE_LABELS.get(r, r))} ×{n}" for r, n in sorted(roles.items())), ""
+            )
         page.add("## 提及的单元", "")
         if not e.units:
             page.add("（无）")
@@ -425,14 +492,20 @@ class Site(OverviewPages):
                     via[k].add(n)
         if via and self.multi:
             page.add("## 经由下位词提及", "")
-            self.grouped_backlinks(page, eid, sorted(via, key=lambda k: (self.order.get(k, 1 << 30), k)),
-                                   "backlink-via", anchor=False)
+            self.grouped_backlinks(
+                page, eid, sorted(via, key=lambda k: (self.order.get(k, 1 << 30), k)), "backlink-via", anchor=False
+            )
             page.add("")
         elif via:
             page.add("## 经由下位词提及", "")
             for k in sorted(via, key=lambda k: (self.order.get(k, 1 << 30), k)):
-                self.backlink(page, k, via[k], "backlink-via",
-                              note="（" + "、".join(self.names.get(n, n) for n in sorted(via[k])) + "）")
+                self.backlink(
+                    page,
+                    k,
+                    via[k],
+                    "backlink-via",
+                    note="（" + "、".join(self.names.get(n, n) for n in sorted(via[k])) + "）",
+                )
             page.add("")
         return page
 
@@ -461,8 +534,14 @@ class Site(OverviewPages):
     def backlink_item(self, page: Page, ref: str, cls: str, of: Optional[str] = None) -> str:
         k = self.key(ref) or ref
         info = self.units.get(k)
-        return page.mark("span", self.unit_link(k, label=info.unit.id if info else ref), class_=cls,
-                         data_unit=ref, data_of=of, title=info.label if info else None)
+        return page.mark(
+            "span",
+            self.unit_link(k, label=info.unit.id if info else ref),
+            class_=cls,
+            data_unit=ref,
+            data_of=of,
+            title=info.label if info else None,
+        )
 
     def doc_entities(self, doc: Document) -> Page:
         """Every entity one document mentions, with all its units there (a multi-document site)."""
@@ -478,8 +557,9 @@ class Site(OverviewPages):
             refs = mine.get(e.id)
             if not refs:
                 continue
-            head = page.mark("span", self.link(e.name, entity_file(e.id)), id=entity_anchor(e.id),
-                             class_=f"key {type_class(e.id)}")
+            head = page.mark(
+                "span", self.link(e.name, entity_file(e.id)), id=entity_anchor(e.id), class_=f"key {type_class(e.id)}"
+            )
             page.add(f"## {head}（{len(refs)}）", "")
             page.add("、".join(self.backlink_item(page, ref, "backlink", of=e.id) for ref in refs), "")
         return page
@@ -498,9 +578,18 @@ class Site(OverviewPages):
         """A list item for a unit that mentions ``eids``, with each clause that does."""
         uid = self.key(ref) or ref
         info = self.units.get(uid)
-        page.add("- " + page.mark("span", page.mark("span", esc(ref), class_="rid") + " " + self.unit_link(uid)
-                                  + (page.mark("span", esc(note), class_="meta") if note else ""),
-                                  class_=cls, data_unit=ref))
+        page.add(
+            "- "
+            + page.mark(
+                "span",
+                page.mark("span", esc(ref), class_="rid")
+                + " "
+                + self.unit_link(uid)
+                + (page.mark("span", esc(note), class_="meta") if note else ""),
+                class_=cls,
+                data_unit=ref,
+            )
+        )
         if info is None:
             return
         u = info.unit

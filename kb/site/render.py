@@ -5,10 +5,12 @@ sentence boundary; each piece becomes one link to the *innermost* mention coveri
 困难职工 (from 困难) and 职工 are reachable, and a depth class draws the outer mention's extra
 underline. Nothing is dropped, unlike displaCy's ``ent`` style, and no stray spaces appear.
 """
+
 from __future__ import annotations
 
 from bisect import bisect_left
-from typing import Callable, Optional, Sequence
+from collections.abc import Callable, Sequence
+from typing import Optional
 
 from kb.model import Mention, Unit
 from kb.site.markdown import Page, esc, html_esc, html_tag
@@ -71,8 +73,15 @@ def plain_html(text: str) -> str:
     return '<span class="tab"> </span>'.join(html_esc(p) for p in text.split("\t"))
 
 
-def _pieces(text: str, mentions: Sequence[Mention], lo: int, hi: int, href_for: HrefFor,
-            names: dict[str, str], hl: Optional[str]):
+def _pieces(
+    text: str,
+    mentions: Sequence[Mention],
+    lo: int,
+    hi: int,
+    href_for: HrefFor,
+    names: dict[str, str],
+    hl: Optional[str],
+):
     """``text[lo:hi]`` cut at mention bounds: (segment, None, None) for plain text, else
     (segment, tag, attributes) for the element that marks it (the innermost mention links)."""
     ms = _index(mentions, len(text)).overlapping(lo, hi)
@@ -99,20 +108,39 @@ def _pieces(text: str, mentions: Sequence[Mention], lo: int, hi: int, href_for: 
             yield seg, "span", {"class_": cls, "title": title}
 
 
-def text_md(page: Page, text: str, mentions: Sequence[Mention], lo: int, hi: int,
-            href_for: HrefFor, names: dict[str, str], hl: Optional[str] = None) -> str:
+def text_md(
+    page: Page,
+    text: str,
+    mentions: Sequence[Mention],
+    lo: int,
+    hi: int,
+    href_for: HrefFor,
+    names: dict[str, str],
+    hl: Optional[str] = None,
+) -> str:
     """Markdown for ``text[lo:hi]`` with its mentions marked."""
     if page.raw_html:
         return page.raw(text_html(text, mentions, lo, hi, href_for, names, hl))
-    return "".join(plain_md(page, seg) if tag is None else page.mark(tag, plain_md(page, seg), **attrs)
-                   for seg, tag, attrs in _pieces(text, mentions, lo, hi, href_for, names, hl))
+    return "".join(
+        plain_md(page, seg) if tag is None else page.mark(tag, plain_md(page, seg), **attrs)
+        for seg, tag, attrs in _pieces(text, mentions, lo, hi, href_for, names, hl)
+    )
 
 
-def text_html(text: str, mentions: Sequence[Mention], lo: int, hi: int,
-              href_for: HrefFor, names: dict[str, str], hl: Optional[str] = None) -> str:
+def text_html(
+    text: str,
+    mentions: Sequence[Mention],
+    lo: int,
+    hi: int,
+    href_for: HrefFor,
+    names: dict[str, str],
+    hl: Optional[str] = None,
+) -> str:
     """:func:`text_md` as HTML: the same elements, built directly."""
-    return "".join(plain_html(seg) if tag is None else html_tag(tag, plain_html(seg), **attrs)
-                   for seg, tag, attrs in _pieces(text, mentions, lo, hi, href_for, names, hl))
+    return "".join(
+        plain_html(seg) if tag is None else html_tag(tag, plain_html(seg), **attrs)
+        for seg, tag, attrs in _pieces(text, mentions, lo, hi, href_for, names, hl)
+    )
 
 
 def _unit_spans(unit: Unit):

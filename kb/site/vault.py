@@ -5,6 +5,7 @@ the marks change: a link becomes ``[[T17|17. 做好农民工维权服务工作]]
 by file name, so the anchor part is dropped), other marks keep just their text, and the SVG
 drawing is left out (Obsidian draws its own graph from the links). Corpus text stays escaped.
 """
+
 from __future__ import annotations
 
 import re
@@ -78,16 +79,15 @@ def to_obsidian(page, names: dict[str, str]) -> str:
             break
         src = new
     # inside a table row the alias bar must be escaped, or it splits the cell
-    return "\n".join(re.sub(r"\[\[([^\]|]*)\|", r"[[\1\\|", ln) if ln.startswith("|") else ln
-                     for ln in src.split("\n"))
+    return "\n".join(re.sub(r"\[\[([^\]|]*)\|", r"[[\1\\|", ln) if ln.startswith("|") else ln for ln in src.split("\n"))
 
 
 def write_vault(kb: KB, folder: Path, graph=None) -> Path:
     """Write one ``.md`` note per site page into ``folder``."""
+    import json
+
     from kb.site.build import page_sources
     from kb.site.pages import Site
-
-    import json
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)

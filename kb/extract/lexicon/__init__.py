@@ -1,5 +1,6 @@
 """Load the entity lexicon (``kb/extract/lexicon/*.tsv``): canonical names, aliases, taxonomy, related
 wordings, and the stop phrases in which a contained name is not a mention."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -75,8 +76,14 @@ def load_lexicon(folder: Optional[Path] = None, types=TYPES) -> Lexicon:
             name = cells[0].strip()
             if not name:
                 raise KBError(f"{path}:{n}: empty entity name")
-            e = LexEntry(id=f"{typ}:{name}", type=typ, name=name, aliases=_split(cells[1]),
-                         related=_split(cells[3]), note=cells[4].strip())
+            e = LexEntry(
+                id=f"{typ}:{name}",
+                type=typ,
+                name=name,
+                aliases=_split(cells[1]),
+                related=_split(cells[3]),
+                note=cells[4].strip(),
+            )
             if e.id in lex.entries:
                 raise KBError(f"{path}:{n}: {e.id} is listed twice")
             lex.entries[e.id] = e
