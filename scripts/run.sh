@@ -3,6 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+# setup.sh installs into .venv/ unless a virtual environment is already active
+if [ -z "${VIRTUAL_ENV:-}" ]; then . .venv/bin/activate; fi
 kb build
 kb search 农民工 -n 5
 echo

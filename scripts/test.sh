@@ -3,4 +3,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --test
-exec python3 -m pytest -q "$@"
+# setup.sh installs into .venv/ unless a virtual environment is already active
+if [ -z "${VIRTUAL_ENV:-}" ]; then . .venv/bin/activate; fi
+exec python -m pytest -q "$@"
