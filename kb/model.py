@@ -64,6 +64,10 @@ class Unit:
     # [start, end) of the unit's text in the document's normalized text; not exported
     span: tuple[int, int] = (0, 0)
     line: int = 0  # 1-based line in the source file where the unit starts; not exported
+    # where the unit sits in the outline, for display: "二、行动步骤 › （三）… › 7."
+    path: str = ""
+    # from 责任单位/牵头单位 notes and task-division tables: [{"name": …, "role": "lead"|"partner"}]
+    responsible: list[dict[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -124,6 +128,27 @@ class Block:
     end: int
 
 
+@dataclass(slots=True)
+class OutlineNode:
+    """One node of the document's outline (the contract of ``kb export``'s ``outline``; see
+    kb/parse/outline.py for how kinds, levels and ids are decided). ``text`` is the node's own
+    text: its heading and body, not its children's; the nodes tile the normalized text."""
+
+    id: str
+    kind: str  # part chapter section item box table row paragraph front back
+    level: int  # depth in the tree, top-level nodes 1
+    label: str  # the numbering as printed, without its trailing 、/./．: 一 （三） 1 专栏3 表3
+    title: str
+    parent: str | None
+    text: str
+    responsible: list[dict[str, str]] = field(default_factory=list)
+    cells: list[str] = field(default_factory=list)  # rows only
+    header: list[str] = field(default_factory=list)  # tables only
+    path: str = ""
+    unit: str | None = None  # the unit (task, row, paragraph) that holds this node's body, if any
+    line: int = 0
+
+
 @dataclass
 class Document:
     id: str
@@ -136,6 +161,7 @@ class Document:
     tasks: list[Task] = field(default_factory=list)
     paragraphs: list[Paragraph] = field(default_factory=list)
     indicator_tables: list[IndicatorTable] = field(default_factory=list)
+    outline: list[OutlineNode] = field(default_factory=list)
     # not exported: the normalized text and its layout, for the lossless check and kb check
     text: str = ""
     blocks: list[Block] = field(default_factory=list)
@@ -199,6 +225,8 @@ def flat_dict(obj) -> dict[str, Any]:
 def _unit_dict(u: Unit, extra_first: dict[str, Any]) -> dict[str, Any]:
     d: dict[str, Any] = {"id": u.id, **extra_first, "text": u.text}
     d["line"] = u.line
+    d["path"] = u.path
+    d["responsible"] = [dict(r) for r in u.responsible]
     d["sentences"] = [flat_dict(s) for s in u.sentences]
     d["mentions"] = [flat_dict(m) for m in u.mentions]
     d["targets"] = [flat_dict(t) for t in u.targets]
@@ -235,6 +263,7 @@ def document_to_dict(doc: Document) -> dict[str, Any]:
             }
             for tb in doc.indicator_tables
         ],
+        "outline": [flat_dict(n) for n in doc.outline],
     }
 
 
@@ -292,7 +321,8 @@ def _unit_kwargs(d: dict[str, Any]) -> dict[str, Any]:
 
 
 def document_from_dict(d: dict[str, Any]) -> Document:
-    doc = _init(Document, d, chapters=[], tasks=[], paragraphs=[], indicator_tables=[])
+    doc = _init(Document, d, chapters=[], tasks=[], paragraphs=[], indicator_tables=[], outline=[])
+    doc.outline = [_init(OutlineNode, n) for n in d.get("outline", [])]
     doc.chapters = [_init(Chapter, c) for c in d.get("chapters", [])]
     doc.tasks = [_init(Task, t, **_unit_kwargs(t)) for t in d.get("tasks", [])]
     doc.paragraphs = [_init(Paragraph, p, **_unit_kwargs(p)) for p in d.get("paragraphs", [])]

@@ -185,7 +185,14 @@ def parse_text(
         encoding=norm.encoding,
         text=t,
     )
-    _Parser(doc, norm).run()
+    from kb.parse.document import outline_document
+
+    outline_document(doc, norm)
+    if title is None:
+        front = next((n for n in doc.outline if n.kind == "front" and n.text.strip()), None)
+        first = front.text.strip().split("\n")[0].strip() if front else ""
+        if first and len(first) <= TITLE_MAX and not any(c in first for c in "。，,；;"):
+            doc.title = first
     return doc
 
 

@@ -1,0 +1,315 @@
+"""From the outline to the citable units of a Document.
+
+The outline (kb/parse/outline.py) says what every stretch of text is; this module turns it into
+the units the later stages read, so extraction, search, the graph and the site need not know
+about heading styles:
+
+- an ``item`` (a numbered task at the outline's leaf level, a 专栏 entry, or a sub-item), and a
+  ``section`` with no numbered node below it, become a :class:`Task` whose text is the node's
+  own text without its printed number (``14. `` or ``（三）``);
+- a ``row`` becomes an :class:`IndicatorRow` of its ``table``'s :class:`IndicatorTable`;
+- the body of a part, chapter or section that has children (its lead-in prose after the
+  heading line) becomes a :class:`Paragraph` ``<node id>.p``; boxes, paragraphs, front and back
+  matter become paragraphs under their own ids;
+- parts, chapters and sections with children are the document's :class:`Chapter` list.
+
+The blocks (one per outline node) still tile the normalized text, so ``check_lossless`` holds.
+"""
+
+from __future__ import annotations
+
+import re
+
+from kb.model import (
+    Block,
+    Chapter,
+    Document,
+    IndicatorRow,
+    IndicatorTable,
+    OutlineNode,
+    Paragraph,
+    Task,
+    Unit,
+)
+from kb.parse.normalize import Normalized
+from kb.parse.outline import Node, Outline, parse_outline
+from kb.parse.reflow import Reflowed, reflow
+
+HEADING_KINDS = ("part", "chapter", "section")
+ROW_NUMBER = re.compile(r"^([0-9０-９]{1,3})\s*[.．、](?![0-9０-９])\s*")
+LABEL_TAIL = "、.．﹒:："
+SPACES = " \t\u3000\xa0"
+FW = str.maketrans("０１２３４５６７８９", "0123456789")
+BLOCK_KIND = {
+    "part": "heading",
+    "chapter": "heading",
+    "section": "heading",
+    "item": "task",
+    "box": "paragraph",
+    "table": "table_title",
+    "row": "table_row",
+    "paragraph": "paragraph",
+    "front": "paragraph",
+    "back": "paragraph",
+}
+
+
+class _Lines:
+    """Offsets of the repaired text -> 1-based lines of the source file (through the reflow's
+    map to normalized lines, then the normalizer's map to source lines)."""
+
+    def __init__(self, norm: Normalized, rf: Reflowed):
+        self.norm, self.rf = norm, rf
+        self.starts = [0]
+        for i, ch in enumerate(norm.text):
+            if ch == "\n":
+                self.starts.append(i + 1)
+
+    def __call__(self, offset: int) -> int:
+        if not self.rf.repairs:
+            return self.norm.line_of(offset)
+        nl = self.rf.line_of(offset)
+        return self.norm.line_of(self.starts[min(max(nl, 1), len(self.starts)) - 1])
+
+
+def outline_document(doc: Document, norm: Normalized) -> Outline:
+    """Fill ``doc`` (text, outline, chapters, units, blocks, notes) from normalized text."""
+    rf = reflow(norm.text)
+    doc.text = text = rf.text
+    ol = parse_outline(text)
+    _split_prose(ol, text)
+    line_of = _Lines(norm, rf)
+    _Units(doc, ol, line_of).run()
+    _notes(doc, ol, norm, rf)
+    return ol
+
+
+PROSE_PREFIX = {"paragraph": "P", "front": "F", "back": "Z"}
+
+
+def _split_prose(ol: Outline, text: str) -> None:
+    """One prose node per blank-line-separated paragraph (a search hit and a citation name one
+    paragraph, not a page of them); a short first line without punctuation that opens the text
+    is the title (front matter). Prose ids are renumbered in reading order."""
+    out: list[Node] = []
+    for n in ol.nodes:
+        if n.kind not in PROSE_PREFIX:
+            out.append(n)
+            continue
+        a = n.start
+        while True:
+            cut = text.find("\n\n", a, n.end)
+            while cut >= 0 and cut + 2 < n.end and text[cut + 2] == "\n":
+                cut += 1
+            if cut < 0 or not text[cut : n.end].strip() or not text[a:cut].strip():
+                out.append(Node(**{**n.__dict__, "start": a, "end": n.end}))
+                break
+            out.append(Node(**{**n.__dict__, "start": a, "end": cut + 2}))
+            a = cut + 2
+    first = next((n for n in out if text[n.start : n.end].strip()), None)
+    if first is not None and first.kind == "paragraph":
+        line = text[first.start : first.end].strip()
+        if "\n" not in line and len(line) <= 60 and not any(c in line for c in "。，,；;：:"):
+            first.kind = "front"
+    count: dict[str, int] = {}
+    for n in out:
+        if n.kind in PROSE_PREFIX:
+            k = PROSE_PREFIX[n.kind]
+            count[k] = count.get(k, 0) + 1
+            n.id = f"{k}{count[k]}"
+    ol.nodes = out
+
+
+def _body_span(text: str, n: Node, skip_label: bool) -> tuple[int, int]:
+    """The node's own text without leading/trailing white space and, if asked, without its
+    printed number: the unit's span."""
+    a, b = n.start, n.end
+    while a < b and text[a] in SPACES + "\n":
+        a += 1
+    if skip_label and n.label and text.startswith(n.label, a):
+        a += len(n.label)
+        if a < b and text[a] in LABEL_TAIL:
+            a += 1
+        while a < b and text[a] in SPACES:
+            a += 1
+    while b > a and text[b - 1] in SPACES + "\n":
+        b -= 1
+    return a, b
+
+
+class _Units:
+    def __init__(self, doc: Document, ol: Outline, line_of: _Lines):
+        self.doc, self.ol, self.line_of = doc, ol, line_of
+        self.by_id = {n.id: n for n in ol.nodes}
+        self.has_children = {n.parent for n in ol.nodes if n.parent and n.kind in ("item", "section")}
+        self.tables: dict[str, IndicatorTable] = {}
+        self.chapter_of: dict[str, str | None] = {}
+        self.last_task: str | None = None
+
+    def enclosing_chapter(self, n: Node) -> str | None:
+        p = n.parent
+        while p is not None:
+            pn = self.by_id[p]
+            if pn.kind in HEADING_KINDS and pn.id in self.chapters:
+                return pn.id
+            p = pn.parent
+        return None
+
+    def run(self) -> None:
+        doc, text = self.doc, self.doc.text
+        for n in self.ol.nodes:  # a row's printed number is its label, not part of its first cell
+            m = ROW_NUMBER.match(n.cells[0]) if n.kind == "row" and n.cells and not n.label else None
+            if m:
+                n.label, n.cells[0] = m.group(1), n.cells[0][m.end() :]
+                n.number = n.number or int(m.group(1).translate(FW))
+        self.chapters: dict[str, Chapter] = {}
+        for n in self.ol.nodes:
+            if n.kind in HEADING_KINDS and (n.kind != "section" or n.id in self.has_children):
+                heading = text[n.start : n.end].strip().split("\n")[0]
+                self.chapters[n.id] = Chapter(
+                    id=n.id, label=n.label, title=n.title, level=n.level, heading=heading, line=self.line_of(n.start)
+                )
+        for c in self.chapters.values():
+            c.parent = self.enclosing_chapter(self.by_id[c.id])
+        doc.chapters = list(self.chapters.values())
+        for n in self.ol.nodes:
+            unit = self.unit_for(n)
+            onode = OutlineNode(
+                id=n.id,
+                kind=n.kind,
+                level=n.level,
+                label=n.label,
+                title=n.title,
+                parent=n.parent,
+                text=text[n.start : n.end],
+                responsible=[dict(r) for r in n.responsible],
+                cells=list(n.cells),
+                header=list(n.header),
+                path=n.path,
+                unit=unit.id if unit is not None else None,
+                line=self.line_of(n.start),
+            )
+            doc.outline.append(onode)
+            if n.end > n.start:
+                doc.blocks.append(Block(BLOCK_KIND.get(n.kind, "paragraph"), onode.unit or n.id, n.start, n.end))
+
+    def _span_unit(self, n: Node, skip_label: bool) -> tuple[int, int] | None:
+        a, b = _body_span(self.doc.text, n, skip_label)
+        return (a, b) if b > a else None
+
+    def unit_for(self, n: Node) -> Unit | None:
+        from kb.parse.text import _row_sentences, _title_and_sentences, split_sentences
+
+        doc, text = self.doc, self.doc.text
+        common = {"path": n.path, "responsible": [dict(r) for r in n.responsible]}
+        if n.kind == "item" or (n.kind == "section" and n.id not in self.has_children):
+            span = self._span_unit(n, skip_label=True)
+            if span is None:
+                return None
+            t = Task(
+                id=n.id,
+                text=text[span[0] : span[1]],
+                span=span,
+                line=self.line_of(n.start),
+                number=n.number or 0,
+                chapter=self.enclosing_chapter(n),
+                title=n.title,
+                label=n.label,
+                **common,
+            )
+            _title_and_sentences(t)
+            doc.tasks.append(t)
+            self.last_task = t.id
+            if t.chapter in self.chapters:
+                self.chapters[t.chapter].tasks.append(t.id)
+            return t
+        if n.kind == "table":
+            key = n.id[2:] if n.id.startswith("I:") else (n.label or n.id)
+            tb = IndicatorTable(
+                id=n.id,
+                key=key,
+                title=n.title,
+                after=self.last_task,
+                chapter=self.enclosing_chapter(n),
+                header=list(n.header),
+                line=self.line_of(n.start),
+            )
+            self.tables[n.id] = tb
+            doc.indicator_tables.append(tb)
+            return None
+        if n.kind == "row":
+            tb = self.tables.get(n.parent or "")
+            span = self._span_unit(n, skip_label=bool(n.label))
+            if span is not None and n.label:  # the number may follow a 序号 cell's tab
+                m = ROW_NUMBER.match(text[span[0] : span[1]])
+                span = (span[0] + m.end(), span[1]) if m else span
+            if tb is None or span is None:
+                return None
+            cells = list(n.cells)
+            r = IndicatorRow(
+                id=n.id,
+                text=text[span[0] : span[1]],
+                span=span,
+                line=self.line_of(n.start),
+                index=n.number or len(tb.rows) + 1,
+                name=cells[0] if cells else "",
+                target="\t".join(cells[1:]),
+                **common,
+            )
+            _row_sentences(r)
+            tb.rows.append(r)
+            return r
+        # prose: the lead-in of a heading with children, a box, a paragraph, front or back matter
+        if n.kind in HEADING_KINDS:
+            first_nl = text.find("\n", n.start, n.end)
+            if first_nl < 0:
+                return None
+            a, b = _body_span(text, Node(**{**n.__dict__, "start": first_nl + 1, "label": ""}), False)
+            if b <= a:
+                return None
+            pid, chapter = f"{n.id}.p", n.id if n.id in self.chapters else self.enclosing_chapter(n)
+        else:
+            span = self._span_unit(n, skip_label=False)
+            if span is None:
+                return None
+            (a, b), pid, chapter = span, n.id, self.enclosing_chapter(n)
+        p = Paragraph(id=pid, text=text[a:b], span=(a, b), line=self.line_of(a), chapter=chapter, **common)
+        p.sentences = split_sentences(p.text, p.id)
+        doc.paragraphs.append(p)
+        return p
+
+
+def _notes(doc: Document, ol: Outline, norm: Normalized, rf: Reflowed) -> None:
+    from kb.parse.text import numbering_problems
+
+    notes = doc.notes
+    t_ids = [t for t in doc.tasks if t.id == f"T{t.number}"]
+    if t_ids and len(t_ids) == len(doc.tasks):
+        nums = [t.number for t in doc.tasks]
+        if nums[0] > 1:
+            notes.append(f"continues from an earlier part: tasks 1–{nums[0] - 1} are not in this text")
+        notes.extend(numbering_problems(nums))
+    notes.extend(ol.notes)
+    for tb in doc.indicator_tables:
+        if tb.chapter is None and doc.chapters and tb.line < doc.chapters[0].line:
+            notes.append(
+                f"indicator table {tb.id} comes before the first heading ({doc.chapters[0].label}): "
+                "it closes a part that is not in this text, so it is attached to no chapter"
+            )
+        if not tb.header:
+            notes.append(f"table {tb.id} has no header row")
+        if not tb.rows:
+            notes.append(f"table {tb.id} has no rows")
+    for nz in norm.noise:
+        notes.append(f"layout noise removed: {nz.marker} (line {nz.line})")
+    for j in norm.joins:
+        notes.append(f"page break joined: …{j.before}|{j.after}… (lines {j.line_before}–{j.line_after})")
+    kinds: dict[str, int] = {}
+    for r in rf.repairs:
+        kinds[r.kind] = kinds.get(r.kind, 0) + 1
+    for k, c in sorted(kinds.items()):
+        notes.append(f"layout repaired: {k} ×{c}")
+    if not doc.chapters:
+        notes.append("no chapter headings found")
+    if not doc.tasks:
+        notes.append("no numbered tasks found: the text is kept as paragraphs")
