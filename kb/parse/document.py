@@ -124,15 +124,15 @@ def _body_span(text: str, n: Node, skip_label: bool) -> tuple[int, int]:
     """The node's own text without leading/trailing white space and, if asked, without its
     printed number: the unit's span."""
     a, b = n.start, n.end
-    while a < b and text[a] in SPACES + "\n":
+    while a < b and text[a].isspace():
         a += 1
     if skip_label and n.label and text.startswith(n.label, a):
         a += len(n.label)
         if a < b and text[a] in LABEL_TAIL:
             a += 1
-        while a < b and text[a] in SPACES:
+        while a < b and text[a].isspace():
             a += 1
-    while b > a and text[b - 1] in SPACES + "\n":
+    while b > a and text[b - 1].isspace():
         b -= 1
     return a, b
 

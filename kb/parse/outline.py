@@ -566,6 +566,7 @@ def parse_outline(text: str) -> Outline:
     stack: list = []  # (rank, node)
     last_num: dict = {}
     last_local: dict = {}
+    last_label: dict = {}
     cur: Optional[Node] = None
     mode = None  # None | "para-needed"
     k = 0
@@ -715,6 +716,18 @@ def parse_outline(text: str) -> Outline:
         if h and not (FIG_RE.match(s)):
             style, rank, label, num, rest = h
             ok, note = _accept(style, num, rank, stack, last_num, last_local)
+            if ok and style.startswith("ar2"):
+                # 1.1-style numbers must hang under their prefix (an enclosing 1. / 1.1 heading, or
+                # a sibling with the same prefix): "4.1左右" at a line start is not a heading
+                prefix = label.rstrip(".．").rsplit(".", 1)[0].rsplit("．", 1)[0]
+                labels = {nd.label for _, nd in stack if nd.style.startswith("ar")}
+                sib = last_label.get(style)
+                ok = prefix in labels or (sib is not None and sib.rsplit(".", 1)[0] == prefix) \
+                    or (num == 1 and not any(nd.style.startswith("ar") for _, nd in stack))
+                if not ok:
+                    b.notes.append(f"line {k + 1}: numbered line not taken as a heading ({label})")
+            if ok:
+                last_label[style] = _strip_label_punct(label)
             if note:
                 b.notes.append(f"line {k + 1}: {note}")
             if ok:
@@ -1076,7 +1089,8 @@ def _finish(b: _Builder, styles_used: dict):
     # ids
     items = [n for n in nodes if n.kind == "item" and not getattr(n, "_in_box", False)]
     leaf_nums = [n.number for n in items if n.style == _leaf_style(items)]
-    unique_leaf = len(leaf_nums) == len(set(leaf_nums)) and bool(leaf_nums)
+    unique_leaf = len(leaf_nums) == len(set(leaf_nums)) and bool(leaf_nums) \
+        and not (_leaf_style(items) or "").startswith("ar2")
     counters = Counter()
     seen = Counter()
     for n in nodes:

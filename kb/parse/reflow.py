@@ -186,12 +186,19 @@ def reflow(text: str) -> Reflowed:
                 drop.add(k)
                 repairs.append(Repair("page-number", k + 1, l))
                 last = v
-    # running headers / footers: short identical lines repeated 3+ times
-    cnt = Counter(l.strip() for k, l in enumerate(lines) if l.strip() and k not in toc and k not in drop)
+    # running headers / footers: short identical lines repeated next to page breaks 3+ times
+    pn = sorted(drop)
+
+    def near_page(k):
+        i = bisect.bisect_left(pn, k - 2)
+        return i < len(pn) and abs(pn[i] - k) <= 2 or k <= 1
+
+    cnt = Counter(l.strip() for k, l in enumerate(lines)
+                  if l.strip() and k not in toc and k not in drop and near_page(k))
     for k, l in enumerate(lines):
         s = l.strip()
-        if s and k not in toc and k not in drop and cnt[s] >= 3 and _width(s) <= 60 and not _heading(s) \
-                and not re.search(r"[。，；]", s) and not re.fullmatch(r"[0-9.%≥≤ \-/约束性预期]+", s) and len(s) >= 4:
+        if s and k not in toc and k not in drop and cnt[s] >= 3 and near_page(k) and _width(s) <= 60 \
+                and not _heading(s) and not re.search(r"[。，；：]", s) and s[0] not in "）)”》" and len(s) >= 4:
             drop.add(k)
             repairs.append(Repair("running-header", k + 1, l))
     # a page number glued to a line start: the next expected number
