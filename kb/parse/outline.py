@@ -813,6 +813,9 @@ def _accept(style, num, rank, stack, last_num, last_local):
     return False, f"numbered line not taken as a heading ({style} {num}, last {base})"
 
 
+MAX_CELL = 2000
+
+
 def _tab_table(L, k) -> Optional[dict]:
     """A tab-separated table starting at line k: optional caption, header, rows ``N.name<TAB>…``."""
     j = k
@@ -838,6 +841,10 @@ def _tab_table(L, k) -> Optional[dict]:
     if not body and not header:
         return None
     rows = [[c.strip() for c in L[r].text.split("\t") if c.strip()] for r in body]
+    # a lone tabbed line with neither header nor caption, or a "cell" as long as a page, is prose
+    # that happens to hold a tab, not a table
+    if (not header and cap is None and len(rows) < 2) or any(len(c) > MAX_CELL for r in rows for c in r):
+        return None
     key = _ind_key(cap) if cap else None
     m = TABLE_CAP_RE.match(cap or "")
     label = re.sub(r"[ \u3000]", "", m.group(1)) if m else ""
