@@ -123,6 +123,7 @@ class Numbering:
         self.style_numpr: dict[str, tuple[str | None, int | None]] = {}
         self.style_based: dict[str, str] = {}
         self.bullets = 0
+        self.labelled = 0
         if numbering_el is not None:
             for an in numbering_el.findall(W + "abstractNum"):
                 self.abstract[_val(an, "abstractNumId")] = {
@@ -215,6 +216,7 @@ class Numbering:
             self.started.add((num_id, ilvl))
             counters[ilvl] = starts[ilvl] - 1
         counters[ilvl] = counters.get(ilvl, lvl["start"] - 1) + 1
+        self.labelled += 1
         for deeper in list(counters):  # a level restarts after any higher level is used
             if deeper > ilvl:
                 restart = levels.get(deeper, {}).get("restart")
@@ -408,19 +410,15 @@ def _read(p: Path, document, RT) -> Imported:
     title_para = None
     headings = 0
     boxes = 0
-    numbered = 0
 
     def walk(container):
-        nonlocal title_para, headings, boxes, numbered
+        nonlocal title_para, headings, boxes
         for el in reader._blocks_of(container):
             if _tag(el) == "p":
                 ppr = el.find(W + "pPr")
                 style = _val(ppr.find(W + "pStyle")) if ppr is not None else None
                 sname = style_names.get(style, style or "").lower()
-                before = numbering.counters.copy()
                 text = reader.paragraph_text(el)
-                if numbering.counters != before:
-                    numbered += 1
                 if not text.strip():
                     continue
                 if sname == "title" or sname.startswith("title"):
@@ -443,8 +441,8 @@ def _read(p: Path, document, RT) -> Imported:
         raise KBError(f"{p}: the .docx file has no text")
 
     notes = [f"docx: {len(out.blocks)} blocks, {headings} headings (heading styles)"]
-    if numbered:
-        notes.append(f"{numbered} paragraphs numbered by Word's list numbering; numbers rendered as printed")
+    if numbering.labelled:
+        notes.append(f"{numbering.labelled} paragraphs numbered by Word's list numbering; numbers rendered as printed")
     if out.tables:
         notes.append(f"{out.tables} tables ({out.table_rows} rows) as TAB-separated rows; merged cells left empty")
     if boxes:

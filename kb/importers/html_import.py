@@ -332,7 +332,8 @@ def import_html(path) -> Imported:
     if not w.out.blocks:
         raise KBError(f"{p}: the HTML page has no article text")
     notes = [f"html: article body found by {how}; {len(w.out.blocks)} blocks"]
-    heading = meta.get("title") or h1_text
+    # the article title printed above the body (the info table's 标题 or the page's <h1>)
+    heading = info.get("title") or (h1_text if cjk_count(h1_text) >= 4 else "")
     first = "".join(w.out.lines()[:3]).replace(" ", "")
     if heading and heading.replace(" ", "") not in first:
         w.out.blocks.insert(0, [heading])

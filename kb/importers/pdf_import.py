@@ -117,45 +117,72 @@ def _read_page(page, i: int) -> tuple[list[Line], list[Table], int]:
     return lines, tables, nchars
 
 
+_FW_DIGITS = {0xFF10 + i: str(i) for i in range(10)}
+
+
 def _key(text: str) -> str:
     return re.sub(r"[0-9０-９]+", "#", re.sub(r"\s+", "", text))
 
 
 def _strip_margins(pages: list[list[Line]], heights: list[float]) -> tuple[int, int, list[str]]:
-    """Remove page numbers and running headers/footers in place; return the counts and examples."""
+    """Remove page numbers and running headers/footers in place; return the counts and examples.
+
+    Only the outermost lines of a page are looked at (a second one only once the first was
+    removed). A running line comes back at the same height on most pages, verbatim or with a
+    number that grows with the page."""
     n = len(pages)
 
-    def margin_lines(lines, h):
-        if not lines:
-            return []
-        cand = set()
-        for k in (0, 1):
-            if k < len(lines) and (k == 0 or lines[k].top < 0.12 * h):
-                cand.add(id(lines[k]))
-        for k in (1, 2):
-            if k <= len(lines) and (k == 1 or lines[-k].bottom > 0.88 * h):
-                cand.add(id(lines[-k]))
-        return [l for l in lines if id(l) in cand]
+    def edges(lines, h):
+        top = [l for l in lines[:2] if l.top < 0.15 * h]
+        bottom = [l for l in reversed(lines[-2:]) if l.bottom > 0.85 * h]
+        return top, bottom
 
-    counts: Counter = Counter()
-    for lines, h in zip(pages, heights):
-        counts.update({_key(l.text) for l in margin_lines(lines, h)})
+    def pos(l: Line) -> int:
+        return round(l.top / 4)
+
+    exact: Counter = Counter()
+    numbered: dict[tuple, list[tuple[int, list[int]]]] = {}
+    for idx, (lines, h) in enumerate(zip(pages, heights)):
+        seen = set()
+        for side in edges(lines, h):
+            for l in side:
+                raw = re.sub(r"\s+", "", l.text)
+                if (raw, pos(l)) in seen:
+                    continue
+                seen.add((raw, pos(l)))
+                exact[(raw, pos(l))] += 1
+                nums = [int(x) for x in re.findall(r"[0-9]+", raw.translate(_FW_DIGITS))]
+                if nums:
+                    numbered.setdefault((_key(l.text), pos(l)), []).append((idx, nums))
     need = max(2, (n + 1) // 2)
-    running = {k for k, c in counts.items() if c >= need and n >= 2 and k}
+    running = {k for k, c in exact.items() if c >= need and n >= 2}
+    for key, occ in numbered.items():
+        if len(occ) < need or n < 2:
+            continue
+        width = min(len(nums) for _, nums in occ)
+        for j in range(width):
+            offsets = Counter(nums[j] - idx for idx, nums in occ)
+            if offsets.most_common(1)[0][1] >= need:
+                running.add(key)
+                break
+
     removed_pn = removed_run = 0
     examples: list[str] = []
     for idx, (lines, h) in enumerate(zip(pages, heights)):
         drop = set()
-        for l in margin_lines(lines, h):
-            t = l.text.strip()
-            if PAGE_NUMBER.match(t):
+        for side in edges(lines, h):
+            for l in side:
+                t = l.text.strip()
+                raw = re.sub(r"\s+", "", t)
+                if PAGE_NUMBER.match(t):
+                    removed_pn += 1
+                elif (raw, pos(l)) in running or (_key(t), pos(l)) in running:
+                    removed_run += 1
+                    if len(examples) < 2 and t not in examples:
+                        examples.append(t)
+                else:
+                    break  # the next line inwards is body text
                 drop.add(id(l))
-                removed_pn += 1
-            elif _key(t) in running:
-                drop.add(id(l))
-                removed_run += 1
-                if len(examples) < 2 and t not in examples:
-                    examples.append(t)
         pages[idx] = [l for l in lines if id(l) not in drop]
     return removed_pn, removed_run, examples
 
@@ -322,7 +349,7 @@ def _read(p: Path, pdf, n: int) -> Imported:
     if isinstance(title, str):
         title = re.sub(r"^Microsoft Word\s*-\s*", "", title).strip()
         title = re.sub(r"\.(docx?|wps|pdf)$", "", title, flags=re.I)
-        if title and not re.fullmatch(r"[\w\-. ]+", title):  # a file name or 'untitled' is no title
+        if title and not re.fullmatch(r"[\w\-. ]+", title, flags=re.A):  # a file name or 'untitled' is no title
             meta["title"] = clean_line(title)
     meta = guess_meta(out.lines(), meta)
     return Imported(text=out.text(), meta=meta, notes=notes, format="pdf")
