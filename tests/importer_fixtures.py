@@ -64,7 +64,6 @@ def plan_model(path: Path, regions=()) -> list:
     at = {s: (e, nc) for s, e, nc in regions}
     model: list = []
     i, n = 0, len(lines)
-    titled = False
     while i < n:
         if i + 1 in at:
             e, nc = at[i + 1]
@@ -90,8 +89,7 @@ def plan_model(path: Path, regions=()) -> list:
             continue
         t = lines[i].strip()
         if t:
-            model.append(("h", 0, t) if not titled else classify(t))
-            titled = True
+            model.append(("h", 0, t) if not model else classify(t))
         i += 1
     return model
 

@@ -50,17 +50,31 @@ def read_bytes(p: Path) -> bytes:
 
 # --- characters ---------------------------------------------------------------------------------
 
-# CJK Radicals Supplement code points that PDF producers (Chromium with Noto CJK among them) put in
-# the ToUnicode map for glyphs the font shares with a unified ideograph: ⻓ for 长, ⻔ for 门 …
-# (Kangxi radicals U+2F00–U+2FD5 and compatibility ideographs are mapped by NFKC instead.)
-_RADICALS = ("⺂⺃⺅⺉⺋⺎⺏⺐⺒⺓⺔⺕⺖⺘⺙⺛⺞⺠⺡⺣⺤⺦⺨⺫⺭⺯⺰⺱⺲⺳⺹⺺⺾⺿⻁⻂⻃⻄⻅⻆⻈⻉⻋⻌⻍⻎⻐⻑⻒⻓⻔⻖⻘⻙⻚⻛⻜⻝⻟⻠⻢⻣⻤⻥⻦⻧⻨⻩⻪⻫⻬⻭⻮⻯⻰⻱⻲",
-             "乛乚亻刂㔾兀尣尢巳幺彑彐忄扌攵旡歺民氵灬爫丬犭罒礻糹纟罓罒㓁耂肀艹艹虎衤覀西见角讠贝车辶辶辶钅長镸长门阝青韦页风飞食飠饣马骨鬼鱼鸟卤麦黄黾斉齐歯齿竜龙龜亀")
-_CJK_FIX = {ord(a): b for a, b in zip(*_RADICALS)}
-for _cp in list(range(0x2F00, 0x2FD6)) + list(range(0xF900, 0xFADA)):
+# Radicals (Kangxi U+2F00–U+2FD5, CJK Radicals Supplement U+2E80–U+2EFF) that PDF producers
+# (Chromium with Noto CJK among them) put in the ToUnicode map for a glyph the font shares with a
+# unified ideograph: ⼀ for 一, ⻓ for 长, ⼾ for 户 … Each maps to the ideograph drawn with the same
+# glyph in Noto Sans/Serif CJK SC (the GB2312 one when several are), else to its NFKC form.
+_RADICALS_FROM = (
+    "⺂⺃⺅⺉⺋⺎⺏⺐⺒⺓⺔⺕⺖⺘⺙⺛⺞⺟⺠⺡⺣⺤⺦⺨⺫⺭⺯⺰⺱⺲⺳⺹⺺⺾⻁⻂⻃⻅⻆⻈⻉⻋⻌⻐⻑⻒⻓⻔⻖⻘⻙⻚⻛⻜⻝⻟⻠⻢⻣⻤"
+    "⻥⻦⻧⻨⻩⻪⻫⻬⻮⻯⻰⻱⻲⻳⼀⼁⼂⼃⼄⼅⼆⼇⼈⼉⼊⼋⼌⼍⼎⼏⼐⼑⼒⼓⼔⼕⼖⼗⼘⼙⼚⼛⼜⼝⼞⼟⼠⼡⼢⼣⼤⼥⼦⼧⼨⼩⼪⼫⼬⼭"
+    "⼮⼯⼰⼱⼲⼳⼴⼵⼶⼷⼸⼹⼺⼻⼼⼽⼾⼿⽀⽁⽂⽃⽄⽅⽆⽇⽈⽉⽊⽋⽌⽍⽎⽏⽐⽑⽒⽓⽔⽕⽖⽗⽘⽙⽚⽛⽜⽝⽞⽟⽠⽡⽢⽣⽤⽥⽦⽧⽨⽩"
+    "⽪⽫⽬⽭⽮⽯⽰⽱⽲⽳⽴⽵⽶⽷⽸⽹⽺⽻⽼⽽⽾⽿⾀⾁⾂⾃⾄⾅⾆⾇⾈⾉⾊⾋⾌⾍⾎⾏⾐⾑⾒⾓⾔⾕⾖⾗⾘⾙⾚⾛⾜⾝⾞⾟⾠⾡⾢⾣⾤⾥"
+    "⾦⾧⾨⾩⾪⾫⾬⾭⾮⾯⾰⾱⾲⾳⾴⾵⾶⾷⾸⾹⾺⾻⾼⾽⾾⾿⿀⿁⿂⿃⿄⿅⿆⿇⿈⿉⿊⿋⿌⿍⿎⿏⿐⿑⿒⿓⿔⿕"
+)
+_RADICALS_TO = (
+    "乛乚亻刂㔾兀尣尢巳幺彑彐忄扌攵旡歺母民氵灬爫丬犭罒礻糹纟罓罒㓁耂肀艹虎衤覀见角讠贝车辶钅長镸长门阝青韦页风飞食飠饣马骨鬼"
+    "鱼鸟卤麦黄黾斉齐齿竜龙龜亀龟一丨丶丿乙亅二亠人儿入八冂冖冫几凵刀力勹匕匚匸十卜卩厂厶又口囗土士夂夊夕大女子宀寸小尢尸屮山"
+    "巛工己巾干幺广廴廾弋弓彐彡彳心戈户手支攴文斗斤方无日曰月木欠止歹殳毋比毛氏气水火爪父爻爿片牙牛犬玄玉瓜瓦甘生用田疋疒癶白"
+    "皮皿目矛矢石示禸禾穴立竹米糸缶网羊羽老而耒耳聿肉臣自至臼舌舛舟艮色艸虍虫血行衣襾見角言谷豆豕豸貝赤走足身車辛辰辵邑酉釆里"
+    "金長門阜隶隹雨靑非面革韋韭音頁風飛食首香馬骨高髟鬥鬯鬲鬼魚鳥鹵鹿麥麻黃黍黑黹黽鼎鼓鼠鼻齊齒龍龜龠"
+)
+_CJK_FIX = {ord(a): b for a, b in zip(_RADICALS_FROM, _RADICALS_TO)}
+for _cp in list(range(0xF900, 0xFADA)) + list(range(0xFB00, 0xFB07)):  # compatibility ideographs, ligatures
     _n = unicodedata.normalize("NFKC", chr(_cp))
-    if len(_n) == 1 and _n != chr(_cp):
+    if _n != chr(_cp):
         _CJK_FIX[_cp] = _n
-_CJK_FIX.update({0x00A0: " ", 0x200B: None, 0xFEFF: None, 0x00AD: None, 0x2028: "\n", 0x2029: "\n"})
+_CJK_FIX.update({0x00A0: " ", 0x200B: None, 0xFEFF: None, 0x00AD: None, 0x2028: "\n", 0x2029: "\n",
+                 0x2015: "\u2014"})  # ― drawn by the glyph of — (破折号)
 
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200a\u202f\u205f]+")
 
