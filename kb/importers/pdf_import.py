@@ -131,10 +131,16 @@ def _strip_margins(pages: list[list[Line]], heights: list[float]) -> tuple[int, 
     removed). A running line comes back at the same height on most pages, verbatim or with a
     number that grows with the page."""
     n = len(pages)
+    sizes = [l.size for pg in pages for l in pg]
+    body_size = statistics.median(sizes) if sizes else 0.0
 
     def edges(lines, h):
-        top = [l for l in lines[:2] if l.top < 0.15 * h]
-        bottom = [l for l in reversed(lines[-2:]) if l.bottom > 0.85 * h]
+        # the outermost line, and the one inside it when it is set apart by its size (a body line
+        # that merely recurs, such as a paragraph's last line, is never a running header)
+        top = [l for k, l in enumerate(lines[:2]) if l.top < 0.15 * h
+               and (k == 0 or abs(l.size - body_size) > 0.5 or PAGE_NUMBER.match(l.text.strip()))]
+        bottom = [l for k, l in enumerate(reversed(lines[-2:])) if l.bottom > 0.85 * h
+                  and (k == 0 or abs(l.size - body_size) > 0.5 or PAGE_NUMBER.match(l.text.strip()))]
         return top, bottom
 
     def pos(l: Line) -> int:
