@@ -266,6 +266,12 @@ def test_real_plan_round_trip(generated, name, fmt):
     expected, got = expected_items(model), imported_items(imp.text)
     assert got == expected, first_difference(expected, got)
     assert sum(1 for el in model if el[0] == "t") <= sum(1 for ln in imp.text.split("\n\n") if "\t" in ln)
+    # the parser reads the import as it reads the source text
+    from kb.parse import parse_file, parse_text
+
+    src, doc = parse_file(plan_path(name)), parse_text(imp.text)
+    shape = lambda d: (len(d.chapters), len(d.tasks), len(d.indicator_tables))  # noqa: E731
+    assert shape(doc) == shape(src)
 
 
 def test_real_plan_docx_uses_word_numbering(generated):
