@@ -162,6 +162,8 @@ class Document:
     paragraphs: list[Paragraph] = field(default_factory=list)
     indicator_tables: list[IndicatorTable] = field(default_factory=list)
     outline: list[OutlineNode] = field(default_factory=list)
+    # what an importer found on the page: issuer, doc_number (国发〔2021〕29号), date
+    meta: dict[str, str] = field(default_factory=dict)
     # not exported: the normalized text and its layout, for the lossless check and kb check
     text: str = ""
     blocks: list[Block] = field(default_factory=list)
@@ -264,6 +266,7 @@ def document_to_dict(doc: Document) -> dict[str, Any]:
             for tb in doc.indicator_tables
         ],
         "outline": [flat_dict(n) for n in doc.outline],
+        "meta": dict(doc.meta),
     }
 
 

@@ -1,6 +1,7 @@
 """Builders for the importer tests and scripts/bench_import.py: a plan text → a document model →
 DOCX (python-docx, with Word list numbering), a gov.cn-style HTML page, a printable HTML page
 (→ PDF by headless Chromium) and Markdown; and the comparison of an import with its source."""
+
 from __future__ import annotations
 
 import html as _html
@@ -14,8 +15,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def corpus_dev() -> Path | None:
-    cands = [os.environ.get("KB_CORPUS_DEV", ""), ROOT.parent / "shared" / "corpus-dev",
-             ROOT.parent.parent / "shared" / "corpus-dev", "/work/shared/corpus-dev"]
+    cands = [
+        os.environ.get("KB_CORPUS_DEV", ""),
+        ROOT.parent / "shared" / "corpus-dev",
+        ROOT.parent.parent / "shared" / "corpus-dev",
+        "/work/shared/corpus-dev",
+    ]
     for c in cands:
         if c and (Path(c) / "jiading-sponge-city-plan.txt").exists():
             return Path(c)
@@ -26,8 +31,7 @@ def corpus_dev() -> Path | None:
 # (first line, last line, columns), 1-based and inclusive
 PLANS = {
     "acftu": ("corpus", "acftu-14th-fyp-part2.txt", []),
-    "jiading": ("dev", "jiading-sponge-city-plan.txt",
-                [(25, 126, 4), (144, 206, 4), (222, 244, 2), (298, 483, 5)]),
+    "jiading": ("dev", "jiading-sponge-city-plan.txt", [(25, 126, 4), (144, 206, 4), (222, 244, 2), (298, 483, 5)]),
     "putuo": ("dev", "putuo-greening-15th-fyp.txt", [(23, 473, 8), (643, 839, 7)]),
 }
 
@@ -74,7 +78,7 @@ def plan_model(path: Path, regions=()) -> list:
                 elif cur:
                     blocks.append("\n".join(cur))
                     cur = []
-            rows = [blocks[k:k + nc] for k in range(0, len(blocks), nc)]
+            rows = [blocks[k : k + nc] for k in range(0, len(blocks), nc)]
             rows[-1] += [""] * (nc - len(rows[-1]))
             model.append(("t", rows))
             i = e
@@ -121,9 +125,11 @@ def imported_items(text: str) -> list[tuple[str, str]]:
 def first_difference(a: list, b: list) -> str:
     for k, (x, y) in enumerate(zip(a, b)):
         if x != y:
-            return (f"item {k}: expected {x[0]} {x[1][:60]!r}\n          got      {y[0]} {y[1][:60]!r}\n"
-                    f"before: {[t[:20] for _, t in a[max(0, k - 2):k]]}")
-    return f"lengths differ: expected {len(a)}, got {len(b)}; extra: {(a[len(b):] or b[len(a):])[:3]}"
+            return (
+                f"item {k}: expected {x[0]} {x[1][:60]!r}\n          got      {y[0]} {y[1][:60]!r}\n"
+                f"before: {[t[:20] for _, t in a[max(0, k - 2) : k]]}"
+            )
+    return f"lengths differ: expected {len(a)}, got {len(b)}; extra: {(a[len(b) :] or b[len(a) :])[:3]}"
 
 
 # --- DOCX ---------------------------------------------------------------------------------------
@@ -171,9 +177,13 @@ class WordLists:
         self.next_abstract += 1
         lvls = "".join(
             f'<w:lvl w:ilvl="{k}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/><w:suff w:val="{suff}"/>'
-            f'<w:lvlText w:val="{text}"/><w:lvlJc w:val="left"/></w:lvl>' for k, (fmt, text) in enumerate(levels))
-        el = parse_xml(f'<w:abstractNum {nsdecls("w")} w:abstractNumId="{aid}">'
-                       f'<w:multiLevelType w:val="multilevel"/>{lvls}</w:abstractNum>')
+            f'<w:lvlText w:val="{text}"/><w:lvlJc w:val="left"/></w:lvl>'
+            for k, (fmt, text) in enumerate(levels)
+        )
+        el = parse_xml(
+            f'<w:abstractNum {nsdecls("w")} w:abstractNumId="{aid}">'
+            f'<w:multiLevelType w:val="multilevel"/>{lvls}</w:abstractNum>'
+        )
         first = self.numbering.find(self.qn("w:num"))
         if first is not None:
             first.addprevious(el)
@@ -187,10 +197,12 @@ class WordLists:
 
         nid = self.next_num
         self.next_num += 1
-        over = (f'<w:lvlOverride w:ilvl="0"><w:startOverride w:val="{start}"/></w:lvlOverride>'
-                if start is not None else "")
-        self.numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="{nid}">'
-                                        f'<w:abstractNumId w:val="{aid}"/>{over}</w:num>'))
+        over = (
+            f'<w:lvlOverride w:ilvl="0"><w:startOverride w:val="{start}"/></w:lvlOverride>' if start is not None else ""
+        )
+        self.numbering.append(
+            parse_xml(f'<w:num {nsdecls("w")} w:numId="{nid}"><w:abstractNumId w:val="{aid}"/>{over}</w:num>')
+        )
         return nid
 
     @staticmethod
@@ -245,7 +257,7 @@ def to_docx(model, out: Path, auto_numbers: bool = True) -> Path:
                 if k["nid"] is None or value != k["next"]:
                     k["nid"] = lists.num(k["aid"], start=value)
                 k["next"] = value + 1
-                numbered = (k["nid"], text[m.end():].lstrip())
+                numbered = (k["nid"], text[m.end() :].lstrip())
                 break
         body = numbered[1] if numbered else text
         if el[0] == "h" and el[1] == 0:
@@ -261,6 +273,7 @@ def to_docx(model, out: Path, auto_numbers: bool = True) -> Path:
 
 
 # --- HTML ---------------------------------------------------------------------------------------
+
 
 def _e(s: str) -> str:
     return _html.escape(s, quote=True)
@@ -303,15 +316,16 @@ def model_title(model) -> str:
     return model[0][2] if model and model[0][0] == "h" and model[0][1] == 0 else ""
 
 
-def govcn_page(body: str, title: str, issuer: str = "", doc_no: str = "", date: str = "",
-               page_title: str = "") -> str:
+def govcn_page(body: str, title: str, issuer: str = "", doc_no: str = "", date: str = "", page_title: str = "") -> str:
     info = ""
     if title or issuer or doc_no or date:
-        info = ('<div class="policyLibraryOverview_header"><table class="bd1">'
-                f'<tr><td><b>标　　题：</b></td><td colspan="3">{_e(title)}</td></tr>'
-                f'<tr><td><b>发文机关：</b></td><td>{_e(issuer)}</td><td><b>发文字号：</b></td><td>{_e(doc_no)}</td></tr>'
-                f'<tr><td><b>成文日期：</b></td><td>{_e(date)}</td><td><b>发布日期：</b></td><td>{_e(date)}</td></tr>'
-                '</table></div>')
+        info = (
+            '<div class="policyLibraryOverview_header"><table class="bd1">'
+            f'<tr><td><b>标　　题：</b></td><td colspan="3">{_e(title)}</td></tr>'
+            f"<tr><td><b>发文机关：</b></td><td>{_e(issuer)}</td><td><b>发文字号：</b></td><td>{_e(doc_no)}</td></tr>"
+            f"<tr><td><b>成文日期：</b></td><td>{_e(date)}</td><td><b>发布日期：</b></td><td>{_e(date)}</td></tr>"
+            "</table></div>"
+        )
     h1 = f"<h1>{_e(title)}</h1>" if title else ""
     return f"""<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8">
@@ -348,8 +362,10 @@ tr { break-inside: avoid; }
 
 
 def print_page(model) -> str:
-    return (f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>{_e(model_title(model) or "规划")}'
-            f"</title><style>{PRINT_CSS}</style></head><body>\n{body_html(model, with_title=True)}\n</body></html>")
+    return (
+        f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>{_e(model_title(model) or "规划")}'
+        f"</title><style>{PRINT_CSS}</style></head><body>\n{body_html(model, with_title=True)}\n</body></html>"
+    )
 
 
 def chromium() -> str | None:
@@ -364,9 +380,16 @@ def html_to_pdf(html_path: Path, pdf_path: Path, timeout: int = 180) -> Path:
     exe = chromium()
     if not exe:
         raise RuntimeError("chromium not found")
-    cmd = [exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-           f"--user-data-dir={pdf_path.parent / '.chromium-profile'}",
-           f"--print-to-pdf={pdf_path}", html_path.resolve().as_uri()]
+    cmd = [
+        exe,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        f"--user-data-dir={pdf_path.parent / '.chromium-profile'}",
+        f"--print-to-pdf={pdf_path}",
+        html_path.resolve().as_uri(),
+    ]
     subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=timeout, check=False)
     if not pdf_path.exists() or pdf_path.stat().st_size == 0:
         raise RuntimeError(f"chromium wrote no PDF for {html_path}")
@@ -401,8 +424,9 @@ def write_all(model, d: Path, name: str, pdf: bool = True) -> dict[str, Path]:
     """Write the four formats of one model into d; the PDF only when chromium is here."""
     d.mkdir(parents=True, exist_ok=True)
     files = {"docx": to_docx(model, d / f"{name}.docx")}
-    (d / f"{name}.html").write_text(govcn_page(body_html(model, with_title=False), model_title(model)),
-                                    encoding="utf-8")
+    (d / f"{name}.html").write_text(
+        govcn_page(body_html(model, with_title=False), model_title(model)), encoding="utf-8"
+    )
     files["html"] = d / f"{name}.html"
     (d / f"{name}.md").write_text(to_markdown(model), encoding="utf-8")
     files["md"] = d / f"{name}.md"
@@ -411,3 +435,39 @@ def write_all(model, d: Path, name: str, pdf: bool = True) -> dict[str, Path]:
         src.write_text(print_page(model), encoding="utf-8")
         files["pdf"] = html_to_pdf(src, d / f"{name}.pdf")
     return files
+
+
+def outline_model(path: Path) -> list:
+    """The model of a plan as the text parser understood it: its outline's lines as headings and
+    paragraphs, and every table it found as a real table (caption line, header row, data rows),
+    so each format can be generated from one source and its outline compared with the text's."""
+    from kb.parse.text import parse_file
+
+    doc = parse_file(path)
+    model: list = []
+    rows: dict[str, list] = {}
+    for n in doc.outline:
+        if n.kind == "row" and n.parent:
+            cells = list(n.cells)
+            if n.label and cells:  # the printed row number: "1.劳模选树管理"
+                cells[0] = f"{n.label}.{cells[0]}"
+            rows.setdefault(n.parent, []).append(cells)
+    for n in doc.outline:
+        if n.kind == "row":
+            continue
+        if n.kind == "table":
+            lines = [ln.strip() for ln in n.text.split("\n") if ln.strip()]
+            if lines and (n.label or n.title) and n.title.replace(" ", "") in lines[0].replace(" ", ""):
+                model.append(("p", lines[0]))
+            width = max([len(n.header)] + [len(r) for r in rows.get(n.id, [])])
+            table = ([list(n.header) + [""] * (width - len(n.header))] if n.header else []) + [
+                r + [""] * (width - len(r)) for r in rows.get(n.id, [])
+            ]
+            if table:
+                model.append(("t", table))
+            continue
+        for ln in n.text.split("\n"):
+            t = ln.strip()
+            if t:
+                model.append(("h", 0, t) if not model else classify(t))
+    return model

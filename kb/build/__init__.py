@@ -49,16 +49,19 @@ class BuildReport:
     timings: dict[str, float] = field(default_factory=dict)  # stage -> seconds
 
 
+CORPUS_SUFFIXES = {".txt", ".docx", ".html", ".htm", ".pdf", ".md"}
+
+
 def collect_corpus(paths: Sequence[Path]) -> list[Path]:
-    """The .txt files named, or inside the folders named; sorted for a deterministic build."""
+    """The files named, or the plan files (.txt, .docx, .html, .pdf, .md) inside the folders named; sorted for a deterministic build."""
     if not paths:
         paths = [DEFAULT_CORPUS]
     files: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            found = sorted(p.glob("*.txt"))
+            found = sorted(f for f in p.iterdir() if f.suffix.lower() in CORPUS_SUFFIXES and not f.name.startswith("."))
             if not found:
-                raise KBError(f"{p}: no .txt files in this folder")
+                raise KBError(f"{p}: no plan files in this folder (.txt, .docx, .html, .pdf, .md)")
             files.extend(found)
         elif p.is_file():
             files.append(p)

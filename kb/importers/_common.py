@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kb.errors import KBError
-from kb.normalize import max_file_bytes
+from kb.parse.normalize import max_file_bytes
 
 
 @dataclass

@@ -39,6 +39,7 @@ Id scheme (stable, readable, unique):
 Should two ids still collide, ``#2``, ``#3``… is appended and a note is written.
 Every node also has ``path``, a display string such as ``二、行动步骤 › （三）… › 7.``.
 """
+
 from __future__ import annotations
 
 import re
@@ -122,6 +123,7 @@ def check_lossless(outline: Outline, text: str) -> None:
 
 # --------------------------------------------------------------------------- numbers
 
+
 def cn_to_int(s: str) -> Optional[int]:
     s = s.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
     if s.isdigit():
@@ -171,7 +173,9 @@ TOC_HEAD_RE = re.compile(r"^[ \t\u3000]*目[ \t\u3000]*录[ \t\u3000]*$")
 BACK_LINE_RE = re.compile(r"^[ \t\u3000]*(抄送|抄报|印发|主送)[：:]|印发[ \t\u3000]*$")
 BACK_HEAD_RE = re.compile(r"^[ \t\u3000]*(结[ \u3000]*语|名词解释|附[ \u3000]*录|后[ \u3000]*记)[ \t\u3000：:]*$")
 RESP_LINE_RE = re.compile(r"^[ \t\u3000]*(?:责任单位|牵头单位|责任部门|牵头部门|牵头考核单位)[：:]")
-DATE_LINE_RE = re.compile(r"^[ \t\u3000]*[0-9０-９〇一二三四五六七八九零]{4}[ \u3000]*年[ \u3000]*[0-9０-９一二三四五六七八九十]{1,2}[ \u3000]*月[ \u3000]*[0-9０-９一二三四五六七八九十]{1,3}[ \u3000]*日[ \t\u3000]*$")
+DATE_LINE_RE = re.compile(
+    r"^[ \t\u3000]*[0-9０-９〇一二三四五六七八九零]{4}[ \u3000]*年[ \u3000]*[0-9０-９一二三四五六七八九十]{1,2}[ \u3000]*月[ \u3000]*[0-9０-９一二三四五六七八九十]{1,3}[ \u3000]*日[ \t\u3000]*$"
+)
 DOCNO_RE = re.compile(r"〔[0-9]{4}〕[0-9]+号|\[[0-9]{4}\][0-9]+号")
 FIG_RE = re.compile(r"^[ \t\u3000]*图[ \u3000]*[0-9０-９]+")
 NOTE_RE = re.compile(r"^[ \t\u3000]*(注|备注|说明|资料来源|数据来源)[ \u3000]*[：:]")
@@ -184,7 +188,8 @@ OPEN, CLOSE = "（(“《【「", "）)”》】」"
 RESP_NOTE_RE = re.compile(
     r"[（(][ \u3000]*((?:责任单位|牵头单位|责任部门|牵头部门|主责单位|牵头考核单位|牵头)[：:][^（）()]*"
     r"(?:[（(][^（）()]*[）)][^（）()]*)*)[）)]"
-    r"|[（(]([^（）()：:。]{2,120}?)牵头[，,、；;]?([^（）()：:。]{0,200}?)(?:配合|参与|负责)?[）)]")
+    r"|[（(]([^（）()：:。]{2,120}?)牵头[，,、；;]?([^（）()：:。]{0,200}?)(?:配合|参与|负责)?[）)]"
+)
 
 
 # --------------------------------------------------------------------------- responsible units
@@ -202,7 +207,10 @@ def parse_units(spec: str) -> list:
     spec = spec.strip()
     out: list = []
     m = re.search(r"(?:配合单位|协办单位|参与单位|配合部门|责任单位)[：:](.*)$", spec)
-    lead_m = re.match(r"^(?:牵头单位|牵头部门|牵头考核单位|主责单位|牵头)[：:](.*?)(?:[；;，,](?=(?:配合|协办|参与|责任)(?:单位|部门)[：:])|$)", spec)
+    lead_m = re.match(
+        r"^(?:牵头单位|牵头部门|牵头考核单位|主责单位|牵头)[：:](.*?)(?:[；;，,](?=(?:配合|协办|参与|责任)(?:单位|部门)[：:])|$)",
+        spec,
+    )
     if lead_m and m and m.start() > lead_m.start():
         for u in _split_units(lead_m.group(1)):
             out.append({"name": u, "role": "lead"})
@@ -234,7 +242,9 @@ def find_responsible(text: str) -> tuple:
             units += got
             count += 1
             spans.append((m.start(), m.end()))
-    for m in re.finditer(r"(?:^|\n)[ \t\u3000]*((?:责任单位|牵头单位|责任部门|牵头部门|牵头考核单位)[：:][^\n]*)", text):
+    for m in re.finditer(
+        r"(?:^|\n)[ \t\u3000]*((?:责任单位|牵头单位|责任部门|牵头部门|牵头考核单位)[：:][^\n]*)", text
+    ):
         if any(a <= m.start(1) < b for a, b in spans):
             continue
         got = parse_units(m.group(1).rstrip("）)"))
@@ -246,6 +256,7 @@ def find_responsible(text: str) -> tuple:
 
 
 # --------------------------------------------------------------------------- lines
+
 
 class _Line:
     __slots__ = ("i", "start", "end", "text", "s")
@@ -308,9 +319,15 @@ def _split_title(rest: str) -> tuple:
         elif ch in CLOSE:
             depth = max(0, depth - 1)
         elif depth == 0 and ch in TITLE_STOP:
-            if ch in ":;" and k + 1 < len(rest_nonote) and rest_nonote[k + 1].isdigit() and k and rest_nonote[k - 1].isdigit():
+            if (
+                ch in ":;"
+                and k + 1 < len(rest_nonote)
+                and rest_nonote[k + 1].isdigit()
+                and k
+                and rest_nonote[k - 1].isdigit()
+            ):
                 continue
-            after = rest_nonote[k + 1:].strip(" \u3000")
+            after = rest_nonote[k + 1 :].strip(" \u3000")
             title = rest_nonote[:k].rstrip(" \u3000")
             return title, bool(after)
     return rest_nonote.rstrip(" \u3000。；;：:"), False
@@ -376,7 +393,7 @@ def _group_cells(cells: list, header_names: Optional[list] = None) -> Optional[t
         prev = cand
         want += 1
     if len(seq) >= 2 and seq[0] >= 2:
-        hdr_guess = cells[:seq[0]]
+        hdr_guess = cells[: seq[0]]
         p = 0
         for k, c in enumerate(hdr_guess):
             if re.sub(r"\s", "", c) in ("序号", "编号", "序"):
@@ -389,7 +406,7 @@ def _group_cells(cells: list, header_names: Optional[list] = None) -> Optional[t
         for a, b in zip(bounds, bounds[1:]):
             segs.append(list(cells[a:b]))
         # cells before the first key that are not header (merged category of the first row)
-        lead = list(cells[h:seq[0]])
+        lead = list(cells[h : seq[0]])
         lens = Counter(len(s) for s in segs[:-1]) or Counter(len(s) for s in segs)
         base = lens.most_common(1)[0][0]
         rows = []
@@ -447,7 +464,7 @@ def _group_cells(cells: list, header_names: Optional[list] = None) -> Optional[t
         if (n % nc) and (n - nc) % nc:
             continue
         body = cells[nc:]
-        rows = [body[k:k + nc] for k in range(0, len(body), nc)]
+        rows = [body[k : k + nc] for k in range(0, len(body), nc)]
         if len(rows) < 1:
             continue
         score = 0.0
@@ -460,7 +477,7 @@ def _group_cells(cells: list, header_names: Optional[list] = None) -> Optional[t
             best = (score, nc, rows)
     if best is None or best[0] < 1.2:
         return None
-    return cells[:best[1]], best[1], best[2]
+    return cells[: best[1]], best[1], best[2]
 
 
 def _column_names(hdr: list, ncols: int) -> list:
@@ -473,14 +490,15 @@ def _column_names(hdr: list, ncols: int) -> list:
         upper = ncols - span + 1
         lower = hdr[upper:]
         if len(lower) % span == 0:
-            layers = [lower[k:k + span] for k in range(0, len(lower), span)]
+            layers = [lower[k : k + span] for k in range(0, len(lower), span)]
             top = hdr[upper - 1]
             subs = ["".join(layer[j] for layer in layers) for j in range(span)]
-            return hdr[:upper - 1] + [f"{top}/{s}" for s in subs]
-    return hdr[:ncols - 1] + ["/".join(hdr[ncols - 1:])] if extra else hdr
+            return hdr[: upper - 1] + [f"{top}/{s}" for s in subs]
+    return hdr[: ncols - 1] + ["/".join(hdr[ncols - 1 :])] if extra else hdr
 
 
 # --------------------------------------------------------------------------- parser
+
 
 class _Builder:
     def __init__(self, text: str):
@@ -491,8 +509,7 @@ class _Builder:
         self.counters = Counter()
 
     def add(self, kind, start, label="", title="", parent=None, **kw) -> Node:
-        node = Node(id="", kind=kind, level=0, label=label, title=title, parent=parent,
-                    start=start, end=start, **kw)
+        node = Node(id="", kind=kind, level=0, label=label, title=title, parent=parent, start=start, end=start, **kw)
         self.nodes.append(node)
         return node
 
@@ -528,8 +545,13 @@ def parse_outline(text: str) -> Outline:
         if h and h[0] in ("part", "chap", "sect", "cn"):
             first_h = k
             break
-        if BOX_RE.match(L[k].s) or TABLE_CAP_RE.match(L[k].s) or "\t" in L[k].text.strip() \
-                or (k + 1 < nL and "\t" in L[k + 1].text.strip() and _title_like(L[k].s)):
+        if (
+            BOX_RE.match(L[k].s)
+            or TABLE_CAP_RE.match(L[k].s)
+            or "\t" in L[k].text.strip()
+            or (k + 1 < nL and "\t" in L[k + 1].text.strip() and _title_like(L[k].s))
+            or _caption_above_tabs(L, k)
+        ):
             first_h = k
             break
         if h and first_num is None:
@@ -621,18 +643,39 @@ def parse_outline(text: str) -> Outline:
         if box is not None:
             bnode, estyle, count = box
             h = _heading(s)
-            if h and (estyle is None or h[0] == estyle) and h[3] == count + 1 and h[0] not in ("part", "chap", "sect", "cn"):
+            if (
+                h
+                and (estyle is None or h[0] == estyle)
+                and h[3] == count + 1
+                and h[0] not in ("part", "chap", "sect", "cn")
+            ):
                 title, runin = _split_title(h[4])
-                e = new("item", ln.start, label=_strip_label_punct(h[2]), title=title, parent_obj=bnode,
-                        number=h[3], style="entry", runin=runin)
+                e = new(
+                    "item",
+                    ln.start,
+                    label=_strip_label_punct(h[2]),
+                    title=title,
+                    parent_obj=bnode,
+                    number=h[3],
+                    style="entry",
+                    runin=runin,
+                )
                 e._in_box = True
                 box = (bnode, h[0], count + 1)
                 k += 1
                 continue
             prev_blank = k > 0 and not L[k - 1].s
-            if h or BOX_RE.match(s) or TABLE_CAP_RE.match(s) or ANNEX_RE.match(s) and _annex_ok(s) \
-                    or (prev_blank and count > 0 and not blank_sep) or NOTE_RE.match(s) \
-                    or BACK_LINE_RE.search(s) or BACK_HEAD_RE.match(s):
+            if (
+                h
+                or BOX_RE.match(s)
+                or TABLE_CAP_RE.match(s)
+                or ANNEX_RE.match(s)
+                and _annex_ok(s)
+                or (prev_blank and count > 0 and not blank_sep)
+                or NOTE_RE.match(s)
+                or BACK_LINE_RE.search(s)
+                or BACK_HEAD_RE.match(s)
+            ):
                 box = None
                 mode = "para-needed"
             else:
@@ -650,10 +693,11 @@ def parse_outline(text: str) -> Outline:
         if m and _annex_ok(s):
             z = new("back", ln.start, label=m.group(1), title=m.group(2).strip())
             stack.clear()
-            t = _try_table(b, k + 1, blank_sep, caption=z.title)
+            t = _table_after(b, L, k, blank_sep, z.title)
             if t:
-                tnode = new("table", L[t["first"]].start, label=m.group(1), title=z.title, parent_obj=z,
-                            header=t["columns"])
+                tnode = new(
+                    "table", L[t["first"]].start, label=m.group(1), title=z.title, parent_obj=z, header=t["columns"]
+                )
                 _emit_rows(b, t, tnode, L)
                 cur = b.nodes[-1]
                 k = t["end"]
@@ -667,8 +711,7 @@ def parse_outline(text: str) -> Outline:
             t = _tab_table(L, k)
             if t:
                 par = parent_node()
-                tnode = new("table", ln.start, label=t["label"], title=t["title"], parent_obj=par,
-                            header=t["columns"])
+                tnode = new("table", ln.start, label=t["label"], title=t["title"], parent_obj=par, header=t["columns"])
                 tnode._key = t.get("key")
                 _emit_rows(b, t, tnode, L)
                 cur = b.nodes[-1]
@@ -684,8 +727,14 @@ def parse_outline(text: str) -> Outline:
             bnode = new("box", ln.start, label=label, title=title, parent_obj=par)
             t = _try_table(b, k + 1, blank_sep, caption=title)
             if t:
-                tnode = new("table", L[t["first"]].start, label=label, title=f"{label} {title}", parent_obj=bnode,
-                            header=t["columns"])
+                tnode = new(
+                    "table",
+                    L[t["first"]].start,
+                    label=label,
+                    title=f"{label} {title}",
+                    parent_obj=bnode,
+                    header=t["columns"],
+                )
                 tnode._inbox = True
                 _emit_rows(b, t, tnode, L)
                 cur = b.nodes[-1]
@@ -699,7 +748,7 @@ def parse_outline(text: str) -> Outline:
         m = TABLE_CAP_RE.match(s)
         cap_like = m or (_title_like(s) and len(s) <= 50 and re.search(r"(指标|表)[ \t\u3000]*$", s))
         if cap_like:
-            t = _try_table(b, k + 1, blank_sep, caption=s)
+            t = _table_after(b, L, k, blank_sep, s)
             if t:
                 par = parent_node()
                 label = re.sub(r"[ \u3000]", "", m.group(1)) if m else ""
@@ -722,8 +771,11 @@ def parse_outline(text: str) -> Outline:
                 prefix = label.rstrip(".．").rsplit(".", 1)[0].rsplit("．", 1)[0]
                 labels = {nd.label for _, nd in stack if nd.style.startswith("ar")}
                 sib = last_label.get(style)
-                ok = prefix in labels or (sib is not None and sib.rsplit(".", 1)[0] == prefix) \
+                ok = (
+                    prefix in labels
+                    or (sib is not None and sib.rsplit(".", 1)[0] == prefix)
                     or (num == 1 and not any(nd.style.startswith("ar") for _, nd in stack))
+                )
                 if not ok:
                     b.notes.append(f"line {k + 1}: numbered line not taken as a heading ({label})")
             if ok:
@@ -738,8 +790,16 @@ def parse_outline(text: str) -> Outline:
                 if style in ("part", "chap", "sect"):
                     title = rest.strip(" \u3000：:")
                     runin = False
-                node = new("heading", ln.start, label=_strip_label_punct(label), title=title,
-                           parent_obj=par, number=num, style=style, runin=runin)
+                node = new(
+                    "heading",
+                    ln.start,
+                    label=_strip_label_punct(label),
+                    title=title,
+                    parent_obj=par,
+                    number=num,
+                    style=style,
+                    runin=runin,
+                )
                 node._rank = rank
                 stack.append((rank, node))
                 styles_used.setdefault(style, rank)
@@ -766,6 +826,31 @@ def parse_outline(text: str) -> Outline:
     _finish(b, styles_used)
     out = Outline(nodes=b.nodes, notes=b.notes)
     return out
+
+
+def _caption_above_tabs(L, k) -> bool:
+    """An indicator-table title (…指标 / …表) with tab-separated rows after a blank line."""
+    s = L[k].s
+    if not (_title_like(s) and len(s) <= 50 and re.search(r"(指标|表)[ \t\u3000]*$", s)):
+        return False
+    j = k + 1
+    while j < len(L) and not L[j].text.strip():
+        j += 1
+    return j < len(L) and j - k <= 3 and "\t" in L[j].text.strip()
+
+
+def _table_after(b, L, k, blank_sep, caption) -> Optional[dict]:
+    """The table under the caption at line k: cells one per line/paragraph, or tab-separated rows
+    after a blank line (how Word, web and PDF imports lay a caption paragraph above a table)."""
+    t = _try_table(b, k + 1, blank_sep, caption=caption)
+    if t is None:
+        j = k + 1
+        while j < len(L) and not L[j].text.strip():
+            j += 1
+        t = _tab_table(L, j) if j < len(L) and j - k <= 3 and "\t" in L[j].text.strip() else None
+        if t and t["first"] != j:  # the line after the blank is itself a caption: not ours
+            t = None
+    return t
 
 
 def _annex_ok(s: str) -> bool:
@@ -849,8 +934,16 @@ def _tab_table(L, k) -> Optional[dict]:
     m = TABLE_CAP_RE.match(cap or "")
     label = re.sub(r"[ \u3000]", "", m.group(1)) if m else ""
     title = (m.group(3).strip() if m else (cap or "")).strip()
-    return {"first": k, "end": j, "columns": header, "rows": rows, "row_lines": body, "key": key,
-            "label": label, "title": title}
+    return {
+        "first": k,
+        "end": j,
+        "columns": header,
+        "rows": rows,
+        "row_lines": body,
+        "key": key,
+        "label": label,
+        "title": title,
+    }
 
 
 def _cells_from(L, k, blank_sep) -> list:
@@ -884,8 +977,15 @@ def _cells_from(L, k, blank_sep) -> list:
 
 
 def _stop_cell(s: str) -> bool:
-    if "\t" in s or NOTE_RE.match(s) or FIG_RE.match(s) or BOX_RE.match(s) or TABLE_CAP_RE.match(s) \
-            or _is_toc_line(s) or BACK_LINE_RE.search(s):
+    if (
+        "\t" in s
+        or NOTE_RE.match(s)
+        or FIG_RE.match(s)
+        or BOX_RE.match(s)
+        or TABLE_CAP_RE.match(s)
+        or _is_toc_line(s)
+        or BACK_LINE_RE.search(s)
+    ):
         return True
     if ANNEX_RE.match(s) and _annex_ok(s) and ("：" in s or ":" in s):
         return True
@@ -905,8 +1005,12 @@ def _try_table(b, k, blank_sep, caption="") -> Optional[dict]:
     s = L[j].s
     # PDF-flattened: a header of space-separated short cells
     toks = s.split()
-    if 2 <= len(toks) <= 10 and all(len(t) <= 12 for t in toks) and not any(c in s for c in "。，；") \
-            and not _heading(s):
+    if (
+        2 <= len(toks) <= 10
+        and all(len(t) <= 12 for t in toks)
+        and not any(c in s for c in "。，；")
+        and not _heading(s)
+    ):
         t = _flat_table(L, j)
         if t:
             return t
@@ -927,9 +1031,9 @@ def _try_table(b, k, blank_sep, caption="") -> Optional[dict]:
     flat_hdr = [re.sub(r"\s", "", c) for c in hdr]
     for r in rows:
         rr = [re.sub(r"\s", "", c) for c in r]
-        if rr == flat_hdr or (len(rr) >= len(flat_hdr) and rr[:len(flat_hdr)] == flat_hdr and len(flat_hdr) >= 2):
+        if rr == flat_hdr or (len(rr) >= len(flat_hdr) and rr[: len(flat_hdr)] == flat_hdr and len(flat_hdr) >= 2):
             rep += 1
-            r = r[len(flat_hdr):]
+            r = r[len(flat_hdr) :]
             if not r:
                 continue
         # a repeated header glued to the end of a row
@@ -953,8 +1057,14 @@ def _try_table(b, k, blank_sep, caption="") -> Optional[dict]:
         a = cells[min(ci, len(cells) - 1)][1]
         row_spans.append(a)
         ci += len(r)
-    return {"first": cells[0][1], "end": cells[-1][2], "columns": _column_names(hdr, ncols),
-            "rows": [[c for c in r] for r in rows], "row_lines": row_spans, "repeat": rep}
+    return {
+        "first": cells[0][1],
+        "end": cells[-1][2],
+        "columns": _column_names(hdr, ncols),
+        "rows": [[c for c in r] for r in rows],
+        "row_lines": row_spans,
+        "repeat": rep,
+    }
 
 
 def _flat_table(L, j) -> Optional[dict]:
@@ -1010,7 +1120,7 @@ def _flat_table(L, j) -> Optional[dict]:
             if len(acc) > 1 and len(name_lines[0]) <= 6 and " " not in name_lines[0]:
                 name_lines = name_lines[1:]
             name = " ".join(name_lines)
-            name = name[:len(name) - len(" ".join([*vals, attr]))].strip() if name.endswith(attr) else name
+            name = name[: len(name) - len(" ".join([*vals, attr]))].strip() if name.endswith(attr) else name
             if len(name_lines) > 1:
                 name = "".join(name.split(" ")) if not re.search(r"[A-Za-z0-9] [A-Za-z0-9]", name) else name
             cells = [name, " ".join(vals), attr]
@@ -1019,7 +1129,7 @@ def _flat_table(L, j) -> Optional[dict]:
             acc = []
     if len(rows) < 2:
         return None
-    end_line = (row_lines and lines[lines.index(row_lines[-1]):]) and lines[-1] + 1
+    end_line = (row_lines and lines[lines.index(row_lines[-1]) :]) and lines[-1] + 1
     if acc:  # trailing lines that close no row stay outside the table
         end_line = acc[0]
     return {"first": j, "end": end_line, "columns": header, "rows": rows, "row_lines": row_lines}
@@ -1050,8 +1160,9 @@ def _finish(b: _Builder, styles_used: dict):
             a.end = c.start
         nodes[-1].end = len(text)
     elif text:
-        n = Node(id="", kind="paragraph", level=1, label="", title=text.strip()[:30], parent=None,
-                 start=0, end=len(text))
+        n = Node(
+            id="", kind="paragraph", level=1, label="", title=text.strip()[:30], parent=None, start=0, end=len(text)
+        )
         n._parent_obj = None
         nodes.append(n)
     # kinds of numbered headings
@@ -1088,7 +1199,7 @@ def _finish(b: _Builder, styles_used: dict):
     for n in nodes:
         if n.kind == "row":
             continue
-        seg = text[n.start:n.end]
+        seg = text[n.start : n.end]
         units, count, _ = find_responsible(seg)
         if units:
             n.responsible = units
@@ -1096,8 +1207,9 @@ def _finish(b: _Builder, styles_used: dict):
     # ids
     items = [n for n in nodes if n.kind == "item" and not getattr(n, "_in_box", False)]
     leaf_nums = [n.number for n in items if n.style == _leaf_style(items)]
-    unique_leaf = len(leaf_nums) == len(set(leaf_nums)) and bool(leaf_nums) \
-        and not (_leaf_style(items) or "").startswith("ar2")
+    unique_leaf = (
+        len(leaf_nums) == len(set(leaf_nums)) and bool(leaf_nums) and not (_leaf_style(items) or "").startswith("ar2")
+    )
     counters = Counter()
     seen = Counter()
     for n in nodes:

@@ -24,6 +24,7 @@ that end mid-sentence, few blank lines):
 Text that is not PDF-like (one paragraph per line, blank lines between paragraphs, ideographic
 indentation) is returned unchanged with no repairs, so reflow is safe on every input.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -107,14 +108,17 @@ def _pdf_like(lines: list, toc: set) -> tuple:
             best_w, best_c = w, c
     if best_w > 100:
         return False, 0
-    full_mid = sum(1 for _, l in body if best_w - 6 <= _width(l.strip()) <= best_w + 4 and l.strip()[-1] not in "。！？")
+    full_mid = sum(
+        1 for _, l in body if best_w - 6 <= _width(l.strip()) <= best_w + 4 and l.strip()[-1] not in "。！？"
+    )
     return full_mid >= 10 and full_mid >= 0.3 * len(body), best_w
 
 
 def _starts_block(s: str) -> bool:
     s = s.strip()
-    return bool(_heading(s) or BOX_RE.match(s) or TABLE_CAP_RE.match(s) or TOC_LINE_RE.search(s)
-                or TOC_HEAD_RE.match(s))
+    return bool(
+        _heading(s) or BOX_RE.match(s) or TABLE_CAP_RE.match(s) or TOC_LINE_RE.search(s) or TOC_HEAD_RE.match(s)
+    )
 
 
 def _fix_spaces(s: str, prose: bool) -> tuple:
@@ -124,8 +128,11 @@ def _fix_spaces(s: str, prose: bool) -> tuple:
     n = len(s)
     i = 0
     # letter-spaced runs: 3+ single CJK chars separated by single spaces
-    s2 = re.sub(r"(?<![^\s])((?:[\u4e00-\u9fff] ){2,}[\u4e00-\u9fff])(?!\S)|((?:[\u4e00-\u9fff] ){3,}[\u4e00-\u9fff])",
-                lambda m: m.group(0).replace(" ", ""), s)
+    s2 = re.sub(
+        r"(?<![^\s])((?:[\u4e00-\u9fff] ){2,}[\u4e00-\u9fff])(?!\S)|((?:[\u4e00-\u9fff] ){3,}[\u4e00-\u9fff])",
+        lambda m: m.group(0).replace(" ", ""),
+        s,
+    )
     removed += len(s) - len(s2)
     s = s2
     n = len(s)
@@ -142,8 +149,11 @@ def _fix_spaces(s: str, prose: bool) -> tuple:
                 if prose:
                     drop = not (a.isascii() and a.isalnum() and z.isascii() and z.isalnum())
                 else:
-                    drop = (a in "“（《【" or z in "”）》】，。、；：") or (z in "“" and _is_cjk(a)) \
+                    drop = (
+                        (a in "“（《【" or z in "”）》】，。、；：")
+                        or (z in "“" and _is_cjk(a))
                         or (a in "”" and _is_cjk(z))
+                    )
             if drop:
                 removed += j - i
                 i = j
@@ -193,12 +203,23 @@ def reflow(text: str) -> Reflowed:
         i = bisect.bisect_left(pn, k - 2)
         return i < len(pn) and abs(pn[i] - k) <= 2 or k <= 1
 
-    cnt = Counter(l.strip() for k, l in enumerate(lines)
-                  if l.strip() and k not in toc and k not in drop and near_page(k))
+    cnt = Counter(
+        l.strip() for k, l in enumerate(lines) if l.strip() and k not in toc and k not in drop and near_page(k)
+    )
     for k, l in enumerate(lines):
         s = l.strip()
-        if s and k not in toc and k not in drop and cnt[s] >= 3 and near_page(k) and _width(s) <= 60 \
-                and not _heading(s) and not re.search(r"[。，；：]", s) and s[0] not in "）)”》" and len(s) >= 4:
+        if (
+            s
+            and k not in toc
+            and k not in drop
+            and cnt[s] >= 3
+            and near_page(k)
+            and _width(s) <= 60
+            and not _heading(s)
+            and not re.search(r"[。，；：]", s)
+            and s[0] not in "）)”》"
+            and len(s) >= 4
+        ):
             drop.add(k)
             repairs.append(Repair("running-header", k + 1, l))
     # a page number glued to a line start: the next expected number
@@ -209,8 +230,14 @@ def reflow(text: str) -> Reflowed:
         if k in toc or k in drop:
             continue
         m = re.match(r"^([0-9]{1,3})(?=[\u4e00-\u9fff“（])", l)
-        if m and int(m.group(1)) in expected and l[m.end()] not in "年月日万亿元个项家人次倍米亩" and k > 0 \
-                and lines[k - 1].strip() and lines[k - 1].strip()[-1] not in "。！？":
+        if (
+            m
+            and int(m.group(1)) in expected
+            and l[m.end()] not in "年月日万亿元个项家人次倍米亩"
+            and k > 0
+            and lines[k - 1].strip()
+            and lines[k - 1].strip()[-1] not in "。！？"
+        ):
             glued[k] = m.group(1)
             expected.discard(int(m.group(1)))
             repairs.append(Repair("page-number", k + 1, m.group(1), "glued to the line start"))
@@ -252,15 +279,24 @@ def reflow(text: str) -> Reflowed:
     for pos_i, k in enumerate(keep):
         l = lines[k]
         if k in glued:
-            l = l[len(glued[k]):]
+            l = l[len(glued[k]) :]
         s = l.strip()
         if para:
             prev_k, prev = para[-1]
             ps = prev.strip()
             full = width - 9 <= _width(ps) <= width + 6
             head_only = len(para) == 1 and _starts_block(ps) and not re.search(r"[，。；]", ps)
-            can = (full and not head_only and ps and ps[-1] not in "。！？" and s and prev_k not in toc and k not in toc
-                   and not _starts_block(s) and not _PAGE_RE.match(l))
+            can = (
+                full
+                and not head_only
+                and ps
+                and ps[-1] not in "。！？"
+                and s
+                and prev_k not in toc
+                and k not in toc
+                and not _starts_block(s)
+                and not _PAGE_RE.match(l)
+            )
             if can:
                 para.append((k, l.strip() if para else l))
                 continue

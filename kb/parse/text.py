@@ -197,12 +197,31 @@ def parse_text(
 
 
 def parse_file(path, doc_id: Optional[str] = None) -> Document:
+    """Parse a plan file: plain text, or DOCX, HTML, PDF and Markdown through kb.importers (the
+    same outline whichever format the plan was published in)."""
+    from kb.importers import SUFFIXES, import_file
+
     p = Path(path)
-    norm = read_file(p)
+    imported = import_file(p) if p.suffix.lower() in SUFFIXES else None
+    if imported is None:
+        norm = read_file(p)
+        title = None
+    else:
+        norm = normalize_text(imported.text, f"{imported.format} (imported)")
+        norm.sha256 = hashlib.sha256(p.read_bytes()).hexdigest()
+        title = imported.meta.get("title") or None
     doc = parse_text(
-        norm.text, doc_id=doc_id or slug(p.stem), source=display_path(p), encoding=norm.encoding, norm=norm
+        norm.text,
+        doc_id=doc_id or slug(p.stem),
+        source=display_path(p),
+        encoding=norm.encoding,
+        norm=norm,
+        title=title,
     )
     doc.sha256 = norm.sha256
+    if imported is not None:
+        doc.meta = {k: v for k, v in imported.meta.items() if isinstance(v, str) and v}
+        doc.notes[:0] = [f"imported from {imported.format.upper()}: {n}" for n in imported.notes]
     return doc
 
 
