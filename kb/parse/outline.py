@@ -901,6 +901,10 @@ def _accept(style, num, rank, stack, last_num, last_local):
 MAX_CELL = 2000
 
 
+def _ncells(line: str) -> int:
+    return len([c for c in line.split("\t") if c.strip()])
+
+
 def _tab_table(L, k) -> Optional[dict]:
     """A tab-separated table starting at line k: optional caption, header, rows ``N.name<TAB>…``."""
     j = k
@@ -911,9 +915,25 @@ def _tab_table(L, k) -> Optional[dict]:
         cap = cells0[0] if cells0 else L[k].s
         j = k + 1
     rows_lines = []
-    while j < len(L) and "\t" in L[j].text.strip() and len([c for c in L[j].text.split("\t") if c.strip()]) >= 2:
-        rows_lines.append(j)
-        j += 1
+    while True:
+        while j < len(L) and "\t" in L[j].text.strip() and _ncells(L[j].text) >= 2:
+            rows_lines.append(j)
+            j += 1
+        # a table broken by a page (a PDF import) goes on after blank lines with rows of its width
+        g = j
+        while g < len(L) and not L[g].text.strip():
+            g += 1
+        width = max((_ncells(L[r].text) for r in rows_lines), default=0)
+        if (
+            not rows_lines
+            or g == j
+            or g >= len(L)
+            or "\t" not in L[g].text.strip()
+            or not 2 <= _ncells(L[g].text) <= width
+            or width - _ncells(L[g].text) > 2
+        ):
+            break
+        j = g
     if not rows_lines:
         return None
     header = []
