@@ -94,7 +94,7 @@ def link_document(doc: Document, multi: bool) -> list[Edge]:
     units = _task_units(doc)
     if len(units) >= 2:
         table = PhraseTable({u.id: unit_phrases(u.sentences) for u in units})
-        edges += _depends_on(ids, doc, units, table)
+        edges += _depends_on(ids, doc, units)
         edges += _related(ids, doc, units, table)
     return edges
 
