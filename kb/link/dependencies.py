@@ -36,13 +36,13 @@ from typing import Optional
 
 from kb.link.common import _ev, _Ids
 from kb.link.text import clauses
-from kb.model import Document, Edge, Sentence, Unit
+from kb.model import Document, Edge, Sentence, Task, Unit
 
 # chapters whose units are not tasks: reviews, situation, guidance, principles, goals, safeguards
 NON_TASK_CHAPTER = re.compile(
     r"回顾|成就|成效|现状|形势|基础与|发展基础|发展环境|面临|机遇|挑战|背景|指导思想|基本原则|"
     r"工作原则|总体要求|总体思路|主要目标|发展目标|总体目标|工作目标|目标任务|远景目标|"
-    r"保障措施|保障机制|实施保障|组织实施|组织保障|组织领导|规划实施|实施机制|重要意义"
+    r"执行情况|完成情况|实施情况|短板|弱项|保障措施|保障机制|实施保障|组织实施|组织保障|组织领导|规划实施|实施机制|重要意义"
 )
 # a chapter title that is only a goal/target section but also names tasks (目标任务) keeps its tasks
 _TASK_CHAPTER_OK = re.compile(r"重点任务|主要任务|任务举措")
@@ -121,7 +121,41 @@ def is_task_chapter(doc: Document, chapter: Optional[str]) -> bool:
 
 
 def task_units(doc: Document, units: list[Unit]) -> list[Unit]:
-    return [u for u in units if is_task_chapter(doc, getattr(u, "chapter", None))]
+    """The units that are tasks: not under a non-task chapter; a prose paragraph outside every
+    chapter is a preamble (the notice, the review before the first heading), not a task."""
+    out = []
+    for u in units:
+        chapter = getattr(u, "chapter", None)
+        if chapter is None and not isinstance(u, Task) and doc.chapters:
+            continue
+        if is_task_chapter(doc, chapter):
+            out.append(u)
+    return out
+
+
+# what may stand right before an establishing verb used as a verb (建设 after a noun is a noun:
+# 考古学科建设和能力提升工程, 海绵城市建设)
+_BEFORE_VERB = re.compile(
+    r"(?:^|[、和并及与要应将须可已再新先]|加快|加强|积极|大力|全面|重点|着力|统筹|同步|逐步|进一步|推动|推进|"
+    r"支持|鼓励|引导|探索|研究|指导|督促|协调|共同|联合|依法|分类|分级|有序|规范|率先|试点|继续|不断|持续|切实|"
+    r"深入|推广|抓紧|尽快|加速|协同|组织|负责|牵头|参与|配合|先行|主动|优先|启动|部门|政府|各地|各级|逐步)$"
+)
+# adjectives that do not make a name specific (常态化工作机制, 现代化产业体系)
+GENERIC_MODS = re.compile(
+    r"常态化|长效|现代化|多元化|一体化|规范化|标准化|制度化|信息化|智能化|数字化|网格化|精细化|专业化|社会化|"
+    r"市场化|法治化|科学化|多层次|全方位|全链条|全过程|全生命周期|高质量|高水平|高标准|新型|综合|统一|有效|现代|"
+    r"完善的|健全的|工作|管理|服务|协调|联动|保障|评价|考核|监督|组织|政策"
+)
+DOTS = re.compile(r"[.…·]{4,}\s*\d*")  # a table-of-contents line: 荆楚博物馆特色片区建设工程 ...... 28
+
+
+def _verb_position(clause: str, i: int) -> bool:
+    return bool(_BEFORE_VERB.search(clause[:i]))
+
+
+def _specific(core: str) -> bool:
+    """The core says which thing it is: some words left beyond scope words and generic adjectives."""
+    return len(GENERIC_MODS.sub("", _strip_scope(core))) >= 3 or "“" in core or "《" in core
 
 
 def _head_of(name: str) -> str:
@@ -160,11 +194,16 @@ def _thing(u: Unit, s: Sentence, clause: str, item: str) -> Optional[Thing]:
         forms[item] = "name"
     if len(plain) >= MIN_CORE and "“" not in plain:
         forms.setdefault(plain, "core")
-    for q in quoted:
-        if len(q) >= 3 and not q.endswith(("行动", "活动")):
+    for raw in quoted:
+        q = raw.strip()
+        rest = item.split(f"“{raw}”", 1)[1].strip()
+        if len(q) >= 3 and not q.endswith(("行动", "活动")) and (not rest or rest in HEADS):
             forms.setdefault(q, "quoted")
     for t in titles:
         forms.setdefault(f"《{t}》", "title")
+    if forms and not _specific(core):
+        # 全国工会服务平台: scope + generic words; counts only as the object of a use verb in A
+        forms = {item: "generic-name"} if head and len(item) >= 6 else {}
     if not forms:
         return None
     return Thing(u.id, s, clause, item, head, core, forms)
@@ -174,10 +213,13 @@ def established(u: Unit) -> list[Thing]:
     """The specific things a unit sets up, each with its establishing clause."""
     out: list[Thing] = []
     for s in u.sentences:
+        if DOTS.search(s.text):
+            continue
         for clause, _a, _b in clauses(s.text):
             objs = []
             for m in _EST_RE.finditer(clause):
-                objs.append(clause[m.end() :])
+                if _verb_position(clause, m.start()):
+                    objs.append(clause[m.end() :])
             for m in _EST_NOMINAL_RE.finditer(clause):
                 objs.append(m.group(1))
             for obj in objs:
@@ -222,6 +264,8 @@ class Reference:
 def _own(a_things: list[Thing], form: str, thing: Thing) -> bool:
     """A sets the same thing up itself: one of its own names ends in the form (same core)."""
     for t in a_things:
+        if t.name.endswith(form) and t.head:
+            return True  # A builds its own 现代职业教育体系 as B builds 职业教育体系
         if form in t.name and (t.core.endswith(form) or form.endswith(t.core) or t.name == thing.name):
             if not t.head or t.head == thing.head or form.endswith(t.head) or t.name.endswith(form):
                 return True
@@ -240,13 +284,14 @@ def find_reference(
     tried = []
     for form, kind in thing.forms.items():
         n = df.get(form, 0)
-        if kind == "core" and n > MAX_DF:
+        limit = MAX_DF if len(GENERIC_MODS.sub("", _strip_scope(thing.core))) > 4 else MAX_DF - 1
+        if kind not in ("title", "title-short") and n > limit:
             tried.append(f"“{form}” is in {n} tasks: a topic word, not a name")
             continue
         hit = None
         for s in a.sentences:
             i = s.text.find(form)
-            if i >= 0:
+            if i >= 0 and not DOTS.search(s.text):
                 hit = (s, i)
                 break
         if hit is None:
@@ -255,14 +300,29 @@ def find_reference(
         s, i = hit
         clause = _clause_at(s.text, i)
         if _own(a_things, form, thing):
-            tried.append(f"{a.id} sets up “{form}” itself (parallel work)")
-            continue
+            return None, "; ".join([*tried, f"{a.id} sets up “{form}” itself (parallel work)"])
         before = clause[: clause.find(form)] if form in clause else ""
+        after = s.text[i + len(form) : i + len(form) + 4]
+        verbs = r"(?:" + ESTABLISH_VERBS + r"|编制|制订|形成)"
+        if (
+            re.search(verbs + r"(?:和完善|和健全)?(?:起|好)?$", before)
+            or re.search(verbs + r"[^,，;；。]*的$", before)
+            or after.startswith(("建设", "工程"))
+        ):
+            return None, "; ".join([*tried, f"{a.id} sets up “{form}” itself (parallel work, {s.id})"])
         used = any(v in before[-12:] for v in USE_VERBS)
+        if kind == "core" and not used and thing.head and not after.startswith(thing.head) and re.match(
+            r"[\u4e00-\u9fff]", after
+        ) and not re.match(r"[等的和与及或]", after):
+            tried.append(f"{a.id} uses “{form}” as the modifier of another thing (“{form}{after}…”, {s.id})")
+            continue
         if kind == "core" and not used and len(form) < LONG_CORE:
             tried.append(
                 f"{a.id} names only “{form}” ({s.id}), a short core without a use verb (依托/利用/通过…)"
             )
+            continue
+        if kind == "generic-name" and not any(before.endswith(v) for v in USE_VERBS):
+            tried.append(f"{a.id} names “{form}” ({s.id}) but not as the object of a use verb; the name is generic")
             continue
         rule = "uses" if used else ("same-name" if kind in ("name", "core") else "short-form")
         return Reference(rule, s, clause if form in clause else s.text, form), ""
@@ -274,9 +334,11 @@ def _serves(u: Unit) -> list[tuple[Sentence, str, str]]:
     out = []
     for s in u.sentences:
         for m in _SERVES_RE.finditer(s.text):
+            if "了" in m.group(0):
+                continue  # 为…提供了…支撑: a review of what was done, not an output
             for w in re.split(r"、|和|及", m.group(1)):
                 w = _strip_scope(w.strip())
-                if len(w) >= 4:
+                if len(w) >= 4 and not w.endswith(("业", "领域", "行业", "地区")):  # a sector is a target, not work
                     out.append((s, s.text[m.start() : m.end()], w))
     return out
 
@@ -349,11 +411,12 @@ def candidates(doc: Document, units: list[Unit]) -> list[Candidate]:
                 if ref:
                     offer(Candidate(a, b, ref.rule, ref.sentence, ref.clause, ref.form, t.sentence, t.clause, t.name))
         ub = by_id[b]
-        for s, text, work in _serves(ub):
-            for a, ua in by_id.items():
-                if a == b:
-                    continue
-                hit = _plans_work(ua, work)
+        for s, text, work in _serves(ub) if ts else ():
+            hits = {a: _plans_work(ua, work) for a, ua in by_id.items() if a != b}
+            hits = {a: h for a, h in hits.items() if h}
+            if len(hits) > MAX_DF - 1:
+                continue  # work that many tasks name is the plan's topic, not a specific use
+            for a, hit in hits.items():
                 if hit:
                     offer(Candidate(a, b, "serves", hit[0], hit[1], work, s, text, work))
         if _SUPPORT_TITLE.search(_title(ub)):
