@@ -68,11 +68,11 @@ from kb.link.common import _Ids, _task_units
 from kb.link.dependencies import _depends_on
 from kb.link.measures import _measures
 from kb.link.related import _related
-from kb.link.structure import _contains, _mentions
+from kb.link.structure import _contains, _mentions, _refers_to
 from kb.link.text import PhraseTable, unit_phrases
 from kb.model import KB, Document, Edge, Unit
 
-EDGE_TYPES = ("contains", "measures", "depends_on", "mentions", "related")
+EDGE_TYPES = ("contains", "measures", "depends_on", "refers_to", "mentions", "related")
 
 
 def link(kb: KB) -> KB:
@@ -90,7 +90,7 @@ def link_document(doc: Document, multi: bool) -> list[Edge]:
     entity id), so a build can link each document in a worker and cache the result. ``multi``:
     the KB has several documents, so ids carry the ``doc/`` prefix."""
     ids = _Ids(multi)
-    edges = _contains(ids, doc) + _mentions(ids, doc) + _measures(ids, doc)
+    edges = _contains(ids, doc) + _mentions(ids, doc) + _measures(ids, doc) + _refers_to(ids, doc)
     units = _task_units(doc)
     if len(units) >= 2:
         table = PhraseTable({u.id: unit_phrases(u.sentences) for u in units})

@@ -170,7 +170,7 @@ def _strip_scope(core: str) -> str:
 def _thing(u: Unit, s: Sentence, clause: str, item: str) -> Optional[Thing]:
     item = item.strip(" 等")
     item = re.sub(r"(?:功能)?建设(?:工作|质量)?$|工作$", "", item)
-    item = re.sub(r"^(?:" + ESTABLISH_VERBS + r"|推进|推动|加快|加强|进一步|积极|和|并)+", "", item)
+    item = re.sub(r"^(?:" + ESTABLISH_VERBS + r"|推进|推动|加快|加强|进一步|积极|和(?!谐)|并)+", "", item)
     if "等" in item and _head_of(item.rsplit("等", 1)[1]):  # “工E就业”等全国工会就业服务网上平台
         item = item.rsplit("等", 1)[1]
     if "的" in item:  # 具有工会特色的劳动关系数据库 -> 劳动关系数据库
