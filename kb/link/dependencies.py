@@ -286,7 +286,10 @@ def find_reference(
         n = df.get(form, 0)
         limit = MAX_DF if len(GENERIC_MODS.sub("", _strip_scope(thing.core))) > 4 else MAX_DF - 1
         if kind not in ("title", "title-short") and n > limit:
-            tried.append(f"“{form}” is in {n} tasks: a topic word, not a name")
+            if form in a.text:
+                tried.append(f"{a.id} names “{form}”, but it is in {n} tasks: a topic word, not a name")
+            else:
+                tried.append(f"{a.id} does not name “{form}”")
             continue
         hit = None
         for s in a.sentences:
