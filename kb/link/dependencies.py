@@ -40,7 +40,7 @@ from kb.model import Document, Edge, Sentence, Task, Unit
 
 # chapters whose units are not tasks: reviews, situation, guidance, principles, goals, safeguards
 NON_TASK_CHAPTER = re.compile(
-    r"回顾|成就|成效|现状|形势|基础与|发展基础|发展环境|面临|机遇|挑战|背景|指导思想|基本原则|"
+    r"回顾|主要成就|发展成就|主要成效|取得成效|现状|形势|基础与|发展基础|发展环境|面临|机遇|挑战|背景|指导思想|基本原则|"
     r"工作原则|总体要求|总体思路|主要目标|发展目标|总体目标|工作目标|目标任务|远景目标|"
     r"执行情况|完成情况|实施情况|短板|弱项|保障措施|保障机制|实施保障|组织实施|组织保障|组织领导|规划实施|实施机制|重要意义"
 )
