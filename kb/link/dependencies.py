@@ -50,9 +50,7 @@ _TASK_CHAPTER_OK = re.compile(r"重点任务|主要任务|任务举措")
 ESTABLISH_VERBS = (
     "建设|建立|健全|完善|打造|制定|组建|搭建|设立|构建|编制|修订|创建|建成|建好|建强|设置|培育|研究制定|出台"
 )
-_EST_RE = re.compile(
-    r"(?:" + ESTABLISH_VERBS + r")(?:(?:和|并|与|及)?(?:完善|健全|规范|壮大|实施|推广))?(?:起|好)?"
-)
+_EST_RE = re.compile(r"(?:" + ESTABLISH_VERBS + r")(?:(?:和|并|与|及)?(?:完善|健全|规范|壮大|实施|推广))?(?:起|好)?")
 _EST_NOMINAL_RE = re.compile(
     r"(?:加强|推进|推动|促进|加快|规范|强化|深化|抓好|做好)([^,，;；。]{2,40}?)(?:的)?建设(?=[,，;；。、]|$|工作|质量)"
 )
@@ -272,9 +270,7 @@ def _own(a_things: list[Thing], form: str, thing: Thing) -> bool:
     return False
 
 
-def find_reference(
-    a: Unit, a_things: list[Thing], thing: Thing, df: dict[str, int]
-) -> tuple[Optional[Reference], str]:
+def find_reference(a: Unit, a_things: list[Thing], thing: Thing, df: dict[str, int]) -> tuple[Optional[Reference], str]:
     """How unit ``a`` refers to ``thing``: a Reference, or None with the reason.
 
     A full name, a quoted short form, a 《title》 and the short form of a title B runs count
@@ -314,15 +310,18 @@ def find_reference(
         ):
             return None, "; ".join([*tried, f"{a.id} sets up “{form}” itself (parallel work, {s.id})"])
         used = any(v in before[-12:] for v in USE_VERBS)
-        if kind == "core" and not used and thing.head and not after.startswith(thing.head) and re.match(
-            r"[\u4e00-\u9fff]", after
-        ) and not re.match(r"[等的和与及或]", after):
+        if (
+            kind == "core"
+            and not used
+            and thing.head
+            and not after.startswith(thing.head)
+            and re.match(r"[\u4e00-\u9fff]", after)
+            and not re.match(r"[等的和与及或]", after)
+        ):
             tried.append(f"{a.id} uses “{form}” as the modifier of another thing (“{form}{after}…”, {s.id})")
             continue
         if kind == "core" and not used and len(form) < LONG_CORE:
-            tried.append(
-                f"{a.id} names only “{form}” ({s.id}), a short core without a use verb (依托/利用/通过…)"
-            )
+            tried.append(f"{a.id} names only “{form}” ({s.id}), a short core without a use verb (依托/利用/通过…)")
             continue
         if kind == "generic-name" and not any(before.endswith(v) for v in USE_VERBS):
             tried.append(f"{a.id} names “{form}” ({s.id}) but not as the object of a use verb; the name is generic")
@@ -498,7 +497,7 @@ def explain(doc: Document, units: list[Unit], a: str, b: str) -> dict:
         out["establishes"].append(item)
     serves = _serves(by_id[b])
     if serves:
-        for s, text, work in serves:
+        for s, _text, work in serves:
             hit = _plans_work(by_id[a], work)
             out["checks"].append(
                 f"serves: {b} ({s.id}) says its output serves “{work}”; "

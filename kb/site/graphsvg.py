@@ -53,12 +53,7 @@ def task_graph(site, graph=None, doc=None):
     keep = [
         (s, d, data)
         for s, d, data in triples
-        if s is not None
-        and d is not None
-        and s in g
-        and d in g
-        and s != d
-        and data.get("type", "other") in DRAWN
+        if s is not None and d is not None and s in g and d in g and s != d and data.get("type", "other") in DRAWN
     ]
     # `related` is a similarity, not a dependency: the page lists it below the drawing
     for s, d, data in keep:
@@ -106,7 +101,7 @@ def svg(site, graph=None, doc=None) -> tuple[str, dict[str, int]]:
     g = task_graph(site, graph, doc)
     pos = layout(g)
     layers = sorted({g.nodes[n]["layer"] for n in g.nodes})
-    max_rows = max((sum(1 for n in g.nodes if g.nodes[n]["layer"] == l) for l in layers), default=1)
+    max_rows = max((sum(1 for n in g.nodes if g.nodes[n]["layer"] == layer) for layer in layers), default=1)
     width = PAD_X * 2 + max(1, len(layers)) * COL_W
     legend_y = PAD_TOP + max_rows * ROW_H + 20
     height = legend_y + 20 * (len(EDGE_STYLES) + 1)
