@@ -165,3 +165,24 @@ def test_check_consistency_cli(corpus_path):
     assert code == 0
     rep = json.loads(out)
     assert any(c["row"] == "I:精准服务:5" and "疗休养" in c["task_text"] for c in rep["consistency"])
+
+
+def test_graph_why_explains_an_edge_and_its_absence(built):
+    code, out = run("graph", "why", "35", "24", "--out", built)
+    assert code == 0 and "T35 depends on T24" in out and "专职集体协商指导员" in out
+    code, out = run("graph", "why", "35", "24", "--json", "--out", built)
+    d = json.loads(out)
+    assert d["edge"]["rule"] and d["edge"]["uses"]["sentence"].startswith("T35.")
+    assert d["edge"]["establishes"]["sentence"].startswith("T24.")
+    # a known non-dependency (gold): 22 keeps the 阳光就业 brand, 14 runs the 阳光就业 activity
+    code, out = run("graph", "why", "22", "14", "--json", "--out", built)
+    d = json.loads(out)
+    assert d["edge"] is None and d["establishes"] and all("forms" in t for t in d["establishes"])
+    assert any("serves" in c for c in d["checks"])
+    code, out = run("graph", "deps", "24", "--out", built)
+    assert "uses:" in out and "established:" in out
+
+
+def test_why_unknown_id_exits_2(built):
+    code, out = run("graph", "why", "35", "999", "--out", built)
+    assert code == 2 and out.startswith("kb: error:")

@@ -37,8 +37,15 @@ def _dump(data) -> None:
 def _ev_line(e: dict, far: str) -> str:
     ev = e.get("evidence") or {}
     rule = f" [{e['rule']}]" if e.get("rule") else ""
-    line = f"  {far}{rule}  {ev.get('sentence', '')}: “{ev.get('text', '')}”"
     est = ev.get("establishes") or ev.get("other")
+    if e.get("type") == "depends_on" and est:
+        name = f" names “{ev['name']}”" if ev.get("name") else ""
+        return (
+            f"  {far}{rule}\n      uses:        {ev.get('sentence', '')}: “{ev.get('text', '')}”{name}\n"
+            f"      established: {est.get('sentence', '')}: “{est.get('text', '')}”"
+            + (f" ({est['name']})" if est.get("name") else "")
+        )
+    line = f"  {far}{rule}  {ev.get('sentence', '')}: “{ev.get('text', '')}”"
     if est:
         line += f"\n      <- {est.get('sentence', '')}: “{est.get('text', '')}”"
     return line
@@ -74,6 +81,54 @@ def deps_cmd(ident, as_json, out):
         far = e["target"] if e["source"] == node else e["source"]
         shared = "、".join((e.get("evidence") or {}).get("shared", [])[:5])
         click.echo(f"  {far} {G.nodes[far].get('label', '')}  (weight {e['weight']}: {shared})")
+
+
+@graph_cmd.command("why")
+@click.argument("source")
+@click.argument("target")
+@json_option
+@out_option
+def why_cmd(source, target, as_json, out):
+    """Why task SOURCE depends on task TARGET, or why it does not: the rules tried, what TARGET
+    establishes and whether SOURCE names it."""
+    from kb.commands.core import load_kb
+    from kb.errors import KBError
+    from kb.graph.io import resolve
+    from kb.link.common import _task_units
+    from kb.link.dependencies import explain
+
+    G = _graph(out)
+    a, b = resolve(G, source, kinds=("task", "paragraph")), resolve(G, target, kinds=("task", "paragraph"))
+    da, db = G.nodes[a].get("document"), G.nodes[b].get("document")
+    if da != db:
+        raise KBError(f"{a} and {b} are in different documents: depends_on links tasks of one plan")
+    kb = load_kb(out)
+    doc = next(d for d in kb.documents if d.id == da)
+    local = lambda n: n.split("/", 1)[1] if n.startswith(f"{doc.id}/") else n  # noqa: E731
+    r = explain(doc, _task_units(doc), local(a), local(b))
+    r["from"], r["to"] = a, b
+    if as_json:
+        return _dump(r)
+    e = r["edge"]
+    if e:
+        click.echo(f"{a} depends on {b} [{e['rule']}]")
+        click.echo(f"  uses:        {e['uses']['sentence']}: “{e['uses']['text']}” (names “{e['uses']['name']}”)")
+        click.echo(f"  established: {e['establishes']['sentence']}: “{e['establishes']['text']}”")
+    else:
+        click.echo(f"no depends_on edge {a} -> {b}")
+    if r["establishes"]:
+        click.echo(f"what {b} establishes ({len(r['establishes'])}):")
+        for t in r["establishes"]:
+            click.echo(f"  {t['sentence']}: {t['name']}  (looked for: {'、'.join(t['forms'])})")
+            if "named_by_a" in t:
+                n = t["named_by_a"]
+                click.echo(f"      {a} names it [{n['rule']}] {n['sentence']}: “{n['text']}”")
+                if t.get("chronology"):
+                    click.echo(f"      but {t['chronology']}")
+            else:
+                click.echo(f"      {t['not_named']}")
+    for c in r["checks"]:
+        click.echo(f"  {c}")
 
 
 @graph_cmd.command("path")

@@ -24,31 +24,31 @@ Edge types (DESIGN.md):
     why coverage, not equality, is used. A row whose clauses match nothing links to no task
     (素质提升#1, #3, #4: chapter 四 material); ``unmatched_rows`` lists them.
 
-``depends_on``  task A -> task B (A relies on something B establishes). Rules:
+``depends_on``  task A -> task B: A uses a specific thing B establishes, and the text names it
+    (kb.link.dependencies has the rules; precision first, no per-plan word lists):
 
-    * establish (in B): the object of 建设/建立/健全/打造/制定/设立/组建/搭建/培育/构建/
-      建成/创建/设置/孵化/开展/实施/举办, up to the end of the clause, split at 、 — e.g. T28
-      “建设全国工会服务平台”, T14 “广泛开展…“阳光就业暖心行动”等活动”; or a nominal
-      “加强/推进/… X建设”, e.g. T24 “加强专职集体协商指导员队伍建设” establishes
-      专职集体协商指导员队伍.
-    * key: a repeated key phrase (see related) inside the object, rare enough for its length:
-      in at most 3 tasks with 3+ characters, or in up to a quarter of the tasks with 4+; not a
-      generic phrase (GENERIC_KEYS) nor a generic head with a short modifier (保障体系,
-      工会系统). A two-character key must occur in only 2 tasks, at least twice in B, and follow
-      a use verb directly in A: T18 “深化普法宣传到基层活动” -> T25 “建设全国工会普法资源库”.
-    * ``uses``: A's clause with the key has a use/extend verb (USE_VERBS: 依托/利用/通过/发挥/
-      完善/加强/深化/落实/叫响/做实…). e.g. T35 “加强对社会化工会工作者、专职集体协商指导员
-      等的统筹管理” -> T24; T22 “继续叫响做实…阳光就业…” -> T14.
-    * ``builds-on``: A establishes something of its own with the key as a modifier (4+
-      characters), e.g. T30 “参与举办国家网络安全宣传周” builds on T29's “…网络安全保护”
-      (T29 “加强工会网络安全保障体系建设”). When the key is the core of A's own object, both tasks set the same thing
-      up: that is parallel work, not a dependency, and no edge is made.
-    * ``mentions``: A names the key without a use verb, e.g. T36 “…理顺产业工会与地方工会…”
-      names 产业工会, whose 工作评价体系 T37 sets up.
-    Each task keeps its DEPENDS_K strongest edges (by weight), so the graph grows linearly.
-    One edge per ordered pair with the strongest evidence (rule, then longer, then rarer key);
-    when both A -> B and B -> A were found, only the stronger direction is kept. ``weight`` =
-    rule rank + IDF of the key. Evidence cites A's sentence and key; ``establishes`` cites B's.
+    * B establishes a thing: the object of 建设/建立/健全/完善/打造/制定/组建/搭建/设立/构建/编制…
+      (as a verb, not 海绵城市建设) or of “加强/推进 X建设”, ending in a thing head (平台/系统/机制/
+      制度/基金/队伍/标准/数据库/中心/网络…) or a quoted “…”/《…》 name, with a modifier that is
+      specific after scope words (全国/各级/工会系统) and generic adjectives (常态化/现代化/工作…) go.
+    * A refers to it: its full name, a quoted short form (全总“工会云” -> 工会云), a 《办法》 B runs
+      by its short form (T15 “工会劳动法律监督” -> T24 “落实《工会劳动法律监督办法》”), or a long
+      core (T35 “…专职集体协商指导员等的统筹管理” -> T24 “加强专职集体协商指导员队伍建设”); a
+      short core or a generic name only after a use verb (依托/利用/通过/基于/借助/运用/发挥…). A name
+      in more than MAX_DF tasks is a topic word. When A sets the same thing up itself (建设 X, X建设
+      工程), the two are parallel work: no edge. Rules ``uses`` / ``same-name`` / ``short-form``.
+    * ``serves``: B says its output serves work A plans (T27 “为加强工会精准服务…提供技术和数据
+      支撑” -> T21 “以精准服务为导向”, T28 “推行网上普惠服务精准化”); sectors are not work.
+    * ``support-layer``: B's title calls it the support layer (T29 “…工会网信基础支撑体系”); tasks
+      of its chapter that build a platform or system (T27, T28) depend on it.
+    * Only task units: units under review/形势/指导思想/基本原则/目标/保障措施 chapters, and prose
+      before the first chapter, are skipped. Chronology: a clause due in an earlier year than B's
+      establishing clause does not depend on it. Two-way pairs stand when they rest on different
+      outputs. Evidence: A's clause (unit, sentence, text, ``name``) and ``establishes`` = B's
+      establishing clause (unit, sentence, text, ``name``). ``kb graph why A B`` replays the rules.
+
+``refers_to``  unit -> unit/chapter/table, rule ``explicit-reference``: 见专栏N, 本规划第X部分/章,
+    上述/前述 + a thing an earlier unit establishes, made only when the target resolves.
 
 ``related``  task <-> task (stored once, earlier task as source), rule ``shared-terms``.
     Terms are the entities a task mentions (extraction stage) and its repeated key phrases:
@@ -68,11 +68,11 @@ from kb.link.common import _Ids, _task_units
 from kb.link.dependencies import _depends_on
 from kb.link.measures import _measures
 from kb.link.related import _related
-from kb.link.structure import _contains, _mentions
+from kb.link.structure import _contains, _mentions, _refers_to
 from kb.link.text import PhraseTable, unit_phrases
-from kb.model import KB, Document, Edge, Unit
+from kb.model import KB, Document, Edge
 
-EDGE_TYPES = ("contains", "measures", "depends_on", "mentions", "related")
+EDGE_TYPES = ("contains", "measures", "depends_on", "refers_to", "mentions", "related")
 
 
 def link(kb: KB) -> KB:
@@ -90,11 +90,11 @@ def link_document(doc: Document, multi: bool) -> list[Edge]:
     entity id), so a build can link each document in a worker and cache the result. ``multi``:
     the KB has several documents, so ids carry the ``doc/`` prefix."""
     ids = _Ids(multi)
-    edges = _contains(ids, doc) + _mentions(ids, doc) + _measures(ids, doc)
+    edges = _contains(ids, doc) + _mentions(ids, doc) + _measures(ids, doc) + _refers_to(ids, doc)
     units = _task_units(doc)
     if len(units) >= 2:
         table = PhraseTable({u.id: unit_phrases(u.sentences) for u in units})
-        edges += _depends_on(ids, doc, units, table)
+        edges += _depends_on(ids, doc, units)
         edges += _related(ids, doc, units, table)
     return edges
 

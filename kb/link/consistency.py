@@ -6,8 +6,12 @@ that was matched to a task sentence, the two texts are compared side by side. Fi
 * ``figure``  a figure in the row (value + unit) that the task's sentence does not have;
 * ``unit``    the same value with a different unit (500万人 vs 500万人次);
 * ``period``  a time frame in the row that the sentence does not state (每年 = 年均 count as one);
-* ``wording`` a wording drift: the differing stretch of the two texts with one character of
-  context each side, e.g. row 疗养 vs task 疗休养.
+* ``wording`` a change of term where the two clauses are aligned: one character inserted inside
+  a word (row 疗养 vs task 疗休养) or a word replaced by another (家庭 vs 职工), with one character
+  of context each side. Added words (活动), function words (的), punctuation, figures and moved
+  clauses are not findings, and clauses sharing less than MIN_ALIGN of their characters are
+  reworded throughout, so no wording finding is made for them.
+Each finding carries both full clauses (``row_text``, ``task_text``).
 """
 
 from __future__ import annotations
@@ -133,21 +137,40 @@ def _compare(doc: Document, row, m) -> list[dict[str, Any]]:
     return found
 
 
+FUNCTION_CHARS = set("的地得了和与及或等之其")
+MIN_ALIGN = 0.6  # below this share of common characters the two clauses are worded differently throughout
+
+
+def _term_change(r: str, t: str) -> bool:
+    """A real change of term at one place: 疗养 -> 疗休养 (one character inside a word), 家庭 -> 职工
+    (a word replaced by a word); not an added word (活动), a function word (的), punctuation,
+    figures or a moved clause."""
+    if any(not ("\u4e00" <= ch <= "\u9fff") for ch in r + t):
+        return False  # punctuation, digits, brackets: a clause added, moved or cut
+    if not r or not t:
+        added = r or t
+        return len(added) == 1 and added not in FUNCTION_CHARS
+    return max(len(r), len(t)) <= 3 and not (set(r + t) <= FUNCTION_CHARS)
+
+
 def _wording(base: dict, row_text: str, task_text: str) -> list[dict[str, Any]]:
+    """Wording drifts that change a term, each shown with one word of context; nothing when the
+    two clauses are not aligned (the same words in another order give diff fragments, not drifts)."""
     out = []
     sm = difflib.SequenceMatcher(None, row_text, task_text, autojunk=False)
+    common = sum(b.size for b in sm.get_matching_blocks())
+    if common < MIN_ALIGN * max(len(row_text), len(task_text)):
+        return out
     for op, i1, i2, j1, j2 in sm.get_opcodes():
         if op == "equal":
             continue
         r, t = row_text[i1:i2], task_text[j1:j2]
-        if max(len(r), len(t)) > MAX_DRIFT:
+        if not _term_change(r, t):
             continue
-        if all(ch in ",，、;；。 " for ch in r + t):
-            kind_note = "punctuation"
-        else:
-            kind_note = "words"
-        ri1, ri2 = max(0, i1 - CONTEXT), min(len(row_text), i2 + CONTEXT)
-        tj1, tj2 = max(0, j1 - CONTEXT), min(len(task_text), j2 + CONTEXT)
+        # context: the neighbouring characters, so the term reads whole (疗养 vs 疗休养)
+        k = CONTEXT if op != "replace" else CONTEXT + 1  # a replaced word: 致困家庭生活 vs 致困职工生活
+        ri1, ri2 = max(0, i1 - k), min(len(row_text), i2 + k)
+        tj1, tj2 = max(0, j1 - k), min(len(task_text), j2 + k)
         rs, ts = row_text[ri1:ri2], task_text[tj1:tj2]
         out.append(
             {
@@ -155,7 +178,7 @@ def _wording(base: dict, row_text: str, task_text: str) -> list[dict[str, Any]]:
                 "kind": "wording",
                 "row_span": rs,
                 "task_span": ts,
-                "change": kind_note,
+                "change": "term",
                 "message": f"row “{rs}” vs task “{ts}”",
             }
         )

@@ -1,224 +1,512 @@
-"""``depends_on`` edges: task A relies on something task B establishes (see kb.link's docstring)."""
+"""``depends_on`` edges: task A uses a specific thing that task B establishes (precision first).
+
+An edge A -> B (A the user, B the provider) is made only when
+
+1. B *establishes* a specific thing (:func:`established`): the object of an establishing verb
+   (建设/建立/健全/完善/打造/制定/组建/搭建/设立/构建/编制/修订…) or of a nominal “加强/推进 X建设”
+   that ends in a thing head (平台/系统/机制/制度/基金/队伍/标准/数据库/中心/网络…, HEADS) or
+   is a quoted “…” / 《…》 name, and whose core (the name without its head and without scope
+   words such as 全国/各级/工会系统) is long enough to be specific;
+2. A *refers* to that same thing (:func:`find_reference`): its full name, its core, its quoted
+   short form (“工会云”) or, for a 《办法》 that B runs, the title without its legal head
+   (《工会劳动法律监督办法》 -> 工会劳动法律监督); a core of 4-5 characters counts only when no
+   more than MAX_DF_SHORT tasks contain it (otherwise it is a topic word, not a name);
+3. A does not set the same thing up itself (parallel work, not a dependency);
+4. chronology holds: A's clause is not due earlier than B's establishing clause.
+
+Two further rules read what B says about itself:
+
+* ``serves``: B states that its output serves some work (“为加强工会精准服务、业务协同…提供技术
+  和数据支撑”), and A plans that work (精准服务; 服务精准化 is the same two words swapped);
+* ``support-layer``: B's title calls it the support layer (“…基础支撑体系”) and A, in the
+  same chapter, builds a platform or system that runs on it.
+
+Only task units count: tasks (or paragraphs) under a chapter whose title is a review, situation,
+guiding-thought, principle, target or safeguard section (NON_TASK_CHAPTER) are skipped.
+Every edge keeps ``rule`` and evidence: A's clause (unit, sentence, text) with ``name`` (what A
+names) and ``establishes`` = B's establishing clause (unit, sentence, text) with the thing's
+``name``.
+"""
 
 from __future__ import annotations
 
-import math
 import re
-from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Optional
 
 from kb.link.common import _ev, _Ids
-from kb.link.text import PhraseTable, clauses
-from kb.model import Document, Edge, Sentence, Unit
+from kb.link.text import clauses
+from kb.model import Document, Edge, Sentence, Task, Unit
 
-DEPENDS_K = 8  # the seed's busiest task relies on 7
-GENERIC_KEYS = frozenset(
-    [
-        "全国工会",
-        "各级工会",
-        "工会组织",
-        "基层工会",
-        "工会工作",
-        "工作机制",
-        "制度机制",
-        "服务职工",
-        "长效机制",
-        "体系建设",
-        "职工群众",
-        "工会干部",
-        "社会资源",
-        "全覆盖",
-    ]
+# chapters whose units are not tasks: reviews, situation, guidance, principles, goals, safeguards
+NON_TASK_CHAPTER = re.compile(
+    r"回顾|主要成就|发展成就|主要成效|取得成效|现状|形势|基础与|发展基础|发展环境|面临|机遇|挑战|背景|指导思想|基本原则|"
+    r"工作原则|总体要求|总体思路|主要目标|发展目标|总体目标|工作目标|目标任务|远景目标|"
+    r"执行情况|完成情况|实施情况|短板|弱项|保障措施|保障机制|实施保障|组织实施|组织保障|组织领导|规划实施|实施机制|重要意义"
 )
-ESTABLISH_VERBS = "建设|建立|健全|打造|制定|设立|组建|搭建|培育|构建|建成|创建|设置|孵化|开展|实施|举办"
-USE_VERBS = (
-    "依托",
-    "利用",
-    "通过",
-    "发挥",
-    "完善",
-    "加强",
-    "深化",
-    "用好",
-    "落实",
-    "推广",
-    "对接",
-    "衔接",
-    "统筹",
-    "管理",
-    "参与",
-    "配合",
-    "叫响",
-    "做实",
-    "做强",
-    "开展",
+# a chapter title that is only a goal/target section but also names tasks (目标任务) keeps its tasks
+_TASK_CHAPTER_OK = re.compile(r"重点任务|主要任务|任务举措")
+
+ESTABLISH_VERBS = (
+    "建设|建立|健全|完善|打造|制定|组建|搭建|设立|构建|编制|修订|创建|建成|建好|建强|设置|培育|研究制定|出台"
 )
-_EST_RE = re.compile(
-    r"(?:" + ESTABLISH_VERBS + r")(?:(?:和|并|与)?(?:完善|健全|推进|规范|壮大|孵化))?"
-    r"(?!和谐)([^,，;；。]{2,60})"
-)
+_EST_RE = re.compile(r"(?:" + ESTABLISH_VERBS + r")(?:(?:和|并|与|及)?(?:完善|健全|规范|壮大|实施|推广))?(?:起|好)?")
 _EST_NOMINAL_RE = re.compile(
-    r"(?:加强|推进|推动|促进|深化|加快|规范|强化|完善|开展|做好)"
-    r"([^,，;；。]{2,40}?)(?:的)?建设(?=[,，;；。、]|$|工作|质量)"
+    r"(?:加强|推进|推动|促进|加快|规范|强化|深化|抓好|做好)([^,，;；。]{2,40}?)(?:的)?建设(?=[,，;；。、]|$|工作|质量)"
 )
-RULE_RANK = {"uses": 3, "builds-on": 3, "mentions": 2}
-# heads that make a key generic when little stands before them: 保障体系, 工会系统, 法律服务
-GENERIC_HEADS = (
-    "体系",
-    "机制",
-    "制度",
-    "平台",
-    "系统",
-    "网络",
-    "服务",
-    "工作",
-    "建设",
-    "法规",
-    "政策",
-    "队伍",
-    "活动",
-    "项目",
-    "能力",
-    "水平",
-    "格局",
-    "阵地",
-    "站点",
-    "意见",
-    "办法",
+# the heads of a specific thing, longest first
+HEADS = tuple(
+    sorted(
+        "平台 系统 机制 制度 体系 基金 资金 队伍 标准 规范 标准规范 数据库 资源库 中心 网络 办法 条例 规定 "
+        "意见 方案 规划 计划 指南 清单 目录 名录 项目 工程 基地 联合会 协会 联盟 委员会 领导小组 站点 服务站 "
+        "账户 身份链 云 云脑 网 法 示范区 试验区 实验室 智库 数据平台 档案 台账 地图 专线 通道 指引 公约 "
+        "章程 监测网 信息库 专家库 人才库 案例库".split(),
+        key=len,
+        reverse=True,
+    )
+)
+# words that only scope a name (全国工会服务平台 is the 服务平台 of the whole union)
+SCOPE = re.compile(
+    r"^(?:全国|全省|全市|全区|全县|本市|本区|各级|各地|全总|国家级|国家|省级|市级|县级|区级|地方|"
+    r"工会系统|工会|职工|基层|相关|有关|各类|统一的?|一批|一支|一套|一个|多层次|多元化?)+"
+)
+IT_HEADS = ("平台", "系统", "数据库", "网络", "云", "云脑", "账户", "身份链", "数据平台")
+USE_VERBS = ("依托", "利用", "通过", "基于", "借助", "运用", "用好", "接入", "对接", "应用", "使用", "发挥")
+LEGAL_HEADS = ("实施办法", "管理办法", "办法", "条例", "规定", "法", "意见", "规划", "方案", "标准", "指南")
+MAX_DF = 3  # a bare core in more tasks than this is a topic word
+LONG_CORE = 7  # a bare core this long names the thing without a use verb
+MIN_CORE = 4  # characters of a specific core (without scope words)
+RULE_RANK = {"uses": 4, "same-name": 3, "short-form": 3, "serves": 2, "support-layer": 2}
+_YEAR = re.compile(r"(20\d\d)年")
+_SUPPORT_TITLE = re.compile(r"基础支撑|支撑体系|支撑平台|基础平台")
+_SERVES_RE = re.compile(
+    r"为(?:加强|推进|促进|提升|强化|推动|实现|开展|做好)?([^,，;；。为]{2,40}?)提供[^,，;；。]{0,10}?(?:支撑|保障|支持|服务)"
 )
 
 
 @dataclass
-class Established:
+class Thing:
+    """Something a unit establishes: ``name`` as written, with the forms another unit may use."""
+
     unit: str
     sentence: Sentence
-    obj: str  # the object as written (a substring of the sentence)
+    clause: str  # B's establishing clause (a substring of the sentence)
+    name: str
+    head: str
+    core: str  # the name without its head
+    # strings whose presence in A names the thing -> their kind: name (the full name), core (the
+    # name without head and scope words), quoted (“工会云”), title (《…》), title-short
+    forms: dict[str, str] = field(default_factory=dict)
 
 
-def established(u: Unit) -> list[Established]:
-    """What a unit sets up: objects of establishing verbs, and nominal “加强… X建设”."""
+def _year(text: str) -> Optional[int]:
+    ys = [int(y) for y in _YEAR.findall(text)]
+    return max(ys) if ys else None
+
+
+def is_task_chapter(doc: Document, chapter: Optional[str]) -> bool:
+    """False for units under a review/situation/guidance/principle/goal/safeguard chapter."""
+    chapters = {c.id: c for c in doc.chapters}
+    seen = set()
+    while chapter in chapters and chapter not in seen:
+        seen.add(chapter)
+        c = chapters[chapter]
+        title = c.title or ""
+        if NON_TASK_CHAPTER.search(title) and not _TASK_CHAPTER_OK.search(title):
+            return False
+        chapter = c.parent
+    return True
+
+
+def task_units(doc: Document, units: list[Unit]) -> list[Unit]:
+    """The units that are tasks: not under a non-task chapter; a prose paragraph outside every
+    chapter is a preamble (the notice, the review before the first heading), not a task."""
     out = []
-    for s in u.sentences:
-        for m in _EST_RE.finditer(s.text):
-            for item in m.group(1).split("、"):
-                item = item.strip()
-                if len(item) >= 2:
-                    out.append(Established(u.id, s, item))
-        for m in _EST_NOMINAL_RE.finditer(s.text):
-            for item in m.group(1).split("、"):
-                if len(item) >= 2:
-                    out.append(Established(u.id, s, item))
+    for u in units:
+        chapter = getattr(u, "chapter", None)
+        if chapter is None and not isinstance(u, Task) and doc.chapters:
+            continue
+        if is_task_chapter(doc, chapter):
+            out.append(u)
     return out
 
 
-def _key_ok(p: str, df: int, n: int, salient: bool = False) -> bool:
-    if p in GENERIC_KEYS or df < 2:
-        return False
-    if len(p) == 2:
-        return df == 2 and salient
-    head = next((h for h in GENERIC_HEADS if p.endswith(h)), None)
-    if head and len(p) - len(head) < 3:
-        return False
-    if df <= 3:
-        return len(p) >= 3
-    return len(p) >= 4 and df <= max(4, n // 4)
+# what may stand right before an establishing verb used as a verb (建设 after a noun is a noun:
+# 考古学科建设和能力提升工程, 海绵城市建设)
+_BEFORE_VERB = re.compile(
+    r"(?:^|[、和并及与要应将须可已再新先]|加快|加强|积极|大力|全面|重点|着力|统筹|同步|逐步|进一步|推动|推进|"
+    r"支持|鼓励|引导|探索|研究|指导|督促|协调|共同|联合|依法|分类|分级|有序|规范|率先|试点|继续|不断|持续|切实|"
+    r"深入|推广|抓紧|尽快|加速|协同|组织|负责|牵头|参与|配合|先行|主动|优先|启动|部门|政府|各地|各级|逐步)$"
+)
+# adjectives that do not make a name specific (常态化工作机制, 现代化产业体系)
+GENERIC_MODS = re.compile(
+    r"常态化|长效|现代化|多元化|一体化|规范化|标准化|制度化|信息化|智能化|数字化|网格化|精细化|专业化|社会化|"
+    r"市场化|法治化|科学化|多层次|全方位|全链条|全过程|全生命周期|高质量|高水平|高标准|新型|综合|统一|有效|现代|"
+    r"完善的|健全的|工作|管理|服务|协调|联动|保障|评价|考核|监督|组织|政策"
+)
+DOTS = re.compile(r"[.…·]{4,}\s*\d*")  # a table-of-contents line: 荆楚博物馆特色片区建设工程 ...... 28
 
 
-def _core(obj: str) -> str:
-    """The object without a trailing generic head (评议职工之家制度 -> 评议职工之家)."""
-    for h in GENERIC_HEADS:
-        if obj.endswith(h) and len(obj) > len(h):
-            return obj[: -len(h)]
-    return obj
+def _verb_position(clause: str, i: int) -> bool:
+    return bool(_BEFORE_VERB.search(clause[:i]))
 
 
-def _clause_of(text: str, start: int) -> str:
+def _specific(core: str) -> bool:
+    """The core says which thing it is: some words left beyond scope words and generic adjectives."""
+    return len(GENERIC_MODS.sub("", _strip_scope(core))) >= 3 or "“" in core or "《" in core
+
+
+def _head_of(name: str) -> str:
+    name = re.sub(r"(?:功能)?建设$|工作$", "", name)
+    return next((h for h in HEADS if name.endswith(h) and len(name) > len(h)), "")
+
+
+def _strip_scope(core: str) -> str:
+    return SCOPE.sub("", core)
+
+
+def _thing(u: Unit, s: Sentence, clause: str, item: str) -> Optional[Thing]:
+    item = item.strip(" 等")
+    item = re.sub(r"(?:功能)?建设(?:工作|质量)?$|工作$", "", item)
+    item = re.sub(r"^(?:" + ESTABLISH_VERBS + r"|推进|推动|加快|加强|进一步|积极|和(?!谐)|并)+", "", item)
+    if "等" in item and _head_of(item.rsplit("等", 1)[1]):  # “工E就业”等全国工会就业服务网上平台
+        item = item.rsplit("等", 1)[1]
+    if "的" in item:  # 具有工会特色的劳动关系数据库 -> 劳动关系数据库
+        tail = item.rsplit("的", 1)[1]
+        if len(tail) >= 3:
+            item = tail
+    quoted = re.findall(r"“([^”]{2,20})”", item)
+    titles = re.findall(r"《([^》]{2,40})》", item)
+    head = _head_of(item)
+    if not head and not quoted and not titles:
+        return None
+    core = item
+    while True:  # 民主管理制度体系 -> 民主管理
+        h = _head_of(core)
+        if not h:
+            break
+        core = core[: len(core) - len(h)]
+    plain = _strip_scope(core)
+    forms: dict[str, str] = {}
+    if head and (len(_strip_scope(item)) >= 5 or (len(item) >= 6 and len(plain) >= 2)):
+        forms[item] = "name"
+    if len(plain) >= MIN_CORE and "“" not in plain:
+        forms.setdefault(plain, "core")
+    for raw in quoted:
+        q = raw.strip()
+        rest = item.split(f"“{raw}”", 1)[1].strip()
+        if len(q) >= 3 and not q.endswith(("行动", "活动")) and (not rest or rest in HEADS):
+            forms.setdefault(q, "quoted")
+    for t in titles:
+        forms.setdefault(f"《{t}》", "title")
+    if forms and not _specific(core):
+        # 全国工会服务平台: scope + generic words; counts only as the object of a use verb in A
+        forms = {item: "generic-name"} if head and len(item) >= 6 else {}
+    if not forms:
+        return None
+    return Thing(u.id, s, clause, item, head, core, forms)
+
+
+def established(u: Unit) -> list[Thing]:
+    """The specific things a unit sets up, each with its establishing clause."""
+    out: list[Thing] = []
+    for s in u.sentences:
+        if DOTS.search(s.text):
+            continue
+        for clause, _a, _b in clauses(s.text):
+            objs = []
+            for m in _EST_RE.finditer(clause):
+                if _verb_position(clause, m.start()):
+                    objs.append(clause[m.end() :])
+            for m in _EST_NOMINAL_RE.finditer(clause):
+                objs.append(m.group(1))
+            for obj in objs:
+                if "的" in obj and len(obj.rsplit("的", 1)[1]) >= 3:
+                    obj = obj.rsplit("的", 1)[1]
+                for item in obj.split("、"):
+                    parts = re.split(r"和|及|与", item)
+                    if len(parts) == 2 and all(_head_of(p) for p in parts):
+                        cands = parts
+                    else:
+                        cands = [item]
+                    for c in cands:
+                        t = _thing(u, s, clause, c)
+                        if t:
+                            out.append(t)
+        # a 《办法》 that B runs: “完善…监督机制,落实《工会劳动法律监督办法》” with 工会劳动法律监督
+        # named again outside the title; its short form is the title without the legal head
+        for t in re.findall(r"《([^》]{4,40})》", s.text):
+            head = next((h for h in LEGAL_HEADS if t.endswith(h)), "")
+            short = t[: len(t) - len(head)] if head else ""
+            if len(short) >= 6 and u.text.replace(f"《{t}》", "").count(short) >= 1 and _EST_RE.search(s.text):
+                clause = next(c for c, _a, _b in clauses(s.text) if f"《{t}》" in c)
+                out.append(Thing(u.id, s, clause, f"《{t}》", head, short, {f"《{t}》": "title", short: "title-short"}))
+    return out
+
+
+def _clause_at(text: str, i: int) -> str:
     for c, a, b in clauses(text):
-        if a <= start < b:
+        if a <= i < b:
             return c
     return text
 
 
-def _usage(ua: Unit, key: str, own_objects: list[str]):
-    s = next((s for s in ua.sentences if key in s.text), None)
-    if s is None:
-        return None
-    clause = _clause_of(s.text, s.text.index(key))
-    own = [o for o in own_objects if key in o]
-    if own and any(_core(o).endswith(key) for o in own):
-        return None  # A sets up the same thing itself: parallel, not a dependency
-    if own:
-        return ("builds-on", s) if len(key) >= 4 else None
-    if len(key) == 2:
-        # a two-character key counts only right after a use verb (深化普法宣传)
-        at = clause.find(key)
-        if any(v in clause[max(0, at - 2 - len(v)) : at] for v in USE_VERBS):
-            return ("uses", s)
-        return None
-    return ("uses" if any(v in clause for v in USE_VERBS) else "mentions", s)
+@dataclass
+class Reference:
+    rule: str
+    sentence: Sentence
+    clause: str
+    form: str
 
 
-def _depends_on(ids: _Ids, doc: Document, units: list[Unit], table: PhraseTable) -> list[Edge]:
-    est = {u.id: established(u) for u in units}
-    by_id = {u.id: u for u in units}
-    own_objects = {uid: [e.obj for e in es] for uid, es in est.items()}
-    usage: dict[tuple[str, str], tuple | None] = {}
+def _own(a_things: list[Thing], form: str, thing: Thing) -> bool:
+    """A sets the same thing up itself: one of its own names ends in the form (same core)."""
+    for t in a_things:
+        if t.name.endswith(form) and t.head:
+            return True  # A builds its own 现代职业教育体系 as B builds 职业教育体系
+        if form in t.name and (t.core.endswith(form) or form.endswith(t.core) or t.name == thing.name):
+            if not t.head or t.head == thing.head or form.endswith(t.head) or t.name.endswith(form):
+                return True
+    return False
 
-    def use_of(a: str, key: str):
-        """How unit ``a`` uses ``key``: (rule, sentence) or None; cached, it does not depend on B."""
-        if (a, key) not in usage:
-            usage[(a, key)] = _usage(by_id[a], key, own_objects[a])
-        return usage[(a, key)]
 
-    best: dict[tuple[str, str], tuple] = {}
-    for b, items in est.items():
-        text_b = by_id[b].text
-        for e in items:
-            keys = {e.obj[i:j] for i in range(len(e.obj)) for j in range(i + 2, len(e.obj) + 1)}
-            keys = sorted(
-                p for p in keys if p in table.units and _key_ok(p, table.df(p), table.n, text_b.count(p) >= 2)
-            )
-            for key in keys:
-                for a in sorted(table.units[key]):
-                    if a == b:
-                        continue
-                    found = use_of(a, key)
-                    if found is None:
-                        continue
-                    rule, s = found
-                    strength = (RULE_RANK[rule], len(key), -table.df(key))
-                    cand = (strength, key, s, e, rule)
-                    if (a, b) not in best or cand[0] > best[(a, b)][0]:
-                        best[(a, b)] = cand
+def find_reference(a: Unit, a_things: list[Thing], thing: Thing, df: dict[str, int]) -> tuple[Optional[Reference], str]:
+    """How unit ``a`` refers to ``thing``: a Reference, or None with the reason.
+
+    A full name, a quoted short form, a 《title》 and the short form of a title B runs count
+    wherever A writes them; a bare core (the name without its head) counts when it is long
+    (LONG_CORE characters) or follows a use verb (依托/利用/通过…), and only when at most
+    MAX_DF tasks contain it (more make it a topic word)."""
+    tried = []
+    for form, kind in thing.forms.items():
+        n = df.get(form, 0)
+        limit = MAX_DF if len(GENERIC_MODS.sub("", _strip_scope(thing.core))) > 4 else MAX_DF - 1
+        if kind not in ("title", "title-short") and n > limit:
+            if form in a.text:
+                tried.append(f"{a.id} names “{form}”, but it is in {n} tasks: a topic word, not a name")
+            else:
+                tried.append(f"{a.id} does not name “{form}”")
+            continue
+        hit = None
+        for s in a.sentences:
+            i = s.text.find(form)
+            if i >= 0 and not DOTS.search(s.text):
+                hit = (s, i)
+                break
+        if hit is None:
+            tried.append(f"{a.id} does not name “{form}”")
+            continue
+        s, i = hit
+        clause = _clause_at(s.text, i)
+        if _own(a_things, form, thing):
+            return None, "; ".join([*tried, f"{a.id} sets up “{form}” itself (parallel work)"])
+        before = clause[: clause.find(form)] if form in clause else ""
+        after = s.text[i + len(form) : i + len(form) + 4]
+        verbs = r"(?:" + ESTABLISH_VERBS + r"|编制|制订|形成)"
+        if (
+            re.search(verbs + r"(?:和完善|和健全)?(?:起|好)?$", before)
+            or re.search(verbs + r"[^,，;；。]*的$", before)
+            or after.startswith(("建设", "工程"))
+        ):
+            return None, "; ".join([*tried, f"{a.id} sets up “{form}” itself (parallel work, {s.id})"])
+        used = any(v in before[-12:] for v in USE_VERBS)
+        if (
+            kind == "core"
+            and not used
+            and thing.head
+            and not after.startswith(thing.head)
+            and re.match(r"[\u4e00-\u9fff]", after)
+            and not re.match(r"[等的和与及或]", after)
+        ):
+            tried.append(f"{a.id} uses “{form}” as the modifier of another thing (“{form}{after}…”, {s.id})")
+            continue
+        if kind == "core" and not used and len(form) < LONG_CORE:
+            tried.append(f"{a.id} names only “{form}” ({s.id}), a short core without a use verb (依托/利用/通过…)")
+            continue
+        if kind == "generic-name" and not any(before.endswith(v) for v in USE_VERBS):
+            tried.append(f"{a.id} names “{form}” ({s.id}) but not as the object of a use verb; the name is generic")
+            continue
+        rule = "uses" if used else ("same-name" if kind in ("name", "core") else "short-form")
+        return Reference(rule, s, clause if form in clause else s.text, form), ""
+    return None, "; ".join(tried) or "no form of the name to look for"
+
+
+def _serves(u: Unit) -> list[tuple[Sentence, str, str]]:
+    """What B says its output serves: (sentence, clause, work) for each listed work."""
     out = []
-    for (a, b), (strength, key, s, e, rule) in sorted(best.items()):
-        rev = best.get((b, a))
-        if rev and (rev[0], b) > (strength, a):
-            continue  # the other direction is better supported
-        w = RULE_RANK[rule] + math.log(table.n / table.df(key))
+    for s in u.sentences:
+        for m in _SERVES_RE.finditer(s.text):
+            if "了" in m.group(0):
+                continue  # 为…提供了…支撑: a review of what was done, not an output
+            for w in re.split(r"、|和|及", m.group(1)):
+                w = _strip_scope(w.strip())
+                if len(w) >= 4 and not w.endswith(("业", "领域", "行业", "地区")):  # a sector is a target, not work
+                    out.append((s, s.text[m.start() : m.end()], w))
+    return out
+
+
+def _plans_work(a: Unit, work: str) -> Optional[tuple[Sentence, str]]:
+    """A's clause naming ``work``: as written, or its two halves swapped or split (精准服务 ~ 服务精准化)."""
+    x, y = work[:2], work[2:]
+    for s in a.sentences:
+        for c, _a, _b in clauses(s.text):
+            if work in c or (len(work) == 4 and (y + x in c)):
+                return s, c
+            if len(work) == 4 and x in c and y in c and 0 < c.find(y) - c.find(x) <= 8:
+                return s, c
+    return None
+
+
+def _title(u: Unit) -> str:
+    return u.sentences[0].text if u.sentences else ""
+
+
+@dataclass
+class Candidate:
+    a: str
+    b: str
+    rule: str
+    a_sentence: Sentence
+    a_text: str
+    a_name: str
+    b_sentence: Sentence
+    b_text: str
+    b_name: str
+
+    @property
+    def rank(self):
+        return (RULE_RANK[self.rule], len(self.a_name))
+
+
+def analyse(doc: Document, units: list[Unit]):
+    """Things established per unit, their document frequencies and the serves/support claims."""
+    units = task_units(doc, units)
+    things = {u.id: established(u) for u in units}
+    df: dict[str, int] = {}
+    for ts in things.values():
+        for t in ts:
+            for f in t.forms:  # noqa: B007
+                if f not in df:
+                    df[f] = sum(1 for u in units if f in u.text)
+    return units, things, df
+
+
+def candidates(doc: Document, units: list[Unit]) -> list[Candidate]:
+    units, things, df = analyse(doc, units)
+    by_id = {u.id: u for u in units}
+    best: dict[tuple[str, str], Candidate] = {}
+
+    def offer(c: Candidate):
+        by, ay = _year(c.b_sentence.text), _year(c.a_sentence.text)
+        if ay and by and ay < by:
+            return  # A is due before B has set the thing up
+        k = (c.a, c.b)
+        if k not in best or c.rank > best[k].rank:
+            best[k] = c
+
+    for b, ts in things.items():
+        for t in ts:
+            for a, ua in by_id.items():
+                if a == b:
+                    continue
+                ref, _why = find_reference(ua, things[a], t, df)
+                if ref:
+                    offer(Candidate(a, b, ref.rule, ref.sentence, ref.clause, ref.form, t.sentence, t.clause, t.name))
+        ub = by_id[b]
+        for s, text, work in _serves(ub) if ts else ():
+            hits = {a: _plans_work(ua, work) for a, ua in by_id.items() if a != b}
+            hits = {a: h for a, h in hits.items() if h}
+            if len(hits) > MAX_DF - 1:
+                continue  # work that many tasks name is the plan's topic, not a specific use
+            for a, hit in hits.items():
+                if hit:
+                    offer(Candidate(a, b, "serves", hit[0], hit[1], work, s, text, work))
+        if _SUPPORT_TITLE.search(_title(ub)):
+            chapter = getattr(ub, "chapter", None)
+            for a, ua in by_id.items():
+                if a == b or getattr(ua, "chapter", None) != chapter or chapter is None:
+                    continue
+                own = [t for t in things[a] if t.head in IT_HEADS]
+                if own:
+                    t = own[0]
+                    s0 = ub.sentences[0]
+                    offer(Candidate(a, b, "support-layer", t.sentence, t.clause, t.name, s0, s0.text, s0.text))
+    return [best[k] for k in sorted(best)]
+
+
+def _depends_on(ids: _Ids, doc: Document, units: list[Unit], table=None) -> list[Edge]:
+    out = []
+    for c in candidates(doc, units):
         out.append(
             Edge(
-                ids(doc, a),
-                ids(doc, b),
+                ids(doc, c.a),
+                ids(doc, c.b),
                 "depends_on",
                 _ev(
                     ids,
                     doc,
-                    a,
-                    s.id,
-                    key,
-                    establishes={"unit": ids(doc, b), "sentence": ids(doc, e.sentence.id), "text": e.obj},
+                    c.a,
+                    c.a_sentence.id,
+                    c.a_text,
+                    name=c.a_name,
+                    establishes={
+                        "unit": ids(doc, c.b),
+                        "sentence": ids(doc, c.b_sentence.id),
+                        "text": c.b_text,
+                        "name": c.b_name,
+                    },
                 ),
-                rule=rule,
-                weight=round(w, 3),
+                rule=c.rule,
+                weight=float(RULE_RANK[c.rule]),
             )
         )
-    # at most DEPENDS_K per task, the best supported: on long plans whose tasks share many
-    # phrases the pairs grow with the square of the tasks (20 synthetic plans gave 40,000 edges)
-    by_source: dict[str, list[Edge]] = defaultdict(list)
-    for e in out:
-        by_source[e.source].append(e)
-    keep = {
-        id(e) for es in by_source.values() for e in sorted(es, key=lambda e: (-(e.weight or 0), e.target))[:DEPENDS_K]
-    }
-    return [e for e in out if id(e) in keep]
+    return out
+
+
+def explain(doc: Document, units: list[Unit], a: str, b: str) -> dict:
+    """Why task ``a`` depends on task ``b``, or why it does not: the rules tried, what B
+    establishes and whether A names it."""
+    all_ids = {u.id for u in units}
+    units_t, things, df = analyse(doc, units)
+    by_id = {u.id: u for u in units_t}
+    out: dict = {"from": a, "to": b, "edge": None, "establishes": [], "checks": []}
+    for x in (a, b):
+        if x not in all_ids:
+            out["checks"].append(f"{x} is not a task unit")
+        elif x not in by_id:
+            out["checks"].append(f"{x} is under a chapter that is not a task section (review, goals, safeguards…)")
+    if out["checks"]:
+        return out
+    edge = next((c for c in candidates(doc, units) if (c.a, c.b) == (a, b)), None)
+    if edge:
+        out["edge"] = {
+            "rule": edge.rule,
+            "uses": {"sentence": edge.a_sentence.id, "text": edge.a_text, "name": edge.a_name},
+            "establishes": {"sentence": edge.b_sentence.id, "text": edge.b_text, "name": edge.b_name},
+        }
+    for t in things[b]:
+        ref, why = find_reference(by_id[a], things[a], t, df)
+        item = {"name": t.name, "sentence": t.sentence.id, "text": t.clause, "forms": t.forms}
+        if ref:
+            item["named_by_a"] = {"rule": ref.rule, "sentence": ref.sentence.id, "text": ref.clause, "form": ref.form}
+            ay, by = _year(ref.sentence.text), _year(t.sentence.text)
+            if ay and by and ay < by:
+                item["chronology"] = f"{a} is due {ay}, before {b} sets it up ({by})"
+        else:
+            item["not_named"] = why
+        out["establishes"].append(item)
+    serves = _serves(by_id[b])
+    if serves:
+        for s, _text, work in serves:
+            hit = _plans_work(by_id[a], work)
+            out["checks"].append(
+                f"serves: {b} ({s.id}) says its output serves “{work}”; "
+                + (f"{a} plans it ({hit[0].id}: “{hit[1]}”)" if hit else f"{a} does not plan it")
+            )
+    else:
+        out["checks"].append(f"serves: {b} does not say its output serves other work (为…提供支撑)")
+    if _SUPPORT_TITLE.search(_title(by_id[b])):
+        out["checks"].append(f"support-layer: {b} calls itself a support layer (“{_title(by_id[b])}”)")
+    if not things[b]:
+        out["checks"].append(f"{b} establishes nothing specific (no named platform, system, mechanism, fund…)")
+    return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 from kb.link.common import _ev, _Ids, _sentence_with
@@ -50,3 +51,84 @@ def _mentions(ids: _Ids, doc: Document) -> list[Edge]:
 
 
 # --------------------------------------------------------------------------- measures
+
+
+# --------------------------------------------------------------------------- refers_to
+
+_NUM = "0-9０-９一二三四五六七八九十百"
+_BOX_REF = re.compile(rf"(?:详见|参见|见)专栏\s*([{_NUM}]+)")
+_PART_REF = re.compile(rf"本(?:规划|方案|计划|意见)(?:的)?(第[{_NUM}]+(?:部分|章|节|条)|[（(][{_NUM}]+[）)])")
+_PRIOR_REF = re.compile(r"(?:上述|前述)")
+
+
+def _norm_num(s: str) -> str:
+    return s.translate(str.maketrans("０１２３４５６７８９", "0123456789")).strip()
+
+
+def _refers_to(ids: _Ids, doc: Document, units=None) -> list[Edge]:
+    """``refers_to``: a unit that points at another part of the plan explicitly, when the target
+    can be resolved: 见专栏N (the unit, chapter or table titled 专栏N), 本规划第X部分/章 (the chapter
+    labelled X), 上述/前述 + a thing an earlier unit establishes (its name as written).
+    Evidence cites the referring sentence and phrase; ``target_text`` is what was resolved."""
+    from kb.link.dependencies import established
+
+    out: list[Edge] = []
+    units = list(units if units is not None else [*doc.tasks, *doc.paragraphs])
+    boxes: dict[str, tuple[str, str]] = {}
+    for u in units:
+        m = re.match(rf"\s*专栏\s*([{_NUM}]+)", u.text)
+        if m:
+            boxes.setdefault(_norm_num(m.group(1)), (u.id, u.text.split("\n", 1)[0][:40]))
+    for c in doc.chapters:
+        m = re.match(rf"\s*专栏\s*([{_NUM}]+)", c.heading or c.title or "")
+        if m:
+            boxes.setdefault(_norm_num(m.group(1)), (c.id, c.title))
+    for tb in doc.indicator_tables:
+        m = re.search(rf"专栏\s*([{_NUM}]+)", tb.title or "")
+        if m:
+            boxes.setdefault(_norm_num(m.group(1)), (tb.id, tb.title))
+    chapters = {}
+    for c in doc.chapters:
+        label = _norm_num(c.label)
+        chapters.setdefault(label, c)
+        chapters.setdefault(label.strip("第章部分（）()"), c)
+    earlier: list[tuple[str, str]] = []  # (unit, thing name) in reading order
+    seen: set[tuple[str, str]] = set()
+
+    def add(u, s, phrase, target, target_text):
+        if target == u.id or (u.id, target) in seen:
+            return
+        seen.add((u.id, target))
+        out.append(
+            Edge(
+                ids(doc, u.id),
+                ids(doc, target),
+                "refers_to",
+                _ev(ids, doc, u.id, s.id, phrase, target_text=target_text),
+                rule="explicit-reference",
+                weight=1.0,
+            )
+        )
+
+    for u in units:
+        for s in u.sentences:
+            for m in _BOX_REF.finditer(s.text):
+                box = boxes.get(_norm_num(m.group(1)))
+                if box:
+                    add(u, s, m.group(0), box[0], box[1])
+            for m in _PART_REF.finditer(s.text):
+                key = _norm_num(m.group(1))
+                c = chapters.get(key) or chapters.get(key.strip("第章部分节条（）()"))
+                if c:
+                    add(u, s, m.group(0), c.id, c.heading or c.title)
+            for m in _PRIOR_REF.finditer(s.text):
+                rest = s.text[m.end() : m.end() + 40]
+                hit = max(
+                    ((uid, name) for uid, name in earlier if uid != u.id and rest.startswith(name)),
+                    key=lambda x: len(x[1]),
+                    default=None,
+                )
+                if hit:
+                    add(u, s, m.group(0) + hit[1], hit[0], hit[1])
+        earlier.extend((u.id, t.name) for t in established(u) if len(t.name) >= 4)
+    return out

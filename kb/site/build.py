@@ -190,25 +190,54 @@ def graph_page(site, counts, styles, doc=None):
         head.add(f"- {head.mark('span', esc(label), class_=f'key e-key-{typ}')}：{counts.get(typ, 0)} 条")
     head.add("")
     tail = Page()
-    deps = [e for e in (site.edges if doc is None else site.doc_edges.get(doc.id, [])) if e.type == "depends_on"]
+    edges = site.edges if doc is None else site.doc_edges.get(doc.id, [])
+    deps = [e for e in edges if e.type == "depends_on"]
     if not deps:
         tail.para("本次构建还没有任务之间的依赖关系。")
-        return head, tail
-    tail.add("## 依赖关系列表", "")
-    deps = sorted(deps, key=lambda e: (site.order.get(e.source, 0), site.order.get(e.target, 0)))
-    if len(deps) > MAX_GRAPH_ROWS:
-        tail.para(f"共 {len(deps)} 条，列出前 {MAX_GRAPH_ROWS} 条；全部见 kb graph deps 或 graph.json。")
-        deps = deps[:MAX_GRAPH_ROWS]
-    tail.add("| 任务 | 依赖于 | 依据 |", "|---|---|---|")
-    for e in deps:
-        ev = e.evidence or {}
-        where = (
-            site.unit_link(ev.get("unit") or e.source, ev.get("sentence"), label=str(ev.get("text", "")))
-            if ev.get("text")
-            else ""
-        )
-        tail.add(f"| {site.unit_link(e.source)} | {site.unit_link(e.target)} | {where} |")
-    tail.add("")
+    else:
+        tail.add("## 依赖关系列表", "")
+        deps = sorted(deps, key=lambda e: (site.order.get(e.source, 0), site.order.get(e.target, 0)))
+        if len(deps) > MAX_GRAPH_ROWS:
+            tail.para(f"共 {len(deps)} 条，列出前 {MAX_GRAPH_ROWS} 条；全部见 kb graph deps 或 graph.json。")
+            deps = deps[:MAX_GRAPH_ROWS]
+        tail.add("| 任务 | 依赖于 | 规则 | 使用之处 | 建立之处 |", "|---|---|---|---|---|")
+        for e in deps:
+            ev = e.evidence or {}
+            est = ev.get("establishes") or {}
+            where = (
+                site.unit_link(ev.get("unit") or e.source, ev.get("sentence"), label=str(ev.get("text", "")))
+                if ev.get("text")
+                else ""
+            )
+            made = (
+                site.unit_link(est.get("unit") or e.target, est.get("sentence"), label=str(est.get("text", "")))
+                if est.get("text")
+                else ""
+            )
+            tail.add(
+                f"| {site.unit_link(e.source)} | {site.unit_link(e.target)} | {esc(e.rule or '')} | {where} | {made} |"
+            )
+        tail.add("")
+    rel = [e for e in edges if e.type == "related" and e.source in site.units and e.target in site.units]
+    if rel:
+        from kb.site.graphsvg import RELATED_PER_NODE
+
+        best: dict[str, list] = {}
+        for i, e in enumerate(rel):
+            for n in (e.source, e.target):
+                best.setdefault(n, []).append((-(e.weight or 0.0), i))
+        chosen = sorted(
+            {i for ranks in best.values() for _, i in sorted(ranks)[:RELATED_PER_NODE]},
+            key=lambda i: (site.order.get(rel[i].source, 0), site.order.get(rel[i].target, 0)),
+        )[:MAX_GRAPH_ROWS]
+        tail.add("## 相关任务（相似度，不是依赖）", "")
+        tail.para(f"两项任务共享少见的实体或词语；每项任务列出最强的 {RELATED_PER_NODE} 条，图中不画。")
+        tail.add("| 任务 | 任务 | 共享 |", "|---|---|---|")
+        for i in chosen:
+            e = rel[i]
+            shared = "、".join((e.evidence or {}).get("shared", [])[:5])
+            tail.add(f"| {site.unit_link(e.source)} | {site.unit_link(e.target)} | {esc(shared)} |")
+        tail.add("")
     return head, tail
 
 

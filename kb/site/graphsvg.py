@@ -3,17 +3,20 @@
 Tasks are columns by chapter (``networkx.multipartite_layout``): a plan's chapters are its
 natural reading order, and the layout is deterministic, so rebuilds are byte-identical.
 Edges inside one column are drawn as arcs so they do not run through the nodes between.
+Only ``depends_on`` and the structure edge ``refers_to`` are drawn; ``related`` (similarity)
+is listed under the drawing (kb.site.build.graph_page).
 """
 
 from __future__ import annotations
 
 from html import escape
 
-RELATED_PER_NODE = 3  # the drawing keeps each task's strongest `related` edges only
-EDGE_STYLES = {  # type -> (legend label, has arrow)
-    "depends_on": ("依赖（A → B：A 依靠 B 建立的平台或机制）", True),
-    "related": (f"相关（共享少见实体；每项任务画最强的 {RELATED_PER_NODE} 条）", False),
+RELATED_PER_NODE = 3  # the page lists each task's strongest `related` partners below the drawing
+EDGE_STYLES = {  # the drawn types -> (legend label, has arrow); `related` is listed, not drawn
+    "depends_on": ("依赖（A → B：A 使用 B 建立的平台、机制或制度，且原文点名）", True),
+    "refers_to": ("引用（A → B：A 明确指向 B，如“见专栏”“本规划第…部分”“上述…”）", True),
 }
+DRAWN = tuple(EDGE_STYLES)
 COL_W = 190
 ROW_H = 64
 PAD_X = 40
@@ -50,23 +53,11 @@ def task_graph(site, graph=None, doc=None):
     keep = [
         (s, d, data)
         for s, d, data in triples
-        if s is not None
-        and d is not None
-        and s in g
-        and d in g
-        and s != d
-        and data.get("type", "other") not in ("contains", "mentions")
+        if s is not None and d is not None and s in g and d in g and s != d and data.get("type", "other") in DRAWN
     ]
-    # `related` is dense (every pair sharing a rare entity); draw the strongest few per task
-    best: dict[str, list] = {}
-    for i, (s, d, data) in enumerate(keep):
-        if data.get("type") == "related":
-            for n in (s, d):
-                best.setdefault(n, []).append((-(data.get("weight") or 0.0), i))
-    chosen = {i for ranks in best.values() for _, i in sorted(ranks)[:RELATED_PER_NODE]}
-    for i, (s, d, data) in enumerate(keep):
-        if data.get("type") != "related" or i in chosen:
-            g.add_edge(s, d, **data)
+    # `related` is a similarity, not a dependency: the page lists it below the drawing
+    for s, d, data in keep:
+        g.add_edge(s, d, **data)
     return g
 
 
@@ -110,7 +101,7 @@ def svg(site, graph=None, doc=None) -> tuple[str, dict[str, int]]:
     g = task_graph(site, graph, doc)
     pos = layout(g)
     layers = sorted({g.nodes[n]["layer"] for n in g.nodes})
-    max_rows = max((sum(1 for n in g.nodes if g.nodes[n]["layer"] == l) for l in layers), default=1)
+    max_rows = max((sum(1 for n in g.nodes if g.nodes[n]["layer"] == layer) for layer in layers), default=1)
     width = PAD_X * 2 + max(1, len(layers)) * COL_W
     legend_y = PAD_TOP + max_rows * ROW_H + 20
     height = legend_y + 20 * (len(EDGE_STYLES) + 1)
