@@ -17,25 +17,26 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Optional
 
+from kb.extract.deadlines import fyp_years, plan_period  # noqa: F401 (re-exported)
+from kb.extract.numerals import cn_value, cn_year, fraction_percent, mixed_value
 from kb.model import Sentence, Target
 
 _FW_DIGITS = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
 
-_CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_CN_UNIT = {"十": 10, "百": 100, "千": 1000}
-_CN_BIG = {"万": 10_000, "亿": 100_000_000}
 CN_NUM_CHARS = "零〇一二两三四五六七八九十百千万亿"
+_CN_DIGIT_CHARS = "一二两三四五六七八九"
 
-# longest first: 人次 before 人, 个百分点 before 个
+# longest first: 人次 before 人, 个百分点 before 个, 平方千米 before 千米
 UNITS = sorted(
     "人次 人 名 家 个 户 元 % ‰ 次 项 所 座 场 期 支 件 篇 部 台 套 本 册 处 间 张 吨 公里 千米 "
-    "平方米 亩 小时 倍 个百分点 百分点 万人次 万人".split(),
+    "平方米 平方千米 平方公里 立方米 亩 公顷 斤 公斤 千克 千瓦 千瓦时 辆 条 个月 小时 倍 个百分点 百分点 "
+    "万人次 万人".split(),
     key=len,
     reverse=True,
 )
-# counting units a bare Chinese numeral may take; 支/批/个 are left out on purpose: 一支队伍,
-# 一批项目 and 一个中国原则 are wording, not quantities
-_CN_UNITS = ["人次", "人", "名", "家", "户", "元", "%"]
+# counting units a bare Chinese numeral may take next to a qualifier; 支/批/个 are left out on
+# purpose: 一支队伍, 一批项目 and 一个中国原则 are wording, not quantities
+_CN_UNITS = ["人次", "人", "名", "家", "户", "元", "%", "所"]
 
 PRE_QUALIFIERS = ["不少于", "不低于", "不超过", "不高于", "至少有", "至少", "超过", "逾", "约", "近", "达到", "达"]
 POST_QUALIFIERS = ["以上", "左右", "以内", "以下", "上下"]
@@ -72,16 +73,37 @@ _UNIT_RE = "|".join(re.escape(u) for u in UNITS)
 _QTY_RE = re.compile(
     rf"(?P<num>{_ARABIC})(?P<approx1>[余多])?(?P<mult>{_MULT})(?P<approx2>[余多])?(?P<unit>{_UNIT_RE})?"
 )
-_CN_QTY_RE = re.compile(rf"(?P<num>[{CN_NUM_CHARS}]+)(?P<unit>{'|'.join(map(re.escape, _CN_UNITS))})")
+_CN_RUN = f"[{CN_NUM_CHARS}点]+"
+# 一万三千亿斤 (any unit), 百人 / 一家 (a counting unit, only next to a qualifier)
+_CN_QTY_RE = re.compile(rf"(?P<num>{_CN_RUN})(?P<unit>{_UNIT_RE})")
+# 百分之二十, 三分之一, 千分之五; 一半 (next to a bound or a verb of change)
+_FRACTION_RE = re.compile(rf"(?:{_CN_RUN}|\d+)分之(?:{_CN_RUN}|{_ARABIC})|一半")
+_HALF_VERB = re.compile(r"(?:减少|降低|压减|缩减|下降|减半|提高|增加|超过|占)[\u4e00-\u9fff]{0,6}$")
+# a bound a few characters before a Chinese count: 至少建设一所
+_NEAR_BOUND = re.compile(r"(?:至少|不少于|不低于|不超过|超过)[\u4e00-\u9fff]{0,2}$")
 
 # time frames
+_Y = r"(?:19|20)\d\d"
+_CY = r"[〇零一二三四五六七八九]{4}"
 _FYP = r"[“\"]?(?P<fyp>十[一二三四五六七八九]?|[一二三四五六七八九])五[”\"]?"
+_LEAD = r"(?P<lead>力争到|力争在|力争|截止到|截至|截止|到|至|在|于)?"
 _TIME_RES = [
-    ("deadline", re.compile(r"(?:到|至|截至|截止到|截止|力争到)?(?P<y>(?:19|20)\d\d)年(?P<end>底|末|前|年底)?")),
-    ("fyp", re.compile(_FYP + r"(?P<when>期间|时期|末|期末|初|以来)")),
-    ("rate", re.compile(r"每年度|每年|年均|每季度|每月")),
+    ("date", re.compile(rf"(?P<y>{_Y})年\d{{1,2}}月\d{{1,2}}日")),
+    ("base", re.compile(rf"(?:比|较|相比|与|同)(?P<y>{_Y})年(?:底|末)?|以(?P<y2>{_Y})年为基(?:期|准|数)?(?:年)?")),
+    ("start", re.compile(rf"(?:从|自|自从)(?P<y>{_Y})年(?:起|开始|始)?|(?P<y2>{_Y})年(?:起|开始)")),
+    ("since", re.compile(rf"(?P<y>{_Y})年(?:以来|来)")),
+    (
+        "deadline",
+        re.compile(
+            rf"{_LEAD}(?:(?P<y>{_Y})|(?P<cy>{_CY}))年(?:(?P<mon>\d{{1,2}})月(?:份)?)?"
+            r"(?P<end>底前|末前|年底前|年底|底|末|前|上半年|下半年|以前|之前)?(?P<end2>前|以前|之前)?"
+        ),
+    ),
+    ("century", re.compile(r"(?P<lead>力争到|到|至|在)?本世纪(?P<when>中叶|末)")),
+    ("fyp", re.compile(_FYP + r"(?P<when>期间|时期|末|期末|初|以来|规划期|目标)")),
+    ("rate", re.compile(r"每年度|每年|年均|每季度|每月|每(?:\d+|[两三四五六七八九十])年")),
 ]
-_RANGE_RE = re.compile(r"(?P<a>(?:19|20)\d\d)\s*[-—–~至到]\s*(?P<b>(?:19|20)\d\d)年")
+_RANGE_RE = re.compile(rf"(?P<a>{_Y})\s*年?\s*[-—–~至到]\s*(?P<b>{_Y})年")
 
 
 def to_halfwidth(s: str) -> str:
@@ -89,44 +111,13 @@ def to_halfwidth(s: str) -> str:
 
 
 def cn_number(s: str) -> Optional[float]:
-    """Value of a Chinese numeral such as 一, 十八, 百, 一千五百, 三万; None if not one."""
-    if not s or any(c not in CN_NUM_CHARS for c in s):
-        return None
-    total, section, digit = 0, 0, None
-    for ch in s:
-        if ch in _CN_DIGIT:
-            digit = _CN_DIGIT[ch]
-        elif ch in _CN_UNIT:
-            section += (digit if digit is not None else 1) * _CN_UNIT[ch]
-            digit = None
-        else:  # 万 / 亿 close a section
-            section += digit or 0
-            total = (total + section) * _CN_BIG[ch] if ch == "亿" else total + section * _CN_BIG[ch]
-            section, digit = 0, None
-    return float(total + section + (digit or 0))
+    """Value of a Chinese numeral such as 一, 十八, 百, 一千五百, 三万, 一万三千亿; None if not one."""
+    return cn_value(s)
 
 
 def parse_number(s: str) -> Optional[float]:
-    """``4.5万`` -> 45000, ``30亿`` -> 3e9, ``百`` -> 100, ``80`` -> 80; None when not a number."""
-    s = to_halfwidth(s.strip())
-    m = re.fullmatch(rf"({_ARABIC})\s*({_MULT})", s)
-    if m:
-        v = float(m.group(1))
-        for ch in m.group(2):
-            v *= {"千": 1000, "百": 100, "万": 10_000, "亿": 100_000_000}[ch]
-        return v
-    return cn_number(s)
-
-
-def fyp_years(label: str) -> Optional[tuple[int, int]]:
-    """Years of the N-th five-year plan (“十四五” -> 2021..2025). The count restarted after the
-    1963-65 adjustment years, so the 3rd plan and later start at 1956 + 5(N-1)."""
-    n = cn_number(label)
-    if n is None or n < 1:
-        return None
-    n = int(n)
-    start = 1953 + 5 * (n - 1) if n <= 2 else 1956 + 5 * (n - 1)
-    return start, start + 4
+    """``4.5万`` -> 45000, ``30亿`` -> 3e9, ``1.4万亿`` -> 1.4e12, ``百`` -> 100, ``80`` -> 80."""
+    return mixed_value(to_halfwidth(s.strip()).replace(" ", ""))
 
 
 @dataclass
@@ -145,9 +136,10 @@ class TimeFrame:
     start: int
     end: int
     text: str
-    kind: str  # deadline | span | rate
+    kind: str  # deadline | span | rate | start | base | since | date
     year: Optional[int] = None  # deadline year (end of a span)
     period: Optional[str] = None  # 每年 for rates, the span text for spans
+    lead: bool = False  # worded as an end point: 到/至/力争…, …底/末/前
 
 
 def _pick_qualifier(found: Iterable[str]) -> Optional[str]:
@@ -179,8 +171,9 @@ def _is_year(text: str, m: re.Match) -> bool:
 def find_quantities(text: str) -> list[Quantity]:
     """Counted quantities in ``text``, in order. Years, ordinals (第3), decimals cut out of a
     longer number (the 5 of 4.5万) and numbers without unit or multiplier are not quantities.
-    A Chinese numeral counts only next to a qualifier (至少有一家, 百人以上), since elsewhere it is
-    part of a name (“十四五”, 二十国集团, 三孩, 一个中国原则)."""
+    A Chinese numeral counts when it is a large number with a unit (一万三千亿斤), a fraction
+    (百分之二十, 三分之一), or a count next to a qualifier (至少有一家, 百人以上), since elsewhere it
+    is part of a name (“十四五”, 二十国集团, 三孩, 一个中国原则)."""
     t = to_halfwidth(text)
     out: list[Quantity] = []
     for m in _QTY_RE.finditer(t):
@@ -201,17 +194,40 @@ def find_quantities(text: str) -> list[Quantity]:
         post, end = _post_qualifier(t, end)
         approx = m.group("approx1") or m.group("approx2")
         out.append(Quantity(s, end, text[s:end], value, unit, _pick_qualifier([post, pre, approx])))
+    taken = [(q.start, q.end) for q in out]
+    for m in _FRACTION_RE.finditer(t):
+        s, end = m.start(), m.end()
+        if any(a < end and s < b for a, b in taken):
+            continue
+        pre, _ = _pre_qualifier(t, s)
+        post, end = _post_qualifier(t, end)
+        if m.group() == "一半" and not (pre or post or _HALF_VERB.search(t[:s])):
+            continue
+        value = fraction_percent(m.group())
+        if value is None:
+            continue
+        out.append(Quantity(s, end, text[s:end], value, "%", _pick_qualifier([post, pre]), True))
+        taken.append((s, end))
     for m in _CN_QTY_RE.finditer(t):
         s, end = m.start(), m.end()
         num = m.group("num")
+        if num.startswith("点") or num.endswith("点") or any(a < end and s < b for a, b in taken):
+            continue
         # a numeral run glued to the word before (第三, 十八大) is not a count
         if s > 0 and (t[s - 1] in CN_NUM_CHARS + "第." or t[s - 1].isdigit()):
             continue
         pre, _ = _pre_qualifier(t, s)
         post, end = _post_qualifier(t, end)
-        if not (pre or post) or pre in ("达到", "达", "约", "近"):
-            continue
-        value = cn_number(num)
+        big = ("万" in num or "亿" in num) and any(c in _CN_DIGIT_CHARS for c in num)
+        if not big:
+            if m.group("unit") not in _CN_UNITS:
+                continue
+            near = _NEAR_BOUND.search(t[:s])
+            if not (pre or post or near) or pre in ("达到", "达", "约", "近"):
+                continue
+            if near and not pre:
+                pre = next((q for q in PRE_QUALIFIERS if near.group().startswith(q)), None)
+        value = cn_value(num)
         if value is None:
             continue
         out.append(Quantity(s, end, text[s:end], value, m.group("unit"), _pick_qualifier([post, pre]), True))
@@ -220,6 +236,9 @@ def find_quantities(text: str) -> list[Quantity]:
 
 
 def find_timeframes(text: str) -> list[TimeFrame]:
+    """Deadlines (到2025年底, 2021年3月底前, 到二〇三五年, “十四五”末, 到本世纪中叶), spans
+    (“十五五”时期, 2021—2025年), rates (每年, 年均, 每5年) and the years that are not deadlines:
+    a start (从2019年起), a base of comparison (比2020年), a past since (2012年以来), a date."""
     t = to_halfwidth(text)
     out: list[TimeFrame] = []
     taken: list[tuple[int, int]] = []
@@ -233,31 +252,51 @@ def find_timeframes(text: str) -> list[TimeFrame]:
     for kind, rx in _TIME_RES:
         for m in rx.finditer(t):
             s, e = m.start(), m.end()
-            if any(a <= s < b for a, b in taken):
+            if any(a <= s < b or a < e <= b for a, b in taken):
                 continue
-            if kind == "deadline":
+            if kind in ("date", "base", "start", "since"):
                 if s > 0 and t[s - 1].isdigit():
                     continue
-                out.append(TimeFrame(s, e, text[s:e], "deadline", int(m.group("y"))))
+                y = m.group("y") or (m.groupdict().get("y2"))
+                out.append(TimeFrame(s, e, text[s:e], kind, int(y)))
+            elif kind == "deadline":
+                if s > 0 and t[s - 1].isdigit():
+                    continue
+                year = int(m.group("y")) if m.group("y") else cn_year(m.group("cy"))
+                if year is None:
+                    continue
+                lead = m.group("lead")
+                if lead in ("在", "于"):  # 在2025年 is a plain year: keep the 在 out of the text
+                    s, lead = s + len(lead), None
+                ends = m.group("end") or m.group("end2")
+                out.append(
+                    TimeFrame(s, e, text[s:e], "deadline", year, lead=bool(lead) or bool(ends and "上" not in ends))
+                )
+            elif kind == "century":
+                year = 2050 if m.group("when") == "中叶" else 2100
+                out.append(TimeFrame(s, e, text[s:e], "deadline", year, lead=True))
             elif kind == "fyp":
                 years = fyp_years(m.group("fyp"))
                 if not years:
                     continue
-                if m.group("when") in ("末", "期末"):
+                when = m.group("when")
+                if when in ("末", "期末"):
                     # 到“十四五”末: take the 到 with it, as for 到2025年底
                     for lead in ("力争到", "到", "至"):
                         if t.endswith(lead, 0, s):
                             s -= len(lead)
                             break
-                    out.append(TimeFrame(s, e, text[s:e], "deadline", years[1]))
-                elif m.group("when") == "初":
-                    out.append(TimeFrame(s, e, text[s:e], "deadline", years[0]))
+                    out.append(TimeFrame(s, e, text[s:e], "deadline", years[1], lead=True))
+                elif when == "初":
+                    out.append(TimeFrame(s, e, text[s:e], "deadline", years[0], lead=True))
+                elif when == "以来":
+                    out.append(TimeFrame(s, e, text[s:e], "since", years[0]))
                 else:
                     out.append(TimeFrame(s, e, text[s:e], "span", years[1], text[s:e]))
             else:
-                out.append(
-                    TimeFrame(s, e, text[s:e], "rate", None, "每年" if m.group() in ("年均", "每年度") else m.group())
-                )
+                g = m.group()
+                period = "每年" if g in ("年均", "每年度") else g
+                out.append(TimeFrame(s, e, text[s:e], "rate", None, period))
             taken.append((s, e))
     out.sort(key=lambda f: f.start)
     return out
@@ -326,27 +365,135 @@ def _subject(text: str, q: Quantity, frames: Sequence[TimeFrame]) -> Optional[st
     return (stripped or after).strip() or None
 
 
-def extract_targets(text: str, sentences: Sequence[Sentence]) -> list[Target]:
-    """Targets of one unit. Each quantity takes the deadline or span nearest before it in its
-    sentence (else the first after it) and the rate (每年/年均) before it in its sentence, unless
-    a deadline comes between them."""
+# a sentence that reports what was done: 过去五年…, 已建成…, 累计…, 截至2020年底…, …以来
+_PAST_CUE = re.compile(
+    r"过去|回顾|已经|已[达建完实累超形取有覆提增]|累计|截至|截止|同比|比上年|较上年|去年|上年度|"
+    r"[一二两三四五六七八九十]年来|近[一二两三四五六七八九十]年来|以来|[提增降下]\w?了|完成了|达到了|实现了|取得了"
+)
+# a review paragraph's opening: the sentences after it report results until a forward cue
+_REVIEW_OPEN = re.compile(r"^\W{0,2}(?:过去|回顾|[一二两三四五六七八九十]年来|近[一二两三四五六七八九十]年)")
+_FUTURE_CUE = re.compile(r"力争|确保|目标|预期|争取|预计|将(?!近)|计划|今后|未来|规划期")
+# what a quantity's own clause says about it
+_FACT_BEFORE = re.compile(r"(?:拥有|现有|共有|全国有|全省有|全市有|全区有|总人口|人口)(?:超过|约|近|逾|达)?$")
+_BASE_AFTER = re.compile(r"^[^,，;；。]{0,40}?(?:的基础上|基础上)")
+_FROM = re.compile(r"(?:从|由)$")
+_TO = re.compile(
+    r"(?:提高|增加|增长|提升|扩大|降低|下降|减少|降|升|缩小|压减|压缩|调整|缩短|延长|上升|跃升|扩展|拓展|达)?(?:到|至)"
+)
+
+
+@dataclass
+class PlanContext:
+    """What a unit's targets need from the document: its period, and the deadline of the
+    enclosing section (a heading's 到2025年) when there is one."""
+
+    period: Optional[tuple[int, int]] = None
+    section_deadline: Optional[int] = None
+
+
+def _is_past(f: TimeFrame, now: Optional[int]) -> bool:
+    """Is a dated frame behind the plan: 2020年 / “十三五”期间 / 截至2020年底 in a 2021 plan."""
+    if f.kind == "since":
+        return True
+    if now is None or f.year is None:
+        return f.text.startswith(("截至", "截止"))
+    return f.year < now
+
+
+def _kind_of(st: str, q: Quantity, past_sentence: bool, forward_frame: bool) -> str:
+    left = st[: q.start]
+    for lead in PRE_QUALIFIERS:
+        if left.endswith(lead):
+            left = left[: -len(lead)]
+            break
+    if _BASE_AFTER.match(st[q.end :]):
+        return "baseline"
+    if not forward_frame and (
+        _FACT_BEFORE.search(left)
+        or (q.unit == "人" and "亿" in q.text and not _FUTURE_CUE.search(st))
+        or (q.unit == "人" and st[q.end : q.end + 1] in ("口", "民"))
+    ):
+        return "fact"
+    return "result" if past_sentence else "target"
+
+
+def extract_targets(
+    text: str,
+    sentences: Sequence[Sentence],
+    plan: Optional[tuple[int, int]] = None,
+    context: Optional[PlanContext] = None,
+) -> list[Target]:
+    """Targets of one unit, each with a ``kind``: target (forward), result (done: a review
+    sentence, a year before the plan), baseline (the level a 在…的基础上 builds on) or fact
+    (a size: 14亿人, 全国有…). ``从X提高到Y`` gives one target Y with baseline X.
+
+    A quantity takes the forward deadline or span nearest before it in its sentence (else the
+    first after it) and the rate (每年/年均/每5年) before it, unless a deadline comes between.
+    Without one in its sentence it takes, marked ``deadline_inferred``, the last deadline of an
+    earlier sentence of the unit, else the section's, else the end of the plan's period
+    (``plan`` = (start, end), see :func:`kb.extract.deadlines.plan_period`). Years that are not
+    deadlines (从2019年起, 比2020年, 2012年以来, a date) never give one; 比2020年 is the
+    ``baseline_year``."""
+    ctx = context or PlanContext(period=plan)
+    if plan and not ctx.period:
+        ctx.period = plan
+    now = ctx.period[0] if ctx.period else None
+    plan_end = ctx.period[1] if ctx.period else None
     out: list[Target] = []
     if not sentences:
         sentences = [Sentence(id="", text=text, start=0, end=len(text))]
+    carried: Optional[TimeFrame] = None
+    review = False
     for s in sentences:
         st = text[s.start : s.end]
         qs = find_quantities(st)
         frames = find_timeframes(st)
         dated = [f for f in frames if f.kind in ("deadline", "span")]
+        forward = [f for f in dated if not _is_past(f, now)]
+        past = [f for f in frames if f.kind in ("deadline", "span", "since") and _is_past(f, now)]
         rates = [f for f in frames if f.kind == "rate"]
-        for q in qs:
-            before = [f for f in dated if f.end <= q.start]
-            after = [f for f in dated if f.start >= q.end]
+        bases = [f for f in frames if f.kind == "base"]
+        future_cue = bool(_FUTURE_CUE.search(st)) or any(f.lead for f in forward)
+        if _REVIEW_OPEN.search(st):
+            review = True
+        elif future_cue or forward:
+            review = False
+        past_sentence = not future_cue and (review or bool(past) or bool(_PAST_CUE.search(st)))
+        # 从10万元提高到15万元: the 10万元 is the baseline of the 15万元
+        baseline_of: dict[int, float] = {}
+        dropped: set[int] = set()
+        for i in range(len(qs) - 1):
+            a, b = qs[i], qs[i + 1]
+            if _FROM.search(st[: a.start]) and _TO.fullmatch(st[a.end : b.start]):
+                baseline_of[i + 1] = a.value
+                dropped.add(i)
+        for i, q in enumerate(qs):
+            if i in dropped:
+                continue
+            before = [f for f in forward if f.end <= q.start]
+            after = [f for f in forward if f.start >= q.end]
             when = before[-1] if before else (after[0] if after else None)
             # a rate holds until a new deadline starts another clause of the plan:
             # 每年培训5000人次,到2023年底覆盖90%: the 90% is not yearly
             rate = [f for f in rates if f.end <= q.start and not any(f.end <= d.start < q.start for d in dated)]
-            period = "每年" if rate else (when.period if when and when.kind == "span" else None)
+            own_past = [f for f in past if f.end <= q.start] or [f for f in past if f.start >= q.end]
+            kind = _kind_of(st, q, past_sentence or (when is None and bool(own_past) and not future_cue), bool(when))
+            base = [f for f in bases if f.end <= q.start]
+            inferred = False
+            deadline, deadline_text = (when.year, when.text) if when else (None, None)
+            if when is None and kind == "target":
+                inferred = True
+                if carried is not None and not rate:
+                    deadline = carried.year
+                elif ctx.section_deadline is not None and not rate:
+                    deadline = ctx.section_deadline
+                else:
+                    deadline = plan_end
+                if deadline is None:
+                    inferred = False
+            if kind != "target" and when is None:
+                deadline = None
+            period = rate[-1].period if rate else (when.period if when and when.kind == "span" else None)
             out.append(
                 Target(
                     text=q.text,
@@ -354,16 +501,20 @@ def extract_targets(text: str, sentences: Sequence[Sentence]) -> list[Target]:
                     unit=q.unit,
                     qualifier=q.qualifier,
                     period=period,
-                    deadline=when.year if when else None,
+                    deadline=deadline,
                     sentence=s.id,
                     start=s.start + q.start,
                     end=s.start + q.end,
                     subject=_subject(st, q, frames),
-                    deadline_text=when.text if when else None,
+                    deadline_text=deadline_text,
+                    kind=kind,
+                    baseline=baseline_of.get(i),
+                    baseline_year=base[-1].year if base else None,
+                    deadline_inferred=inferred,
                 )
             )
-        if not qs:
-            for f in dated:
+        if not qs and not past_sentence:
+            for f in forward:
                 out.append(
                     Target(
                         text=f.text,
@@ -379,6 +530,9 @@ def extract_targets(text: str, sentences: Sequence[Sentence]) -> list[Target]:
                         deadline_text=f.text,
                     )
                 )
+        leads = [f for f in forward if f.kind == "deadline" and f.lead]
+        if leads:
+            carried = leads[-1]
     return out
 
 
