@@ -372,7 +372,7 @@ _PAST_CUE = re.compile(
 )
 # a review paragraph's opening: the sentences after it report results until a forward cue
 _REVIEW_OPEN = re.compile(r"^\W{0,2}(?:过去|回顾|[一二两三四五六七八九十]年来|近[一二两三四五六七八九十]年)")
-_FUTURE_CUE = re.compile(r"力争|确保|目标|预期|争取|预计|将(?!近)|计划|今后|未来|规划期")
+_FUTURE_CUE = re.compile(r"力争|确保|目标|预期|争取|预计|将(?!近)|计划|今后|未来|规划期|今年|明年|下一步|(?<![主重需必首纲摘概只])要(?!求)")
 # what a quantity's own clause says about it
 _FACT_BEFORE = re.compile(r"(?:拥有|现有|共有|全国有|全省有|全市有|全区有|总人口|人口)(?:超过|约|近|逾|达)?$")
 _BASE_AFTER = re.compile(r"^[^,，;；。]{0,40}?(?:的基础上|基础上)")
@@ -458,7 +458,7 @@ def extract_targets(
             review = True
         elif future_cue or forward:
             review = False
-        past_sentence = not future_cue and (review or bool(past) or bool(_PAST_CUE.search(st)))
+        past_sentence = not future_cue and (review or bool(_PAST_CUE.search(st)))
         # 从10万元提高到15万元: the 10万元 is the baseline of the 15万元
         baseline_of: dict[int, float] = {}
         dropped: set[int] = set()
@@ -476,7 +476,9 @@ def extract_targets(
             # a rate holds until a new deadline starts another clause of the plan:
             # 每年培训5000人次,到2023年底覆盖90%: the 90% is not yearly
             rate = [f for f in rates if f.end <= q.start and not any(f.end <= d.start < q.start for d in dated)]
-            own_past = [f for f in past if f.end <= q.start] or [f for f in past if f.start >= q.end]
+            # 2020年粮食产量达到…, “十三五”期间建成…: a past year before the figure dates it; a
+            # rate is compared with the past (高于“十三五”时期), not dated by it
+            own_past = [f for f in past if f.end <= q.start] and not rate
             kind = _kind_of(st, q, past_sentence or (when is None and bool(own_past) and not future_cue), bool(when))
             base = [f for f in bases if f.end <= q.start]
             inferred = False
