@@ -30,6 +30,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 GOLD_DIR = ROOT / "tests" / "data" / "targets"
 CORPUS_DEV = Path(os.environ.get("PLANKB_CORPUS_DEV", "/work/shared/corpus-dev"))
+# a heading line: 一、… / （一）… / 第X部分, short, without a full stop inside
+_HEADING = re.compile(
+    r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|第[一二三四五六七八九十]+[部章节篇])[^。]{0,40}$"
+)
 _SENT = re.compile(r"[^。；;！？!?]*[。；;！？!?]?")
 
 
@@ -59,13 +63,16 @@ def _old_module(rev: str):
 def predict(text: str, before=None) -> dict[int, list]:
     """line number -> predicted forward targets with a value."""
     from kb.extract.deadlines import plan_period
-    from kb.extract.targets import PlanContext, extract_targets
+    from kb.extract.targets import PlanContext, extract_targets, section_context
 
-    ctx = PlanContext(period=plan_period(None, text))
+    period = plan_period(None, text)
+    ctx = PlanContext(period=period)
     out: dict[int, list] = {}
     for n, line in enumerate(text.split("\n"), 1):
         if not line.strip():
             continue
+        if _HEADING.match(line.strip()):  # the units below take the heading's deadline / review
+            ctx = section_context(line.strip(), period)
         sents = _sentences(line)
         if before is not None:
             got = before.extract_targets(line, sents)
@@ -126,8 +133,15 @@ def score_plan(gold: dict, before=None, verbose: bool = False) -> dict:
             dl_ok += 1
         elif verbose:
             print(
-                "  deadline", g["line"], g["text"], "want", g["deadline"], g["deadline_inferred"],
-                "got", hit.deadline, getattr(hit, "deadline_inferred", None),
+                "  deadline",
+                g["line"],
+                g["text"],
+                "want",
+                g["deadline"],
+                g["deadline_inferred"],
+                "got",
+                hit.deadline,
+                getattr(hit, "deadline_inferred", None),
             )
     for n, ts in pred.items():
         for t in ts:
@@ -199,11 +213,15 @@ def main(argv: list[str]) -> int:
         before = _old_module(argv[argv.index("--before") + 1])
     for plan, r in score_all(before, verbose).items():
         p, rc, d = prf(r)
-        print(f"{plan:32s} precision {p:.3f} recall {rc:.3f} deadlines {d:.3f}  (tp {r['tp']}, fp {r['fp']}, fn {r['fn']})")
+        print(
+            f"{plan:32s} precision {p:.3f} recall {rc:.3f} deadlines {d:.3f}  (tp {r['tp']}, fp {r['fp']}, fn {r['fn']})"
+        )
         if "table" in r:
             p, rc, d = prf(r["table"])
             t = r["table"]
-            print(f"{'  table':32s} precision {p:.3f} recall {rc:.3f} fields {d:.3f}  (tp {t['tp']}, fp {t['fp']}, fn {t['fn']}, rows {t['rows']})")
+            print(
+                f"{'  table':32s} precision {p:.3f} recall {rc:.3f} fields {d:.3f}  (tp {t['tp']}, fp {t['fp']}, fn {t['fn']}, rows {t['rows']})"
+            )
     return 0
 
 

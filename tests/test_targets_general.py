@@ -204,7 +204,17 @@ def test_size_and_population_are_facts(text):
 
 
 def _fields(t):
-    return (t.value, t.unit, t.qualifier, t.deadline, t.deadline_inferred, t.kind, t.baseline, t.baseline_year, t.attribute)
+    return (
+        t.value,
+        t.unit,
+        t.qualifier,
+        t.deadline,
+        t.deadline_inferred,
+        t.kind,
+        t.baseline,
+        t.baseline_year,
+        t.attribute,
+    )
 
 
 def test_row_hubei_indicator_2025_attribute():
@@ -246,7 +256,11 @@ def test_row_jiading_year_column():
     assert (t.value, t.unit, t.deadline, t.deadline_inferred, t.subject) == (30.5, "平方公里", 2026, False, "江桥镇")
     h1 = ["年份", "达标区域", "达标区域面积（平方公里）/片区", "达标区域面积（平方公里）/总计", "达标区域总面积占比"]
     ts = row_targets(h1, ["2020年-2023年", "嘉定新城中心城区", "25.20", "25.20", "25%"], (2024, 2030))
-    assert [(t.value, t.deadline, t.kind) for t in ts] == [(25.2, 2023, "result"), (25.2, 2023, "result"), (25, 2023, "result")]
+    assert [(t.value, t.deadline, t.kind) for t in ts] == [
+        (25.2, 2023, "result"),
+        (25.2, 2023, "result"),
+        (25, 2023, "result"),
+    ]
     ts = row_targets(h1, ["2024年", "远香湖南", "4.73", "40.39", "40%"], (2024, 2030))
     assert [(t.value, t.unit, t.deadline, t.kind) for t in ts][-1] == (40, "%", 2024, "target")
 
@@ -260,3 +274,14 @@ def test_row_baseline_year_and_annual_growth():
     ]
     [t] = row_targets(["指标名称", "单位", "目标值", "属性"], ["新增就业", "万人", "50", "预期性"], P21)
     assert (t.deadline, t.deadline_inferred) == (2025, True)
+
+
+def test_section_context_review_and_deadline():
+    from kb.extract.targets import section_context
+
+    ctx = section_context("（一）发展现状。", P21)
+    text = "信息基础设施全球领先。宽带用户普及率明显提高，光纤用户占比超过94%。"
+    assert [t.kind for t in extract_targets(text, [], context=ctx) if t.value] == ["result"]
+    ctx = section_context("二、主要目标：到2023年", P21)
+    [t] = extract_targets("建设50所学校", [], context=ctx)
+    assert (t.deadline, t.deadline_inferred, t.kind) == (2023, True, "target")

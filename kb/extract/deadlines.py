@@ -21,7 +21,9 @@ _ISSUE = [
     re.compile(rf"\[(?P<y>{_Y})\]"),
     re.compile(rf"^\s*(?P<y>{_Y})年\d{{1,2}}月\d{{1,2}}日\s*$", re.M),
 ]
-_PLAN_TERM = re.compile(rf"规划(?:期|期限|年限|范围)[为是至到:：]*\s*(?P<a>{_Y})?\s*年?\s*[-—–~至到]*\s*(?P<b>{_Y})\s*年")
+_PLAN_TERM = re.compile(
+    rf"规划(?:期|期限|年限|范围)[为是至到:：]*\s*(?P<a>{_Y})?\s*年?\s*[-—–~至到]*\s*(?P<b>{_Y})\s*年"
+)
 _GOAL_LINE = re.compile(rf"(?:目标|指标)[^\n]{{0,40}}?(?:到|至|力争到)\s*(?P<y>{_Y})\s*年")
 
 

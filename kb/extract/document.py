@@ -73,9 +73,8 @@ def enrich(kb: KB, lexicon_dir: str | None = None) -> KB:
 
 def enrich_document(d, lexicon_dir: str | None = None) -> None:
     """Mentions and targets of one document (depends on that document and the lexicon only)."""
-    from kb.extract.pipeline import get_nlp, lexicon_for, run
-
     from kb.extract.deadlines import plan_period
+    from kb.extract.pipeline import get_nlp, lexicon_for, run
     from kb.extract.targets import PlanContext
 
     nlp = get_nlp(lexicon_dir)

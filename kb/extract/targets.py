@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Optional
 
-from kb.extract.deadlines import fyp_years, plan_period  # noqa: F401 (re-exported)
+from kb.extract.deadlines import fyp_years  # noqa: F401 (re-exported)
 from kb.extract.numerals import cn_value, cn_year, fraction_percent, mixed_value
 from kb.model import Sentence, Target
 
@@ -372,7 +372,9 @@ _PAST_CUE = re.compile(
 )
 # a review paragraph's opening: the sentences after it report results until a forward cue
 _REVIEW_OPEN = re.compile(r"^\W{0,2}(?:过去|回顾|[一二两三四五六七八九十]年来|近[一二两三四五六七八九十]年)")
-_FUTURE_CUE = re.compile(r"力争|确保|目标|预期|争取|预计|将(?!近)|计划|今后|未来|规划期|今年|明年|下一步|(?<![主重需必首纲摘概只])要(?!求)")
+_FUTURE_CUE = re.compile(
+    r"力争|确保|目标|预期|争取|预计|将(?!近)|计划|今后|未来|规划期|今年|明年|下一步|(?<![主重需必首纲摘概只])要(?!求)"
+)
 # what a quantity's own clause says about it
 _FACT_BEFORE = re.compile(r"(?:拥有|现有|共有|全国有|全省有|全市有|全区有|总人口|人口)(?:超过|约|近|逾|达)?$")
 _BASE_AFTER = re.compile(r"^[^,，;；。]{0,40}?(?:的基础上|基础上)")
@@ -389,6 +391,19 @@ class PlanContext:
 
     period: Optional[tuple[int, int]] = None
     section_deadline: Optional[int] = None
+    section_review: bool = False  # under 发展现状 / 主要成就 / 发展基础: figures are results
+
+
+_REVIEW_HEADING = re.compile(r"现状|发展基础|基础|成就|成效|回顾|进展|形势|完成情况")
+
+
+def section_context(heading: str, period: Optional[tuple[int, int]] = None) -> PlanContext:
+    """The context of the units under ``heading``: its forward deadline (主要目标：到2025年…)
+    and whether it reviews the past (发展现状, “十三五”时期主要成就)."""
+    now = period[0] if period else None
+    frames = [f for f in find_timeframes(heading) if f.kind in ("deadline", "span") and not _is_past(f, now)]
+    review = bool(_REVIEW_HEADING.search(heading)) and not _FUTURE_CUE.search(heading)
+    return PlanContext(period=period, section_deadline=frames[-1].year if frames else None, section_review=review)
 
 
 def _is_past(f: TimeFrame, now: Optional[int]) -> bool:
@@ -443,7 +458,7 @@ def extract_targets(
     if not sentences:
         sentences = [Sentence(id="", text=text, start=0, end=len(text))]
     carried: Optional[TimeFrame] = None
-    review = False
+    review = ctx.section_review
     for s in sentences:
         st = text[s.start : s.end]
         qs = find_quantities(st)
@@ -456,7 +471,7 @@ def extract_targets(
         future_cue = bool(_FUTURE_CUE.search(st)) or any(f.lead for f in forward)
         if _REVIEW_OPEN.search(st):
             review = True
-        elif future_cue or forward:
+        elif (future_cue or forward) and not ctx.section_review:
             review = False
         past_sentence = not future_cue and (review or bool(_PAST_CUE.search(st)))
         # 从10万元提高到15万元: the 10万元 is the baseline of the 15万元
@@ -650,11 +665,22 @@ def _cell_value(cell: str, unit: Optional[str]) -> tuple[Optional[float], Option
     if len(qs) == 1:
         q = qs[0]
         pre = re.search(r"(超|超过|不低于|不少于|达到)$", c[: q.start])
-        return q.value, q.unit or unit, q.qualifier or (pre.group(1).replace("超", "超过", 1) if pre and pre.group(1) == "超" else (pre.group(1) if pre else qual))
+        return (
+            q.value,
+            q.unit or unit,
+            q.qualifier
+            or (
+                pre.group(1).replace("超", "超过", 1)
+                if pre and pre.group(1) == "超"
+                else (pre.group(1) if pre else qual)
+            ),
+        )
     return None, unit, qual
 
 
-def row_targets(header: Sequence[str], cells: Sequence[str], plan_period: Optional[tuple[int, int]] = None) -> list[Target]:
+def row_targets(
+    header: Sequence[str], cells: Sequence[str], plan_period: Optional[tuple[int, int]] = None
+) -> list[Target]:
     """Targets of one indicator-table row. ``header``: the column names (a two-row header joined
     as 指标值/近期规划（2030年） or given as 近期规划（2030年）); ``cells``: the row's cells, aligned
     with the header. Understood: the indicator's name (指标/指标名称/指标项), 单位 (or a unit in
