@@ -52,6 +52,12 @@ class Target:
     end: int = 0
     subject: Optional[str] = None
     deadline_text: Optional[str] = None
+    # kind: target (forward), result (achieved / past), baseline (a current level), fact (size, population)
+    kind: str = "target"
+    baseline: Optional[float] = None  # the starting value of 从X提高到Y, or of an indicator row
+    baseline_year: Optional[int] = None  # 比2020年…, the 现状（2025年） column
+    deadline_inferred: bool = False  # deadline from the section or the plan's period, not the phrase
+    attribute: Optional[str] = None  # 约束性 / 预期性 of an indicator row
 
 
 @dataclass

@@ -73,12 +73,15 @@ def enrich(kb: KB, lexicon_dir: str | None = None) -> KB:
 
 def enrich_document(d, lexicon_dir: str | None = None) -> None:
     """Mentions and targets of one document (depends on that document and the lexicon only)."""
+    from kb.extract.deadlines import plan_period
     from kb.extract.pipeline import get_nlp, lexicon_for, run
+    from kb.extract.targets import PlanContext
 
     nlp = get_nlp(lexicon_dir)
     lex = lexicon_for(lexicon_dir)
+    plan = PlanContext(period=plan_period(d.title, d.text or "\n".join(u.text for u in d.units())))
     for u in d.units():
-        sdoc = run(nlp, u.text, u.sentences)
+        sdoc = run(nlp, u.text, u.sentences, plan_context=plan)
         u.mentions = unit_mentions(u, sdoc, lex)
         u.targets = sorted(sdoc.user_data["targets"], key=lambda t: (t.start, t.end))
 

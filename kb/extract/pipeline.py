@@ -127,7 +127,7 @@ def targets(doc: Doc) -> Doc:
     sents = doc.user_data.get("sentences") or [
         Sentence(id=f"s{i}", text=text[a:b], start=a, end=b) for i, (a, b) in enumerate(_split(text), 1)
     ]
-    found = extract_targets(text, sents)
+    found = extract_targets(text, sents, context=doc.user_data.get("plan_context"))
     doc.user_data["targets"] = found
     doc.spans["targets"] = [s for t in found if (s := _span(doc, t.start, t.end, t.unit or "TIME")) is not None]
     return doc
@@ -197,9 +197,13 @@ def _text(doc: Doc) -> str:
     return doc.user_data.get("text") or doc.text
 
 
-def run(nlp: Language, text: str, sentences: Optional[list[Sentence]] = None) -> Doc:
+def run(nlp: Language, text: str, sentences: Optional[list[Sentence]] = None, plan_context=None) -> Doc:
+    """``plan_context``: a :class:`kb.extract.targets.PlanContext` (the plan's period, the
+    section's deadline) for the deadlines a target does not state."""
     doc = char_doc(nlp, text)
     doc.user_data["text"] = text  # spaCy's doc.text joins the tokens again on every access
+    if plan_context is not None:
+        doc.user_data["plan_context"] = plan_context
     if sentences:
         doc.user_data["sentences"] = sentences
     for _, proc in nlp.pipeline:

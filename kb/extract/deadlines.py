@@ -1,0 +1,100 @@
+"""A plan's own period, from its title or text: （2026-2030年）, 2024—2027年, “十四五”, 到2022年.
+
+``plan_period(title, text)`` gives (start, end) or None. The end is the deadline of a target that
+names none; the start separates forward targets from results (``2020年达到…`` in a 2021 plan).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from kb.extract.numerals import cn_value, cn_year
+
+_FW = str.maketrans("０１２３４５６７８９", "0123456789")
+_Y = r"(?:19|20)\d\d"
+_RANGE = re.compile(rf"(?P<a>{_Y})\s*年?\s*(?:[-—–~～至到]|——)\s*(?P<b>{_Y})\s*年")
+_FYP = re.compile(r"[“\"]?\s*(?P<n>十[一二三四五六七八九]?|[一二三四五六七八九])\s*五\s*[”\"]?")
+_YEAR_TITLE = re.compile(rf"(?P<y>{_Y})\s*年(?:度)?")
+_ISSUE = [
+    re.compile(rf"〔(?P<y>{_Y})〕"),
+    re.compile(rf"\[(?P<y>{_Y})\]"),
+    re.compile(rf"^\s*(?P<y>{_Y})年\d{{1,2}}月\d{{1,2}}日\s*$", re.M),
+]
+_PLAN_TERM = re.compile(
+    rf"规划(?:期|期限|年限|范围)[为是至到:：]*\s*(?P<a>{_Y})?\s*年?\s*[-—–~至到]*\s*(?P<b>{_Y})\s*年"
+)
+_GOAL_LINE = re.compile(rf"(?:目标|指标)[^\n]{{0,40}}?(?:到|至|力争到)\s*(?P<y>{_Y})\s*年")
+
+
+def fyp_years(label: str) -> Optional[tuple[int, int]]:
+    """Years of the N-th five-year plan (“十四五” -> 2021..2025). The count restarted after the
+    1963-65 adjustment years, so the 3rd plan and later start at 1956 + 5(N-1)."""
+    n = cn_value(label)
+    if n is None or n < 1:
+        return None
+    n = int(n)
+    start = 1953 + 5 * (n - 1) if n <= 2 else 1956 + 5 * (n - 1)
+    return start, start + 4
+
+
+def issue_year(text: str) -> Optional[int]:
+    """The year of the document number (国发〔2019〕4号) or of a date line (2019年1月24日)."""
+    head = text[:3000].translate(_FW)
+    for rx in _ISSUE:
+        m = rx.search(head)
+        if m:
+            return int(m.group("y"))
+    m = _ISSUE[2].search(text[-2000:].translate(_FW))
+    return int(m.group("y")) if m else None
+
+
+def _from_title(title: str) -> Optional[tuple[int, int]]:
+    t = re.sub(r"\s+", "", title.translate(_FW))
+    m = _RANGE.search(t)
+    if m and int(m.group("a")) <= int(m.group("b")):
+        return int(m.group("a")), int(m.group("b"))
+    for m in _FYP.finditer(t):
+        if t.startswith("规划", m.end()) or t.startswith("时期", m.end()) or "规划" in t or "计划" in t:
+            years = fyp_years(m.group("n"))
+            if years and years[0] >= 1953:
+                return years
+    m = _YEAR_TITLE.search(t)
+    if m and re.search(r"(?:计划|要点|方案|安排|目标|清单|行动|报告)", t):
+        y = int(m.group("y"))
+        return y, y
+    return None
+
+
+def plan_period(title: Optional[str], text: str = "") -> Optional[tuple[int, int]]:
+    """(start, end) of the plan: from the title's range or five-year plan, else from the first
+    title-like lines of the text, else from a stated 规划期/规划期限, else from the first
+    ``到YYYY年`` in a goal line (目标/指标), starting in the year the document was issued."""
+    if title:
+        p = _from_title(title)
+        if p:
+            return p
+    lines = [ln.strip() for ln in text[:3000].splitlines() if ln.strip()]
+    for ln in lines[:12]:
+        if len(ln) <= 80 and re.search(r"规划|计划|方案|纲要|要点|意见|行动", ln):
+            p = _from_title(ln)
+            if p:
+                return p
+    t = text.translate(_FW)
+    issued = issue_year(t)
+    m = _PLAN_TERM.search(t)
+    if m:
+        end = int(m.group("b"))
+        start = int(m.group("a")) if m.group("a") else (issued or end)
+        return min(start, end), end
+    m = _GOAL_LINE.search(t)
+    if m:
+        end = int(m.group("y"))
+        start = issued or end
+        if start <= end:
+            return start, end
+    return None
+
+
+def chinese_year(s: str) -> Optional[int]:
+    return cn_year(s)
