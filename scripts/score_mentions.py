@@ -79,7 +79,7 @@ def bench_extract(path: Path = CORPUS, repeat: int = 3) -> dict:
     from kb.extract.discover import _pos_tokenizer
     from kb.extract.document import collect_entities, enrich_document
     from kb.model import KB
-    from kb.nlp import pipeline
+    from kb.extract import pipeline
     from kb.parse.text import parse_file
 
     pipeline._nlp.cache_clear()
