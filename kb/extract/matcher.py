@@ -5,7 +5,14 @@ longer word (职工 in 困难职工, 工会 in 工会组织), and ``doc.char_spa
 span or widens it to the whole word. An Aho-Corasick pass over characters finds every
 occurrence; word boundaries are used afterwards only to settle two hits that cross each other
 (联合国 vs 国务院 in 联合国务院国资委: jieba reads 联合|国务院|国资委, so 联合国 is the one that
-cuts through a word and is dropped).
+cuts through a word and is dropped). A related wording (家政 for 家政服务人员), which is not in the
+segmenter's dictionary, must not cut through words either: 家政 in 国家|政权 is dropped (names
+are kept whole by the segmenter, so only related wordings are checked, and only units that
+have one are segmented).
+
+Local departments (市发改委, 区人社局) are found by pattern (:mod:`kb.extract.localnames`): the
+national body whose short form is the stem (发改委) is not meant; the generic entity the pattern
+names (发展改革部门) is.
 """
 
 from __future__ import annotations
@@ -17,8 +24,9 @@ import ahocorasick
 from kb.extract.lexicon import Lexicon
 
 LEVELS = "省市县区乡镇州"
-# 法 opening a longer word (法律, 法规, 法治, 法院): 工会法律援助 does not name the 工会法
-_LAW_WORD_TAILS = "律规治院庭官学定务典理人制"
+# 法 opening a longer word (法律, 法规, 法治, 法院): 工会法律援助 does not name the 工会法;
+# 部 opening one (部门, 部署, 部分): 教育部门 does not name the 教育部
+_WORD_TAILS = {("LAW:", "法"): "律规治院庭官学定务典理人制", ("ACTOR:", "部"): "门署分"}
 _ELLIPSIS_JOINERS = "、和及与"
 
 
@@ -28,20 +36,38 @@ class Hit:
     end: int
     surface: str  # the text as written
     entity: str
-    kind: str  # name | alias | related | ellipsis
+    kind: str  # name | alias | related | ellipsis | local (a local department by pattern)
 
     @property
     def key(self):
         return (self.start, self.end, self.entity)
 
 
-def _law_inside_word(text: str, h: Hit) -> bool:
-    return (
-        h.entity.startswith("LAW:")
-        and h.surface.endswith("法")
-        and h.end < len(text)
-        and text[h.end] in _LAW_WORD_TAILS
-    )
+def _inside_longer_word(text: str, h: Hit) -> bool:
+    if h.end >= len(text):
+        return False
+    tails = _WORD_TAILS.get((h.entity[: h.entity.index(":") + 1], h.surface[-1]))
+    return bool(tails) and text[h.end] in tails
+
+
+def _resolve(words):
+    return words() if callable(words) else words
+
+
+def _aligned(h: Hit, starts: set, ends: set, word_of: dict) -> bool:
+    if word_of.get(h.start) is not None and word_of.get(h.start) == word_of.get(h.end - 1):
+        return True  # inside one word: a nested name, kept
+    return h.start in starts and h.end in ends
+
+
+def _word_index(words):
+    starts = {a for a, _ in words}
+    ends = {b for _, b in words}
+    word_of = {}
+    for i, (a, b) in enumerate(words):
+        for k in range(a, b):
+            word_of[k] = i
+    return starts, ends, word_of
 
 
 def _any_crossing(ordered: list[Hit]) -> bool:
@@ -89,12 +115,42 @@ class Matcher:
         function returning them (called only when two hits cross)."""
         hits, stops = self.raw_hits(text)
         hits = self._drop_stopped(hits, stops)
-        hits = [h for h in hits if not _law_inside_word(text, h)]
+        hits = [h for h in hits if not _inside_longer_word(text, h)]
+        hits = self._local_names(text, hits)
+        if any(h.kind == "related" for h in hits):
+            words = _resolve(words)
+            hits = self._drop_cutting_related(hits, words)
         hits = self._settle_crossings(hits, words)
         hits = self._drop_nested_same(hits)
         hits += self._ellipses(text, hits)
         hits.sort(key=lambda h: (h.start, -h.end, h.entity))
         return hits
+
+    def _local_names(self, text: str, hits: list[Hit]) -> list[Hit]:
+        """市发改委: drop the national body read from the stem (发改委), add the generic entity
+        of the pattern (发展改革部门) over the whole local name."""
+        local = self.lex.local
+        if local is None or not hits:
+            return hits
+        found = local.find(text)
+        if not found:
+            return hits
+        stems = {(ln.stem_start, ln.end): ln.entity for ln in found}
+        out = [
+            h
+            for h in hits
+            if not (h.entity.startswith("ACTOR:") and (h.start, h.end) in stems and h.entity != stems[(h.start, h.end)])
+        ]
+        out += [Hit(ln.start, ln.end, ln.text, ln.entity, "local") for ln in found if ln.entity in self.lex.entries]
+        return out
+
+    @staticmethod
+    def _drop_cutting_related(hits: list[Hit], words) -> list[Hit]:
+        """A related wording that cuts through words (家政 in 国家|政权) is not one."""
+        if not words:
+            return hits
+        idx = _word_index(words)
+        return [h for h in hits if h.kind != "related" or _aligned(h, *idx)]
 
     def _drop_stopped(self, hits: list[Hit], stops: list[tuple[int, str]]) -> list[Hit]:
         blocked: set[tuple[int, str]] = set()
@@ -110,21 +166,13 @@ class Matcher:
     def _settle_crossings(hits: list[Hit], words) -> list[Hit]:
         if not _any_crossing(sorted(hits, key=lambda h: h.start)):
             return hits
-        if callable(words):
-            words = words()
+        words = _resolve(words)
         if not words:
             return hits
-        starts = {a for a, _ in words}
-        ends = {b for _, b in words}
-        word_of = {}
-        for i, (a, b) in enumerate(words):
-            for k in range(a, b):
-                word_of[k] = i
+        idx = _word_index(words)
 
         def aligned(h: Hit) -> bool:
-            if word_of.get(h.start) is not None and word_of.get(h.start) == word_of.get(h.end - 1):
-                return True  # inside one word: a nested name, kept
-            return h.start in starts and h.end in ends
+            return _aligned(h, *idx)
 
         drop: set[int] = set()
         spans = sorted(range(len(hits)), key=lambda i: hits[i].start)

@@ -1,5 +1,10 @@
 """Load the entity lexicon (``kb/extract/lexicon/*.tsv``): canonical names, aliases, taxonomy, related
-wordings, and the stop phrases in which a contained name is not a mention."""
+wordings, and the stop phrases in which a contained name is not a mention.
+
+Every ``TYPE*.tsv`` file holds entities of one type (``actors.union.tsv``, ``actors.gov.tsv`` ->
+ACTOR), one domain a file; ``*.patterns.tsv`` files are rules, not entities (see
+:mod:`kb.extract.localnames`). An entity id is ``TYPE:name`` whatever file lists it, and may be
+listed once only."""
 
 from __future__ import annotations
 
@@ -8,10 +13,24 @@ from pathlib import Path
 from typing import Optional
 
 from kb.errors import KBError
+from kb.extract.localnames import LocalNames, parse_patterns
 
 LEXICON_DIR = Path(__file__).resolve().parent
-TYPE_FILES = {"GROUP": "groups.tsv", "ACTOR": "actors.tsv", "PROGRAMME": "programmes.tsv", "LAW": "laws.tsv"}
-TYPES = tuple(TYPE_FILES)
+TYPE_PREFIX = {"GROUP": "groups", "ACTOR": "actors", "PROGRAMME": "programmes", "LAW": "laws"}
+TYPES = tuple(TYPE_PREFIX)
+PATTERN_SUFFIX = ".patterns.tsv"
+
+
+def type_files(folder: Path, typ: str) -> list[Path]:
+    """The files of one entity type: ``actors.tsv`` first (if any), then ``actors*.tsv`` by
+    name, rule files (``*.patterns.tsv``) left out."""
+    prefix = TYPE_PREFIX[typ]
+    files = [p for p in folder.glob(f"{prefix}*.tsv") if not p.name.endswith(PATTERN_SUFFIX)]
+    return sorted(files, key=lambda p: (p.name != f"{prefix}.tsv", p.name))
+
+
+def stop_files(folder: Path) -> list[Path]:
+    return sorted(folder.glob("stop*.tsv"), key=lambda p: (p.name != "stop.tsv", p.name))
 
 
 @dataclass
@@ -29,6 +48,7 @@ class LexEntry:
 class Lexicon:
     entries: dict[str, LexEntry] = field(default_factory=dict)
     stops: list[tuple[str, str]] = field(default_factory=list)  # (phrase, blocked name)
+    local: Optional[LocalNames] = None  # local departments by pattern (actors.patterns.tsv)
 
     def surfaces(self) -> dict[str, list[tuple[str, str]]]:
         """surface form -> [(entity id, kind)], kind = name | alias | related."""
@@ -67,10 +87,8 @@ def load_lexicon(folder: Optional[Path] = None, types=TYPES) -> Lexicon:
     folder = Path(folder) if folder else LEXICON_DIR
     lex = Lexicon()
     pending: list[tuple[LexEntry, list[str], str]] = []
-    for typ in types:
-        path = folder / TYPE_FILES[typ]
-        if not path.exists():
-            continue
+    where_of: dict[str, str] = {}
+    for typ, path in ((t, p) for t in types for p in type_files(folder, t)):
         for n, cells in _rows(path):
             cells = (cells + [""] * 5)[:5]
             name = cells[0].strip()
@@ -85,8 +103,9 @@ def load_lexicon(folder: Optional[Path] = None, types=TYPES) -> Lexicon:
                 note=cells[4].strip(),
             )
             if e.id in lex.entries:
-                raise KBError(f"{path}:{n}: {e.id} is listed twice")
+                raise KBError(f"{path}:{n}: {e.id} is listed twice (also in {where_of[e.id]})")
             lex.entries[e.id] = e
+            where_of[e.id] = f"{path.name}:{n}"
             pending.append((e, _split(cells[2]), f"{path}:{n}"))
     for e, broader, where in pending:
         for b in broader:
@@ -96,10 +115,15 @@ def load_lexicon(folder: Optional[Path] = None, types=TYPES) -> Lexicon:
                     continue  # a broader term of a type not loaded (tests load one type alone)
                 raise KBError(f"{where}: broader term {b!r} is not in the lexicon")
             e.broader.append(bid)
-    stop = folder / "stop.tsv"
-    if stop.exists():
+    for stop in stop_files(folder):
         for n, cells in _rows(stop):
             if len(cells) < 2 or cells[1].strip() not in cells[0]:
                 raise KBError(f"{stop}:{n}: expected 'phrase<TAB>name inside the phrase'")
             lex.stops.append((cells[0].strip(), cells[1].strip()))
+    patterns = folder / f"{TYPE_PREFIX['ACTOR']}{PATTERN_SUFFIX}"
+    if "ACTOR" in types and patterns.exists():
+        lex.local = LocalNames(parse_patterns(patterns))
+        for pat in lex.local.patterns:
+            if pat.entity and pat.entity not in lex.entries:
+                raise KBError(f"{patterns}: {pat.stem}: {pat.entity} is not in the lexicon")
     return lex

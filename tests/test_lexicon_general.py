@@ -1,0 +1,175 @@
+"""The general lexicon (actors.gov, actors.general, groups.general, stop.tsv) on short
+real-looking sentences, through the real extraction pipeline: each false match seen on real
+plans is absent and the true mention next to it is present."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kb.extract.lexicon import LEXICON_DIR, TYPES, load_lexicon, type_files
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    from kb.extract.pipeline import get_nlp
+
+    return get_nlp()
+
+
+def found(nlp, text: str) -> set[tuple[str, str]]:
+    """(entity, text as written) of every mention the pipeline finds in ``text``."""
+    from kb.extract.pipeline import run
+
+    return {(h.entity, h.surface) for h in run(nlp, text).user_data["hits"]}
+
+
+def entities(nlp, text: str) -> set[str]:
+    return {e for e, _ in found(nlp, text)}
+
+
+# --------------------------------------------------------------------------- false matches
+
+
+def test_farmers_not_inside_migrant_workers(nlp):
+    assert ("GROUP:农民", "农民") in found(nlp, "促进农民增收,拓宽农民增收渠道。")
+    got = entities(nlp, "保障农民工工资支付,关爱新生代农民工和农民工子女。")
+    assert "GROUP:农民" not in got and "GROUP:农民工" in got
+    got = entities(nlp, "培育家庭农场和农民合作社。")
+    assert "GROUP:农民" not in got and "GROUP:农民合作社" in got
+
+
+@pytest.mark.parametrize("phrase", ["各国政府", "数字政府", "法治政府", "外国政府"])
+def test_government_not_inside_concepts(nlp, phrase):
+    text = f"加快建设{phrase},地方政府要落实主体责任。"
+    got = found(nlp, text)
+    start = text.index(phrase)
+    assert not [h for h in _hits(nlp, text) if h.entity == "ACTOR:政府" and start <= h.start < start + len(phrase)]
+    assert ("ACTOR:地方政府", "地方政府") in got
+
+
+def _hits(nlp, text):
+    from kb.extract.pipeline import run
+
+    return run(nlp, text).user_data["hits"]
+
+
+def test_local_government_is_narrower_not_an_alias():
+    lex = load_lexicon()
+    assert "地方政府" not in lex.entries["ACTOR:政府"].aliases
+    assert lex.entries["ACTOR:地方政府"].broader == ["ACTOR:政府"]
+
+
+def test_domestic_workers_not_inside_state_power(nlp):
+    # 家政 (a related wording of 家政服务人员) cuts through 国家|政权: word bounds drop it
+    assert "GROUP:家政服务人员" not in entities(nlp, "坚决维护国家政权安全和制度安全。")
+    assert "GROUP:家政服务人员" not in entities(nlp, "认真落实国家政策。")
+    assert ("GROUP:家政服务人员", "家政") in found(nlp, "推动家政服务业提质扩容。")
+
+
+def test_couriers_not_in_parcel_packaging(nlp):
+    assert "GROUP:快递员" not in entities(nlp, "推进快递包装绿色转型。")
+    assert "GROUP:快递员" in entities(nlp, "维护快递员合法权益,规范快递行业用工。")
+
+
+def test_craftsmen_not_in_craftsmanship(nlp):
+    assert "GROUP:工匠" not in entities(nlp, "大力弘扬劳模精神、劳动精神、工匠精神。")
+    assert "GROUP:工匠" in entities(nlp, "培养更多高技能人才和大国工匠。")
+
+
+def test_central_committee_not_via_county_party_committee():
+    from kb.build import make_kb  # noqa: F401 (the real build)
+    from kb.commands.mentions import mentioned_units, mentions
+
+    kb = _kb("县级党委要把工会工作纳入重要议事日程。", "贯彻落实中共中央决策部署。")
+    assert mentioned_units(mentions(kb, "中共中央")) == ["T2"]
+    assert mentioned_units(mentions(kb, "党委")) == ["T1", "T2"]  # 中共中央 is a 党委
+
+
+def _kb(*tasks: str):
+    import tempfile
+
+    from kb.build import make_kb
+
+    body = "一、总体要求\n\n" + "\n\n".join(f"{i}. 任务{i}。{t}" for i, t in enumerate(tasks, 1)) + "\n"
+    with tempfile.TemporaryDirectory() as d:
+        p = Path(d) / "plan.txt"
+        p.write_text(body, encoding="utf-8")
+        return make_kb([p])
+
+
+def test_ministry_not_inside_department(nlp):
+    got = entities(nlp, "教育部门、财政部门和人社部门要加强协作。")
+    assert {"ACTOR:教育部门", "ACTOR:财政部门", "ACTOR:人社部门"} <= got
+    assert not got & {"ACTOR:教育部", "ACTOR:财政部", "ACTOR:人力资源和社会保障部"}
+    got = entities(nlp, "教育部、财政部、人力资源社会保障部按职责分工负责。")
+    assert {"ACTOR:教育部", "ACTOR:财政部", "ACTOR:人力资源和社会保障部"} <= got
+
+
+def test_local_commission_is_not_the_national_one(nlp):
+    got = found(nlp, "国家发展改革委会同有关部门;上海市发改委、区人社局负责落实。")
+    assert ("ACTOR:国家发展和改革委员会", "国家发展改革委") in got
+    assert ("ACTOR:发展改革部门", "市发改委") in got and ("ACTOR:人社部门", "区人社局") in got
+    assert ("ACTOR:国家发展和改革委员会", "发改委") not in got
+    assert "ACTOR:国务院国资委" not in entities(nlp, "省国资委指导省属企业。")
+
+
+@pytest.mark.parametrize(
+    "text,absent,present",
+    [
+        ("开展群众性体育活动,夯实群众基础。", "GROUP:群众", None),
+        ("维护人民群众切身利益。", None, "GROUP:群众"),
+        ("发挥妇女联合会作用,保障妇女权益。", None, "GROUP:妇女"),
+        ("加快培养技术技能人才。", "GROUP:高技能人才", "GROUP:技术技能人才"),
+        ("发展乡镇企业。", "ACTOR:乡镇人民政府", None),
+    ],
+)
+def test_other_stops(nlp, text, absent, present):
+    got = entities(nlp, text)
+    if absent:
+        assert absent not in got
+    if present:
+        assert present in got
+
+
+def test_union_federation_stays_single():
+    lex = load_lexicon()
+    assert lex.find("全国总工会").id == "ACTOR:全总"
+    assert lex.find("农民工").id == "GROUP:农民工"
+
+
+# --------------------------------------------------------------------------- the files
+
+
+def test_every_surface_names_one_entity():
+    lex = load_lexicon()
+    seen: dict[str, str] = {}
+    for e in lex.entries.values():
+        for s in (e.name, *e.aliases):
+            assert seen.setdefault(s, e.id) == e.id, f"{s}: {seen[s]} and {e.id}"
+
+
+def test_domain_files_are_loaded():
+    names = {p.name for t in TYPES for p in type_files(LEXICON_DIR, t)}
+    assert {
+        "actors.union.tsv",
+        "actors.gov.tsv",
+        "actors.general.tsv",
+        "groups.union.tsv",
+        "groups.general.tsv",
+    } <= names
+    assert "actors.patterns.tsv" not in names
+    lex = load_lexicon()
+    assert lex.entries["ACTOR:国家发展和改革委员会"].broader == ["ACTOR:国务院部门", "ACTOR:发展改革部门"]
+    assert "GROUP:小农户" in lex.entries and lex.entries["GROUP:小农户"].broader == ["GROUP:农户"]
+    assert lex.entries["GROUP:农业企业"].broader == ["GROUP:新型农业经营主体", "ACTOR:企业"]
+
+
+def test_duplicate_id_across_files_is_refused(tmp_path):
+    from kb.errors import KBError
+
+    (tmp_path / "groups.a.tsv").write_text("农民\t\t\t\t\n", encoding="utf-8")
+    (tmp_path / "groups.b.tsv").write_text("农民\t\t\t\t\n", encoding="utf-8")
+    with pytest.raises(KBError, match="listed twice"):
+        load_lexicon(tmp_path)
