@@ -50,6 +50,7 @@ class BuildReport:
 
 
 CORPUS_SUFFIXES = {".txt", ".docx", ".html", ".htm", ".pdf", ".md"}
+NOT_PLANS = {"README", "CHANGELOG", "LICENSE", "NOTES"}  # a folder's own notes, not plans
 
 
 def collect_corpus(paths: Sequence[Path]) -> list[Path]:
@@ -59,7 +60,11 @@ def collect_corpus(paths: Sequence[Path]) -> list[Path]:
     files: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            found = sorted(f for f in p.iterdir() if f.suffix.lower() in CORPUS_SUFFIXES and not f.name.startswith("."))
+            found = sorted(
+                f
+                for f in p.iterdir()
+                if f.suffix.lower() in CORPUS_SUFFIXES and not f.name.startswith(".") and f.stem.upper() not in NOT_PLANS
+            )
             if not found:
                 raise KBError(f"{p}: no plan files in this folder (.txt, .docx, .html, .pdf, .md)")
             files.extend(found)

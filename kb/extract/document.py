@@ -83,7 +83,53 @@ def enrich_document(d, lexicon_dir: str | None = None) -> None:
     for u in d.units():
         sdoc = run(nlp, u.text, u.sentences, plan_context=plan)
         u.mentions = unit_mentions(u, sdoc, lex)
+        if u.responsible:
+            u.mentions = responsible_mentions(u, u.mentions, lex)
         u.targets = sorted(sdoc.user_data["targets"], key=lambda t: (t.start, t.end))
+
+
+def responsible_actor(name: str, lex: Lexicon) -> tuple[str, list[str]]:
+    """The entity id of a unit named in a 责任单位 note, and its broader terms: a lexicon entry
+    when the name or an alias is one (发改委 -> 国家发展改革委), a local department in its
+    canonical form by pattern (区发改委 -> 区发展改革委, under 发展改革部门), else the name as
+    written (各街镇)."""
+    e = lex.find(name)
+    if e is not None and e.type == "ACTOR":
+        return e.id, list(e.broader)
+    local = lex.local
+    canon = local.local_actor(name) if local is not None else None
+    if canon:
+        found = local.find(name) if local is not None else []
+        broader = [f.entity for f in found[-1:] if f.entity and f.entity in lex.entries]
+        e = lex.find(canon)
+        return (e.id, list(e.broader)) if e is not None else (f"ACTOR:{canon}", broader)
+    return f"ACTOR:{name}", []
+
+
+def responsible_mentions(u: Unit, ms: list[Mention], lex: Lexicon) -> list[Mention]:
+    """Each unit of the 责任单位/牵头单位 notes as an actor mention with its role (lead for the
+    first or the 牵头 group, partner for the rest), at its place in the note; a lexicon hit on
+    the same words (the generic 发展改革部门 under 区发改委) gives way to it."""
+    sentence_of = _sentence_finder(u)
+    out: list[Mention] = []
+    pos = len(u.text)
+    for r in reversed(u.responsible):  # notes close a task: look for the names from the end
+        name = r.get("name", "").strip()
+        at = u.text.rfind(name, 0, pos) if name else -1
+        if at < 0:
+            at = u.text.rfind(name) if name else -1
+        if at < 0:
+            continue
+        pos = at
+        eid, _ = responsible_actor(name, lex)
+        out.append(
+            Mention(entity=eid, text=name, sentence=sentence_of(at), start=at, end=at + len(name), role=r.get("role"))
+        )
+    spans = [(m.start, m.end) for m in out]
+    kept = [m for m in ms if not any(a <= m.start and m.end <= b for a, b in spans)]
+    merged = kept + out
+    merged.sort(key=lambda m: (m.start, -m.end, m.entity))
+    return merged
 
 
 def collect_entities(kb: KB, lexicon_dir: str | None = None, discovered: dict[str, list[dict]] | None = None) -> KB:
@@ -100,11 +146,41 @@ def collect_entities(kb: KB, lexicon_dir: str | None = None, discovered: dict[st
                 if not lst or lst[-1] != uid:
                     lst.append(uid)
     kb.entities = build_entities(lex, units_of)
+    kb.entities += responsible_entities(kb, lex, units_of)
     from kb.extract.discover import discovered_entities
 
     kb.entities += discovered_entities(kb, lex, discovered)
     kb.entities.sort(key=lambda e: (e.discovered, TYPE_ORDER.get(e.type, 9), e.name))
     return kb
+
+
+def responsible_entities(kb: KB, lex: Lexicon, units_of: dict[str, list[str]]) -> list[Entity]:
+    """Actors named in responsibility notes that the lexicon does not list (区建设管理委, 各街镇):
+    entities of their own, under the generic body of their pattern when there is one."""
+    names = {
+        m.text: m.entity
+        for d in kb.documents
+        for u in d.units()
+        if u.responsible
+        for m in u.mentions
+        if m.role and m.entity not in lex.entries
+    }
+    out = []
+    for text, eid in sorted(names.items(), key=lambda kv: kv[1]):
+        if eid in lex.entries or any(e.id == eid for e in out):
+            continue
+        _, broader = responsible_actor(text, lex)
+        out.append(
+            Entity(
+                id=eid,
+                type="ACTOR",
+                name=eid.split(":", 1)[1],
+                aliases=sorted({text} - {eid[6:]}),
+                broader=broader,
+                units=list(units_of.get(eid, [])),
+            )
+        )
+    return out
 
 
 def _ancestors(lex: Lexicon, ids: Iterable[str]) -> set[str]:

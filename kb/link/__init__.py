@@ -68,11 +68,21 @@ from kb.link.common import _Ids, _task_units
 from kb.link.dependencies import _depends_on
 from kb.link.measures import _measures
 from kb.link.related import _related
-from kb.link.structure import _contains, _mentions, _refers_to
+from kb.link.structure import _contains, _illustrates, _mentions, _refers_to, _responsible
 from kb.link.text import PhraseTable, unit_phrases
 from kb.model import KB, Document, Edge
 
-EDGE_TYPES = ("contains", "measures", "depends_on", "refers_to", "mentions", "related")
+EDGE_TYPES = (
+    "contains",
+    "measures",
+    "depends_on",
+    "refers_to",
+    "illustrates",
+    "leads",
+    "supports",
+    "mentions",
+    "related",
+)
 
 
 def link(kb: KB) -> KB:
@@ -91,6 +101,7 @@ def link_document(doc: Document, multi: bool) -> list[Edge]:
     the KB has several documents, so ids carry the ``doc/`` prefix."""
     ids = _Ids(multi)
     edges = _contains(ids, doc) + _mentions(ids, doc) + _measures(ids, doc) + _refers_to(ids, doc)
+    edges += _illustrates(ids, doc) + _responsible(ids, doc)
     units = _task_units(doc)
     if len(units) >= 2:
         table = PhraseTable({u.id: unit_phrases(u.sentences) for u in units})

@@ -132,3 +132,58 @@ def _refers_to(ids: _Ids, doc: Document, units=None) -> list[Edge]:
                     add(u, s, m.group(0) + hit[1], hit[0], hit[1])
         earlier.extend((u.id, t.name) for t in established(u) if len(t.name) >= 4)
     return out
+
+
+# --------------------------------------------------------------------------- leads, supports, illustrates
+
+
+def _responsible(ids: _Ids, doc: Document) -> list[Edge]:
+    """``leads`` / ``supports``: actor -> task, from the 责任单位/牵头单位 notes (the actor mentions
+    the extraction made of them carry the role); evidence is the note's sentence and the name."""
+    out: list[Edge] = []
+    for u in doc.units():
+        if not u.responsible:
+            continue
+        noted = {(r.get("name"), r.get("role")) for r in u.responsible}
+        seen: set[tuple[str, str]] = set()
+        for m in u.mentions:
+            if (m.text, m.role) not in noted or (m.entity, m.role or "") in seen:
+                continue
+            seen.add((m.entity, m.role or ""))
+            s = next((s for s in u.sentences if s.id == m.sentence), None) or _sentence_with(u, m.text)
+            if s is None:
+                continue
+            kind = "leads" if m.role == "lead" else "supports"
+            out.append(
+                Edge(m.entity, ids(doc, u.id), kind, _ev(ids, doc, u.id, s.id, m.text), rule="responsibility-note")
+            )
+    return out
+
+
+def _illustrates(ids: _Ids, doc: Document) -> list[Edge]:
+    """``illustrates``: a 专栏 box -> the task (or chapter) it sits in, from the outline."""
+    by_id = {n.id: n for n in doc.outline}
+    units = {u.id: u for u in doc.units()}
+    chapters = {c.id for c in doc.chapters}
+    out: list[Edge] = []
+    for n in doc.outline:
+        if n.kind != "box" or n.parent is None:
+            continue
+        parent = by_id.get(n.parent)
+        target = parent.unit if parent is not None and parent.unit in units else n.parent
+        source = n.unit or n.id
+        if target not in units and target not in chapters:
+            continue
+        u = units.get(source)
+        s = u.sentences[0] if u is not None and u.sentences else None
+        text = s.text if s is not None else (n.title or n.label)
+        out.append(
+            Edge(
+                ids(doc, source),
+                ids(doc, target),
+                "illustrates",
+                _ev(ids, doc, source, s.id if s else source, text),
+                rule="box-in-outline",
+            )
+        )
+    return out

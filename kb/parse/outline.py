@@ -197,8 +197,13 @@ RESP_NOTE_RE = re.compile(
 _UNIT_SPLIT = re.compile(r"[、，,；;]")
 
 
+_UNIT_TAIL = re.compile(r"等(?:相关|有关|其他)?(?:部门|单位)$")
+
+
 def _split_units(s: str) -> list:
-    return [u.strip(" \u3000。.") for u in _UNIT_SPLIT.split(s) if u.strip(" \u3000。.")]
+    """The names of a note; a closing 等相关部门 is not a name of its own (区绿化市容局等相关部门)."""
+    names = (_UNIT_TAIL.sub("", u.strip(" \u3000。.")) for u in _UNIT_SPLIT.split(s))
+    return [u for u in names if u]
 
 
 def parse_units(spec: str) -> list:
