@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Optional, Union
 
 from kb.errors import KBError
-from kb.model import KB, Chapter, Document, Entity, IndicatorTable, Unit
+from kb.model import KB, Chapter, Document, Entity, IndicatorRow, IndicatorTable, Task, Unit
 
 FW = str.maketrans("０１２３４５６７８９", "0123456789")
 
@@ -52,8 +52,7 @@ def find(kb: KB, ident: str) -> Hit:
         for d in docs:
             for u in d.units():
                 if u.id == cand:
-                    kind = "task" if cand.startswith("T") else "row" if cand.startswith("I:") else "paragraph"
-                    hits.append(Hit(d, u, kind))
+                    hits.append(Hit(d, u, _unit_kind(u)))
             for c in d.chapters:
                 if c.id == cand:
                     hits.append(Hit(d, c, "chapter"))
@@ -67,8 +66,62 @@ def find(kb: KB, ident: str) -> Hit:
         if hits:
             break
     if not hits:
+        hits = printed(docs, local)
+    if not hits:
         raise KBError(f"no task, indicator row, chapter or entity with id {ident!r}")
     if len(hits) > 1:
         where = ", ".join(f"{h.doc.id}/{h.obj.id}" for h in hits if h.doc)
         raise KBError(f"{ident!r} is ambiguous: {where}")
     return hits[0]
+
+
+def _unit_kind(u: Unit) -> str:
+    return "task" if isinstance(u, Task) else "row" if isinstance(u, IndicatorRow) else "paragraph"
+
+
+def _squash(s: str) -> str:
+    return re.sub(r"[\s、.．﹒]", "", s.translate(FW)).replace("(", "（").replace(")", "）")
+
+
+def printed(docs: list[Document], form: str) -> list[Hit]:
+    """Objects named by numbering as printed in the plan: ``（三）``, ``二（三）2``, ``二、（三）、2.``,
+    ``专栏3``, ``表3``, ``第一部分一`` — the labels of a node and its numbered ancestors, outermost
+    first (parts may be left out). Several matches make the caller report an ambiguity."""
+    want = _squash(form)
+    if not want:
+        return []
+    hits: list[Hit] = []
+    for d in docs:
+        by_id = {n.id: n for n in d.outline}
+        units = {u.id: u for u in d.units()}
+        chapters = {c.id: c for c in d.chapters}
+        tables = {t.id: t for t in d.indicator_tables}
+        for n in d.outline:
+            if not n.label:
+                continue
+            chain, m = [], n
+            while m is not None:
+                if m.label:
+                    chain.append((m.kind, _squash(m.label)))
+                m = by_id.get(m.parent) if m.parent else None
+            chain.reverse()
+            full = "".join(lab for _, lab in chain)
+            no_parts = "".join(lab for kind, lab in chain if kind != "part")
+            if want not in (full, no_parts, _squash(n.label)):
+                continue
+            if n.unit in units and n.kind in ("item", "section", "row"):
+                hits.append(Hit(d, units[n.unit], _unit_kind(units[n.unit])))
+            elif n.id in chapters:
+                hits.append(Hit(d, chapters[n.id], "chapter"))
+            elif n.id in tables:
+                hits.append(Hit(d, tables[n.id], "table"))
+            elif n.unit in units:
+                hits.append(Hit(d, units[n.unit], _unit_kind(units[n.unit])))
+    # a full path beats a bare label that also matches elsewhere
+    seen, out = set(), []
+    for h in hits:
+        key = (h.doc.id if h.doc else "", h.obj.id)
+        if key not in seen:
+            seen.add(key)
+            out.append(h)
+    return out
