@@ -10,16 +10,22 @@ import functools
 import gc
 import hashlib
 import json
-import os
-import pickle
-import shutil
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kb.build.cache import (_cache_get, _cache_path, _cache_put, _CachedRows, _dump, _models_get, _models_put,
-                            _package_version, _prune_cache)
+from kb.build.cache import (
+    _cache_get,
+    _cache_path,
+    _cache_put,
+    _CachedRows,
+    _dump,
+    _models_get,
+    _models_put,
+    _package_version,
+    _prune_cache,
+)
 from kb.build.kbjson import write_kb_json
 from kb.errors import KBError
 from kb.model import KB
@@ -84,9 +90,9 @@ def _per_document(job: tuple[Path, bool]) -> dict:
 def _document_parts(path, multi) -> dict:
     from kb.extract.discover import document_names
     from kb.extract.document import enrich_document
+    from kb.extract.pipeline import lexicon_for
     from kb.link import link_document
     from kb.model import document_to_dict, flat_dict
-    from kb.extract.pipeline import lexicon_for
     from kb.parse.text import parse_file
 
     doc = parse_file(path)
@@ -333,7 +339,6 @@ def _gc_running():
 def _build(paths, out: Path, jobs: int, use_cache: bool, progress, site: bool) -> BuildReport:
     from kb.graph.io import write_graph
     from kb.index.write import write_index
-
     from kb.store import check_out
 
     check_out(out)

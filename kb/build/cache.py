@@ -13,8 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 
-
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _code_version() -> str:
     """Cached documents are valid only for the code and lexicon that made them."""
     pkg = Path(__file__).resolve().parent.parent
@@ -23,7 +22,7 @@ def _code_version() -> str:
     return _hash_files(sorted(per_doc), pkg)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _package_version() -> str:
     """Index entries and site pages linked from a previous build are valid only for the same
     package, templates and scripts included."""
