@@ -294,7 +294,7 @@ def max_file_bytes() -> int:
 
 def _too_big(p, size: int, limit: int) -> KBError:
     return KBError(
-        f"{p}: {size / 2**20:.1f} MB is more than the {limit / 2**20:g} MB allowed for one plan "
+        f"{p}: {size / 2**20:.1f} MB is more than the {limit / 2**20:.0f} MB allowed for one plan "
         f"(a plan is usually well under 1 MB); split it, or set KB_MAX_FILE_MB"
     )
 
