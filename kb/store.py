@@ -32,10 +32,29 @@ def gens_dir(out: Path) -> Path:
 _WRITE_ERRORS = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.EDQUOT}
 
 
+def check_out(out: Path) -> None:
+    """Refuse, before any work, a ``--out`` that cannot be a build: ``.``, ``..``, an empty name,
+    a file, or a folder with content that is not a plankb build (it would be moved aside)."""
+    out = Path(out)
+    if str(out) in ("", ".", "..") or out.name in ("", ".", ".."):
+        raise KBError(f"--out {str(out)!r}: give a folder name for the build, such as --out build")
+    if out.is_symlink() or not out.exists():
+        return
+    if not out.is_dir():
+        raise KBError(f"{out}: exists and is not a folder; choose another --out")
+    try:
+        empty = not any(out.iterdir())
+    except OSError as e:
+        raise KBError(f"{out}: cannot read ({e.strerror})") from None
+    if not empty and not (out / KB_FILE).is_file():
+        raise KBError(f"{out}: folder exists and is not a plankb build; refusing to replace it (choose another --out)")
+
+
 @contextlib.contextmanager
 def atomic_build(out: Path) -> Iterator[Path]:
     """Yield an empty folder to write a build into; on success make it ``out``."""
     out = Path(out)
+    check_out(out)
     gens = gens_dir(out)
     name = time.strftime("%Y%m%d-%H%M%S") + f"-{os.getpid()}-{time.monotonic_ns() % 10**6:06d}"
     tmp = gens / (name + ".partial")
@@ -67,16 +86,58 @@ def publish(out: Path, generation: Path) -> None:
         link_tmp.unlink()
     os.symlink(rel, link_tmp)
     if out.exists() and not out.is_symlink():
-        # an old plain folder (or one a user made): move it aside, it cannot be replaced atomically
+        check_out(out)  # only an empty folder or an old plain-folder build is moved aside
+        # an old plain-folder build: move it aside, it cannot be replaced atomically
         aside = gens_dir(out) / ("legacy-" + time.strftime("%Y%m%d-%H%M%S"))
         os.rename(out, aside)
     os.replace(link_tmp, out)
 
 
+HOLD_PREFIX = ".held-"
+
+
+def generation_of(path: Path) -> Path | None:
+    """The generation folder that ``path`` (resolved) lies in, if any."""
+    p = Path(os.path.realpath(path))
+    for q in (p, *p.parents):
+        if q.parent.name.startswith(".") and q.parent.name.endswith(".gens") and q.name[:1].isdigit():
+            return q
+    return None
+
+
+def hold(generation: Path, pid: int | None = None) -> Path | None:
+    """Mark ``generation`` as in use by this process (`kb serve`): the pruner keeps it while the
+    process lives. Returns the mark, to :func:`release` it."""
+    mark = Path(generation) / f"{HOLD_PREFIX}{pid or os.getpid()}"
+    try:
+        mark.touch()
+    except OSError:
+        return None
+    return mark
+
+
+def release(mark: Path | None) -> None:
+    if mark is not None:
+        with contextlib.suppress(OSError):
+            mark.unlink()
+
+
+def _held(gen: Path) -> bool:
+    held = False
+    for mark in gen.glob(HOLD_PREFIX + "*"):
+        pid = mark.name[len(HOLD_PREFIX) :]
+        if pid.isdigit() and _alive(int(pid)):
+            held = True
+        else:
+            with contextlib.suppress(OSError):
+                mark.unlink()  # its server is gone
+    return held
+
+
 def _prune(gens: Path, keep: set[str]) -> None:
     done = sorted(p for p in gens.iterdir() if p.is_dir() and p.name[:1].isdigit() and not p.name.endswith(".partial"))
     for old in done[:-KEEP_GENERATIONS]:
-        if os.path.realpath(old) not in keep:
+        if os.path.realpath(old) not in keep and not _held(old):
             shutil.rmtree(old, ignore_errors=True)
     for partial in gens.glob("*.partial"):
         # left by a build that was killed (SIGKILL, power loss); one still running keeps its own
@@ -105,6 +166,20 @@ def _alive(pid: int) -> bool:
 def resolve(out: Path) -> Path:
     """The generation folder a reader should use (resolved once)."""
     return Path(os.path.realpath(out))
+
+
+def write_output(path: Path, text: str) -> None:
+    """Write an exported file (`kb export -o`); every failure is one KBError line."""
+    path = Path(path)
+    if str(path) in ("", "."):
+        raise KBError("-o needs a file name")
+    try:
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+    except IsADirectoryError:
+        raise KBError(f"cannot write {path}: it is a folder; give a file name") from None
+    except OSError as e:
+        raise KBError(f"cannot write {path}: {e.strerror or e}") from None
 
 
 def write_json(path: Path, data) -> None:

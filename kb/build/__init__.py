@@ -10,16 +10,22 @@ import functools
 import gc
 import hashlib
 import json
-import os
-import pickle
-import shutil
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kb.build.cache import (_cache_get, _cache_path, _cache_put, _CachedRows, _dump, _models_get, _models_put,
-                            _package_version, _prune_cache)
+from kb.build.cache import (
+    _cache_get,
+    _cache_path,
+    _cache_put,
+    _CachedRows,
+    _dump,
+    _models_get,
+    _models_put,
+    _package_version,
+    _prune_cache,
+)
 from kb.build.kbjson import write_kb_json
 from kb.errors import KBError
 from kb.model import KB
@@ -54,7 +60,10 @@ NOT_PLANS = {"README", "CHANGELOG", "LICENSE", "NOTES"}  # a folder's own notes,
 
 
 def collect_corpus(paths: Sequence[Path]) -> list[Path]:
-    """The files named, or the plan files (.txt, .docx, .html, .pdf, .md) inside the folders named; sorted for a deterministic build."""
+    """The files named, or the plan files (.txt, .docx, .html, .pdf, .md) inside the folders named; sorted for a deterministic build.
+    Every file is checked (a regular file, within the size limit) before anything reads it."""
+    from kb.parse.normalize import check_input_file
+
     if not paths:
         paths = [DEFAULT_CORPUS]
     files: list[Path] = []
@@ -68,12 +77,11 @@ def collect_corpus(paths: Sequence[Path]) -> list[Path]:
             if not found:
                 raise KBError(f"{p}: no plan files in this folder (.txt, .docx, .html, .pdf, .md)")
             files.extend(found)
-        elif p.is_file():
-            files.append(p)
-        elif not p.exists():
-            raise KBError(f"{p}: no such file or folder")
         else:
-            raise KBError(f"{p}: not a regular file")
+            files.append(p)
+    limit = None
+    for f in files:
+        limit = check_input_file(f, limit)
     return files
 
 
@@ -90,9 +98,9 @@ def _per_document(job: tuple[Path, bool]) -> dict:
 def _document_parts(path, multi) -> dict:
     from kb.extract.discover import document_names
     from kb.extract.document import enrich_document
+    from kb.extract.pipeline import lexicon_for
     from kb.link import link_document
     from kb.model import document_to_dict, flat_dict
-    from kb.extract.pipeline import lexicon_for
     from kb.parse.text import parse_file
 
     doc = parse_file(path)
@@ -121,14 +129,34 @@ def _meta_title(path: Path) -> str | None:
     meta = Path(path).with_suffix(".meta.json")
     if not meta.exists():
         return None
+    from kb.parse.normalize import read_capped
+
+    raw = read_capped(meta, 2**20)  # a regular file of at most 1 MB
     try:
-        data = json.loads(meta.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as e:
+        data = json.loads(raw.decode("utf-8-sig"))  # a BOM (Windows Notepad) is fine
+    except UnicodeDecodeError as e:
+        raise KBError(f"{meta}: not UTF-8 ({e.reason} at byte {e.start})") from None
+    except ValueError as e:
         raise KBError(f"{meta}: not valid JSON ({e})") from None
+    except RecursionError:
+        raise KBError(f"{meta}: not valid JSON (nested too deeply)") from None
     if not isinstance(data, dict):
         raise KBError(f"{meta}: expected a JSON object such as {{\"title\": \"...\"}}")
     title = data.get("title")
+    if isinstance(title, str):
+        try:
+            title.encode("utf-8")
+        except UnicodeEncodeError:
+            raise KBError(f"{meta}: the title holds an invalid character (a lone surrogate \\u escape)") from None
     return title.strip() if isinstance(title, str) and title.strip() else None
+
+
+def _check_file_ids(ids, files) -> None:
+    seen: dict[str, Path] = {}
+    for i, f in zip(ids, files):
+        if i in seen:
+            raise KBError(f"{f}: document id {i!r} clashes with {seen[i]}; rename one file")
+        seen[i] = f
 
 
 def _check_ids(docs, files) -> None:
@@ -139,10 +167,18 @@ def _check_ids(docs, files) -> None:
         seen[d.id] = f
 
 
-def _doc_key(sha: str, multi: bool) -> str:
-    """What a cached document depends on besides the code: its bytes and the single/multi mode
-    (not its path or title, which are set after the cache, so a moved folder stays cached)."""
-    return hashlib.sha256(f"{sha}|{int(multi)}".encode()).hexdigest()
+def _doc_key(sha: str, multi: bool, doc_id: str) -> str:
+    """What a cached document depends on besides the code: its bytes, the single/multi mode and
+    its id (taken from the file name: unit ids, edges and index rows of a multi-document build
+    carry it, so a renamed file or two files with the same bytes must not share an entry). Not
+    its folder or title, which are set after the cache, so a moved folder stays cached."""
+    return hashlib.sha256(f"{sha}|{int(multi)}|{doc_id}".encode()).hexdigest()
+
+
+def _file_id(path: Path) -> str:
+    from kb.parse.text import slug
+
+    return slug(Path(path).stem)
 
 
 def _reuse_key(key: str, doc) -> str:
@@ -165,7 +201,9 @@ def make_kb(files: Sequence[Path], jobs: int = 1, cache: Path | None = None,
     multi = len(files) > 1
     titles = [_meta_title(f) for f in files]  # a broken meta file fails before any work
     jobs_of = [(f, multi) for f in files]
-    keys = [_doc_key(_sha256(f), multi) for f in files]
+    ids = [_file_id(f) for f in files]
+    _check_file_ids(ids, files)  # before any work, and whatever the cache holds
+    keys = [_doc_key(_sha256(f), multi, i) for f, i in zip(files, ids)]
     n = len(files)
     docs: list = [None] * n
     edges: list[list] = [[] for _ in range(n)]
@@ -198,7 +236,7 @@ def make_kb(files: Sequence[Path], jobs: int = 1, cache: Path | None = None,
         rows = part.pop("index_rows", None)
         # under the hash of the bytes actually parsed: a file saved during the build must not
         # be cached as the content hashed before
-        keys[i] = _doc_key(part["document"]["sha256"], multi)
+        keys[i] = _doc_key(part["document"]["sha256"], multi, ids[i])
         line_len[i] = _cache_put(cache, keys[i], {**part, "index_rows": rows}) if cache else None
         if line_len[i] is None and rows is not None:
             held[part["document"]["id"]] = rows
@@ -309,7 +347,9 @@ def _gc_running():
 def _build(paths, out: Path, jobs: int, use_cache: bool, progress, site: bool) -> BuildReport:
     from kb.graph.io import write_graph
     from kb.index.write import write_index
+    from kb.store import check_out
 
+    check_out(out)
     files = collect_corpus(paths)
     # --no-cache re-processes every document and refreshes the cache with the results
     cache = gens_dir(out) / "cache"
@@ -360,12 +400,9 @@ def _build(paths, out: Path, jobs: int, use_cache: bool, progress, site: bool) -
 # --------------------------------------------------------------------------- cache
 
 def _sha256(path: Path) -> str:
-    try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-    except FileNotFoundError:
-        raise KBError(f"{path}: no such file (was it removed during the build?)") from None
-    except OSError as e:
-        raise KBError(f"{path}: cannot read ({e.strerror})") from None
+    from kb.parse.normalize import read_capped
+
+    return hashlib.sha256(read_capped(Path(path))).hexdigest()
 
 
 def _previous_manifest(out: Path) -> dict[str, str]:
@@ -409,6 +446,9 @@ def ensure_built(out: Path = DEFAULT_OUT) -> Path:
 
     out = Path(out)
     if not (out / KB_FILE).exists():
+        if out != DEFAULT_OUT:
+            # a mistyped --build must not answer from the bundled corpus
+            raise KBError(f"no build at {out} (run: kb build --out {out})")
         import click
 
         click.echo(f"kb: no knowledge base at {out}; building the bundled corpus first", err=True)

@@ -13,8 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 
-
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _code_version() -> str:
     """Cached documents are valid only for the code and lexicon that made them."""
     pkg = Path(__file__).resolve().parent.parent
@@ -23,7 +22,7 @@ def _code_version() -> str:
     return _hash_files(sorted(per_doc), pkg)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _package_version() -> str:
     """Index entries and site pages linked from a previous build are valid only for the same
     package, templates and scripts included."""
@@ -128,11 +127,34 @@ def _models_put(cache: Path, key: str, models: tuple) -> None:
     try:
         p.parent.mkdir(parents=True, exist_ok=True)
         tmp = p.with_suffix(f".{os.getpid()}.tmp")
-        with open(tmp, "wb") as f:
-            pickle.dump(models, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, p)
-    except OSError:
+        with _removed_on_failure(tmp):
+            with open(tmp, "wb") as f:
+                pickle.dump(models, f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, p)
+    except (OSError, pickle.PicklingError, RecursionError):
         pass
+
+
+@contextlib.contextmanager
+def _removed_on_failure(tmp: Path):
+    """A temporary file that a failed write (disk full, read-only cache) must not leave behind."""
+    try:
+        yield
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+
+
+def _stale_tmp(folder: Path) -> None:
+    """``*.PID.tmp`` files of cache writers that died (killed mid-write)."""
+    from kb.store import _alive
+
+    for t in folder.glob("*.tmp"):
+        pid = t.suffixes[-2][1:] if len(t.suffixes) >= 2 else ""
+        if not (pid.isdigit() and _alive(int(pid))):
+            with contextlib.suppress(OSError):
+                t.unlink()
 
 
 def _prune_cache(used: Sequence[tuple[Path, int] | None]) -> None:
@@ -143,6 +165,7 @@ def _prune_cache(used: Sequence[tuple[Path, int] | None]) -> None:
     folder = next((p.parent for p in paths), None)
     if folder is None or not folder.is_dir():
         return
+    _stale_tmp(folder)
     stale = [p for p in folder.glob("*.json") if p.stem not in live]
     if len(stale) > len(live):
         for p in stale:
@@ -164,8 +187,9 @@ def _cache_put(cache: Path, key: str, part: dict) -> int | None:
         tmp = p.with_suffix(f".{os.getpid()}.tmp")
         rest = {k: v for k, v in part.items() if k not in ("document", "index_rows")}
         head = _dump(part["document"])
-        tmp.write_text(head + "\n" + _dump(rest) + "\n" + _dump(part.get("index_rows")) + "\n", encoding="utf-8")
-        os.replace(tmp, p)
+        with _removed_on_failure(tmp):
+            tmp.write_text(head + "\n" + _dump(rest) + "\n" + _dump(part.get("index_rows")) + "\n", encoding="utf-8")
+            os.replace(tmp, p)
         return len(head)
     except OSError:
         return None  # the cache only saves time; a build without it is still right

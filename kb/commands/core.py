@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from kb.errors import KBError
+from kb.textsafe import safe
 
 out_option = click.option(
     "--out",
@@ -99,7 +100,7 @@ def build_cmd(corpus, out, jobs, no_cache, no_site, timings, quiet):
         click.echo("  " + ", ".join(f"{k} {v:.2f} s" for k, v in rep.timings.items()))
     if not quiet:
         for n in rep.notes[:50]:
-            click.echo(f"  note: {n}")
+            click.echo(safe(f"  note: {n}"))
         if len(rep.notes) > 50:
             click.echo(f"  … {len(rep.notes) - 50} more notes (kb check FILE shows them per file)")
 
@@ -122,7 +123,7 @@ def show_cmd(ident, as_json, out):
     if as_json:
         dump(data)
     else:
-        click.echo(render_text(data))
+        click.echo(safe(render_text(data)))
 
 
 # --------------------------------------------------------------------------- check
@@ -166,7 +167,7 @@ def check_cmd(files, as_json, entities, consistency):
     from kb.parse.check import render_report
 
     for rep in reports:
-        click.echo(render_report(rep))
+        click.echo(safe(render_report(rep)))
 
 
 # --------------------------------------------------------------------------- export
@@ -188,8 +189,10 @@ def export_cmd(fmt, output, out):
         text = to_csv(kb)
     else:
         text = to_markdown(kb)
-    if output:
-        output.write_text(text, encoding="utf-8")
+    if output is not None:
+        from kb.store import write_output
+
+        write_output(output, text)
         click.echo(f"wrote {output}", err=True)
     else:
         click.echo(text, nl=False)

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import click
 
+from kb.textsafe import echo
+
 out_option = click.option(
     "--out",
     "--build",
@@ -69,18 +71,18 @@ def deps_cmd(ident, as_json, out):
     d = deps(G, node)
     if as_json:
         return _dump(d)
-    click.echo(f"{node}  {d['label']}")
-    click.echo(f"relies on ({len(d['relies_on'])}):")
+    echo(f"{node}  {d['label']}")
+    echo(f"relies on ({len(d['relies_on'])}):")
     for e in d["relies_on"]:
-        click.echo(_ev_line(e, f"{e['target']} {G.nodes[e['target']].get('label', '')}"))
-    click.echo(f"relied on by ({len(d['relied_on_by'])}):")
+        echo(_ev_line(e, f"{e['target']} {G.nodes[e['target']].get('label', '')}"))
+    echo(f"relied on by ({len(d['relied_on_by'])}):")
     for e in d["relied_on_by"]:
-        click.echo(_ev_line(e, f"{e['source']} {G.nodes[e['source']].get('label', '')}"))
-    click.echo(f"related ({len(d['related'])}):")
+        echo(_ev_line(e, f"{e['source']} {G.nodes[e['source']].get('label', '')}"))
+    echo(f"related ({len(d['related'])}):")
     for e in d["related"]:
         far = e["target"] if e["source"] == node else e["source"]
         shared = "、".join((e.get("evidence") or {}).get("shared", [])[:5])
-        click.echo(f"  {far} {G.nodes[far].get('label', '')}  (weight {e['weight']}: {shared})")
+        echo(f"  {far} {G.nodes[far].get('label', '')}  (weight {e['weight']}: {shared})")
 
 
 @graph_cmd.command("why")
@@ -146,12 +148,12 @@ def path_cmd(source, target, as_json, out):
     if as_json:
         return _dump(p)
     if p["steps"] is None:
-        click.echo(f"no path between {a} and {b}: they are not connected by depends_on or related links")
+        echo(f"no path between {a} and {b}: they are not connected by depends_on or related links")
         return
-    click.echo(f"{a} -> {b}: {len(p['steps'])} step(s)")
+    echo(f"{a} -> {b}: {len(p['steps'])} step(s)")
     for e in p["steps"]:
-        click.echo(f"{e['source']} --{e['type']}--> {e['target']}")
-        click.echo(_ev_line(e, ""))
+        echo(f"{e['source']} --{e['type']}--> {e['target']}")
+        echo(_ev_line(e, ""))
 
 
 @graph_cmd.command("measures")
@@ -168,15 +170,15 @@ def measures_cmd(ident, as_json, out):
     if as_json:
         return _dump(m)
     if not m["rows"]:
-        click.echo(f"no indicator row measures {node} ({m['label']})")
+        echo(f"no indicator row measures {node} ({m['label']})")
         return
     for r in m["rows"]:
         if not r["restates"]:
-            click.echo(f"{r['row']}  {r['label']}: no task restates it")
+            echo(f"{r['row']}  {r['label']}: no task restates it")
             continue
-        click.echo(f"{r['row']}  {r['label']}  restates {', '.join(r['restates'])}")
+        echo(f"{r['row']}  {r['label']}  restates {', '.join(r['restates'])}")
         for e in r["links"]:
-            click.echo(_ev_line(e, e["target"]))
+            echo(_ev_line(e, e["target"]))
 
 
 @graph_cmd.command("central")
@@ -190,9 +192,9 @@ def central_cmd(n, as_json, out):
     c = central(_graph(out), n)
     if as_json:
         return _dump(c)
-    click.echo(f"method: {c['method']}")
+    echo(f"method: {c['method']}")
     for i, r in enumerate(c["ranking"], 1):
-        click.echo(f"{i:>3}. {r['node']:<6} {r['score']:.4f}  relied on by {r['relied_on_by']:>2}  {r['label']}")
+        echo(f"{i:>3}. {r['node']:<6} {r['score']:.4f}  relied on by {r['relied_on_by']:>2}  {r['label']}")
 
 
 @graph_cmd.command("export")
@@ -211,7 +213,7 @@ def export_cmd(fmt, output, out):
     if text is None:
         click.echo(f"wrote {output}", err=True)
     else:
-        click.echo(text, nl=False)
+        echo(text, nl=False)
 
 
 def consistency_report(kb) -> list[dict]:

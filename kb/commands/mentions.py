@@ -14,6 +14,7 @@ import click
 from kb.commands.core import dump, load_kb, out_option
 from kb.errors import KBError
 from kb.model import KB, Entity, Mention, Unit
+from kb.textsafe import echo, safe
 
 # --------------------------------------------------------------------------- library
 
@@ -177,9 +178,9 @@ def _highlight(text: str, start: int, end: int, width: int = 24) -> str:
     a, b = max(0, start - width), min(len(text), end + width)
     return (
         ("…" if a else "")
-        + text[a:start]
-        + click.style(text[start:end], bold=True, fg="red")
-        + text[end:b]
+        + safe(text[a:start])
+        + click.style(safe(text[start:end]), bold=True, fg="red")
+        + safe(text[end:b])
         + ("…" if b < len(text) else "")
     )
 
@@ -210,12 +211,12 @@ def mentions_cmd(term, exact, show_role, as_json, out):
         return
     units = {uid: u for uid, u in _units(kb)}
     if res["kind"] == "literal":
-        click.echo(f"no mention of {term}; literal search found {len(res['units'])} units")
+        echo(f"no mention of {term}; literal search found {len(res['units'])} units")
     else:
         what = res["entity"] or f"target {term}"
         total = sum(r["count"] for r in res["units"])
         note = " (discovered, not in the lexicon)" if res.get("discovered") else ""
-        click.echo(f"{what}{note}: {total} mentions in {len(res['units'])} units")
+        echo(f"{what}{note}: {total} mentions in {len(res['units'])} units")
     roles: dict[str, int] = {}
     for r in res["units"]:
         u = units[r["unit"]]
@@ -226,9 +227,9 @@ def mentions_cmd(term, exact, show_role, as_json, out):
                 role = m.get("role") or "-"
                 roles[role] = roles.get(role, 0) + 1
                 extra += f" [{role}]"
-            click.echo(f"  {r['unit']:<14} {m['sentence']:<18} {_highlight(u.text, m['start'], m['end'])}{extra}")
+            echo(f"  {r['unit']:<14} {m['sentence']:<18} {_highlight(u.text, m['start'], m['end'])}{extra}")
     if show_role and roles:
-        click.echo("roles: " + ", ".join(f"{k} {v}" for k, v in sorted(roles.items())))
+        echo("roles: " + ", ".join(f"{k} {v}" for k, v in sorted(roles.items())))
 
 
 def _target_rows(kb: KB, period, deadline, unit) -> list[dict]:
@@ -276,7 +277,7 @@ def targets_cmd(period, deadline, unit_, as_json, out):
         return
     for r in rows:
         val = "" if r["value"] is None else (str(int(r["value"])) if r["value"] == int(r["value"]) else str(r["value"]))
-        click.echo(
+        echo(
             "\t".join(
                 [
                     r["unit"],
@@ -315,7 +316,7 @@ def entities_cmd(type_, discovered, as_json, out):
     for e in sorted(ents, key=lambda e: (-len(e.units), e.id)):
         broader = ",".join(b.split(":", 1)[1] for b in e.broader)
         flag = " (discovered)" if e.discovered else ""
-        click.echo(f"{len(e.units):>3}  {e.id}{flag}" + (f"  < {broader}" if broader else ""))
+        echo(f"{len(e.units):>3}  {e.id}{flag}" + (f"  < {broader}" if broader else ""))
 
 
 def discovery_report(doc) -> list[dict]:

@@ -14,14 +14,17 @@ from pathlib import Path
 import click
 
 KINDS = ("task", "indicator", "paragraph")
-# C0/C1 controls and the bidirectional overrides that could make a line display as another
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# a query is a few words; thousands of terms make whoosh's query tree recurse past Python's limit
+MAX_QUERY_CHARS = 2000
+MAX_QUERY_WORDS = 200
 
 
 def _clean(s: str) -> str:
     """Corpus text is data: no terminal control sequences reach the screen; a TAB (between an
     indicator row's name and target) prints as a space."""
-    return _CONTROL.sub("\ufffd", s.replace("\t", " ").replace("\n", " "))
+    from kb.textsafe import safe
+
+    return safe(s, one_line=True)
 
 
 def use_color(stream=None) -> bool:
@@ -90,6 +93,9 @@ def search_cmd(query, n, as_json, chapter, kind, group, actor, out):
     text = " ".join(query)
     if not text.strip():
         raise KBError("empty query (try: kb search 农民工)")
+    if len(text) > MAX_QUERY_CHARS or len(text.split()) > MAX_QUERY_WORDS:
+        raise KBError(f"query too long ({len(text)} characters, {len(text.split())} words; "
+                      f"at most {MAX_QUERY_CHARS} characters and {MAX_QUERY_WORDS} words)")
     gen = _generation(out)
     res = search(gen, text, n=n, chapter=chapter, kind=kind, group=group, actor=actor)
     if as_json:

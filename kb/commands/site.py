@@ -112,7 +112,7 @@ def site_cmd(out, vault, build_dir):
 @build_option
 def serve_cmd(port, out, build_dir):
     """Serve the static site on http://127.0.0.1:PORT/ (local only; Ctrl-C stops)."""
-    import functools
+    import threading
     from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
     out = out or (build_dir / "site")
@@ -121,7 +121,7 @@ def serve_cmd(port, out, build_dir):
 
         click.echo(f"kb: no site in {out}; writing it first", err=True)
         write_site_atomic(load_kb(build_dir), out)
-    root = os.path.realpath(out)
+    from kb.store import generation_of, hold, release
 
     class Handler(SimpleHTTPRequestHandler):
         extensions_map = {
@@ -131,13 +131,37 @@ def serve_cmd(port, out, build_dir):
             ".css": "text/css; charset=utf-8",
         }
 
+    state = {"root": None, "mark": None}
+    lock = threading.Lock()
+
+    def current_root() -> str:
+        """The site folder as of now: ``build`` is a link that each rebuild swaps, so it is resolved
+        for every request; the generation served is marked held, so a rebuild never prunes it."""
+        root = os.path.realpath(out)
+        with lock:
+            if root != state["root"]:
+                gen = generation_of(Path(root))
+                old = state["mark"]
+                state["mark"] = hold(gen) if gen is not None else None
+                release(old if old != state["mark"] else None)
+                state["root"] = root
+        return root
+
+    def handler(*args, **kwargs):
+        return Handler(*args, directory=current_root(), **kwargs)
+
+    root = current_root()
     try:
-        server = ThreadingHTTPServer(("127.0.0.1", port), functools.partial(Handler, directory=root))
+        server = ThreadingHTTPServer(("127.0.0.1", port), handler)
     except OSError as e:
+        release(state["mark"])
         raise KBError(f"cannot listen on 127.0.0.1:{port}: {e.strerror}") from None
-    with server:
-        click.echo(f"serving {root} at http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C stops)")
-        try:
-            server.serve_forever()
-        except KeyboardInterrupt:
-            click.echo("stopped")
+    try:
+        with server:
+            click.echo(f"serving {out} ({root}) at http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C stops)")
+            try:
+                server.serve_forever()
+            except KeyboardInterrupt:
+                click.echo("stopped")
+    finally:
+        release(state["mark"])

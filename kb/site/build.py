@@ -153,11 +153,11 @@ def site_title(kb: KB) -> str:
 
 
 def graph_file(site, doc) -> str:
-    from kb.site.naming import plain, short_hash
+    from kb.site.naming import plain_doc, short_hash
 
     if doc is None:
         return "graph.html"
-    return f"graph-{plain(doc.id) or short_hash(doc.id)}.html"
+    return f"graph-{plain_doc(doc.id) or short_hash(doc.id)}.html"
 
 
 def graph_index(site):

@@ -11,6 +11,7 @@ import hashlib
 import re
 
 _PLAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,60}")
+_DOC_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,60}")
 _DOC_PREFIXED = re.compile(r"([A-Za-z0-9][A-Za-z0-9_.-]{0,60})/([A-Za-z0-9][A-Za-z0-9_-]{0,60})")
 
 TYPE_LABELS = {"ACTOR": "主体", "GROUP": "群体", "PROGRAMME": "项目", "LAW": "法规"}
@@ -26,8 +27,17 @@ def plain(uid: str) -> str | None:
         return uid
     m = _DOC_PREFIXED.fullmatch(uid)
     if m:
-        return f"{m.group(1)}--{m.group(2)}"
+        return f"{plain_doc(m.group(1))}--{m.group(2)}"
     return None
+
+
+def plain_doc(doc_id: str) -> str | None:
+    """A document id in a file name. Ids come from file names, so ``A`` and ``a`` are two
+    documents, whose pages must not overwrite each other on a case-insensitive file system
+    (macOS, Windows): an id with a capital letter gets a hash of its exact spelling."""
+    if not _DOC_ID.fullmatch(doc_id):
+        return None
+    return f"{doc_id}~{short_hash(doc_id, 6)}" if doc_id != doc_id.lower() else doc_id
 
 
 def unit_file(uid: str, kind: str) -> str:
@@ -46,7 +56,7 @@ def entity_file(eid: str) -> str:
 
 def doc_file(prefix: str, doc_id: str) -> str:
     """A per-document page of a multi-document site: ``ents-plan-0001.html``."""
-    return f"{prefix}-{plain(doc_id) or short_hash(doc_id)}.html"
+    return f"{prefix}-{plain_doc(doc_id) or short_hash(doc_id)}.html"
 
 
 def entity_anchor(eid: str) -> str:

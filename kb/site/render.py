@@ -86,9 +86,19 @@ def _pieces(
     (segment, tag, attributes) for the element that marks it (the innermost mention links)."""
     ms = _index(mentions, len(text)).overlapping(lo, hi)
     cuts = sorted({lo, hi, *(max(m.start, lo) for m in ms), *(min(m.end, hi) for m in ms)})
+    # a sweep over the cuts: the mentions covering a piece are those open at its start (a scan
+    # of every mention for every piece was quadratic in a unit of one long sentence)
+    by_start = sorted(ms, key=lambda m: max(m.start, lo))
+    nxt = 0
+    active: list[Mention] = []
     for a, b in zip(cuts, cuts[1:]):
         seg = text[a:b]
-        cover = [m for m in ms if m.start <= a and m.end >= b]
+        while nxt < len(by_start) and max(by_start[nxt].start, lo) <= a:
+            active.append(by_start[nxt])
+            nxt += 1
+        if active:
+            active = [m for m in active if m.end >= b]
+        cover = list(active)
         if not cover:
             yield seg, None, None
             continue

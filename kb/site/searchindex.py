@@ -72,9 +72,9 @@ def bigrams(text: str) -> set[str]:
 
 def shard_key(doc_id: str) -> str:
     """The stem of a document's shard file: its id when that is a safe ASCII name, else a hash."""
-    from kb.site.naming import plain, short_hash
+    from kb.site.naming import plain_doc, short_hash
 
-    return plain(doc_id) or short_hash(doc_id)
+    return plain_doc(doc_id) or short_hash(doc_id)
 
 
 def shard_file(doc_id: str) -> str:
