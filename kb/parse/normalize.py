@@ -237,7 +237,7 @@ def normalize_text(text: str, encoding: str = "utf-8", bom: bool = False) -> Nor
         if (
             j < n
             and j > i + 1
-            and len(line.strip()) >= MIN_BROKEN_LINE
+            and (len(line.strip()) >= MIN_BROKEN_LINE or _unclosed(line))
             and _breaks_mid_sentence(line)
             and not _STRUCT_START.match(lines[j])
             and not _is_table_line(lines[j])
@@ -254,6 +254,11 @@ def normalize_text(text: str, encoding: str = "utf-8", bom: bool = False) -> Nor
     norm = Normalized(text="".join(out), encoding=encoding, bom=bom, crlf=crlf, noise=noise, joins=joins)
     norm._starts, norm._lines = starts, line_nos
     return norm
+
+
+def _unclosed(line: str) -> bool:
+    """A quote or bracket opened and not closed: the line surely goes on after the break."""
+    return any(line.count(a) > line.count(b) for a, b in ("“”", "（）", "《》", "「」"))
 
 
 def _is_table_line(line: str) -> bool:

@@ -163,6 +163,9 @@ HEADING_RES = [
     ("par", 8, re.compile(r"^[ \t\u3000]*([（(]([0-9０-９]{1,2})[）)])[ \u3000]*(.*)$")),
     ("circ", 9, re.compile(rf"^[ \t\u3000]*(([{CIRCLED}]))[ \u3000]*(.*)$")),
 ]
+# how a note names a numbering style: as a reader sees it printed
+STYLE_NAMES = {"part": "第X部分/篇", "chap": "第X章", "sect": "第X节", "cn": "一、", "pcn": "（一）", "ar2": "1.1",
+               "ar": "1.", "par": "(1)", "circ": "①"}
 UNIT_START = set("万亿千百元%％倍个项家人年月日号米公吨亩度")
 
 BOX_RE = re.compile(r"^[ \t\u3000]*(专栏[ \u3000]*([0-9０-９]+|[一二三四五六七八九十]+))[ \u3000：:]*(.*)$")
@@ -892,14 +895,14 @@ def _accept(style, num, rank, stack, last_num, last_local):
     if num == 1 or num == loc + 1 or num == glob + 1:
         return True, None
     if glob == 0 and num <= 50:
-        return True, f"numbering of {style} starts at {num}"
+        return True, f"numbering of the {STYLE_NAMES.get(style, style)} headings starts at {num}"
     base = max(loc, glob)
     if 0 < num - base <= 3:
-        return True, f"numbering gap: {style} {num} after {base}"
+        return True, f"numbering gap: {STYLE_NAMES.get(style, style)} heading {num} after {base}"
     if num == loc or num == glob:
-        return True, f"numbering repeat: {style} {num}"
+        return True, f"numbering repeat: {STYLE_NAMES.get(style, style)} heading {num}"
     if style in ("part", "chap", "sect", "cn") and num - loc <= 3 and num > loc:
-        return True, f"numbering gap: {style} {num}"
+        return True, f"numbering gap: {STYLE_NAMES.get(style, style)} heading {num}"
     return False, f"numbered line not taken as a heading ({style} {num}, last {base})"
 
 
