@@ -79,13 +79,62 @@ def enrich_document(d, lexicon_dir: str | None = None) -> None:
 
     nlp = get_nlp(lexicon_dir)
     lex = lexicon_for(lexicon_dir)
-    plan = PlanContext(period=plan_period(d.title, d.text or "\n".join(u.text for u in d.units())))
+    period = plan_period(d.title, d.text or "\n".join(u.text for u in d.units()))
+    contexts = _section_contexts(d, period)
+    tables = _row_cells(d)
     for u in d.units():
-        sdoc = run(nlp, u.text, u.sentences, plan_context=plan)
+        ctx = contexts.get(getattr(u, "chapter", None) or "") or PlanContext(period=period)
+        sdoc = run(nlp, u.text, u.sentences, plan_context=ctx)
         u.mentions = unit_mentions(u, sdoc, lex)
         if u.responsible:
             u.mentions = responsible_mentions(u, u.mentions, lex)
         u.targets = sorted(sdoc.user_data["targets"], key=lambda t: (t.start, t.end))
+        if u.id in tables:
+            u.targets = _table_row_targets(u, *tables[u.id], period) or u.targets
+
+
+def _section_contexts(d, period):
+    """Chapter id -> the context of its units: the deadline a heading states (主要目标：到2025年)
+    and whether it reviews the past (发展现状), read through the enclosing headings."""
+    from kb.extract.targets import section_context
+
+    by_id = {c.id: c for c in d.chapters}
+    out = {}
+    for c in d.chapters:
+        heads, x = [], c
+        while x is not None:
+            heads.append(x.heading or x.title)
+            x = by_id.get(x.parent) if x.parent else None
+        out[c.id] = section_context(" ".join(reversed(heads)), period)
+    for tb in d.indicator_tables:  # rows take their table's chapter
+        for r in tb.rows:
+            if tb.chapter in out:
+                out[r.id] = out[tb.chapter]
+    return out
+
+
+def _row_cells(d) -> dict:
+    """Row unit id -> (header, cells) for tables of three columns or more (name, unit, values,
+    属性…): their targets come from the columns, not from reading the row as a sentence."""
+    header_of = {n.id: n.header for n in d.outline if n.kind == "table"}
+    return {
+        n.unit: (header_of[n.parent], n.cells)
+        for n in d.outline
+        if n.kind == "row" and n.unit and len(header_of.get(n.parent or "", [])) >= 3 and n.cells
+    }
+
+
+def _table_row_targets(u: Unit, header, cells, period):
+    from kb.extract.targets import row_targets
+
+    out = []
+    for t in row_targets(header, cells, period):
+        at = u.text.find(t.text) if t.text else -1
+        if at >= 0:
+            t.start, t.end = at, at + len(t.text)
+        t.sentence = t.sentence or (u.sentences[0].id if u.sentences else "")
+        out.append(t)
+    return out
 
 
 def responsible_actor(name: str, lex: Lexicon) -> tuple[str, list[str]]:

@@ -62,7 +62,7 @@ def mixed_value(s: str) -> Optional[float]:
         v = float(m.group(1))
         for ch in m.group(2):
             v *= _MULTS[ch]
-        return v
+        return float(f"{v:.12g}")  # 4.6亿 is 460000000, not 459999999.99999994
     return cn_value(s)
 
 
