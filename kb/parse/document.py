@@ -272,6 +272,9 @@ class _Units:
             span = self._span_unit(n, skip_label=False)
             if span is None:
                 return None
+            one_line = text[span[0] : span[1]]
+            if n.kind == "front" and "\n" not in one_line and "。" not in one_line:
+                return None  # a title, a document number, a date: the document's, not a citable unit
             (a, b), pid, chapter = span, n.id, self.enclosing_chapter(n)
         p = Paragraph(id=pid, text=text[a:b], span=(a, b), line=self.line_of(a), chapter=chapter, **common)
         p.sentences = split_sentences(p.text, p.id)

@@ -37,7 +37,7 @@ _STRUCT_START = re.compile(
 )
 
 
-# a page or column break cuts a body paragraph, which is long; a heading, a table cell or a title
+# a page or column break cuts a body paragraph, which is long or holds a full stop; a heading, a table cell or a title
 # (one paragraph each in Word and web exports) that ends without punctuation is not a broken line
 MIN_BROKEN_LINE = 50
 
@@ -237,7 +237,7 @@ def normalize_text(text: str, encoding: str = "utf-8", bom: bool = False) -> Nor
         if (
             j < n
             and j > i + 1
-            and (len(line.strip()) >= MIN_BROKEN_LINE or _unclosed(line))
+            and (len(line.strip()) >= MIN_BROKEN_LINE or "。" in line or _unclosed(line))
             and _breaks_mid_sentence(line)
             and not _STRUCT_START.match(lines[j])
             and not _is_table_line(lines[j])

@@ -299,8 +299,8 @@ def _heading(s: str):
         n = cn_to_int(num) if style != "circ" else CIRCLED.index(num) + 1
         if n is None or n == 0:
             continue
-        if style == "ar":
-            if n > 200 or not rest:
+        if style == "ar":  # up to three digits (the regex): a plan may number 315 tasks straight through
+            if not rest:
                 continue
         if style in ("cn", "pcn") and rest[:1] in ("是",):
             continue
