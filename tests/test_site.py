@@ -417,10 +417,11 @@ def test_plan_without_numbered_tasks_is_shown_as_paragraphs(tmp_path):
     site = tmp_path / "site"
     write_site(KB(documents=[doc]), site)
     assert check_links(site) == []
+    from kb.site.naming import chapter_file, unit_file
+
     for p in doc.paragraphs:
-        text = visible_text((site / f"{p.id}.html").read_text(encoding="utf-8"))
+        text = visible_text((site / unit_file(p.id, "paragraph")).read_text(encoding="utf-8"))
         assert p.text in text
-    from kb.site.naming import chapter_file
 
     ch = visible_text((site / chapter_file(doc.chapters[0].id)).read_text(encoding="utf-8"))
     assert doc.paragraphs[0].text in ch
