@@ -50,7 +50,7 @@ def prf(tp: int, fp: int, fn: int) -> tuple[float, float]:
 
 
 def score(kb, gold: dict) -> dict:
-    from kb.commands.mentions import mentioned_units, mentions
+    from kb.query.mentions import mentioned_units, mentions
 
     out: dict = {"exact": {}, "semantic": {}, "errors": []}
     for typ, term, exact, sem, neutral in gold_sets(gold):

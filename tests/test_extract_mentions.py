@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from kb.commands.mentions import mentioned_units, mentions
+from kb.query.mentions import mentioned_units, mentions
 from kb.model import kb_to_dict
 
 

@@ -147,7 +147,7 @@ def test_graph_commands_do_not_import_spacy_or_jieba(built):
 
 def test_consistency_report_lists_liaoyang_row(built, corpus_path):
     from kb.build import make_kb
-    from kb.commands.graph import consistency_report
+    from kb.query.consistency import consistency_report
 
     items = consistency_report(make_kb([corpus_path]))
     hits = [c for c in items if c["row"] == "I:精准服务:5" and c["task"] == "T19" and c["kind"] == "wording"]

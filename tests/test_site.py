@@ -441,7 +441,7 @@ def test_hostile_vault_keeps_text_escaped_and_links_resolving(tmp_path):
 def test_entity_pages_hold_what_kb_mentions_answers(seed_site):
     """Direct mentions (Entity.units) plus, as `kb mentions` expands by default, the units that
     name only a narrower term."""
-    mod = pytest.importorskip("kb.commands.mentions")
+    mod = pytest.importorskip("kb.query.mentions")
     from kb.site.naming import entity_file
 
     kb = seed_kb()

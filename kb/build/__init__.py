@@ -394,15 +394,15 @@ def reusable(previous: Path | None, keys: dict[str, str]) -> frozenset[str]:
     return frozenset(d for d, k in keys.items() if old["keys"].get(d) == k)
 
 
-def ensure_built(out: Path = DEFAULT_OUT) -> Path:
+def ensure_built(out: Path = DEFAULT_OUT, notify: Callable[[str], None] | None = None) -> Path:
     """The generation folder of the build at ``out``; builds the bundled corpus first if there
-    is none, so `kb show 17` works right after install."""
+    is none, so `kb show 17` works right after install. ``notify`` (a command's printer) is
+    told when that happens."""
     from kb.store import resolve
 
     out = Path(out)
     if not (out / KB_FILE).exists():
-        import click
-
-        click.echo(f"kb: no knowledge base at {out}; building the bundled corpus first", err=True)
+        if notify is not None:
+            notify(f"kb: no knowledge base at {out}; building the bundled corpus first")
         build((), out)
     return resolve(out)

@@ -8,34 +8,7 @@ from pathlib import Path
 
 import click
 
-from kb.errors import KBError
-
-out_option = click.option(
-    "--out",
-    "--build",
-    "out",
-    default="build",
-    show_default=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="The build folder.",
-)
-
-
-def load_kb(out: Path):
-    from kb.build import ensure_built
-    from kb.model import kb_from_dict
-    from kb.store import KB_FILE, read_json
-
-    gen = ensure_built(out)
-    try:
-        return kb_from_dict(read_json(gen / KB_FILE, "knowledge base"))
-    except ValueError as e:  # a kb.json of another schema version
-        raise KBError(f"{gen / KB_FILE}: {e} (run: kb build)") from None
-
-
-def dump(data) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
-
+from kb.commands.options import dump, load_kb, out_option
 
 # --------------------------------------------------------------------------- build
 
@@ -147,14 +120,14 @@ def check_cmd(files, as_json, entities, consistency):
         docs.append(doc)
         reports.append(check_document(doc))
     if entities:
-        from kb.commands.mentions import discovery_report
+        from kb.query.mentions import discovery_report
 
         for rep, doc in zip(reports, docs):
             rep["discovered"] = discovery_report(doc)
     if consistency:
         from kb.build import enrich_kb
-        from kb.commands.graph import consistency_report
         from kb.model import KB
+        from kb.query.consistency import consistency_report
 
         kb = enrich_kb(KB(documents=docs))
         by_doc = consistency_report(kb)

@@ -1,37 +1,21 @@
-"""`kb graph deps|path|measures|central|export`, and the consistency report behind
-`kb check --consistency`.
+"""`kb graph deps|path|measures|central|export`.
 
 These read ``build/graph.json`` only (networkx, no spaCy, no jieba).
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 
-out_option = click.option(
-    "--out",
-    "--build",
-    "out",
-    default="build",
-    show_default=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="The build folder.",
-)
-json_option = click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+from kb.commands.options import dump, generation, json_option, out_option
 
 
 def _graph(out: Path):
-    from kb.build import ensure_built
     from kb.graph.io import load_graph
 
-    return load_graph(ensure_built(out))
-
-
-def _dump(data) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    return load_graph(generation(out))
 
 
 def _ev_line(e: dict, far: str) -> str:
@@ -61,7 +45,7 @@ def deps_cmd(ident, as_json, out):
     node = resolve(G, ident)
     d = deps(G, node)
     if as_json:
-        return _dump(d)
+        return dump(d)
     click.echo(f"{node}  {d['label']}")
     click.echo(f"relies on ({len(d['relies_on'])}):")
     for e in d["relies_on"]:
@@ -89,7 +73,7 @@ def path_cmd(source, target, as_json, out):
     a, b = resolve(G, source), resolve(G, target)
     p = path(G, a, b)
     if as_json:
-        return _dump(p)
+        return dump(p)
     if p["steps"] is None:
         click.echo(f"no path between {a} and {b}: they are not connected by depends_on or related links")
         return
@@ -111,7 +95,7 @@ def measures_cmd(ident, as_json, out):
     node = resolve(G, ident, kinds=("task", "row", "paragraph"))
     m = measures(G, node)
     if as_json:
-        return _dump(m)
+        return dump(m)
     if not m["rows"]:
         click.echo(f"no indicator row measures {node} ({m['label']})")
         return
@@ -134,7 +118,7 @@ def central_cmd(n, as_json, out):
 
     c = central(_graph(out), n)
     if as_json:
-        return _dump(c)
+        return dump(c)
     click.echo(f"method: {c['method']}")
     for i, r in enumerate(c["ranking"], 1):
         click.echo(f"{i:>3}. {r['node']:<6} {r['score']:.4f}  relied on by {r['relied_on_by']:>2}  {r['label']}")
@@ -157,25 +141,3 @@ def export_cmd(fmt, output, out):
         click.echo(f"wrote {output}", err=True)
     else:
         click.echo(text, nl=False)
-
-
-def consistency_report(kb) -> list[dict]:
-    """Indicator rows whose figures or wording differ from the task they restate (both texts)."""
-    from kb.link.consistency import check
-
-    if not any(e.type == "measures" for e in kb.edges):
-        from kb.link import link
-
-        link(kb)
-    return check(kb)
-
-
-def render_consistency(items: list[dict]) -> str:
-    if not items:
-        return "consistency: no differences between indicator rows and their tasks"
-    lines = [f"consistency: {len(items)} difference(s)"]
-    for c in items:
-        lines.append(f"  {c['row']} vs {c['task']} ({c['sentence']}) [{c['kind']}] {c['message']}")
-        lines.append(f"    row:  {c['row_text']}")
-        lines.append(f"    task: {c['task_text']}")
-    return "\n".join(lines)

@@ -37,9 +37,9 @@ def _generation(out: Path) -> Path:
     gen = resolve(out)
     if (gen / KB_FILE).exists() and (gen / "index").is_dir():
         return gen
-    from kb.build import ensure_built
+    from kb.commands.options import generation
 
-    gen = ensure_built(out)
+    gen = generation(out)
     if not (gen / "index").is_dir():
         from kb.errors import KBError
 
