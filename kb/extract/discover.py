@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from kb.ids import qualify
 from kb.model import Entity
 
 GROUP_HEADS = (
@@ -534,7 +535,7 @@ def discovered_entities(kb, lex, found: dict[str, list[dict]] | None = None) -> 
             )
             have = seen.setdefault(eid, set())
             for u in c["units"]:
-                uid = f"{d.id}/{u}" if multi else u
+                uid = qualify(d.id, u, multi)
                 if uid not in have:
                     have.add(uid)
                     e.units.append(uid)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from kb.errors import KBError
+from kb.ids import parse_ident, qualify
 from kb.model import KB
 from kb.store import read_json
 
@@ -34,7 +35,7 @@ def to_networkx(kb: KB):
     multi = len(kb.documents) > 1
 
     def q(doc, local):
-        return f"{doc.id}/{local}" if multi else local
+        return qualify(doc.id, local, multi)
 
     G = nx.MultiDiGraph(schema=GRAPH_SCHEMA, unmatched_rows=unmatched_rows(kb), centrality=CENTRALITY)
     for d in kb.documents:
@@ -135,16 +136,12 @@ def load_graph(gen_folder):
 def resolve(G, ident: str, kinds: Optional[tuple[str, ...]] = None) -> str:
     """A node id from what a user types: ``28``, ``T28``, ``精准服务:5``, ``I:精准服务:5``,
     ``GROUP:农民工``, ``doc/T28``; a bare id may stand for ``doc/id`` when only one document has it."""
-    s = (ident or "").strip().translate(str.maketrans("０１２３４５６７８９", "0123456789"))
-    if not s:
+    p = parse_ident(ident)
+    if not p.local:
         raise KBError("empty id")
-    cands = [s]
-    if s.isdigit():
-        cands = [f"T{int(s)}"]
-    elif s[:1] in "tT" and s[1:].isdigit():
-        cands = [f"T{int(s[1:])}"]
-    elif not s.startswith("I:") and s.count(":") == 1 and s.rsplit(":", 1)[1].isdigit():
-        cands = [f"I:{s}", s]
+    cands = [p.canonical] if p.kind == "task" else list(dict.fromkeys([p.canonical, p.local]))
+    if p.doc:
+        cands = [f"{p.doc}/{c}" for c in cands]
     found = [c for c in cands if c in G]
     if not found:
         found = [n for n in G.nodes for c in cands if isinstance(n, str) and n.endswith("/" + c)]

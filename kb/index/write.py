@@ -28,6 +28,7 @@ import shutil
 from pathlib import Path
 from typing import Optional
 
+from kb.ids import qualify
 from kb.index.rows import (
     DOCVOCAB_DIR,
     LIMIT_MB,
@@ -425,7 +426,7 @@ def _add_unit(w, d, u, kind, chap, title, words, twords, norm, multi, ent_by_id,
     eids = sorted({m.entity for m in u.mentions})
     enames = sorted({norm(n) for i in eids if i in ent_by_id for n in [ent_by_id[i].name, *ent_by_id[i].aliases]})
     data = {
-        "unit": f"{d.id}/{u.id}" if multi else u.id,
+        "unit": qualify(d.id, u.id, multi),
         "id": u.id,
         "doc": d.id,
         "kind": kind,

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Optional
 
 from kb.errors import KBError
+from kb.ids import qualify
 from kb.model import KB, Entity, Mention, Unit
 
 
@@ -19,7 +20,7 @@ def units_of(kb: KB):
     multi = len(kb.documents) > 1
     for d in kb.documents:
         for u in d.units():
-            yield (f"{d.id}/{u.id}" if multi else u.id), u
+            yield qualify(d.id, u.id, multi), u
 
 
 def find_entity(kb: KB, term: str) -> Optional[Entity]:
