@@ -380,7 +380,7 @@ def test_two_documents_keep_their_own_pages(tmp_path):
             assert page.is_file(), page.name
             assert t.title in visible_text(page.read_text(encoding="utf-8"))
     from kb.site.naming import doc_file, entity_file
-    from kb.site.pages import MAX_PER_DOC
+    from kb.site.entitypages import MAX_PER_DOC
 
     # with several documents an entity page groups its units by document (the first few of
     # each); each document's entity page lists them all

@@ -142,7 +142,7 @@ def _reuse_key(key: str, doc) -> str:
     return hashlib.sha256(_dump([key, doc.source, doc.title]).encode()).hexdigest()
 
 
-def make_kb(files: Sequence[Path], jobs: int = 1, cache: Path | None = None,
+def make_kb(files: Sequence[Path], jobs: int = 1, *, cache: Path | None = None,
             stats: dict | None = None, progress: Callable[[int], None] | None = None,
             timings: dict | None = None, read_cache: bool = True) -> KB:
     """Parse, extract and link in memory; nothing is written but the per-document cache.

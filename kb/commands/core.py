@@ -30,7 +30,7 @@ from kb.commands.options import dump, load_kb, out_option
 @click.option("--no-site", is_flag=True, help="Skip the static site (the slowest stage on large collections).")
 @click.option("--timings", is_flag=True, help="Print the time each stage took.")
 @click.option("-q", "--quiet", is_flag=True, help="Print the summary line only.")
-def build_cmd(corpus, out, jobs, no_cache, no_site, timings, quiet):
+def build_cmd(*, corpus, out, jobs, no_cache, no_site, timings, quiet):
     """Parse the CORPUS files (default: the bundled corpus/*.txt) and write the knowledge base.
 
     The build is atomic: the previous build stays in place until the new one is complete.

@@ -67,7 +67,7 @@ def _generation(out: Path) -> Path:
     type=click.Path(file_okay=False, path_type=Path),
     help="The build folder.",
 )
-def search_cmd(query, n, as_json, chapter, kind, group, actor, out):
+def search_cmd(*, query, n, as_json, chapter, kind, group, actor, out):
     """Search tasks, indicator rows and paragraphs for QUERY.
 
     \b

@@ -27,7 +27,7 @@ class Sentence(Record):
 class Hit(Record):
     __slots__ = ("unit", "score", "kind", "title", "chapter", "chapter_title", "doc", "sentences", "matched", "tier")
 
-    def __init__(self, unit, score, kind, title, chapter, chapter_title, doc, sentences, matched, tier=0):
+    def __init__(self, *, unit, score, kind, title, chapter, chapter_title, doc, sentences, matched, tier=0):
         self.unit: str = unit
         self.score: float = score
         self.kind: str = kind
@@ -314,6 +314,7 @@ def _clauses(idx: _Index, clauses) -> list[_Clause]:
 def search(
     gen_folder: Path,
     query: str,
+    *,
     n: Optional[int] = 10,
     chapter: Optional[str] = None,
     kind: Optional[str] = None,

@@ -189,12 +189,12 @@ def write_index(
         ids = {d.id for d in kb.documents}
         try:
             inc = _prepare_incremental(previous, folder, key, multi, set(reuse) & ids)
-            return _write(kb, folder, norm, names, key, multi, prepared, inc)
+            return _write(kb, folder, norm, names=names, key=key, multi=multi, prepared=prepared, inc=inc)
         except _Fallback:
             pass
     folder.mkdir(parents=True, exist_ok=True)
     _clear(folder)
-    return _write(kb, folder, norm, names, key, multi, prepared, None)
+    return _write(kb, folder, norm, names=names, key=key, multi=multi, prepared=prepared, inc=None)
 
 
 SPLIT_CHARS = 400_000  # a full write of more text is split into segments written in parallel
@@ -270,7 +270,18 @@ def _add_doc(w, folder: Path, d, units, dwords, ctx: dict) -> dict[str, int]:
     _write_new(_vocab_file(folder, d.id), _dumps(dict(sorted(dv.items()))))
     for (u, kind, chap, title), (words, twords) in zip(units, dwords):
         _add_unit(
-            w, d, u, kind, chap, title, words, twords, ctx["norm"], ctx["multi"], ctx["ent_by_id"], ctx["chap_titles"]
+            w,
+            d,
+            u,
+            kind=kind,
+            chap=chap,
+            title=title,
+            words=words,
+            twords=twords,
+            norm=ctx["norm"],
+            multi=ctx["multi"],
+            ent_by_id=ctx["ent_by_id"],
+            chap_titles=ctx["chap_titles"],
         )
     return dv
 
@@ -295,7 +306,7 @@ def _write_parts(ctx: dict) -> list:
         _PART_JOB = None
 
 
-def _write(kb, folder: Path, norm: Normalizer, names, key: str, multi: bool, prepared, inc) -> Path:
+def _write(kb, folder: Path, norm: Normalizer, *, names, key: str, multi: bool, prepared, inc) -> Path:
     """Full write (``inc`` None) into an empty folder, or an update of the linked previous
     index (``inc`` from :func:`_prepare_incremental`)."""
     import random
@@ -420,7 +431,7 @@ def _fast_lengths(w) -> None:
     w.per_document_reader = lambda: _Lengths(orig())
 
 
-def _add_unit(w, d, u, kind, chap, title, words, twords, norm, multi, ent_by_id, chap_titles) -> None:
+def _add_unit(w, d, u, *, kind, chap, title, words, twords, norm, multi, ent_by_id, chap_titles) -> None:
     ntext, ntitle = norm(u.text), norm(title)
     nchap = norm(chap_titles.get((d.id, chap), "")) if chap else ""
     eids = sorted({m.entity for m in u.mentions})

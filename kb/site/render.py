@@ -78,6 +78,7 @@ def _pieces(
     mentions: Sequence[Mention],
     lo: int,
     hi: int,
+    *,
     href_for: HrefFor,
     names: dict[str, str],
     hl: Optional[str],
@@ -114,16 +115,17 @@ def text_md(
     mentions: Sequence[Mention],
     lo: int,
     hi: int,
+    *,
     href_for: HrefFor,
     names: dict[str, str],
     hl: Optional[str] = None,
 ) -> str:
     """Markdown for ``text[lo:hi]`` with its mentions marked."""
     if page.raw_html:
-        return page.raw(text_html(text, mentions, lo, hi, href_for, names, hl))
+        return page.raw(text_html(text, mentions, lo, hi, href_for=href_for, names=names, hl=hl))
     return "".join(
         plain_md(page, seg) if tag is None else page.mark(tag, plain_md(page, seg), **attrs)
-        for seg, tag, attrs in _pieces(text, mentions, lo, hi, href_for, names, hl)
+        for seg, tag, attrs in _pieces(text, mentions, lo, hi, href_for=href_for, names=names, hl=hl)
     )
 
 
@@ -132,6 +134,7 @@ def text_html(
     mentions: Sequence[Mention],
     lo: int,
     hi: int,
+    *,
     href_for: HrefFor,
     names: dict[str, str],
     hl: Optional[str] = None,
@@ -139,7 +142,7 @@ def text_html(
     """:func:`text_md` as HTML: the same elements, built directly."""
     return "".join(
         plain_html(seg) if tag is None else html_tag(tag, plain_html(seg), **attrs)
-        for seg, tag, attrs in _pieces(text, mentions, lo, hi, href_for, names, hl)
+        for seg, tag, attrs in _pieces(text, mentions, lo, hi, href_for=href_for, names=names, hl=hl)
     )
 
 
@@ -171,7 +174,7 @@ def unit_md(page: Page, unit: Unit, href_for: HrefFor, names: dict[str, str], el
         return page.raw(unit_html(unit, href_for, names, elsewhere))
     parts = []
     for lo, hi, sent in _unit_spans(unit):
-        body = text_md(page, unit.text, unit.mentions, lo, hi, href_for, names)
+        body = text_md(page, unit.text, unit.mentions, lo, hi, href_for=href_for, names=names)
         if sent is None:
             parts.append(body)
             continue
@@ -185,7 +188,7 @@ def unit_html(unit: Unit, href_for: HrefFor, names: dict[str, str], elsewhere: O
     """:func:`unit_md` as HTML."""
     parts = []
     for lo, hi, sent in _unit_spans(unit):
-        body = text_html(unit.text, unit.mentions, lo, hi, href_for, names)
+        body = text_html(unit.text, unit.mentions, lo, hi, href_for=href_for, names=names)
         if sent is None:
             parts.append(body)
             continue
