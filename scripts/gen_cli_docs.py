@@ -30,8 +30,10 @@ HEADER = """\
      kb/commands/*.py. Do not edit by hand: run `python scripts/gen_cli_docs.py`
      (tests/test_docs.py checks that this page is up to date). -->
 
-Every command that prints data takes `--json`. Bad input gives one `kb: error: …` line and
-exit code 2. `kb COMMAND --help` prints the same text as below.
+Every command that prints data takes `--json`; the listing commands (search, mentions,
+targets, entities, graph deps/path/measures/central) also take `--csv` and `--tsv` (with a
+header row). `--out`/`--build` is the build folder (`kb site` and `kb serve` write or serve
+`--site-dir`). Bad input gives one `kb: error: …` line and exit code 2. `kb COMMAND --help` prints the same text as below.
 """
 
 
@@ -53,7 +55,10 @@ def walk(cmd: click.Command, ctx: click.Context):
 
 
 def context_for(cmd: click.Command) -> click.Context:
-    return click.Context(cmd, info_name="kb")
+    # with the group's own context settings (-h as well as --help), as when `kb` runs: click
+    # caches a command's help option, so a page rendered without them would depend on whether
+    # the command already ran in this process
+    return click.Context(cmd, info_name="kb", **(cmd.context_settings or {}))
 
 
 def _help_text(cmd: click.Command) -> str:
@@ -171,7 +176,9 @@ def render() -> str:
             out.append("| Option | Value | Default | Description |")
             out.append("|---|---|---|---|")
             for o in opts:
-                names = ", ".join(f"`{n}`" for n in [*o.opts, *o.secondary_opts])
+                # short names first: click lists a cached help option as --help, -h
+                ordered = sorted([*o.opts, *o.secondary_opts], key=lambda n: n.startswith("--"))
+                names = ", ".join(f"`{n}`" for n in ordered)
                 out.append(f"| {names} | {_cell(_code(_metavar(o)))} | {_cell(_code(_default(o, ctx)))} "
                            f"| {_cell(o.help or '')} |")
             out.append("")

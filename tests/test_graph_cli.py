@@ -165,3 +165,21 @@ def test_check_consistency_cli(corpus_path):
     assert code == 0
     rep = json.loads(out)
     assert any(c["row"] == "I:精准服务:5" and "疗休养" in c["task_text"] for c in rep["consistency"])
+
+
+def test_graph_listings_as_csv(built):
+    import csv
+    import io
+
+    def graph(*args):
+        r = CliRunner().invoke(main, ["graph", *args, "--out", str(built)])
+        assert r.exit_code == 0, r.output
+        return r.stdout
+
+    c = json.loads(graph("central", "-n", "5", "--json"))
+    table = list(csv.DictReader(io.StringIO(graph("central", "-n", "5", "--csv"))))
+    assert [r["id"] for r in table] == [r["node"] for r in c["ranking"]]
+    d = json.loads(graph("deps", "28", "--json"))
+    table = list(csv.DictReader(io.StringIO(graph("deps", "28", "--csv"))))
+    assert len(table) == len(d["relies_on"]) + len(d["relied_on_by"]) + len(d["related"])
+    assert {r["id"] for r in table if r["direction"] == "relies_on"} == {e["target"] for e in d["relies_on"]}

@@ -218,6 +218,8 @@ def test_malformed_query_searches_literally(gen):
 def test_filters(gen, syn_gen, bare_gen, corpus_kb):
     res = search(gen, "职工", n=None, kind="indicator")
     assert res.hits and all(h.unit.startswith("I:") for h in res.hits)
+    assert all(h.kind == "row" for h in res.hits)
+    assert [h.unit for h in search(gen, "职工", n=None, kind="row").hits] == [h.unit for h in res.hits]
     res = search(gen, "职工", n=None, chapter="七")
     assert res.hits and all(h.chapter == "C七" for h in res.hits)
     assert hit_ids(search(gen, "职工", n=None, chapter="C七")) == hit_ids(res)
@@ -250,7 +252,7 @@ def test_hits_carry_sentences_and_snippets(gen, units):
     assert s.text in units["T24"].text
     j = res.to_json()
     assert j["query"] == "一函两书"
-    assert {"unit", "score", "snippet", "sentence"} <= set(j["hits"][0])
+    assert {"id", "score", "snippet", "sentence"} <= set(j["hits"][0])
 
 
 def test_empty_and_too_long(gen):

@@ -47,14 +47,14 @@ def test_json_shape(built):
     d = json.loads(r.stdout)
     assert d["query"] == "一函两书"
     h = d["hits"][0]
-    assert {"unit", "score", "snippet", "sentence"} <= set(h)
-    assert h["unit"] == "T24" and h["sentence"].startswith("T24.s") and "【一函两书】" in h["snippet"]
+    assert {"id", "score", "snippet", "sentence"} <= set(h)
+    assert h["id"] == "T24" and h["sentence"].startswith("T24.s") and "【一函两书】" in h["snippet"]
 
 
 def test_words_without_quotes_are_several_terms(built):
     a = json.loads(run(built, "集体协商", "指导员", "--json").stdout)
     b = json.loads(run(built, "集体协商 指导员", "--json").stdout)
-    assert [h["unit"] for h in a["hits"]] == [h["unit"] for h in b["hits"]]
+    assert [h["id"] for h in a["hits"]] == [h["id"] for h in b["hits"]]
 
 
 def test_notes_go_to_stderr(built):
@@ -156,7 +156,7 @@ def test_hostile_queries(built, q):
 def test_dash_words_are_exclusions(built):
     a = json.loads(run(built, "--json", "劳模", "-工匠").stdout)
     b = json.loads(run(built, "--json", "劳模", "NOT", "工匠").stdout)
-    assert a["hits"] and [h["unit"] for h in a["hits"]] == [h["unit"] for h in b["hits"]]
+    assert a["hits"] and [h["id"] for h in a["hits"]] == [h["id"] for h in b["hits"]]
     assert all("工匠" not in h["snippet"] for h in a["hits"])
 
 
@@ -214,3 +214,17 @@ def test_old_generation_keeps_answering(built):
     build((), built)
     assert resolve(built) != g1
     assert [h.unit for h in search(g1, "农民工").hits] == before
+
+
+def test_indicator_rows_are_kind_row_and_indicator_is_still_accepted(built):
+    a = json.loads(run(built, "职工", "--kind", "row", "-n", "50", "--json").stdout)
+    b = json.loads(run(built, "职工", "--kind", "indicator", "-n", "50", "--json").stdout)
+    assert a["hits"] and a == b
+    assert all(h["kind"] == "row" and h["id"].startswith("I:") for h in a["hits"])
+
+
+def test_search_tsv(built):
+    data = json.loads(run(built, "农民工", "--json").stdout)
+    lines = run(built, "农民工", "--tsv").stdout.splitlines()
+    assert lines[0].split("\t")[:2] == ["id", "score"]
+    assert [x.split("\t")[0] for x in lines[1:]] == [h["id"] for h in data["hits"]]

@@ -379,8 +379,8 @@ def test_two_documents_keep_their_own_pages(tmp_path):
             page = site / f"{doc.id}--{t.id}.html"
             assert page.is_file(), page.name
             assert t.title in visible_text(page.read_text(encoding="utf-8"))
-    from kb.site.naming import doc_file, entity_file
     from kb.site.entitypages import MAX_PER_DOC
+    from kb.site.naming import doc_file, entity_file
 
     # with several documents an entity page groups its units by document (the first few of
     # each); each document's entity page lists them all
@@ -448,7 +448,7 @@ def test_entity_pages_hold_what_kb_mentions_answers(seed_site):
     for e in kb.entities:
         tags = _parse(seed_site / entity_file(e.id)).tags
         shown = {d["data-unit"] for t, d in tags if d.get("class") in ("backlink", "backlink-via")}
-        answered = {r["unit"] for r in mod.entity_query(kb, e, e.name)}
+        answered = {r["id"] for r in mod.entity_query(kb, e, e.name)}
         assert answered <= shown, (e.id, answered - shown)
 
 

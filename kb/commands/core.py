@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from kb.commands.options import dump, load_kb, out_option
+from kb.commands.options import dump, json_option, load_kb, out_option
 
 # --------------------------------------------------------------------------- build
 
@@ -82,7 +82,7 @@ def build_cmd(*, corpus, out, jobs, no_cache, no_site, timings, quiet):
 
 @click.command("show")
 @click.argument("ident")
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@json_option
 @out_option
 def show_cmd(ident, as_json, out):
     """Show one task (17, T17), indicator row (精准服务:1, I:精准服务:1), chapter (五) or entity."""
@@ -103,7 +103,7 @@ def show_cmd(ident, as_json, out):
 
 @click.command("check")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@json_option
 @click.option("--entities", is_flag=True, help="Also list names found by pattern rules that the lexicon lacks.")
 @click.option("--consistency", is_flag=True, help="Also compare indicator rows with the tasks they restate.")
 def check_cmd(files, as_json, entities, consistency):

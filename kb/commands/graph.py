@@ -9,13 +9,25 @@ from pathlib import Path
 
 import click
 
-from kb.commands.options import dump, generation, json_option, out_option
+from kb.commands.options import generation, out_option, output_options, output_rows
 
 
 def _graph(out: Path):
     from kb.graph.io import load_graph
 
     return load_graph(generation(out))
+
+
+def _edge_cells(e: dict) -> dict:
+    """An edge's type, rule, weight and evidence sentence as flat cells (csv/tsv rows)."""
+    ev = e.get("evidence") or {}
+    return {
+        "type": e["type"],
+        "rule": e.get("rule"),
+        "weight": e.get("weight"),
+        "sentence": ev.get("sentence"),
+        "text": ev.get("text"),
+    }
 
 
 def _ev_line(e: dict, far: str) -> str:
@@ -35,17 +47,24 @@ def graph_cmd():
 
 @graph_cmd.command("deps")
 @click.argument("ident")
-@json_option
+@output_options
 @out_option
-def deps_cmd(ident, as_json, out):
+def deps_cmd(ident, fmt, out):
     """What task IDENT relies on, and what relies on it, each with its evidence sentence."""
     from kb.graph.io import deps, resolve
 
     G = _graph(out)
     node = resolve(G, ident)
     d = deps(G, node)
-    if as_json:
-        return dump(d)
+    if fmt != "text":
+        rows = []
+        for direction, far_key in (("relies_on", "target"), ("relied_on_by", "source"), ("related", None)):
+            for e in d[direction]:
+                far = e[far_key] if far_key else (e["target"] if e["source"] == node else e["source"])
+                rows.append(
+                    {"direction": direction, "id": far, "label": G.nodes[far].get("label", ""), **_edge_cells(e)}
+                )
+        return output_rows(rows, fmt, document=d)
     click.echo(f"{node}  {d['label']}")
     click.echo(f"relies on ({len(d['relies_on'])}):")
     for e in d["relies_on"]:
@@ -63,17 +82,18 @@ def deps_cmd(ident, as_json, out):
 @graph_cmd.command("path")
 @click.argument("source")
 @click.argument("target")
-@json_option
+@output_options
 @out_option
-def path_cmd(source, target, as_json, out):
+def path_cmd(source, target, fmt, out):
     """The shortest explained chain of depends_on/related links between two tasks."""
     from kb.graph.io import path, resolve
 
     G = _graph(out)
     a, b = resolve(G, source), resolve(G, target)
     p = path(G, a, b)
-    if as_json:
-        return dump(p)
+    if fmt != "text":
+        rows = [{"source": e["source"], "target": e["target"], **_edge_cells(e)} for e in p["steps"] or []]
+        return output_rows(rows, fmt, document=p)
     if p["steps"] is None:
         click.echo(f"no path between {a} and {b}: they are not connected by depends_on or related links")
         return
@@ -85,17 +105,20 @@ def path_cmd(source, target, as_json, out):
 
 @graph_cmd.command("measures")
 @click.argument("ident")
-@json_option
+@output_options
 @out_option
-def measures_cmd(ident, as_json, out):
+def measures_cmd(ident, fmt, out):
     """The indicator rows that measure task IDENT (or the tasks a row IDENT restates)."""
     from kb.graph.io import measures, resolve
 
     G = _graph(out)
     node = resolve(G, ident, kinds=("task", "row", "paragraph"))
     m = measures(G, node)
-    if as_json:
-        return dump(m)
+    if fmt != "text":
+        rows = [
+            {"id": r["row"], "label": r["label"], "target": r["target"], "restates": r["restates"]} for r in m["rows"]
+        ]
+        return output_rows(rows, fmt, document=m)
     if not m["rows"]:
         click.echo(f"no indicator row measures {node} ({m['label']})")
         return
@@ -110,15 +133,19 @@ def measures_cmd(ident, as_json, out):
 
 @graph_cmd.command("central")
 @click.option("-n", "n", default=10, show_default=True, type=click.IntRange(min=1))
-@json_option
+@output_options
 @out_option
-def central_cmd(n, as_json, out):
+def central_cmd(n, fmt, out):
     """The tasks most others rely on."""
     from kb.graph.io import central
 
     c = central(_graph(out), n)
-    if as_json:
-        return dump(c)
+    if fmt != "text":
+        rows = [
+            {"rank": i, "id": r["node"], "score": r["score"], "relied_on_by": r["relied_on_by"], "label": r["label"]}
+            for i, r in enumerate(c["ranking"], 1)
+        ]
+        return output_rows(rows, fmt, document=c)
     click.echo(f"method: {c['method']}")
     for i, r in enumerate(c["ranking"], 1):
         click.echo(f"{i:>3}. {r['node']:<6} {r['score']:.4f}  relied on by {r['relied_on_by']:>2}  {r['label']}")

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import click
 
-from kb.commands.options import dump, load_kb, out_option
+from kb.commands.options import load_kb, out_option, output_options, output_rows
 from kb.errors import KBError
 from kb.model import KB
 from kb.query.mentions import mentions, units_of
+
+# kb targets: the columns of the default (text) output, after a header line
+TARGET_TEXT_COLUMNS = ["id", "text", "value", "unit", "qualifier", "period", "deadline", "subject"]
+ENTITY_COLUMNS = ["id", "name", "type", "count", "aliases", "broader", "discovered"]
 
 
 def _highlight(text: str, start: int, end: int, width: int = 24) -> str:
@@ -30,9 +34,9 @@ def _highlight(text: str, start: int, end: int, width: int = 24) -> str:
     is_flag=True,
     help="Show what the plan asks of an actor in each mention: lead / partner / supervised.",
 )
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@output_options
 @out_option
-def mentions_cmd(term, exact, show_role, as_json, out):
+def mentions_cmd(term, exact, show_role, fmt, out):
     """Which tasks and indicator rows mention TERM: a group (农民工), an actor (人社部门), a
     programme, a law, a figure (80%, 500万人) or a date (2025年底, “十四五”末).
 
@@ -42,8 +46,10 @@ def mentions_cmd(term, exact, show_role, as_json, out):
         raise KBError("empty query: give a group, actor, programme, law, figure (80%) or date (2025年底)")
     kb = load_kb(out)
     res = mentions(kb, term, exact)
-    if as_json:
-        dump(res)
+    if fmt != "text":
+        # csv/tsv: one row per match, led by the unit id
+        rows = [{"id": r["id"], **m} for r in res["units"] for m in r["matches"]]
+        output_rows(rows, fmt, document=res)
         return
     units = {uid: u for uid, u in units_of(kb)}
     if res["kind"] == "literal":
@@ -55,7 +61,7 @@ def mentions_cmd(term, exact, show_role, as_json, out):
         click.echo(f"{what}{note}: {total} mentions in {len(res['units'])} units")
     roles: dict[str, int] = {}
     for r in res["units"]:
-        u = units[r["unit"]]
+        u = units[r["id"]]
         for m in r["matches"]:
             extra = f" (via {m['via']})" if m.get("via") else ""
             extra += f" ({m['note']})" if m.get("note") else ""
@@ -63,7 +69,7 @@ def mentions_cmd(term, exact, show_role, as_json, out):
                 role = m.get("role") or "-"
                 roles[role] = roles.get(role, 0) + 1
                 extra += f" [{role}]"
-            click.echo(f"  {r['unit']:<14} {m['sentence']:<18} {_highlight(u.text, m['start'], m['end'])}{extra}")
+            click.echo(f"  {r['id']:<14} {m['sentence']:<18} {_highlight(u.text, m['start'], m['end'])}{extra}")
     if show_role and roles:
         click.echo("roles: " + ", ".join(f"{k} {v}" for k, v in sorted(roles.items())))
 
@@ -82,11 +88,11 @@ def _target_rows(kb: KB, period, deadline, unit) -> list[dict]:
                 continue
             rows.append(
                 {
-                    "unit": uid,
+                    "id": uid,
                     "sentence": t.sentence,
                     "text": t.text,
                     "value": t.value,
-                    "unit_of_measure": t.unit,
+                    "unit": t.unit,
                     "qualifier": t.qualifier,
                     "period": t.period,
                     "deadline": t.deadline,
@@ -101,33 +107,20 @@ def _target_rows(kb: KB, period, deadline, unit) -> list[dict]:
 @click.option("--period", help="Only targets with this rate or span: 每年, “十四五”期间.")
 @click.option("--deadline", type=int, help="Only targets due in this year (到2025年底 -> 2025).")
 @click.option("--unit", "unit_", help="Only targets counted in this unit: 人次, 家, %.")
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@output_options
 @out_option
-def targets_cmd(period, deadline, unit_, as_json, out):
+def targets_cmd(period, deadline, unit_, fmt, out):
     """Every quantitative target (and dated commitment) in the plan, parsed: value, unit,
     qualifier, rate, deadline and what is counted."""
     kb = load_kb(out)
     rows = _target_rows(kb, period, deadline, unit_)
-    if as_json:
-        dump({"filters": {"period": period, "deadline": deadline, "unit": unit_}, "targets": rows})
-        return
-    for r in rows:
-        val = "" if r["value"] is None else (str(int(r["value"])) if r["value"] == int(r["value"]) else str(r["value"]))
-        click.echo(
-            "\t".join(
-                [
-                    r["unit"],
-                    r["text"],
-                    val,
-                    r["unit_of_measure"] or "",
-                    r["qualifier"] or "",
-                    r["period"] or "",
-                    str(r["deadline"] or ""),
-                    r["subject"] or "",
-                ]
-            )
+    if fmt == "text":
+        output_rows(rows, "tsv", columns=TARGET_TEXT_COLUMNS)
+        click.echo(f"{len(rows)} targets", err=True)
+    else:
+        output_rows(
+            rows, fmt, document={"filters": {"period": period, "deadline": deadline, "unit": unit_}, "targets": rows}
         )
-    click.echo(f"{len(rows)} targets", err=True)
 
 
 @click.command("entities")
@@ -138,16 +131,17 @@ def targets_cmd(period, deadline, unit_, as_json, out):
     help="Only entities of this type.",
 )
 @click.option("--discovered", is_flag=True, help="Also list names found by pattern rules, not in the lexicon.")
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@output_options
 @out_option
-def entities_cmd(type_, discovered, as_json, out):
+def entities_cmd(type_, discovered, fmt, out):
     """The entity list with the number of units mentioning each."""
     kb = load_kb(out)
     ents = [e for e in kb.entities if (not type_ or e.type == type_.upper()) and (discovered or not e.discovered)]
-    if as_json:
+    if fmt != "text":
         from dataclasses import asdict
 
-        dump({"entities": [dict(asdict(e), count=len(e.units)) for e in ents]})
+        rows = [dict(asdict(e), count=len(e.units)) for e in ents]
+        output_rows(rows, fmt, columns=ENTITY_COLUMNS, document={"entities": rows})
         return
     for e in sorted(ents, key=lambda e: (-len(e.units), e.id)):
         broader = ",".join(b.split(":", 1)[1] for b in e.broader)

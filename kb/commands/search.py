@@ -5,7 +5,6 @@ Kept light: it imports kb.index.search (whoosh, lazily) and nothing that loads s
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import sys
@@ -13,7 +12,10 @@ from pathlib import Path
 
 import click
 
-KINDS = ("task", "indicator", "paragraph")
+from kb.commands.options import out_option, output_options, output_rows
+
+# "indicator" is the old name of "row", still accepted
+KINDS = ("task", "row", "paragraph", "indicator")
 # C0/C1 controls and the bidirectional overrides that could make a line display as another
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
@@ -53,21 +55,13 @@ def _generation(out: Path) -> Path:
 @click.option(
     "-n", "--limit", "n", type=click.IntRange(min=1), default=10, show_default=True, help="Show at most this many hits."
 )
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@output_options
 @click.option("--chapter", help="Only this chapter (五, C五, or a word of its title).")
-@click.option("--kind", type=click.Choice(KINDS), help="Only tasks, indicator rows or paragraphs.")
+@click.option("--kind", type=click.Choice(KINDS), help="Only tasks, indicator rows or paragraphs (indicator = row).")
 @click.option("--group", help="Only units that mention this group (农民工, GROUP:女职工).")
 @click.option("--actor", help="Only units that mention this actor (全总, 各级工会).")
-@click.option(
-    "--out",
-    "--build",
-    "out",
-    default="build",
-    show_default=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="The build folder.",
-)
-def search_cmd(*, query, n, as_json, chapter, kind, group, actor, out):
+@out_option
+def search_cmd(*, query, n, fmt, chapter, kind, group, actor, out):
     """Search tasks, indicator rows and paragraphs for QUERY.
 
     \b
@@ -92,8 +86,10 @@ def search_cmd(*, query, n, as_json, chapter, kind, group, actor, out):
         raise KBError("empty query (try: kb search 农民工)")
     gen = _generation(out)
     res = search(gen, text, n=n, chapter=chapter, kind=kind, group=group, actor=actor)
-    if as_json:
-        click.echo(json.dumps(res.to_json(), ensure_ascii=False, indent=2))
+    if fmt != "text":
+        doc = res.to_json()
+        rows = [{k: v for k, v in h.items() if k != "sentences"} for h in doc["hits"]]
+        output_rows(rows, fmt, document=doc)
         return
     for note in res.notes:
         click.echo(f"kb: note: {_clean(note)}", err=True)

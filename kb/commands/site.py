@@ -7,28 +7,39 @@ from pathlib import Path
 
 import click
 
-from kb.commands.options import load_kb
+from kb.commands.options import build_option, load_kb, warn
 from kb.errors import KBError
 from kb.site.publish import is_site, write_site_atomic
 
-build_option = click.option(
-    "--build",
-    "build_dir",
-    default="build",
-    show_default=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="The build folder whose knowledge base the site shows.",
-)
+
+def _site_dir_options(f):
+    """``--site-dir`` and its deprecated old name ``--out`` (which everywhere else means the build folder)."""
+
+    def deprecated(ctx, param, value):
+        if value is not None:
+            warn(f"kb: warning: `kb {ctx.info_name} --out` is deprecated, use --site-dir")
+        return value
+
+    f = click.option(
+        "--out",
+        "old_out",
+        default=None,
+        hidden=True,
+        expose_value=True,
+        callback=deprecated,
+        type=click.Path(file_okay=False, path_type=Path),
+    )(f)
+    return click.option(
+        "--site-dir",
+        "site_dir",
+        default=None,
+        type=click.Path(file_okay=False, path_type=Path),
+        help="The site folder  [default: BUILD/site]",
+    )(f)
 
 
 @click.command("site")
-@click.option(
-    "--out",
-    "out",
-    default=None,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Where to write the site  [default: BUILD/site]",
-)
+@_site_dir_options
 @click.option(
     "--vault",
     type=click.Path(file_okay=False, path_type=Path),
@@ -36,13 +47,13 @@ build_option = click.option(
     help="Also write the pages as an Obsidian vault (Markdown notes with [[wikilinks]]) here.",
 )
 @build_option
-def site_cmd(out, vault, build_dir):
+def site_cmd(site_dir, old_out, vault, build_dir):
     """Write the static site (HTML, offline search, task graph) for the current build.
 
-    Open OUT/index.html in a browser straight from disk; no server or network is needed.
+    Open SITE_DIR/index.html in a browser straight from disk; no server or network is needed.
     """
     kb = load_kb(build_dir)
-    out = out or (build_dir / "site")
+    out = site_dir or old_out or (build_dir / "site")
     write_site_atomic(kb, out)
     n = sum(1 for p in Path(out).glob("*.html"))
     click.echo(f"site: {n} pages in {out}; open {Path(out).absolute() / 'index.html'}")
@@ -54,20 +65,14 @@ def site_cmd(out, vault, build_dir):
 
 @click.command("serve")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
-@click.option(
-    "--out",
-    "out",
-    default=None,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="The site folder  [default: BUILD/site]",
-)
+@_site_dir_options
 @build_option
-def serve_cmd(port, out, build_dir):
+def serve_cmd(port, site_dir, old_out, build_dir):
     """Serve the static site on http://127.0.0.1:PORT/ (local only; Ctrl-C stops)."""
     import functools
     from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
-    out = out or (build_dir / "site")
+    out = site_dir or old_out or (build_dir / "site")
     if not is_site(Path(out)):
         click.echo(f"kb: no site in {out}; writing it first", err=True)
         write_site_atomic(load_kb(build_dir), out)

@@ -15,6 +15,12 @@ from kb.index.queryparse import Record
 from kb.index.schema import KINDS, MAX_PIECES, MAX_QUERY, MAX_RANK_WORDS, MAX_WORD, META_FILE, META_VERSION, _whoosh
 from kb.index.textnorm import Normalizer, bigrams, find_all, merge_spans
 
+# the index stores an indicator row's kind as "indicator"; everything users see calls it "row"
+# (as kb show and the graph do), and "indicator" is still accepted as input
+SHOWN_KIND = {"indicator": "row"}
+STORED_KIND = {"row": "indicator"}
+SHOWN_KINDS = tuple(SHOWN_KIND.get(k, k) for k in KINDS)
+
 
 class Sentence(Record):
     __slots__ = ("id", "text", "spans")
@@ -68,7 +74,7 @@ class SearchResult(Record):
             "variants": self.variants,
             "hits": [
                 {
-                    "unit": h.unit,
+                    "id": h.unit,
                     "score": round(h.score, 4),
                     "snippet": h.snippet(),
                     "sentence": h.sentence,
@@ -269,9 +275,10 @@ def _filter(idx: _Index, chapter, kind, group, actor):
 
     parts = []
     if kind:
-        if kind not in KINDS:
-            raise KBError(f"--kind {kind!r}: choose one of {', '.join(KINDS)}")
-        parts.append(Term("kind", kind))
+        stored = STORED_KIND.get(kind, kind)
+        if stored not in KINDS:
+            raise KBError(f"--kind {kind!r}: choose one of {', '.join(SHOWN_KINDS)}")
+        parts.append(Term("kind", stored))
     if chapter:
         parts.append(Term("chapter", _resolve_chapter(idx, chapter)))
     for etype, name in (("GROUP", group), ("ACTOR", actor)):
@@ -453,7 +460,7 @@ def _hit(idx: _Index, d: dict, score: float, tier: int, highlight: list[str]) ->
     return Hit(
         unit=d["unit"],
         score=float(score),
-        kind=d["kind"],
+        kind=SHOWN_KIND.get(d["kind"], d["kind"]),
         title=d["title"],
         chapter=chap,
         chapter_title=ctitle,

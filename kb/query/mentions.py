@@ -52,7 +52,7 @@ def _row(uid: str, matches: list[dict]) -> dict:
     for m in matches:
         if m["sentence"] not in sents:
             sents.append(m["sentence"])
-    row = {"unit": uid, "count": len(matches), "sentences": sents, "matches": matches}
+    row = {"id": uid, "count": len(matches), "sentences": sents, "matches": matches}
     vias = sorted({m["via"] for m in matches if m.get("via")})
     if all(m.get("via") for m in matches):
         row["via"] = vias
@@ -165,7 +165,7 @@ def mentions(kb: KB, term: str, exact: bool = False) -> dict:
 
 def mentioned_units(res: dict) -> list[str]:
     """Units that mention the term (a literal fallback finds strings, not mentions)."""
-    return [] if res["kind"] == "literal" else [r["unit"] for r in res["units"]]
+    return [] if res["kind"] == "literal" else [r["id"] for r in res["units"]]
 
 
 def discovery_report(doc) -> list[dict]:
