@@ -12,6 +12,7 @@ from collections import Counter, defaultdict
 from typing import Optional
 
 from kb.model import Document
+from kb.site.base import SiteBase
 from kb.site.fmt import clause
 from kb.site.markdown import Page, esc, link
 from kb.site.naming import TYPE_LABELS, doc_file, entity_anchor, entity_file, type_class
@@ -24,7 +25,7 @@ MAX_CLAUSES = 3
 MAX_PER_DOC = 5
 
 
-class EntityPages:
+class EntityPages(SiteBase):
     """Entity pages; mixed into :class:`kb.site.pages.Site`."""
 
     def entity_page(self, eid: str) -> Page:

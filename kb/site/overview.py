@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
+from kb.site.base import FINDING_LABELS, SiteBase
 from kb.site.fmt import bucket, bucket_order, bucket_order_key, chapter_label, deadline_text, fmt_value
 from kb.site.markdown import Page, esc, link
 from kb.site.naming import TYPE_LABELS, chapter_file, doc_file, entity_file, table_anchor
 
 
-class OverviewPages:
+class OverviewPages(SiteBase):
     def home(self) -> Page:
         page = Page()
         title = self.kb.documents[0].title if len(self.kb.documents) == 1 else "规划知识库"
@@ -217,9 +218,6 @@ class OverviewPages:
                 + " |"
             )
         page.add("")
-
-
-FINDING_LABELS = {"figure": "数字", "unit": "单位", "period": "时限", "wording": "措辞"}
 
 
 def consistency_findings(site) -> dict[str, list[dict]]:
