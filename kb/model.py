@@ -190,10 +190,11 @@ def _field_names(cls) -> tuple[str, ...]:
     return tuple(f.name for f in fields(cls))
 
 
-def flat_dict(obj) -> dict[str, Any]:
+def flat_dict(obj: Any) -> dict[str, Any]:
     """``asdict`` for the model's leaf classes, whose fields hold JSON values only: lists are
     copied, nothing is deep-copied (asdict's recursion was a tenth of a build worker's time)."""
-    return {k: (v[:] if isinstance(v, list) else v) for k in _field_names(type(obj)) for v in [getattr(obj, k)]}
+    cls: type = type(obj)
+    return {k: (v[:] if isinstance(v, list) else v) for k in _field_names(cls) for v in [getattr(obj, k)]}
 
 
 def _unit_dict(u: Unit, extra_first: dict[str, Any]) -> dict[str, Any]:

@@ -195,7 +195,7 @@ def make_kb(files: Sequence[Path], jobs: int = 1, *, cache: Path | None = None,
         if line_len[i] is None and rows is not None:
             held[part["document"]["id"]] = rows
         take(i, part)
-        if line_len[i] is not None:
+        if cache is not None and line_len[i] is not None:  # (a line length only comes from a cache)
             _models_put(cache, keys[i], (docs[i], edges[i], found[i], part["findings"], line_len[i]))
         if progress:
             progress(1)

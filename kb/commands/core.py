@@ -71,8 +71,8 @@ def build_cmd(*, corpus, out, jobs, no_cache, no_site, timings, quiet):
     if timings:
         click.echo("  " + ", ".join(f"{k} {v:.2f} s" for k, v in rep.timings.items()))
     if not quiet:
-        for n in rep.notes[:50]:
-            click.echo(f"  note: {n}")
+        for note in rep.notes[:50]:
+            click.echo(f"  note: {note}")
         if len(rep.notes) > 50:
             click.echo(f"  … {len(rep.notes) - 50} more notes (kb check FILE shows them per file)")
 

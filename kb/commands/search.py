@@ -104,9 +104,9 @@ def search_cmd(*, query, n, fmt, chapter, kind, group, actor, out):
         where = f"{h.chapter} {ct}".strip() if h.chapter else h.kind
         click.echo(f"{_clean(head)}  [{_clean(where)}]  {h.score:.1f}")
         for s in h.sentences[:2]:
-            shown = snippet(Sentence(s.id, _clean(s.text), s.spans), left, right)
+            line = snippet(Sentence(s.id, _clean(s.text), s.spans), left, right)
             # color=True: click would strip the codes itself when it guesses "not a terminal"
-            click.echo(f"    {s.id}  {shown}", color=color)
+            click.echo(f"    {s.id}  {line}", color=color)
     shown = len(res.hits)
     more = f" (showing {shown}; -n {res.total} for all)" if res.total > shown else ""
     click.echo(f"{res.total} unit(s){more}", err=True)

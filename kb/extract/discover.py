@@ -114,7 +114,7 @@ def _compounds(tokens: list[tuple[str, str]]):
                 typ, head = t, h
         if w.startswith("国务院") and len(w) <= 8:
             typ, head = "ACTOR", w
-        if typ is None or w in _BAD_MODS or (len(head) > 1 and w[: -len(head)] in _BAD_MODS):
+        if typ is None or head is None or w in _BAD_MODS or (len(head) > 1 and w[: -len(head)] in _BAD_MODS):
             continue
         if w in ("成员", "委员", "动员", "党员", "裁员", "员"):
             continue

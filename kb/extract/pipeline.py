@@ -100,7 +100,7 @@ def sentences(doc: Doc) -> Doc:
     ok = pos < len(doc)
     pos, starts = pos[ok], starts[ok]
     flags[pos[idx[pos] == starts]] = 1
-    doc.from_array([SENT_START], flags.astype("uint64").reshape(-1, 1))  # spaCy stores -1 wrapped
+    doc.from_array([SENT_START], flags.astype("uint64").reshape(-1, 1))  # type: ignore[arg-type]  # a numpy array is what thinc's Ints2d stands for; spaCy stores -1 wrapped
     return doc
 
 

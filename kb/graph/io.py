@@ -75,21 +75,21 @@ def to_networkx(kb: KB):
     for e in kb.entities:
         G.add_node(e.id, type="entity", label=e.name, entity_type=e.type, name=e.name)
     counts: dict[tuple, int] = defaultdict(int)
-    for e in kb.edges:
-        for end in (e.source, e.target):
+    for ed in kb.edges:
+        for end in (ed.source, ed.target):
             if end not in G:
                 G.add_node(end, type="entity" if ":" in end and not end.startswith("I:") else "unknown", label=end)
-        k = (e.source, e.target, e.type)
-        key = f"{e.type}" if not counts[k] else f"{e.type}.{counts[k]}"
+        k = (ed.source, ed.target, ed.type)
+        key = f"{ed.type}" if not counts[k] else f"{ed.type}.{counts[k]}"
         counts[k] += 1
         G.add_edge(
-            e.source,
-            e.target,
+            ed.source,
+            ed.target,
             key=key,
-            type=e.type,
-            evidence=dict(e.evidence),
-            rule=e.rule,
-            weight=1.0 if e.weight is None else float(e.weight),
+            type=ed.type,
+            evidence=dict(ed.evidence),
+            rule=ed.rule,
+            weight=1.0 if ed.weight is None else float(ed.weight),
         )
     return G
 

@@ -31,7 +31,7 @@ class Record:
     """A tiny record type: ``dataclasses`` costs ~1 ms of import time per class, and this module
     is on the cold path of every `kb search`."""
 
-    __slots__ = ()
+    __slots__: tuple[str, ...] = ()
 
     def __eq__(self, other):
         return type(self) is type(other) and all(getattr(self, k) == getattr(other, k) for k in self.__slots__)

@@ -174,9 +174,9 @@ def _depends_on(ids: _Ids, doc: Document, units: list[Unit], table: PhraseTable)
     for b, items in est.items():
         text_b = by_id[b].text
         for e in items:
-            keys = {e.obj[i:j] for i in range(len(e.obj)) for j in range(i + 2, len(e.obj) + 1)}
+            subs = {e.obj[i:j] for i in range(len(e.obj)) for j in range(i + 2, len(e.obj) + 1)}
             keys = sorted(
-                p for p in keys if p in table.units and _key_ok(p, table.df(p), table.n, text_b.count(p) >= 2)
+                p for p in subs if p in table.units and _key_ok(p, table.df(p), table.n, text_b.count(p) >= 2)
             )
             for key in keys:
                 for a in sorted(table.units[key]):
@@ -216,8 +216,8 @@ def _depends_on(ids: _Ids, doc: Document, units: list[Unit], table: PhraseTable)
     # at most DEPENDS_K per task, the best supported: on long plans whose tasks share many
     # phrases the pairs grow with the square of the tasks (20 synthetic plans gave 40,000 edges)
     by_source: dict[str, list[Edge]] = defaultdict(list)
-    for e in out:
-        by_source[e.source].append(e)
+    for edge in out:
+        by_source[edge.source].append(edge)
     keep = {
         id(e) for es in by_source.values() for e in sorted(es, key=lambda e: (-(e.weight or 0), e.target))[:DEPENDS_K]
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from kb.link.common import _ev, _Ids, _sentence_with
-from kb.model import Document, Edge
+from kb.model import Document, Edge, Mention, Paragraph, Task
 
 
 def _contains(ids: _Ids, doc: Document) -> list[Edge]:
@@ -15,7 +15,8 @@ def _contains(ids: _Ids, doc: Document) -> list[Edge]:
         parent = ids(doc, c.parent) if c.parent in chapters else doc.id
         text = c.title or c.label
         out.append(Edge(parent, ids(doc, c.id), "contains", _ev(ids, doc, c.id, c.id, text)))
-    for t in [*doc.tasks, *doc.paragraphs]:
+    units: list[Task | Paragraph] = [*doc.tasks, *doc.paragraphs]
+    for t in units:
         parent = ids(doc, t.chapter) if t.chapter in chapters else doc.id
         if t.sentences:
             s = t.sentences[0]
@@ -32,7 +33,7 @@ def _contains(ids: _Ids, doc: Document) -> list[Edge]:
 def _mentions(ids: _Ids, doc: Document) -> list[Edge]:
     out = []
     for u in doc.units():
-        first: dict[str, object] = {}
+        first: dict[str, Mention] = {}
         count: dict[str, int] = defaultdict(int)
         for m in u.mentions:
             count[m.entity] += 1

@@ -88,6 +88,7 @@ def _split_para(para: str) -> list[tuple[int, int]]:
     cuts = _cuts(para, use_quotes=True)
     if cuts is None:
         cuts = _cuts(para, use_quotes=False)
+    assert cuts is not None  # without quotes there is nothing left unbalanced
     spans, prev = [], 0
     for c in cuts:
         spans.append((prev, c))

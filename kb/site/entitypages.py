@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import Optional
 
-from kb.model import Document
+from kb.model import Document, Mention
 from kb.site.base import SiteBase
 from kb.site.fmt import clause
 from kb.site.markdown import Page, esc, link
@@ -51,7 +51,7 @@ class EntityPages(SiteBase):
             if narrower:
                 page.add("- 下位：" + "、".join(self.link(self.names.get(n, n), self.entity_href(n)) for n in narrower))
             page.add("")
-        roles = Counter()
+        roles: Counter[str] = Counter()
         for ref in e.units:
             info = self.units.get(self.key(ref) or "")
             if info:
@@ -181,7 +181,7 @@ class EntityPages(SiteBase):
         if info is None:
             return
         u = info.unit
-        spans: dict[tuple[int, int], object] = {}
+        spans: dict[tuple[int, int], Mention] = {}
         for m in sorted((m for m in u.mentions if m.entity in eids), key=lambda m: m.start):
             spans.setdefault(clause(u.text, m.start, m.end), m)
         for (lo, hi), m in list(spans.items())[:MAX_CLAUSES]:

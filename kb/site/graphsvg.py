@@ -98,9 +98,9 @@ def layout(g) -> dict[str, tuple[float, float]]:
     cols: dict[int, list[str]] = {}
     for n in g.nodes:
         cols.setdefault(xs.index(round(float(pos[n][0]), 6)), []).append(n)
-    out = {}
+    out: dict[str, tuple[float, float]] = {}
     for col, members in cols.items():
-        for row, n in enumerate(sorted(members, key=order.get)):
+        for row, n in enumerate(sorted(members, key=order.__getitem__)):
             out[n] = (PAD_X + col * COL_W + R, PAD_TOP + row * ROW_H + R)
     return out
 
@@ -156,8 +156,8 @@ def svg(site, graph=None, doc=None) -> tuple[str, dict[str, int]]:
             f'<text x="{x + R + 5:.1f}" y="{y + 4:.1f}">{_a(short)}</text></a>'
         )
     y = legend_y
-    for typ, (label, arrow) in EDGE_STYLES.items():
-        mark = ' marker-end="url(#arrow)"' if arrow else ""
+    for typ, (label, has_arrow) in EDGE_STYLES.items():
+        mark = ' marker-end="url(#arrow)"' if has_arrow else ""
         parts.append(
             f'<path class="e-{typ}" d="M{PAD_X},{y} L{PAD_X + 40},{y}"{mark}/>'
             f'<text class="gleg" x="{PAD_X + 50}" y="{y + 4}">{_a(label)}：{counts.get(typ, 0)} 条</text>'

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
+from kb.model import Paragraph, Task
 from kb.site.base import FINDING_LABELS, SiteBase
 from kb.site.fmt import bucket, bucket_order, bucket_order_key, chapter_label, deadline_text, fmt_value
 from kb.site.markdown import Page, esc, link
@@ -55,7 +56,7 @@ class OverviewPages(SiteBase):
                     if p.chapter == c.id:
                         page.add("- " + self.unit_link(p.id, doc=doc))
                 page.add("")
-            loose = [t for t in doc.tasks if not self.chapter_key(doc, t.chapter)]
+            loose: list[Task | Paragraph] = [t for t in doc.tasks if not self.chapter_key(doc, t.chapter)]
             loose += [p for p in doc.paragraphs if not self.chapter_key(doc, p.chapter)]
             if loose:
                 page.add("### 其他", "")

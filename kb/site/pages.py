@@ -84,9 +84,9 @@ class Site(EntityPages, OverviewPages):
         self.doc_entity_units: dict[str, dict[str, list[str]]] = defaultdict(dict)
         for e in kb.entities:
             for ref in dict.fromkeys(e.units):
-                info = self.units.get(self.key(ref) or "")
-                if info is not None:
-                    self.doc_entity_units[info.doc.id].setdefault(e.id, []).append(ref)
+                found = self.units.get(self.key(ref) or "")
+                if found is not None:
+                    self.doc_entity_units[found.doc.id].setdefault(e.id, []).append(ref)
         if self.multi:
             for doc in kb.documents:
                 self._claim(doc_file("ents", doc.id), doc.id)
@@ -111,10 +111,10 @@ class Site(EntityPages, OverviewPages):
         self.findings = consistency_findings(self)
         # rows that measure a task: from the rows themselves and from `measures` edges
         self.measured_by: dict[str, list[str]] = defaultdict(list)
-        for k, info in self.units.items():
-            if info.kind == "row":
-                for t in self.row_tasks(k):
-                    self.measured_by[t].append(k)
+        for k, unit_info in self.units.items():
+            if unit_info.kind == "row":
+                for tk in self.row_tasks(k):
+                    self.measured_by[tk].append(k)
 
     # ------------------------------------------------------------------ pages
     def chapter(self, cid: str, prev: Optional[str], nxt: Optional[str]) -> Page:
@@ -143,7 +143,7 @@ class Site(EntityPages, OverviewPages):
             for ref in c.tasks:
                 tid = self.key(ref, doc)
                 info = self.units.get(tid) if tid else None
-                if info is None:
+                if tid is None or info is None:
                     continue
                 extra = []
                 if info.unit.targets:
@@ -215,7 +215,7 @@ class Site(EntityPages, OverviewPages):
             page.add("## 依赖关系", "")
             self.edge_list(page, outs, "target", "本任务依赖")
             self.edge_list(page, ins, "source", "依赖本任务")
-        related = {}
+        related: dict[str, float] = {}
         for e in self.out_edges.get(uid, []) + self.in_edges.get(uid, []):
             if e.type == "related":
                 other = e.target if e.source == uid else e.source

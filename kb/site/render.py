@@ -40,6 +40,8 @@ class MentionIndex:
         self.mentions = ms
         self.starts = [m.start for m in ms]
         self.longest = max((m.end - m.start for m in ms), default=0)
+        # what the index was made for (the cache in _index checks them)
+        self.n, self.count = n, len(mentions)
 
     def overlapping(self, lo: int, hi: int) -> list[Mention]:
         a = bisect_left(self.starts, lo - self.longest)
@@ -56,7 +58,6 @@ def _index(mentions: Sequence[Mention], n: int) -> MentionIndex:
     if hit is not None and hit[0] is mentions and hit[1].n == n and hit[1].count == len(mentions):
         return hit[1]
     ix = MentionIndex(mentions, n)
-    ix.n, ix.count = n, len(mentions)
     if len(_INDEX) > 100_000:
         _INDEX.clear()
     _INDEX[id(mentions)] = (mentions, ix)
