@@ -36,7 +36,6 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Optional
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "corpus" / "acftu-14th-fyp-part2.txt"
@@ -94,7 +93,7 @@ class Series:
             s += f" n={len(self.values)}"
         return s + (f" {self.note}" if self.note else "")
 
-    def median(self) -> Optional[float]:
+    def median(self) -> float | None:
         return statistics.median(self.values) if self.values else None
 
 
@@ -109,7 +108,7 @@ def _fmt(unit: str) -> Callable[[float], str]:
 def repeat(fn: Callable[[], None], runs: int, budget: float) -> None:
     """Call fn up to ``runs`` times, stopping early once ``budget`` seconds are spent."""
     t0 = time.perf_counter()
-    for i in range(runs):
+    for _i in range(runs):
         fn()
         if time.perf_counter() - t0 > budget:
             break
@@ -131,7 +130,7 @@ def kb_command() -> list[str]:
     return [found] if found else [sys.executable, "-m", "kb"]
 
 
-def run_child(cmd: list[str], out: Optional[list] = None, **kw) -> tuple[float, float, int, str]:
+def run_child(cmd: list[str], out: list | None = None, **kw) -> tuple[float, float, int, str]:
     """Run a command; wall seconds, peak RSS in MB (this child only), exit code, stderr tail.
     ``out``: a list that receives the command's standard output."""
     t0 = time.perf_counter()

@@ -9,6 +9,7 @@ The page is rendered here from the commands' own usage, help and options (not fr
 terminal help formatter), so it does not depend on the terminal width or the click version.
 tests/test_docs.py fails when docs/cli.md and this output differ.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -148,8 +149,9 @@ def render() -> str:
     rctx = context_for(root)
     entries = list(walk(root, rctx))
     out = [HEADER]
-    out.append("Commands: " + ", ".join(
-        f"[`{c.command_path}`](#{_anchor(c.command_path)})" for _, c in entries[1:]) + ".\n")
+    out.append(
+        "Commands: " + ", ".join(f"[`{c.command_path}`](#{_anchor(c.command_path)})" for _, c in entries[1:]) + ".\n"
+    )
     for cmd, ctx in entries:
         path = ctx.command_path
         out.append(f"## {path}\n")
@@ -170,8 +172,7 @@ def render() -> str:
                     how += ", any number"
                 items.append(f"`{_metavar(a)}` ({how})")
             out.append("Arguments: " + ", ".join(items) + ".\n")
-        opts = [p for p in cmd.get_params(ctx)
-                if isinstance(p, click.Option) and not p.hidden]
+        opts = [p for p in cmd.get_params(ctx) if isinstance(p, click.Option) and not p.hidden]
         if opts:
             out.append("| Option | Value | Default | Description |")
             out.append("|---|---|---|---|")
@@ -179,13 +180,18 @@ def render() -> str:
                 # short names first: click lists a cached help option as --help, -h
                 ordered = sorted([*o.opts, *o.secondary_opts], key=lambda n: n.startswith("--"))
                 names = ", ".join(f"`{n}`" for n in ordered)
-                out.append(f"| {names} | {_cell(_code(_metavar(o)))} | {_cell(_code(_default(o, ctx)))} "
-                           f"| {_cell(o.help or '')} |")
+                out.append(
+                    f"| {names} | {_cell(_code(_metavar(o)))} | {_cell(_code(_default(o, ctx)))} "
+                    f"| {_cell(o.help or '')} |"
+                )
             out.append("")
         if isinstance(cmd, click.Group):
             subs = [(n, cmd.get_command(ctx, n)) for n in cmd.list_commands(ctx)]
-            rows = [f"| [`{path} {n}`](#{_anchor(path + ' ' + n)}) | {_cell(s.get_short_help_str(limit=100))} |"
-                    for n, s in subs if s is not None and not s.hidden]
+            rows = [
+                f"| [`{path} {n}`](#{_anchor(path + ' ' + n)}) | {_cell(s.get_short_help_str(limit=100))} |"
+                for n, s in subs
+                if s is not None and not s.hidden
+            ]
             if rows:
                 out += ["| Command | Summary |", "|---|---|", *rows, ""]
     return "\n".join(out).rstrip("\n") + "\n"

@@ -44,7 +44,7 @@ def hostile_kb() -> KB:
     from kb.parse.text import parse_text
 
     doc = parse_text(HOSTILE_TEXT, doc_id="hostile", source="hostile<b>.txt", title=EVIL + "规划")
-    t14, t15 = doc.tasks[0], doc.tasks[1]
+    t14, _t15 = doc.tasks[0], doc.tasks[1]
     s = t14.text.index(EVIL)
     sid = next(x.id for x in t14.sentences if x.start <= s < x.end)
     bad = Entity(
@@ -121,7 +121,7 @@ def check_links(site: Path) -> list[str]:
     for page in pages:
         if _parse(page).dup_ids:
             problems.append(f"{page.name}: repeated ids {_parse(page).dup_ids[:3]}")
-        for tag, attr, value in _parse(page).refs:
+        for _tag, attr, value in _parse(page).refs:
             parts = urlsplit(value)
             if parts.scheme or parts.netloc or value.startswith("//"):
                 problems.append(f"{page.name}: external {attr}={value!r}")
@@ -272,7 +272,7 @@ def test_commonmark_traps(seed_site):
     for page in seed_site.rglob("*"):
         assert page.name.isascii(), page.name
     for page in sorted(seed_site.glob("*.html")):
-        for tag, d in _parse(page).tags:
+        for _tag, d in _parse(page).tags:
             if "id" in d:
                 assert d["id"].isascii(), (page.name, d["id"])
     text = visible_text((seed_site / "T14.html").read_text(encoding="utf-8"))
@@ -386,7 +386,7 @@ def test_two_documents_keep_their_own_pages(tmp_path):
     # each); each document's entity page lists them all
     listed_in_doc: dict[str, list[str]] = {}
     for doc in kb.documents:
-        for t, d in _parse(site / doc_file("ents", doc.id)).tags:
+        for _t, d in _parse(site / doc_file("ents", doc.id)).tags:
             if d.get("class") == "backlink":
                 listed_in_doc.setdefault(d["data-of"], []).append(d["data-unit"])
     for e in kb.entities:

@@ -106,7 +106,7 @@ def _compounds(tokens: list[tuple[str, str]]):
     for w, _ in tokens:
         offs.append(pos)
         pos += len(w)
-    for i, (w, f) in enumerate(tokens):
+    for i, (w, _f) in enumerate(tokens):
         typ, head, weak = None, None, False
         for t, heads in (("ACTOR", ACTOR_HEADS), ("GROUP", GROUP_HEADS)):
             h = _head(w, heads)

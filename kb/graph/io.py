@@ -11,7 +11,7 @@ import json
 from collections import defaultdict
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 from kb.errors import KBError
 from kb.ids import parse_ident, qualify
@@ -133,7 +133,7 @@ def load_graph(gen_folder):
 # --------------------------------------------------------------------------- ids
 
 
-def resolve(G, ident: str, kinds: Optional[tuple[str, ...]] = None) -> str:
+def resolve(G, ident: str, kinds: tuple[str, ...] | None = None) -> str:
     """A node id from what a user types: ``28``, ``T28``, ``精准服务:5``, ``I:精准服务:5``,
     ``GROUP:农民工``, ``doc/T28``; a bare id may stand for ``doc/id`` when only one document has it."""
     p = parse_ident(ident)
@@ -348,7 +348,7 @@ def to_dot(G) -> str:
     return "\n".join(lines) + "\n"
 
 
-def export(G, fmt: str, path: Optional[Path]) -> Optional[str]:
+def export(G, fmt: str, path: Path | None) -> str | None:
     """Write ``G`` as ``fmt`` to ``path``; without a path return the text."""
     import io
 

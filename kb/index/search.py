@@ -7,7 +7,6 @@ import json
 import os
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Optional
 
 from kb.errors import KBError
 from kb.index import textnorm
@@ -38,7 +37,7 @@ class Hit(Record):
         self.score: float = score
         self.kind: str = kind
         self.title: str = title
-        self.chapter: Optional[str] = chapter
+        self.chapter: str | None = chapter
         self.chapter_title: str = chapter_title
         self.doc: str = doc
         self.sentences: list[Sentence] = sentences  # best first; at most three
@@ -46,7 +45,7 @@ class Hit(Record):
         self.tier: int = tier  # 0 all terms, 1 some terms, 2 relaxed (topic words of a question)
 
     @property
-    def sentence(self) -> Optional[str]:
+    def sentence(self) -> str | None:
         return self.sentences[0].id if self.sentences else None
 
     def snippet(self, left: str = "【", right: str = "】", width: int = 90) -> str:
@@ -322,11 +321,11 @@ def search(
     gen_folder: Path,
     query: str,
     *,
-    n: Optional[int] = 10,
-    chapter: Optional[str] = None,
-    kind: Optional[str] = None,
-    group: Optional[str] = None,
-    actor: Optional[str] = None,
+    n: int | None = 10,
+    chapter: str | None = None,
+    kind: str | None = None,
+    group: str | None = None,
+    actor: str | None = None,
 ) -> SearchResult:
     """Search one build generation (a folder holding ``index/``; resolve it once, see
     :func:`kb.store.resolve`). ``n=None`` returns every hit.

@@ -26,7 +26,6 @@ import json
 import os
 import shutil
 from pathlib import Path
-from typing import Optional
 
 from kb.ids import qualify
 from kb.index.rows import (
@@ -164,9 +163,9 @@ def write_index(
     kb,
     folder: Path,
     *,
-    previous: Optional[Path] = None,
+    previous: Path | None = None,
     reuse: frozenset[str] = frozenset(),
-    prepared: Optional[dict[str, dict]] = None,
+    prepared: dict[str, dict] | None = None,
 ) -> Path:
     """Write the whoosh index and ``search.json`` for ``kb`` into ``folder`` (created).
 
@@ -220,7 +219,7 @@ def _split(docs: list) -> list[list]:
     return parts
 
 
-_PART_JOB: Optional[dict] = None  # what forked part writers read (set before the fork, not pickled)
+_PART_JOB: dict | None = None  # what forked part writers read (set before the fork, not pickled)
 
 
 def _write_part(i: int):

@@ -70,7 +70,7 @@ from kb.link.measures import _measures
 from kb.link.related import _related
 from kb.link.structure import _contains, _mentions
 from kb.link.text import PhraseTable, unit_phrases
-from kb.model import KB, Document, Edge, Unit
+from kb.model import KB, Document, Edge
 
 EDGE_TYPES = ("contains", "measures", "depends_on", "mentions", "related")
 

@@ -4,18 +4,17 @@ objects of a knowledge base."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional, Union
 
 from kb.errors import KBError
 from kb.ids import Ident, parse_ident
 from kb.model import KB, Chapter, Document, Entity, IndicatorTable, Unit
 
-Found = Union[Unit, Chapter, IndicatorTable, Entity]
+Found = Unit | Chapter | IndicatorTable | Entity
 
 
 @dataclass
 class Hit:
-    doc: Optional[Document]
+    doc: Document | None
     obj: Found
     kind: str  # task | row | paragraph | chapter | table | entity
 

@@ -8,8 +8,6 @@ kb.json keeps what the text says.
 
 from __future__ import annotations
 
-from typing import Optional
-
 from kb.errors import KBError
 from kb.ids import qualify
 from kb.model import KB, Entity, Mention, Unit
@@ -23,7 +21,7 @@ def units_of(kb: KB):
             yield qualify(d.id, u.id, multi), u
 
 
-def find_entity(kb: KB, term: str) -> Optional[Entity]:
+def find_entity(kb: KB, term: str) -> Entity | None:
     """The entity named ``term`` (canonical name, alias, or an id such as GROUP:农民工)."""
     found = [e for e in kb.entities if term in (e.id, e.name) or term in e.aliases]
     found.sort(key=lambda e: (e.discovered, term not in (e.id, e.name), e.id))
@@ -59,7 +57,7 @@ def _row(uid: str, matches: list[dict]) -> dict:
     return row
 
 
-def _mention_dict(m: Mention, via: Optional[str]) -> dict:
+def _mention_dict(m: Mention, via: str | None) -> dict:
     d = {"text": m.text, "sentence": m.sentence, "start": m.start, "end": m.end, "role": m.role}
     if via:
         d["via"] = via

@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Optional
 
 from kb.model import KB, Chapter, Document, Edge, Entity, IndicatorTable, Paragraph, Unit
 from kb.site.fmt import (
@@ -41,7 +40,7 @@ class UnitInfo:
     file: str
     label: str
     key: str  # the id pages use: the unit id, prefixed by the document id when there are several
-    table: Optional[IndicatorTable] = None
+    table: IndicatorTable | None = None
 
 
 class SiteBase:
@@ -72,12 +71,12 @@ class SiteBase:
     measured_by: dict[str, list[str]]
 
     # ------------------------------------------------------------------ lookups
-    def q(self, doc: Document, ident: Optional[str]) -> str:
+    def q(self, doc: Document, ident: str | None) -> str:
         if not ident:
             return ""
         return f"{doc.id}/{ident}" if self.multi and not ident.startswith(doc.id + "/") else ident
 
-    def key(self, ref: Optional[str], doc: Optional[Document] = None) -> Optional[str]:
+    def key(self, ref: str | None, doc: Document | None = None) -> str | None:
         """The key of a unit reference: a key, an id inside ``doc``, or a bare id unique in the KB."""
         if not ref:
             return None
@@ -89,7 +88,7 @@ class SiteBase:
             return None  # an id inside one document never names a unit of another one
         return self.bare.get(ref)
 
-    def chapter_key(self, doc: Document, cid: Optional[str]) -> Optional[str]:
+    def chapter_key(self, doc: Document, cid: str | None) -> str | None:
         k = self.q(doc, cid)
         return k if k in self.chapters else None
 
@@ -100,7 +99,7 @@ class SiteBase:
 
             raise KBError(f"site: {ident!r} and {other!r} would share the page {fname}; rename one")
 
-    def _add(self, u: Unit, doc: Document, kind: str, label: str, table: Optional[IndicatorTable] = None) -> None:
+    def _add(self, u: Unit, doc: Document, kind: str, label: str, table: IndicatorTable | None = None) -> None:
         k = self.q(doc, u.id)
         if k in self.units:
             from kb.errors import KBError
@@ -120,7 +119,7 @@ class SiteBase:
         ids += [e.target for e in self.out_edges.get(row_key, []) if e.type == "measures"]
         return [t for t in dict.fromkeys(ids) if t in self.units]
 
-    def unit_href(self, uid: str, sid: Optional[str] = None, doc: Optional[Document] = None) -> Optional[str]:
+    def unit_href(self, uid: str, sid: str | None = None, doc: Document | None = None) -> str | None:
         k = self.key(uid, doc)
         if k is None:
             return None
@@ -137,18 +136,16 @@ class SiteBase:
             ids = self._sids[k] = {s.id for s in self.units[k].unit.sentences}
         return ids
 
-    def entity_href(self, eid: str) -> Optional[str]:
+    def entity_href(self, eid: str) -> str | None:
         return entity_file(eid) if eid in self.entities else None
 
-    def chapter_href(self, cid: Optional[str]) -> Optional[str]:
+    def chapter_href(self, cid: str | None) -> str | None:
         return chapter_file(cid) if cid in self.chapters else None
 
-    def link(self, label: str, href: Optional[str]) -> str:
+    def link(self, label: str, href: str | None) -> str:
         return link(esc(label), href) if href else esc(label)
 
-    def unit_link(
-        self, uid: str, sid: Optional[str] = None, label: Optional[str] = None, doc: Optional[Document] = None
-    ) -> str:
+    def unit_link(self, uid: str, sid: str | None = None, label: str | None = None, doc: Document | None = None) -> str:
         k = self.key(uid, doc)
         info = self.units.get(k) if k else None
         return self.link(label or (info.label if info else uid), self.unit_href(uid, sid, doc))
@@ -162,7 +159,7 @@ class SiteBase:
                         yield info, t
 
     # ------------------------------------------------------------------ shared pieces
-    def crumbs(self, page: Page, *items: tuple[str, Optional[str]]) -> None:
+    def crumbs(self, page: Page, *items: tuple[str, str | None]) -> None:
         parts = [self.link("首页", "index.html")] + [self.link(a, h) for a, h in items]
         page.para(page.mark("span", " › ".join(parts), class_="crumbs"))
 
@@ -204,7 +201,7 @@ class SiteBase:
             )
         page.add("")
 
-    def sentence_link(self, uid: str, sid: Optional[str]) -> str:
+    def sentence_link(self, uid: str, sid: str | None) -> str:
         if not sid:
             return ""
         href = self.unit_href(uid, sid)
@@ -240,7 +237,7 @@ class SiteBase:
         where = self.unit_link(f["task_key"], f.get("sentence"), label=f.get("sentence") or f["task"])
         return f"{kind}：{esc(row)} / {esc(task)}（{where}）"
 
-    def pager(self, page: Page, prev: Optional[tuple[str, str]], nxt: Optional[tuple[str, str]]) -> None:
+    def pager(self, page: Page, prev: tuple[str, str] | None, nxt: tuple[str, str] | None) -> None:
         left = self.link("← " + prev[0], prev[1]) if prev else ""
         right = self.link(nxt[0] + " →", nxt[1]) if nxt else ""
         page.para(page.mark("span", page.mark("span", left) + page.mark("span", right), class_="pager"))

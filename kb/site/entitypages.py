@@ -9,7 +9,6 @@ A mixin of :class:`kb.site.pages.Site`, which provides the lookups (``units``, `
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from typing import Optional
 
 from kb.model import Document, Mention
 from kb.site.base import SiteBase
@@ -119,7 +118,7 @@ class EntityPages(SiteBase):
         for ref in loose:
             page.add("- " + page.mark("span", esc(ref), class_=cls, data_unit=ref))
 
-    def backlink_item(self, page: Page, ref: str, cls: str, of: Optional[str] = None) -> str:
+    def backlink_item(self, page: Page, ref: str, cls: str, of: str | None = None) -> str:
         k = self.key(ref) or ref
         info = self.units.get(k)
         return page.mark(

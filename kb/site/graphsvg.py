@@ -110,7 +110,7 @@ def svg(site, graph=None, doc=None) -> tuple[str, dict[str, int]]:
     g = task_graph(site, graph, doc)
     pos = layout(g)
     layers = sorted({g.nodes[n]["layer"] for n in g.nodes})
-    max_rows = max((sum(1 for n in g.nodes if g.nodes[n]["layer"] == l) for l in layers), default=1)
+    max_rows = max((sum(1 for n in g.nodes if g.nodes[n]["layer"] == lay) for lay in layers), default=1)
     width = PAD_X * 2 + max(1, len(layers)) * COL_W
     legend_y = PAD_TOP + max_rows * ROW_H + 20
     height = legend_y + 20 * (len(EDGE_STYLES) + 1)

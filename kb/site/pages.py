@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import replace
-from typing import Optional
 
 from kb.model import KB, Chapter, Document, IndicatorRow
 from kb.site.base import UnitInfo
@@ -117,10 +116,10 @@ class Site(EntityPages, OverviewPages):
                     self.measured_by[tk].append(k)
 
     # ------------------------------------------------------------------ pages
-    def chapter(self, cid: str, prev: Optional[str], nxt: Optional[str]) -> Page:
+    def chapter(self, cid: str, prev: str | None, nxt: str | None) -> Page:
         doc, c = self.chapters[cid]
         page = Page()
-        items: list[tuple[str, Optional[str]]] = []
+        items: list[tuple[str, str | None]] = []
         parent = self.chapter_key(doc, c.parent)
         if parent:
             items.append((chapter_label(self.chapters[parent][1]), chapter_file(parent)))
@@ -170,7 +169,7 @@ class Site(EntityPages, OverviewPages):
         )
         return page
 
-    def unit_page(self, uid: str, prev: Optional[str] = None, nxt: Optional[str] = None) -> Page:
+    def unit_page(self, uid: str, prev: str | None = None, nxt: str | None = None) -> Page:
         info = self.units[uid]
         u = info.unit
         page = Page()

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
-from typing import Optional
 
 from kb.model import Mention, Unit
 from kb.site.markdown import Page, esc, html_esc, html_tag
 from kb.site.naming import sentence_anchor, type_class
 
-HrefFor = Callable[[str], Optional[str]]
+HrefFor = Callable[[str], str | None]
 
 
 def plain_md(page: Page, text: str) -> str:
@@ -82,7 +81,7 @@ def _pieces(
     *,
     href_for: HrefFor,
     names: dict[str, str],
-    hl: Optional[str],
+    hl: str | None,
 ):
     """``text[lo:hi]`` cut at mention bounds: (segment, None, None) for plain text, else
     (segment, tag, attributes) for the element that marks it (the innermost mention links)."""
@@ -119,7 +118,7 @@ def text_md(
     *,
     href_for: HrefFor,
     names: dict[str, str],
-    hl: Optional[str] = None,
+    hl: str | None = None,
 ) -> str:
     """Markdown for ``text[lo:hi]`` with its mentions marked."""
     if page.raw_html:
@@ -138,7 +137,7 @@ def text_html(
     *,
     href_for: HrefFor,
     names: dict[str, str],
-    hl: Optional[str] = None,
+    hl: str | None = None,
 ) -> str:
     """:func:`text_md` as HTML: the same elements, built directly."""
     return "".join(
@@ -167,7 +166,7 @@ def _unit_spans(unit: Unit):
         yield pos, len(text), None
 
 
-def unit_md(page: Page, unit: Unit, href_for: HrefFor, names: dict[str, str], elsewhere: Optional[str] = None) -> str:
+def unit_md(page: Page, unit: Unit, href_for: HrefFor, names: dict[str, str], elsewhere: str | None = None) -> str:
     """The whole unit text, each sentence a ``<span id="s3">`` with a small link to itself.
     With ``elsewhere`` (the unit's own page, when it is quoted on another page) the sentences
     get no ids, which would repeat there, and their links point to that page."""
@@ -185,7 +184,7 @@ def unit_md(page: Page, unit: Unit, href_for: HrefFor, names: dict[str, str], el
     return page.mark("span", "".join(parts), class_="utext")
 
 
-def unit_html(unit: Unit, href_for: HrefFor, names: dict[str, str], elsewhere: Optional[str] = None) -> str:
+def unit_html(unit: Unit, href_for: HrefFor, names: dict[str, str], elsewhere: str | None = None) -> str:
     """:func:`unit_md` as HTML."""
     parts = []
     for lo, hi, sent in _unit_spans(unit):
