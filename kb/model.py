@@ -1,6 +1,6 @@
 """The data model of a plan knowledge base: plain dataclasses, and their JSON form.
 
-The JSON written to ``build/kb.json`` follows ``DESIGN.md`` (schema 1). Every stage after the
+The JSON written to ``build/kb.json`` follows ``docs/design.md`` (schema 1). Every stage after the
 parser (extract, index, graph, site) reads these objects or that JSON; none re-parses text.
 
 Units are the things a user cites: tasks (``T17``), indicator rows (``I:精准服务:1``) and

@@ -76,10 +76,10 @@ def bench_extract(path: Path = CORPUS, repeat: int = 3) -> dict:
     """Extraction time on one corpus file, parse excluded: mentions + targets (the spaCy
     pipeline) and the whole stage (with discovery and the entity list). The pipeline's load
     time (spaCy, jieba dictionary, lexicon) is measured apart, from a cold cache."""
+    from kb.extract import pipeline
     from kb.extract.discover import _pos_tokenizer
     from kb.extract.document import collect_entities, enrich_document
     from kb.model import KB
-    from kb.nlp import pipeline
     from kb.parse.text import parse_file
 
     pipeline._nlp.cache_clear()

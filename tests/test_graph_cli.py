@@ -15,15 +15,6 @@ from kb.graph.io import GRAPH_FILE, export, flatten, load_graph
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory, corpus_path):
-    from kb.build import build
-
-    out = tmp_path_factory.mktemp("g") / "build"
-    build([corpus_path], out)
-    return out
-
-
-@pytest.fixture(scope="module")
 def G(built):
     return load_graph(built)
 

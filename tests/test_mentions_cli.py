@@ -12,13 +12,10 @@ from click.testing import CliRunner
 from kb.cli import main
 
 
-@pytest.fixture(scope="module")
-def out(tmp_path_factory, corpus_path):
-    from kb.build import build
-
-    d = tmp_path_factory.mktemp("mentions") / "build"
-    build([corpus_path], out=d)
-    return d
+@pytest.fixture()
+def out(built):
+    """The seed build of conftest.py."""
+    return built
 
 
 def run(out, *args):

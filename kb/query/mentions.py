@@ -136,8 +136,10 @@ def _sentence_at(u: Unit, pos: int) -> str:
 
 
 def mentions(kb: KB, term: str, exact: bool = False) -> dict:
-    """The answer of `kb mentions TERM` as the JSON shape of DESIGN.md (plus "kind" and
-    per-match details)."""
+    """The answer of `kb mentions TERM` (its --json output): ``{"term", "entity" (id or None),
+    "kind": entity | target | literal, "units": [{"id", "count", "sentences", "matches",
+    "via"?}]}``, plus "discovered" for an entity and the parsed "query" for a target; each match
+    has text, sentence, start, end and, as it applies, role, via, value, unit, qualifier …"""
     term = (term or "").strip()
     if not term:
         raise KBError("empty query: give a group, actor, programme, law, figure (80%) or date (2025年底)")
