@@ -51,7 +51,11 @@ class LazyGroup(click.Group):
             rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
             code = rv if isinstance(rv, int) else 0
         except click.UsageError as e:
-            hint = f" (see: kb {e.ctx.command_path.split(' ', 1)[1]} --help)" if e.ctx and " " in e.ctx.command_path else " (see: kb --help)"
+            hint = (
+                f" (see: kb {e.ctx.command_path.split(' ', 1)[1]} --help)"
+                if e.ctx and " " in e.ctx.command_path
+                else " (see: kb --help)"
+            )
             click.echo(f"kb: error: {fix_surrogates(e.format_message())}{hint}", err=True)
             code = 2
         except click.ClickException as e:

@@ -1,6 +1,6 @@
 """The data model of a plan knowledge base: plain dataclasses, and their JSON form.
 
-The JSON written to ``build/kb.json`` follows ``DESIGN.md`` (schema 1). Every stage after the
+The JSON written to ``build/kb.json`` follows ``docs/design.md`` (schema 1). Every stage after the
 parser (extract, index, graph, site) reads these objects or that JSON; none re-parses text.
 
 Units are the things a user cites: tasks (``T17``), indicator rows (``I:精准服务:1``) and
@@ -224,10 +224,11 @@ def _field_names(cls) -> tuple[str, ...]:
     return tuple(f.name for f in fields(cls))
 
 
-def flat_dict(obj) -> dict[str, Any]:
+def flat_dict(obj: Any) -> dict[str, Any]:
     """``asdict`` for the model's leaf classes, whose fields hold JSON values only: lists are
     copied, nothing is deep-copied (asdict's recursion was a tenth of a build worker's time)."""
-    return {k: (v[:] if isinstance(v, list) else v) for k in _field_names(type(obj)) for v in [getattr(obj, k)]}
+    cls: type = type(obj)
+    return {k: (v[:] if isinstance(v, list) else v) for k in _field_names(cls) for v in [getattr(obj, k)]}
 
 
 def _unit_dict(u: Unit, extra_first: dict[str, Any]) -> dict[str, Any]:

@@ -7,6 +7,7 @@ content's PDF page count, or 1,000 characters a page when there is no PDF).
     python scripts/bench_import.py [--runs 3] [--plans acftu,jiading,putuo] [--repeat 1]
 
 --repeat N concatenates the plan N times to measure a longer document."""
+
 from __future__ import annotations
 
 import argparse
@@ -20,6 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from importer_fixtures import PLANS, chromium, plan_model, plan_path, write_all  # noqa: E402
+
 from kb.importers import import_file  # noqa: E402
 
 

@@ -9,6 +9,7 @@ The page is rendered here from the commands' own usage, help and options (not fr
 terminal help formatter), so it does not depend on the terminal width or the click version.
 tests/test_docs.py fails when docs/cli.md and this output differ.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,8 +31,10 @@ HEADER = """\
      kb/commands/*.py. Do not edit by hand: run `python scripts/gen_cli_docs.py`
      (tests/test_docs.py checks that this page is up to date). -->
 
-Every command that prints data takes `--json`. Bad input gives one `kb: error: …` line and
-exit code 2. `kb COMMAND --help` prints the same text as below.
+Every command that prints data takes `--json`; the listing commands (search, mentions,
+targets, entities, graph deps/path/measures/central) also take `--csv` and `--tsv` (with a
+header row). `--out`/`--build` is the build folder (`kb site` and `kb serve` write or serve
+`--site-dir`). Bad input gives one `kb: error: …` line and exit code 2. `kb COMMAND --help` prints the same text as below.
 """
 
 
@@ -53,7 +56,10 @@ def walk(cmd: click.Command, ctx: click.Context):
 
 
 def context_for(cmd: click.Command) -> click.Context:
-    return click.Context(cmd, info_name="kb")
+    # with the group's own context settings (-h as well as --help), as when `kb` runs: click
+    # caches a command's help option, so a page rendered without them would depend on whether
+    # the command already ran in this process
+    return click.Context(cmd, info_name="kb", **(cmd.context_settings or {}))
 
 
 def _help_text(cmd: click.Command) -> str:
@@ -143,8 +149,9 @@ def render() -> str:
     rctx = context_for(root)
     entries = list(walk(root, rctx))
     out = [HEADER]
-    out.append("Commands: " + ", ".join(
-        f"[`{c.command_path}`](#{_anchor(c.command_path)})" for _, c in entries[1:]) + ".\n")
+    out.append(
+        "Commands: " + ", ".join(f"[`{c.command_path}`](#{_anchor(c.command_path)})" for _, c in entries[1:]) + ".\n"
+    )
     for cmd, ctx in entries:
         path = ctx.command_path
         out.append(f"## {path}\n")
@@ -165,20 +172,26 @@ def render() -> str:
                     how += ", any number"
                 items.append(f"`{_metavar(a)}` ({how})")
             out.append("Arguments: " + ", ".join(items) + ".\n")
-        opts = [p for p in cmd.get_params(ctx)
-                if isinstance(p, click.Option) and not p.hidden]
+        opts = [p for p in cmd.get_params(ctx) if isinstance(p, click.Option) and not p.hidden]
         if opts:
             out.append("| Option | Value | Default | Description |")
             out.append("|---|---|---|---|")
             for o in opts:
-                names = ", ".join(f"`{n}`" for n in [*o.opts, *o.secondary_opts])
-                out.append(f"| {names} | {_cell(_code(_metavar(o)))} | {_cell(_code(_default(o, ctx)))} "
-                           f"| {_cell(o.help or '')} |")
+                # short names first: click lists a cached help option as --help, -h
+                ordered = sorted([*o.opts, *o.secondary_opts], key=lambda n: n.startswith("--"))
+                names = ", ".join(f"`{n}`" for n in ordered)
+                out.append(
+                    f"| {names} | {_cell(_code(_metavar(o)))} | {_cell(_code(_default(o, ctx)))} "
+                    f"| {_cell(o.help or '')} |"
+                )
             out.append("")
         if isinstance(cmd, click.Group):
             subs = [(n, cmd.get_command(ctx, n)) for n in cmd.list_commands(ctx)]
-            rows = [f"| [`{path} {n}`](#{_anchor(path + ' ' + n)}) | {_cell(s.get_short_help_str(limit=100))} |"
-                    for n, s in subs if s is not None and not s.hidden]
+            rows = [
+                f"| [`{path} {n}`](#{_anchor(path + ' ' + n)}) | {_cell(s.get_short_help_str(limit=100))} |"
+                for n, s in subs
+                if s is not None and not s.hidden
+            ]
             if rows:
                 out += ["| Command | Summary |", "|---|---|", *rows, ""]
     return "\n".join(out).rstrip("\n") + "\n"

@@ -50,7 +50,7 @@ def prf(tp: int, fp: int, fn: int) -> tuple[float, float]:
 
 
 def score(kb, gold: dict) -> dict:
-    from kb.commands.mentions import mentioned_units, mentions
+    from kb.query.mentions import mentioned_units, mentions
 
     out: dict = {"exact": {}, "semantic": {}, "errors": []}
     for typ, term, exact, sem, neutral in gold_sets(gold):
@@ -76,10 +76,10 @@ def bench_extract(path: Path = CORPUS, repeat: int = 3) -> dict:
     """Extraction time on one corpus file, parse excluded: mentions + targets (the spaCy
     pipeline) and the whole stage (with discovery and the entity list). The pipeline's load
     time (spaCy, jieba dictionary, lexicon) is measured apart, from a cold cache."""
+    from kb.extract import pipeline
     from kb.extract.discover import _pos_tokenizer
     from kb.extract.document import collect_entities, enrich_document
     from kb.model import KB
-    from kb.extract import pipeline
     from kb.parse.text import parse_file
 
     pipeline._nlp.cache_clear()

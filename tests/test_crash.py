@@ -134,7 +134,7 @@ def test_sigkill_during_build_keeps_the_last_complete_build(tmp_path, corpus):
     assert NEW_TERM in (out / "kb.json").read_text(encoding="utf-8")
     if answer is not None:
         hits = search(out, NEW_TERM)["hits"]
-        assert hits and hits[0]["unit"].startswith(victim.stem + "/")
+        assert hits and hits[0]["id"].startswith(victim.stem + "/")
 
 
 @pytest.mark.slow  # five incremental builds of a small corpus while searches run: ~40 s

@@ -1,6 +1,7 @@
 """The documentation matches the code: docs/cli.md is generated from the click commands and
 up to date, it names every command and option, and every `kb …` line in README.md is a real
 command with real options."""
+
 from __future__ import annotations
 
 import importlib.util
@@ -50,8 +51,9 @@ COMMANDS = _commands()
 def test_cli_md_is_up_to_date():
     expected = _generator().render()
     assert CLI_MD.exists(), "docs/cli.md is missing: run python scripts/gen_cli_docs.py"
-    assert CLI_MD.read_text(encoding="utf-8") == expected, \
+    assert CLI_MD.read_text(encoding="utf-8") == expected, (
         "docs/cli.md is out of date: run python scripts/gen_cli_docs.py"
+    )
 
 
 def test_generator_check_mode(tmp_path, monkeypatch):
@@ -85,6 +87,7 @@ def test_cli_md_names_every_command_and_option(path, cmd):
 
 # --------------------------------------------------------------------------- README
 
+
 def _readme_command_lines() -> list[str]:
     """`kb …` command lines of README.md: `$ kb …` lines of console blocks (a trailing
     `# comment` dropped, `a | b` read as two commands) and inline code spans `kb …`."""
@@ -108,7 +111,7 @@ def _resolve(tokens: list[str]):
     while isinstance(cmd, click.Group) and i < len(tokens):
         sub = cmd.get_command(ctx, tokens[i])
         if sub is None:
-            raise AssertionError(f"no command `{' '.join(tokens[:i + 1])}`")
+            raise AssertionError(f"no command `{' '.join(tokens[: i + 1])}`")
         cmd, ctx, i = sub, click.Context(sub, info_name=tokens[i], parent=ctx), i + 1
     return cmd, tokens[i:]
 
@@ -127,8 +130,9 @@ def _check_line(line: str) -> None:
         if not tok.startswith("-") or tok == "-" or re.fullmatch(r"-\d.*", tok):
             continue
         name, eq, value = tok.partition("=")
-        assert name in opts, f"README: `{line}`: `{name}` is not an option of `{cmd.name}` " \
-                             f"(it has {', '.join(sorted(opts))})"
+        assert name in opts, (
+            f"README: `{line}`: `{name}` is not an option of `{cmd.name}` (it has {', '.join(sorted(opts))})"
+        )
         p = opts[name]
         if p is None or p.is_flag or p.count:
             continue
@@ -155,12 +159,15 @@ def test_readme_command_lines_are_real(line):
     _check_line(line)
 
 
-@pytest.mark.parametrize("line,problem", [
-    ("kb frobnicate 17", "no command"),
-    ("kb search 农民工 --no-such-flag", "not an option"),
-    ("kb graph export --format pdf", "not one of"),
-    ("kb graph nosuch 3", "no command"),
-])
+@pytest.mark.parametrize(
+    "line,problem",
+    [
+        ("kb frobnicate 17", "no command"),
+        ("kb search 农民工 --no-such-flag", "not an option"),
+        ("kb graph export --format pdf", "not one of"),
+        ("kb graph nosuch 3", "no command"),
+    ],
+)
 def test_readme_checker_catches_mistakes(line, problem):
     with pytest.raises(AssertionError, match=problem):
         _check_line(line)

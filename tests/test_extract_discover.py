@@ -28,7 +28,7 @@ def test_discovery_alone_recall_and_precision(alone, mentions_gold):
 
 
 def test_discovery_report_shape_and_unknown_only(seed_doc):
-    from kb.commands.mentions import discovery_report
+    from kb.query.mentions import discovery_report
 
     rep = discovery_report(seed_doc)
     known = {s for e in load_lexicon().entries.values() for s in (e.name, *e.aliases, *e.related)}

@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from kb.commands.mentions import mentioned_units, mentions
 from kb.model import kb_to_dict
+from kb.query.mentions import mentioned_units, mentions
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +63,7 @@ def test_ellipsis_is_not_an_exact_mention(kb):
 
 def test_figures_inside_longer_figures(kb):
     r = mentions(kb, "5万户以上")
-    assert [(x["unit"], x["count"]) for x in r["units"]] == [("T20", 1), ("I:精准服务:1", 1)]
+    assert [(x["id"], x["count"]) for x in r["units"]] == [("T20", 1), ("I:精准服务:1", 1)]
     assert mentioned_units(mentions(kb, "5万人")) == []
     assert mentioned_units(mentions(kb, "4.5万人")) == ["T35"]
 

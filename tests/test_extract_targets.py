@@ -170,3 +170,13 @@ def test_parse_query_not_a_target(q):
 def test_importable_without_spacy():
     code = "import sys, kb.extract.targets; assert 'spacy' not in sys.modules and 'jieba' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_a_wan_after_a_multiplier_gives_a_value():
+    """Regression: 1万万人 (万 after 万) gave value=None though Quantity.value is a float."""
+    from kb.extract.targets import find_quantities
+
+    (q,) = find_quantities("1万万人")
+    assert q.value == 100_000_000 and q.unit == "人"
+    assert [x.value for x in find_quantities("5000万人次")] == [50_000_000]
+    assert all(isinstance(x.value, float) for x in find_quantities("1万万人、3千万人、4.5万人"))

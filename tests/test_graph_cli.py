@@ -15,15 +15,6 @@ from kb.graph.io import GRAPH_FILE, export, flatten, load_graph
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory, corpus_path):
-    from kb.build import build
-
-    out = tmp_path_factory.mktemp("g") / "build"
-    build([corpus_path], out)
-    return out
-
-
-@pytest.fixture(scope="module")
 def G(built):
     return load_graph(built)
 
@@ -147,7 +138,7 @@ def test_graph_commands_do_not_import_spacy_or_jieba(built):
 
 def test_consistency_report_lists_liaoyang_row(built, corpus_path):
     from kb.build import make_kb
-    from kb.commands.graph import consistency_report
+    from kb.query.consistency import consistency_report
 
     items = consistency_report(make_kb([corpus_path]))
     hits = [c for c in items if c["row"] == "I:精准服务:5" and c["task"] == "T19" and c["kind"] == "wording"]
@@ -186,3 +177,21 @@ def test_graph_why_explains_an_edge_and_its_absence(built):
 def test_why_unknown_id_exits_2(built):
     code, out = run("graph", "why", "35", "999", "--out", built)
     assert code == 2 and out.startswith("kb: error:")
+
+
+def test_graph_listings_as_csv(built):
+    import csv
+    import io
+
+    def graph(*args):
+        r = CliRunner().invoke(main, ["graph", *args, "--out", str(built)])
+        assert r.exit_code == 0, r.output
+        return r.stdout
+
+    c = json.loads(graph("central", "-n", "5", "--json"))
+    table = list(csv.DictReader(io.StringIO(graph("central", "-n", "5", "--csv"))))
+    assert [r["id"] for r in table] == [r["node"] for r in c["ranking"]]
+    d = json.loads(graph("deps", "28", "--json"))
+    table = list(csv.DictReader(io.StringIO(graph("deps", "28", "--csv"))))
+    assert len(table) == len(d["relies_on"]) + len(d["relied_on_by"]) + len(d["related"])
+    assert {r["id"] for r in table if r["direction"] == "relies_on"} == {e["target"] for e in d["relies_on"]}

@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from importer_fixtures import chromium, outline_model, plan_path, write_all
+
 from kb.parse.text import parse_file
 
 PLANS = ["acftu", "jiading", "putuo"]

@@ -3,6 +3,7 @@
 Every fixture is built here: DOCX by python-docx (with Word list numbering), HTML as a gov.cn-style
 page, PDF printed from HTML by headless Chromium, Markdown from the same model. The round-trip
 tests generate each format from real plans and compare the imported lines with the source."""
+
 from __future__ import annotations
 
 import io
@@ -12,16 +13,28 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from importer_fixtures import (
+    PLANS,
+    WordLists,
+    chromium,
+    expected_items,
+    first_difference,
+    govcn_page,
+    html_to_pdf,
+    imported_items,
+    plan_model,
+    plan_path,
+    table_html,
+    write_all,
+)
 
-from importer_fixtures import (PLANS, WordLists, add_table, chromium, expected_items, first_difference,
-                               govcn_page, html_to_pdf, imported_items, plan_model, plan_path,
-                               table_html, write_all)
 from kb.errors import KBError
 from kb.importers import Imported, import_file
 
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
-needs_chromium = pytest.mark.skipif(chromium() is None, reason="headless Chromium (Debian's chromium) "
-                                    "is not installed; PDF fixtures are printed by it")
+needs_chromium = pytest.mark.skipif(
+    chromium() is None, reason="headless Chromium (Debian's chromium) is not installed; PDF fixtures are printed by it"
+)
 
 
 def lines(imp: Imported) -> list[str]:
@@ -29,6 +42,7 @@ def lines(imp: Imported) -> list[str]:
 
 
 # --- DOCX ---------------------------------------------------------------------------------------
+
 
 def build_small_docx(path: Path) -> Path:
     import docx
@@ -96,10 +110,19 @@ def test_docx_numbering_tables_boxes(tmp_path):
     assert imp.format == "docx"
     got = lines(imp)
     assert got[:13] == [
-        "示范区绿色发展三年行动方案", "示政发〔2024〕7号",
-        "一、总体要求", "（一）指导思想", "（二）基本原则", "1.坚持绿色发展。", "2.坚持系统治理。",
-        "二、重点任务", "（一）推进节能降碳", "1.实施重点工程。",
-        "一、手写编号的标题", "带脚注的段落。", "甲.甲项内容",
+        "示范区绿色发展三年行动方案",
+        "示政发〔2024〕7号",
+        "一、总体要求",
+        "（一）指导思想",
+        "（二）基本原则",
+        "1.坚持绿色发展。",
+        "2.坚持系统治理。",
+        "二、重点任务",
+        "（一）推进节能降碳",
+        "1.实施重点工程。",
+        "一、手写编号的标题",
+        "带脚注的段落。",
+        "甲.甲项内容",
     ]
     assert got[13:15] == ["乙.乙项内容", "第十一条第十一条内容"]
     rows = [ln.split("\t") for ln in got if "\t" in ln]
@@ -110,10 +133,19 @@ def test_docx_numbering_tables_boxes(tmp_path):
         ["", "空气优良天数比例（%）", "85", "88", "预期性"],
         ["能源", "单位GDP能耗下降（%）", "—", "〔13.5〕", "约束性"],
     ]
-    assert got[-5:] == ["专栏1 重点工程", "1.生态修复工程。修复湿地500公顷。", "2.节能改造工程。改造公共建筑100万平方米。",
-                        "示范区管委会", "2024年3月8日"]
-    assert imp.meta == {"title": "示范区绿色发展三年行动方案", "doc_number": "示政发〔2024〕7号",
-                        "date": "2024-03-08", "issuer": "示范区管委会"}
+    assert got[-5:] == [
+        "专栏1 重点工程",
+        "1.生态修复工程。修复湿地500公顷。",
+        "2.节能改造工程。改造公共建筑100万平方米。",
+        "示范区管委会",
+        "2024年3月8日",
+    ]
+    assert imp.meta == {
+        "title": "示范区绿色发展三年行动方案",
+        "doc_number": "示政发〔2024〕7号",
+        "date": "2024-03-08",
+        "issuer": "示范区管委会",
+    }
     notes = " ".join(imp.notes)
     assert "footnote" in notes and "1 tables" in notes and "专栏" in notes
 
@@ -121,8 +153,15 @@ def test_docx_numbering_tables_boxes(tmp_path):
 def test_docx_number_formats():
     from kb.importers.docx_import import format_number as f
 
-    assert [f(n, "chineseCounting") for n in (1, 10, 11, 20, 21, 100, 101)] == \
-        ["一", "十", "十一", "二十", "二十一", "一百", "一百零一"]
+    assert [f(n, "chineseCounting") for n in (1, 10, 11, 20, 21, 100, 101)] == [
+        "一",
+        "十",
+        "十一",
+        "二十",
+        "二十一",
+        "一百",
+        "一百零一",
+    ]
     assert f(12, "chineseCountingThousand") == "十二"
     assert [f(n, "ideographTraditional") for n in (1, 4, 10)] == ["甲", "丁", "癸"]
     assert f(7, "decimal") == "7" and f(3, "decimalEnclosedCircle") == "③" and f(4, "upperRoman") == "IV"
@@ -152,16 +191,23 @@ GOV_BODY = """
 
 
 def test_html_govcn_page(tmp_path):
-    page = govcn_page(GOV_BODY, "国务院关于印发示例发展规划的通知", issuer="国务院",
-                      doc_no="国发〔2021〕29号", date="2021年12月12日")
+    page = govcn_page(
+        GOV_BODY, "国务院关于印发示例发展规划的通知", issuer="国务院", doc_no="国发〔2021〕29号", date="2021年12月12日"
+    )
     path = tmp_path / "content_5667817.htm"
     path.write_text(page, encoding="utf-8")
     imp = import_file(path)
     got = lines(imp)
     assert got[0] == "国务院关于印发示例发展规划的通知"
-    assert got[1:8] == ["各省、自治区、直辖市人民政府，国务院各部委、各直属机构：", "现将《示例发展规划》印发给你们，请认真贯彻执行。",
-                        "国务院", "2021年12月12日", "（此件公开发布）", "一、发展现状",
-                        "“十三五”时期，我国数字经济发展取得显著成效。相关链接文字继续。"]
+    assert got[1:8] == [
+        "各省、自治区、直辖市人民政府，国务院各部委、各直属机构：",
+        "现将《示例发展规划》印发给你们，请认真贯彻执行。",
+        "国务院",
+        "2021年12月12日",
+        "（此件公开发布）",
+        "一、发展现状",
+        "“十三五”时期，我国数字经济发展取得显著成效。相关链接文字继续。",
+    ]
     assert "（一）主要指标" in got
     assert [ln.split("\t") for ln in got if "\t" in ln] == [
         ["表1 “十四五”数字经济发展主要指标", "", "", ""],
@@ -179,34 +225,49 @@ def test_html_govcn_page(tmp_path):
 
 
 def test_html_without_known_container_and_gbk(tmp_path):
-    html = ("<html><head><meta charset=gb2312><title>某区实施方案_某区人民政府</title></head><body>"
-            "<div class=top><a>首页</a><a>政务公开</a></div>"
-            "<div class=wrap><div class=left>栏目导航 信息公开 政策解读</div>"
-            "<div class=main_text><p>某区实施方案</p><p>为贯彻落实有关部署，制定本方案。</p>"
-            "<p>一、工作目标</p><p>到2025年，全区建成海绵城市示范区。</p></div></div></body></html>")
+    html = (
+        "<html><head><meta charset=gb2312><title>某区实施方案_某区人民政府</title></head><body>"
+        "<div class=top><a>首页</a><a>政务公开</a></div>"
+        "<div class=wrap><div class=left>栏目导航 信息公开 政策解读</div>"
+        "<div class=main_text><p>某区实施方案</p><p>为贯彻落实有关部署，制定本方案。</p>"
+        "<p>一、工作目标</p><p>到2025年，全区建成海绵城市示范区。</p></div></div></body></html>"
+    )
     path = tmp_path / "page.html"
     path.write_bytes(html.encode("gb18030"))
     imp = import_file(path)
-    assert lines(imp) == ["某区实施方案", "为贯彻落实有关部署，制定本方案。", "一、工作目标", "到2025年，全区建成海绵城市示范区。"]
+    assert lines(imp) == [
+        "某区实施方案",
+        "为贯彻落实有关部署，制定本方案。",
+        "一、工作目标",
+        "到2025年，全区建成海绵城市示范区。",
+    ]
     assert imp.meta["title"] == "某区实施方案"
     assert "most CJK" in imp.notes[0]
 
 
 # --- PDF ----------------------------------------------------------------------------------------
 
+
 @needs_chromium
 def test_pdf_printed_page(tmp_path):
     fields = ["工业", "建筑", "交通", "农业", "商贸", "公共机构", "能源", "水利"]
-    items = [f"{k}.第{k}项措施。推动{fields[k % 8]}领域节能降碳和绿色转型，完善相关政策体系{k * 7}条，"
-             f"加快形成绿色低碳的生产方式和生活方式，到2025年{fields[(k + 3) % 8]}可再生能源消费比重提高{k}个百分点。"
-             for k in range(1, 41)]
+    items = [
+        f"{k}.第{k}项措施。推动{fields[k % 8]}领域节能降碳和绿色转型，完善相关政策体系{k * 7}条，"
+        f"加快形成绿色低碳的生产方式和生活方式，到2025年{fields[(k + 3) % 8]}可再生能源消费比重提高{k}个百分点。"
+        for k in range(1, 41)
+    ]
     paras = "".join(f"<p>{t}</p>" for t in items)
-    rows = [["指标", "2020年", "2025年", "属性"], ["森林覆盖率（%）", "18.5", "19.0", "约束性"],
-            ["可再生能源消费比重（%）", "15.9", "20", "预期性"]]
-    html = (f'<html lang="zh-CN"><head><meta charset="utf-8"><title>示例规划</title><style>'
-            f"table{{border-collapse:collapse}} td{{border:1px solid #000}}</style></head><body>"
-            f"<h1>某市绿色发展规划</h1><h2>一、发展目标</h2>{table_html(rows)}<h2>二、主要任务</h2>{paras}"
-            f"<p>某市人民政府</p><p>2023年5月6日</p></body></html>")
+    rows = [
+        ["指标", "2020年", "2025年", "属性"],
+        ["森林覆盖率（%）", "18.5", "19.0", "约束性"],
+        ["可再生能源消费比重（%）", "15.9", "20", "预期性"],
+    ]
+    html = (
+        f'<html lang="zh-CN"><head><meta charset="utf-8"><title>示例规划</title><style>'
+        f"table{{border-collapse:collapse}} td{{border:1px solid #000}}</style></head><body>"
+        f"<h1>某市绿色发展规划</h1><h2>一、发展目标</h2>{table_html(rows)}<h2>二、主要任务</h2>{paras}"
+        f"<p>某市人民政府</p><p>2023年5月6日</p></body></html>"
+    )
     src = tmp_path / "plan.html"
     src.write_text(html, encoding="utf-8")
     imp = import_file(html_to_pdf(src, tmp_path / "plan.pdf"))
@@ -225,21 +286,35 @@ def test_pdf_printed_page(tmp_path):
 
 # --- Markdown -----------------------------------------------------------------------------------
 
+
 def test_markdown(tmp_path):
-    md = ("---\ntitle: 某县实施方案\n---\n# 某县**乡村振兴**实施方案\n\n为推进乡村振兴，*制定*本方案。\n\n## 一、总体要求\n\n"
-          "3. 第三项。\n4. 第四项，[链接](http://x)文字。\n\n- 要点甲\n- 要点乙\n\n"
-          "| 指标 | 2025年 |\n|---|---|\n| 粮食产量（万吨） | 12 |\n| 农村居民收入（元） | `25000` |\n\n"
-          "第一段第一行\n第一段第二行\n")
+    md = (
+        "---\ntitle: 某县实施方案\n---\n# 某县**乡村振兴**实施方案\n\n为推进乡村振兴，*制定*本方案。\n\n## 一、总体要求\n\n"
+        "3. 第三项。\n4. 第四项，[链接](http://x)文字。\n\n- 要点甲\n- 要点乙\n\n"
+        "| 指标 | 2025年 |\n|---|---|\n| 粮食产量（万吨） | 12 |\n| 农村居民收入（元） | `25000` |\n\n"
+        "第一段第一行\n第一段第二行\n"
+    )
     path = tmp_path / "plan.md"
     path.write_text(md, encoding="utf-8")
     imp = import_file(path)
-    assert lines(imp) == ["某县乡村振兴实施方案", "为推进乡村振兴，制定本方案。", "一、总体要求", "3. 第三项。",
-                          "4. 第四项，链接文字。", "要点甲", "要点乙", "指标\t2025年", "粮食产量（万吨）\t12",
-                          "农村居民收入（元）\t25000", "第一段第一行第一段第二行"]
+    assert lines(imp) == [
+        "某县乡村振兴实施方案",
+        "为推进乡村振兴，制定本方案。",
+        "一、总体要求",
+        "3. 第三项。",
+        "4. 第四项，链接文字。",
+        "要点甲",
+        "要点乙",
+        "指标\t2025年",
+        "粮食产量（万吨）\t12",
+        "农村居民收入（元）\t25000",
+        "第一段第一行第一段第二行",
+    ]
     assert imp.meta["title"] == "某县实施方案" and imp.format == "md"
 
 
 # --- real plans, every format ---------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory):
@@ -255,6 +330,7 @@ def generated(tmp_path_factory):
             model = plan_model(path, PLANS[name][2])
             cache[name] = (model, write_all(model, tmp_path_factory.mktemp(name), name))
         return cache[name]
+
     return get
 
 
@@ -278,13 +354,15 @@ def test_real_plan_docx_uses_word_numbering(generated):
     model, files = generated("putuo", "docx")
     import docx
 
-    numbered = sum(1 for p in docx.Document(files["docx"]).paragraphs if p._p.pPr is not None
-                   and p._p.pPr.numPr is not None)
+    numbered = sum(
+        1 for p in docx.Document(files["docx"]).paragraphs if p._p.pPr is not None and p._p.pPr.numPr is not None
+    )
     assert numbered > 50  # the headings' numbers come from numPr, not from the text
     assert any("numbered by Word" in n for n in import_file(files["docx"]).notes)
 
 
 # --- bad input ------------------------------------------------------------------------------------
+
 
 def _raises(path, *words):
     with pytest.raises(KBError) as e:
@@ -335,6 +413,7 @@ def test_html_without_body(tmp_path):
 
 def test_bad_pdfs(tmp_path):
     from PIL import Image, ImageDraw
+
     pypdf = pytest.importorskip("pypdf", reason="pypdf writes the encrypted and oversized fixtures")
 
     img = Image.new("RGB", (400, 200), "white")

@@ -12,13 +12,10 @@ from click.testing import CliRunner
 from kb.cli import main
 
 
-@pytest.fixture(scope="module")
-def out(tmp_path_factory, corpus_path):
-    from kb.build import build
-
-    d = tmp_path_factory.mktemp("mentions") / "build"
-    build([corpus_path], out=d)
-    return d
+@pytest.fixture()
+def out(built):
+    """The seed build of conftest.py."""
+    return built
 
 
 def run(out, *args):
@@ -30,12 +27,12 @@ def test_mentions_json_shape(out, mentions_gold):
     assert r.exit_code == 0, r.output
     data = json.loads(r.output)
     assert data["term"] == "农民工" and data["entity"] == "GROUP:农民工"
-    assert [u["unit"] for u in data["units"]] == ["I:素质提升:2", "T17", "T22", "T36"] or {
-        u["unit"] for u in data["units"]
+    assert [u["id"] for u in data["units"]] == ["I:素质提升:2", "T17", "T22", "T36"] or {
+        u["id"] for u in data["units"]
     } == {"T17", "T22", "T36", "I:素质提升:2"}
-    by_unit = {u["unit"]: u for u in data["units"]}
+    by_unit = {u["id"]: u for u in data["units"]}
     assert by_unit["T17"]["count"] == mentions_gold["groups"]["农民工"]["exact_counts"]["17"]
-    assert all(set(u) >= {"unit", "count", "sentences"} for u in data["units"])
+    assert all(set(u) >= {"id", "count", "sentences"} for u in data["units"])
     assert by_unit["T17"]["sentences"][0].startswith("T17.s")
 
 
@@ -55,7 +52,7 @@ def test_mentions_deadline_and_figure(out, mentions_gold):
     want = mentions_gold["targets"]["到2025年底"]["semantic"]
     assert len(r["units"]) == len(want)
     r = json.loads(run(out, "mentions", "80%", "--json").output)
-    assert {u["unit"] for u in r["units"]} == {"T24", "I:依法维权:1"}
+    assert {u["id"] for u in r["units"]} == {"T24", "I:依法维权:1"}
 
 
 def test_unknown_term_falls_back_to_literal(out):
@@ -80,7 +77,7 @@ def test_targets_deadline(out, mentions_gold):
     assert r.exit_code == 0
     rows = json.loads(r.output)["targets"]
     assert rows and all(t["deadline"] == 2025 for t in rows)
-    units = {t["unit"] for t in rows if t["deadline_text"] and "2025年底" in t["deadline_text"]}
+    units = {t["id"] for t in rows if t["deadline_text"] and "2025年底" in t["deadline_text"]}
     gold = {
         f"T{u}" if isinstance(u, int) else "I:{}:{}".format(*u.split("#"))
         for u in mentions_gold["targets"]["到2025年底"]["exact"]
@@ -90,7 +87,7 @@ def test_targets_deadline(out, mentions_gold):
 
 def test_targets_filters(out):
     rows = json.loads(run(out, "targets", "--period", "每年", "--unit", "人次", "--json").output)["targets"]
-    assert rows and all(t["unit_of_measure"] == "人次" and t["period"] == "每年" for t in rows)
+    assert rows and all(t["unit"] == "人次" and t["period"] == "每年" for t in rows)
     assert {t["value"] for t in rows} >= {200000, 5000000, 100}
     r = run(out, "targets")
     assert r.exit_code == 0 and "30亿元以上" in r.output
@@ -113,3 +110,47 @@ def test_mentions_does_not_load_spacy_or_jieba(out):
         "bad = [m for m in ('spacy', 'jieba') if m in sys.modules]\nassert not bad, bad\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_targets_csv_and_tsv_have_a_header_and_the_json_rows(out):
+    import csv
+    import io
+
+    rows = json.loads(run(out, "targets", "--json").output)["targets"]
+    r = run(out, "targets", "--csv")
+    table = list(csv.reader(io.StringIO(r.stdout)))
+    assert table[0][:5] == ["id", "sentence", "text", "value", "unit"]
+    assert len(table) == 1 + len(rows)
+    assert [t[0] for t in table[1:]] == [t["id"] for t in rows]
+    tsv = run(out, "targets", "--tsv").stdout.splitlines()
+    assert tsv[0].split("\t") == table[0] and len(tsv) == len(table)
+
+
+def test_targets_text_has_a_header_line(out):
+    lines = run(out, "targets").stdout.splitlines()
+    assert lines[0].split("\t") == ["id", "text", "value", "unit", "qualifier", "period", "deadline", "subject"]
+    assert len(lines) == 1 + len(json.loads(run(out, "targets", "--json").output)["targets"])
+
+
+def test_the_same_keys_across_commands(out):
+    """The cited unit is `id`, a target's measurement unit is `unit`, in mentions and targets."""
+    m = json.loads(run(out, "mentions", "2025年底", "--json").output)
+    t = json.loads(run(out, "targets", "--json").output)["targets"]
+    assert m["units"] and all("id" in r for r in m["units"])
+    assert all("unit" in x for r in m["units"] for x in r["matches"])
+    assert {r["id"] for r in m["units"]} <= {r["id"] for r in t}
+    assert all("unit" in r and "unit_of_measure" not in r for r in t)
+
+
+def test_mentions_and_entities_csv(out):
+    import csv
+    import io
+
+    data = json.loads(run(out, "mentions", "农民工", "--json").output)
+    table = list(csv.DictReader(io.StringIO(run(out, "mentions", "农民工", "--csv").stdout)))
+    assert len(table) == sum(len(r["matches"]) for r in data["units"])
+    assert {r["id"] for r in table} == {r["id"] for r in data["units"]}
+    ents = json.loads(run(out, "entities", "--json").output)["entities"]
+    table = list(csv.DictReader(io.StringIO(run(out, "entities", "--csv").stdout)))
+    assert [r["id"] for r in table] == [e["id"] for e in ents]
+    assert [int(r["count"]) for r in table] == [e["count"] for e in ents]

@@ -2,7 +2,7 @@
 
 import json
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -27,7 +27,7 @@ def nospace(s: str) -> str:
     return re.sub(r"\s", "", s)
 
 
-@lru_cache(maxsize=None)
+@cache
 def load(name: str):
     raw = (DEV / name).read_text("utf-8")
     rf = reflow(raw)

@@ -1,20 +1,82 @@
 """Property test: random outlines rendered to text (own-line or run-in headings, restart or
 continuous numbering, boxes, tables one cell per line or tab-separated, 责任单位 notes, optional
 PDF-like hard wrapping with page numbers) are parsed back by reflow + parse_outline."""
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kb.parse.outline import check_lossless, parse_outline
 from kb.parse.reflow import reflow
 
-CN = ["", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二", "十三", "十四", "十五",
-      "十六", "十七", "十八", "十九", "二十", "二十一", "二十二", "二十三", "二十四", "二十五", "二十六", "二十七",
-      "二十八", "二十九", "三十"]
+CN = [
+    "",
+    "一",
+    "二",
+    "三",
+    "四",
+    "五",
+    "六",
+    "七",
+    "八",
+    "九",
+    "十",
+    "十一",
+    "十二",
+    "十三",
+    "十四",
+    "十五",
+    "十六",
+    "十七",
+    "十八",
+    "十九",
+    "二十",
+    "二十一",
+    "二十二",
+    "二十三",
+    "二十四",
+    "二十五",
+    "二十六",
+    "二十七",
+    "二十八",
+    "二十九",
+    "三十",
+]
 CIRC = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
-WORDS = ["加强", "推进", "体系", "建设", "完善", "机制", "服务", "创新", "保障", "数字", "绿色", "城市", "乡村",
-         "治理", "能力", "提升", "发展", "文化", "生态", "安全", "管理", "统筹", "协同", "质量"]
-SCHEMES = [("cn", "pcn"), ("cn", "pcn", "ar"), ("cn", "ar"), ("chap", "sect", "cn"), ("part", "cn", "pcn"),
-           ("cn", "pcn", "ar", "par"), ("chap", "cn", "pcn", "circ")]
+WORDS = [
+    "加强",
+    "推进",
+    "体系",
+    "建设",
+    "完善",
+    "机制",
+    "服务",
+    "创新",
+    "保障",
+    "数字",
+    "绿色",
+    "城市",
+    "乡村",
+    "治理",
+    "能力",
+    "提升",
+    "发展",
+    "文化",
+    "生态",
+    "安全",
+    "管理",
+    "统筹",
+    "协同",
+    "质量",
+]
+SCHEMES = [
+    ("cn", "pcn"),
+    ("cn", "pcn", "ar"),
+    ("cn", "ar"),
+    ("chap", "sect", "cn"),
+    ("part", "cn", "pcn"),
+    ("cn", "pcn", "ar", "par"),
+    ("chap", "cn", "pcn", "circ"),
+]
 UNITS = ["区发展改革委", "区建设管理委", "区水务局", "各街镇", "区财政局"]
 
 
@@ -74,7 +136,8 @@ def docs(draw):
             title = words(2, 4)
             leaf = level == len(scheme) - 1
             runin = style not in ("part", "chap", "sect") and (
-                level > 0 and not pdf and rnd.random() < 0.4 or (leaf and rnd.random() < 0.5))
+                level > 0 and not pdf and rnd.random() < 0.4 or (leaf and rnd.random() < 0.5)
+            )
             lab = label(style, k, sep)
             expected.append((style, plain(style, k), title))
             note = ""
@@ -133,7 +196,7 @@ def docs(draw):
             if len(text) <= 30:
                 lines.append(text)
             else:
-                lines += [text[i:i + 30] for i in range(0, len(text), 30)]
+                lines += [text[i : i + 30] for i in range(0, len(text), 30)]
         page, final = 1, []
         header = rnd.choice([None, title + "（征求意见稿）"])
         for i, l in enumerate(lines):
@@ -173,15 +236,18 @@ def test_random_outlines(d):
         assert rf.text == d["text"] and not rf.repairs
     o = parse_outline(rf.text)
     check_lossless(o, rf.text)
-    heads = [n for n in o.nodes if n.kind in ("part", "chapter", "section", "item")
-             and not any(a.kind == "box" for a in o.ancestors(n))]
+    heads = [
+        n
+        for n in o.nodes
+        if n.kind in ("part", "chapter", "section", "item") and not any(a.kind == "box" for a in o.ancestors(n))
+    ]
     got = [(n.kind, n.label, n.title) for n in heads]
     kinds = expected_kinds(d["scheme"])
     used = {s for s, _, _ in d["expected"]}
     # a style that never got a child in this draw is a leaf (item), not a section
     parents = set()
     want = []
-    for (s, lab, title) in d["expected"]:
+    for s, lab, title in d["expected"]:
         want.append((s, lab, title))
     exp = []
     for s, lab, title in want:

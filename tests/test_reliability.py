@@ -138,7 +138,10 @@ def test_serve_follows_rebuilds_and_keeps_its_generation(cwd):
     kb_build([Path("plan.txt")], Path("out"))
     p = subprocess.Popen(
         [sys.executable, "-m", "kb", "serve", "--port", "0", "--build", "out"],
-        cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     try:
@@ -206,8 +209,11 @@ def test_meta_json_errors_and_bom(cwd):
 @pytest.mark.parametrize("value", ["inf", "nan", "1e400", "-1"])
 def test_max_file_mb_bad_values(cwd, value):
     Path("p.txt").write_text(PLAN, encoding="utf-8")
-    assert "KB_MAX_FILE_MB" in one_error(build("p.txt", env=None) if False else run(
-        "build", "p.txt", "-j", "1", "--no-site", env={"KB_MAX_FILE_MB": value}))
+    assert "KB_MAX_FILE_MB" in one_error(
+        build("p.txt", env=None)
+        if False
+        else run("build", "p.txt", "-j", "1", "--no-site", env={"KB_MAX_FILE_MB": value})
+    )
 
 
 def test_export_output_errors(seed_build, tmp_path):
@@ -295,7 +301,10 @@ def test_big5_text_is_decoded(tmp_path):
 
 
 def test_escape_codes_do_not_reach_the_terminal(cwd):
-    more = "".join(f"\n{i}. 加强第{i}项工作。各级工会推动职工参与民主管理，做好困难职工帮扶工作，维护职工合法权益。\n" for i in range(3, 9))
+    more = "".join(
+        f"\n{i}. 加强第{i}项工作。各级工会推动职工参与民主管理，做好困难职工帮扶工作，维护职工合法权益。\n"
+        for i in range(3, 9)
+    )
     evil = PLAN.replace("推动农民工", "推动\x1b[1A\x1b[2K\x1b]0;owned\x07农民工") + more
     Path("evil.txt").write_text(evil, encoding="utf-8")
     assert build("evil.txt").exit_code == 0
@@ -309,7 +318,9 @@ def test_escape_codes_do_not_reach_the_terminal(cwd):
 
 _word = st.one_of(
     st.text(max_size=12),
-    st.sampled_from(["17", "T17", "农民工", "C五", "GROUP:农民工", "--json", "-n", "5", "--exact", "\udcff", "\udcfe\udc80"]),
+    st.sampled_from(
+        ["17", "T17", "农民工", "C五", "GROUP:农民工", "--json", "-n", "5", "--exact", "\udcff", "\udcfe\udc80"]
+    ),
     st.text(alphabet="([{“《", min_size=50, max_size=3000),
     st.integers(min_value=0, max_value=5000).map(lambda n: "职" * n),
 )

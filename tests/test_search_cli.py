@@ -16,15 +16,6 @@ from kb.cli import main
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture(scope="session")
-def built(tmp_path_factory) -> Path:
-    from kb.build import build
-
-    out = tmp_path_factory.mktemp("cli") / "build"
-    build((), out)
-    return out
-
-
 def run(built, *args, env=None):
     """--out first: a query such as "--" must not swallow it."""
     r = CliRunner().invoke(main, ["search", "--out", str(built), *args], env=env)
@@ -37,8 +28,9 @@ def test_plain_output_marks_matches(built):
     r = run(built, "农民工")
     assert r.exit_code == 0
     lines = r.stdout.splitlines()
-    assert lines[0].startswith("T17 ")
-    assert "T17.s" in lines[1] and "【农民工】" in lines[1]
+    top = json.loads(run(built, "农民工", "--json").stdout)["hits"][0]
+    assert lines[0].startswith(top["id"] + " ")
+    assert f"{top['id']}.s" in lines[1] and "【农民工】" in lines[1]
     assert "\x1b[" not in r.stdout  # not a terminal
 
 
@@ -47,20 +39,24 @@ def test_json_shape(built):
     d = json.loads(r.stdout)
     assert d["query"] == "一函两书"
     h = d["hits"][0]
-    assert {"unit", "score", "snippet", "sentence"} <= set(h)
-    assert h["unit"] == "T24" and h["sentence"].startswith("T24.s") and "【一函两书】" in h["snippet"]
+    assert {"id", "score", "snippet", "sentence"} <= set(h)
+    # the top hit contains the query literally, in the sentence it names, in the chapter asked for
+    assert h["sentence"].startswith(h["id"] + ".s") and "【一函两书】" in h["snippet"]
+    assert h["chapter"] == "C七" and h["matched"] == ["一函两书"]
+    assert all(x["chapter"] == "C七" for x in d["hits"])
 
 
 def test_words_without_quotes_are_several_terms(built):
     a = json.loads(run(built, "集体协商", "指导员", "--json").stdout)
     b = json.loads(run(built, "集体协商 指导员", "--json").stdout)
-    assert [h["unit"] for h in a["hits"]] == [h["unit"] for h in b["hits"]]
+    assert [h["id"] for h in a["hits"]] == [h["id"] for h in b["hits"]]
 
 
 def test_notes_go_to_stderr(built):
     r = run(built, "外卖骑手的权益怎么保障")
     assert r.exit_code == 0
-    assert r.stdout.splitlines()[0].startswith("T16 ")
+    top = json.loads(run(built, "外卖骑手的权益怎么保障", "--json").stdout)["hits"][0]["id"]
+    assert r.stdout.splitlines()[0].startswith(top + " ")
     assert "kb: note:" in r.stderr and "kb: note:" not in r.stdout
 
 
@@ -156,7 +152,7 @@ def test_hostile_queries(built, q):
 def test_dash_words_are_exclusions(built):
     a = json.loads(run(built, "--json", "劳模", "-工匠").stdout)
     b = json.loads(run(built, "--json", "劳模", "NOT", "工匠").stdout)
-    assert a["hits"] and [h["unit"] for h in a["hits"]] == [h["unit"] for h in b["hits"]]
+    assert a["hits"] and [h["id"] for h in a["hits"]] == [h["id"] for h in b["hits"]]
     assert all("工匠" not in h["snippet"] for h in a["hits"])
 
 
@@ -203,14 +199,30 @@ def test_cold_search_imports_neither_spacy_nor_jieba(built):
     assert subprocess.run([sys.executable, "-c", q], capture_output=True, text=True, cwd=ROOT).stdout.strip() == "True"
 
 
-def test_old_generation_keeps_answering(built):
+def test_old_generation_keeps_answering(tmp_path):
     """A reader that resolved the generation before a rebuild still reads one whole version."""
     from kb.build import build
     from kb.index.search import search
     from kb.store import resolve
 
+    built = tmp_path / "build"
+    build((), built)
     g1 = resolve(built)
     before = [h.unit for h in search(g1, "农民工").hits]
     build((), built)
     assert resolve(built) != g1
     assert [h.unit for h in search(g1, "农民工").hits] == before
+
+
+def test_indicator_rows_are_kind_row_and_indicator_is_still_accepted(built):
+    a = json.loads(run(built, "职工", "--kind", "row", "-n", "50", "--json").stdout)
+    b = json.loads(run(built, "职工", "--kind", "indicator", "-n", "50", "--json").stdout)
+    assert a["hits"] and a == b
+    assert all(h["kind"] == "row" and h["id"].startswith("I:") for h in a["hits"])
+
+
+def test_search_tsv(built):
+    data = json.loads(run(built, "农民工", "--json").stdout)
+    lines = run(built, "农民工", "--tsv").stdout.splitlines()
+    assert lines[0].split("\t")[:2] == ["id", "score"]
+    assert [x.split("\t")[0] for x in lines[1:]] == [h["id"] for h in data["hits"]]

@@ -33,12 +33,12 @@ def run(*args):
 
 def test_kb_site_writes_the_site_of_the_build(build_dir, tmp_path):
     out = tmp_path / "site"
-    r = run("site", "--build", str(build_dir), "--out", str(out))
+    r = run("site", "--build", str(build_dir), "--site-dir", str(out))
     assert r.exit_code == 0, r.output
     assert (out / "index.html").is_file() and (out / "T17.html").is_file()
     first = (out / "T17.html").read_bytes()
     # again over the old site: replaced whole, same bytes, no temporary folders left behind
-    r = run("site", "--build", str(build_dir), "--out", str(out))
+    r = run("site", "--build", str(build_dir), "--site-dir", str(out))
     assert r.exit_code == 0, r.output
     assert (out / "T17.html").read_bytes() == first
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
@@ -54,7 +54,7 @@ def test_kb_site_refuses_to_replace_a_foreign_folder(build_dir, tmp_path):
     foreign = tmp_path / "docs"
     foreign.mkdir()
     (foreign / "notes.txt").write_text("mine")
-    r = CliRunner().invoke(main, ["site", "--build", str(build_dir), "--out", str(foreign)])
+    r = CliRunner().invoke(main, ["site", "--build", str(build_dir), "--site-dir", str(foreign)])
     assert r.exit_code == 2
     assert r.output.count("\n") == 1 and r.output.startswith("kb: error:")
     assert (foreign / "notes.txt").read_text() == "mine"
@@ -74,7 +74,7 @@ def test_kb_serve_serves_the_site_on_localhost(build_dir, tmp_path):
             str(port),
             "--build",
             str(build_dir),
-            "--out",
+            "--site-dir",
             str(tmp_path / "site"),
         ],
         stdout=subprocess.PIPE,
@@ -102,7 +102,7 @@ def test_kb_site_vault_writes_linked_markdown_notes(build_dir, tmp_path):
     import re
 
     vault = tmp_path / "vault"
-    r = run("site", "--build", str(build_dir), "--out", str(tmp_path / "site"), "--vault", str(vault))
+    r = run("site", "--build", str(build_dir), "--site-dir", str(tmp_path / "site"), "--vault", str(vault))
     assert r.exit_code == 0, r.output
     notes = {p.stem: p.read_text(encoding="utf-8") for p in vault.glob("*.md")}
     assert "T17" in notes and "index" in notes
@@ -114,3 +114,14 @@ def test_kb_site_vault_writes_linked_markdown_notes(build_dir, tmp_path):
     assert len([n for n in notes if re.fullmatch(r"T\d+", n)]) == len(kb.documents[0].tasks)
     for e in kb.entities:
         assert any(n.endswith(e.name) for n in notes), e.id
+
+
+def test_kb_site_out_is_a_deprecated_name_of_site_dir(build_dir, tmp_path):
+    from click.testing import CliRunner
+
+    from kb.cli import main
+
+    r = CliRunner().invoke(main, ["site", "--build", str(build_dir), "--out", str(tmp_path / "s")])
+    assert r.exit_code == 0, r.output
+    assert (tmp_path / "s" / "index.html").is_file()
+    assert "deprecated" in r.stderr and "--site-dir" in r.stderr and "deprecated" not in r.stdout

@@ -186,7 +186,7 @@ def _reuse_key(key: str, doc) -> str:
     return hashlib.sha256(_dump([key, doc.source, doc.title]).encode()).hexdigest()
 
 
-def make_kb(files: Sequence[Path], jobs: int = 1, cache: Path | None = None,
+def make_kb(files: Sequence[Path], jobs: int = 1, *, cache: Path | None = None,
             stats: dict | None = None, progress: Callable[[int], None] | None = None,
             timings: dict | None = None, read_cache: bool = True) -> KB:
     """Parse, extract and link in memory; nothing is written but the per-document cache.
@@ -241,7 +241,7 @@ def make_kb(files: Sequence[Path], jobs: int = 1, cache: Path | None = None,
         if line_len[i] is None and rows is not None:
             held[part["document"]["id"]] = rows
         take(i, part)
-        if line_len[i] is not None:
+        if cache is not None and line_len[i] is not None:  # (a line length only comes from a cache)
             _models_put(cache, keys[i], (docs[i], edges[i], found[i], part["findings"], line_len[i]))
         if progress:
             progress(1)
@@ -439,9 +439,10 @@ def reusable(previous: Path | None, keys: dict[str, str]) -> frozenset[str]:
     return frozenset(d for d, k in keys.items() if old["keys"].get(d) == k)
 
 
-def ensure_built(out: Path = DEFAULT_OUT) -> Path:
+def ensure_built(out: Path = DEFAULT_OUT, notify: Callable[[str], None] | None = None) -> Path:
     """The generation folder of the build at ``out``; builds the bundled corpus first if there
-    is none, so `kb show 17` works right after install."""
+    is none, so `kb show 17` works right after install. ``notify`` (a command's printer) is
+    told when that happens."""
     from kb.store import resolve
 
     out = Path(out)
@@ -449,8 +450,7 @@ def ensure_built(out: Path = DEFAULT_OUT) -> Path:
         if out != DEFAULT_OUT:
             # a mistyped --build must not answer from the bundled corpus
             raise KBError(f"no build at {out} (run: kb build --out {out})")
-        import click
-
-        click.echo(f"kb: no knowledge base at {out}; building the bundled corpus first", err=True)
+        if notify is not None:
+            notify(f"kb: no knowledge base at {out}; building the bundled corpus first")
         build((), out)
     return resolve(out)

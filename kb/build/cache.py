@@ -1,5 +1,6 @@
 """The per-document build cache under ``.build.gens/cache/``: entries keyed by a file's bytes, the
 single/multi mode and the code version; JSON lines plus pickled models."""
+
 from __future__ import annotations
 
 import contextlib
@@ -17,8 +18,14 @@ from pathlib import Path
 def _code_version() -> str:
     """Cached documents are valid only for the code and lexicon that made them."""
     pkg = Path(__file__).resolve().parent.parent
-    per_doc = [p for p in pkg.rglob("*") if p.is_file() and p.suffix in (".py", ".tsv")
-               and "__pycache__" not in p.parts and p.relative_to(pkg).parts[0] not in ("site", "commands")]
+    per_doc = [
+        p
+        for p in pkg.rglob("*")
+        if p.is_file()
+        and p.suffix in (".py", ".tsv")
+        and "__pycache__" not in p.parts
+        and p.relative_to(pkg).parts[0] not in ("site", "commands")
+    ]
     return _hash_files(sorted(per_doc), pkg)
 
 
@@ -106,7 +113,6 @@ def _cached_document_line(entry: tuple[Path, int], doc) -> str | None:
     if i < 0:
         return None
     return f'{{"id":{_dump(doc.id)},"title":{_dump(doc.title)},"source":{_dump(doc.source)}{line[i:]}'
-
 
 
 def _models_get(cache: Path, key: str):

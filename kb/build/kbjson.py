@@ -1,4 +1,5 @@
 """kb.json: one document, entity or edge a line, streamed."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence

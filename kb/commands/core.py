@@ -8,35 +8,8 @@ from pathlib import Path
 
 import click
 
-from kb.errors import KBError
+from kb.commands.options import dump, json_option, load_kb, out_option
 from kb.textsafe import safe
-
-out_option = click.option(
-    "--out",
-    "--build",
-    "out",
-    default="build",
-    show_default=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="The build folder.",
-)
-
-
-def load_kb(out: Path):
-    from kb.build import ensure_built
-    from kb.model import kb_from_dict
-    from kb.store import KB_FILE, read_json
-
-    gen = ensure_built(out)
-    try:
-        return kb_from_dict(read_json(gen / KB_FILE, "knowledge base"))
-    except ValueError as e:  # a kb.json of another schema version
-        raise KBError(f"{gen / KB_FILE}: {e} (run: kb build)") from None
-
-
-def dump(data) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
-
 
 # --------------------------------------------------------------------------- build
 
@@ -58,7 +31,7 @@ def dump(data) -> None:
 @click.option("--no-site", is_flag=True, help="Skip the static site (the slowest stage on large collections).")
 @click.option("--timings", is_flag=True, help="Print the time each stage took.")
 @click.option("-q", "--quiet", is_flag=True, help="Print the summary line only.")
-def build_cmd(corpus, out, jobs, no_cache, no_site, timings, quiet):
+def build_cmd(*, corpus, out, jobs, no_cache, no_site, timings, quiet):
     """Parse the CORPUS files (default: the bundled corpus/*.txt) and write the knowledge base.
 
     The build is atomic: the previous build stays in place until the new one is complete.
@@ -99,8 +72,8 @@ def build_cmd(corpus, out, jobs, no_cache, no_site, timings, quiet):
     if timings:
         click.echo("  " + ", ".join(f"{k} {v:.2f} s" for k, v in rep.timings.items()))
     if not quiet:
-        for n in rep.notes[:50]:
-            click.echo(safe(f"  note: {n}"))
+        for note in rep.notes[:50]:
+            click.echo(safe(f"  note: {note}"))
         if len(rep.notes) > 50:
             click.echo(f"  … {len(rep.notes) - 50} more notes (kb check FILE shows them per file)")
 
@@ -110,7 +83,7 @@ def build_cmd(corpus, out, jobs, no_cache, no_site, timings, quiet):
 
 @click.command("show")
 @click.argument("ident")
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@json_option
 @out_option
 def show_cmd(ident, as_json, out):
     """Show one task (17, T17), indicator row (精准服务:1, I:精准服务:1), chapter (五) or entity."""
@@ -131,7 +104,7 @@ def show_cmd(ident, as_json, out):
 
 @click.command("check")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@json_option
 @click.option("--entities", is_flag=True, help="Also list names found by pattern rules that the lexicon lacks.")
 @click.option("--consistency", is_flag=True, help="Also compare indicator rows with the tasks they restate.")
 def check_cmd(files, as_json, entities, consistency):
@@ -148,14 +121,14 @@ def check_cmd(files, as_json, entities, consistency):
         docs.append(doc)
         reports.append(check_document(doc))
     if entities:
-        from kb.commands.mentions import discovery_report
+        from kb.query.mentions import discovery_report
 
         for rep, doc in zip(reports, docs):
             rep["discovered"] = discovery_report(doc)
     if consistency:
         from kb.build import enrich_kb
-        from kb.commands.graph import consistency_report
         from kb.model import KB
+        from kb.query.consistency import consistency_report
 
         kb = enrich_kb(KB(documents=docs))
         by_doc = consistency_report(kb)

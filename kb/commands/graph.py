@@ -1,39 +1,34 @@
-"""`kb graph deps|path|measures|central|export`, and the consistency report behind
-`kb check --consistency`.
+"""`kb graph deps|path|measures|central|export`.
 
 These read ``build/graph.json`` only (networkx, no spaCy, no jieba).
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 
+from kb.commands.options import dump, generation, json_option, out_option, output_options, output_rows
 from kb.textsafe import echo
-
-out_option = click.option(
-    "--out",
-    "--build",
-    "out",
-    default="build",
-    show_default=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="The build folder.",
-)
-json_option = click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 
 
 def _graph(out: Path):
-    from kb.build import ensure_built
     from kb.graph.io import load_graph
 
-    return load_graph(ensure_built(out))
+    return load_graph(generation(out))
 
 
-def _dump(data) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+def _edge_cells(e: dict) -> dict:
+    """An edge's type, rule, weight and evidence sentence as flat cells (csv/tsv rows)."""
+    ev = e.get("evidence") or {}
+    return {
+        "type": e["type"],
+        "rule": e.get("rule"),
+        "weight": e.get("weight"),
+        "sentence": ev.get("sentence"),
+        "text": ev.get("text"),
+    }
 
 
 def _ev_line(e: dict, far: str) -> str:
@@ -60,17 +55,24 @@ def graph_cmd():
 
 @graph_cmd.command("deps")
 @click.argument("ident")
-@json_option
+@output_options
 @out_option
-def deps_cmd(ident, as_json, out):
+def deps_cmd(ident, fmt, out):
     """What task IDENT relies on, and what relies on it, each with its evidence sentence."""
     from kb.graph.io import deps, resolve
 
     G = _graph(out)
     node = resolve(G, ident)
     d = deps(G, node)
-    if as_json:
-        return _dump(d)
+    if fmt != "text":
+        rows = []
+        for direction, far_key in (("relies_on", "target"), ("relied_on_by", "source"), ("related", None)):
+            for e in d[direction]:
+                far = e[far_key] if far_key else (e["target"] if e["source"] == node else e["source"])
+                rows.append(
+                    {"direction": direction, "id": far, "label": G.nodes[far].get("label", ""), **_edge_cells(e)}
+                )
+        return output_rows(rows, fmt, document=d)
     echo(f"{node}  {d['label']}")
     echo(f"relies on ({len(d['relies_on'])}):")
     for e in d["relies_on"]:
@@ -93,7 +95,7 @@ def deps_cmd(ident, as_json, out):
 def why_cmd(source, target, as_json, out):
     """Why task SOURCE depends on task TARGET, or why it does not: the rules tried, what TARGET
     establishes and whether SOURCE names it."""
-    from kb.commands.core import load_kb
+    from kb.commands.options import load_kb
     from kb.errors import KBError
     from kb.graph.io import resolve
     from kb.link.common import _task_units
@@ -110,43 +112,44 @@ def why_cmd(source, target, as_json, out):
     r = explain(doc, _task_units(doc), local(a), local(b))
     r["from"], r["to"] = a, b
     if as_json:
-        return _dump(r)
+        return dump(r)
     e = r["edge"]
     if e:
-        click.echo(f"{a} depends on {b} [{e['rule']}]")
-        click.echo(f"  uses:        {e['uses']['sentence']}: “{e['uses']['text']}” (names “{e['uses']['name']}”)")
-        click.echo(f"  established: {e['establishes']['sentence']}: “{e['establishes']['text']}”")
+        echo(f"{a} depends on {b} [{e['rule']}]")
+        echo(f"  uses:        {e['uses']['sentence']}: “{e['uses']['text']}” (names “{e['uses']['name']}”)")
+        echo(f"  established: {e['establishes']['sentence']}: “{e['establishes']['text']}”")
     else:
-        click.echo(f"no depends_on edge {a} -> {b}")
+        echo(f"no depends_on edge {a} -> {b}")
     if r["establishes"]:
-        click.echo(f"what {b} establishes ({len(r['establishes'])}):")
+        echo(f"what {b} establishes ({len(r['establishes'])}):")
         for t in r["establishes"]:
-            click.echo(f"  {t['sentence']}: {t['name']}  (looked for: {'、'.join(t['forms'])})")
+            echo(f"  {t['sentence']}: {t['name']}  (looked for: {'、'.join(t['forms'])})")
             if "named_by_a" in t:
                 n = t["named_by_a"]
-                click.echo(f"      {a} names it [{n['rule']}] {n['sentence']}: “{n['text']}”")
+                echo(f"      {a} names it [{n['rule']}] {n['sentence']}: “{n['text']}”")
                 if t.get("chronology"):
-                    click.echo(f"      but {t['chronology']}")
+                    echo(f"      but {t['chronology']}")
             else:
-                click.echo(f"      {t['not_named']}")
+                echo(f"      {t['not_named']}")
     for c in r["checks"]:
-        click.echo(f"  {c}")
+        echo(f"  {c}")
 
 
 @graph_cmd.command("path")
 @click.argument("source")
 @click.argument("target")
-@json_option
+@output_options
 @out_option
-def path_cmd(source, target, as_json, out):
+def path_cmd(source, target, fmt, out):
     """The shortest explained chain of depends_on/related links between two tasks."""
     from kb.graph.io import path, resolve
 
     G = _graph(out)
     a, b = resolve(G, source), resolve(G, target)
     p = path(G, a, b)
-    if as_json:
-        return _dump(p)
+    if fmt != "text":
+        rows = [{"source": e["source"], "target": e["target"], **_edge_cells(e)} for e in p["steps"] or []]
+        return output_rows(rows, fmt, document=p)
     if p["steps"] is None:
         echo(f"no path between {a} and {b}: they are not connected by depends_on or related links")
         return
@@ -158,17 +161,20 @@ def path_cmd(source, target, as_json, out):
 
 @graph_cmd.command("measures")
 @click.argument("ident")
-@json_option
+@output_options
 @out_option
-def measures_cmd(ident, as_json, out):
+def measures_cmd(ident, fmt, out):
     """The indicator rows that measure task IDENT (or the tasks a row IDENT restates)."""
     from kb.graph.io import measures, resolve
 
     G = _graph(out)
     node = resolve(G, ident, kinds=("task", "row", "paragraph"))
     m = measures(G, node)
-    if as_json:
-        return _dump(m)
+    if fmt != "text":
+        rows = [
+            {"id": r["row"], "label": r["label"], "target": r["target"], "restates": r["restates"]} for r in m["rows"]
+        ]
+        return output_rows(rows, fmt, document=m)
     if not m["rows"]:
         echo(f"no indicator row measures {node} ({m['label']})")
         return
@@ -183,15 +189,19 @@ def measures_cmd(ident, as_json, out):
 
 @graph_cmd.command("central")
 @click.option("-n", "n", default=10, show_default=True, type=click.IntRange(min=1))
-@json_option
+@output_options
 @out_option
-def central_cmd(n, as_json, out):
+def central_cmd(n, fmt, out):
     """The tasks most others rely on."""
     from kb.graph.io import central
 
     c = central(_graph(out), n)
-    if as_json:
-        return _dump(c)
+    if fmt != "text":
+        rows = [
+            {"rank": i, "id": r["node"], "score": r["score"], "relied_on_by": r["relied_on_by"], "label": r["label"]}
+            for i, r in enumerate(c["ranking"], 1)
+        ]
+        return output_rows(rows, fmt, document=c)
     echo(f"method: {c['method']}")
     for i, r in enumerate(c["ranking"], 1):
         echo(f"{i:>3}. {r['node']:<6} {r['score']:.4f}  relied on by {r['relied_on_by']:>2}  {r['label']}")
@@ -211,28 +221,6 @@ def export_cmd(fmt, output, out):
 
     text = export(_graph(out), fmt, output)
     if text is None:
-        click.echo(f"wrote {output}", err=True)
+        echo(f"wrote {output}", err=True)
     else:
         echo(text, nl=False)
-
-
-def consistency_report(kb) -> list[dict]:
-    """Indicator rows whose figures or wording differ from the task they restate (both texts)."""
-    from kb.link.consistency import check
-
-    if not any(e.type == "measures" for e in kb.edges):
-        from kb.link import link
-
-        link(kb)
-    return check(kb)
-
-
-def render_consistency(items: list[dict]) -> str:
-    if not items:
-        return "consistency: no differences between indicator rows and their tasks"
-    lines = [f"consistency: {len(items)} difference(s)"]
-    for c in items:
-        lines.append(f"  {c['row']} vs {c['task']} ({c['sentence']}) [{c['kind']}] {c['message']}")
-        lines.append(f"    row:  {c['row_text']}")
-        lines.append(f"    task: {c['task_text']}")
-    return "\n".join(lines)

@@ -5,7 +5,6 @@ Kept light: it imports kb.index.search (whoosh, lazily) and nothing that loads s
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import sys
@@ -13,7 +12,12 @@ from pathlib import Path
 
 import click
 
-KINDS = ("task", "indicator", "paragraph")
+from kb.commands.options import out_option, output_options, output_rows
+
+# "indicator" is the old name of "row", still accepted
+KINDS = ("task", "row", "paragraph", "indicator")
+# C0/C1 controls and the bidirectional overrides that could make a line display as another
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 # a query is a few words; thousands of terms make whoosh's query tree recurse past Python's limit
 MAX_QUERY_CHARS = 2000
 MAX_QUERY_WORDS = 200
@@ -40,9 +44,9 @@ def _generation(out: Path) -> Path:
     gen = resolve(out)
     if (gen / KB_FILE).exists() and (gen / "index").is_dir():
         return gen
-    from kb.build import ensure_built
+    from kb.commands.options import generation
 
-    gen = ensure_built(out)
+    gen = generation(out)
     if not (gen / "index").is_dir():
         from kb.errors import KBError
 
@@ -56,21 +60,13 @@ def _generation(out: Path) -> Path:
 @click.option(
     "-n", "--limit", "n", type=click.IntRange(min=1), default=10, show_default=True, help="Show at most this many hits."
 )
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@output_options
 @click.option("--chapter", help="Only this chapter (五, C五, or a word of its title).")
-@click.option("--kind", type=click.Choice(KINDS), help="Only tasks, indicator rows or paragraphs.")
+@click.option("--kind", type=click.Choice(KINDS), help="Only tasks, indicator rows or paragraphs (indicator = row).")
 @click.option("--group", help="Only units that mention this group (农民工, GROUP:女职工).")
 @click.option("--actor", help="Only units that mention this actor (全总, 各级工会).")
-@click.option(
-    "--out",
-    "--build",
-    "out",
-    default="build",
-    show_default=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="The build folder.",
-)
-def search_cmd(query, n, as_json, chapter, kind, group, actor, out):
+@out_option
+def search_cmd(*, query, n, fmt, chapter, kind, group, actor, out):
     """Search tasks, indicator rows and paragraphs for QUERY.
 
     \b
@@ -94,12 +90,16 @@ def search_cmd(query, n, as_json, chapter, kind, group, actor, out):
     if not text.strip():
         raise KBError("empty query (try: kb search 农民工)")
     if len(text) > MAX_QUERY_CHARS or len(text.split()) > MAX_QUERY_WORDS:
-        raise KBError(f"query too long ({len(text)} characters, {len(text.split())} words; "
-                      f"at most {MAX_QUERY_CHARS} characters and {MAX_QUERY_WORDS} words)")
+        raise KBError(
+            f"query too long ({len(text)} characters, {len(text.split())} words; "
+            f"at most {MAX_QUERY_CHARS} characters and {MAX_QUERY_WORDS} words)"
+        )
     gen = _generation(out)
     res = search(gen, text, n=n, chapter=chapter, kind=kind, group=group, actor=actor)
-    if as_json:
-        click.echo(json.dumps(res.to_json(), ensure_ascii=False, indent=2))
+    if fmt != "text":
+        doc = res.to_json()
+        rows = [{k: v for k, v in h.items() if k != "sentences"} for h in doc["hits"]]
+        output_rows(rows, fmt, document=doc)
         return
     for note in res.notes:
         click.echo(f"kb: note: {_clean(note)}", err=True)
@@ -114,9 +114,9 @@ def search_cmd(query, n, as_json, chapter, kind, group, actor, out):
         where = f"{h.chapter} {ct}".strip() if h.chapter else h.kind
         click.echo(f"{_clean(head)}  [{_clean(where)}]  {h.score:.1f}")
         for s in h.sentences[:2]:
-            shown = snippet(Sentence(s.id, _clean(s.text), s.spans), left, right)
+            line = snippet(Sentence(s.id, _clean(s.text), s.spans), left, right)
             # color=True: click would strip the codes itself when it guesses "not a terminal"
-            click.echo(f"    {s.id}  {shown}", color=color)
+            click.echo(f"    {s.id}  {line}", color=color)
     shown = len(res.hits)
     more = f" (showing {shown}; -n {res.total} for all)" if res.total > shown else ""
     click.echo(f"{res.total} unit(s){more}", err=True)

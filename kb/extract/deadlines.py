@@ -7,7 +7,6 @@ names none; the start separates forward targets from results (``2020年达到…
 from __future__ import annotations
 
 import re
-from typing import Optional
 
 from kb.extract.numerals import cn_value, cn_year
 
@@ -27,7 +26,7 @@ _PLAN_TERM = re.compile(
 _GOAL_LINE = re.compile(rf"(?:目标|指标)[^\n]{{0,40}}?(?:到|至|力争到)\s*(?P<y>{_Y})\s*年")
 
 
-def fyp_years(label: str) -> Optional[tuple[int, int]]:
+def fyp_years(label: str) -> tuple[int, int] | None:
     """Years of the N-th five-year plan (“十四五” -> 2021..2025). The count restarted after the
     1963-65 adjustment years, so the 3rd plan and later start at 1956 + 5(N-1)."""
     n = cn_value(label)
@@ -38,7 +37,7 @@ def fyp_years(label: str) -> Optional[tuple[int, int]]:
     return start, start + 4
 
 
-def issue_year(text: str) -> Optional[int]:
+def issue_year(text: str) -> int | None:
     """The year of the document number (国发〔2019〕4号) or of a date line (2019年1月24日)."""
     head = text[:3000].translate(_FW)
     for rx in _ISSUE:
@@ -49,7 +48,7 @@ def issue_year(text: str) -> Optional[int]:
     return int(m.group("y")) if m else None
 
 
-def _from_title(title: str) -> Optional[tuple[int, int]]:
+def _from_title(title: str) -> tuple[int, int] | None:
     t = re.sub(r"\s+", "", title.translate(_FW))
     m = _RANGE.search(t)
     if m and int(m.group("a")) <= int(m.group("b")):
@@ -66,7 +65,7 @@ def _from_title(title: str) -> Optional[tuple[int, int]]:
     return None
 
 
-def plan_period(title: Optional[str], text: str = "") -> Optional[tuple[int, int]]:
+def plan_period(title: str | None, text: str = "") -> tuple[int, int] | None:
     """(start, end) of the plan: from the title's range or five-year plan, else from the first
     title-like lines of the text, else from a stated 规划期/规划期限, else from the first
     ``到YYYY年`` in a goal line (目标/指标), starting in the year the document was issued."""
@@ -96,5 +95,5 @@ def plan_period(title: Optional[str], text: str = "") -> Optional[tuple[int, int
     return None
 
 
-def chinese_year(s: str) -> Optional[int]:
+def chinese_year(s: str) -> int | None:
     return cn_year(s)

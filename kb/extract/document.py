@@ -15,6 +15,7 @@ from pathlib import Path
 
 from kb.extract.lexicon import TYPES, Lexicon, load_lexicon
 from kb.extract.roles import assign_roles
+from kb.ids import qualify
 from kb.model import KB, Entity, Mention, Unit
 
 TYPE_ORDER = {t: i for i, t in enumerate(TYPES)}
@@ -189,7 +190,7 @@ def collect_entities(kb: KB, lexicon_dir: str | None = None, discovered: dict[st
     units_of: dict[str, list[str]] = {}
     for d in kb.documents:
         for u in d.units():
-            uid = f"{d.id}/{u.id}" if multi else u.id
+            uid = qualify(d.id, u.id, multi)
             for m in u.mentions:
                 lst = units_of.setdefault(m.entity, [])
                 if not lst or lst[-1] != uid:

@@ -15,7 +15,6 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Optional
 
 from kb.errors import KBError
 
@@ -81,7 +80,7 @@ class LocalNames:
             else None
         )
 
-    def _pattern(self, text_before: str, stem: str) -> Optional[tuple[str, Pattern]]:
+    def _pattern(self, text_before: str, stem: str) -> tuple[str, Pattern] | None:
         """The pattern for ``stem`` whose level word ends ``text_before`` (longest level word
         first: 自治区 before 区)."""
         for p in self.by_stem.get(stem, ()):
@@ -90,7 +89,7 @@ class LocalNames:
                     return pre, p
         return None
 
-    def local_actor(self, name: str) -> Optional[str]:
+    def local_actor(self, name: str) -> str | None:
         """Canonical form of a local body's name, or None when ``name`` is not one:
         省发改委 -> 省发展改革委; 上海市人社局 -> 上海市人力资源社会保障局; 发改委 -> None
         (national); 区财政厅 -> None (a 厅 is provincial)."""
@@ -129,12 +128,12 @@ class LocalNames:
 
 
 @lru_cache(maxsize=4)
-def load_local_names(path: Optional[str] = None) -> LocalNames:
+def load_local_names(path: str | None = None) -> LocalNames:
     p = Path(path) if path else PATTERNS_FILE
     return LocalNames(parse_patterns(p) if p.exists() else [])
 
 
-def local_actor(name: str) -> Optional[str]:
+def local_actor(name: str) -> str | None:
     """Canonical name of a local department (省发改委 -> 省发展改革委), None if ``name`` is not
     one, with the patterns of ``kb/extract/lexicon/actors.patterns.tsv``."""
     return load_local_names().local_actor(name)

@@ -85,7 +85,7 @@ class Matcher:
         self.lex = lex
         self.surfaces = lex.surfaces()
         self.auto = ahocorasick.Automaton()
-        for s, ents in self.surfaces.items():
+        for s, _ents in self.surfaces.items():
             self.auto.add_word(s, ("S", s))
         self.stop_by_phrase: dict[str, list[str]] = {}
         for phrase, blocked in lex.stops:

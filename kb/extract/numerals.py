@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Optional
 
 CN_DIGITS = "〇零一二两三四五六七八九"
 CN_NUM_CHARS = CN_DIGITS + "十百千万亿点"
@@ -28,7 +27,7 @@ def _converter():
 
 
 @lru_cache(maxsize=4096)
-def cn_value(s: str) -> Optional[float]:
+def cn_value(s: str) -> float | None:
     """Value of a Chinese numeral: 一 -> 1, 十八 -> 18, 一万三千亿 -> 1.3e12, 三点五 -> 3.5, 两千 -> 2000;
     None if ``s`` is not one."""
     if not s or any(c not in CN_NUM_CHARS for c in s):
@@ -43,7 +42,7 @@ def cn_value(s: str) -> Optional[float]:
         return None
 
 
-def cn_year(s: str) -> Optional[int]:
+def cn_year(s: str) -> int | None:
     """二〇三五 / 二零二五 -> 2035 / 2025 (digit by digit, as years are written)."""
     if len(s) != 4 or any(c not in _SMALL for c in s):
         return None
@@ -55,7 +54,7 @@ _MULTS = {"千": 1e3, "百": 1e2, "万": 1e4, "亿": 1e8}
 _MIXED = re.compile(r"(\d+(?:\.\d+)?)((?:千|百)?(?:万|亿)*|千|百)")
 
 
-def mixed_value(s: str) -> Optional[float]:
+def mixed_value(s: str) -> float | None:
     """``1.4万亿`` -> 1.4e12, ``4.5万`` -> 45000, ``30亿`` -> 3e9, ``80`` -> 80; else the Chinese value."""
     m = _MIXED.fullmatch(s)
     if m:
@@ -69,7 +68,7 @@ def mixed_value(s: str) -> Optional[float]:
 _FRACTION = re.compile(rf"(?P<den>[{CN_NUM_CHARS}]+|\d+)分之(?P<num>[{CN_NUM_CHARS}]+|\d+(?:\.\d+)?)")
 
 
-def fraction_percent(s: str) -> Optional[float]:
+def fraction_percent(s: str) -> float | None:
     """百分之二十 -> 20, 三分之一 -> 33.33…, 千分之五 -> 0.5 (in per cent); 一半 -> 50."""
     if s == "一半":
         return 50.0

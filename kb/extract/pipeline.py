@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Optional
 
 import numpy
 import spacy
@@ -55,7 +54,7 @@ class JiebaWords:
 
 
 @Language.factory("plankb_words", default_config={"lexicon_dir": None})
-def make_words(nlp, name, lexicon_dir: Optional[str]):
+def make_words(nlp, name, lexicon_dir: str | None):
     seg = _segmenter(lexicon_dir)
 
     def words(doc: Doc) -> Doc:
@@ -100,16 +99,16 @@ def sentences(doc: Doc) -> Doc:
     ok = pos < len(doc)
     pos, starts = pos[ok], starts[ok]
     flags[pos[idx[pos] == starts]] = 1
-    doc.from_array([SENT_START], flags.astype("uint64").reshape(-1, 1))  # spaCy stores -1 wrapped
+    doc.from_array([SENT_START], flags.astype("uint64").reshape(-1, 1))  # type: ignore[arg-type]  # a numpy array is what thinc's Ints2d stands for; spaCy stores -1 wrapped
     return doc
 
 
-def _span(doc: Doc, start: int, end: int, label: str) -> Optional[Span]:
+def _span(doc: Doc, start: int, end: int, label: str) -> Span | None:
     return doc.char_span(start, end, label=label) or doc.char_span(start, end, label=label, alignment_mode="expand")
 
 
 @Language.factory("plankb_entities", default_config={"lexicon_dir": None})
-def make_entities(nlp, name, lexicon_dir: Optional[str]):
+def make_entities(nlp, name, lexicon_dir: str | None):
     matcher = Matcher(_lexicon(lexicon_dir))
 
     def entities(doc: Doc) -> Doc:
@@ -133,30 +132,30 @@ def targets(doc: Doc) -> Doc:
     return doc
 
 
-def _key(lexicon_dir) -> Optional[str]:
+def _key(lexicon_dir) -> str | None:
     return str(Path(lexicon_dir).resolve()) if lexicon_dir else None
 
 
-def _lexicon(lexicon_dir: Optional[str]) -> Lexicon:
+def _lexicon(lexicon_dir: str | None) -> Lexicon:
     return _lexicon_cached(_key(lexicon_dir))
 
 
 @lru_cache(maxsize=4)
-def _lexicon_cached(key: Optional[str]) -> Lexicon:
+def _lexicon_cached(key: str | None) -> Lexicon:
     return load_lexicon(Path(key) if key else None)
 
 
 @lru_cache(maxsize=4)
-def _segmenter(lexicon_dir: Optional[str]) -> JiebaWords:
+def _segmenter(lexicon_dir: str | None) -> JiebaWords:
     return JiebaWords(_lexicon(lexicon_dir).words())
 
 
-def get_nlp(lexicon_dir: Optional[str] = None) -> Language:
+def get_nlp(lexicon_dir: str | None = None) -> Language:
     return _nlp(_key(lexicon_dir))
 
 
 @lru_cache(maxsize=4)
-def _nlp(lexicon_dir: Optional[str]) -> Language:
+def _nlp(lexicon_dir: str | None) -> Language:
     nlp = spacy.blank("zh")  # character segmenter: see the module docstring
     cfg = {"lexicon_dir": lexicon_dir}
     nlp.add_pipe("plankb_words", config=cfg)
@@ -197,7 +196,7 @@ def _text(doc: Doc) -> str:
     return doc.user_data.get("text") or doc.text
 
 
-def run(nlp: Language, text: str, sentences: Optional[list[Sentence]] = None, plan_context=None) -> Doc:
+def run(nlp: Language, text: str, sentences: list[Sentence] | None = None, plan_context=None) -> Doc:
     """``plan_context``: a :class:`kb.extract.targets.PlanContext` (the plan's period, the
     section's deadline) for the deadlines a target does not state."""
     doc = char_doc(nlp, text)
@@ -211,5 +210,5 @@ def run(nlp: Language, text: str, sentences: Optional[list[Sentence]] = None, pl
     return doc
 
 
-def lexicon_for(lexicon_dir: Optional[str] = None) -> Lexicon:
+def lexicon_for(lexicon_dir: str | None = None) -> Lexicon:
     return _lexicon(lexicon_dir)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable
-from typing import Optional
 
 PARTNER = ("配合", "联合", "会同", "协同", "携手", "加强与", "加强同", "与", "同")
 SUPERVISED = ("督促", "指导", "推动", "引导", "鼓励", "支持", "要求", "促进", "帮助", "组织", "吸引")
@@ -33,7 +32,7 @@ def clause_start(text: str, pos: int) -> int:
     return i
 
 
-def actor_role(text: str, start: int, is_union: bool, prev_role: Optional[str] = None) -> Optional[str]:
+def actor_role(text: str, start: int, is_union: bool, prev_role: str | None = None) -> str | None:
     """Role of the actor mention at ``start``. ``prev_role`` is the role of the actor just
     before it when the two are joined by 、 or 和 (推动平台企业、关联企业: both supervised)."""
     cs = clause_start(text, start)
@@ -73,7 +72,7 @@ def assign_roles(text: str, mentions: list, type_of: Callable[[str], str], is_un
     # a name inside a longer actor name shares its role (工会 in 各地工会); mentions are sorted
     # by start, so the enclosing name is among the few that start at most MAX_NAME before it
     starts = [m.start for m in mentions]
-    for i, m in enumerate(mentions):
+    for _i, m in enumerate(mentions):
         if m.role is None and type_of(m.entity) == "ACTOR":
             lo = bisect.bisect_left(starts, m.start - MAX_NAME)
             hi = bisect.bisect_right(starts, m.start)

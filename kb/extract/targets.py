@@ -142,7 +142,7 @@ class TimeFrame:
     lead: bool = False  # worded as an end point: 到/至/力争…, …底/末/前
 
 
-def _pick_qualifier(found: Iterable[str]) -> Optional[str]:
+def _pick_qualifier(found: Iterable[str | None]) -> Optional[str]:
     qs = [_QUAL_NORMAL.get(q, q) for q in found if q]
     return min(qs, key=lambda q: _QUAL_RANK.get(q, 99)) if qs else None
 
@@ -184,9 +184,12 @@ def find_quantities(text: str) -> list[Quantity]:
             continue
         unit = m.group("unit")
         mult = m.group("mult")
-        if unit in ("万人次", "万人"):  # the regex put 万 in the unit: 5000万人
-            mult, unit = (mult or "") + "万", unit[1:]
         value = parse_number(m.group("num") + (mult or ""))
+        if unit in ("万人次", "万人"):  # the regex put 万 in the unit: 5000万人, 1万万人 (a 万 after a multiplier)
+            mult, unit = (mult or "") + "万", unit[1:]
+            value = None if value is None else value * 10_000
+        if value is None:
+            continue
         if unit in ("%", "‰") and mult:
             continue
         end = m.end()

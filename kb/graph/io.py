@@ -11,9 +11,10 @@ import json
 from collections import defaultdict
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 from kb.errors import KBError
+from kb.ids import parse_ident, qualify
 from kb.model import KB
 from kb.store import read_json
 
@@ -34,7 +35,7 @@ def to_networkx(kb: KB):
     multi = len(kb.documents) > 1
 
     def q(doc, local):
-        return f"{doc.id}/{local}" if multi else local
+        return qualify(doc.id, local, multi)
 
     G = nx.MultiDiGraph(schema=GRAPH_SCHEMA, unmatched_rows=unmatched_rows(kb), centrality=CENTRALITY)
     for d in kb.documents:
@@ -74,21 +75,21 @@ def to_networkx(kb: KB):
     for e in kb.entities:
         G.add_node(e.id, type="entity", label=e.name, entity_type=e.type, name=e.name)
     counts: dict[tuple, int] = defaultdict(int)
-    for e in kb.edges:
-        for end in (e.source, e.target):
+    for ed in kb.edges:
+        for end in (ed.source, ed.target):
             if end not in G:
                 G.add_node(end, type="entity" if ":" in end and not end.startswith("I:") else "unknown", label=end)
-        k = (e.source, e.target, e.type)
-        key = f"{e.type}" if not counts[k] else f"{e.type}.{counts[k]}"
+        k = (ed.source, ed.target, ed.type)
+        key = f"{ed.type}" if not counts[k] else f"{ed.type}.{counts[k]}"
         counts[k] += 1
         G.add_edge(
-            e.source,
-            e.target,
+            ed.source,
+            ed.target,
             key=key,
-            type=e.type,
-            evidence=dict(e.evidence),
-            rule=e.rule,
-            weight=1.0 if e.weight is None else float(e.weight),
+            type=ed.type,
+            evidence=dict(ed.evidence),
+            rule=ed.rule,
+            weight=1.0 if ed.weight is None else float(ed.weight),
         )
     return G
 
@@ -132,19 +133,15 @@ def load_graph(gen_folder):
 # --------------------------------------------------------------------------- ids
 
 
-def resolve(G, ident: str, kinds: Optional[tuple[str, ...]] = None) -> str:
+def resolve(G, ident: str, kinds: tuple[str, ...] | None = None) -> str:
     """A node id from what a user types: ``28``, ``T28``, ``精准服务:5``, ``I:精准服务:5``,
     ``GROUP:农民工``, ``doc/T28``; a bare id may stand for ``doc/id`` when only one document has it."""
-    s = (ident or "").strip().translate(str.maketrans("０１２３４５６７８９", "0123456789"))
-    if not s:
+    p = parse_ident(ident)
+    if not p.local:
         raise KBError("empty id")
-    cands = [s]
-    if s.isdigit():
-        cands = [f"T{int(s)}"]
-    elif s[:1] in "tT" and s[1:].isdigit():
-        cands = [f"T{int(s[1:])}"]
-    elif not s.startswith("I:") and s.count(":") == 1 and s.rsplit(":", 1)[1].isdigit():
-        cands = [f"I:{s}", s]
+    cands = [p.canonical] if p.kind == "task" else list(dict.fromkeys([p.canonical, p.local]))
+    if p.doc:
+        cands = [f"{p.doc}/{c}" for c in cands]
     found = [c for c in cands if c in G]
     if not found:
         found = [n for n in G.nodes for c in cands if isinstance(n, str) and n.endswith("/" + c)]
@@ -351,7 +348,7 @@ def to_dot(G) -> str:
     return "\n".join(lines) + "\n"
 
 
-def export(G, fmt: str, path: Optional[Path]) -> Optional[str]:
+def export(G, fmt: str, path: Path | None) -> str | None:
     """Write ``G`` as ``fmt`` to ``path``; without a path return the text."""
     import io
 

@@ -16,6 +16,7 @@ A ``.txt`` file is the parser's own input: ``import_file`` returns ``None`` for 
 (missing, too large, empty, corrupt, encrypted, scanned) is a :class:`kb.errors.KBError` with one
 clear message naming the file.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

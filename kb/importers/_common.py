@@ -1,4 +1,5 @@
 """What the importers share: the result type, the file checks, line assembly, metadata spotting."""
+
 from __future__ import annotations
 
 import re
@@ -34,8 +35,10 @@ def check_file(path) -> Path:
         raise KBError(f"{p}: not a regular file")
     limit = max_file_bytes()
     if st.st_size > limit:
-        raise KBError(f"{p}: {st.st_size / 2**20:.1f} MB is more than the {limit / 2**20:.0f} MB allowed "
-                      f"for one plan; split it, or set KB_MAX_FILE_MB")
+        raise KBError(
+            f"{p}: {st.st_size / 2**20:.1f} MB is more than the {limit / 2**20:.0f} MB allowed "
+            f"for one plan; split it, or set KB_MAX_FILE_MB"
+        )
     if st.st_size == 0:
         raise KBError(f"{p}: empty file")
     return p
@@ -73,8 +76,9 @@ for _cp in list(range(0xF900, 0xFADA)) + list(range(0xFB00, 0xFB07)):  # compati
     _n = unicodedata.normalize("NFKC", chr(_cp))
     if _n != chr(_cp):
         _CJK_FIX[_cp] = _n
-_CJK_FIX.update({0x00A0: " ", 0x200B: None, 0xFEFF: None, 0x00AD: None, 0x2028: "\n", 0x2029: "\n",
-                 0x2015: "\u2014"})  # ― drawn by the glyph of — (破折号)
+_CJK_FIX.update(
+    {0x00A0: " ", 0x200B: None, 0xFEFF: None, 0x00AD: None, 0x2028: "\n", 0x2029: "\n", 0x2015: "\u2014"}
+)  # ― drawn by the glyph of — (破折号)
 
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200a\u202f\u205f]+")
 
@@ -115,6 +119,7 @@ def cjk_count(s: str) -> int:
 
 
 # --- output assembly ----------------------------------------------------------------------------
+
 
 class Blocks:
     """Collects paragraphs and tables in document order and renders ``Imported.text``."""
@@ -243,8 +248,12 @@ def guess_meta(lines: list[str], meta: dict | None = None) -> dict:
                 break
     if not meta.get("title"):
         for ln in head[:10]:
-            if 4 <= len(ln) <= 100 and ln[-1] not in "。；;：:，," and not DOC_NO.fullmatch(ln) \
-                    and not iso_date(ln) == ln:
+            if (
+                4 <= len(ln) <= 100
+                and ln[-1] not in "。；;：:，,"
+                and not DOC_NO.fullmatch(ln)
+                and not iso_date(ln) == ln
+            ):
                 meta["title"] = ln
                 break
     date_i = None
@@ -260,7 +269,7 @@ def guess_meta(lines: list[str], meta: dict | None = None) -> dict:
         if m and _ISSUER_END.search(m.group(1)):
             meta["issuer"] = m.group(1)
         elif date_i is not None:
-            prev = [ln for ln in lines[max(0, date_i - 3):date_i] if ln]
+            prev = [ln for ln in lines[max(0, date_i - 3) : date_i] if ln]
             if prev and len(prev[-1]) <= 40 and _ISSUER_END.search(prev[-1]):
                 meta["issuer"] = prev[-1]
     return {k: v for k, v in meta.items() if v}

@@ -1,4 +1,5 @@
 """DOCX → text: body paragraphs and tables in document order, Word's automatic numbering printed."""
+
 from __future__ import annotations
 
 import re
@@ -12,7 +13,7 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 def _tag(el) -> str:
     t = el.tag
-    return t[len(W):] if isinstance(t, str) and t.startswith(W) else ""
+    return t[len(W) :] if isinstance(t, str) and t.startswith(W) else ""
 
 
 def _val(el, name="val"):
@@ -63,8 +64,21 @@ def _letters(n: int, upper: bool) -> str:
 def _roman(n: int) -> str:
     if not 0 < n < 4000:
         return str(n)
-    vals = [(1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"), (40, "XL"),
-            (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
+    vals = [
+        (1000, "M"),
+        (900, "CM"),
+        (500, "D"),
+        (400, "CD"),
+        (100, "C"),
+        (90, "XC"),
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+        (4, "IV"),
+        (1, "I"),
+    ]
     out = []
     for v, s in vals:
         while n >= v:
@@ -82,8 +96,15 @@ def format_number(n: int, fmt: str) -> str:
         return f"{n:02d}"
     if fmt == "decimalFullWidth" or fmt == "decimalFullWidth2":
         return "".join(chr(ord(c) + 0xFEE0) if c.isdigit() else c for c in str(n))
-    if fmt in ("chineseCounting", "chineseCountingThousand", "japaneseCounting", "taiwaneseCounting",
-               "koreanCounting", "taiwaneseCountingThousand", "koreanDigital2"):
+    if fmt in (
+        "chineseCounting",
+        "chineseCountingThousand",
+        "japaneseCounting",
+        "taiwaneseCounting",
+        "koreanCounting",
+        "taiwaneseCountingThousand",
+        "koreanDigital2",
+    ):
         return _cn_counting(n)
     if fmt in ("ideographDigital", "taiwaneseDigital", "japaneseDigitalTenThousand"):
         return "".join(_CN[int(c)] for c in str(n))
@@ -127,7 +148,8 @@ class Numbering:
         if numbering_el is not None:
             for an in numbering_el.findall(W + "abstractNum"):
                 self.abstract[_val(an, "abstractNumId")] = {
-                    int(_val(lvl, "ilvl") or 0): self._level(lvl) for lvl in an.findall(W + "lvl")}
+                    int(_val(lvl, "ilvl") or 0): self._level(lvl) for lvl in an.findall(W + "lvl")
+                }
             for num in numbering_el.findall(W + "num"):
                 aid = _val(num.find(W + "abstractNumId"))
                 starts, lvls = {}, {}
@@ -303,8 +325,18 @@ class _Reader:
                     elif rt in ("drawing", "pict", "AlternateContent"):
                         if any(_tag(x) == "txbxContent" for x in rc.iter()):
                             self.textboxes += 1
-            elif t in ("hyperlink", "ins", "smartTag", "fldSimple", "customXml", "sdtContent", "sdt",
-                       "moveTo", "bdo", "dir"):
+            elif t in (
+                "hyperlink",
+                "ins",
+                "smartTag",
+                "fldSimple",
+                "customXml",
+                "sdtContent",
+                "sdt",
+                "moveTo",
+                "bdo",
+                "dir",
+            ):
                 self._collect(child, parts)
             # w:del, w:moveFrom, w:pPr, bookmarks, proofing marks: nothing printed
 
@@ -448,8 +480,10 @@ def _read(p: Path, document, RT) -> Imported:
     if boxes:
         notes.append(f"{boxes} one-column tables (专栏 boxes) read as paragraphs")
     if reader.footnotes or reader.endnotes:
-        notes.append(f"{reader.footnotes + reader.endnotes} footnote/endnote references dropped "
-                     f"(the notes' text is not imported)")
+        notes.append(
+            f"{reader.footnotes + reader.endnotes} footnote/endnote references dropped "
+            f"(the notes' text is not imported)"
+        )
     if reader.hidden:
         notes.append(f"{reader.hidden} hidden runs dropped")
     if reader.textboxes:

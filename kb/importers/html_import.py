@@ -1,29 +1,94 @@
 """HTML → text: the article body of a gov.cn-style page, without navigation, share buttons or footer."""
+
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
 from kb.errors import KBError
-from kb.importers._common import (Blocks, Imported, check_file, cjk_count, clean_line, doc_number,
-                                  guess_meta, is_single_column, iso_date, read_bytes)
+from kb.importers._common import (
+    Blocks,
+    Imported,
+    check_file,
+    cjk_count,
+    clean_line,
+    doc_number,
+    guess_meta,
+    is_single_column,
+    iso_date,
+    read_bytes,
+)
 
 # article containers used by gov.cn and the provincial / municipal site generators (TRS, UCAP, …)
 BODY_SELECTORS = [
-    "#UCAP-CONTENT", ".pages_content", ".TRS_Editor", ".TRS_UEDITOR", "#zoom", ".zoom",
-    ".article-content", ".article_content", ".articleContent", "#articleContent",
-    ".view.TRS_UEDITOR", ".xxgk_content", ".content_text", ".con_text", "#content_text",
-    ".article", "article", "#content", ".content", "main",
+    "#UCAP-CONTENT",
+    ".pages_content",
+    ".TRS_Editor",
+    ".TRS_UEDITOR",
+    "#zoom",
+    ".zoom",
+    ".article-content",
+    ".article_content",
+    ".articleContent",
+    "#articleContent",
+    ".view.TRS_UEDITOR",
+    ".xxgk_content",
+    ".content_text",
+    ".con_text",
+    "#content_text",
+    ".article",
+    "article",
+    "#content",
+    ".content",
+    "main",
 ]
-DROP_TAGS = "script, style, noscript, iframe, nav, header, footer, form, button, select, input, textarea, " \
-            "object, embed, svg, canvas, template, map, audio, video"
-JUNK = re.compile(r"share|bdshare|fenxiang|bshare|jiathis|print|toolbar|tool-bar|breadcrumb|crumb|"
-                  r"position|location|nav|menu|footer|top-bar|topbar|related|xgwj|pager|"
-                  r"pagination|qrcode|erweima|ewm|fontsize|font-size|zihao|comment|sidebar|side-bar|"
-                  r"advert|banner|(?<![a-z])ad(?![a-z])", re.I)
-BLOCK = {"p", "div", "section", "article", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dd", "dt", "dl",
-         "blockquote", "center", "pre", "tr", "ul", "ol", "address", "figure", "figcaption", "caption",
-         "main", "aside", "hr", "tbody", "thead", "tfoot", "fieldset", "legend", "details", "summary"}
+DROP_TAGS = (
+    "script, style, noscript, iframe, nav, header, footer, form, button, select, input, textarea, "
+    "object, embed, svg, canvas, template, map, audio, video"
+)
+JUNK = re.compile(
+    r"share|bdshare|fenxiang|bshare|jiathis|print|toolbar|tool-bar|breadcrumb|crumb|"
+    r"position|location|nav|menu|footer|top-bar|topbar|related|xgwj|pager|"
+    r"pagination|qrcode|erweima|ewm|fontsize|font-size|zihao|comment|sidebar|side-bar|"
+    r"advert|banner|(?<![a-z])ad(?![a-z])",
+    re.I,
+)
+BLOCK = {
+    "p",
+    "div",
+    "section",
+    "article",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "dd",
+    "dt",
+    "dl",
+    "blockquote",
+    "center",
+    "pre",
+    "tr",
+    "ul",
+    "ol",
+    "address",
+    "figure",
+    "figcaption",
+    "caption",
+    "main",
+    "aside",
+    "hr",
+    "tbody",
+    "thead",
+    "tfoot",
+    "fieldset",
+    "legend",
+    "details",
+    "summary",
+}
 _META_LABELS = {
     "title": ("标题", "名称", "文件名称", "标 题", "名 称"),
     "issuer": ("发文机关", "发布机构", "发文单位", "发布单位", "制发机关", "来源", "信息来源"),
@@ -48,7 +113,7 @@ def _decode(raw: bytes, p: Path) -> str:
         return raw.decode("utf-16", errors="replace")
     head = raw[:4096].decode("ascii", errors="ignore")
     m = re.search(r"""charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", head, re.I)
-    declared = (m.group(1).lower() if m else "")
+    declared = m.group(1).lower() if m else ""
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -138,8 +203,14 @@ class _Writer:
                     pass
             if ordered:
                 from kb.importers.docx_import import format_number
-                fmt = {"1": "decimal", "a": "lowerLetter", "A": "upperLetter", "i": "lowerRoman",
-                       "I": "upperRoman"}.get(kind, "decimal")
+
+                fmt = {
+                    "1": "decimal",
+                    "a": "lowerLetter",
+                    "A": "upperLetter",
+                    "i": "lowerRoman",
+                    "I": "upperRoman",
+                }.get(kind, "decimal")
                 self.cur.append(f"{format_number(n, fmt)}. ")
                 n += 1
             self.walk(li)
@@ -237,8 +308,25 @@ def _find_body(tree):
         for child in node.iter(include_text=True):
             if child.tag == "-text":
                 score += cjk_count(child.text(deep=False) or "")
-            elif child.tag in ("p", "h1", "h2", "h3", "h4", "h5", "h6", "span", "font", "strong", "b",
-                               "table", "center", "br", "ol", "ul", "blockquote"):
+            elif child.tag in (
+                "p",
+                "h1",
+                "h2",
+                "h3",
+                "h4",
+                "h5",
+                "h6",
+                "span",
+                "font",
+                "strong",
+                "b",
+                "table",
+                "center",
+                "br",
+                "ol",
+                "ul",
+                "blockquote",
+            ):
                 score += cjk_count(child.text() or "")
         if score > best_score:
             best, best_score = node, score
@@ -259,7 +347,7 @@ def _label_value(tree) -> dict:
             for lab in labels:
                 lab = lab.replace(" ", "")
                 if key.startswith(lab + "：") or key.startswith(lab + ":"):
-                    val = key[len(lab) + 1:].strip()
+                    val = key[len(lab) + 1 :].strip()
                     if val:
                         found[field_name] = val
                     else:
@@ -297,8 +385,14 @@ def import_html(path) -> Imported:
         raise KBError(f"{p}: the HTML page has no body text")
 
     meta: dict = {}
-    for name, key in (("ArticleTitle", "title"), ("ContentSource", "issuer"), ("PubDate", "published"),
-                      ("firstpublishedtime", "published"), ("dc.title", "title"), ("og:title", "title")):
+    for name, key in (
+        ("ArticleTitle", "title"),
+        ("ContentSource", "issuer"),
+        ("PubDate", "published"),
+        ("firstpublishedtime", "published"),
+        ("dc.title", "title"),
+        ("og:title", "title"),
+    ):
         node = tree.css_first(f'meta[name="{name}"], meta[property="{name}"]')
         if node is not None and (node.attributes or {}).get("content"):
             meta.setdefault(key, clean_line(node.attributes["content"]))
@@ -339,8 +433,10 @@ def import_html(path) -> Imported:
         w.out.blocks.insert(0, [heading])
         notes.append("the page title (outside the article body) put as the first line")
     if w.out.tables:
-        notes.append(f"{w.out.tables} tables ({w.out.table_rows} rows) as TAB-separated rows; "
-                     f"cells covered by colspan/rowspan left empty")
+        notes.append(
+            f"{w.out.tables} tables ({w.out.table_rows} rows) as TAB-separated rows; "
+            f"cells covered by colspan/rowspan left empty"
+        )
     if w.boxes:
         notes.append(f"{w.boxes} one-column tables (专栏 boxes) read as paragraphs")
     if w.dropped:

@@ -1,5 +1,6 @@
 """Markdown → text: headings and paragraphs as lines, list items with their printed number, pipe
 tables as TAB rows, emphasis and link marks removed."""
+
 from __future__ import annotations
 
 import re
@@ -48,9 +49,10 @@ def import_md(path) -> Imported:
             k, v = k.strip().lower(), v.strip().strip("'\"")
             if k in ("title", "issuer", "doc_number", "date") and v:
                 meta[k] = v
-        text = text[m.end():]
+        text = text[m.end() :]
     try:
         from markdown_it import MarkdownIt
+
         md = MarkdownIt("commonmark").enable("table").disable("html_block", ignoreInvalid=True)
         tokens = md.parse(text)
     except Exception as e:

@@ -1,5 +1,6 @@
 """PDF → text: lines in reading order, page numbers and running headers/footers removed, paragraphs
 rejoined across hard line breaks and page breaks, ruled tables as TAB rows."""
+
 from __future__ import annotations
 
 import logging
@@ -10,8 +11,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kb.errors import KBError
-from kb.importers._common import (Imported, Blocks, check_file, clean_line, fix_chars, guess_meta,
-                                  join_wrapped, starts_heading)
+from kb.importers._common import (
+    Blocks,
+    Imported,
+    check_file,
+    clean_line,
+    fix_chars,
+    guess_meta,
+    join_wrapped,
+    starts_heading,
+)
 
 MAX_PAGES = 300
 TERMINAL = set("。！？；!?;：:…")
@@ -20,7 +29,9 @@ PAGE_NUMBER = re.compile(
     r"^(?:[-—–－_~·•\s]*[0-9０-９]{1,4}[-—–－_~·•\s]*"
     r"|第\s*[0-9０-９]{1,4}\s*页(?:\s*[,，/]?\s*共\s*[0-9０-９]{1,4}\s*页)?"
     r"|[0-9０-９]{1,4}\s*/\s*[0-9０-９]{1,4}"
-    r"|(?:page|p\.)\s*\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?)$", re.I)
+    r"|(?:page|p\.)\s*\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?)$",
+    re.I,
+)
 
 
 @dataclass
@@ -104,8 +115,11 @@ def _read_page(page, i: int) -> tuple[list[Line], list[Table], int]:
                 continue  # a one-column box (专栏): its text stays in the prose
             boxes.append(t.bbox)
             tables.append(Table(page=i, top=t.bbox[1], rows=rows))
-    prose = page.filter(lambda o: not (o.get("object_type") == "char" and any(_inside(o, b) for b in boxes))) \
-        if boxes else page
+    prose = (
+        page.filter(lambda o: not (o.get("object_type") == "char" and any(_inside(o, b) for b in boxes)))
+        if boxes
+        else page
+    )
     lines = []
     for ln in prose.extract_text_lines(strip=True, return_chars=True):
         text = fix_chars(ln["text"])
@@ -137,10 +151,16 @@ def _strip_margins(pages: list[list[Line]], heights: list[float]) -> tuple[int, 
     def edges(lines, h):
         # the outermost line, and the one inside it when it is set apart by its size (a body line
         # that merely recurs, such as a paragraph's last line, is never a running header)
-        top = [l for k, l in enumerate(lines[:2]) if l.top < 0.15 * h
-               and (k == 0 or abs(l.size - body_size) > 0.5 or PAGE_NUMBER.match(l.text.strip()))]
-        bottom = [l for k, l in enumerate(reversed(lines[-2:])) if l.bottom > 0.85 * h
-                  and (k == 0 or abs(l.size - body_size) > 0.5 or PAGE_NUMBER.match(l.text.strip()))]
+        top = [
+            l
+            for k, l in enumerate(lines[:2])
+            if l.top < 0.15 * h and (k == 0 or abs(l.size - body_size) > 0.5 or PAGE_NUMBER.match(l.text.strip()))
+        ]
+        bottom = [
+            l
+            for k, l in enumerate(reversed(lines[-2:]))
+            if l.bottom > 0.85 * h and (k == 0 or abs(l.size - body_size) > 0.5 or PAGE_NUMBER.match(l.text.strip()))
+        ]
         return top, bottom
 
     def pos(l: Line) -> int:
@@ -292,8 +312,7 @@ def _read(p: Path, pdf, n: int) -> Imported:
         tables.extend(tbls)
         page.flush_cache() if hasattr(page, "flush_cache") else None
     if total_chars < 5 * n:
-        why = "no text layer (scanned PDF); OCR is not supported" if images or total_chars == 0 \
-            else "almost no text"
+        why = "no text layer (scanned PDF); OCR is not supported" if images or total_chars == 0 else "almost no text"
         raise KBError(f"{p}: {why}")
     pn, run, examples = _strip_margins(pages, heights)
     lines = [l for pg in pages for l in pg]
@@ -333,11 +352,14 @@ def _read(p: Path, pdf, n: int) -> Imported:
     if not out.blocks:
         raise KBError(f"{p}: no text found in the PDF")
 
-    notes = [f"pdf: {n} pages, {len(lines)} text lines rejoined into {len(out.blocks) - out.tables} paragraphs "
-             f"({joins} line breaks removed)"]
+    notes = [
+        f"pdf: {n} pages, {len(lines)} text lines rejoined into {len(out.blocks) - out.tables} paragraphs "
+        f"({joins} line breaks removed)"
+    ]
     if out.tables:
-        notes.append(f"{out.tables} ruled tables ({out.table_rows} rows) as TAB-separated rows; "
-                     f"merged cells left empty")
+        notes.append(
+            f"{out.tables} ruled tables ({out.table_rows} rows) as TAB-separated rows; merged cells left empty"
+        )
     if pn:
         notes.append(f"{pn} page-number lines removed")
     if run:

@@ -17,7 +17,6 @@ error: it is searched as literal words and :attr:`Parsed.note` says so.
 from __future__ import annotations
 
 import re
-from typing import Optional
 
 FIELDS = {"text", "title"}
 _FIELD_RE = re.compile(r"^([A-Za-z_]+):(.*)$", re.S)
@@ -31,7 +30,7 @@ class Record:
     """A tiny record type: ``dataclasses`` costs ~1 ms of import time per class, and this module
     is on the cold path of every `kb search`."""
 
-    __slots__ = ()
+    __slots__: tuple[str, ...] = ()
 
     def __eq__(self, other):
         return type(self) is type(other) and all(getattr(self, k) == getattr(other, k) for k in self.__slots__)
@@ -57,7 +56,7 @@ class Clause(Record):
 class Parsed(Record):
     __slots__ = ("clauses", "note", "literal")
 
-    def __init__(self, clauses: Optional[list[Clause]] = None, note: str = "", literal: bool = False):
+    def __init__(self, clauses: list[Clause] | None = None, note: str = "", literal: bool = False):
         self.clauses = clauses if clauses is not None else []
         self.note = note  # set when the query was not understood and was searched literally
         self.literal = literal

@@ -8,7 +8,7 @@ import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 from kb.index import textnorm
 from kb.index.schema import MAX_WORD
@@ -147,7 +147,7 @@ def _names_key(names: Iterable[str]) -> str:
     return hashlib.sha256("\n".join(names).encode("utf-8")).hexdigest()[:16]
 
 
-def _doc_rows(d) -> list[tuple[Any, str, Optional[str], str]]:
+def _doc_rows(d) -> list[tuple[Any, str, str | None, str]]:
     """(unit, kind, chapter id, title) for every unit of one document."""
     table_of = {r.id: t for t in d.indicator_tables for r in t.rows}
     out = []

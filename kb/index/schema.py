@@ -41,7 +41,7 @@ def _whoosh():
             sys.modules.pop("urllib.request", None)
             return importlib.import_module("urllib.request").urlretrieve(*a, **k)
 
-        m.urlretrieve = urlretrieve
+        setattr(m, "urlretrieve", urlretrieve)  # noqa: B010 - a stub module: mypy cannot know its attributes
         stubs["urllib.request"] = m
     if "whoosh.lang.morph_en" not in sys.modules:
         # English stemming variations (~4 ms of regex tables) serve whoosh's Variations query only
@@ -53,11 +53,11 @@ def _whoosh():
             sys.modules.pop("whoosh.lang.morph_en", None)
             return importlib.import_module("whoosh.lang.morph_en").variations(word)
 
-        m.variations = variations
+        setattr(m, "variations", variations)  # noqa: B010
         stubs["whoosh.lang.morph_en"] = m
     if "cached_property" not in sys.modules:
         m = types.ModuleType("cached_property")
-        m.cached_property = functools.cached_property
+        setattr(m, "cached_property", functools.cached_property)  # noqa: B010
         stubs["cached_property"] = m
     sys.modules.update(stubs)
     try:

@@ -7,13 +7,18 @@ import json
 import os
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Optional
 
 from kb.errors import KBError
 from kb.index import textnorm
 from kb.index.queryparse import Record
 from kb.index.schema import KINDS, MAX_PIECES, MAX_QUERY, MAX_RANK_WORDS, MAX_WORD, META_FILE, META_VERSION, _whoosh
 from kb.index.textnorm import Normalizer, bigrams, find_all, merge_spans
+
+# the index stores an indicator row's kind as "indicator"; everything users see calls it "row"
+# (as kb show and the graph do), and "indicator" is still accepted as input
+SHOWN_KIND = {"indicator": "row"}
+STORED_KIND = {"row": "indicator"}
+SHOWN_KINDS = tuple(SHOWN_KIND.get(k, k) for k in KINDS)
 
 
 class Sentence(Record):
@@ -27,12 +32,12 @@ class Sentence(Record):
 class Hit(Record):
     __slots__ = ("unit", "score", "kind", "title", "chapter", "chapter_title", "doc", "sentences", "matched", "tier")
 
-    def __init__(self, unit, score, kind, title, chapter, chapter_title, doc, sentences, matched, tier=0):
+    def __init__(self, *, unit, score, kind, title, chapter, chapter_title, doc, sentences, matched, tier=0):
         self.unit: str = unit
         self.score: float = score
         self.kind: str = kind
         self.title: str = title
-        self.chapter: Optional[str] = chapter
+        self.chapter: str | None = chapter
         self.chapter_title: str = chapter_title
         self.doc: str = doc
         self.sentences: list[Sentence] = sentences  # best first; at most three
@@ -40,7 +45,7 @@ class Hit(Record):
         self.tier: int = tier  # 0 all terms, 1 some terms, 2 relaxed (topic words of a question)
 
     @property
-    def sentence(self) -> Optional[str]:
+    def sentence(self) -> str | None:
         return self.sentences[0].id if self.sentences else None
 
     def snippet(self, left: str = "【", right: str = "】", width: int = 90) -> str:
@@ -68,7 +73,7 @@ class SearchResult(Record):
             "variants": self.variants,
             "hits": [
                 {
-                    "unit": h.unit,
+                    "id": h.unit,
                     "score": round(h.score, 4),
                     "snippet": h.snippet(),
                     "sentence": h.sentence,
@@ -269,9 +274,10 @@ def _filter(idx: _Index, chapter, kind, group, actor):
 
     parts = []
     if kind:
-        if kind not in KINDS:
-            raise KBError(f"--kind {kind!r}: choose one of {', '.join(KINDS)}")
-        parts.append(Term("kind", kind))
+        stored = STORED_KIND.get(kind, kind)
+        if stored not in KINDS:
+            raise KBError(f"--kind {kind!r}: choose one of {', '.join(SHOWN_KINDS)}")
+        parts.append(Term("kind", stored))
     if chapter:
         parts.append(Term("chapter", _resolve_chapter(idx, chapter)))
     for etype, name in (("GROUP", group), ("ACTOR", actor)):
@@ -314,11 +320,12 @@ def _clauses(idx: _Index, clauses) -> list[_Clause]:
 def search(
     gen_folder: Path,
     query: str,
-    n: Optional[int] = 10,
-    chapter: Optional[str] = None,
-    kind: Optional[str] = None,
-    group: Optional[str] = None,
-    actor: Optional[str] = None,
+    *,
+    n: int | None = 10,
+    chapter: str | None = None,
+    kind: str | None = None,
+    group: str | None = None,
+    actor: str | None = None,
 ) -> SearchResult:
     """Search one build generation (a folder holding ``index/``; resolve it once, see
     :func:`kb.store.resolve`). ``n=None`` returns every hit.
@@ -452,7 +459,7 @@ def _hit(idx: _Index, d: dict, score: float, tier: int, highlight: list[str]) ->
     return Hit(
         unit=d["unit"],
         score=float(score),
-        kind=d["kind"],
+        kind=SHOWN_KIND.get(d["kind"], d["kind"]),
         title=d["title"],
         chapter=chap,
         chapter_title=ctitle,

@@ -26,8 +26,8 @@ import json
 import os
 import shutil
 from pathlib import Path
-from typing import Optional
 
+from kb.ids import qualify
 from kb.index.rows import (
     DOCVOCAB_DIR,
     LIMIT_MB,
@@ -163,9 +163,9 @@ def write_index(
     kb,
     folder: Path,
     *,
-    previous: Optional[Path] = None,
+    previous: Path | None = None,
     reuse: frozenset[str] = frozenset(),
-    prepared: Optional[dict[str, dict]] = None,
+    prepared: dict[str, dict] | None = None,
 ) -> Path:
     """Write the whoosh index and ``search.json`` for ``kb`` into ``folder`` (created).
 
@@ -188,12 +188,12 @@ def write_index(
         ids = {d.id for d in kb.documents}
         try:
             inc = _prepare_incremental(previous, folder, key, multi, set(reuse) & ids)
-            return _write(kb, folder, norm, names, key, multi, prepared, inc)
+            return _write(kb, folder, norm, names=names, key=key, multi=multi, prepared=prepared, inc=inc)
         except _Fallback:
             pass
     folder.mkdir(parents=True, exist_ok=True)
     _clear(folder)
-    return _write(kb, folder, norm, names, key, multi, prepared, None)
+    return _write(kb, folder, norm, names=names, key=key, multi=multi, prepared=prepared, inc=None)
 
 
 SPLIT_CHARS = 400_000  # a full write of more text is split into segments written in parallel
@@ -219,7 +219,7 @@ def _split(docs: list) -> list[list]:
     return parts
 
 
-_PART_JOB: Optional[dict] = None  # what forked part writers read (set before the fork, not pickled)
+_PART_JOB: dict | None = None  # what forked part writers read (set before the fork, not pickled)
 
 
 def _write_part(i: int):
@@ -269,7 +269,18 @@ def _add_doc(w, folder: Path, d, units, dwords, ctx: dict) -> dict[str, int]:
     _write_new(_vocab_file(folder, d.id), _dumps(dict(sorted(dv.items()))))
     for (u, kind, chap, title), (words, twords) in zip(units, dwords):
         _add_unit(
-            w, d, u, kind, chap, title, words, twords, ctx["norm"], ctx["multi"], ctx["ent_by_id"], ctx["chap_titles"]
+            w,
+            d,
+            u,
+            kind=kind,
+            chap=chap,
+            title=title,
+            words=words,
+            twords=twords,
+            norm=ctx["norm"],
+            multi=ctx["multi"],
+            ent_by_id=ctx["ent_by_id"],
+            chap_titles=ctx["chap_titles"],
         )
     return dv
 
@@ -294,7 +305,7 @@ def _write_parts(ctx: dict) -> list:
         _PART_JOB = None
 
 
-def _write(kb, folder: Path, norm: Normalizer, names, key: str, multi: bool, prepared, inc) -> Path:
+def _write(kb, folder: Path, norm: Normalizer, *, names, key: str, multi: bool, prepared, inc) -> Path:
     """Full write (``inc`` None) into an empty folder, or an update of the linked previous
     index (``inc`` from :func:`_prepare_incremental`)."""
     import random
@@ -419,13 +430,13 @@ def _fast_lengths(w) -> None:
     w.per_document_reader = lambda: _Lengths(orig())
 
 
-def _add_unit(w, d, u, kind, chap, title, words, twords, norm, multi, ent_by_id, chap_titles) -> None:
+def _add_unit(w, d, u, *, kind, chap, title, words, twords, norm, multi, ent_by_id, chap_titles) -> None:
     ntext, ntitle = norm(u.text), norm(title)
     nchap = norm(chap_titles.get((d.id, chap), "")) if chap else ""
     eids = sorted({m.entity for m in u.mentions})
     enames = sorted({norm(n) for i in eids if i in ent_by_id for n in [ent_by_id[i].name, *ent_by_id[i].aliases]})
     data = {
-        "unit": f"{d.id}/{u.id}" if multi else u.id,
+        "unit": qualify(d.id, u.id, multi),
         "id": u.id,
         "doc": d.id,
         "kind": kind,

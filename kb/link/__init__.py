@@ -4,7 +4,7 @@
 ``evidence = {"unit", "sentence", "text"}`` where ``text`` is a substring of that sentence's
 text, so a reader can check it; inferred edges also carry ``rule`` (and ``weight``).
 
-Edge types (DESIGN.md):
+Edge types (docs/design.md):
 
 ``contains``  document -> chapter -> task; document/chapter -> indicator row.
     Evidence is the child's first sentence (its title); for a chapter it is the heading, cited

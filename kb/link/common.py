@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kb.ids import qualify
 from kb.model import Document, Sentence, Unit
 
 
@@ -14,7 +15,7 @@ class _Ids:
     multi: bool
 
     def __call__(self, doc: Document, local: str) -> str:
-        return f"{doc.id}/{local}" if self.multi else local
+        return qualify(doc.id, local, self.multi)
 
 
 def _ev(ids: _Ids, doc: Document, unit: str, sentence: str, text: str, **extra) -> dict:

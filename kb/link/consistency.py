@@ -129,10 +129,10 @@ def _compare(doc: Document, row, m) -> list[dict[str, Any]]:
                 }
             )
     found.extend(_wording(base, m.clause, s.text[a:b]))
-    for f in found:
-        f["message"] = (
-            f"{f['row']} ({f['row_name']}) vs {f['task']} ({f['sentence']}), {f['kind']}: "
-            f"{f['message']} | row: {f['row_text']} | task: {f['task_text']}"
+    for item in found:
+        item["message"] = (
+            f"{item['row']} ({item['row_name']}) vs {item['task']} ({item['sentence']}), {item['kind']}: "
+            f"{item['message']} | row: {item['row_text']} | task: {item['task_text']}"
         )
     return found
 

@@ -43,9 +43,9 @@ def _related(ids: _Ids, doc: Document, units: list[Unit], table: PhraseTable) ->
             continue
         text = names.get(term, term[2:])
         w = related_weight(n, df, text)
-        us = sorted(occ, key=order.get)
-        for i, a in enumerate(us):
-            for b in us[i + 1 :]:
+        ordered = sorted(occ, key=order.__getitem__)
+        for i, a in enumerate(ordered):
+            for b in ordered[i + 1 :]:
                 pair_terms[(a, b)].append((w, term))
     score = {k: sum(w for w, _ in v) for k, v in pair_terms.items()}
     per_unit: dict[str, list] = defaultdict(list)

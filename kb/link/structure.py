@@ -6,7 +6,7 @@ import re
 from collections import defaultdict
 
 from kb.link.common import _ev, _Ids, _sentence_with
-from kb.model import Document, Edge
+from kb.model import Document, Edge, Mention, Paragraph, Task
 
 
 def _contains(ids: _Ids, doc: Document) -> list[Edge]:
@@ -16,7 +16,8 @@ def _contains(ids: _Ids, doc: Document) -> list[Edge]:
         parent = ids(doc, c.parent) if c.parent in chapters else doc.id
         text = c.title or c.label
         out.append(Edge(parent, ids(doc, c.id), "contains", _ev(ids, doc, c.id, c.id, text)))
-    for t in [*doc.tasks, *doc.paragraphs]:
+    units: list[Task | Paragraph] = [*doc.tasks, *doc.paragraphs]
+    for t in units:
         parent = ids(doc, t.chapter) if t.chapter in chapters else doc.id
         if t.sentences:
             s = t.sentences[0]
@@ -33,7 +34,7 @@ def _contains(ids: _Ids, doc: Document) -> list[Edge]:
 def _mentions(ids: _Ids, doc: Document) -> list[Edge]:
     out = []
     for u in doc.units():
-        first: dict[str, object] = {}
+        first: dict[str, Mention] = {}
         count: dict[str, int] = defaultdict(int)
         for m in u.mentions:
             count[m.entity] += 1

@@ -13,7 +13,6 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Optional
 
 # --------------------------------------------------------------------------- figures
 
@@ -31,7 +30,7 @@ _SCALE = {"万": 1e4, "亿": 1e8, None: 1.0}
 class Figure:
     value: float  # 万/亿 resolved: 30万名 -> 300000
     unit: str  # 人次, %, 家 ...
-    qualifier: Optional[str]  # 以上, 左右, 不少于 ...
+    qualifier: str | None  # 以上, 左右, 不少于 ...
     text: str
     start: int
     end: int
@@ -212,5 +211,5 @@ class PhraseTable:
     def idf(self, p: str) -> float:
         return math.log(self.n / max(1, self.df(p)))
 
-    def sentence(self, uid: str, p: str) -> Optional[str]:
+    def sentence(self, uid: str, p: str) -> str | None:
         return self.per_unit.get(uid, {}).get(p)

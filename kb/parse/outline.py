@@ -164,8 +164,17 @@ HEADING_RES = [
     ("circ", 9, re.compile(rf"^[ \t\u3000]*(([{CIRCLED}]))[ \u3000]*(.*)$")),
 ]
 # how a note names a numbering style: as a reader sees it printed
-STYLE_NAMES = {"part": "第X部分/篇", "chap": "第X章", "sect": "第X节", "cn": "一、", "pcn": "（一）", "ar2": "1.1",
-               "ar": "1.", "par": "(1)", "circ": "①"}
+STYLE_NAMES = {
+    "part": "第X部分/篇",
+    "chap": "第X章",
+    "sect": "第X节",
+    "cn": "一、",
+    "pcn": "（一）",
+    "ar2": "1.1",
+    "ar": "1.",
+    "par": "(1)",
+    "circ": "①",
+}
 UNIT_START = set("万亿千百元%％倍个项家人年月日号米公吨亩度")
 
 BOX_RE = re.compile(r"^[ \t\u3000]*(专栏[ \u3000]*([0-9０-９]+|[一二三四五六七八九十]+))[ \u3000：:]*(.*)$")

@@ -14,11 +14,11 @@ import re
 from pathlib import Path
 from typing import Optional
 
+from kb.ids import FW_DIGITS
 from kb.model import Block, Chapter, Document, IndicatorRow, IndicatorTable, Paragraph, Sentence, Task, Unit
 from kb.parse.normalize import Normalized, normalize_text, read_file
 
 CN_NUM = "一二三四五六七八九十百零〇两"
-FW_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
 SECTION_RE = re.compile(rf"^第([{CN_NUM}0-9０-９]+)([篇章节])\s*(.*)$")
 CHAPTER_RE = re.compile(rf"^([{CN_NUM}]+)[、．]\s*(.*)$")
@@ -88,6 +88,7 @@ def _split_para(para: str) -> list[tuple[int, int]]:
     cuts = _cuts(para, use_quotes=True)
     if cuts is None:
         cuts = _cuts(para, use_quotes=False)
+    assert cuts is not None  # without quotes there is nothing left unbalanced
     spans, prev = [], 0
     for c in cuts:
         spans.append((prev, c))

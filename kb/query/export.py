@@ -14,7 +14,7 @@ def to_csv(kb: KB) -> str:
     w.writerow(["document", "id", "kind", "chapter", "number", "title", "text", "entities", "targets"])
     for d in kb.documents:
         for u in d.units():
-            kind = "task" if isinstance(u, Task) else "indicator" if isinstance(u, IndicatorRow) else "paragraph"
+            kind = "task" if isinstance(u, Task) else "row" if isinstance(u, IndicatorRow) else "paragraph"
             chapter = getattr(u, "chapter", None) or ""
             number = u.number if isinstance(u, Task) else u.index if isinstance(u, IndicatorRow) else ""
             title = u.title if isinstance(u, Task) else u.name if isinstance(u, IndicatorRow) else ""

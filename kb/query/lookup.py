@@ -3,52 +3,43 @@ objects of a knowledge base."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from typing import Optional, Union
 
 from kb.errors import KBError
+from kb.ids import Ident, parse_ident
 from kb.model import KB, Chapter, Document, Entity, IndicatorRow, IndicatorTable, Task, Unit
 
-FW = str.maketrans("０１２３４５６７８９", "0123456789")
-
-Found = Union[Unit, Chapter, IndicatorTable, Entity]
+Found = Unit | Chapter | IndicatorTable | Entity
 
 
 @dataclass
 class Hit:
-    doc: Optional[Document]
+    doc: Document | None
     obj: Found
     kind: str  # task | row | paragraph | chapter | table | entity
 
 
-def _candidates(ident: str) -> list[str]:
+def _candidates(ident: Ident) -> list[str]:
     """The canonical ids an input may stand for, most likely first."""
-    s = ident.strip().translate(FW)
-    if re.fullmatch(r"\d+", s):
-        return [f"T{int(s)}"]
-    if re.fullmatch(r"[Tt]\d+(_\d+)?", s):
-        return ["T" + s[1:]]
-    if s.startswith("I:"):
-        return [s]
-    if re.fullmatch(r"[^:]+:\d+", s):
-        return [f"I:{s}"]
-    out = [s, f"C{s}", f"I:{s}"]
-    return list(dict.fromkeys(out))
+    if ident.kind != "name":
+        return [ident.canonical]
+    s = ident.local
+    return list(dict.fromkeys([s, f"C{s}", f"I:{s}"]))
 
 
 def find(kb: KB, ident: str) -> Hit:
     """The one object ``ident`` names; KBError when there is none or it is ambiguous."""
     if not ident or not ident.strip():
         raise KBError("empty id")
-    doc_part, _, local = ident.strip().rpartition("/") if "/" in ident else ("", "", ident.strip())
+    parsed = parse_ident(ident)
+    doc_part = parsed.doc
     docs = kb.documents
     if doc_part:
         docs = [d for d in kb.documents if d.id == doc_part]
         if not docs:
             raise KBError(f"no document {doc_part!r} (documents: {', '.join(d.id for d in kb.documents)})")
     hits: list[Hit] = []
-    for cand in _candidates(local):
+    for cand in _candidates(parsed):
         for d in docs:
             for u in d.units():
                 if u.id == cand:
@@ -66,7 +57,7 @@ def find(kb: KB, ident: str) -> Hit:
         if hits:
             break
     if not hits:
-        hits = printed(docs, local)
+        hits = printed(docs, parsed.local)
     if not hits:
         raise KBError(f"no task, indicator row, chapter or entity with id {ident!r}")
     if len(hits) > 1:

@@ -49,6 +49,7 @@ def describe(kb: KB, hit: Hit) -> dict[str, Any]:
             }
         )
     elif isinstance(obj, IndicatorRow):
+        assert doc is not None  # units and chapters are found in a document
         table = next(t for t in doc.indicator_tables if obj in t.rows)
         base.update(_unit(obj))
         base.update(
@@ -65,6 +66,7 @@ def describe(kb: KB, hit: Hit) -> dict[str, Any]:
         base.update(_unit(obj))
         base["chapter"] = obj.chapter
     elif isinstance(obj, Chapter):
+        assert doc is not None
         tasks = {t.id: t for t in doc.tasks}
         base.update(
             {

@@ -15,7 +15,6 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
 
 from kb.model import KB
 
@@ -49,7 +48,7 @@ class PageSpec:
     title: str
     make: Callable[[], list]
     scripts: list[str] = field(default_factory=list)
-    owner: Optional[str] = None
+    owner: str | None = None
 
 
 def document_specs(site, doc, graph=None) -> list[PageSpec]:
@@ -354,7 +353,7 @@ def _reuse(src: Path, dst: Path) -> bool:
 
 
 def write_site(
-    kb: KB, folder: Path, graph=None, *, previous: Optional[Path] = None, reuse: frozenset[str] = frozenset()
+    kb: KB, folder: Path, graph=None, *, previous: Path | None = None, reuse: frozenset[str] = frozenset()
 ) -> Path:
     """Write the whole site into ``folder`` (created; it should not exist or be empty).
 
@@ -404,7 +403,7 @@ def write_site(
 
 
 PARALLEL_UNITS = 5_000  # below this many units to render, worker processes cost more than they save
-_SITE_JOB: Optional[tuple] = None  # what forked page writers read (set before the fork)
+_SITE_JOB: tuple | None = None  # what forked page writers read (set before the fork)
 
 
 def _render_documents(site, r: _Renderer, graph, folder: Path, docs: list) -> None:

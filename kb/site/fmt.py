@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
 from kb.model import Chapter, IndicatorRow, IndicatorTable, Task
 
 _CLAUSE_END = set("，,；;：:。！？!?")
@@ -22,7 +20,7 @@ def chapter_label(c: Chapter) -> str:
     return (c.heading or f"{c.label}、{c.title}").strip()
 
 
-def fmt_value(v: Optional[float]) -> str:
+def fmt_value(v: float | None) -> str:
     if v is None:
         return ""
     return f"{int(v):,}" if float(v).is_integer() else f"{v:,.4g}"

@@ -89,9 +89,9 @@ def layout(g) -> dict[str, tuple[float, float]]:
     cols: dict[int, list[str]] = {}
     for n in g.nodes:
         cols.setdefault(xs.index(round(float(pos[n][0]), 6)), []).append(n)
-    out = {}
+    out: dict[str, tuple[float, float]] = {}
     for col, members in cols.items():
-        for row, n in enumerate(sorted(members, key=order.get)):
+        for row, n in enumerate(sorted(members, key=order.__getitem__)):
             out[n] = (PAD_X + col * COL_W + R, PAD_TOP + row * ROW_H + R)
     return out
 
@@ -101,7 +101,7 @@ def svg(site, graph=None, doc=None) -> tuple[str, dict[str, int]]:
     g = task_graph(site, graph, doc)
     pos = layout(g)
     layers = sorted({g.nodes[n]["layer"] for n in g.nodes})
-    max_rows = max((sum(1 for n in g.nodes if g.nodes[n]["layer"] == layer) for layer in layers), default=1)
+    max_rows = max((sum(1 for n in g.nodes if g.nodes[n]["layer"] == lay) for lay in layers), default=1)
     width = PAD_X * 2 + max(1, len(layers)) * COL_W
     legend_y = PAD_TOP + max_rows * ROW_H + 20
     height = legend_y + 20 * (len(EDGE_STYLES) + 1)
@@ -147,8 +147,8 @@ def svg(site, graph=None, doc=None) -> tuple[str, dict[str, int]]:
             f'<text x="{x + R + 5:.1f}" y="{y + 4:.1f}">{_a(short)}</text></a>'
         )
     y = legend_y
-    for typ, (label, arrow) in EDGE_STYLES.items():
-        mark = ' marker-end="url(#arrow)"' if arrow else ""
+    for typ, (label, has_arrow) in EDGE_STYLES.items():
+        mark = ' marker-end="url(#arrow)"' if has_arrow else ""
         parts.append(
             f'<path class="e-{typ}" d="M{PAD_X},{y} L{PAD_X + 40},{y}"{mark}/>'
             f'<text class="gleg" x="{PAD_X + 50}" y="{y + 4}">{_a(label)}：{counts.get(typ, 0)} 条</text>'

@@ -12,7 +12,6 @@ forge a mark because its ``{`` arrives escaped.
 from __future__ import annotations
 
 import re
-from typing import Optional
 
 from markdown_it import MarkdownIt
 
@@ -48,7 +47,7 @@ def html_esc(text: str) -> str:
     return text.translate(_HTML_ESC)
 
 
-def html_tag(tag: str, inner: str, **attrs: Optional[str]) -> str:
+def html_tag(tag: str, inner: str, **attrs: str | None) -> str:
     """``<tag attrs>inner</tag>`` with escaped attribute values; ``inner`` is HTML already."""
     a = "".join(f' {k.rstrip("_").replace("_", "-")}="{html_esc(str(v))}"' for k, v in attrs.items() if v is not None)
     return f"<{tag}{a}>{inner}</{tag}>"
@@ -75,7 +74,7 @@ class Page:
 
     def __init__(self) -> None:
         self.lines: list[str] = []
-        self.marks: list[tuple[Optional[str], object]] = []
+        self.marks: list[tuple[str | None, object]] = []
         # corpus text with many marks (a unit's text) may come as HTML built by
         # :func:`html_tag`/:func:`html_esc`: parsing thousands of marks is the slow part
         self.raw_html = RAW_HTML
@@ -86,13 +85,13 @@ class Page:
         self.marks.append((None, html))
         return f"{{@{k}/}}"
 
-    def mark(self, tag: str, inner: str = "", **attrs: Optional[str]) -> str:
+    def mark(self, tag: str, inner: str = "", **attrs: str | None) -> str:
         """``inner`` (Markdown) wrapped in ``<tag attrs>``; ``class_`` gives ``class``."""
         k = len(self.marks)
         self.marks.append((tag, [(a.rstrip("_").replace("_", "-"), str(v)) for a, v in attrs.items() if v is not None]))
         return f"{{@{k}}}{inner}{{@/{k}}}"
 
-    def void(self, tag: str, **attrs: Optional[str]) -> str:
+    def void(self, tag: str, **attrs: str | None) -> str:
         k = len(self.marks)
         self.marks.append((tag, [(a.rstrip("_").replace("_", "-"), str(v)) for a, v in attrs.items() if v is not None]))
         return f"{{@{k}/}}"
@@ -140,7 +139,7 @@ def _mark_rule(state, silent: bool) -> bool:
     return True
 
 
-_MD: Optional[MarkdownIt] = None
+_MD: MarkdownIt | None = None
 
 
 def md() -> MarkdownIt:

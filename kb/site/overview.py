@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
+from kb.model import Paragraph, Task
+from kb.site.base import FINDING_LABELS, SiteBase
 from kb.site.fmt import bucket, bucket_order, bucket_order_key, chapter_label, deadline_text, fmt_value
 from kb.site.markdown import Page, esc, link
 from kb.site.naming import TYPE_LABELS, chapter_file, doc_file, entity_file, table_anchor
 
 
-class OverviewPages:
+class OverviewPages(SiteBase):
     def home(self) -> Page:
         page = Page()
         title = self.kb.documents[0].title if len(self.kb.documents) == 1 else "规划知识库"
@@ -54,7 +56,7 @@ class OverviewPages:
                     if p.chapter == c.id:
                         page.add("- " + self.unit_link(p.id, doc=doc))
                 page.add("")
-            loose = [t for t in doc.tasks if not self.chapter_key(doc, t.chapter)]
+            loose: list[Task | Paragraph] = [t for t in doc.tasks if not self.chapter_key(doc, t.chapter)]
             loose += [p for p in doc.paragraphs if not self.chapter_key(doc, p.chapter)]
             if loose:
                 page.add("### 其他", "")
@@ -217,9 +219,6 @@ class OverviewPages:
                 + " |"
             )
         page.add("")
-
-
-FINDING_LABELS = {"figure": "数字", "unit": "单位", "period": "时限", "wording": "措辞"}
 
 
 def consistency_findings(site) -> dict[str, list[dict]]:

@@ -7,60 +7,32 @@ edges (extraction not run) still gives a site without dead links.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Iterator
-from dataclasses import dataclass, replace
-from typing import Optional
+from collections import defaultdict
+from dataclasses import replace
 
-from kb.model import KB, Chapter, Document, IndicatorRow, IndicatorTable, Paragraph, Unit
+from kb.model import KB, Chapter, Document, IndicatorRow
+from kb.site.base import UnitInfo
+from kb.site.entitypages import EntityPages
 from kb.site.fmt import (
     chapter_label,
-    clause,
-    deadline_text,
-    fmt_value,
     row_label,
     shorten,  # noqa: F401
     task_label,
 )
 from kb.site.markdown import Page, esc, link
 from kb.site.naming import (
-    TYPE_LABELS,
     chapter_file,
     doc_file,
-    entity_anchor,
     entity_file,
-    entity_type,
-    sentence_anchor,
     table_anchor,
-    type_class,
-    unit_file,
 )
-from kb.site.overview import FINDING_LABELS, OverviewPages, consistency_findings
-from kb.site.render import text_md, unit_md
+from kb.site.overview import OverviewPages, consistency_findings
+from kb.site.render import unit_md
 
-EDGE_LABELS = {"depends_on": "依赖", "related": "相关", "measures": "衡量", "mentions": "提及", "contains": "包含"}
-ROLE_LABELS = {"lead": "牵头", "partner": "协同", "supervised": "被督促", "beneficiary": "受益"}
 MAX_RELATED = 12  # a task page lists its strongest related tasks; the graph keeps them all
-# pages stay readable (and the build linear) when a generated plan links everything to everything
-MAX_EDGES_LISTED = 40
-MAX_CLAUSES = 3
-# with several documents an entity page lists, per document, the count and the first few units;
-# the document's own entity page ("ents-<doc>.html") lists them all
-MAX_PER_DOC = 5
 
 
-@dataclass
-class UnitInfo:
-    unit: Unit
-    doc: Document
-    kind: str  # task | row | paragraph
-    file: str
-    label: str
-    key: str  # the id pages use: the unit id, prefixed by the document id when there are several
-    table: Optional[IndicatorTable] = None
-
-
-class Site(OverviewPages):
+class Site(EntityPages, OverviewPages):
     """The KB indexed for page writing. Units and chapters are keyed by *key*: their id, or
     ``doc/id`` when the KB holds several documents (their bare ids repeat across documents);
     references found in the KB (edges, entity units, row tasks) are resolved to keys once."""
@@ -111,9 +83,9 @@ class Site(OverviewPages):
         self.doc_entity_units: dict[str, dict[str, list[str]]] = defaultdict(dict)
         for e in kb.entities:
             for ref in dict.fromkeys(e.units):
-                info = self.units.get(self.key(ref) or "")
-                if info is not None:
-                    self.doc_entity_units[info.doc.id].setdefault(e.id, []).append(ref)
+                found = self.units.get(self.key(ref) or "")
+                if found is not None:
+                    self.doc_entity_units[found.doc.id].setdefault(e.id, []).append(ref)
         if self.multi:
             for doc in kb.documents:
                 self._claim(doc_file("ents", doc.id), doc.id)
@@ -138,190 +110,16 @@ class Site(OverviewPages):
         self.findings = consistency_findings(self)
         # rows that measure a task: from the rows themselves and from `measures` edges
         self.measured_by: dict[str, list[str]] = defaultdict(list)
-        for k, info in self.units.items():
-            if info.kind == "row":
-                for t in self.row_tasks(k):
-                    self.measured_by[t].append(k)
-
-    # ------------------------------------------------------------------ lookups
-    def q(self, doc: Document, ident: Optional[str]) -> str:
-        if not ident:
-            return ""
-        return f"{doc.id}/{ident}" if self.multi and not ident.startswith(doc.id + "/") else ident
-
-    def key(self, ref: Optional[str], doc: Optional[Document] = None) -> Optional[str]:
-        """The key of a unit reference: a key, an id inside ``doc``, or a bare id unique in the KB."""
-        if not ref:
-            return None
-        if ref in self.units:
-            return ref
-        if doc is not None and self.q(doc, ref) in self.units:
-            return self.q(doc, ref)
-        if doc is not None and self.multi:
-            return None  # an id inside one document never names a unit of another one
-        return self.bare.get(ref)
-
-    def chapter_key(self, doc: Document, cid: Optional[str]) -> Optional[str]:
-        k = self.q(doc, cid)
-        return k if k in self.chapters else None
-
-    def _claim(self, fname: str, ident: str) -> None:
-        other = self.files.setdefault(fname, ident)
-        if other != ident:
-            from kb.errors import KBError
-
-            raise KBError(f"site: {ident!r} and {other!r} would share the page {fname}; rename one")
-
-    def _add(self, u: Unit, doc: Document, kind: str, label: str, table: Optional[IndicatorTable] = None) -> None:
-        k = self.q(doc, u.id)
-        if k in self.units:
-            from kb.errors import KBError
-
-            raise KBError(f"site: {doc.id} has two units with the id {u.id!r}")
-        info = UnitInfo(u, doc, kind, unit_file(k, kind), label, k, table)
-        self._claim(info.file, k)
-        self.units[k] = info
-
-    def _para_label(self, doc: Document, p: Paragraph) -> str:
-        ch = self.chapters.get(self.q(doc, p.chapter))
-        return f"{chapter_label(ch[1])} · 段落 {p.id}" if ch else f"段落 {p.id}"
-
-    def row_tasks(self, row_key: str) -> list[str]:
-        info = self.units[row_key]
-        ids = [self.key(t, info.doc) for t in info.unit.tasks]  # type: ignore[attr-defined]
-        ids += [e.target for e in self.out_edges.get(row_key, []) if e.type == "measures"]
-        return [t for t in dict.fromkeys(ids) if t in self.units]
-
-    def unit_href(self, uid: str, sid: Optional[str] = None, doc: Optional[Document] = None) -> Optional[str]:
-        k = self.key(uid, doc)
-        if k is None:
-            return None
-        info = self.units[k]
-        if sid and sid.startswith(info.doc.id + "/"):
-            sid = sid[len(info.doc.id) + 1 :]
-        if sid and sid in self.sentence_ids(k):
-            return f"{info.file}#{sentence_anchor(info.unit.id, sid)}"
-        return info.file
-
-    def sentence_ids(self, k: str) -> set[str]:
-        ids = self._sids.get(k)
-        if ids is None:
-            ids = self._sids[k] = {s.id for s in self.units[k].unit.sentences}
-        return ids
-
-    def entity_href(self, eid: str) -> Optional[str]:
-        return entity_file(eid) if eid in self.entities else None
-
-    def chapter_href(self, cid: Optional[str]) -> Optional[str]:
-        return chapter_file(cid) if cid in self.chapters else None
-
-    def link(self, label: str, href: Optional[str]) -> str:
-        return link(esc(label), href) if href else esc(label)
-
-    def unit_link(
-        self, uid: str, sid: Optional[str] = None, label: Optional[str] = None, doc: Optional[Document] = None
-    ) -> str:
-        k = self.key(uid, doc)
-        info = self.units.get(k) if k else None
-        return self.link(label or (info.label if info else uid), self.unit_href(uid, sid, doc))
-
-    def all_targets(self) -> Iterator[tuple[UnitInfo, object]]:
-        for doc in self.kb.documents:
-            for u in doc.units():
-                info = self.units.get(self.q(doc, u.id))
-                if info:
-                    for t in u.targets:
-                        yield info, t
-
-    # ------------------------------------------------------------------ shared pieces
-    def crumbs(self, page: Page, *items: tuple[str, Optional[str]]) -> None:
-        parts = [self.link("首页", "index.html")] + [self.link(a, h) for a, h in items]
-        page.para(page.mark("span", " › ".join(parts), class_="crumbs"))
-
-    def meta(self, page: Page, *items: str) -> None:
-        page.para(page.mark("span", " · ".join(i for i in items if i), class_="meta"))
-
-    def mentions_section(self, page: Page, unit: Unit) -> None:
-        counts = Counter(m.entity for m in unit.mentions)
-        if not counts:
-            return
-        page.add("## 提及", "")
-        by_type: dict[str, list[str]] = defaultdict(list)
-        for eid in sorted(counts, key=lambda e: (entity_type(e), self.names.get(e, e))):
-            name = self.names.get(eid, eid.split(":", 1)[-1])
-            key = page.mark("span", self.link(name, self.entity_href(eid)), class_=f"key {type_class(eid)}")
-            by_type[entity_type(eid)].append(key + (f" ×{counts[eid]}" if counts[eid] > 1 else ""))
-        for typ, items in by_type.items():
-            page.add(f"- {esc(TYPE_LABELS.get(typ, typ))}：" + "、".join(items))
-        page.add("")
-
-    def targets_table(self, page: Page, unit: Unit, k: str) -> None:
-        if not unit.targets:
-            return
-        page.add("## 目标", "", "| 目标 | 数值 | 单位 | 限定 | 时限 | 出处 |", "|---|---|---|---|---|---|")
-        for t in unit.targets:
-            page.add(
-                "| "
-                + " | ".join(
-                    [
-                        esc(t.text),
-                        fmt_value(t.value),
-                        esc(t.unit or ""),
-                        esc(t.qualifier or ""),
-                        esc(deadline_text(t)),
-                        self.sentence_link(k, t.sentence),
-                    ]
-                )
-                + " |"
-            )
-        page.add("")
-
-    def sentence_link(self, uid: str, sid: Optional[str]) -> str:
-        if not sid:
-            return ""
-        href = self.unit_href(uid, sid)
-        return link(esc(sid), href) if href else esc(sid)
-
-    def edge_list(self, page: Page, edges: list, other_end: str, title: str) -> None:
-        if not edges:
-            return
-        page.add(f"### {esc(title)}", "")
-        edges = sorted(
-            edges, key=lambda e: (self.order.get(getattr(e, other_end), 1 << 30), getattr(e, other_end), e.type)
-        )
-        if len(edges) > MAX_EDGES_LISTED:
-            page.para(f"共 {len(edges)} 条，列出原文顺序的前 {MAX_EDGES_LISTED} 条；全部见关系图页或 kb graph deps。")
-            edges = edges[:MAX_EDGES_LISTED]
-        for ed in edges:
-            other = getattr(ed, other_end)
-            line = "- " + self.unit_link(other)
-            ev = ed.evidence or {}
-            if ev.get("text"):
-                src = ev.get("unit") or ed.source
-                line += "：依据 " + self.unit_link(src, ev.get("sentence"), label=ev.get("sentence") or src)
-                line += " “" + esc(shorten(str(ev["text"]), 90)) + "”"
-            if ed.rule:
-                line += page.mark("span", esc(f"（规则 {ed.rule}）"), class_="meta")
-            page.add(line)
-        page.add("")
-
-    def finding_md(self, page: Page, f: dict) -> str:
-        kind = page.mark("span", esc(FINDING_LABELS.get(f["kind"], f["kind"])), class_="warn")
-        row = f"指标“{f['row_span']}”" if f.get("row_span") else ""
-        task = f"任务“{f['task_span']}”" if f.get("task_span") else "任务句中没有"
-        where = self.unit_link(f["task_key"], f.get("sentence"), label=f.get("sentence") or f["task"])
-        return f"{kind}：{esc(row)} / {esc(task)}（{where}）"
-
-    def pager(self, page: Page, prev: Optional[tuple[str, str]], nxt: Optional[tuple[str, str]]) -> None:
-        left = self.link("← " + prev[0], prev[1]) if prev else ""
-        right = self.link(nxt[0] + " →", nxt[1]) if nxt else ""
-        page.para(page.mark("span", page.mark("span", left) + page.mark("span", right), class_="pager"))
+        for k, unit_info in self.units.items():
+            if unit_info.kind == "row":
+                for tk in self.row_tasks(k):
+                    self.measured_by[tk].append(k)
 
     # ------------------------------------------------------------------ pages
-    def chapter(self, cid: str, prev: Optional[str], nxt: Optional[str]) -> Page:
+    def chapter(self, cid: str, prev: str | None, nxt: str | None) -> Page:
         doc, c = self.chapters[cid]
         page = Page()
-        items: list[tuple[str, Optional[str]]] = []
+        items: list[tuple[str, str | None]] = []
         parent = self.chapter_key(doc, c.parent)
         if parent:
             items.append((chapter_label(self.chapters[parent][1]), chapter_file(parent)))
@@ -344,7 +142,7 @@ class Site(OverviewPages):
             for ref in c.tasks:
                 tid = self.key(ref, doc)
                 info = self.units.get(tid) if tid else None
-                if info is None:
+                if tid is None or info is None:
                     continue
                 extra = []
                 if info.unit.targets:
@@ -371,7 +169,7 @@ class Site(OverviewPages):
         )
         return page
 
-    def unit_page(self, uid: str, prev: Optional[str] = None, nxt: Optional[str] = None) -> Page:
+    def unit_page(self, uid: str, prev: str | None = None, nxt: str | None = None) -> Page:
         info = self.units[uid]
         u = info.unit
         page = Page()
@@ -416,7 +214,7 @@ class Site(OverviewPages):
             page.add("## 依赖关系", "")
             self.edge_list(page, outs, "target", "本任务依赖")
             self.edge_list(page, ins, "source", "依赖本任务")
-        related = {}
+        related: dict[str, float] = {}
         for e in self.out_edges.get(uid, []) + self.in_edges.get(uid, []):
             if e.type == "related":
                 other = e.target if e.source == uid else e.source
@@ -439,165 +237,3 @@ class Site(OverviewPages):
                 (self.units[nxt].label, self.units[nxt].file) if nxt else None,
             )
         return page
-
-    def entity_page(self, eid: str) -> Page:
-        e = self.entities[eid]
-        page = Page()
-        self.crumbs(page, ("实体", "entities.html"))
-        page.add("# " + esc(e.name), "")
-        self.meta(
-            page,
-            esc(TYPE_LABELS.get(e.type, e.type)),
-            esc(e.id),
-            f"{len(e.units)} 个单元提及",
-            "模式发现" if e.discovered else "",
-        )
-        if e.aliases:
-            page.add("## 别名", "", "、".join(esc(a) for a in e.aliases), "")
-        broader = [b for b in e.broader]
-        narrower = sorted(self.narrower.get(eid, []))
-        if broader or narrower:
-            page.add("## 上下位", "")
-            if broader:
-                page.add("- 上位：" + "、".join(self.link(self.names.get(b, b), self.entity_href(b)) for b in broader))
-            if narrower:
-                page.add("- 下位：" + "、".join(self.link(self.names.get(n, n), self.entity_href(n)) for n in narrower))
-            page.add("")
-        roles = Counter()
-        for ref in e.units:
-            info = self.units.get(self.key(ref) or "")
-            if info:
-                roles.update(m.role for m in info.unit.mentions if m.entity == eid and m.role)
-        if roles:
-            page.add(
-                "## 角色", "", "、".join(f"{esc(ROLE_LABELS.get(r, r))} ×{n}" for r, n in sorted(roles.items())), ""
-            )
-        page.add("## 提及的单元", "")
-        if not e.units:
-            page.add("（无）")
-        if self.multi:
-            self.grouped_backlinks(page, eid, list(dict.fromkeys(e.units)), "backlink", anchor=True)
-        else:
-            for ref in e.units:
-                self.backlink(page, ref, {eid}, "backlink")
-        page.add("")
-        # what `kb mentions` adds by default: units naming only a narrower term (快递员 for 新就业形态劳动者)
-        below = self.descendants(eid)
-        direct = {self.key(r) or r for r in e.units}
-        via: dict[str, set[str]] = defaultdict(set)
-        for n in below:
-            for ref in self.entities[n].units:
-                k = self.key(ref) or ref
-                if k not in direct:
-                    via[k].add(n)
-        if via and self.multi:
-            page.add("## 经由下位词提及", "")
-            self.grouped_backlinks(
-                page, eid, sorted(via, key=lambda k: (self.order.get(k, 1 << 30), k)), "backlink-via", anchor=False
-            )
-            page.add("")
-        elif via:
-            page.add("## 经由下位词提及", "")
-            for k in sorted(via, key=lambda k: (self.order.get(k, 1 << 30), k)):
-                self.backlink(
-                    page,
-                    k,
-                    via[k],
-                    "backlink-via",
-                    note="（" + "、".join(self.names.get(n, n) for n in sorted(via[k])) + "）",
-                )
-            page.add("")
-        return page
-
-    def grouped_backlinks(self, page: Page, eid: str, refs: list[str], cls: str, anchor: bool) -> None:
-        """Units grouped by document: a count and the first :data:`MAX_PER_DOC` units each,
-        linked to the document's entity page for the rest (clauses are on the unit pages)."""
-        by_doc: dict[str, list[str]] = defaultdict(list)
-        loose = []
-        for ref in refs:
-            info = self.units.get(self.key(ref) or "")
-            if info is None:
-                loose.append(ref)
-            else:
-                by_doc[info.doc.id].append(ref)
-        for doc in self.kb.documents:
-            items = by_doc.get(doc.id)
-            if not items:
-                continue
-            href = doc_file("ents", doc.id) + (f"#{entity_anchor(eid)}" if anchor else "")
-            shown = "、".join(self.backlink_item(page, ref, cls) for ref in items[:MAX_PER_DOC])
-            more = page.mark("span", esc(f" 等 {len(items)} 个"), class_="meta") if len(items) > MAX_PER_DOC else ""
-            page.add(f"- {link(esc(doc.title), href)}（{len(items)}）：{shown}{more}")
-        for ref in loose:
-            page.add("- " + page.mark("span", esc(ref), class_=cls, data_unit=ref))
-
-    def backlink_item(self, page: Page, ref: str, cls: str, of: Optional[str] = None) -> str:
-        k = self.key(ref) or ref
-        info = self.units.get(k)
-        return page.mark(
-            "span",
-            self.unit_link(k, label=info.unit.id if info else ref),
-            class_=cls,
-            data_unit=ref,
-            data_of=of,
-            title=info.label if info else None,
-        )
-
-    def doc_entities(self, doc: Document) -> Page:
-        """Every entity one document mentions, with all its units there (a multi-document site)."""
-        page = Page()
-        self.crumbs(page, ("实体", "entities.html"))
-        page.add("# 实体 · " + esc(doc.title), "")
-        mine = self.doc_entity_units.get(doc.id, {})
-        if not mine:
-            page.para("本文件没有抽取到实体。")
-            return page
-        self.meta(page, f"{len(mine)} 个实体")
-        for e in self.kb.entities:
-            refs = mine.get(e.id)
-            if not refs:
-                continue
-            head = page.mark(
-                "span", self.link(e.name, entity_file(e.id)), id=entity_anchor(e.id), class_=f"key {type_class(e.id)}"
-            )
-            page.add(f"## {head}（{len(refs)}）", "")
-            page.add("、".join(self.backlink_item(page, ref, "backlink", of=e.id) for ref in refs), "")
-        return page
-
-    def descendants(self, eid: str) -> list[str]:
-        out: list[str] = []
-        todo = list(self.narrower.get(eid, []))
-        while todo:
-            n = todo.pop(0)
-            if n not in out and n != eid and n in self.entities:
-                out.append(n)
-                todo.extend(self.narrower.get(n, []))
-        return out
-
-    def backlink(self, page: Page, ref: str, eids: set[str], cls: str, note: str = "") -> None:
-        """A list item for a unit that mentions ``eids``, with each clause that does."""
-        uid = self.key(ref) or ref
-        info = self.units.get(uid)
-        page.add(
-            "- "
-            + page.mark(
-                "span",
-                page.mark("span", esc(ref), class_="rid")
-                + " "
-                + self.unit_link(uid)
-                + (page.mark("span", esc(note), class_="meta") if note else ""),
-                class_=cls,
-                data_unit=ref,
-            )
-        )
-        if info is None:
-            return
-        u = info.unit
-        spans: dict[tuple[int, int], object] = {}
-        for m in sorted((m for m in u.mentions if m.entity in eids), key=lambda m: m.start):
-            spans.setdefault(clause(u.text, m.start, m.end), m)
-        for (lo, hi), m in list(spans.items())[:MAX_CLAUSES]:
-            body = text_md(page, u.text, u.mentions, lo, hi, self.entity_href, self.names, hl=m.entity)
-            page.add("  - " + self.sentence_link(uid, m.sentence) + "：" + body)
-        if len(spans) > MAX_CLAUSES:
-            page.add("  - " + page.mark("span", f"另有 {len(spans) - MAX_CLAUSES} 处", class_="meta"))

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
-from typing import Optional
 
 from kb.model import Mention, Unit
 from kb.site.markdown import Page, esc, html_esc, html_tag
 from kb.site.naming import sentence_anchor, type_class
 
-HrefFor = Callable[[str], Optional[str]]
+HrefFor = Callable[[str], str | None]
 
 
 def plain_md(page: Page, text: str) -> str:
@@ -40,6 +39,8 @@ class MentionIndex:
         self.mentions = ms
         self.starts = [m.start for m in ms]
         self.longest = max((m.end - m.start for m in ms), default=0)
+        # what the index was made for (the cache in _index checks them)
+        self.n, self.count = n, len(mentions)
 
     def overlapping(self, lo: int, hi: int) -> list[Mention]:
         a = bisect_left(self.starts, lo - self.longest)
@@ -56,7 +57,6 @@ def _index(mentions: Sequence[Mention], n: int) -> MentionIndex:
     if hit is not None and hit[0] is mentions and hit[1].n == n and hit[1].count == len(mentions):
         return hit[1]
     ix = MentionIndex(mentions, n)
-    ix.n, ix.count = n, len(mentions)
     if len(_INDEX) > 100_000:
         _INDEX.clear()
     _INDEX[id(mentions)] = (mentions, ix)
@@ -78,9 +78,10 @@ def _pieces(
     mentions: Sequence[Mention],
     lo: int,
     hi: int,
+    *,
     href_for: HrefFor,
     names: dict[str, str],
-    hl: Optional[str],
+    hl: str | None,
 ):
     """``text[lo:hi]`` cut at mention bounds: (segment, None, None) for plain text, else
     (segment, tag, attributes) for the element that marks it (the innermost mention links)."""
@@ -124,16 +125,17 @@ def text_md(
     mentions: Sequence[Mention],
     lo: int,
     hi: int,
+    *,
     href_for: HrefFor,
     names: dict[str, str],
-    hl: Optional[str] = None,
+    hl: str | None = None,
 ) -> str:
     """Markdown for ``text[lo:hi]`` with its mentions marked."""
     if page.raw_html:
-        return page.raw(text_html(text, mentions, lo, hi, href_for, names, hl))
+        return page.raw(text_html(text, mentions, lo, hi, href_for=href_for, names=names, hl=hl))
     return "".join(
         plain_md(page, seg) if tag is None else page.mark(tag, plain_md(page, seg), **attrs)
-        for seg, tag, attrs in _pieces(text, mentions, lo, hi, href_for, names, hl)
+        for seg, tag, attrs in _pieces(text, mentions, lo, hi, href_for=href_for, names=names, hl=hl)
     )
 
 
@@ -142,14 +144,15 @@ def text_html(
     mentions: Sequence[Mention],
     lo: int,
     hi: int,
+    *,
     href_for: HrefFor,
     names: dict[str, str],
-    hl: Optional[str] = None,
+    hl: str | None = None,
 ) -> str:
     """:func:`text_md` as HTML: the same elements, built directly."""
     return "".join(
         plain_html(seg) if tag is None else html_tag(tag, plain_html(seg), **attrs)
-        for seg, tag, attrs in _pieces(text, mentions, lo, hi, href_for, names, hl)
+        for seg, tag, attrs in _pieces(text, mentions, lo, hi, href_for=href_for, names=names, hl=hl)
     )
 
 
@@ -173,7 +176,7 @@ def _unit_spans(unit: Unit):
         yield pos, len(text), None
 
 
-def unit_md(page: Page, unit: Unit, href_for: HrefFor, names: dict[str, str], elsewhere: Optional[str] = None) -> str:
+def unit_md(page: Page, unit: Unit, href_for: HrefFor, names: dict[str, str], elsewhere: str | None = None) -> str:
     """The whole unit text, each sentence a ``<span id="s3">`` with a small link to itself.
     With ``elsewhere`` (the unit's own page, when it is quoted on another page) the sentences
     get no ids, which would repeat there, and their links point to that page."""
@@ -181,7 +184,7 @@ def unit_md(page: Page, unit: Unit, href_for: HrefFor, names: dict[str, str], el
         return page.raw(unit_html(unit, href_for, names, elsewhere))
     parts = []
     for lo, hi, sent in _unit_spans(unit):
-        body = text_md(page, unit.text, unit.mentions, lo, hi, href_for, names)
+        body = text_md(page, unit.text, unit.mentions, lo, hi, href_for=href_for, names=names)
         if sent is None:
             parts.append(body)
             continue
@@ -191,11 +194,11 @@ def unit_md(page: Page, unit: Unit, href_for: HrefFor, names: dict[str, str], el
     return page.mark("span", "".join(parts), class_="utext")
 
 
-def unit_html(unit: Unit, href_for: HrefFor, names: dict[str, str], elsewhere: Optional[str] = None) -> str:
+def unit_html(unit: Unit, href_for: HrefFor, names: dict[str, str], elsewhere: str | None = None) -> str:
     """:func:`unit_md` as HTML."""
     parts = []
     for lo, hi, sent in _unit_spans(unit):
-        body = text_html(unit.text, unit.mentions, lo, hi, href_for, names)
+        body = text_html(unit.text, unit.mentions, lo, hi, href_for=href_for, names=names)
         if sent is None:
             parts.append(body)
             continue

@@ -107,9 +107,9 @@ def write_vault(kb: KB, folder: Path, graph=None) -> Path:
         sources = page_sources(site, graph)
     for fname, _kind, _title, parts, _scripts in sources:
         body = "\n".join(to_obsidian(p, names) for p in parts if not isinstance(p, str))
-        e = by_file.get(fname)
-        if e is not None:  # JSON strings are valid YAML, whatever the corpus put in them
-            body = f"---\naliases: {json.dumps([e.name, *e.aliases], ensure_ascii=False)}\n---\n\n" + body
+        ent = by_file.get(fname)
+        if ent is not None:  # JSON strings are valid YAML, whatever the corpus put in them
+            body = f"---\naliases: {json.dumps([ent.name, *ent.aliases], ensure_ascii=False)}\n---\n\n" + body
         name = names.get(fname, fname.removesuffix(".html"))
         (folder / (name + ".md")).write_text(body, encoding="utf-8")
     return folder
