@@ -35,10 +35,3 @@ def fix_surrogates(s: str) -> str:
         return s.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
     except UnicodeEncodeError:  # a surrogate that is not an escaped byte (\ud800)
         return "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in s)
-
-
-def echo(message: str = "", **kw) -> None:
-    """``click.echo`` of text that may hold corpus text, through :func:`safe`."""
-    import click
-
-    click.echo(safe(message) if isinstance(message, str) else message, **kw)

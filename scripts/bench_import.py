@@ -22,7 +22,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from importer_fixtures import PLANS, chromium, plan_model, plan_path, write_all  # noqa: E402
 
-from kb.importers import import_file  # noqa: E402
+from kb.parse.importers import import_file  # noqa: E402
 
 
 def main(argv=None) -> int:

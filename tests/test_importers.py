@@ -1,4 +1,4 @@
-"""Importers (kb.importers): DOCX, HTML, PDF and Markdown → the parser's plain text.
+"""Importers (kb.parse.importers): DOCX, HTML, PDF and Markdown → the parser's plain text.
 
 Every fixture is built here: DOCX by python-docx (with Word list numbering), HTML as a gov.cn-style
 page, PDF printed from HTML by headless Chromium, Markdown from the same model. The round-trip
@@ -29,7 +29,7 @@ from importer_fixtures import (
 )
 
 from kb.errors import KBError
-from kb.importers import Imported, import_file
+from kb.parse.importers import Imported, import_file
 
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
 needs_chromium = pytest.mark.skipif(
@@ -151,7 +151,7 @@ def test_docx_numbering_tables_boxes(tmp_path):
 
 
 def test_docx_number_formats():
-    from kb.importers.docx_import import format_number as f
+    from kb.parse.importers.docx_import import format_number as f
 
     assert [f(n, "chineseCounting") for n in (1, 10, 11, 20, 21, 100, 101)] == [
         "一",

@@ -9,8 +9,7 @@ from pathlib import Path
 
 import click
 
-from kb.commands.options import dump, generation, json_option, out_option, output_options, output_rows
-from kb.textsafe import echo
+from kb.commands.options import dump, echo, generation, json_option, out_option, output_options, output_rows
 
 
 def _graph(out: Path):

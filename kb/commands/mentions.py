@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import click
 
-from kb.commands.options import load_kb, out_option, output_options, output_rows
+from kb.commands.options import echo, load_kb, out_option, output_options, output_rows
 from kb.errors import KBError
 from kb.model import KB
 from kb.query.mentions import mentions, units_of
-from kb.textsafe import echo, safe
+from kb.textsafe import safe
 
 # kb targets: the columns of the default (text) output, after a header line
 TARGET_TEXT_COLUMNS = ["id", "text", "value", "unit", "qualifier", "period", "deadline", "subject"]

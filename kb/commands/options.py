@@ -23,6 +23,11 @@ out_option = click.option(
 json_option = click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 
 
+def echo(message: str = "", **kw) -> None:
+    """``click.echo`` of text that may hold corpus text, through :func:`kb.textsafe.safe`."""
+    click.echo(safe(message) if isinstance(message, str) else message, **kw)
+
+
 def warn(message: str) -> None:
     """One line on stderr."""
     click.echo(message, err=True)

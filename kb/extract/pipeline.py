@@ -78,7 +78,7 @@ if not Doc.has_extension("words"):
 
 
 def _split(text: str) -> list[tuple[int, int]]:
-    from kb.parse.text import split_sentences
+    from kb.parse.sentences import split_sentences
 
     return [(s.start, s.end) for s in split_sentences(text, "s")]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from kb.model import Document
-from kb.parse.text import numbering_problems
+from kb.parse.sentences import numbering_problems
 
 
 def check_document(doc: Document) -> dict[str, Any]:

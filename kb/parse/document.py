@@ -198,7 +198,7 @@ class _Units:
         return (a, b) if b > a else None
 
     def unit_for(self, n: Node) -> Unit | None:
-        from kb.parse.text import _row_sentences, _title_and_sentences, split_sentences
+        from kb.parse.sentences import _row_sentences, _title_and_sentences, split_sentences
 
         doc, text = self.doc, self.doc.text
         common = {"path": n.path, "responsible": [dict(r) for r in n.responsible]}
@@ -283,7 +283,7 @@ class _Units:
 
 
 def _notes(doc: Document, ol: Outline, norm: Normalized, rf: Reflowed) -> None:
-    from kb.parse.text import numbering_problems
+    from kb.parse.sentences import numbering_problems
 
     notes = doc.notes
     t_ids = [t for t in doc.tasks if t.id == f"T{t.number}"]

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kb.errors import KBError
-from kb.importers._common import (
+from kb.parse.importers._common import (
     Blocks,
     Imported,
     check_file,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from kb.errors import KBError
-from kb.importers._common import Blocks, Imported, check_file, guess_meta, join_wrapped, read_bytes
+from kb.parse.importers._common import Blocks, Imported, check_file, guess_meta, join_wrapped, read_bytes
 from kb.parse.normalize import decode
 
 _FRONT = re.compile(r"\A---\s*\n(.*?)\n(?:---|\.\.\.)\s*\n", re.S)

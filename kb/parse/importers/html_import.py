@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from kb.errors import KBError
-from kb.importers._common import (
+from kb.parse.importers._common import (
     Blocks,
     Imported,
     check_file,
@@ -202,7 +202,7 @@ class _Writer:
                 except ValueError:
                     pass
             if ordered:
-                from kb.importers.docx_import import format_number
+                from kb.parse.importers.docx_import import format_number
 
                 fmt = {
                     "1": "decimal",

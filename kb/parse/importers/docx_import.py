@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from kb.errors import KBError
-from kb.importers._common import Blocks, Imported, check_file, guess_meta, is_single_column
+from kb.parse.importers._common import Blocks, Imported, check_file, guess_meta, is_single_column
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 

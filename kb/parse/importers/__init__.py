@@ -22,7 +22,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kb.errors import KBError
-from kb.importers._common import Imported, check_file
+from kb.parse.importers._common import Imported, check_file
 
 SUFFIXES = {
     ".docx": "docx",
@@ -58,11 +58,11 @@ def import_file(path) -> Imported | None:
         raise KBError(f"{p}: unknown file type {suffix or '(no suffix)'!r}; known: {known}")
     check_file(p)
     if fmt == "docx":
-        from kb.importers.docx_import import import_docx as fn
+        from kb.parse.importers.docx_import import import_docx as fn
     elif fmt == "html":
-        from kb.importers.html_import import import_html as fn
+        from kb.parse.importers.html_import import import_html as fn
     elif fmt == "pdf":
-        from kb.importers.pdf_import import import_pdf as fn
+        from kb.parse.importers.pdf_import import import_pdf as fn
     else:
-        from kb.importers.md_import import import_md as fn
+        from kb.parse.importers.md_import import import_md as fn
     return fn(p)
