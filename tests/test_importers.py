@@ -343,7 +343,7 @@ def test_real_plan_round_trip(generated, name, fmt):
     assert got == expected, first_difference(expected, got)
     assert sum(1 for el in model if el[0] == "t") <= sum(1 for ln in imp.text.split("\n\n") if "\t" in ln)
     # the parser reads the import as it reads the source text
-    from kb.parse.text.text import parse_file, parse_text
+    from kb.parse.text import parse_file, parse_text
 
     src, doc = parse_file(plan_path(name)), parse_text(imp.text)
     shape = lambda d: (len(d.chapters), len(d.tasks), len(d.indicator_tables))  # noqa: E731
