@@ -70,7 +70,11 @@ def mentions_cmd(term, exact, show_role, fmt, out):
                 role = m.get("role") or "-"
                 roles[role] = roles.get(role, 0) + 1
                 extra += f" [{role}]"
-            echo(f"  {r['id']:<14} {m['sentence']:<18} {_highlight(u.text, m['start'], m['end'])}{extra}")
+            # the id and sentence id come from the corpus too; the highlight is ours, so it is
+            # added after the text was made safe
+            click.echo(
+                f"  {safe(r['id']):<14} {safe(m['sentence']):<18} {_highlight(u.text, m['start'], m['end'])}{safe(extra)}"
+            )
     if show_role and roles:
         echo("roles: " + ", ".join(f"{k} {v}" for k, v in sorted(roles.items())))
 
