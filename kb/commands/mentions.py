@@ -79,11 +79,13 @@ def mentions_cmd(term, exact, show_role, fmt, out):
         echo("roles: " + ", ".join(f"{k} {v}" for k, v in sorted(roles.items())))
 
 
-def _target_rows(kb: KB, period, deadline, unit) -> list[dict]:
+def _target_rows(kb: KB, period, deadline, unit, kinds=("target",), dated=False) -> list[dict]:
     rows = []
     for uid, u in units_of(kb):
         for t in u.targets:
-            if t.value is None and (period or unit):
+            if t.kind not in kinds and "all" not in kinds:
+                continue
+            if t.value is None and (period or unit or not dated):
                 continue
             if period and t.period != period and not (period == "每年" and t.period in ("年均",)):
                 continue
@@ -102,7 +104,12 @@ def _target_rows(kb: KB, period, deadline, unit) -> list[dict]:
                     "period": t.period,
                     "deadline": t.deadline,
                     "deadline_text": t.deadline_text,
+                    "deadline_inferred": t.deadline_inferred,
                     "subject": t.subject,
+                    "kind": t.kind,
+                    "baseline": t.baseline,
+                    "baseline_year": t.baseline_year,
+                    "attribute": t.attribute,
                 }
             )
     return rows
@@ -112,20 +119,30 @@ def _target_rows(kb: KB, period, deadline, unit) -> list[dict]:
 @click.option("--period", help="Only targets with this rate or span: 每年, “十四五”期间.")
 @click.option("--deadline", type=int, help="Only targets due in this year (到2025年底 -> 2025).")
 @click.option("--unit", "unit_", help="Only targets counted in this unit: 人次, 家, %.")
+@click.option(
+    "--kind",
+    "kinds",
+    multiple=True,
+    type=click.Choice(["target", "result", "baseline", "fact", "all"]),
+    default=("target",),
+    show_default=True,
+    help="Forward targets, or also past results, baselines and plain facts the text states.",
+)
+@click.option("--dated", is_flag=True, help="Also dated commitments without a figure (到2025年底 …).")
 @output_options
 @out_option
-def targets_cmd(period, deadline, unit_, fmt, out):
-    """Every quantitative target (and dated commitment) in the plan, parsed: value, unit,
-    qualifier, rate, deadline and what is counted."""
+def targets_cmd(period, deadline, unit_, kinds, dated, fmt, out):
+    """Every quantitative target in the plans, parsed: value, unit, qualifier, rate, deadline
+    (``deadline_inferred`` when it comes from the section or the plan's period), baseline and
+    属性 of table rows. Past results and baselines are told apart and left out unless asked."""
     kb = load_kb(out)
-    rows = _target_rows(kb, period, deadline, unit_)
+    rows = _target_rows(kb, period, deadline, unit_, kinds, dated)
     if fmt == "text":
         output_rows(rows, "tsv", columns=TARGET_TEXT_COLUMNS)
         echo(f"{len(rows)} targets", err=True)
     else:
-        output_rows(
-            rows, fmt, document={"filters": {"period": period, "deadline": deadline, "unit": unit_}, "targets": rows}
-        )
+        filters = {"period": period, "deadline": deadline, "unit": unit_, "kind": list(kinds), "dated": dated}
+        output_rows(rows, fmt, document={"filters": filters, "targets": rows})
 
 
 @click.command("entities")
