@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 from kb.build import build
 from kb.cli import main
+from kb.errors import KBError
 
 
 def run(*args, out=None):
@@ -62,12 +63,14 @@ def test_a_crash_inside_the_writer_leaves_the_previous_build(tmp_path, corpus_pa
     assert not [p for p in gens.iterdir() if p.name.endswith(".partial")]
 
 
-def test_a_plain_build_folder_is_replaced_safely(tmp_path, corpus_path):
+def test_a_folder_that_is_not_a_build_is_left_alone(tmp_path, corpus_path):
+    """A user's own folder named as --out is refused, never moved or replaced."""
     out = tmp_path / "build"
     out.mkdir()
     (out / "old.txt").write_text("x")
-    build([corpus_path], out)
-    assert out.is_symlink() and (out / "kb.json").exists()
+    with pytest.raises(KBError, match="not a plankb build"):
+        build([corpus_path], out)
+    assert not out.is_symlink() and (out / "old.txt").read_text() == "x"
 
 
 def test_show_task(built):
@@ -132,7 +135,7 @@ def _write(path: Path, data: bytes) -> Path:
     "setup,msg",
     [
         (lambda d: d / "missing.txt", "no such file"),
-        (lambda d: (d / "empty").mkdir() or d / "empty", "no .txt files"),
+        (lambda d: (d / "empty").mkdir() or d / "empty", "no plan files"),
         (lambda d: _write(d / "e.txt", b""), "empty file"),
         (lambda d: _write(d / "b.txt", b"\x00\x01PNG\x00\x00"), "binary"),
         (lambda d: _write(d / "p.txt", b"%PDF-1.5 ..."), "PDF"),
@@ -170,10 +173,15 @@ def test_export_markdown_escapes_markup(built):
     assert "## 五、高举维护职工合法权益旗帜" in md and "**17\\. 做好农民工维权服务工作** (T17)" in md
 
 
-def test_a_command_builds_the_bundled_corpus_when_no_kb_exists(tmp_path):
-    r = CliRunner().invoke(main, ["show", "17", "--out", str(tmp_path / "fresh")])
+def test_a_command_builds_the_bundled_corpus_when_no_kb_exists(tmp_path, monkeypatch):
+    """The default ./build is made from the bundled plans on first use; a --build folder that
+    does not exist is an error (a typo must not answer from the bundled plans)."""
+    monkeypatch.chdir(tmp_path)
+    r = CliRunner().invoke(main, ["show", "acftu-14th-fyp-part2/17"])
     assert r.exit_code == 0 and "T17" in r.output
-    assert (tmp_path / "fresh" / "kb.json").exists()
+    assert (tmp_path / "build" / "kb.json").exists()
+    r = CliRunner().invoke(main, ["show", "17", "--out", str(tmp_path / "fresh")])
+    assert r.exit_code == 2 and "no build at" in r.output
 
 
 def test_installed_console_script_as_a_real_subprocess(built):

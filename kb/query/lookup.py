@@ -3,9 +3,11 @@ objects of a knowledge base."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from kb.errors import KBError
+from kb.ids import FW_DIGITS as FW
 from kb.ids import Ident, parse_ident
 from kb.model import KB, Chapter, Document, Entity, IndicatorRow, IndicatorTable, Task, Unit
 
