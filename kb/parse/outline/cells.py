@@ -30,11 +30,12 @@ def _group_cells(cells: list, header_names: Optional[list] = None) -> Optional[t
     if n < 4:
         return None
     # a 序号 sequence
-    ints = {}
+    ints: dict[int, list[int]] = {}
     for k, c in enumerate(cells):
         if _SEQ_CELL.match(c.strip()):
             ints.setdefault(int(c.strip()), []).append(k)
-    seq, want, prev = [], 1, -2
+    seq: list[int] = []
+    want, prev = 1, -2
     while want in ints:
         cands = [k for k in ints[want] if k >= prev + 2]
         if not cands:
@@ -95,7 +96,7 @@ def _group_cells(cells: list, header_names: Optional[list] = None) -> Optional[t
     if len(years) >= 2 and years[0] >= 2:
         h = years[0]
         body = cells[h:]
-        best = None
+        best: tuple[float, int, list] | None = None
         for nc in range(2, min(h, 10) + 1):
             rows, row, started_key = [], [], False
             for c in body:
@@ -112,10 +113,11 @@ def _group_cells(cells: list, header_names: Optional[list] = None) -> Optional[t
                     row = []
             if row:
                 rows.append(row)
-            score = sum(1 for r in rows if _YEAR_CELL.match(r[0].strip()) and len(r) == nc) * nc
+            score: float = sum(1 for r in rows if _YEAR_CELL.match(r[0].strip()) and len(r) == nc) * nc
             score -= sum(1 for r in rows if not _YEAR_CELL.match(r[0].strip()) and len(r) >= nc)
             if best is None or score >= best[0]:
                 best = (score, nc, rows)
+        assert best is not None  # h >= 2: at least one column count was scored
         return cells[:h], best[1], best[2]
     # no keys: the column count that makes the columns most homogeneous
     best = None

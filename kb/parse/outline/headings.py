@@ -119,8 +119,7 @@ def _heading(s: str):
             if not rest or rest[0] in UNIT_START or rest[0].isdigit():
                 continue
             rank = 5 + len(parts) - 1
-            n = int(parts[-1])
-            return style + str(len(parts)), rank, label.rstrip(".．"), n, rest
+            return style + str(len(parts)), rank, label.rstrip(".．"), int(parts[-1]), rest
         n = cn_to_int(num) if style != "circ" else CIRCLED.index(num) + 1
         if n is None or n == 0:
             continue

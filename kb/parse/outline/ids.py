@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 
 from kb.parse.outline.model import Node, _Builder
 from kb.parse.outline.responsible import find_responsible
@@ -20,11 +21,11 @@ def _finish(b: _Builder, styles_used: dict):
             a.end = c.start
         nodes[-1].end = len(text)
     elif text:
-        n = Node(
+        only: Any = Node(
             id="", kind="paragraph", level=1, label="", title=text.strip()[:30], parent=None, start=0, end=len(text)
         )
-        n._parent_obj = None
-        nodes.append(n)
+        only._parent_obj = None
+        nodes.append(only)
     # kinds of numbered headings
     ranks = sorted(r for s, r in styles_used.items() if s != "part")
     has_child = set()
@@ -69,8 +70,8 @@ def _finish(b: _Builder, styles_used: dict):
     unique_leaf = (
         len(leaf_nums) == len(set(leaf_nums)) and bool(leaf_nums) and not (_leaf_style(items) or "").startswith("ar2")
     )
-    counters = Counter()
-    seen = Counter()
+    counters: Counter = Counter()
+    seen: Counter = Counter()
     for n in nodes:
         n.id = _make_id(n, counters, unique_leaf, _leaf_style(items))
         seen[n.id] += 1

@@ -86,7 +86,7 @@ class _Builder:
         self.L = _lines(text)
         self.nodes: list = []
         self.notes: list = []
-        self.counters = Counter()
+        self.counters: Counter = Counter()
 
     def add(self, kind, start, label="", title="", parent=None, **kw) -> Node:
         node = Node(id="", kind=kind, level=0, label=label, title=title, parent=parent, start=start, end=start, **kw)

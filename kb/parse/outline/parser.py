@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Optional
+from typing import Any
 
 from kb.parse.outline.headings import (
     ANNEX_RE,
@@ -22,7 +22,7 @@ from kb.parse.outline.headings import (
     _title_like,
 )
 from kb.parse.outline.ids import _finish
-from kb.parse.outline.model import Node, Outline, _Builder
+from kb.parse.outline.model import Outline, _Builder
 from kb.parse.outline.tables import (
     _annex_ok,
     _blank_separated,
@@ -43,7 +43,7 @@ def parse_outline(text: str) -> Outline:
     blank_sep = _blank_separated(L)
 
     # ---- 1. the first body heading, the front matter before it
-    toc = set()
+    toc: set[int] = set()
     k = 0
     while k < nL:
         s = L[k].s
@@ -110,7 +110,9 @@ def parse_outline(text: str) -> Outline:
     last_num: dict = {}
     last_local: dict = {}
     last_label: dict = {}
-    cur: Optional[Node] = None
+    # the node being filled; nodes carry the builder's own attributes (_parent_obj, _toc, _key…)
+    # until _finish removes them
+    cur: Any = None
     mode = None  # None | "para-needed"
     k = 0
 
@@ -126,7 +128,7 @@ def parse_outline(text: str) -> Outline:
 
     def new(kind, start, label="", title="", parent_obj=None, **kw):
         nonlocal cur
-        node = b.add(kind, start, label=label, title=title, parent=None, **kw)
+        node: Any = b.add(kind, start, label=label, title=title, parent=None, **kw)
         node._parent_obj = parent_obj
         cur = node
         return node

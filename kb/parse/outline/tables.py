@@ -261,7 +261,7 @@ def _flat_table(L, j) -> Optional[dict]:
     ends in a repeated attribute word (约束性/预期性 …) or a value; names may wrap over lines."""
     header = L[j].s.split()
     # merge a number and a following 年 etc. ("2025 年")
-    merged = []
+    merged: list[str] = []
     for t in header:
         if merged and re.fullmatch(r"[年月日%％）)]+", t):
             merged[-1] += " " + t
@@ -299,7 +299,7 @@ def _flat_table(L, j) -> Optional[dict]:
             text_lines = [L[y].s for y in acc]
             tk = " ".join(text_lines).split()
             attr = tk[-1]
-            vals = []
+            vals: list[str] = []
             q = len(tk) - 2
             while q >= 0 and valre.match(tk[q]):
                 vals.insert(0, tk[q])
