@@ -74,7 +74,7 @@ _SENT_END = set("。！？：:；;")
 
 
 def _toc_lines(lines: list) -> set:
-    out = set()
+    out: set[int] = set()
     k = 0
     while k < len(lines):
         if TOC_HEAD_RE.match(lines[k]):
@@ -223,7 +223,7 @@ def reflow(text: str) -> Reflowed:
             drop.add(k)
             repairs.append(Repair("running-header", k + 1, ln))
     # a page number glued to a line start: the next expected number
-    pages = sorted(int(_PAGE_RE.match(lines[k]).group(1)) for k in drop if _PAGE_RE.match(lines[k]))
+    pages = sorted(int(m.group(1)) for k in drop if (m := _PAGE_RE.match(lines[k])))
     glued = {}
     expected = set(p + 1 for p in pages) - set(pages)
     for k, ln in enumerate(lines):
@@ -246,7 +246,7 @@ def reflow(text: str) -> Reflowed:
     out_parts = []  # (text, source line) pieces; "\n" separators included as text
     starts, srcl = [], []
     pos = 0
-    para = []  # list of (line index, text)
+    para: list[tuple[int, str]] = []  # (line index, text)
 
     def flush():
         nonlocal pos

@@ -52,7 +52,7 @@ class Table:
     rows: list[list[str]] = field(default_factory=list)
 
 
-def _is_password_error(e: BaseException) -> bool:
+def _is_password_error(e: BaseException | None) -> bool:
     seen = 0
     while e is not None and seen < 5:
         name = type(e).__name__
@@ -237,19 +237,22 @@ class _Flow:
                     break
         x1s = sorted(ln.x1 for ln in body)
         self.right = x1s[int(len(x1s) * 0.95)] if x1s else 0.0
-        ratios = []
+        ratios: list[float] = []
         for a, b in zip(lines, lines[1:]):
             if a.page == b.page and abs(a.size - b.size) < 0.5 and b.top > a.top:
                 ratios.append((b.top - a.top) / a.size)
-        self.pitch = None
+        self.pitch: float | None = None
         if ratios:
-            c = Counter(round(r, 1) for r in ratios)
+            rc = Counter(round(r, 1) for r in ratios)
             floor = max(2, len(ratios) // 10)
-            for r in sorted(c):
-                if c[r] >= floor:
+            for r in sorted(rc):
+                if rc[r] >= floor:
                     self.pitch = r
                     break
-        self.gap_doc = bool(self.pitch) and sum(1 for r in ratios if r > self.pitch * 1.3) >= 2
+        self.gap_doc = False
+        if self.pitch:
+            pitch = self.pitch
+            self.gap_doc = sum(1 for r in ratios if r > pitch * 1.3) >= 2
         indented = sum(1 for ln in body if 1.5 * ln.size <= ln.x0 - self.left <= 2.6 * ln.size)
         self.indent_doc = indented >= max(3, len(body) // 20)
 
