@@ -49,12 +49,12 @@ def _cell_value(cell: str, unit: str | None) -> tuple[float | None, str | None, 
         return v, (m.group(3) or unit), (m.group(4) or qual)
     qs = find_quantities(c)
     if len(qs) == 1:
-        q = qs[0]
-        pre = re.search(r"(超|超过|不低于|不少于|达到)$", c[: q.start])
+        qty = qs[0]
+        pre = re.search(r"(超|超过|不低于|不少于|达到)$", c[: qty.start])
         return (
-            q.value,
-            q.unit or unit,
-            q.qualifier
+            qty.value,
+            qty.unit or unit,
+            qty.qualifier
             or (
                 pre.group(1).replace("超", "超过", 1)
                 if pre and pre.group(1) == "超"
@@ -112,7 +112,7 @@ def row_targets(
                     for x in header
                     if x != h and not _BASE_COL.search(x) and not _RATE_COL.search(x) and (_header_year(x) or 0) > year
                 ]
-                if later and (start is None or any(_header_year(x) >= start for x in later)):
+                if later and (start is None or any((_header_year(x) or 0) >= start for x in later)):
                     role = "base"
                 elif start is not None and year < start:
                     role = "result"

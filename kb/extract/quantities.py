@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import cast
 
 from kb.extract.deadlines import fyp_years
 from kb.extract.numerals import cn_value, cn_year, fraction_percent, mixed_value
@@ -250,7 +251,7 @@ def find_timeframes(text: str) -> list[TimeFrame]:
                 if s > 0 and t[s - 1].isdigit():
                     continue
                 y = m.group("y") or (m.groupdict().get("y2"))
-                out.append(TimeFrame(s, e, text[s:e], kind, int(y)))
+                out.append(TimeFrame(s, e, text[s:e], kind, int(cast(str, y))))
             elif kind == "deadline":
                 if s > 0 and t[s - 1].isdigit():
                     continue
