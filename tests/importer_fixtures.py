@@ -250,7 +250,7 @@ def to_docx(model, out: Path, auto_numbers: bool = True) -> Path:
             continue
         text = el[-1]
         numbered = None
-        for key, k in kinds.items():
+        for k in kinds.values():
             m = k["rx"].match(text)
             if m:
                 value = k["conv"](m.group(1))

@@ -72,7 +72,7 @@ def build_small_docx(path: Path) -> Path:
     item("重点任务", 0, "h")
     item("推进节能降碳", 1, "h")
     item("实施重点工程。", 2)
-    p = d.add_paragraph("一、手写编号的标题")  # a literal number stays as typed
+    d.add_paragraph("一、手写编号的标题")  # a literal number stays as typed
     p2 = d.add_paragraph("带脚注的段落。")
     p2._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:footnoteReference w:id="1"/></w:r>'))
     item("甲项内容", 0, num=tian)

@@ -80,7 +80,7 @@ def test_lossless_and_reflow(name):
         # every removed character is accounted for: same text once spaces, page numbers and
         # line breaks are taken away
         dropped = {r.line for r in rf.repairs if r.kind in ("page-number", "running-header") and r.detail == ""}
-        kept = "".join(l for i, l in enumerate(raw.split("\n"), 1) if i not in dropped)
+        kept = "".join(ln for i, ln in enumerate(raw.split("\n"), 1) if i not in dropped)
         glued = [r.removed for r in rf.repairs if r.kind == "page-number" and r.detail]
         assert len(nospace(kept)) - sum(map(len, glued)) == len(nospace(rf.text))
         assert rf.line_of(parse_outline(rf.text).get("C一").start) > 70

@@ -188,7 +188,7 @@ def docs(draw):
     gen(0, len(scheme))
     title = words(2, 3) + "规划"
     out = [title]
-    for text, kind in paras:
+    for text, _kind in paras:
         out.append(text)
     if pdf:
         lines = []
@@ -199,8 +199,8 @@ def docs(draw):
                 lines += [text[i : i + 30] for i in range(0, len(text), 30)]
         page, final = 1, []
         header = rnd.choice([None, title + "（征求意见稿）"])
-        for i, l in enumerate(lines):
-            final.append(l)
+        for i, ln in enumerate(lines):
+            final.append(ln)
             if i % 25 == 24:
                 final.append(str(page))
                 if header:
@@ -245,7 +245,6 @@ def test_random_outlines(d):
     kinds = expected_kinds(d["scheme"])
     used = {s for s, _, _ in d["expected"]}
     # a style that never got a child in this draw is a leaf (item), not a section
-    parents = set()
     want = []
     for s, lab, title in d["expected"]:
         want.append((s, lab, title))

@@ -26,222 +26,36 @@ guiding-thought, principle, target or safeguard section (NON_TASK_CHAPTER) are s
 Every edge keeps ``rule`` and evidence: A's clause (unit, sentence, text) with ``name`` (what A
 names) and ``establishes`` = B's establishing clause (unit, sentence, text) with the thing's
 ``name``.
+
+What a task establishes (rule 1) is read in :mod:`kb.link.things`.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Optional
 
 from kb.link.common import _ev, _Ids
 from kb.link.text import clauses
-from kb.model import Document, Edge, Sentence, Task, Unit
-
-# chapters whose units are not tasks: reviews, situation, guidance, principles, goals, safeguards
-NON_TASK_CHAPTER = re.compile(
-    r"回顾|主要成就|发展成就|主要成效|取得成效|现状|形势|基础与|发展基础|发展环境|面临|机遇|挑战|背景|指导思想|基本原则|"
-    r"工作原则|总体要求|总体思路|主要目标|发展目标|总体目标|工作目标|目标任务|远景目标|"
-    r"执行情况|完成情况|实施情况|短板|弱项|保障措施|保障机制|实施保障|组织实施|组织保障|组织领导|规划实施|实施机制|重要意义"
+from kb.link.things import (
+    _SERVES_RE,
+    _SUPPORT_TITLE,
+    DOTS,
+    ESTABLISH_VERBS,
+    GENERIC_MODS,
+    IT_HEADS,
+    LONG_CORE,
+    MAX_DF,
+    RULE_RANK,
+    USE_VERBS,
+    Thing,
+    _strip_scope,
+    _year,
+    established,
+    task_units,
 )
-# a chapter title that is only a goal/target section but also names tasks (目标任务) keeps its tasks
-_TASK_CHAPTER_OK = re.compile(r"重点任务|主要任务|任务举措")
-
-ESTABLISH_VERBS = (
-    "建设|建立|健全|完善|打造|制定|组建|搭建|设立|构建|编制|修订|创建|建成|建好|建强|设置|培育|研究制定|出台"
-)
-_EST_RE = re.compile(r"(?:" + ESTABLISH_VERBS + r")(?:(?:和|并|与|及)?(?:完善|健全|规范|壮大|实施|推广))?(?:起|好)?")
-_EST_NOMINAL_RE = re.compile(
-    r"(?:加强|推进|推动|促进|加快|规范|强化|深化|抓好|做好)([^,，;；。]{2,40}?)(?:的)?建设(?=[,，;；。、]|$|工作|质量)"
-)
-# the heads of a specific thing, longest first
-HEADS = tuple(
-    sorted(
-        "平台 系统 机制 制度 体系 基金 资金 队伍 标准 规范 标准规范 数据库 资源库 中心 网络 办法 条例 规定 "
-        "意见 方案 规划 计划 指南 清单 目录 名录 项目 工程 基地 联合会 协会 联盟 委员会 领导小组 站点 服务站 "
-        "账户 身份链 云 云脑 网 法 示范区 试验区 实验室 智库 数据平台 档案 台账 地图 专线 通道 指引 公约 "
-        "章程 监测网 信息库 专家库 人才库 案例库".split(),
-        key=len,
-        reverse=True,
-    )
-)
-# words that only scope a name (全国工会服务平台 is the 服务平台 of the whole union)
-SCOPE = re.compile(
-    r"^(?:全国|全省|全市|全区|全县|本市|本区|各级|各地|全总|国家级|国家|省级|市级|县级|区级|地方|"
-    r"工会系统|工会|职工|基层|相关|有关|各类|统一的?|一批|一支|一套|一个|多层次|多元化?)+"
-)
-IT_HEADS = ("平台", "系统", "数据库", "网络", "云", "云脑", "账户", "身份链", "数据平台")
-USE_VERBS = ("依托", "利用", "通过", "基于", "借助", "运用", "用好", "接入", "对接", "应用", "使用", "发挥")
-LEGAL_HEADS = ("实施办法", "管理办法", "办法", "条例", "规定", "法", "意见", "规划", "方案", "标准", "指南")
-MAX_DF = 3  # a bare core in more tasks than this is a topic word
-LONG_CORE = 7  # a bare core this long names the thing without a use verb
-MIN_CORE = 4  # characters of a specific core (without scope words)
-RULE_RANK = {"uses": 4, "same-name": 3, "short-form": 3, "serves": 2, "support-layer": 2}
-_YEAR = re.compile(r"(20\d\d)年")
-_SUPPORT_TITLE = re.compile(r"基础支撑|支撑体系|支撑平台|基础平台")
-_SERVES_RE = re.compile(
-    r"为(?:加强|推进|促进|提升|强化|推动|实现|开展|做好)?([^,，;；。为]{2,40}?)提供[^,，;；。]{0,10}?(?:支撑|保障|支持|服务)"
-)
-
-
-@dataclass
-class Thing:
-    """Something a unit establishes: ``name`` as written, with the forms another unit may use."""
-
-    unit: str
-    sentence: Sentence
-    clause: str  # B's establishing clause (a substring of the sentence)
-    name: str
-    head: str
-    core: str  # the name without its head
-    # strings whose presence in A names the thing -> their kind: name (the full name), core (the
-    # name without head and scope words), quoted (“工会云”), title (《…》), title-short
-    forms: dict[str, str] = field(default_factory=dict)
-
-
-def _year(text: str) -> Optional[int]:
-    ys = [int(y) for y in _YEAR.findall(text)]
-    return max(ys) if ys else None
-
-
-def is_task_chapter(doc: Document, chapter: Optional[str]) -> bool:
-    """False for units under a review/situation/guidance/principle/goal/safeguard chapter."""
-    chapters = {c.id: c for c in doc.chapters}
-    seen = set()
-    while chapter in chapters and chapter not in seen:
-        seen.add(chapter)
-        c = chapters[chapter]
-        title = c.title or ""
-        if NON_TASK_CHAPTER.search(title) and not _TASK_CHAPTER_OK.search(title):
-            return False
-        chapter = c.parent
-    return True
-
-
-def task_units(doc: Document, units: list[Unit]) -> list[Unit]:
-    """The units that are tasks: not under a non-task chapter; a prose paragraph outside every
-    chapter is a preamble (the notice, the review before the first heading), not a task."""
-    out = []
-    for u in units:
-        chapter = getattr(u, "chapter", None)
-        if chapter is None and not isinstance(u, Task) and doc.chapters:
-            continue
-        if is_task_chapter(doc, chapter):
-            out.append(u)
-    return out
-
-
-# what may stand right before an establishing verb used as a verb (建设 after a noun is a noun:
-# 考古学科建设和能力提升工程, 海绵城市建设)
-_BEFORE_VERB = re.compile(
-    r"(?:^|[、和并及与要应将须可已再新先]|加快|加强|积极|大力|全面|重点|着力|统筹|同步|逐步|进一步|推动|推进|"
-    r"支持|鼓励|引导|探索|研究|指导|督促|协调|共同|联合|依法|分类|分级|有序|规范|率先|试点|继续|不断|持续|切实|"
-    r"深入|推广|抓紧|尽快|加速|协同|组织|负责|牵头|参与|配合|先行|主动|优先|启动|部门|政府|各地|各级|逐步)$"
-)
-# adjectives that do not make a name specific (常态化工作机制, 现代化产业体系)
-GENERIC_MODS = re.compile(
-    r"常态化|长效|现代化|多元化|一体化|规范化|标准化|制度化|信息化|智能化|数字化|网格化|精细化|专业化|社会化|"
-    r"市场化|法治化|科学化|多层次|全方位|全链条|全过程|全生命周期|高质量|高水平|高标准|新型|综合|统一|有效|现代|"
-    r"完善的|健全的|工作|管理|服务|协调|联动|保障|评价|考核|监督|组织|政策"
-)
-DOTS = re.compile(r"[.…·]{4,}\s*\d*")  # a table-of-contents line: 荆楚博物馆特色片区建设工程 ...... 28
-
-
-def _verb_position(clause: str, i: int) -> bool:
-    return bool(_BEFORE_VERB.search(clause[:i]))
-
-
-def _specific(core: str) -> bool:
-    """The core says which thing it is: some words left beyond scope words and generic adjectives."""
-    return len(GENERIC_MODS.sub("", _strip_scope(core))) >= 3 or "“" in core or "《" in core
-
-
-def _head_of(name: str) -> str:
-    name = re.sub(r"(?:功能)?建设$|工作$", "", name)
-    return next((h for h in HEADS if name.endswith(h) and len(name) > len(h)), "")
-
-
-def _strip_scope(core: str) -> str:
-    return SCOPE.sub("", core)
-
-
-def _thing(u: Unit, s: Sentence, clause: str, item: str) -> Optional[Thing]:
-    item = item.strip(" 等")
-    item = re.sub(r"(?:功能)?建设(?:工作|质量)?$|工作$", "", item)
-    item = re.sub(r"^(?:" + ESTABLISH_VERBS + r"|推进|推动|加快|加强|进一步|积极|和(?!谐)|并)+", "", item)
-    if "等" in item and _head_of(item.rsplit("等", 1)[1]):  # “工E就业”等全国工会就业服务网上平台
-        item = item.rsplit("等", 1)[1]
-    if "的" in item:  # 具有工会特色的劳动关系数据库 -> 劳动关系数据库
-        tail = item.rsplit("的", 1)[1]
-        if len(tail) >= 3:
-            item = tail
-    quoted = re.findall(r"“([^”]{2,20})”", item)
-    titles = re.findall(r"《([^》]{2,40})》", item)
-    head = _head_of(item)
-    if not head and not quoted and not titles:
-        return None
-    core = item
-    while True:  # 民主管理制度体系 -> 民主管理
-        h = _head_of(core)
-        if not h:
-            break
-        core = core[: len(core) - len(h)]
-    plain = _strip_scope(core)
-    forms: dict[str, str] = {}
-    if head and (len(_strip_scope(item)) >= 5 or (len(item) >= 6 and len(plain) >= 2)):
-        forms[item] = "name"
-    if len(plain) >= MIN_CORE and "“" not in plain:
-        forms.setdefault(plain, "core")
-    for raw in quoted:
-        q = raw.strip()
-        rest = item.split(f"“{raw}”", 1)[1].strip()
-        if len(q) >= 3 and not q.endswith(("行动", "活动")) and (not rest or rest in HEADS):
-            forms.setdefault(q, "quoted")
-    for t in titles:
-        forms.setdefault(f"《{t}》", "title")
-    if forms and not _specific(core):
-        # 全国工会服务平台: scope + generic words; counts only as the object of a use verb in A
-        forms = {item: "generic-name"} if head and len(item) >= 6 else {}
-    if not forms:
-        return None
-    return Thing(u.id, s, clause, item, head, core, forms)
-
-
-def established(u: Unit) -> list[Thing]:
-    """The specific things a unit sets up, each with its establishing clause."""
-    out: list[Thing] = []
-    for s in u.sentences:
-        if DOTS.search(s.text):
-            continue
-        for clause, _a, _b in clauses(s.text):
-            objs = []
-            for m in _EST_RE.finditer(clause):
-                if _verb_position(clause, m.start()):
-                    objs.append(clause[m.end() :])
-            for m in _EST_NOMINAL_RE.finditer(clause):
-                objs.append(m.group(1))
-            for obj in objs:
-                if "的" in obj and len(obj.rsplit("的", 1)[1]) >= 3:
-                    obj = obj.rsplit("的", 1)[1]
-                for item in obj.split("、"):
-                    parts = re.split(r"和|及|与", item)
-                    if len(parts) == 2 and all(_head_of(p) for p in parts):
-                        cands = parts
-                    else:
-                        cands = [item]
-                    for c in cands:
-                        t = _thing(u, s, clause, c)
-                        if t:
-                            out.append(t)
-        # a 《办法》 that B runs: “完善…监督机制,落实《工会劳动法律监督办法》” with 工会劳动法律监督
-        # named again outside the title; its short form is the title without the legal head
-        for t in re.findall(r"《([^》]{4,40})》", s.text):
-            head = next((h for h in LEGAL_HEADS if t.endswith(h)), "")
-            short = t[: len(t) - len(head)] if head else ""
-            if len(short) >= 6 and u.text.replace(f"《{t}》", "").count(short) >= 1 and _EST_RE.search(s.text):
-                clause = next(c for c, _a, _b in clauses(s.text) if f"《{t}》" in c)
-                out.append(Thing(u.id, s, clause, f"《{t}》", head, short, {f"《{t}》": "title", short: "title-short"}))
-    return out
+from kb.model import Document, Edge, Sentence, Unit
 
 
 def _clause_at(text: str, i: int) -> str:

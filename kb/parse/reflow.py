@@ -74,7 +74,7 @@ _SENT_END = set("。！？：:；;")
 
 
 def _toc_lines(lines: list) -> set:
-    out = set()
+    out: set[int] = set()
     k = 0
     while k < len(lines):
         if TOC_HEAD_RE.match(lines[k]):
@@ -91,13 +91,13 @@ def _toc_lines(lines: list) -> set:
 
 
 def _pdf_like(lines: list, toc: set) -> tuple:
-    body = [(k, l) for k, l in enumerate(lines) if l.strip() and k not in toc]
+    body = [(k, ln) for k, ln in enumerate(lines) if ln.strip() and k not in toc]
     if len(body) < 20:
         return False, 0
-    blank = sum(1 for l in lines if not l.strip())
+    blank = sum(1 for ln in lines if not ln.strip())
     if blank > 0.15 * len(body):
         return False, 0
-    widths = Counter(_width(l.strip()) for _, l in body if _width(l.strip()) >= 30)
+    widths = Counter(_width(ln.strip()) for _, ln in body if _width(ln.strip()) >= 30)
     if not widths:
         return False, 0
     # the page width: the most common width band of long lines
@@ -109,7 +109,7 @@ def _pdf_like(lines: list, toc: set) -> tuple:
     if best_w > 100:
         return False, 0
     full_mid = sum(
-        1 for _, l in body if best_w - 6 <= _width(l.strip()) <= best_w + 4 and l.strip()[-1] not in "。！？"
+        1 for _, ln in body if best_w - 6 <= _width(ln.strip()) <= best_w + 4 and ln.strip()[-1] not in "。！？"
     )
     return full_mid >= 10 and full_mid >= 0.3 * len(body), best_w
 
@@ -173,10 +173,10 @@ def reflow(text: str) -> Reflowed:
     if not pdf:
         r = Reflowed(text=text)
         pos = 0
-        for i, l in enumerate(lines):
+        for i, ln in enumerate(lines):
             r._starts.append(pos)
             r._lines.append(i + 1)
-            pos += len(l) + 1
+            pos += len(ln) + 1
         return r
     repairs = []
     for k in sorted(toc):
@@ -186,15 +186,15 @@ def reflow(text: str) -> Reflowed:
     drop = set()
     # page numbers: rising small numbers on their own lines
     last = 0
-    for k, l in enumerate(lines):
+    for k, ln in enumerate(lines):
         if k in toc:
             continue
-        m = _PAGE_RE.match(l)
-        if m and l.strip():
+        m = _PAGE_RE.match(ln)
+        if m and ln.strip():
             v = int(m.group(1))
             if last < v <= last + 3 or (last == 0 and v <= 5):
                 drop.add(k)
-                repairs.append(Repair("page-number", k + 1, l))
+                repairs.append(Repair("page-number", k + 1, ln))
                 last = v
     # running headers / footers: short identical lines repeated next to page breaks 3+ times
     pn = sorted(drop)
@@ -204,10 +204,10 @@ def reflow(text: str) -> Reflowed:
         return i < len(pn) and abs(pn[i] - k) <= 2 or k <= 1
 
     cnt = Counter(
-        l.strip() for k, l in enumerate(lines) if l.strip() and k not in toc and k not in drop and near_page(k)
+        ln.strip() for k, ln in enumerate(lines) if ln.strip() and k not in toc and k not in drop and near_page(k)
     )
-    for k, l in enumerate(lines):
-        s = l.strip()
+    for k, ln in enumerate(lines):
+        s = ln.strip()
         if (
             s
             and k not in toc
@@ -221,19 +221,19 @@ def reflow(text: str) -> Reflowed:
             and len(s) >= 4
         ):
             drop.add(k)
-            repairs.append(Repair("running-header", k + 1, l))
+            repairs.append(Repair("running-header", k + 1, ln))
     # a page number glued to a line start: the next expected number
-    pages = sorted(int(_PAGE_RE.match(lines[k]).group(1)) for k in drop if _PAGE_RE.match(lines[k]))
+    pages = sorted(int(m.group(1)) for k in drop if (m := _PAGE_RE.match(lines[k])))
     glued = {}
     expected = set(p + 1 for p in pages) - set(pages)
-    for k, l in enumerate(lines):
+    for k, ln in enumerate(lines):
         if k in toc or k in drop:
             continue
-        m = re.match(r"^([0-9]{1,3})(?=[\u4e00-\u9fff“（])", l)
+        m = re.match(r"^([0-9]{1,3})(?=[\u4e00-\u9fff“（])", ln)
         if (
             m
             and int(m.group(1)) in expected
-            and l[m.end()] not in "年月日万亿元个项家人次倍米亩"
+            and ln[m.end()] not in "年月日万亿元个项家人次倍米亩"
             and k > 0
             and lines[k - 1].strip()
             and lines[k - 1].strip()[-1] not in "。！？"
@@ -246,7 +246,7 @@ def reflow(text: str) -> Reflowed:
     out_parts = []  # (text, source line) pieces; "\n" separators included as text
     starts, srcl = [], []
     pos = 0
-    para = []  # list of (line index, text)
+    para: list[tuple[int, str]] = []  # (line index, text)
 
     def flush():
         nonlocal pos
@@ -276,11 +276,11 @@ def reflow(text: str) -> Reflowed:
         para.clear()
 
     first = True
-    for pos_i, k in enumerate(keep):
-        l = lines[k]
+    for k in keep:
+        ln = lines[k]
         if k in glued:
-            l = l[len(glued[k]) :]
-        s = l.strip()
+            ln = ln[len(glued[k]) :]
+        s = ln.strip()
         if para:
             prev_k, prev = para[-1]
             ps = prev.strip()
@@ -295,10 +295,10 @@ def reflow(text: str) -> Reflowed:
                 and prev_k not in toc
                 and k not in toc
                 and not _starts_block(s)
-                and not _PAGE_RE.match(l)
+                and not _PAGE_RE.match(ln)
             )
             if can:
-                para.append((k, l.strip() if para else l))
+                para.append((k, ln.strip() if para else ln))
                 continue
             flush()
             # the separator: one "\n" per source line break between kept lines (dropped lines vanish)
@@ -308,7 +308,7 @@ def reflow(text: str) -> Reflowed:
             out_parts.append("\n")
             pos += 1
         first = False
-        para.append((k, l))
+        para.append((k, ln))
     flush()
     # dropped lines at the very end / start
     r = Reflowed(text="".join(out_parts), repairs=sorted(repairs, key=lambda r: r.line), pdf_like=True)

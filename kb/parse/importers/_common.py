@@ -71,7 +71,7 @@ _RADICALS_TO = (
     "皮皿目矛矢石示禸禾穴立竹米糸缶网羊羽老而耒耳聿肉臣自至臼舌舛舟艮色艸虍虫血行衣襾見角言谷豆豕豸貝赤走足身車辛辰辵邑酉釆里"
     "金長門阜隶隹雨靑非面革韋韭音頁風飛食首香馬骨高髟鬥鬯鬲鬼魚鳥鹵鹿麥麻黃黍黑黹黽鼎鼓鼠鼻齊齒龍龜龠"
 )
-_CJK_FIX = {ord(a): b for a, b in zip(_RADICALS_FROM, _RADICALS_TO)}
+_CJK_FIX: dict[int, str | None] = {ord(a): b for a, b in zip(_RADICALS_FROM, _RADICALS_TO)}
 for _cp in list(range(0xF900, 0xFADA)) + list(range(0xFB00, 0xFB07)):  # compatibility ideographs, ligatures
     _n = unicodedata.normalize("NFKC", chr(_cp))
     if _n != chr(_cp):

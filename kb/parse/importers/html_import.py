@@ -100,10 +100,12 @@ _META_LABELS = {
 
 def _parser(html: str):
     try:
-        from selectolax.lexbor import LexborHTMLParser as P
+        from selectolax.lexbor import LexborHTMLParser
     except ImportError:  # older selectolax
-        from selectolax.parser import HTMLParser as P
-    return P(html)
+        from selectolax.parser import HTMLParser  # type: ignore[attr-defined]
+
+        return HTMLParser(html)
+    return LexborHTMLParser(html)
 
 
 def _decode(raw: bytes, p: Path) -> str:

@@ -52,7 +52,7 @@ class Table:
     rows: list[list[str]] = field(default_factory=list)
 
 
-def _is_password_error(e: BaseException) -> bool:
+def _is_password_error(e: BaseException | None) -> bool:
     seen = 0
     while e is not None and seen < 5:
         name = type(e).__name__
@@ -127,7 +127,7 @@ def _read_page(page, i: int) -> tuple[list[Line], list[Table], int]:
             continue
         sizes = [c["size"] for c in ln["chars"] if c["text"].strip()] or [10.0]
         lines.append(Line(i, text, ln["x0"], ln["x1"], ln["top"], ln["bottom"], statistics.median(sizes)))
-    lines.sort(key=lambda l: (round(l.top), l.x0))
+    lines.sort(key=lambda ln: (round(ln.top), ln.x0))
     return lines, tables, nchars
 
 
@@ -145,41 +145,41 @@ def _strip_margins(pages: list[list[Line]], heights: list[float]) -> tuple[int, 
     removed). A running line comes back at the same height on most pages, verbatim or with a
     number that grows with the page."""
     n = len(pages)
-    sizes = [l.size for pg in pages for l in pg]
+    sizes = [ln.size for pg in pages for ln in pg]
     body_size = statistics.median(sizes) if sizes else 0.0
 
     def edges(lines, h):
         # the outermost line, and the one inside it when it is set apart by its size (a body line
         # that merely recurs, such as a paragraph's last line, is never a running header)
         top = [
-            l
-            for k, l in enumerate(lines[:2])
-            if l.top < 0.15 * h and (k == 0 or abs(l.size - body_size) > 0.5 or PAGE_NUMBER.match(l.text.strip()))
+            ln
+            for k, ln in enumerate(lines[:2])
+            if ln.top < 0.15 * h and (k == 0 or abs(ln.size - body_size) > 0.5 or PAGE_NUMBER.match(ln.text.strip()))
         ]
         bottom = [
-            l
-            for k, l in enumerate(reversed(lines[-2:]))
-            if l.bottom > 0.85 * h and (k == 0 or abs(l.size - body_size) > 0.5 or PAGE_NUMBER.match(l.text.strip()))
+            ln
+            for k, ln in enumerate(reversed(lines[-2:]))
+            if ln.bottom > 0.85 * h and (k == 0 or abs(ln.size - body_size) > 0.5 or PAGE_NUMBER.match(ln.text.strip()))
         ]
         return top, bottom
 
-    def pos(l: Line) -> int:
-        return round(l.top / 4)
+    def pos(ln: Line) -> int:
+        return round(ln.top / 4)
 
     exact: Counter = Counter()
     numbered: dict[tuple, list[tuple[int, list[int]]]] = {}
     for idx, (lines, h) in enumerate(zip(pages, heights)):
         seen = set()
         for side in edges(lines, h):
-            for l in side:
-                raw = re.sub(r"\s+", "", l.text)
-                if (raw, pos(l)) in seen:
+            for ln in side:
+                raw = re.sub(r"\s+", "", ln.text)
+                if (raw, pos(ln)) in seen:
                     continue
-                seen.add((raw, pos(l)))
-                exact[(raw, pos(l))] += 1
+                seen.add((raw, pos(ln)))
+                exact[(raw, pos(ln))] += 1
                 nums = [int(x) for x in re.findall(r"[0-9]+", raw.translate(_FW_DIGITS))]
                 if nums:
-                    numbered.setdefault((_key(l.text), pos(l)), []).append((idx, nums))
+                    numbered.setdefault((_key(ln.text), pos(ln)), []).append((idx, nums))
     need = max(2, (n + 1) // 2)
     running = {k for k, c in exact.items() if c >= need and n >= 2}
     for key, occ in numbered.items():
@@ -197,19 +197,19 @@ def _strip_margins(pages: list[list[Line]], heights: list[float]) -> tuple[int, 
     for idx, (lines, h) in enumerate(zip(pages, heights)):
         drop = set()
         for side in edges(lines, h):
-            for l in side:
-                t = l.text.strip()
+            for ln in side:
+                t = ln.text.strip()
                 raw = re.sub(r"\s+", "", t)
                 if PAGE_NUMBER.match(t):
                     removed_pn += 1
-                elif (raw, pos(l)) in running or (_key(t), pos(l)) in running:
+                elif (raw, pos(ln)) in running or (_key(t), pos(ln)) in running:
                     removed_run += 1
                     if len(examples) < 2 and t not in examples:
                         examples.append(t)
                 else:
                     break  # the next line inwards is body text
-                drop.add(id(l))
-        pages[idx] = [l for l in lines if id(l) not in drop]
+                drop.add(id(ln))
+        pages[idx] = [ln for ln in lines if id(ln) not in drop]
     return removed_pn, removed_run, examples
 
 
@@ -224,9 +224,9 @@ class _Flow:
     """Decides where a paragraph ends between two consecutive prose lines."""
 
     def __init__(self, lines: list[Line]):
-        body = [l for l in lines if len(l.text) >= 2]
-        self.size = statistics.median([l.size for l in body]) if body else 10.0
-        xs = sorted(l.x0 for l in body)
+        body = [ln for ln in lines if len(ln.text) >= 2]
+        self.size = statistics.median([ln.size for ln in body]) if body else 10.0
+        xs = sorted(ln.x0 for ln in body)
         self.left = xs[0] if xs else 0.0
         if xs:
             c = Counter(round(x) for x in xs)
@@ -235,22 +235,25 @@ class _Flow:
                 if c[x] >= floor:
                     self.left = float(x)
                     break
-        x1s = sorted(l.x1 for l in body)
+        x1s = sorted(ln.x1 for ln in body)
         self.right = x1s[int(len(x1s) * 0.95)] if x1s else 0.0
-        ratios = []
+        ratios: list[float] = []
         for a, b in zip(lines, lines[1:]):
             if a.page == b.page and abs(a.size - b.size) < 0.5 and b.top > a.top:
                 ratios.append((b.top - a.top) / a.size)
-        self.pitch = None
+        self.pitch: float | None = None
         if ratios:
-            c = Counter(round(r, 1) for r in ratios)
+            rc = Counter(round(r, 1) for r in ratios)
             floor = max(2, len(ratios) // 10)
-            for r in sorted(c):
-                if c[r] >= floor:
+            for r in sorted(rc):
+                if rc[r] >= floor:
                     self.pitch = r
                     break
-        self.gap_doc = bool(self.pitch) and sum(1 for r in ratios if r > self.pitch * 1.3) >= 2
-        indented = sum(1 for l in body if 1.5 * l.size <= l.x0 - self.left <= 2.6 * l.size)
+        self.gap_doc = False
+        if self.pitch:
+            pitch = self.pitch
+            self.gap_doc = sum(1 for r in ratios if r > pitch * 1.3) >= 2
+        indented = sum(1 for ln in body if 1.5 * ln.size <= ln.x0 - self.left <= 2.6 * ln.size)
         self.indent_doc = indented >= max(3, len(body) // 20)
 
     def breaks(self, a: Line, b: Line) -> bool:
@@ -315,14 +318,14 @@ def _read(p: Path, pdf, n: int) -> Imported:
         why = "no text layer (scanned PDF); OCR is not supported" if images or total_chars == 0 else "almost no text"
         raise KBError(f"{p}: {why}")
     pn, run, examples = _strip_margins(pages, heights)
-    lines = [l for pg in pages for l in pg]
+    lines = [ln for pg in pages for ln in pg]
     flow = _Flow(lines)
 
     # merge prose lines and tables into one reading-order stream
     items: list = []
     by_page: dict[int, list] = {}
-    for l in lines:
-        by_page.setdefault(l.page, []).append((l.top, 0, l))
+    for ln in lines:
+        by_page.setdefault(ln.page, []).append((ln.top, 0, ln))
     for t in tables:
         by_page.setdefault(t.page, []).append((t.top, 1, t))
     for i in sorted(by_page):

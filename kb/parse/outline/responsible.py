@@ -1,0 +1,79 @@
+"""Responsibility notes (责任单位/牵头单位…, ``（A牵头，B配合）``) and the unit names in them."""
+
+from __future__ import annotations
+
+import re
+
+RESP_NOTE_RE = re.compile(
+    r"[（(][ \u3000]*((?:责任单位|牵头单位|责任部门|牵头部门|主责单位|牵头考核单位|牵头)[：:][^（）()]*"
+    r"(?:[（(][^（）()]*[）)][^（）()]*)*)[）)]"
+    r"|[（(]([^（）()：:。]{2,120}?)牵头[，,、；;]?([^（）()：:。]{0,200}?)(?:配合|参与|负责)?[）)]"
+)
+
+
+# --------------------------------------------------------------------------- responsible units
+
+_UNIT_SPLIT = re.compile(r"[、，,；;]")
+
+
+_UNIT_TAIL = re.compile(r"等(?:相关|有关|其他)?(?:部门|单位)$")
+
+
+def _split_units(s: str) -> list:
+    """The names of a note; a closing 等相关部门 is not a name of its own (区绿化市容局等相关部门)."""
+    names = (_UNIT_TAIL.sub("", u.strip(" \u3000。.")) for u in _UNIT_SPLIT.split(s))
+    return [u for u in names if u]
+
+
+def parse_units(spec: str) -> list:
+    """``A、B，C`` → A, B lead (first ，/；-group) and C partner; ``A、B`` → A lead, B partner;
+    ``牵头单位：A；配合单位：B`` → A lead, B partner."""
+    spec = spec.strip()
+    out: list = []
+    m = re.search(r"(?:配合单位|协办单位|参与单位|配合部门|责任单位)[：:](.*)$", spec)
+    lead_m = re.match(
+        r"^(?:牵头单位|牵头部门|牵头考核单位|主责单位|牵头)[：:](.*?)(?:[；;，,](?=(?:配合|协办|参与|责任)(?:单位|部门)[：:])|$)",
+        spec,
+    )
+    if lead_m and m and m.start() > lead_m.start():
+        for u in _split_units(lead_m.group(1)):
+            out.append({"name": u, "role": "lead"})
+        for u in _split_units(m.group(1)):
+            out.append({"name": u, "role": "partner"})
+        return out
+    spec = re.sub(r"^(?:责任单位|牵头单位|责任部门|牵头部门|主责单位|牵头考核单位)[：:]", "", spec)
+    groups = [g for g in re.split(r"[，,；;]", spec) if g.strip(" \u3000。")]
+    if len(groups) > 1:
+        for gi, g in enumerate(groups):
+            for u in _split_units(g):
+                out.append({"name": u, "role": "lead" if gi == 0 else "partner"})
+    else:
+        for ui, u in enumerate(_split_units(spec)):
+            out.append({"name": u, "role": "lead" if ui == 0 else "partner"})
+    return out
+
+
+def find_responsible(text: str) -> tuple:
+    """(list of {name, role}, number of annotations, list of (start, end) note spans)."""
+    units, count, spans = [], 0, []
+    for m in RESP_NOTE_RE.finditer(text):
+        if m.group(1):
+            got = parse_units(m.group(1))
+        else:
+            got = [{"name": u, "role": "lead"} for u in _split_units(m.group(2))]
+            got += [{"name": u, "role": "partner"} for u in _split_units(m.group(3) or "")]
+        if got:
+            units += got
+            count += 1
+            spans.append((m.start(), m.end()))
+    for m in re.finditer(
+        r"(?:^|\n)[ \t\u3000]*((?:责任单位|牵头单位|责任部门|牵头部门|牵头考核单位)[：:][^\n]*)", text
+    ):
+        if any(a <= m.start(1) < b for a, b in spans):
+            continue
+        got = parse_units(m.group(1).rstrip("）)"))
+        if got:
+            units += got
+            count += 1
+            spans.append((m.start(1), m.end(1)))
+    return units, count, spans
