@@ -101,7 +101,7 @@ def test_pieces_sweep_matches_naive_cover():
         ix = render.MentionIndex(ms, len(text)).overlapping(lo, hi)
         cuts = sorted({lo, hi, *(max(m.start, lo) for m in ix), *(min(m.end, hi) for m in ix)})
         assert [g[0] for g in got] == [text[a:b] for a, b in zip(cuts, cuts[1:])]
-        for (seg, tag, attrs), (a, b) in zip(got, zip(cuts, cuts[1:])):
+        for (_seg, tag, attrs), (a, b) in zip(got, zip(cuts, cuts[1:])):
             cover = [m for m in ix if m.start <= a and m.end >= b]
             assert (tag is None) == (not cover)
             if cover:

@@ -17,7 +17,8 @@ def write_kb_json(path: Path, kb: KB, cached: Sequence[tuple[Path, int] | None] 
 
     def doc_lines():
         for i, d in enumerate(kb.documents):
-            line = _cached_document_line(cached[i], d) if i < len(cached) and cached[i] else None
+            entry = cached[i] if i < len(cached) else None
+            line = _cached_document_line(entry, d) if entry else None
             yield line if line is not None else _dump(document_to_dict(d))
 
     def items(f, name: str, lines, last: bool = False) -> None:

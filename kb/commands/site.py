@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -86,7 +87,7 @@ def serve_cmd(port, site_dir, old_out, build_dir):
             ".css": "text/css; charset=utf-8",
         }
 
-    state = {"root": None, "mark": None}
+    state: dict[str, Any] = {"root": None, "mark": None}
     lock = threading.Lock()
 
     def current_root() -> str:

@@ -91,7 +91,8 @@ def enrich_document(d, lexicon_dir: str | None = None) -> None:
             u.mentions = responsible_mentions(u, u.mentions, lex)
         u.targets = sorted(sdoc.user_data["targets"], key=lambda t: (t.start, t.end))
         if u.id in tables:
-            u.targets = _table_row_targets(u, *tables[u.id], period) or u.targets
+            header, cells = tables[u.id]
+            u.targets = _table_row_targets(u, header, cells, period) or u.targets
 
 
 def _section_contexts(d, period):
@@ -215,7 +216,7 @@ def responsible_entities(kb: KB, lex: Lexicon, units_of: dict[str, list[str]]) -
         for m in u.mentions
         if m.role and m.entity not in lex.entries
     }
-    out = []
+    out: list[Entity] = []
     for text, eid in sorted(names.items(), key=lambda kv: kv[1]):
         if eid in lex.entries or any(e.id == eid for e in out):
             continue

@@ -46,8 +46,8 @@ class Hit:
 def _inside_longer_word(text: str, h: Hit) -> bool:
     if h.end >= len(text):
         return False
-    tails = _WORD_TAILS.get((h.entity[: h.entity.index(":") + 1], h.surface[-1]))
-    return bool(tails) and text[h.end] in tails
+    tails: str | None = _WORD_TAILS.get((h.entity[: h.entity.index(":") + 1], h.surface[-1]))
+    return tails is not None and text[h.end] in tails
 
 
 def _resolve(words):

@@ -156,7 +156,7 @@ def _term_change(r: str, t: str) -> bool:
 def _wording(base: dict, row_text: str, task_text: str) -> list[dict[str, Any]]:
     """Wording drifts that change a term, each shown with one word of context; nothing when the
     two clauses are not aligned (the same words in another order give diff fragments, not drifts)."""
-    out = []
+    out: list[dict[str, Any]] = []
     sm = difflib.SequenceMatcher(None, row_text, task_text, autojunk=False)
     common = sum(b.size for b in sm.get_matching_blocks())
     if common < MIN_ALIGN * max(len(row_text), len(task_text)):

@@ -6,7 +6,7 @@ import re
 from collections import defaultdict
 
 from kb.link.common import _ev, _Ids, _sentence_with
-from kb.model import Document, Edge, Mention, Paragraph, Task
+from kb.model import Chapter, Document, Edge, Mention, Paragraph, Task
 
 
 def _contains(ids: _Ids, doc: Document) -> list[Edge]:
@@ -88,7 +88,7 @@ def _refers_to(ids: _Ids, doc: Document, units=None) -> list[Edge]:
         m = re.search(rf"专栏\s*([{_NUM}]+)", tb.title or "")
         if m:
             boxes.setdefault(_norm_num(m.group(1)), (tb.id, tb.title))
-    chapters = {}
+    chapters: dict[str, Chapter] = {}
     for c in doc.chapters:
         label = _norm_num(c.label)
         chapters.setdefault(label, c)
@@ -119,9 +119,9 @@ def _refers_to(ids: _Ids, doc: Document, units=None) -> list[Edge]:
                     add(u, s, m.group(0), box[0], box[1])
             for m in _PART_REF.finditer(s.text):
                 key = _norm_num(m.group(1))
-                c = chapters.get(key) or chapters.get(key.strip("第章部分节条（）()"))
-                if c:
-                    add(u, s, m.group(0), c.id, c.heading or c.title)
+                ch = chapters.get(key) or chapters.get(key.strip("第章部分节条（）()"))
+                if ch:
+                    add(u, s, m.group(0), ch.id, ch.heading or ch.title)
             for m in _PRIOR_REF.finditer(s.text):
                 rest = s.text[m.end() : m.end() + 40]
                 hit = max(

@@ -201,7 +201,7 @@ class _Units:
         from kb.parse.sentences import _row_sentences, _title_and_sentences, split_sentences
 
         doc, text = self.doc, self.doc.text
-        common = {"path": n.path, "responsible": [dict(r) for r in n.responsible]}
+        path, resp = n.path, [dict(r) for r in n.responsible]
         if n.kind == "item" or (n.kind == "section" and n.id not in self.has_children):
             span = self._span_unit(n, skip_label=True)
             if span is None:
@@ -215,7 +215,8 @@ class _Units:
                 chapter=self.enclosing_chapter(n),
                 title=n.title,
                 label=n.label,
-                **common,
+                path=path,
+                responsible=resp,
             )
             _title_and_sentences(t)
             doc.tasks.append(t)
@@ -238,12 +239,12 @@ class _Units:
             doc.indicator_tables.append(tb)
             return None
         if n.kind == "row":
-            tb = self.tables.get(n.parent or "")
+            row_table = self.tables.get(n.parent or "")
             span = self._span_unit(n, skip_label=bool(n.label))
             if span is not None and n.label:  # the number may follow a 序号 cell's tab
                 m = ROW_NUMBER.match(text[span[0] : span[1]])
                 span = (span[0] + m.end(), span[1]) if m else span
-            if tb is None or span is None:
+            if row_table is None or span is None:
                 return None
             cells = list(n.cells)
             r = IndicatorRow(
@@ -251,13 +252,14 @@ class _Units:
                 text=text[span[0] : span[1]],
                 span=span,
                 line=self.line_of(n.start),
-                index=n.number or len(tb.rows) + 1,
+                index=n.number or len(row_table.rows) + 1,
                 name=cells[0] if cells else "",
                 target="\t".join(cells[1:]),
-                **common,
+                path=path,
+                responsible=resp,
             )
             _row_sentences(r)
-            tb.rows.append(r)
+            row_table.rows.append(r)
             return r
         # prose: the lead-in of a heading with children, a box, a paragraph, front or back matter
         if n.kind in HEADING_KINDS:
@@ -276,7 +278,9 @@ class _Units:
             if n.kind == "front" and "\n" not in one_line and "。" not in one_line:
                 return None  # a title, a document number, a date: the document's, not a citable unit
             (a, b), pid, chapter = span, n.id, self.enclosing_chapter(n)
-        p = Paragraph(id=pid, text=text[a:b], span=(a, b), line=self.line_of(a), chapter=chapter, **common)
+        p = Paragraph(
+            id=pid, text=text[a:b], span=(a, b), line=self.line_of(a), chapter=chapter, path=path, responsible=resp
+        )
         p.sentences = split_sentences(p.text, p.id)
         doc.paragraphs.append(p)
         return p

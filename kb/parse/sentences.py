@@ -13,7 +13,7 @@ OPEN_CLOSE = {"“": "”", "‘": "’", "「": "」", "『": "』", "（": "�
 TITLE_MAX = 60
 
 
-def cn_to_int(s: str) -> Optional[int]:
+def cn_to_int(s: str) -> int | None:
     """Chinese or Arabic numeral to int: 十四 -> 14, 二十一 -> 21, 一百零五 -> 105, １４ -> 14."""
     s = s.translate(FW_DIGITS)
     if s.isdigit():
@@ -71,7 +71,7 @@ def _split_para(para: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _cuts(para: str, use_quotes: bool) -> Optional[list[int]]:
+def _cuts(para: str, use_quotes: bool) -> list[int] | None:
     stack: list[str] = []
     cuts: list[int] = []
     i, n = 0, len(para)

@@ -21,8 +21,8 @@ def parse_text(
     doc_id: str = "doc",
     source: str = "",
     encoding: str = "utf-8",
-    title: Optional[str] = None,
-    norm: Optional[Normalized] = None,
+    title: str | None = None,
+    norm: Normalized | None = None,
 ) -> Document:
     """Parse decoded plan text (it is normalized first unless ``norm`` is given)."""
     if norm is None:
@@ -47,7 +47,7 @@ def parse_text(
     return doc
 
 
-def parse_file(path, doc_id: Optional[str] = None) -> Document:
+def parse_file(path, doc_id: str | None = None) -> Document:
     """Parse a plan file: plain text, or DOCX, HTML, PDF and Markdown through kb.parse.importers (the
     same outline whichever format the plan was published in)."""
     from kb.parse.importers import SUFFIXES, import_file

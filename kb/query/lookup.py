@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from kb.errors import KBError
 from kb.ids import FW_DIGITS as FW
 from kb.ids import Ident, parse_ident
-from kb.model import KB, Chapter, Document, Entity, IndicatorRow, IndicatorTable, Task, Unit
+from kb.model import KB, Chapter, Document, Entity, IndicatorRow, IndicatorTable, OutlineNode, Task, Unit
 
 Found = Unit | Chapter | IndicatorTable | Entity
 
@@ -92,7 +92,8 @@ def printed(docs: list[Document], form: str) -> list[Hit]:
         for n in d.outline:
             if not n.label:
                 continue
-            chain, m = [], n
+            chain: list[tuple[str, str]] = []
+            m: OutlineNode | None = n
             while m is not None:
                 if m.label:
                     chain.append((m.kind, _squash(m.label)))
