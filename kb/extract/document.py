@@ -200,21 +200,22 @@ def collect_entities(kb: KB, lexicon_dir: str | None = None, discovered: dict[st
     kb.entities += responsible_entities(kb, lex, units_of)
     from kb.extract.discover import discovered_entities
 
-    kb.entities += discovered_entities(kb, lex, discovered)
+    known = {e.id for e in kb.entities}
+    kb.entities += [e for e in discovered_entities(kb, lex, discovered) if e.id not in known]
     kb.entities.sort(key=lambda e: (e.discovered, TYPE_ORDER.get(e.type, 9), e.name))
     return kb
 
 
 def responsible_entities(kb: KB, lex: Lexicon, units_of: dict[str, list[str]]) -> list[Entity]:
-    """Actors named in responsibility notes that the lexicon does not list (区建设管理委, 各街镇):
+    """Actors the lexicon does not list, named in 责任单位 notes or found by the local-body patterns
+    (区建设管理委, 区发展改革委, 各街镇):
     entities of their own, under the generic body of their pattern when there is one."""
     names = {
         m.text: m.entity
         for d in kb.documents
         for u in d.units()
-        if u.responsible
         for m in u.mentions
-        if m.role and m.entity not in lex.entries
+        if m.entity.startswith("ACTOR:") and m.entity not in lex.entries
     }
     out: list[Entity] = []
     for text, eid in sorted(names.items(), key=lambda kv: kv[1]):

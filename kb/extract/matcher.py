@@ -130,7 +130,7 @@ class Matcher:
         """市发改委: drop the national body read from the stem (发改委), add the generic entity
         of the pattern (发展改革部门) over the whole local name."""
         local = self.lex.local
-        if local is None or not hits:
+        if local is None:
             return hits
         found = local.find(text)
         if not found:
@@ -141,7 +141,9 @@ class Matcher:
             for h in hits
             if not (h.entity.startswith("ACTOR:") and (h.start, h.end) in stems and h.entity != stems[(h.start, h.end)])
         ]
-        out += [Hit(ln.start, ln.end, ln.text, ln.entity, "local") for ln in found if ln.entity in self.lex.entries]
+        # the body itself (区发展改革委, an entity of its own under the pattern's generic
+        # 发展改革部门), so that `kb mentions 区发改委` finds the text as well as the 责任单位 notes
+        out += [Hit(ln.start, ln.end, ln.text, f"ACTOR:{ln.canonical}", "local") for ln in found]
         return out
 
     @staticmethod

@@ -24,6 +24,12 @@ def units_of(kb: KB):
 def find_entity(kb: KB, term: str) -> Entity | None:
     """The entity named ``term`` (canonical name, alias, or an id such as GROUP:农民工)."""
     found = [e for e in kb.entities if term in (e.id, e.name) or term in e.aliases]
+    if not found:
+        # a local body as users write it: 区发改委 is 区发展改革委 (kb/extract/lexicon/actors.patterns.tsv)
+        from kb.extract.localnames import local_actor
+
+        canon = local_actor(term)
+        found = [e for e in kb.entities if canon and canon in (e.name, *e.aliases)]
     found.sort(key=lambda e: (e.discovered, term not in (e.id, e.name), e.id))
     return found[0] if found else None
 
