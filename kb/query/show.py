@@ -21,6 +21,8 @@ def _unit(u: Unit) -> dict[str, Any]:
         "id": u.id,
         "text": u.text,
         "line": u.line,
+        "path": u.path,
+        "responsible": [dict(r) for r in u.responsible],
         "sentences": [asdict(s) for s in u.sentences],
         "mentions": [asdict(m) for m in u.mentions],
         "targets": [asdict(t) for t in u.targets],
@@ -98,6 +100,16 @@ def describe(kb: KB, hit: Hit) -> dict[str, Any]:
     return base
 
 
+def printed(label: str) -> str:
+    """A label as the plan prints it: 五 -> 五、, 3 -> 3., （三） and 第一章 and 专栏3 as they are."""
+    if not label or label[-1] in "）)" or label.startswith(("第", "专栏", "表", "附件")):
+        return label
+    return label + ("." if label[-1].isdigit() or label[-1] in "０１２３４５６７８９" else "、")
+
+
+ROLE_NAMES = {"lead": "牵头", "partner": "配合"}
+
+
 def render_text(d: dict[str, Any]) -> str:
     kind = d["kind"]
     lines: list[str] = []
@@ -106,8 +118,15 @@ def render_text(d: dict[str, Any]) -> str:
         ch = d["chapter"]
         add(f"{d['id']}  {d['title']}")
         if ch:
-            add(f"chapter {ch['label']}、{ch['title']}  ({ch['id']})")
+            add(f"chapter {printed(ch['label'])}{ch['title']}  ({ch['id']})")
+        if d.get("path"):
+            add(f"path {d['path']}")
         add(f"{d['document']}, line {d['line']}")
+        if d.get("responsible"):
+            add(
+                "责任单位: "
+                + "、".join(f"{r['name']}（{ROLE_NAMES.get(r['role'], r['role'])}）" for r in d["responsible"])
+            )
     elif kind == "row":
         add(f"{d['id']}  {d['name']}")
         add(
@@ -119,7 +138,7 @@ def render_text(d: dict[str, Any]) -> str:
     elif kind == "paragraph":
         add(f"{d['id']}  (paragraph" + (f" in {d['chapter']}" if d.get("chapter") else "") + ")")
     elif kind == "chapter":
-        add(f"{d['id']}  {d['label']}、{d['title']}")
+        add(f"{d['id']}  {printed(d['label'])}{d['title']}")
         for t in d["tasks"]:
             add(f"  {t['id']:<5} {t['title']}")
         return "\n".join(lines)
