@@ -73,7 +73,7 @@ def test_empty_query_exits_2(out, term):
 
 
 def test_targets_deadline(out, mentions_gold):
-    r = run(out, "targets", "--deadline", "2025", "--json")
+    r = run(out, "targets", "--deadline", "2025", "--dated", "--json")  # dated commitments too
     assert r.exit_code == 0
     rows = json.loads(r.output)["targets"]
     assert rows and all(t["deadline"] == 2025 for t in rows)

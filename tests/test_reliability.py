@@ -97,7 +97,7 @@ def test_pieces_sweep_matches_naive_cover():
         a = rnd.randrange(0, 790)
         ms.append(Mention(entity=f"GROUP:x{i % 7}", text="", sentence="", start=a, end=a + rnd.randrange(1, 9)))
     for lo, hi in [(0, 800), (13, 401), (500, 510)]:
-        got = list(render._pieces(text, ms, lo, hi, lambda e: "#" + e, {}, None))
+        got = list(render._pieces(text, ms, lo, hi, href_for=lambda e: "#" + e, names={}, hl=None))
         ix = render.MentionIndex(ms, len(text)).overlapping(lo, hi)
         cuts = sorted({lo, hi, *(max(m.start, lo) for m in ix), *(min(m.end, hi) for m in ix)})
         assert [g[0] for g in got] == [text[a:b] for a, b in zip(cuts, cuts[1:])]

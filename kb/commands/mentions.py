@@ -131,10 +131,12 @@ def _target_rows(kb: KB, period, deadline, unit, kinds=("target",), dated=False)
 @click.option("--dated", is_flag=True, help="Also dated commitments without a figure (到2025年底 …).")
 @output_options
 @out_option
-def targets_cmd(period, deadline, unit_, kinds, dated, fmt, out):
+def targets_cmd(fmt, out, **filters):
     """Every quantitative target in the plans, parsed: value, unit, qualifier, rate, deadline
     (``deadline_inferred`` when it comes from the section or the plan's period), baseline and
     属性 of table rows. Past results and baselines are told apart and left out unless asked."""
+    period, deadline, unit_ = filters["period"], filters["deadline"], filters["unit_"]
+    kinds, dated = filters["kinds"], filters["dated"]
     kb = load_kb(out)
     rows = _target_rows(kb, period, deadline, unit_, kinds, dated)
     if fmt == "text":
