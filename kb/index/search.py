@@ -264,10 +264,12 @@ def _resolve_entities(idx: _Index, etype: str, name: str) -> list[str]:
     return sorted(ids)
 
 
-def _filter(idx: _Index, chapter, kind, group, actor):
+def _filter(idx: _Index, chapter, kind, group, actor, doc=None):
     from whoosh.query import And, Or, Term
 
     parts = []
+    if doc:
+        parts.append(Term("doc", doc))
     if kind:
         if kind not in KINDS:
             raise KBError(f"--kind {kind!r}: choose one of {', '.join(KINDS)}")
@@ -323,9 +325,13 @@ def search(
     kind: Optional[str] = None,
     group: Optional[str] = None,
     actor: Optional[str] = None,
+    doc: Optional[str] = None,
 ) -> SearchResult:
     """Search one build generation (a folder holding ``index/``; resolve it once, see
-    :func:`kb.store.resolve`). ``n=None`` returns every hit.
+    :func:`kb.store.resolve`). ``n=None`` returns every hit; ``doc`` keeps one document's units.
+
+    Top-k: which units match is decided exactly, by doc sets (so ``total`` is exact in every
+    mode), and only the units that can reach the first ``n`` are scored (see :class:`_TopK`).
 
     Tiers: units containing every positive clause (0); with several clauses, units containing
     some (1); when nothing contains the query literally and it is not quoted, units containing
@@ -347,7 +353,7 @@ def search(
     pos = _clauses(idx, parsed.positive)
     neg = _clauses(idx, parsed.negative)
     res.variants = [c.variants for c in pos]
-    filt = _filter(idx, chapter, kind, group, actor)
+    filt = _filter(idx, chapter, kind, group, actor, doc)
 
     _whoosh()
     from whoosh.query import And, AndMaybe, Or
