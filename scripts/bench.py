@@ -116,7 +116,7 @@ class Series:
 
 def _fmt(unit: str) -> Callable[[float], str]:
     if unit == "s":
-        return lambda v: f"{v * 1000:.0f} ms" if v < 1 else f"{v:.2f} s"
+        return lambda v: f"{v * 1000:.2f} ms" if v < 0.01 else f"{v * 1000:.0f} ms" if v < 1 else f"{v:.2f} s"
     if unit == "MB":
         return lambda v: f"{v:.0f} MB"
     return lambda v: f"{v:g} {unit}"
@@ -601,7 +601,7 @@ def export_units(gen: Path, work: Path) -> tuple[Path, Path, int]:
     folder.mkdir(parents=True, exist_ok=True)
     texts = []
     with idx.ix.searcher() as s:
-        for i, fields in enumerate(s.all_stored_fields()):
+        for fields in s.all_stored_fields():
             texts.append((fields["data"]["unit"], fields["data"]["text"]))
     for i, (_, text) in enumerate(texts):
         (folder / f"{i:07d}.txt").write_text(text, encoding="utf-8")
@@ -629,7 +629,7 @@ q = sys.argv[2]
 if len(q) >= 3:
     n = con.execute("SELECT count(*) FROM units WHERE units MATCH ?", ('"' + q.replace('"', '""') + '"',)).fetchone()[0]
 else:  # the trigram index cannot answer 1-2 characters: a scan
-    n = con.execute("SELECT count(*) FROM units WHERE text LIKE ?", ("%" + q + "%",)).fetchone()[0]
+    n = con.execute("SELECT count(*) FROM units WHERE instr(text, ?) > 0", (q,)).fetchone()[0]
 print(n)
 """
 
@@ -702,7 +702,7 @@ def run_peers(build: Path, label: str, runs: int) -> str:
                 if len(q) >= 3:
                     con.execute("SELECT rowid FROM units WHERE units MATCH ?", (f'"{q}"',)).fetchall()
                 else:
-                    con.execute("SELECT rowid FROM units WHERE text LIKE ?", (f"%{q}%",)).fetchall()
+                    con.execute("SELECT rowid FROM units WHERE instr(text, ?) > 0", (q,)).fetchall()
                 lat.append(time.perf_counter() - t)
         con.close()
         lat.sort()

@@ -144,3 +144,36 @@ if __name__ == "__main__":
         snap = snapshot({"seed": _gen([SEED], t / "seed"), "corpus": _gen(_corpus_files(), t / "corpus")})
     DATA.write_text(json.dumps(snap, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(f"wrote {DATA}: {sum(len(v) for v in snap.values())} queries")
+
+
+def test_literal_recall_and_exact_total(gens):
+    """A string that occurs literally in a unit always finds it, and the total printed with a
+    top-k cut is the exact number of units found without one."""
+    import random
+
+    from kb.index.search import open_index, search
+
+    g = gens["corpus"]
+    idx = open_index(g)
+    with idx.ix.searcher() as s:
+        texts = {f["data"]["unit"]: idx.norm(f["data"]["text"]) for f in s.all_stored_fields()}
+    rng = random.Random(7)
+    units = sorted(texts)
+    checked = 0
+    for _ in range(60):
+        t = texts[rng.choice(units)]
+        if len(t) < 8:
+            continue
+        i = rng.randrange(0, len(t) - 6)
+        q = t[i : i + rng.choice([2, 3, 4, 6])].strip()
+        if len(q) < 2 or any(c in q for c in ' "“”-:()') or q.upper() in ("OR", "AND", "NOT"):
+            continue
+        want = {u for u, x in texts.items() if q in x}
+        full = search(g, q, n=None)
+        got = {h.unit for h in full.hits}
+        assert want <= got, (q, sorted(want - got)[:5])
+        cut = search(g, q, n=3)
+        assert cut.total == full.total == len(full.hits), q
+        assert [h.unit for h in cut.hits] == [h.unit for h in full.hits[:3]], q
+        checked += 1
+    assert checked >= 30
