@@ -373,30 +373,39 @@ def search(
             docs = docs - excluded if excluded else docs
             return docs & allowed if allowed is not None else docs
 
-        # exact sets (the literal phrase check runs once per alternative, no scoring)
-        csets = [ts.union([m for m, _ in c.match_queries()]) for c in pos]
-        every = allow(set.intersection(*csets))
         want = None if n is None else max(0, n)
         keyed: list[tuple[int, float, int]] = []  # (tier, -score, docnum), best first
         pieces_of: list[list[str]] = [c.variants for c in pos]
-        mode = "exact" if every else "none"
-        total = len(every)
 
         def need() -> Optional[int]:
             return None if want is None else want - len(keyed)
 
-        if every and (want is None or want > 0):
-            req = [ts.scoring(c.match_queries(), every) for c in pos]
-            q = And(req) if len(req) > 1 else req[0]
-            rank = ts.rank(rank_parts, every)
-            q = AndMaybe(q, rank) if rank is not None else q
-            keyed += [(0, -sc, d) for sc, d in ts.top(q, every, need())]
+        if len(pos) == 1:
+            # one clause: the phrase matcher checks and scores in one pass, the top-k heap keeps
+            # the best and counts every match (exact total, no second pass for the count)
+            q = AndMaybe(pos[0].query(), Or(rank_parts)) if rank_parts else pos[0].query()
+            total, top = ts.count_top(q, allowed, excluded, want)
+            keyed += [(0, -sc, d) for sc, d in top]
+            csets = []
+            every_n = total
+        else:
+            # exact sets (the literal phrase check runs once per alternative, no scoring)
+            csets = [ts.union([m for m, _ in c.match_queries()]) for c in pos]
+            every = allow(set.intersection(*csets))
+            total = every_n = len(every)
+            if every and (want is None or want > 0):
+                req = [ts.scoring(c.match_queries(), every) for c in pos]
+                q = And(req)
+                rank = ts.rank(rank_parts, every)
+                q = AndMaybe(q, rank) if rank is not None else q
+                keyed += [(0, -sc, d) for sc, d in ts.top(q, every, need())]
+        mode = "exact" if every_n else "none"
         if len(pos) > 1:
             some = allow(set.union(*csets)) - every
             if some:
-                res.notes.append(f"{len(every)} unit(s) contain every term; {len(some)} more contain some of them")
+                res.notes.append(f"{every_n} unit(s) contain every term; {len(some)} more contain some of them")
                 total += len(some)
-                mode = mode if every else "partial"
+                mode = mode if every_n else "partial"
                 k = need()
                 if k is None or k > 0:
                     def q1(grp):
@@ -429,6 +438,24 @@ def search(
         highlight = [p for alts in pieces_of for p in alts]
         res.hits = [_hit(idx, s.stored_fields(d)["data"], -neg_sc, tier, highlight) for tier, neg_sc, d in keyed]
     return res
+
+
+def _safe_top(k: int):
+    """whoosh's top-k collector without its score-driven matcher replacement: once the heap is
+    full whoosh rewrites AndMaybe/Union matchers by their maximum scores (``replace(minscore)``),
+    and that drops units that belong in the top k (建设 on corpus/ lost its best three). The
+    replacement with minimum 0, which only prunes exhausted sub-matchers, is kept (it is what
+    keeps a union of 96 ranking terms cheap); so is the heap. Block-max skipping needs the
+    minimum score too, so it is off: the ranking clause's bounds are too loose to skip anyway."""
+    from whoosh import collectors
+
+    class SafeTop(collectors.TopCollector):
+        def _collect(self, global_docnum, score):
+            r = super()._collect(global_docnum, score)
+            self.minscore = None
+            return r
+
+    return SafeTop(limit=k, usequality=False)
 
 
 class _TopK:
@@ -475,7 +502,19 @@ class _TopK:
     def rank(self, parts: list, within: set[int]):
         from whoosh.query import Or
 
-        return Or([self.fast(p, within) for p in parts]) if parts else None
+        return Or(parts) if parts else None
+
+    def count_top(self, q, allow, restrict, k):
+        """(number of matching units, best k as (score, docnum)) in one scored pass."""
+        from whoosh import collectors
+
+        if k == 0:
+            return len(set(self.s.docs_for_query(q)) & (allow if allow is not None else set(self.s.docs_for_query(q))) - restrict), []
+        top = collectors.UnlimitedCollector() if k is None else _safe_top(k)
+        wrapped = collectors.FilterCollector(top, allow=allow, restrict=restrict or None)
+        self.s.search_with_collector(q, wrapped)
+        hits = [(h.score, h.docnum) for h in wrapped.results()]
+        return (len(hits) if k is None else top.total), hits
 
     def top(self, q, within: set[int], k: Optional[int]) -> list[tuple[float, int]]:
         """(score, docnum) of the best k units of ``within`` (all with k None), best first and
@@ -484,11 +523,7 @@ class _TopK:
             return []
         from whoosh import collectors
 
-        top = collectors.UnlimitedCollector() if k is None else collectors.TopCollector(limit=k)
-        # whoosh's periodic matcher "replacement" (AndMaybe/Union turned into narrower matchers
-        # once the heap is full) drops units that belong in the top k; block-max skipping alone
-        # is exact, so only the replacement is turned off
-        top.replace = 0
+        top = collectors.UnlimitedCollector() if k is None else _safe_top(k)
         wrapped = collectors.FilterCollector(top, allow=within)
         self.s.search_with_collector(q, wrapped)
         return [(h.score, h.docnum) for h in wrapped.results()]
