@@ -269,10 +269,12 @@ def _resolve_entities(idx: _Index, etype: str, name: str) -> list[str]:
     return sorted(ids)
 
 
-def _filter(idx: _Index, chapter, kind, group, actor):
+def _filter(idx: _Index, chapter, kind, group, actor, doc=None):
     from whoosh.query import And, Or, Term
 
     parts = []
+    if doc:
+        parts.append(Term("doc", doc))
     if kind:
         stored = STORED_KIND.get(kind, kind)
         if stored not in KINDS:
@@ -294,6 +296,10 @@ class _Clause(Record):
     def __init__(self, alts: list[tuple[str, bool]], variants: list[str]):
         self.alts = alts  # (normalized string, title only)
         self.variants = variants
+
+    def match_queries(self) -> list:
+        """(whoosh query, None) per alternative: the units containing that string."""
+        return [(_match(v, title), None) for v, title in self.alts]
 
     def query(self):
         from whoosh.query import Or
@@ -326,9 +332,13 @@ def search(
     kind: str | None = None,
     group: str | None = None,
     actor: str | None = None,
+    doc: str | None = None,
 ) -> SearchResult:
     """Search one build generation (a folder holding ``index/``; resolve it once, see
-    :func:`kb.store.resolve`). ``n=None`` returns every hit.
+    :func:`kb.store.resolve`). ``n=None`` returns every hit; ``doc`` keeps one document's units.
+
+    Top-k: which units match is decided exactly, by doc sets (so ``total`` is exact in every
+    mode), and only the units that can reach the first ``n`` are scored (see :class:`_TopK`).
 
     Tiers: units containing every positive clause (0); with several clauses, units containing
     some (1); when nothing contains the query literally and it is not quoted, units containing
@@ -350,58 +360,203 @@ def search(
     pos = _clauses(idx, parsed.positive)
     neg = _clauses(idx, parsed.negative)
     res.variants = [c.variants for c in pos]
-    filt = _filter(idx, chapter, kind, group, actor)
+    filt = _filter(idx, chapter, kind, group, actor, doc)
 
     _whoosh()
-    from whoosh.query import And, AndMaybe, AndNot, Or
+    from whoosh.query import And, AndMaybe, Or
 
-    rank = Or(_rank(idx, [v for c in pos for v in c.variants]))
-    negq = Or([c.query() for c in neg]) if neg else None
+    rank_parts = _rank(idx, [v for c in pos for v in c.variants])
+    quoted = any(t.quoted for c in parsed.positive for t in c.alternatives)
 
     with idx.ix.searcher() as s:
+        ts = _TopK(s)
+        # the units allowed at all: --kind/--chapter/--group/--actor, minus the excluded terms
+        allowed: Optional[set[int]] = ts.docs(filt) if filt is not None else None
+        excluded: set[int] = set()
+        for c in neg:
+            excluded |= ts.union([m for m, _ in c.match_queries()])
 
-        def run(required) -> dict[int, float]:
-            q = AndMaybe(required, rank)
-            if negq is not None:
-                q = AndNot(q, negq)
-            return {h.docnum: h.score for h in s.search(q, limit=None, filter=filt)}
+        def allow(docs: set[int]) -> set[int]:
+            docs = docs - excluded if excluded else docs
+            return docs & allowed if allowed is not None else docs
 
-        def docs(q) -> set[int]:
-            return set(s.docs_for_query(q))
-
-        scored: list[tuple[int, float, int]] = []  # (tier, -score, docnum) after coordination
-        found = run(And([c.query() for c in pos]) if len(pos) > 1 else pos[0].query())
-        scored += [(0, -sc, d) for d, sc in found.items()]
+        want = None if n is None else max(0, n)
+        keyed: list[tuple[int, float, int]] = []  # (tier, -score, docnum), best first
         pieces_of: list[list[str]] = [c.variants for c in pos]
-        mode = "exact" if found else "none"
+
+        def need() -> Optional[int]:
+            return None if want is None else want - len(keyed)
+
+        if len(pos) == 1:
+            # one clause: the phrase matcher checks and scores in one pass, the top-k heap keeps
+            # the best and counts every match (exact total, no second pass for the count)
+            q = AndMaybe(pos[0].query(), Or(rank_parts)) if rank_parts else pos[0].query()
+            total, top = ts.count_top(q, allowed, excluded, want)
+            keyed += [(0, -sc, d) for sc, d in top]
+            csets = []
+            every_n = total
+        else:
+            # exact sets (the literal phrase check runs once per alternative, no scoring)
+            csets = [ts.union([m for m, _ in c.match_queries()]) for c in pos]
+            every = allow(set.intersection(*csets))
+            total = every_n = len(every)
+            if every and (want is None or want > 0):
+                req = [ts.scoring(c.match_queries(), every) for c in pos]
+                q = And(req)
+                rank = ts.rank(rank_parts, every)
+                q = AndMaybe(q, rank) if rank is not None else q
+                keyed += [(0, -sc, d) for sc, d in ts.top(q, every, need())]
+        mode = "exact" if every_n else "none"
         if len(pos) > 1:
-            some = {d: sc for d, sc in run(Or([c.query() for c in pos])).items() if d not in found}
+            some = allow(set.union(*csets)) - every
             if some:
-                res.notes.append(f"{len(found)} unit(s) contain every term; {len(some)} more contain some of them")
-                sets = [docs(c.query()) for c in pos]
-                scored += [(1, -_coord(sc, d, sets), d) for d, sc in some.items()]
-                mode = mode if found else "partial"
-        if not scored and not any(t.quoted for c in parsed.positive for t in c.alternatives):
+                res.notes.append(f"{every_n} unit(s) contain every term; {len(some)} more contain some of them")
+                total += len(some)
+                mode = mode if every_n else "partial"
+                k = need()
+                if k is None or k > 0:
+
+                    def q1(grp):
+                        return Or([ts.scoring(c.match_queries(), grp) for c in pos])
+
+                    keyed += ts.coordinated(1, q1, csets, some, rank_parts, k)
+        if not total and not quoted:
             pieces, note = _relaxed_pieces(idx, pos)
             # a piece may also name the chapter (智慧工会 is the heading of chapter 八 only)
-            relaxed = run(Or([q for alts in pieces for q in _piece_queries(alts)])) if pieces else {}
+            psets = [ts.union(_piece_queries(alts)) for alts in pieces]
+            relaxed = allow(set.union(*psets)) if psets else set()
             if relaxed:
-                sets = [docs(Or(_piece_queries(alts))) for alts in pieces]
-                scored += [(2, -_coord(sc, d, sets), d) for d, sc in relaxed.items()]
+                total = len(relaxed)
+                k = need()
+                if k is None or k > 0:
+
+                    def q2(grp):
+                        return Or([ts.fast(q, grp) for alts in pieces for q in _piece_queries(alts)])
+
+                    keyed += ts.coordinated(2, q2, psets, relaxed, rank_parts, k)
                 pieces_of, mode = pieces, "relaxed"
                 res.notes.append(note)
             else:
                 lit = " ".join(v for c in pos for v, _ in c.alts[:1])
                 res.notes.append(f"no unit contains “{lit}”, nor any of its words")
         res.mode = mode
-        res.total = len(scored)
+        res.total = total
+        if want is not None:
+            keyed = keyed[:want]
         # stored fields are read for the hits shown only
-        keyed = sorted(scored)  # ties in document order (docnums follow it)
-        if n is not None:
-            keyed = keyed[: max(0, n)]
         highlight = [p for alts in pieces_of for p in alts]
         res.hits = [_hit(idx, s.stored_fields(d)["data"], -neg_sc, tier, highlight) for tier, neg_sc, d in keyed]
     return res
+
+
+def _safe_top(k: int):
+    """whoosh's top-k collector without its score-driven matcher replacement: once the heap is
+    full whoosh rewrites AndMaybe/Union matchers by their maximum scores (``replace(minscore)``),
+    and that drops units that belong in the top k (建设 on corpus/ lost its best three). The
+    replacement with minimum 0, which only prunes exhausted sub-matchers, is kept (it is what
+    keeps a union of 96 ranking terms cheap); so is the heap. Block-max skipping needs the
+    minimum score too, so it is off: the ranking clause's bounds are too loose to skip anyway."""
+    from whoosh import collectors
+
+    class SafeTop(collectors.TopCollector):
+        def _collect(self, global_docnum, score):
+            r = super()._collect(global_docnum, score)
+            self.minscore = None
+            return r
+
+    return SafeTop(limit=k, usequality=False)
+
+
+class _TopK:
+    """Top-k ranking on one searcher. Which units match is decided by exact doc sets (the
+    literal phrase check, ``docs_for_query``, no scoring); the score of a unit is then computed
+    only for the few that can reach the top k, by whoosh's top-k collector with the match set as
+    its filter. A phrase over bigrams scores as the sum of its bigrams' scores, so inside a set
+    where every unit holding all the bigrams also holds the phrase, the plain AND of the bigram
+    terms gives the same scores and lets whoosh skip blocks by their maximum score (block-max
+    quality), which a phrase matcher cannot."""
+
+    def __init__(self, searcher):
+        self.s = searcher
+        self._docs: dict = {}
+
+    def docs(self, q) -> set[int]:
+        got = self._docs.get(q)
+        if got is None:
+            got = self._docs[q] = set(self.s.docs_for_query(q))
+        return got
+
+    def union(self, qs) -> set[int]:
+        out: set[int] = set()
+        for q in qs:
+            out |= self.docs(q)
+        return out
+
+    def fast(self, q, within: set[int]):
+        """q, or a query scoring like it on ``within`` that supports block quality."""
+        from whoosh.query import And, Phrase, Term
+
+        if not isinstance(q, Phrase):
+            return q
+        terms = And([Term(q.fieldname, w) for w in q.words])
+        cand = self.docs(terms) & within
+        return terms if not cand or cand <= self.docs(q) else q
+
+    def scoring(self, alts: list, within: set[int]):
+        from whoosh.query import Or
+
+        qs = [self.fast(m, within) for m, _ in alts]
+        return qs[0] if len(qs) == 1 else Or(qs)
+
+    def rank(self, parts: list, within: set[int]):
+        from whoosh.query import Or
+
+        return Or(parts) if parts else None
+
+    def count_top(self, q, allow, restrict, k):
+        """(number of matching units, best k as (score, docnum)) in one scored pass."""
+        from whoosh import collectors
+
+        if k == 0:
+            return len(
+                set(self.s.docs_for_query(q))
+                & (allow if allow is not None else set(self.s.docs_for_query(q))) - restrict
+            ), []
+        top = collectors.UnlimitedCollector() if k is None else _safe_top(k)
+        wrapped = collectors.FilterCollector(top, allow=allow, restrict=restrict or None)
+        self.s.search_with_collector(q, wrapped)
+        hits = [(h.score, h.docnum) for h in wrapped.results()]
+        return (len(hits) if k is None else top.total), hits
+
+    def top(self, q, within: set[int], k: Optional[int]) -> list[tuple[float, int]]:
+        """(score, docnum) of the best k units of ``within`` (all with k None), best first and
+        ties in document order."""
+        if not within or k == 0:
+            return []
+        from whoosh import collectors
+
+        top = collectors.UnlimitedCollector() if k is None else _safe_top(k)
+        wrapped = collectors.FilterCollector(top, allow=within)
+        self.s.search_with_collector(q, wrapped)
+        return [(h.score, h.docnum) for h in wrapped.results()]
+
+    def coordinated(self, tier, make, sets, docs, rank_parts, k):
+        """Units of ``docs`` by BM25F times the coordination factor of :func:`_coord`: the
+        factor is the same for every unit covering as many of ``sets``, so each group of equal
+        coverage is ranked top-k on its own and the groups are merged."""
+        from whoosh.query import AndMaybe
+
+        groups: dict[int, set[int]] = {}
+        for d in docs:
+            groups.setdefault(sum(1 for st in sets if d in st), set()).add(d)
+        out = []
+        for covered, grp in groups.items():
+            q = make(grp)
+            rank = self.rank(rank_parts, grp)
+            q = AndMaybe(q, rank) if rank is not None else q
+            out += [(tier, -(sc * (1 + covered) / (1 + len(sets))), d) for sc, d in self.top(q, grp, k)]
+        out.sort()
+        return out if k is None else out[:k]
 
 
 def _piece_queries(alts: list[str]) -> list:

@@ -1,0 +1,179 @@
+"""Top-k search keeps the ranking it had when every hit was scored: the top 10 (units, tiers, in
+order) and the total of ~40 queries over the bundled corpus/ (nine real plans) and over the seed
+plan alone, frozen in tests/data/search_top10.json from the implementation that scored every hit
+(``limit=None``). Regenerate only on purpose:
+
+    python tests/test_search_topk.py --freeze
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data" / "search_top10.json"
+SEED = ROOT / "corpus" / "acftu-14th-fyp-part2.txt"
+
+# (query, filters) ; filters are keyword arguments of kb.index.search.search
+QUERIES: list[tuple[str, dict]] = [
+    ("农民工", {}),
+    ("职工", {}),
+    ("工会", {}),
+    ("集体协商 指导员", {}),
+    ("女职工 OR 劳模", {}),
+    ("送温暖", {}),
+    ("“十四五”期间", {}),
+    ("职业培训机构", {}),
+    ("工会 -农民工", {}),
+    ("title:维权", {}),
+    ("新就业形态劳动者", {}),
+    ("海绵城市", {}),
+    ("数据要素", {}),
+    ("职业教育", {}),
+    ("文物保护", {}),
+    ("垃圾分类", {}),
+    ("乡村振兴", {}),
+    ("国土空间", {}),
+    ("绿化 公园", {}),
+    ("数字经济 产业 融合", {}),
+    ("文物 考古 博物馆", {}),
+    ("雨水 径流 控制率", {}),
+    ("高标准农田", {}),
+    ("产教融合", {}),
+    ("固体废物 资源化", {}),
+    ("建设", {}),
+    ("发展", {}),
+    ("数", {}),
+    ("80%", {}),
+    ("2025年", {}),
+    ("5G", {}),
+    ("勞動模範", {}),
+    ("如何推进数字化转型", {}),
+    ("哪些任务涉及女职工", {}),
+    ("怎样保护历史文化遗产", {}),
+    ("城市更新 -绿化", {}),
+    ("title:海绵", {}),
+    ('"中共中央 国务院"', {}),
+    ("职工", {"kind": "indicator"}),
+    ("建设", {"kind": "task"}),
+    ("工会", {"chapter": "七"}),
+    ("工资", {"group": "农民工"}),
+    ("职工", {"actor": "全总"}),
+]
+
+
+def _gen(files: list[Path], out: Path) -> Path:
+    from kb.build import make_kb
+    from kb.index.write import write_index
+
+    write_index(make_kb(files), out / "index")
+    return out
+
+
+def _corpus_files() -> list[Path]:
+    return sorted((ROOT / "corpus").glob("*.txt"))
+
+
+def _run(gen: Path, q: str, kw: dict) -> dict:
+    from kb.errors import KBError
+    from kb.index.search import search
+
+    try:
+        r = search(gen, q, n=10, **kw)
+    except KBError as e:
+        return {"error": str(e)}
+    return {
+        "mode": r.mode,
+        "total": r.total,
+        "hits": [[h.unit, h.tier, round(h.score, 3)] for h in r.hits],
+    }
+
+
+def _key(q: str, kw: dict) -> str:
+    return q + "".join(f" --{k} {v}" for k, v in sorted(kw.items()))
+
+
+def snapshot(gens: dict[str, Path]) -> dict:
+    return {name: {_key(q, kw): _run(g, q, kw) for q, kw in QUERIES} for name, g in gens.items()}
+
+
+@pytest.fixture(scope="module")
+def gens(tmp_path_factory) -> dict[str, Path]:
+    return {
+        "seed": _gen([SEED], tmp_path_factory.mktemp("seed")),
+        "corpus": _gen(_corpus_files(), tmp_path_factory.mktemp("corpus9")),
+    }
+
+
+def test_top10_as_frozen(gens):
+    want = json.loads(DATA.read_text(encoding="utf-8"))
+    got = snapshot(gens)
+    diffs = []
+    for name in want:
+        for key, w in want[name].items():
+            g = got[name][key]
+            if "error" in w or "error" in g:
+                if w != g:
+                    diffs.append(f"{name} {key}: {w} != {g}")
+                continue
+            if (w["mode"], w["total"]) != (g["mode"], g["total"]):
+                diffs.append(f"{name} {key}: mode/total {w['mode']}/{w['total']} -> {g['mode']}/{g['total']}")
+            wu = [(u, t) for u, t, _ in w["hits"]]
+            gu = [(u, t) for u, t, _ in g["hits"]]
+            if wu != gu:
+                diffs.append(f"{name} {key}: top 10 {wu} -> {gu}")
+            for (_, _, ws), (_, _, gs) in zip(w["hits"], g["hits"]):
+                if abs(ws - gs) > 1e-3 * max(1.0, abs(ws)):
+                    diffs.append(f"{name} {key}: score {ws} -> {gs}")
+                    break
+    assert not diffs, "\n".join(diffs)
+
+
+if __name__ == "__main__":
+    if "--freeze" not in sys.argv:
+        sys.exit("usage: python tests/test_search_topk.py --freeze")
+    sys.path.insert(0, str(ROOT))
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        t = Path(tmp)
+        snap = snapshot({"seed": _gen([SEED], t / "seed"), "corpus": _gen(_corpus_files(), t / "corpus")})
+    DATA.write_text(json.dumps(snap, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    print(f"wrote {DATA}: {sum(len(v) for v in snap.values())} queries")
+
+
+def test_literal_recall_and_exact_total(gens):
+    """A string that occurs literally in a unit always finds it, and the total printed with a
+    top-k cut is the exact number of units found without one."""
+    import random
+
+    from kb.index.search import open_index, search
+
+    g = gens["corpus"]
+    idx = open_index(g)
+    with idx.ix.searcher() as s:
+        texts = {f["data"]["unit"]: idx.norm(f["data"]["text"]) for f in s.all_stored_fields()}
+    rng = random.Random(7)
+    units = sorted(texts)
+    checked = 0
+    for _ in range(60):
+        t = texts[rng.choice(units)]
+        if len(t) < 8:
+            continue
+        i = rng.randrange(0, len(t) - 6)
+        q = t[i : i + rng.choice([2, 3, 4, 6])].strip()
+        if len(q) < 2 or any(c in q for c in ' "“”-:()') or q.upper() in ("OR", "AND", "NOT"):
+            continue
+        want = {u for u, x in texts.items() if q in x}
+        full = search(g, q, n=None)
+        got = {h.unit for h in full.hits}
+        assert want <= got, (q, sorted(want - got)[:5])
+        cut = search(g, q, n=3)
+        assert cut.total == full.total == len(full.hits), q
+        assert [h.unit for h in cut.hits] == [h.unit for h in full.hits[:3]], q
+        checked += 1
+    assert checked >= 30
