@@ -32,11 +32,20 @@ def clause_start(text: str, pos: int) -> int:
     return i
 
 
-def actor_role(text: str, start: int, is_union: bool, prev_role: str | None = None) -> str | None:
+# the actor is the doer when the verb of leading follows it at once (生态环境部会同有关部门…,
+# 区建设管理委负责统筹…, 国务院教育行政部门牵头…)
+_LEAD_AFTER = ("会同", "牵头", "负责")
+
+
+def actor_role(
+    text: str, start: int, is_union: bool, prev_role: str | None = None, end: int | None = None
+) -> str | None:
     """Role of the actor mention at ``start``. ``prev_role`` is the role of the actor just
     before it when the two are joined by 、 or 和 (推动平台企业、关联企业: both supervised)."""
     cs = clause_start(text, start)
     left = text[cs:start]
+    if end is not None and text.startswith(_LEAD_AFTER, end) and not left.endswith(("、", "和", "及", "与", "由")):
+        return "lead"
     if left.endswith(("、", "和", "及")) and prev_role:
         return prev_role
     for words, role in ((PARTNER, "partner"), (SUPERVISED, "supervised")):
@@ -63,7 +72,7 @@ def assign_roles(text: str, mentions: list, type_of: Callable[[str], str], is_un
             m.role = "beneficiary"
         elif typ == "ACTOR":
             joined = 0 < m.start - prev_end <= 1
-            m.role = actor_role(text, m.start, is_union(m.entity), prev_role if joined else None)
+            m.role = actor_role(text, m.start, is_union(m.entity), prev_role if joined else None, m.end)
             if m.role:
                 prev_end, prev_role = max(prev_end, m.end), m.role
             continue

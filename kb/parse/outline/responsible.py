@@ -53,6 +53,24 @@ def parse_units(spec: str) -> list:
     return out
 
 
+# （A、B指导） / （A负责） / （A、B按职责分工负责） / （A指导，B参与）: the note of State Council
+# task lists that names the bodies without 责任单位 or 牵头; read only when every name looks like
+# a body (ends in 部, 委, 局, 行, 总社, 政府, 部门 …), so （以下简称…负责） prose is not a note.
+DIRECTIVE_NOTE_RE = re.compile(
+    r"[（(]([^（）()：:。，,；;]{2,200}?)(?:按职责分工|分别)?(?:指导|负责)"
+    r"(?:[，,]([^（）()：:。，,；;]{2,200}?)(?:参与|配合))?[）)]"
+)
+_NOT_NAME = re.compile(r"[由在对将把向从的以]")  # a clause (（技工院校内由…负责）), not a list of names
+_BODY_END = re.compile(r"(?:部|委|局|署|行|会|总社|社|院|办|厅|府|部门|单位|办公室|中心|集团|公司)$")
+
+
+def _directive_units(s: str) -> list:
+    units = _split_units(s)
+    if units and all(len(u) <= 20 and _BODY_END.search(u) and not _NOT_NAME.search(u) for u in units):
+        return units
+    return []
+
+
 def find_responsible(text: str) -> tuple:
     """(list of {name, role}, number of annotations, list of (start, end) note spans)."""
     units, count, spans = [], 0, []
@@ -66,6 +84,17 @@ def find_responsible(text: str) -> tuple:
             units += got
             count += 1
             spans.append((m.start(), m.end()))
+    for m in DIRECTIVE_NOTE_RE.finditer(text):
+        if any(a <= m.start() < b for a, b in spans):
+            continue
+        lead = _directive_units(m.group(1))
+        rest = _directive_units(m.group(2)) if m.group(2) else []
+        if not lead or (m.group(2) and not rest):
+            continue
+        units += [{"name": u, "role": "lead" if i == 0 else "partner"} for i, u in enumerate(lead)]
+        units += [{"name": u, "role": "partner"} for u in rest]
+        count += 1
+        spans.append((m.start(), m.end()))
     for m in re.finditer(
         r"(?:^|\n)[ \t\u3000]*((?:责任单位|牵头单位|责任部门|牵头部门|牵头考核单位)[：:][^\n]*)", text
     ):
