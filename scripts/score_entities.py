@@ -100,7 +100,14 @@ def score_plan(gold: list[dict], pred: list[dict]) -> dict:
         p = [x for x in pred if x["type"] == typ]
         fn = [x for x in g if not any(overlap(x, y) > 0 for y in p)]
         fp = [y for y in p if not any(overlap(x, y) > 0 for x in g)]
-        r = {"gold": len(g), "pred": len(p), "tp_gold": len(g) - len(fn), "tp_pred": len(p) - len(fp), "fn": fn, "fp": fp}
+        r = {
+            "gold": len(g),
+            "pred": len(p),
+            "tp_gold": len(g) - len(fn),
+            "tp_pred": len(p) - len(fp),
+            "fn": fn,
+            "fp": fp,
+        }
         r["precision"] = r["tp_pred"] / len(p) if p else 1.0
         r["recall"] = r["tp_gold"] / len(g) if g else 1.0
         if typ == "ACTOR":

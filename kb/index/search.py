@@ -371,7 +371,7 @@ def search(
     with idx.ix.searcher() as s:
         ts = _TopK(s)
         # the units allowed at all: --kind/--chapter/--group/--actor, minus the excluded terms
-        allowed: Optional[set[int]] = ts.docs(filt) if filt is not None else None
+        allowed: set[int] | None = ts.docs(filt) if filt is not None else None
         excluded: set[int] = set()
         for c in neg:
             excluded |= ts.union([m for m, _ in c.match_queries()])
@@ -384,7 +384,7 @@ def search(
         keyed: list[tuple[int, float, int]] = []  # (tier, -score, docnum), best first
         pieces_of: list[list[str]] = [c.variants for c in pos]
 
-        def need() -> Optional[int]:
+        def need() -> int | None:
             return None if want is None else want - len(keyed)
 
         if len(pos) == 1:
@@ -528,7 +528,7 @@ class _TopK:
         hits = [(h.score, h.docnum) for h in wrapped.results()]
         return (len(hits) if k is None else top.total), hits
 
-    def top(self, q, within: set[int], k: Optional[int]) -> list[tuple[float, int]]:
+    def top(self, q, within: set[int], k: int | None) -> list[tuple[float, int]]:
         """(score, docnum) of the best k units of ``within`` (all with k None), best first and
         ties in document order."""
         if not within or k == 0:
