@@ -200,7 +200,13 @@ def test_jiading_responsible_roles():
 
 
 def test_parse_units():
+    # the unit listed first leads; a named 牵头 group leads as a whole
     assert parse_units("A、B，C") == [
+        {"name": "A", "role": "lead"},
+        {"name": "B", "role": "partner"},
+        {"name": "C", "role": "partner"},
+    ]
+    assert parse_units("牵头单位：A、B；C") == [
         {"name": "A", "role": "lead"},
         {"name": "B", "role": "lead"},
         {"name": "C", "role": "partner"},

@@ -26,8 +26,8 @@ def _split_units(s: str) -> list:
 
 
 def parse_units(spec: str) -> list:
-    """``A、B，C`` → A, B lead (first ，/；-group) and C partner; ``A、B`` → A lead, B partner;
-    ``牵头单位：A；配合单位：B`` → A lead, B partner."""
+    """``责任单位：A、B，C`` → A lead (the unit listed first), B and C partner; ``牵头单位：A、B；C``
+    → A, B lead and C partner; ``牵头单位：A；配合单位：B`` → A lead, B partner."""
     spec = spec.strip()
     out: list = []
     m = re.search(r"(?:配合单位|协办单位|参与单位|配合部门|责任单位)[：:](.*)$", spec)
@@ -41,15 +41,17 @@ def parse_units(spec: str) -> list:
         for u in _split_units(m.group(1)):
             out.append({"name": u, "role": "partner"})
         return out
+    explicit = re.match(r"^(?:牵头单位|牵头部门|主责单位|牵头考核单位)[：:]", spec)
     spec = re.sub(r"^(?:责任单位|牵头单位|责任部门|牵头部门|主责单位|牵头考核单位)[：:]", "", spec)
     groups = [g for g in re.split(r"[，,；;]", spec) if g.strip(" \u3000。")]
-    if len(groups) > 1:
+    if explicit:  # 牵头单位：A、B；C — the named leads, then partners
         for gi, g in enumerate(groups):
             for u in _split_units(g):
                 out.append({"name": u, "role": "lead" if gi == 0 else "partner"})
-    else:
-        for ui, u in enumerate(_split_units(spec)):
-            out.append({"name": u, "role": "lead" if ui == 0 else "partner"})
+        return out
+    # 责任单位：A、B，C — the unit listed first leads (排在首位的为牵头单位), the others take part
+    for k, u in enumerate(u for g in groups for u in _split_units(g)):
+        out.append({"name": u, "role": "lead" if k == 0 else "partner"})
     return out
 
 
