@@ -81,9 +81,17 @@ def document_specs(site, doc, graph=None) -> list[PageSpec]:
         info = site.units[uid]
         if info.kind != "task":
             put(info.file, info.kind, info.label, lambda uid=uid: [site.unit_page(uid)])
+    from kb.site.outlinepages import node_file, node_label
+
+    for n in site.outline_nodes_of(doc, ("box", "table")):
+        if n.kind == "box":
+            put(node_file(doc.id, n.kind, n.id), "box", node_label(n), lambda n=n: [site.box_page(doc, n)])
+        else:
+            put(node_file(doc.id, n.kind, n.id), "table", node_label(n), lambda n=n: [site.table_page(doc, n)])
     if site.multi:
         from kb.site.naming import doc_file
 
+        put(site.plan_file(doc), "plan", doc.title, lambda: [site.plan_page(doc)])
         put(doc_file("ents", doc.id), "entities", f"实体 · {doc.title}", lambda: [site.doc_entities(doc)])
         put(
             doc_file("targets", doc.id),
