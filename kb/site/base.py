@@ -44,6 +44,15 @@ class UnitInfo:
     table: IndicatorTable | None = None
 
 
+def sentence_name(sid: str | None, unit: str) -> str:
+    """``doc/T17.s3`` -> ``T17 第3句``."""
+    if not sid:
+        return unit.rsplit("/", 1)[-1]
+    bare = sid.rsplit("/", 1)[-1] if "/" in sid else sid
+    u, dot, n = bare.rpartition(".s")
+    return f"{u} 第{n}句" if dot and n.isdigit() else bare
+
+
 class SiteBase:
     """The KB indexed for page writing (filled in by :class:`kb.site.pages.Site`), and the
     lookups and shared pieces of every page kind."""
@@ -245,7 +254,7 @@ class SiteBase:
             ev = ed.evidence or {}
             if ev.get("text"):
                 src = ev.get("unit") or ed.source
-                line += "：依据 " + self.unit_link(src, ev.get("sentence"), label=ev.get("sentence") or src)
+                line += "：依据 " + self.unit_link(src, ev.get("sentence"), label=sentence_name(ev.get("sentence"), src))
                 line += " “" + esc(shorten(str(ev["text"]), 90)) + "”"
             if ed.rule:
                 line += page.mark("span", esc(f"（规则：{rule_zh(ed.rule)}）"), class_="meta")

@@ -21,6 +21,7 @@ from kb.site.zh import note_zh
 _CN_NUM = re.compile(r"[一二三四五六七八九十百零〇两]+")
 _AR_NUM = re.compile(r"[0-9０-９]+(?:[.．][0-9０-９]+)*")
 TREE_KINDS = ("part", "chapter", "section", "item", "box", "table", "paragraph")
+_BARE_ID = re.compile(r"[A-Z][0-9]+")  # P2, Z1: a path part naming no heading
 CRUMB_TITLE = 14  # characters of an ancestor's title in a breadcrumb
 
 
@@ -125,7 +126,9 @@ class OutlinePages(SiteBase):
         path = info.unit.path
         if not path:
             return info.label
-        parts = path.split(" › ")
+        parts = [p for p in path.split(" › ") if not _BARE_ID.fullmatch(p)] or [info.label]
+        if info.kind == "row":
+            parts[-1] = f"{info.unit.index}. {info.unit.name}"  # type: ignore[attr-defined]
         return " › ".join([shorten(p, 12) for p in parts[:-1]] + [shorten(parts[-1], 40)])
 
     # ------------------------------------------------------------------ plan page
