@@ -72,6 +72,12 @@ class OutlinePages(SiteBase):
                     k = self.q(doc, n.unit)
                     if k in self.units:
                         self.ol_of_unit.setdefault(k, n)
+                        info = self.units[k]
+                        # a box's text and a heading's lead-in are named after their node
+                        if info.kind == "paragraph" and n.kind == "box":
+                            info.label = node_label(n)
+                        elif info.kind == "paragraph" and n.kind in ("part", "chapter", "section"):
+                            info.label = node_label(n, 30) + " · 导语"
             self.ol_nodes[doc.id] = nodes
             self.ol_children[doc.id] = kids
             if self.multi:
