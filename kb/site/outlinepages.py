@@ -177,7 +177,7 @@ class OutlinePages(SiteBase):
             f"{c['tables']} 个表格",
             f"{c['boxes']} 个专栏",
             f"{c['targets']} 个量化目标",
-            f"{c['actors']} 个责任主体",
+            f"{c['actors']} 个主体",
         )
         if self.multi:
             page.para(
