@@ -166,7 +166,8 @@ class SiteBase:
                 info = self.units.get(self.q(doc, u.id))
                 if info:
                     for t in u.targets:
-                        yield info, t
+                        if t.value is not None:  # a time phrase alone is not a quantitative target
+                            yield info, t
 
     # ------------------------------------------------------------------ shared pieces
     def long_label(self, k: str) -> str:  # overridden by OutlinePages

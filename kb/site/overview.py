@@ -171,7 +171,12 @@ class OverviewPages(SiteBase):
         page = Page()
         self.crumbs(page, ("量化目标", "targets.html"))
         page.add("# 量化目标 · " + esc(doc.title), "")
-        items = [(self.units[k], t) for k in self.doc_units.get(doc.id, []) for t in self.units[k].unit.targets]
+        items = [
+            (self.units[k], t)
+            for k in self.doc_units.get(doc.id, [])
+            for t in self.units[k].unit.targets
+            if t.value is not None
+        ]
         items.sort(key=lambda it: (bucket_order(it[1]), it[0].unit.span[0]))
         if not items:
             page.para("本文件没有抽取到量化目标。")
@@ -197,7 +202,11 @@ class OverviewPages(SiteBase):
                 "| "
                 + " | ".join(
                     [
-                        page.mark("span", esc(deadline_text(t)), data_sort=f"{bucket_order(t):04d}"),
+                        page.mark(
+                            "span",
+                            esc(deadline_text(t) + ("（推定）" if t.deadline_inferred and deadline_text(t) else "")),
+                            data_sort=f"{bucket_order(t):04d}",
+                        ),
                         esc(t.text),
                         page.mark(
                             "span", fmt_value(t.value), data_sort=f"{t.value:020.4f}" if t.value is not None else "~"

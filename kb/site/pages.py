@@ -171,6 +171,10 @@ class Site(EntityPages, OverviewPages, OutlinePages):
                 if extra:
                     line += page.mark("span", esc("（" + "，".join(extra) + "）"), class_="meta")
                 page.add(line)
+                # boxes and tables stand under the item they follow: show them in place
+                for y in self.ol_children[doc.id].get(x.id, []):
+                    if y.kind in ("box", "table") and x.kind in ("item", "paragraph"):
+                        page.add("  - " + self.tree_item(page, doc, y))
             page.add("")
         self.pager(
             page,
