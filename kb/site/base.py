@@ -16,7 +16,6 @@ from kb.site.fmt import (
     shorten,  # noqa: F401
 )
 from kb.site.markdown import Page, esc, link
-from kb.site.zh import EDGE_TYPES, TARGET_KINDS, rule_zh
 from kb.site.naming import (
     TYPE_LABELS,
     chapter_file,
@@ -26,6 +25,7 @@ from kb.site.naming import (
     type_class,
     unit_file,
 )
+from kb.site.zh import EDGE_TYPES, TARGET_KINDS, rule_zh
 
 EDGE_LABELS = EDGE_TYPES
 FINDING_LABELS = {"figure": "数字", "unit": "单位", "period": "时限", "wording": "措辞"}
@@ -220,7 +220,8 @@ class SiteBase:
                 + " | ".join(
                     [
                         esc(TARGET_KINDS.get(t.kind, t.kind)),
-                        esc(t.text) + (page.mark("span", esc("（" + t.qualifier + "）"), class_="meta") if t.qualifier else ""),
+                        esc(t.text)
+                        + (page.mark("span", esc("（" + t.qualifier + "）"), class_="meta") if t.qualifier else ""),
                         fmt_value(t.value),
                         esc(t.unit or ""),
                         esc(base),
@@ -237,7 +238,8 @@ class SiteBase:
         if not sid:
             return ""
         href = self.unit_href(uid, sid)
-        return link(esc(sid), href) if href else esc(sid)
+        name = sentence_name(sid, uid)
+        return link(esc(name), href) if href else esc(name)
 
     def edge_list(self, page: Page, edges: list, other_end: str, title: str) -> None:
         if not edges:
@@ -255,7 +257,9 @@ class SiteBase:
             ev = ed.evidence or {}
             if ev.get("text"):
                 src = ev.get("unit") or ed.source
-                line += "：依据 " + self.unit_link(src, ev.get("sentence"), label=sentence_name(ev.get("sentence"), src))
+                line += "：依据 " + self.unit_link(
+                    src, ev.get("sentence"), label=sentence_name(ev.get("sentence"), src)
+                )
                 line += " “" + esc(shorten(str(ev["text"]), 90)) + "”"
             if ed.rule:
                 line += page.mark("span", esc(f"（规则：{rule_zh(ed.rule)}）"), class_="meta")

@@ -17,7 +17,7 @@ from kb.site.markdown import Page, esc, link
 from kb.site.naming import TYPE_LABELS, doc_file, entity_anchor, entity_file, type_class
 from kb.site.render import text_md
 
-ROLE_LABELS = {"lead": "牵头", "partner": "协同", "supervised": "被督促", "beneficiary": "受益"}
+ROLE_LABELS = {"lead": "牵头", "partner": "配合", "supervised": "被督促", "beneficiary": "受益"}
 MAX_CLAUSES = 3
 # with several documents an entity page lists, per document, the count and the first few units;
 # the document's own entity page ("ents-<doc>.html") lists them all
@@ -122,7 +122,9 @@ class EntityPages(SiteBase):
                 for k in ks:
                     page.add(
                         "  - "
-                        + page.mark("span", self.unit_link(k, label=self.long_label(k)), class_=f"duty-{typ}", data_unit=k)
+                        + page.mark(
+                            "span", self.unit_link(k, label=self.long_label(k)), class_=f"duty-{typ}", data_unit=k
+                        )
                     )
             page.add("")
 

@@ -61,7 +61,7 @@ class OutlinePages(SiteBase):
         self.ol_children = {}
         self.ol_of_unit = {}
         for doc in self.kb.documents:
-            nodes = {}
+            nodes: dict[str, OutlineNode] = {}
             kids: dict[str | None, list[OutlineNode]] = defaultdict(list)
             for n in doc.outline:
                 nodes.setdefault(n.id, n)
@@ -217,8 +217,7 @@ class OutlinePages(SiteBase):
         heads = [n for n in front if n.kind == "front"]
         if heads:
             out.append(
-                "- 卷首："
-                + " · ".join(self.link(shorten(n.title or n.id, 16), self.node_href(doc, n)) for n in heads)
+                "- 卷首：" + " · ".join(self.link(shorten(n.title or n.id, 16), self.node_href(doc, n)) for n in heads)
             )
         walk(None, 0)
         tails = [n for n in front if n.kind == "back"]
@@ -271,10 +270,17 @@ class OutlinePages(SiteBase):
             page.add("### " + self.node_link(doc, x, 60), "")
             xk = self.q(doc, x.unit) if x.unit else ""
             if xk in self.units and xk != k:
-                page.para(unit_md(page, self.units[xk].unit, self.entity_href, self.names, elsewhere=self.units[xk].file))
+                page.para(
+                    unit_md(page, self.units[xk].unit, self.entity_href, self.names, elsewhere=self.units[xk].file)
+                )
         ill = [e for e in self.out_edges.get(k, []) if e.type == "illustrates" and e.target in self.units]
         if ill:
-            page.add("## 本专栏说明的任务", "", *("- " + self.unit_link(e.target, label=self.long_label(e.target)) for e in ill), "")
+            page.add(
+                "## 本专栏说明的任务",
+                "",
+                *("- " + self.unit_link(e.target, label=self.long_label(e.target)) for e in ill),
+                "",
+            )
         return page
 
     def table_page(self, doc: Document, n: OutlineNode) -> Page:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from kb.model import Paragraph, Task
 from kb.site.base import FINDING_LABELS, SiteBase
 from kb.site.fmt import bucket, bucket_order, bucket_order_key, chapter_label, deadline_text, fmt_value
 from kb.site.markdown import Page, esc, link
@@ -29,7 +28,7 @@ class OverviewPages(SiteBase):
             self.browse(page)
             return page
         page.add("# 规划知识库", "")
-        n_targets = sum(1 for _, t in self.all_targets() if t.value is not None)
+        n_targets = sum(1 for _ in self.all_targets())
         self.meta(
             page,
             f"{len(docs)} 份规划",
@@ -37,7 +36,9 @@ class OverviewPages(SiteBase):
             f"{len(self.entities)} 个实体",
             f"{n_targets} 个量化目标",
         )
-        page.para("在上方搜索框输入词语即可检索全部规划的全文，离线可用。点击规划名称查看其目录、专栏、表格和解析说明。")
+        page.para(
+            "在上方搜索框输入词语即可检索全部规划的全文，离线可用。点击规划名称查看其目录、专栏、表格和解析说明。"
+        )
         page.add("## 规划列表", "")
         # the issuing body, date and number when an importer found them (columns nobody has are left out)
         metas = [k for k in ("issuer", "date", "doc_number") if any((d.meta or {}).get(k) for d in docs)]
@@ -213,7 +214,7 @@ class OverviewPages(SiteBase):
                         ),
                         esc(t.unit or ""),
                         esc(t.qualifier or ""),
-                        self.unit_link(info.key, t.sentence, label=info.key),
+                        self.unit_link(info.key, t.sentence, label=info.unit.id),
                     ]
                 )
                 + " |"

@@ -154,7 +154,9 @@ class Site(EntityPages, OverviewPages, OutlinePages):
         lead = self.q(doc, n.unit) if n.unit else ""
         if lead in self.units:
             page.add("## 导语", "")
-            page.para(unit_md(page, self.units[lead].unit, self.entity_href, self.names, elsewhere=self.units[lead].file))
+            page.para(
+                unit_md(page, self.units[lead].unit, self.entity_href, self.names, elsewhere=self.units[lead].file)
+            )
             self.responsible_section(page, lead)
         if kids:
             page.add("## 下级条目", "")
@@ -319,7 +321,11 @@ class Site(EntityPages, OverviewPages, OutlinePages):
         if info.kind == "row":
             tasks = self.row_tasks(uid)
             page.add("## 衡量的任务", "")
-            page.add(*(("- " + self.unit_link(t, label=self.long_label(t))) for t in tasks) if tasks else ["本指标未关联到任务。"])
+            page.add(
+                *(("- " + self.unit_link(t, label=self.long_label(t))) for t in tasks)
+                if tasks
+                else ["本指标未关联到任务。"]
+            )
             page.add("")
             if self.findings.get(uid):
                 page.add("## 一致性提示", "", *("- " + self.finding_md(page, f) for f in self.findings[uid]), "")

@@ -166,9 +166,7 @@ NOTE_PATTERNS: list[tuple[re.Pattern[str], object]] = [
         lambda m: f"删除正文内的分享、导航、页脚元素 {m[1]} 个",
     ),
     (
-        re.compile(
-            r"pdf: (\d+) pages, (\d+) text lines rejoined into (\d+) paragraphs \((\d+) line breaks removed\)"
-        ),
+        re.compile(r"pdf: (\d+) pages, (\d+) text lines rejoined into (\d+) paragraphs \((\d+) line breaks removed\)"),
         lambda m: f"PDF：{m[1]} 页，{m[2]} 行文字合并为 {m[3]} 段（删除 {m[4]} 处换行）",
     ),
     (re.compile(r"(\d+) page-number lines removed"), lambda m: f"删除页码行 {m[1]} 行"),
