@@ -485,3 +485,150 @@ def test_site_does_not_depend_on_hash_seed(tmp_path):
         assert files == sorted(p.relative_to(other) for p in other.rglob("*") if p.is_file())
         for rel in files:
             assert (a / rel).read_bytes() == (other / rel).read_bytes(), (other.name, rel)
+
+
+# ---------------------------------------------------------------------- the whole bundled corpus
+
+
+@functools.lru_cache(maxsize=1)
+def corpus_kb() -> KB:
+    from kb.build import make_kb
+
+    return make_kb(sorted((ROOT / "corpus").glob("*.txt")))
+
+
+@pytest.fixture(scope="module")
+def corpus_site(tmp_path_factory):
+    from kb.site.build import write_site
+
+    folder = tmp_path_factory.mktemp("corpus") / "site"
+    write_site(corpus_kb(), folder)
+    return folder
+
+
+def _page_with_h1(site: Path, glob: str, h1: str) -> str:
+    for p in sorted(site.glob(glob)):
+        html = p.read_text(encoding="utf-8")
+        if f"<h1>{h1}" in html:
+            return html
+    raise AssertionError(f"no {glob} page titled {h1}")
+
+
+def test_corpus_site_links_resolve(corpus_site):
+    assert check_links(corpus_site) == []
+
+
+def test_home_lists_the_nine_plans_with_their_pages(corpus_site):
+    kb = corpus_kb()
+    assert len(kb.documents) == 9
+    home = (corpus_site / "index.html").read_text(encoding="utf-8")
+    plans = re.findall(r'<span class="plan"><a href="(plan-[^"]+\.html)">([^<]+)</a>', home)
+    assert len(plans) == 9
+    assert {t for _, t in plans} == {d.title.replace("&", "&amp;") for d in kb.documents}
+    # the home page no longer carries every plan's table of contents
+    assert "<h2>解析说明</h2>" not in home and "<h2>目录</h2>" not in home
+    hubei = (corpus_site / "plan-hubei-cultural-relics-14th-fyp-pdf.html").read_text(encoding="utf-8")
+    text = visible_text(hubei)
+    assert "目录" in text and "专栏3 加大文物保护力度" in text and "解析说明" in text
+    # the tree nests: the box sits under item 16 which sits under chapter 五
+    body = hubei[hubei.index("<h2>目录</h2>") :]
+    i5, i16, b3 = body.index("五、加大文物保护力度"), body.index("16.加强可移动文物保护"), body.index("专栏3 加大")
+    assert i5 < i16 < b3
+
+
+def test_breadcrumbs_follow_the_outline(corpus_site):
+    html = _page_with_h1(corpus_site, "*.html", "2. 加强规划指标衔接")
+    crumbs = re.search(r'<span class="crumbs">(.*?)</span>', html).group(1)
+    names = [re.sub(r"<[^>]+>", "", c) for c in crumbs.split(" › ")]
+    assert names[0] == "首页"
+    assert names[1] == "嘉定区系统化全域推进海绵城市建设的实施方案"
+    assert names[2] == "二、重点任务"
+    assert names[3].startswith("（一）完善海绵城市规划")
+    box = _page_with_h1(corpus_site, "box-*.html", "专栏3 加大文物保护力度")
+    crumbs = re.search(r'<span class="crumbs">(.*?)</span>', box).group(1)
+    assert "五、加大文物保护力度" in crumbs and "16.加强可移动文物保护" in crumbs
+    # a box entry's page: the box is its parent
+    entry = _page_with_h1(corpus_site, "*.html", "1. 世界文化遗产申报工程")
+    assert "专栏3 加大文物保护力度" in re.search(r'<span class="crumbs">(.*?)</span>', entry).group(1)
+
+
+def test_table_page_renders_header_and_cells(corpus_site):
+    html = _page_with_h1(corpus_site, "tbl-*.html", "表1 嘉定区海绵城市达标评估推进计划表")
+    table = html[html.index("<table>") : html.index("</table>")]
+    heads = re.findall(r"<th>([^<]*)</th>", table)
+    assert heads[:3] == ["行", "年份", "达标区域"]
+    assert "<td>远香湖南</td>" in table and "<td>90%</td>" in table
+    # every row links to its row page, which exists
+    rows = re.findall(r'<td><a href="(row-[0-9a-f]+\.html)">', table)
+    assert len(rows) == 10
+    assert all((corpus_site / r).exists() for r in rows)
+
+
+def test_actor_page_lists_what_it_leads(corpus_site):
+    html = _page_with_h1(corpus_site, "e-*.html", "区建设管理委")
+    assert "<h2>责任分工</h2>" in html
+    leads = re.findall(r'<span class="duty-leads" data-unit="([^"]+)">', html)
+    assert "jiading-sponge-city-plan/T二（一）1" in leads
+    assert len(leads) >= 10
+    # and the task page names it as 牵头, linked back
+    task = _page_with_h1(corpus_site, "*.html", "1. 强化规划管控")
+    assert "<h2>责任单位</h2>" in task
+    assert re.search(r"牵头：<a href=\"e-[0-9a-f]+\.html\">区建设管理委</a>", task)
+
+
+def test_related_tasks_can_be_told_apart(corpus_site):
+    html = _page_with_h1(corpus_site, "*.html", "2. 加强规划指标衔接")
+    rel = html[html.index("<h2>相关任务</h2>") :]
+    items = re.findall(r"<li><a [^>]*>([^<]+)</a>", rel)
+    assert items and all(" › " in i for i in items)
+    assert len(set(items)) == len(items)
+
+
+def test_targets_table_has_kinds_and_no_valueless_rows(corpus_site):
+    for p in sorted(corpus_site.glob("*.html")):
+        html = p.read_text(encoding="utf-8")
+        if "<h2>量化目标</h2>" not in html or "<th>类型</th>" not in html:
+            continue
+        table = html[html.index("<h2>量化目标</h2>") :]
+        table = table[: table.index("</table>")]
+        for row in re.findall(r"<tr>(.*?)</tr>", table)[1:]:
+            cells = re.findall(r"<td>(.*?)</td>", row)
+            assert cells[0] in ("目标", "基期", "已完成", "现状"), row
+            assert cells[2] != "", row  # a value
+        break
+    else:
+        raise AssertionError("no unit page with a targets table")
+
+
+ENGLISH_NOTE = re.compile(
+    r"page break joined|layout repaired|layout noise|numbering of the|indicator table|has no header"
+    r"|continues from an earlier part|header repeated|（未翻译）"
+)
+
+
+def test_notes_are_shown_in_chinese(corpus_site):
+    from kb.site.zh import note_zh
+
+    for d in corpus_kb().documents:
+        for n in d.notes:
+            assert not note_zh(n).startswith("（未翻译）"), n
+    seen = 0
+    for p in sorted(corpus_site.glob("*.html")):
+        text = visible_text(p.read_text(encoding="utf-8"))
+        assert not ENGLISH_NOTE.search(text), (p.name, ENGLISH_NOTE.search(text).group(0))
+        seen += "解析说明" in text
+    assert seen >= 3
+    acftu = visible_text((corpus_site / "plan-acftu-14th-fyp-part2.html").read_text(encoding="utf-8"))
+    assert "本文接续前一部分：第 1–13 项任务不在本文中" in acftu
+    assert "一、 级标题的编号从 5 开始" in acftu
+    assert "跨页断开处已接合" in acftu
+
+
+def test_edge_rules_are_in_chinese(corpus_site):
+    graph = visible_text((corpus_site / "graph-acftu-14th-fyp-part2.html").read_text(encoding="utf-8"))
+    for en in ("short-form", "serves", "support-layer", "same-name", "depends_on"):
+        assert en not in graph
+    assert "简称" in graph and "服务于" in graph
+    hubei = (corpus_site / "graph-hubei-cultural-relics-14th-fyp-pdf.html").read_text(encoding="utf-8")
+    assert hubei.count('class="e-illustrates"') >= 7 + 1  # seven boxes, plus the legend's sample
+    assert "结构关系" in visible_text(hubei)

@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 
 import pytest
-from test_site import hostile_kb, seed_kb
+from test_site import corpus_kb, hostile_kb, seed_kb
 
 CHROMIUM = "/usr/bin/chromium"
 SHOTS = Path(__file__).resolve().parent.parent / "build" / "screenshots"
@@ -422,3 +422,61 @@ def _overlapping(text: str, term: str) -> int:
     while k >= 0:
         n, k = n + 1, text.find(term, k + 1)
     return n
+
+
+# ---------------------------------------------------------------------- the nine bundled plans
+
+
+@pytest.fixture(scope="module")
+def corpus_site(tmp_path_factory):
+    from kb.site.build import write_site
+
+    folder = tmp_path_factory.mktemp("corpus") / "site"
+    write_site(corpus_kb(), folder)
+    return folder
+
+
+def test_home_to_plan_to_box_to_task(watched, corpus_site):
+    page = watched.page
+    page.set_viewport_size({"width": 1200, "height": 1400})
+    page.goto((corpus_site / "index.html").as_uri())
+    assert page.locator("span.plan a").count() == 9
+    shot(page, "corpus-home")
+    page.locator("span.plan a", has_text="湖北省文物事业发展").click()
+    page.wait_for_load_state()
+    assert page.url.endswith("plan-hubei-cultural-relics-14th-fyp-pdf.html")
+    assert page.locator("h2", has_text="目录").count() == 1
+    shot(page, "corpus-plan-hubei")
+    page.locator("main a", has_text="专栏3 加大文物保护力度").first.click()
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == "专栏3 加大文物保护力度"
+    crumbs = page.locator(".crumbs").inner_text()
+    assert "五、加大文物保护力度" in crumbs and "16.加强可移动文物保护" in crumbs
+    shot(page, "corpus-box")
+    page.locator("main h3 a", has_text="世界文化遗产申报工程").click()
+    page.wait_for_load_state()
+    assert "专栏3" in page.locator(".crumbs").inner_text()
+    shot(page, "corpus-box-entry")
+
+
+def test_table_actor_and_graph_pages_render(watched, corpus_site):
+    page = watched.page
+    page.set_viewport_size({"width": 1200, "height": 1400})
+    page.goto((corpus_site / "plan-jiading-sponge-city-plan.html").as_uri())
+    shot(page, "corpus-plan-jiading")
+    page.locator("main a", has_text="表1 嘉定区海绵城市达标评估推进计划表").first.click()
+    page.wait_for_load_state()
+    assert page.locator("main table tbody tr").count() == 10
+    shot(page, "corpus-table")
+    page.goto((corpus_site / "plan-jiading-sponge-city-plan.html").as_uri())
+    page.locator("main a", has_text="2.加强规划指标衔接").first.click()
+    page.wait_for_load_state()
+    assert page.locator("h2", has_text="责任单位").count() == 1
+    shot(page, "corpus-task-responsible")
+    page.locator("main a", has_text="区规划资源局").first.click()
+    page.wait_for_load_state()
+    assert page.locator("span.duty-leads").count() >= 5
+    shot(page, "corpus-actor")
+    page.goto((corpus_site / "graph-hubei-cultural-relics-14th-fyp-pdf.html").as_uri())
+    assert page.locator("svg path.e-illustrates").count() >= 7
+    shot(page, "corpus-graph-hubei")

@@ -25,8 +25,9 @@ from kb.site.naming import (
     type_class,
     unit_file,
 )
+from kb.site.zh import EDGE_TYPES, TARGET_KINDS, rule_zh
 
-EDGE_LABELS = {"depends_on": "依赖", "related": "相关", "measures": "衡量", "mentions": "提及", "contains": "包含"}
+EDGE_LABELS = EDGE_TYPES
 FINDING_LABELS = {"figure": "数字", "unit": "单位", "period": "时限", "wording": "措辞"}
 # pages stay readable (and the build linear) when a generated plan links everything to everything
 MAX_EDGES_LISTED = 40
@@ -41,6 +42,15 @@ class UnitInfo:
     label: str
     key: str  # the id pages use: the unit id, prefixed by the document id when there are several
     table: IndicatorTable | None = None
+
+
+def sentence_name(sid: str | None, unit: str) -> str:
+    """``doc/T17.s3`` -> ``T17 第3句``."""
+    if not sid:
+        return unit.rsplit("/", 1)[-1]
+    bare = sid.rsplit("/", 1)[-1] if "/" in sid else sid
+    u, dot, n = bare.rpartition(".s")
+    return f"{u} 第{n}句" if dot and n.isdigit() else bare
 
 
 class SiteBase:
@@ -156,9 +166,14 @@ class SiteBase:
                 info = self.units.get(self.q(doc, u.id))
                 if info:
                     for t in u.targets:
-                        yield info, t
+                        if t.value is not None:  # a time phrase alone is not a quantitative target
+                            yield info, t
 
     # ------------------------------------------------------------------ shared pieces
+    def long_label(self, k: str) -> str:  # overridden by OutlinePages
+        info = self.units.get(k)
+        return info.label if info else k
+
     def crumbs(self, page: Page, *items: tuple[str, str | None]) -> None:
         parts = [self.link("首页", "index.html")] + [self.link(a, h) for a, h in items]
         page.para(page.mark("span", " › ".join(parts), class_="crumbs"))
@@ -181,19 +196,37 @@ class SiteBase:
         page.add("")
 
     def targets_table(self, page: Page, unit: Unit, k: str) -> None:
-        if not unit.targets:
+        # a time phrase without a figure is not a quantitative target
+        targets = [t for t in unit.targets if t.value is not None]
+        if not targets:
             return
-        page.add("## 目标", "", "| 目标 | 数值 | 单位 | 限定 | 时限 | 出处 |", "|---|---|---|---|---|---|")
-        for t in unit.targets:
+        page.add(
+            "## 量化目标",
+            "",
+            "| 类型 | 目标 | 数值 | 单位 | 基期 | 时限 | 属性 | 出处 |",
+            "|---|---|---|---|---|---|---|---|",
+        )
+        for t in targets:
+            base = ""
+            if t.baseline is not None:
+                base = fmt_value(t.baseline) + (f"（{t.baseline_year}年）" if t.baseline_year else "")
+            elif t.baseline_year:
+                base = f"{t.baseline_year}年"
+            when = deadline_text(t)
+            if when and t.deadline_inferred:
+                when += "（推定）"
             page.add(
                 "| "
                 + " | ".join(
                     [
-                        esc(t.text),
+                        esc(TARGET_KINDS.get(t.kind, t.kind)),
+                        esc(t.text)
+                        + (page.mark("span", esc("（" + t.qualifier + "）"), class_="meta") if t.qualifier else ""),
                         fmt_value(t.value),
                         esc(t.unit or ""),
-                        esc(t.qualifier or ""),
-                        esc(deadline_text(t)),
+                        esc(base),
+                        page.mark("span", esc(when), class_="inferred") if t.deadline_inferred else esc(when),
+                        esc(t.attribute or ""),
                         self.sentence_link(k, t.sentence),
                     ]
                 )
@@ -205,7 +238,8 @@ class SiteBase:
         if not sid:
             return ""
         href = self.unit_href(uid, sid)
-        return link(esc(sid), href) if href else esc(sid)
+        name = sentence_name(sid, uid)
+        return link(esc(name), href) if href else esc(name)
 
     def edge_list(self, page: Page, edges: list, other_end: str, title: str) -> None:
         if not edges:
@@ -219,14 +253,16 @@ class SiteBase:
             edges = edges[:MAX_EDGES_LISTED]
         for ed in edges:
             other = getattr(ed, other_end)
-            line = "- " + self.unit_link(other)
+            line = "- " + self.unit_link(other, label=self.long_label(other))
             ev = ed.evidence or {}
             if ev.get("text"):
                 src = ev.get("unit") or ed.source
-                line += "：依据 " + self.unit_link(src, ev.get("sentence"), label=ev.get("sentence") or src)
+                line += "：依据 " + self.unit_link(
+                    src, ev.get("sentence"), label=sentence_name(ev.get("sentence"), src)
+                )
                 line += " “" + esc(shorten(str(ev["text"]), 90)) + "”"
             if ed.rule:
-                line += page.mark("span", esc(f"（规则 {ed.rule}）"), class_="meta")
+                line += page.mark("span", esc(f"（规则：{rule_zh(ed.rule)}）"), class_="meta")
             page.add(line)
         page.add("")
 

@@ -81,9 +81,17 @@ def document_specs(site, doc, graph=None) -> list[PageSpec]:
         info = site.units[uid]
         if info.kind != "task":
             put(info.file, info.kind, info.label, lambda uid=uid: [site.unit_page(uid)])
+    from kb.site.outlinepages import node_file, node_label
+
+    for n in site.outline_nodes_of(doc, ("box", "table")):
+        if n.kind == "box":
+            put(node_file(doc.id, n.kind, n.id), "box", node_label(n), lambda n=n: [site.box_page(doc, n)])
+        else:
+            put(node_file(doc.id, n.kind, n.id), "table", node_label(n), lambda n=n: [site.table_page(doc, n)])
     if site.multi:
         from kb.site.naming import doc_file
 
+        put(site.plan_file(doc), "plan", doc.title, lambda: [site.plan_page(doc)])
         put(doc_file("ents", doc.id), "entities", f"实体 · {doc.title}", lambda: [site.doc_entities(doc)])
         put(
             doc_file("targets", doc.id),
@@ -180,6 +188,7 @@ def _chapter_file(cid: str) -> str:
 def graph_page(site, counts, styles, doc=None):
     """The graph page's Markdown before and after the drawing (of ``doc``, or the only one)."""
     from kb.site.markdown import Page, esc
+    from kb.site.zh import edge_zh, rule_zh
 
     head = Page()
     site.crumbs(head, *([("任务关系图", "graph.html")] if doc is not None else []))
@@ -214,7 +223,20 @@ def graph_page(site, counts, styles, doc=None):
                 else ""
             )
             tail.add(
-                f"| {site.unit_link(e.source)} | {site.unit_link(e.target)} | {esc(e.rule or '')} | {where} | {made} |"
+                f"| {site.unit_link(e.source, label=site.long_label(e.source))} "
+                f"| {site.unit_link(e.target, label=site.long_label(e.target))} "
+                f"| {esc(rule_zh(e.rule))} | {where} | {made} |"
+            )
+        tail.add("")
+    struct = [e for e in edges if e.type in ("refers_to", "illustrates")]
+    if struct:
+        struct = sorted(struct, key=lambda e: (site.order.get(e.source, 0), site.order.get(e.target, 0)))
+        tail.add("## 结构关系（引用、说明）", "")
+        tail.add("| 来源 | 关系 | 指向 | 规则 |", "|---|---|---|---|")
+        for e in struct[:MAX_GRAPH_ROWS]:
+            tail.add(
+                f"| {site.unit_link(e.source, label=site.long_label(e.source))} | {esc(edge_zh(e.type))} "
+                f"| {site.unit_link(e.target, label=site.long_label(e.target))} | {esc(rule_zh(e.rule))} |"
             )
         tail.add("")
     rel = [e for e in edges if e.type == "related" and e.source in site.units and e.target in site.units]
@@ -235,7 +257,10 @@ def graph_page(site, counts, styles, doc=None):
         for i in chosen:
             e = rel[i]
             shared = "、".join((e.evidence or {}).get("shared", [])[:5])
-            tail.add(f"| {site.unit_link(e.source)} | {site.unit_link(e.target)} | {esc(shared)} |")
+            tail.add(
+                f"| {site.unit_link(e.source, label=site.long_label(e.source))} "
+                f"| {site.unit_link(e.target, label=site.long_label(e.target))} | {esc(shared)} |"
+            )
         tail.add("")
     return head, tail
 

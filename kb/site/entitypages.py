@@ -17,7 +17,7 @@ from kb.site.markdown import Page, esc, link
 from kb.site.naming import TYPE_LABELS, doc_file, entity_anchor, entity_file, type_class
 from kb.site.render import text_md
 
-ROLE_LABELS = {"lead": "牵头", "partner": "协同", "supervised": "被督促", "beneficiary": "受益"}
+ROLE_LABELS = {"lead": "牵头", "partner": "配合", "supervised": "被督促", "beneficiary": "受益"}
 MAX_CLAUSES = 3
 # with several documents an entity page lists, per document, the count and the first few units;
 # the document's own entity page ("ents-<doc>.html") lists them all
@@ -59,6 +59,7 @@ class EntityPages(SiteBase):
             page.add(
                 "## 角色", "", "、".join(f"{esc(ROLE_LABELS.get(r, r))} ×{n}" for r, n in sorted(roles.items())), ""
             )
+        self.duties(page, eid)
         page.add("## 提及的单元", "")
         if not e.units:
             page.add("（无）")
@@ -95,6 +96,37 @@ class EntityPages(SiteBase):
                 )
             page.add("")
         return page
+
+    def duties(self, page: Page, eid: str) -> None:
+        """What the actor leads (牵头) and supports (配合), per plan, from the leads/supports edges."""
+        pairs = self.actor_units.get(eid)  # type: ignore[attr-defined]
+        if not pairs:
+            return
+        page.add("## 责任分工", "")
+        n_lead = sum(1 for t, _ in pairs if t == "leads")
+        page.para(f"牵头 {n_lead} 项，配合 {len(pairs) - n_lead} 项（据各规划的责任单位注明）。")
+        by_doc: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for typ, k in pairs:
+            by_doc[self.units[k].doc.id].append((typ, k))
+        for doc in self.kb.documents:
+            items = by_doc.get(doc.id)
+            if not items:
+                continue
+            if self.multi:
+                page.add("### " + link(esc(doc.title), self.plan_file(doc)), "")  # type: ignore[attr-defined]
+            for typ, label in (("leads", "牵头"), ("supports", "配合")):
+                ks = sorted({k for t, k in items if t == typ}, key=lambda k: self.order.get(k, 1 << 30))
+                if not ks:
+                    continue
+                page.add(f"- {label}（{len(ks)}）：")
+                for k in ks:
+                    page.add(
+                        "  - "
+                        + page.mark(
+                            "span", self.unit_link(k, label=self.long_label(k)), class_=f"duty-{typ}", data_unit=k
+                        )
+                    )
+            page.add("")
 
     def grouped_backlinks(self, page: Page, eid: str, refs: list[str], cls: str, anchor: bool) -> None:
         """Units grouped by document: a count and the first :data:`MAX_PER_DOC` units each,

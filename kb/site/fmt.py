@@ -9,6 +9,8 @@ _CLAUSE_END = set("，,；;：:。！？!?")
 
 def task_label(t: Task) -> str:
     lab = (t.label or (f"{t.number}. " if t.number else "")).strip()
+    if lab.isdigit():  # the outline keeps labels without their trailing "."
+        lab += "."
     return f"{lab} {t.title}".strip() if lab else (t.title or t.id)
 
 

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 from html import escape
 
+from kb.site.zh import edge_zh
+
 RELATED_PER_NODE = 3  # the page lists each task's strongest `related` partners below the drawing
 EDGE_STYLES = {  # the drawn types -> (legend label, has arrow); `related` is listed, not drawn
     "depends_on": ("依赖（A → B：A 使用 B 建立的平台、机制或制度，且原文点名）", True),
     "refers_to": ("引用（A → B：A 明确指向 B，如“见专栏”“本规划第…部分”“上述…”）", True),
+    "illustrates": ("说明（专栏 → 任务：专栏列出该任务的重点工程）", True),
 }
 DRAWN = tuple(EDGE_STYLES)
 COL_W = 190
@@ -40,16 +43,38 @@ def task_graph(site, graph=None, doc=None):
         for t in d.tasks:
             k = site.q(d, t.id)
             ck = site.chapter_key(d, t.chapter)
-            g.add_node(k, layer=chapters.get(ck, len(chapters)), column=site.chapters[ck][1].label if ck else "其他")
+            g.add_node(
+                k,
+                layer=chapters.get(ck, len(chapters)),
+                column=site.chapters[ck][1].label if ck else "其他",
+                rank=site.order.get(k, 0),
+            )
     if graph is not None and hasattr(graph, "edges"):
         by_doc = _graph_triples(site, graph)
         triples = by_doc.get(doc.id, []) if doc is not None else [t for ts in by_doc.values() for t in ts]
     else:
         triples = [
             (e.source, e.target, {"type": e.type, "weight": e.weight, "evidence": e.evidence})
-            for n in g.nodes
+            for d in docs
+            for n in site.doc_units.get(d.id, ())
             for e in site.out_edges.get(n, ())
         ]
+    # an edge may end at a unit that is not a task (a box, a section's lead-in): it joins the
+    # drawing in its chapter's column
+    doc_ids = {d.id for d in docs}
+    for s, d, data in triples:
+        if data.get("type", "other") not in DRAWN or s is None or d is None:
+            continue
+        for n in (s, d):
+            info = site.units.get(n)
+            if n not in g and info is not None and info.doc.id in doc_ids:
+                ck = site.chapter_key(info.doc, getattr(info.unit, "chapter", None))
+                g.add_node(
+                    n,
+                    layer=chapters.get(ck, len(chapters)),
+                    column=site.chapters[ck][1].label if ck else "其他",
+                    rank=site.order.get(n, 0),
+                )
     keep = [
         (s, d, data)
         for s, d, data in triples
@@ -85,7 +110,7 @@ def layout(g) -> dict[str, tuple[float, float]]:
     # columns come from the layout (one per chapter, left to right); inside a column the tasks
     # keep reading order, which a reader expects more than any crossing-minimising shuffle
     xs = sorted({round(float(p[0]), 6) for p in pos.values()})
-    order = {n: i for i, n in enumerate(g.nodes)}
+    order = {n: (g.nodes[n].get("rank", 0), i) for i, n in enumerate(g.nodes)}
     cols: dict[int, list[str]] = {}
     for n in g.nodes:
         cols.setdefault(xs.index(round(float(pos[n][0]), 6)), []).append(n)
@@ -130,7 +155,7 @@ def svg(site, graph=None, doc=None) -> tuple[str, dict[str, int]]:
         cls = f"e-{typ}" if typ in EDGE_STYLES else "e-other"
         arrow = ' marker-end="url(#arrow)"' if EDGE_STYLES.get(typ, ("", True))[1] else ""
         ev = (data.get("evidence") or {}).get("text", "")
-        tip = f"{site.units[s].unit.id} → {site.units[d].unit.id}（{typ}）" + (f"：{ev}" if ev else "")
+        tip = f"{site.units[s].unit.id} → {site.units[d].unit.id}（{edge_zh(typ)}）" + (f"：{ev}" if ev else "")
         parts.append(
             f'<path class="{cls}" d="M{sx:.1f},{sy:.1f} Q{cx:.1f},{cy:.1f} {ex:.1f},{ey:.1f}"{arrow}>'
             f"<title>{_a(tip)}</title></path>"
@@ -139,11 +164,18 @@ def svg(site, graph=None, doc=None) -> tuple[str, dict[str, int]]:
         x, y = pos[n]
         info = site.units[n]
         t = info.unit
-        short = t.title if len(t.title) <= 9 else t.title[:8] + "…"
+        title = getattr(t, "title", "") or info.label
+        short = title if len(title) <= 9 else title[:8] + "…"
+        num = getattr(t, "number", 0) or getattr(t, "label", "") or t.id.split(":")[-1][-3:]
+        cls = "gnode"
+        if info.kind != "task":
+            cls += " gbox"
+            if t.id.startswith("专栏"):
+                num = "栏"
         parts.append(
-            f'<a class="gnode" href="{_a(info.file)}" data-task="{_a(n)}"><title>{_a(info.label)}</title>'
+            f'<a class="{cls}" href="{_a(info.file)}" data-task="{_a(n)}"><title>{_a(info.label)}</title>'
             f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{R}"/>'
-            f'<text class="num" x="{x:.1f}" y="{y:.1f}">{_a(t.number or n)}</text>'
+            f'<text class="num" x="{x:.1f}" y="{y:.1f}">{_a(num)}</text>'
             f'<text x="{x + R + 5:.1f}" y="{y + 4:.1f}">{_a(short)}</text></a>'
         )
     y = legend_y

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from kb.model import Paragraph, Task
 from kb.site.base import FINDING_LABELS, SiteBase
 from kb.site.fmt import bucket, bucket_order, bucket_order_key, chapter_label, deadline_text, fmt_value
 from kb.site.markdown import Page, esc, link
@@ -18,64 +17,58 @@ from kb.site.naming import TYPE_LABELS, chapter_file, doc_file, entity_file, tab
 class OverviewPages(SiteBase):
     def home(self) -> Page:
         page = Page()
-        title = self.kb.documents[0].title if len(self.kb.documents) == 1 else "规划知识库"
-        page.add("# " + esc(title), "")
+        docs = self.kb.documents
+        if len(docs) == 1:
+            # one plan: the home page is the plan's page
+            doc = docs[0]
+            page.add("# " + esc(doc.title), "")
+            self.doc_meta_line(page, doc)  # type: ignore[attr-defined]
+            page.para("在上方搜索框输入词语（如 农民工、工会云）即可全文检索，离线可用。")
+            self.plan_body(page, doc)  # type: ignore[attr-defined]
+            self.browse(page)
+            return page
+        page.add("# 规划知识库", "")
         n_targets = sum(1 for _ in self.all_targets())
-        n_rows = sum(1 for i in self.units.values() if i.kind == "row")
         self.meta(
             page,
-            f"{len(self.kb.documents)} 份文件",
-            f"{len(self.chapters)} 章",
+            f"{len(docs)} 份规划",
             f"{len(self.tasks)} 项任务",
-            f"{n_rows} 项指标",
             f"{len(self.entities)} 个实体",
             f"{n_targets} 个量化目标",
-            f"{len(self.kb.edges)} 条关系",
         )
-        page.para("在上方搜索框输入词语（如 农民工、工会云）即可全文检索，离线可用。")
-        for doc in self.kb.documents:
-            if len(self.kb.documents) > 1:
-                page.add("## " + esc(doc.title), "")
-            if doc.source:
-                self.meta(page, "来源 " + esc(doc.source))
-            if doc.notes:
-                page.add("### 解析说明", "", *("- " + page.mark("span", esc(n), class_="meta") for n in doc.notes), "")
-            page.add("## 目录", "")
-            top = min((c.level for c in doc.chapters), default=1)
-            for c in doc.chapters:
-                page.add(
-                    "#" * min(3 + c.level - top, 6)
-                    + " "
-                    + self.link(chapter_label(c), chapter_file(self.q(doc, c.id))),
-                    "",
+        page.para(
+            "在上方搜索框输入词语即可检索全部规划的全文，离线可用。点击规划名称查看其目录、专栏、表格和解析说明。"
+        )
+        page.add("## 规划列表", "")
+        # the issuing body, date and number when an importer found them (columns nobody has are left out)
+        metas = [k for k in ("issuer", "date", "doc_number") if any((d.meta or {}).get(k) for d in docs)]
+        heads = {"issuer": "发文机关", "date": "日期", "doc_number": "文号"}
+        cols = ["规划", *(heads[k] for k in metas), "章", "任务", "表格", "专栏", "量化目标", "主体"]
+        page.add("| " + " | ".join(cols) + " |", "|---" * len(cols) + "|")
+        for doc in docs:
+            c = self.counts(doc)  # type: ignore[attr-defined]
+            m = doc.meta or {}
+            page.add(
+                "| "
+                + " | ".join(
+                    [
+                        page.mark("span", link(esc(doc.title), self.plan_file(doc)), class_="plan"),  # type: ignore[attr-defined]
+                        *(esc(m.get(k, "")) for k in metas),
+                        str(c["chapters"]),
+                        str(c["tasks"]),
+                        str(c["tables"]),
+                        str(c["boxes"]),
+                        str(c["targets"]),
+                        str(c["actors"]),
+                    ]
                 )
-                for tid in c.tasks:
-                    if self.key(tid, doc):
-                        page.add("- " + self.unit_link(tid, doc=doc))
-                for p in doc.paragraphs:
-                    if p.chapter == c.id:
-                        page.add("- " + self.unit_link(p.id, doc=doc))
-                page.add("")
-            loose: list[Task | Paragraph] = [t for t in doc.tasks if not self.chapter_key(doc, t.chapter)]
-            loose += [p for p in doc.paragraphs if not self.chapter_key(doc, p.chapter)]
-            if loose:
-                page.add("### 其他", "")
-                page.add(*("- " + self.unit_link(u.id, doc=doc) for u in loose), "")
-            if len(self.kb.documents) > 1:
-                page.add(
-                    "- " + link("本文件提及的实体", doc_file("ents", doc.id)),
-                    "- " + link("本文件的量化目标", doc_file("targets", doc.id)),
-                    "",
-                )
-            if doc.indicator_tables:
-                page.add("## 指标表", "")
-                for tb in doc.indicator_tables:
-                    page.add(
-                        "- "
-                        + link(esc(tb.title), f"indicators.html#{table_anchor(self.q(doc, tb.id))}")
-                        + f"（{len(tb.rows)} 项）"
-                    )
-                page.add("")
+                + " |"
+            )
+        page.add("")
+        self.browse(page)
+        return page
+
+    def browse(self, page: Page) -> None:
         page.add(
             "## 浏览",
             "",
@@ -85,7 +78,6 @@ class OverviewPages(SiteBase):
             "- " + link("指标表", "indicators.html"),
             "",
         )
-        return page
 
     def entities_index(self) -> Page:
         page = Page()
@@ -180,7 +172,12 @@ class OverviewPages(SiteBase):
         page = Page()
         self.crumbs(page, ("量化目标", "targets.html"))
         page.add("# 量化目标 · " + esc(doc.title), "")
-        items = [(self.units[k], t) for k in self.doc_units.get(doc.id, []) for t in self.units[k].unit.targets]
+        items = [
+            (self.units[k], t)
+            for k in self.doc_units.get(doc.id, [])
+            for t in self.units[k].unit.targets
+            if t.value is not None
+        ]
         items.sort(key=lambda it: (bucket_order(it[1]), it[0].unit.span[0]))
         if not items:
             page.para("本文件没有抽取到量化目标。")
@@ -206,14 +203,18 @@ class OverviewPages(SiteBase):
                 "| "
                 + " | ".join(
                     [
-                        page.mark("span", esc(deadline_text(t)), data_sort=f"{bucket_order(t):04d}"),
+                        page.mark(
+                            "span",
+                            esc(deadline_text(t) + ("（推定）" if t.deadline_inferred and deadline_text(t) else "")),
+                            data_sort=f"{bucket_order(t):04d}",
+                        ),
                         esc(t.text),
                         page.mark(
                             "span", fmt_value(t.value), data_sort=f"{t.value:020.4f}" if t.value is not None else "~"
                         ),
                         esc(t.unit or ""),
                         esc(t.qualifier or ""),
-                        self.unit_link(info.key, t.sentence, label=info.key),
+                        self.unit_link(info.key, t.sentence, label=info.unit.id),
                     ]
                 )
                 + " |"

@@ -26,13 +26,14 @@ from kb.site.naming import (
     entity_file,
     table_anchor,
 )
+from kb.site.outlinepages import OutlinePages, node_label
 from kb.site.overview import OverviewPages, consistency_findings
 from kb.site.render import unit_md
 
 MAX_RELATED = 12  # a task page lists its strongest related tasks; the graph keeps them all
 
 
-class Site(EntityPages, OverviewPages):
+class Site(EntityPages, OverviewPages, OutlinePages):
     """The KB indexed for page writing. Units and chapters are keyed by *key*: their id, or
     ``doc/id`` when the KB holds several documents (their bare ids repeat across documents);
     references found in the KB (edges, entity units, row tasks) are resolved to keys once."""
@@ -114,9 +115,78 @@ class Site(EntityPages, OverviewPages):
             if unit_info.kind == "row":
                 for tk in self.row_tasks(k):
                     self.measured_by[tk].append(k)
+        # who leads and who supports a unit (责任单位 notes): actor id <-> unit key
+        self.actor_units: dict[str, list[tuple[str, str]]] = defaultdict(list)  # actor -> (type, unit)
+        self.unit_actors: dict[str, list[tuple[str, str]]] = defaultdict(list)  # unit -> (type, actor)
+        for ed in kb.edges:
+            if ed.type in ("leads", "supports"):
+                uk = self.key(ed.target)
+                if uk is not None:
+                    if (ed.type, uk) not in self.actor_units[ed.source]:
+                        self.actor_units[ed.source].append((ed.type, uk))
+                    if (ed.type, ed.source) not in self.unit_actors[uk]:
+                        self.unit_actors[uk].append((ed.type, ed.source))
+        self.index_outline()
 
     # ------------------------------------------------------------------ pages
     def chapter(self, cid: str, prev: str | None, nxt: str | None) -> Page:
+        doc, c = self.chapters[cid]
+        n = self.ol_nodes.get(doc.id, {}).get(c.id)
+        if n is None:
+            return self.chapter_flat(cid, prev, nxt)
+        page = Page()
+        self.outline_crumbs(page, doc, n)
+        page.add("# " + esc(node_label(n)), "")
+        kids = [x for x in self.ol_children[doc.id].get(n.id, []) if x.kind != "row"]
+        counts = {"item": 0, "section": 0, "chapter": 0, "box": 0, "table": 0}
+        for x in kids:
+            if x.kind in counts:
+                counts[x.kind] += 1
+        self.meta(
+            page,
+            esc(doc.title),
+            *(f"{counts['chapter']} 章",) * bool(counts["chapter"]),
+            *(f"{counts['section']} 节",) * bool(counts["section"]),
+            *(f"{counts['item']} 条",) * bool(counts["item"]),
+            *(f"{counts['box']} 个专栏",) * bool(counts["box"]),
+            *(f"{counts['table']} 个表格",) * bool(counts["table"]),
+        )
+        lead = self.q(doc, n.unit) if n.unit else ""
+        if lead in self.units:
+            page.add("## 导语", "")
+            page.para(
+                unit_md(page, self.units[lead].unit, self.entity_href, self.names, elsewhere=self.units[lead].file)
+            )
+            self.responsible_section(page, lead)
+        if kids:
+            page.add("## 下级条目", "")
+            for x in kids:
+                line = "- " + self.tree_item(page, doc, x)
+                xk = self.q(doc, x.unit) if x.unit else ""
+                extra = []
+                if xk in self.units and x.kind in ("item", "section"):
+                    nt = sum(1 for t in self.units[xk].unit.targets if t.value is not None)
+                    if nt:
+                        extra.append(f"{nt} 个目标")
+                    if self.measured_by.get(xk):
+                        extra.append(f"{len(self.measured_by[xk])} 项指标")
+                if extra:
+                    line += page.mark("span", esc("（" + "，".join(extra) + "）"), class_="meta")
+                page.add(line)
+                # boxes and tables stand under the item they follow: show them in place
+                for y in self.ol_children[doc.id].get(x.id, []):
+                    if y.kind in ("box", "table") and x.kind in ("item", "paragraph"):
+                        page.add("  - " + self.tree_item(page, doc, y))
+            page.add("")
+        self.pager(
+            page,
+            (chapter_label(self.chapters[prev][1]), chapter_file(prev)) if prev else None,
+            (chapter_label(self.chapters[nxt][1]), chapter_file(nxt)) if nxt else None,
+        )
+        return page
+
+    def chapter_flat(self, cid: str, prev: str | None, nxt: str | None) -> Page:
+        """A chapter page for a document without an outline."""
         doc, c = self.chapters[cid]
         page = Page()
         items: list[tuple[str, str | None]] = []
@@ -169,18 +239,66 @@ class Site(EntityPages, OverviewPages):
         )
         return page
 
+    def responsible_section(self, page: Page, uid: str) -> None:
+        """责任单位: lead (牵头) and partner (配合) units, linked to the actors' pages."""
+        u = self.units[uid].unit
+        by_role: dict[str, list[str]] = {"lead": [], "partner": []}
+        for r in u.responsible:
+            name = r.get("name", "")
+            if name and name not in by_role.setdefault(r.get("role", "lead"), []):
+                by_role[r.get("role", "lead")].append(name)
+        hrefs: dict[str, str | None] = {}
+        for typ, eid in self.unit_actors.get(uid, []):
+            name = self.names.get(eid, eid.split(":", 1)[-1])
+            hrefs[name] = self.entity_href(eid)
+            role = "lead" if typ == "leads" else "partner"
+            if name not in by_role["lead"] and name not in by_role["partner"]:
+                by_role[role].append(name)
+        if not any(by_role.values()):
+            return
+        page.add("## 责任单位", "")
+        for role, label in (("lead", "牵头"), ("partner", "配合")):
+            names = by_role.get(role) or []
+            if names:
+                page.add(
+                    f"- {label}："
+                    + "、".join(self.link(nm, hrefs.get(nm) or self.entity_href("ACTOR:" + nm)) for nm in names)
+                )
+        page.add("")
+
     def unit_page(self, uid: str, prev: str | None = None, nxt: str | None = None) -> Page:
         info = self.units[uid]
         u = info.unit
         page = Page()
-        if info.kind == "row":
+        node = self.ol_of_unit.get(uid)
+        if node is not None:
+            # a chapter's lead-in or a box's text: the chapter or box is the last crumb
+            self.outline_crumbs(page, info.doc, node, self_too=self.node_href(info.doc, node) != info.file)
+        if info.kind == "row" and node is not None and node.kind == "row" and node.parent:
+            tnode = self.ol_nodes[info.doc.id].get(node.parent)
+            page.add("# " + esc(info.label), "")
+            header = list(tnode.header) if tnode is not None else []
+            cells = list(node.cells)
+            width = max(len(header), len(cells), 1)
+            header += [""] * (width - len(header))
+            cells += [""] * (width - len(cells))
+            page.add(
+                "| " + " | ".join(esc(h) for h in header) + " |",
+                "|---" * width + "|",
+                "| " + " | ".join(esc(c) for c in cells) + " |",
+                "",
+            )
+            if tnode is not None:
+                page.para("所在表格：" + self.node_link(info.doc, tnode))
+        elif info.kind == "row":
             tb = info.table
             assert tb is not None
-            self.crumbs(
-                page,
-                ("指标", "indicators.html"),
-                (tb.title, f"indicators.html#{table_anchor(self.q(info.doc, tb.id))}"),
-            )
+            if node is None:
+                self.crumbs(
+                    page,
+                    ("指标", "indicators.html"),
+                    (tb.title, f"indicators.html#{table_anchor(self.q(info.doc, tb.id))}"),
+                )
             page.add("# " + esc(info.label), "")
             r: IndicatorRow = u  # type: ignore[assignment]
             page.add(
@@ -190,10 +308,12 @@ class Site(EntityPages, OverviewPages):
                 "",
             )
         else:
-            ck = self.chapter_key(info.doc, getattr(u, "chapter", None))
-            self.crumbs(page, *([(chapter_label(self.chapters[ck][1]), chapter_file(ck))] if ck else []))
+            if node is None:
+                ck = self.chapter_key(info.doc, getattr(u, "chapter", None))
+                self.crumbs(page, *([(chapter_label(self.chapters[ck][1]), chapter_file(ck))] if ck else []))
             page.add("# " + esc(info.label), "")
         self.meta(page, esc(u.id), f"第 {u.line} 行" if u.line else "", f"{len(u.sentences)} 句" if u.sentences else "")
+        self.responsible_section(page, uid)
         page.add("## 原文" if info.kind == "row" else "## 正文", "")
         page.para(unit_md(page, u, self.entity_href, self.names))
         self.mentions_section(page, u)
@@ -201,13 +321,17 @@ class Site(EntityPages, OverviewPages):
         if info.kind == "row":
             tasks = self.row_tasks(uid)
             page.add("## 衡量的任务", "")
-            page.add(*(("- " + self.unit_link(t)) for t in tasks) if tasks else ["本指标未关联到任务。"])
+            page.add(
+                *(("- " + self.unit_link(t, label=self.long_label(t))) for t in tasks)
+                if tasks
+                else ["本指标未关联到任务。"]
+            )
             page.add("")
             if self.findings.get(uid):
                 page.add("## 一致性提示", "", *("- " + self.finding_md(page, f) for f in self.findings[uid]), "")
         rows = self.measured_by.get(uid, [])
         if rows:
-            page.add("## 衡量本任务的指标", "", *("- " + self.unit_link(r) for r in rows), "")
+            page.add("## 衡量本任务的指标", "", *("- " + self.unit_link(r, label=self.long_label(r)) for r in rows), "")
         outs = [e for e in self.out_edges.get(uid, []) if e.type == "depends_on" and e.target in self.units]
         ins = [e for e in self.in_edges.get(uid, []) if e.type == "depends_on" and e.source in self.units]
         if outs or ins:
@@ -227,7 +351,9 @@ class Site(EntityPages, OverviewPages):
                 page.para(f"共 {len(ranked)} 项，列出权重最高的 {MAX_RELATED} 项。")
             for other, w in ranked[:MAX_RELATED]:
                 page.add(
-                    "- " + self.unit_link(other) + (page.mark("span", f"（权重 {w:.2f}）", class_="meta") if w else "")
+                    "- "
+                    + self.unit_link(other, label=self.long_label(other))
+                    + (page.mark("span", f"（权重 {w:.2f}）", class_="meta") if w else "")
                 )
             page.add("")
         if info.kind == "task":
