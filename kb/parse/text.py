@@ -39,12 +39,33 @@ def parse_text(
     from kb.parse.document import outline_document
 
     outline_document(doc, norm)
+    doc.meta.update(front_meta(doc))
     if title is None:
         front = next((n for n in doc.outline if n.kind == "front" and n.text.strip()), None)
         first = front.text.strip().split("\n")[0].strip() if front else ""
         if first and len(first) <= TITLE_MAX and not any(c in first for c in "。，,；;"):
             doc.title = first
     return doc
+
+
+DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,10}〔(?:19|20)\d{2}〕\d{1,4}号")
+DATE = re.compile(r"((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})日")
+
+
+def front_meta(doc: Document) -> dict[str, str]:
+    """The document number (国发〔2021〕29号) and the date printed in the front matter (a notice's
+    header and signature), when the text has them."""
+    meta: dict[str, str] = {}
+    for n in doc.outline:
+        if n.kind != "front":
+            continue
+        m = DOC_NUMBER.search(n.text)
+        if m and "doc_number" not in meta:
+            meta["doc_number"] = m.group(0)
+        d = DATE.search(n.text)
+        if d and "date" not in meta and d.end() - d.start() == len(n.text.strip()):
+            meta["date"] = f"{int(d.group(1)):04d}-{int(d.group(2)):02d}-{int(d.group(3)):02d}"
+    return meta
 
 
 def parse_file(path, doc_id: str | None = None) -> Document:
@@ -71,7 +92,7 @@ def parse_file(path, doc_id: str | None = None) -> Document:
     )
     doc.sha256 = norm.sha256
     if imported is not None:
-        doc.meta = {k: v for k, v in imported.meta.items() if isinstance(v, str) and v}
+        doc.meta.update({k: v for k, v in imported.meta.items() if isinstance(v, str) and v})
         doc.notes[:0] = [f"imported from {imported.format.upper()}: {n}" for n in imported.notes]
     return doc
 
