@@ -112,6 +112,8 @@ def search_cmd(*, query, n, fmt, chapter, kind, group, actor, out):
         head = h.unit + (f"  {h.title}" if h.title else "")
         ct = h.chapter_title if len(h.chapter_title) <= 16 else h.chapter_title[:15] + "…"
         where = f"{h.chapter} {ct}".strip() if h.chapter else h.kind
+        if h.path:  # the outline path, each step cut short: 二、重点任务 › （三）提升海绵城市… › 2.加强规划…
+            where = " › ".join(p if len(p) <= 14 else p[:13] + "…" for p in h.path.split(" › "))
         click.echo(f"{_clean(head)}  [{_clean(where)}]  {h.score:.1f}")
         for s in h.sentences[:2]:
             line = snippet(Sentence(s.id, _clean(s.text), s.spans), left, right)

@@ -30,9 +30,21 @@ class Sentence(Record):
 
 
 class Hit(Record):
-    __slots__ = ("unit", "score", "kind", "title", "chapter", "chapter_title", "doc", "sentences", "matched", "tier")
+    __slots__ = (
+        "unit",
+        "score",
+        "kind",
+        "title",
+        "chapter",
+        "chapter_title",
+        "doc",
+        "sentences",
+        "matched",
+        "tier",
+        "path",
+    )
 
-    def __init__(self, *, unit, score, kind, title, chapter, chapter_title, doc, sentences, matched, tier=0):
+    def __init__(self, *, unit, score, kind, title, chapter, chapter_title, doc, sentences, matched, tier=0, path=""):
         self.unit: str = unit
         self.score: float = score
         self.kind: str = kind
@@ -43,6 +55,7 @@ class Hit(Record):
         self.sentences: list[Sentence] = sentences  # best first; at most three
         self.matched: list[str] = matched  # the normalized strings found in the unit
         self.tier: int = tier  # 0 all terms, 1 some terms, 2 relaxed (topic words of a question)
+        self.path: str = path  # where the unit sits in its plan: 二、行动步骤 › （三）… › 7.
 
     @property
     def sentence(self) -> str | None:
@@ -81,6 +94,7 @@ class SearchResult(Record):
                     "kind": h.kind,
                     "chapter": h.chapter,
                     "chapter_title": h.chapter_title,
+                    "path": h.path,
                     "matched": h.matched,
                     "sentences": [
                         {"id": s.id, "text": s.text, "spans": [list(x) for x in s.spans]} for s in h.sentences
@@ -622,4 +636,5 @@ def _hit(idx: _Index, d: dict, score: float, tier: int, highlight: list[str]) ->
         sentences=best,
         matched=matched,
         tier=tier,
+        path=d.get("path", ""),
     )

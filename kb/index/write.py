@@ -442,6 +442,7 @@ def _add_unit(w, d, u, *, kind, chap, title, words, twords, norm, multi, ent_by_
         "kind": kind,
         "title": title,
         "chapter": chap,
+        "path": u.path,
         "text": u.text,
         "sentences": _sentences(u),
     }
