@@ -197,7 +197,7 @@ class OutlinePages(SiteBase):
             page.add(*("- " + page.mark("span", esc(note_zh(n)), class_="meta") for n in doc.notes), "")
 
     def graph_file_of(self, doc: Document) -> str:
-        from kb.site.build import graph_file
+        from kb.site.graphpage import graph_file
 
         return graph_file(self, doc if self.multi else None)
 

@@ -1,0 +1,113 @@
+"""Top-k collection over whoosh matchers: the best k units scored, the rest only counted."""
+
+from __future__ import annotations
+
+
+def _safe_top(k: int):
+    """whoosh's top-k collector without its score-driven matcher replacement: once the heap is
+    full whoosh rewrites AndMaybe/Union matchers by their maximum scores (``replace(minscore)``),
+    and that drops units that belong in the top k (建设 on corpus/ lost its best three). The
+    replacement with minimum 0, which only prunes exhausted sub-matchers, is kept (it is what
+    keeps a union of 96 ranking terms cheap); so is the heap. Block-max skipping needs the
+    minimum score too, so it is off: the ranking clause's bounds are too loose to skip anyway."""
+    from whoosh import collectors
+
+    class SafeTop(collectors.TopCollector):
+        def _collect(self, global_docnum, score):
+            r = super()._collect(global_docnum, score)
+            self.minscore = None
+            return r
+
+    return SafeTop(limit=k, usequality=False)
+
+
+class _TopK:
+    """Top-k ranking on one searcher. Which units match is decided by exact doc sets (the
+    literal phrase check, ``docs_for_query``, no scoring); the score of a unit is then computed
+    only for the few that can reach the top k, by whoosh's top-k collector with the match set as
+    its filter. A phrase over bigrams scores as the sum of its bigrams' scores, so inside a set
+    where every unit holding all the bigrams also holds the phrase, the plain AND of the bigram
+    terms gives the same scores and lets whoosh skip blocks by their maximum score (block-max
+    quality), which a phrase matcher cannot."""
+
+    def __init__(self, searcher):
+        self.s = searcher
+        self._docs: dict = {}
+
+    def docs(self, q) -> set[int]:
+        got = self._docs.get(q)
+        if got is None:
+            got = self._docs[q] = set(self.s.docs_for_query(q))
+        return got
+
+    def union(self, qs) -> set[int]:
+        out: set[int] = set()
+        for q in qs:
+            out |= self.docs(q)
+        return out
+
+    def fast(self, q, within: set[int]):
+        """q, or a query scoring like it on ``within`` that supports block quality."""
+        from whoosh.query import And, Phrase, Term
+
+        if not isinstance(q, Phrase):
+            return q
+        terms = And([Term(q.fieldname, w) for w in q.words])
+        cand = self.docs(terms) & within
+        return terms if not cand or cand <= self.docs(q) else q
+
+    def scoring(self, alts: list, within: set[int]):
+        from whoosh.query import Or
+
+        qs = [self.fast(m, within) for m, _ in alts]
+        return qs[0] if len(qs) == 1 else Or(qs)
+
+    def rank(self, parts: list, within: set[int]):
+        from whoosh.query import Or
+
+        return Or(parts) if parts else None
+
+    def count_top(self, q, allow, restrict, k):
+        """(number of matching units, best k as (score, docnum)) in one scored pass."""
+        from whoosh import collectors
+
+        if k == 0:
+            return len(
+                set(self.s.docs_for_query(q))
+                & (allow if allow is not None else set(self.s.docs_for_query(q))) - restrict
+            ), []
+        top = collectors.UnlimitedCollector() if k is None else _safe_top(k)
+        wrapped = collectors.FilterCollector(top, allow=allow, restrict=restrict or None)
+        self.s.search_with_collector(q, wrapped)
+        hits = [(h.score, h.docnum) for h in wrapped.results()]
+        return (len(hits) if k is None else top.total), hits
+
+    def top(self, q, within: set[int], k: int | None) -> list[tuple[float, int]]:
+        """(score, docnum) of the best k units of ``within`` (all with k None), best first and
+        ties in document order."""
+        if not within or k == 0:
+            return []
+        from whoosh import collectors
+
+        top = collectors.UnlimitedCollector() if k is None else _safe_top(k)
+        wrapped = collectors.FilterCollector(top, allow=within)
+        self.s.search_with_collector(q, wrapped)
+        return [(h.score, h.docnum) for h in wrapped.results()]
+
+    def coordinated(self, tier, make, sets, docs, rank_parts, k):
+        """Units of ``docs`` by BM25F times the coordination factor of :func:`_coord`: the
+        factor is the same for every unit covering as many of ``sets``, so each group of equal
+        coverage is ranked top-k on its own and the groups are merged."""
+        from whoosh.query import AndMaybe
+
+        groups: dict[int, set[int]] = {}
+        for d in docs:
+            groups.setdefault(sum(1 for st in sets if d in st), set()).add(d)
+        out = []
+        for covered, grp in groups.items():
+            q = make(grp)
+            rank = self.rank(rank_parts, grp)
+            q = AndMaybe(q, rank) if rank is not None else q
+            out += [(tier, -(sc * (1 + covered) / (1 + len(sets))), d) for sc, d in self.top(q, grp, k)]
+        out.sort()
+        return out if k is None else out[:k]
