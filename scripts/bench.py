@@ -527,7 +527,7 @@ on {info["date"]} ({elapsed / 60:.1f} minutes).
 """
     old = path.read_text(encoding="utf-8") if path.exists() else ""
     # the stress and peers sections are kept (--stress and --peers write them)
-    for begin, end in ((PEERS_BEGIN, PEERS_END), (STRESS_BEGIN, STRESS_END)):
+    for begin, end in ((PEERS_BEGIN, PEERS_END), (STRESS_BEGIN, STRESS_END), (IMPORTS_BEGIN, IMPORTS_END)):
         if begin in old and end in old:
             text = text.rstrip("\n") + "\n\n" + old[old.index(begin) : old.index(end) + len(end)] + "\n"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -814,6 +814,40 @@ def write_peers(report: Path, section: str) -> None:
     report.write_text(text, encoding="utf-8")
 
 
+IMPORTS_BEGIN = "<!-- imports: begin -->"
+IMPORTS_END = "<!-- imports: end -->"
+
+
+def run_imports(report: Path) -> str:
+    """Import speed per page of each format, on three real plans generated as DOCX, HTML, PDF
+    (printed by headless Chromium) and Markdown; written into the report's imports section."""
+    import bench_import
+
+    rows = bench_import.measure(["acftu", "jiading", "putuo"], runs=3)
+    lines = [
+        IMPORTS_BEGIN,
+        "## Import speed (scripts/bench.py --imports)",
+        "",
+        "The same plan generated in each format (tests/importer_fixtures.py); a page is a page of its",
+        "PDF. Best of 3 imports; the text parse afterwards is not included.",
+        "",
+        "| plan | format | KB | pages | seconds | ms/page |",
+        "|---|---|---:|---:|---:|---:|",
+    ]
+    for name, fmt, size, n, sec in rows:
+        lines.append(f"| {name} | {fmt} | {size / 1024:.0f} | {n} | {sec:.3f} | {sec * 1000 / n:.1f} |")
+    lines.append(IMPORTS_END)
+    section = "\n".join(lines)
+    text = report.read_text(encoding="utf-8") if report.exists() else ""
+    if IMPORTS_BEGIN in text and IMPORTS_END in text:
+        a, b = text.index(IMPORTS_BEGIN), text.index(IMPORTS_END) + len(IMPORTS_END)
+        text = text[:a] + section + text[b:]
+    else:
+        text = text.rstrip("\n") + "\n\n" + section + "\n"
+    report.write_text(text, encoding="utf-8")
+    return section
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument(
@@ -834,7 +868,11 @@ def main(argv=None) -> int:
         "--budget", type=float, help="seconds per measurement before it stops repeating (default 600, --quick 45)"
     )
     ap.add_argument("--out", type=Path, default=REPORT, help="the report to write")
+    ap.add_argument("--imports", action="store_true", help="only the import speed per page of each format")
     args = ap.parse_args(argv)
+    if args.imports:
+        print(run_imports(args.out))
+        return 0
     if args.stress:
         print(run_stress(args.out))
         return 0
