@@ -1,7 +1,7 @@
-"""Top-k search keeps the ranking it had when every hit was scored: the top 10 (units, tiers, in
-order) and the total of ~40 queries over the bundled corpus/ (nine real plans) and over the seed
-plan alone, frozen in tests/data/search_top10.json from the implementation that scored every hit
-(``limit=None``). Regenerate only on purpose:
+"""Top-k search ranks as scoring every hit would: the top 10 (units, tiers, in order) and the
+total of ~40 queries over the bundled corpus/ (nine real plans) and over the seed plan alone equal
+the full ranking's; and the hits frozen in tests/data/search_top10.json from the implementation
+that scored every hit (``limit=None``) are still mostly found. Regenerate only on purpose:
 
     python tests/test_search_topk.py --freeze
 """
@@ -109,28 +109,48 @@ def gens(tmp_path_factory) -> dict[str, Path]:
     }
 
 
-def test_top10_as_frozen(gens):
+def test_top10_equals_the_full_ranking(gens):
+    """Top-k scoring gives the same top 10 (units, tiers, order, scores) and the same total as
+    ranking every hit (``n=None``, whoosh's unlimited collector) — on every query of the mix,
+    over the seed alone and over the nine plans."""
+    from kb.errors import KBError
+    from kb.index.search import search
+
+    diffs = []
+    for name, g in gens.items():
+        for q, kw in QUERIES:
+            try:
+                cut, full = search(g, q, n=10, **kw), search(g, q, n=None, **kw)
+            except KBError:
+                continue
+            key = f"{name} {_key(q, kw)}"
+            if (cut.mode, cut.total) != (full.mode, full.total):
+                diffs.append(f"{key}: mode/total {full.mode}/{full.total} -> {cut.mode}/{cut.total}")
+            if [(h.unit, h.tier) for h in cut.hits] != [(h.unit, h.tier) for h in full.hits[:10]]:
+                diffs.append(f"{key}: top 10 differs")
+            for a, b in zip(cut.hits, full.hits):
+                if abs(a.score - b.score) > 1e-3 * max(1.0, abs(b.score)):
+                    diffs.append(f"{key}: score {b.score} -> {a.score}")
+                    break
+    assert not diffs, "\n".join(diffs)
+
+
+def test_frozen_queries_still_answer(gens):
+    """The queries frozen from the score-every-hit implementation (tests/data/search_top10.json)
+    still find most of the units they found then: extraction and parsing improve, so scores
+    move, but a query's hits must not vanish."""
     want = json.loads(DATA.read_text(encoding="utf-8"))
     got = snapshot(gens)
-    diffs = []
+    kept = total = 0
     for name in want:
         for key, w in want[name].items():
             g = got[name][key]
             if "error" in w or "error" in g:
-                if w != g:
-                    diffs.append(f"{name} {key}: {w} != {g}")
                 continue
-            if (w["mode"], w["total"]) != (g["mode"], g["total"]):
-                diffs.append(f"{name} {key}: mode/total {w['mode']}/{w['total']} -> {g['mode']}/{g['total']}")
-            wu = [(u, t) for u, t, _ in w["hits"]]
-            gu = [(u, t) for u, t, _ in g["hits"]]
-            if wu != gu:
-                diffs.append(f"{name} {key}: top 10 {wu} -> {gu}")
-            for (_, _, ws), (_, _, gs) in zip(w["hits"], g["hits"]):
-                if abs(ws - gs) > 1e-3 * max(1.0, abs(ws)):
-                    diffs.append(f"{name} {key}: score {ws} -> {gs}")
-                    break
-    assert not diffs, "\n".join(diffs)
+            before = {u for u, _, _ in w["hits"]}
+            total += len(before)
+            kept += len(before & {u for u, _, _ in g["hits"]})
+    assert total and kept / total >= 0.8, (kept, total)
 
 
 if __name__ == "__main__":
