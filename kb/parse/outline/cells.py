@@ -141,18 +141,48 @@ def _group_cells(cells: list, header_names: Optional[list] = None) -> Optional[t
     return cells[: best[1]], best[1], best[2]
 
 
-def _column_names(hdr: list, ncols: int) -> list:
+def _shape(c: str) -> str:
+    """What kind of value a cell holds: a percentage, a number, or text."""
+    c = c.strip()
+    if re.fullmatch(r"[<>≥≤约]?\s*[0-9０-９.．]+\s*[%％]", c):
+        return "pct"
+    if re.fullmatch(r"[<>≥≤约]?\s*[0-9０-９.．]+", c):
+        return "num"
+    return "text"
+
+
+def _spanning_cell(upper: list, span: int, rows: list | None) -> int:
+    """Which upper header cell spans the ``span`` sub-columns: the one whose data columns hold
+    figures of the same kind in most rows (片区/总计 under 面积 are both areas, not an area and a
+    percentage); the last by default."""
+    last = len(upper) - 1
+    if not rows:
+        return last
+    full = [r for r in rows if len(r) == len(upper) - 1 + span]
+    if not full:
+        return last
+
+    def alike(i: int) -> int:
+        # figures of one kind (two areas, two percentages): text cells say nothing of the spanning
+        return sum(1 for r in full if len(shapes := {_shape(c) for c in r[i : i + span]}) == 1 and "text" not in shapes)
+
+    best = max(range(len(upper)), key=lambda i: (alike(i), i))
+    return best if alike(best) > alike(last) else last
+
+
+def _column_names(hdr: list, ncols: int, rows: list | None = None) -> list:
     hdr = [re.sub(r"\s*\n\s*", "", c).strip() for c in hdr]
     if len(hdr) <= ncols:
         return hdr + [""] * (ncols - len(hdr))
     extra = len(hdr) - ncols
-    # assume one spanning cell: the last upper cell, whose sub-columns are the trailing cells
+    # one spanning cell in the upper row, whose sub-columns are the trailing cells
     for span in range(2, ncols + 1):
-        upper = ncols - span + 1
-        lower = hdr[upper:]
+        n_upper = ncols - span + 1
+        lower = hdr[n_upper:]
         if len(lower) % span == 0:
             layers = [lower[k : k + span] for k in range(0, len(lower), span)]
-            top = hdr[upper - 1]
             subs = ["".join(layer[j] for layer in layers) for j in range(span)]
-            return hdr[: upper - 1] + [f"{top}/{s}" for s in subs]
+            upper = hdr[:n_upper]
+            at = _spanning_cell(upper, span, rows)
+            return upper[:at] + [f"{upper[at]}/{s}" for s in subs] + upper[at + 1 :]
     return hdr[: ncols - 1] + ["/".join(hdr[ncols - 1 :])] if extra else hdr

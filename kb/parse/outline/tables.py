@@ -249,7 +249,7 @@ def _try_table(b, k, blank_sep, caption="") -> Optional[dict]:
     return {
         "first": cells[0][1],
         "end": cells[-1][2],
-        "columns": _column_names(hdr, ncols),
+        "columns": _column_names(hdr, ncols, rows),
         "rows": [[c for c in r] for r in rows],
         "row_lines": row_spans,
         "repeat": rep,
