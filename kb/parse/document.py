@@ -253,7 +253,7 @@ class _Units:
                 span=span,
                 line=self.line_of(n.start),
                 index=n.number or len(row_table.rows) + 1,
-                name=cells[0] if cells else "",
+                name=next((c for c in cells if c.strip()), ""),
                 target="\t".join(cells[1:]),
                 path=path,
                 responsible=resp,

@@ -117,6 +117,7 @@ def _tab_table(L, k) -> Optional[dict]:
     if not body and not header:
         return None
     rows = [[c.strip() for c in L[r].text.split("\t") if c.strip()] for r in body]
+    rows = _merged_first_cells(rows, max((len(r) for r in rows), default=0))
     # a lone tabbed line with neither header nor caption, or a "cell" as long as a page, is prose
     # that happens to hold a tab, not a table
     if (not header and cap is None and len(rows) < 2) or any(len(c) > MAX_CELL for r in rows for c in r):
@@ -250,10 +251,32 @@ def _try_table(b, k, blank_sep, caption="") -> Optional[dict]:
         "first": cells[0][1],
         "end": cells[-1][2],
         "columns": _column_names(hdr, ncols, rows),
-        "rows": [[c for c in r] for r in rows],
+        "rows": _merged_first_cells(rows, ncols),
         "row_lines": row_spans,
         "repeat": rep,
     }
+
+
+def _merged_first_cells(rows: list, ncols: int) -> list:
+    """A short row whose first cell is not of the first column's kind continues a merged first
+    cell (a 年份 spanning two rows in Word): its cells start in the second column."""
+    full = [r for r in rows if len(r) == ncols]
+    first = {_kind(r[0]) for r in full}
+    out = []
+    for r in rows:
+        if 1 <= len(r) < ncols and len(full) >= 2 and len(first) == 1 and _kind(r[0]) not in first:
+            r = [""] + list(r)
+        out.append(list(r))
+    return out
+
+
+def _kind(c: str) -> str:
+    c = re.sub(r"\s", "", c)
+    if re.fullmatch(r"(19|20)\d{2}年?(?:[-—－至~]+(19|20)\d{2}年?)?", c):
+        return "year"
+    if re.fullmatch(r"[0-9０-９]+[.、．]?", c):
+        return "number"
+    return "text"
 
 
 def _flat_table(L, j) -> Optional[dict]:
@@ -326,7 +349,8 @@ def _flat_table(L, j) -> Optional[dict]:
 
 def _emit_rows(b, t, tnode, L):
     for r, line_idx in zip(t["rows"], t["row_lines"]):
-        row = b.add("row", L[line_idx].start, title=(r[0] if r else "")[:40], cells=list(r))
+        first = next((c for c in r if c.strip()), "")
+        row = b.add("row", L[line_idx].start, title=first[:40], cells=list(r))
         row._parent_obj = tnode
         row.header = []
         if t.get("columns"):
