@@ -47,13 +47,16 @@ from kb.link.things import (
     IT_HEADS,
     LONG_CORE,
     MAX_DF,
+    RESOURCE_HEADS,
     RULE_RANK,
     USE_VERBS,
+    WORK_VERBS,
     Thing,
     _strip_scope,
     _year,
     established,
     task_units,
+    work_of,
 )
 from kb.model import Document, Edge, Sentence, Unit
 
@@ -145,6 +148,54 @@ def find_reference(a: Unit, a_things: list[Thing], thing: Thing, df: dict[str, i
     return None, "; ".join(tried) or "no form of the name to look for"
 
 
+def _does_work(a: Unit, a_things: list[Thing], work: str) -> Optional[tuple[Sentence, str]]:
+    """A carries out ``work`` (a work verb at most 6 characters before it in one clause:
+    开展工资集体协商, 深化普法宣传) and sets up no resource of its own for the same work."""
+    if any(work_of(t) == work for t in a_things):
+        return None  # A builds its own 普法资源库: parallel work
+    pat = re.compile(r"(?:" + WORK_VERBS + r")([^,，;；。的]{0,6}?)" + re.escape(work) + r"(?!建设|工程)")
+    for s in a.sentences:
+        if DOTS.search(s.text):
+            continue
+        for c, _a, _b in clauses(s.text):
+            m = pat.search(c)
+            if m and not re.search(ESTABLISH_VERBS, m.group(1)):
+                after = c[m.end() :]
+                if not after or re.match(r"[等的和与及或、(（]|宣传|活动|工作|行动|教育|培训|服务|[^\u4e00-\u9fff]", after):
+                    return s, c  # not the modifier of another thing (劳动关系法律保障体系)
+    return None
+
+
+def _used_head(a: Unit, thing: Thing) -> Optional[tuple[Sentence, str, str]]:
+    """A names B's thing by its head noun after a use verb, with B's own words before the head
+    (依托考古工作站开展…, 用好执法队伍): (sentence, clause, phrase)."""
+    if thing.head not in RESOURCE_HEADS + IT_HEADS:
+        return None
+    core = GENERIC_MODS.sub("", _strip_scope(thing.core))
+    pat = re.compile(r"(?:" + "|".join(USE_VERBS) + r")([^,，;；。、和及与等]{1,12}?)" + re.escape(thing.head))
+    for s in a.sentences:
+        if DOTS.search(s.text):
+            continue
+        for c, _a, _b in clauses(s.text):
+            for m in pat.finditer(c):
+                x = GENERIC_MODS.sub("", _strip_scope(m.group(1)))
+                if len(x) >= 2 and _shared(x, core) >= max(2, (len(x) + 1) // 2):
+                    return s, c, m.group(0)
+    return None
+
+
+def _shared(x: str, y: str) -> int:
+    """Length of the longest common substring of x and y."""
+    best = 0
+    for i in range(len(x)):
+        for j in range(i + best + 1, len(x) + 1):
+            if x[i:j] in y:
+                best = j - i
+            else:
+                break
+    return best
+
+
 def _serves(u: Unit) -> list[tuple[Sentence, str, str]]:
     """What B says its output serves: (sentence, clause, work) for each listed work."""
     out = []
@@ -226,6 +277,24 @@ def candidates(doc: Document, units: list[Unit]) -> list[Candidate]:
                 ref, _why = find_reference(ua, things[a], t, df)
                 if ref:
                     offer(Candidate(a, b, ref.rule, ref.sentence, ref.clause, ref.form, t.sentence, t.clause, t.name))
+        for t in ts:
+            for rule, finder in (("uses-head", _used_head), ("work-of", None)):
+                if rule == "work-of":
+                    work = work_of(t)
+                    if not work:
+                        continue
+                    hits = {a: _does_work(ua, things[a], work) for a, ua in by_id.items() if a != b}
+                else:
+                    hits = {a: finder(ua, t) for a, ua in by_id.items() if a != b and not _own(things[a], t.name, t)}
+                hits = {a: h for a, h in hits.items() if h}
+                if len(hits) > MAX_DF - 1:
+                    continue  # work that many tasks do is the plan's topic, not a use of B's resource
+                for a, h in hits.items():
+                    if rule == "uses-head" and sum(1 for x, xs in things.items() if x != a and any(
+                            _used_head(by_id[a], y) for y in xs if y.head == t.head)) > 1:
+                        continue  # the head fits things of two tasks: ambiguous
+                    name = h[2] if rule == "uses-head" else work
+                    offer(Candidate(a, b, rule, h[0], h[1], name, t.sentence, t.clause, t.name))
         ub = by_id[b]
         for s, text, work in _serves(ub) if ts else ():
             hits = {a: _plans_work(ua, work) for a, ua in by_id.items() if a != b}
