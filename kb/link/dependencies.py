@@ -44,6 +44,7 @@ from kb.link.things import (
     DOTS,
     ESTABLISH_VERBS,
     GENERIC_MODS,
+    HEADS,
     IT_HEADS,
     LONG_CORE,
     MAX_DF,
@@ -55,6 +56,7 @@ from kb.link.things import (
     _strip_scope,
     _year,
     established,
+    law_subject,
     task_units,
     work_of,
 )
@@ -153,7 +155,7 @@ def _does_work(a: Unit, a_things: list[Thing], work: str) -> Optional[tuple[Sent
     开展工资集体协商, 深化普法宣传) and sets up no resource of its own for the same work."""
     if any(work_of(t) == work for t in a_things):
         return None  # A builds its own 普法资源库: parallel work
-    pat = re.compile(r"(?:" + WORK_VERBS + r")([^,，;；。的]{0,6}?)" + re.escape(work) + r"(?!建设|工程)")
+    pat = re.compile(r"(?:" + WORK_VERBS + r"|签订|订立|执行|依据|依照)([^,，;；。的《]{0,6}?)" + re.escape(work) + r"(?!建设|工程|》)")
     for s in a.sentences:
         if DOTS.search(s.text):
             continue
@@ -161,7 +163,7 @@ def _does_work(a: Unit, a_things: list[Thing], work: str) -> Optional[tuple[Sent
             m = pat.search(c)
             if m and not re.search(ESTABLISH_VERBS, m.group(1)):
                 after = c[m.end() :]
-                if not after or re.match(r"[等的和与及或、(（]|宣传|活动|工作|行动|教育|培训|服务|[^\u4e00-\u9fff]", after):
+                if not after or re.match(r"[等的和与及或、(（率]|宣传|活动|工作|行动|教育|培训|服务|[^\u4e00-\u9fff]", after):
                     return s, c  # not the modifier of another thing (劳动关系法律保障体系)
     return None
 
@@ -194,6 +196,37 @@ def _shared(x: str, y: str) -> int:
             else:
                 break
     return best
+
+
+_ONLINE = re.compile(r"(?:" + WORK_VERBS + r"|实行|实现|提供|办理)(?:网上|线上|在线)(?!网下|线下)([\u4e00-\u9fff]{2,8})")
+_ONLINE_B = re.compile(r"网上|线上|在线|互联网")
+
+
+def _online_work(a: Unit, a_things: list[Thing]) -> Optional[tuple[Sentence, str, str]]:
+    """A offers a service online (推行网上申请入会) and builds no platform or system of its own."""
+    if any(t.head in IT_HEADS for t in a_things):
+        return None
+    for s in a.sentences:
+        for c, _a, _b in clauses(s.text):
+            for m in _ONLINE.finditer(c):
+                phrase = m.group(0)
+                if not any(h in m.group(1) for h in HEADS if len(h) > 1) and not re.search(r"交流|学习|课程|营销|交易", phrase):
+                    return s, c, phrase
+    return None
+
+
+def _online_platform(things: dict[str, list[Thing]], by_id: dict[str, Unit]) -> Optional[Thing]:
+    """The plan's one general online service platform: a platform or system with no specific
+    core (全国工会服务平台) whose establishing sentence or task title says it serves online."""
+    found = [
+        t
+        for b, ts in things.items()
+        for t in ts
+        if t.head in IT_HEADS
+        and list(t.forms.values()) == ["generic-name"]
+        and (_ONLINE_B.search(t.sentence.text) or _ONLINE_B.search(_title(by_id[b])))
+    ]
+    return found[0] if len({t.unit for t in found}) == 1 else None
 
 
 def _serves(u: Unit) -> list[tuple[Sentence, str, str]]:
@@ -278,9 +311,9 @@ def candidates(doc: Document, units: list[Unit]) -> list[Candidate]:
                 if ref:
                     offer(Candidate(a, b, ref.rule, ref.sentence, ref.clause, ref.form, t.sentence, t.clause, t.name))
         for t in ts:
-            for rule, finder in (("uses-head", _used_head), ("work-of", None)):
-                if rule == "work-of":
-                    work = work_of(t)
+            for rule, finder in (("uses-head", _used_head), ("work-of", None), ("legal-basis", None)):
+                if rule != "uses-head":
+                    work = work_of(t) if rule == "work-of" else law_subject(t)
                     if not work:
                         continue
                     hits = {a: _does_work(ua, things[a], work) for a, ua in by_id.items() if a != b}
@@ -314,6 +347,12 @@ def candidates(doc: Document, units: list[Unit]) -> list[Candidate]:
                     t = own[0]
                     s0 = ub.sentences[0]
                     offer(Candidate(a, b, "support-layer", t.sentence, t.clause, t.name, s0, s0.text, s0.text))
+    hub = _online_platform(things, by_id)
+    if hub:
+        for a, ua in by_id.items():
+            hit = _online_work(ua, things[a]) if a != hub.unit else None
+            if hit:
+                offer(Candidate(a, hub.unit, "online", hit[0], hit[1], hit[2], hub.sentence, hub.clause, hub.name))
     return [best[k] for k in sorted(best)]
 
 

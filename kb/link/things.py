@@ -54,6 +54,8 @@ RULE_RANK = {
     "serves": 2,
     "support-layer": 2,
     "work-of": 1,
+    "legal-basis": 1,
+    "online": 1,
 }
 # heads of a thing that exists to carry out some work (a team, a resource library, an
 # institution, a platform or station): its core names the work (普法资源库 -> 普法)
@@ -173,6 +175,18 @@ def work_of(t: "Thing") -> str:
     if len(GENERIC_MODS.sub("", w)) < 2:
         return ""  # 服务, 管理: any task does it
     return w
+
+
+def law_subject(t: "Thing") -> str:
+    """What a law or regulation B drafts governs: the title without its legal head
+    (《集体合同法》 -> 集体合同), when it is at least 4 characters; '' otherwise."""
+    titles = re.findall(r"《([^》]{3,40})》", t.name)
+    if len(titles) != 1 or not t.name.startswith("《"):
+        return ""
+    title = titles[0]
+    head = next((h for h in LEGAL_HEADS if title.endswith(h)), "")
+    subject = _strip_scope(title[: len(title) - len(head)]) if head in ("法", "条例", "办法", "管理办法", "实施办法") else ""
+    return subject if len(subject) >= 4 and re.fullmatch(r"[\u4e00-\u9fff]+", subject) else ""
 
 
 def _verb_position(clause: str, i: int) -> bool:
