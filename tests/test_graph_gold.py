@@ -41,7 +41,7 @@ def test_precision_first(score):
 
 def test_recall_floors(score):
     assert score["recall_clear"] >= 0.8, score["missed"]
-    assert score["recall_all"] >= 0.44, score["missed"]  # goal 0.5: the rest rest on how the work is done
+    assert score["recall_all"] >= 0.48, score["missed"]  # goal 0.5: the rest rest on how the work is done
 
 
 def test_no_known_non_dependency(score):

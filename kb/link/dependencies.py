@@ -229,6 +229,38 @@ def _online_platform(things: dict[str, list[Thing]], by_id: dict[str, Unit]) -> 
     return found[0] if len({t.unit for t in found}) == 1 else None
 
 
+_DATA_WORK = re.compile(r"数据[^,，;；。、和与及]{0,4}?(?:共享|交换|汇聚|开放|对接)|(?:共享|交换|汇聚|开放|对接)[^,，;；。、和与及]{0,4}?数据")
+_DATA_HUB_WORDS = re.compile(r"大数据|数据|资源|信息|共享|交换|开放|汇聚|整合|管理")
+_DATA_KINDS = re.compile(r"公共|政务|基础")  # a hub for one kind of data serves only work on that kind
+
+
+def _data_work(a: Unit, a_things: list[Thing], kind: str = "") -> Optional[tuple[Sentence, str, str]]:
+    """A shares or exchanges data (推动工会网站数据共享交换) and builds no data system of its own;
+    for a hub of one kind of data (公共数据资源体系), A's clause names that kind (公共数据)."""
+    if any("数据" in t.name and t.head in IT_HEADS + ("体系", "中心", "数据库") for t in a_things):
+        return None
+    for s in a.sentences:
+        for c, _a, _b in clauses(s.text):
+            m = _DATA_WORK.search(c)
+            if m and kind and kind + "数据" not in s.text:
+                continue
+            if m and not re.search(ESTABLISH_VERBS, c[: m.start()][-6:]):
+                return s, c, m.group(0)
+    return None
+
+
+def _data_hub(things: dict[str, list[Thing]]) -> Optional[Thing]:
+    """The plan's one general data-resource system: a system or platform whose core says only
+    data/resources (工会数据资源管理体系, 公共数据资源体系), set up by a single task."""
+    found = []
+    for ts in things.values():
+        for t in ts:
+            core = _strip_scope(t.name[: len(t.name) - len(t.head)]) if t.head else ""
+            if t.head in IT_HEADS + ("体系", "中心") and "数据" in core and not _DATA_KINDS.sub("", _DATA_HUB_WORDS.sub("", core)):
+                found.append(t)
+    return found[0] if len({t.unit for t in found}) == 1 else None
+
+
 def _serves(u: Unit) -> list[tuple[Sentence, str, str]]:
     """What B says its output serves: (sentence, clause, work) for each listed work."""
     out = []
@@ -347,12 +379,15 @@ def candidates(doc: Document, units: list[Unit]) -> list[Candidate]:
                     t = own[0]
                     s0 = ub.sentences[0]
                     offer(Candidate(a, b, "support-layer", t.sentence, t.clause, t.name, s0, s0.text, s0.text))
-    hub = _online_platform(things, by_id)
-    if hub:
-        for a, ua in by_id.items():
-            hit = _online_work(ua, things[a]) if a != hub.unit else None
+    for rule, hub, work in (
+        ("online", _online_platform(things, by_id), _online_work),
+        ("data-hub", _data_hub(things), _data_work),
+    ):
+        kind = "".join(_DATA_KINDS.findall(hub.core)) if hub and rule == "data-hub" else ""
+        for a, ua in by_id.items() if hub else ():
+            hit = (work(ua, things[a], kind) if kind else work(ua, things[a])) if a != hub.unit else None
             if hit:
-                offer(Candidate(a, hub.unit, "online", hit[0], hit[1], hit[2], hub.sentence, hub.clause, hub.name))
+                offer(Candidate(a, hub.unit, rule, hit[0], hit[1], hit[2], hub.sentence, hub.clause, hub.name))
     return [best[k] for k in sorted(best)]
 
 

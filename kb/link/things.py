@@ -56,6 +56,7 @@ RULE_RANK = {
     "work-of": 1,
     "legal-basis": 1,
     "online": 1,
+    "data-hub": 1,
 }
 # heads of a thing that exists to carry out some work (a team, a resource library, an
 # institution, a platform or station): its core names the work (普法资源库 -> 普法)
