@@ -21,6 +21,20 @@ Two further rules read what B says about itself:
 * ``support-layer``: B's title calls it the support layer (“…基础支撑体系”) and A, in the
   same chapter, builds a platform or system that runs on it.
 
+Rules that read what the work needs (rank 1, after the naming rules):
+
+* ``uses-head``: A names B's platform/team/station by its head after a use verb, with B's
+  words before the head (依托…监管平台), and no other task's thing fits;
+* ``work-of``: B builds a resource for some work (:func:`~kb.link.things.work_of`: a team,
+  platform, station, library or base whose name, without scope words, adjectives and an agent
+  suffix, is that work: 专职集体协商指导员队伍 -> 集体协商) and A carries the work out after a
+  work verb (开展工资集体协商), not as the modifier of another thing, with no such resource of
+  its own; work done by more than MAX_DF-1 tasks is the plan's topic;
+* ``legal-basis``: B drafts 《X法/条例/办法》 and A carries out X (签订集体合同);
+* ``online`` / ``data-hub``: A offers a service online (推行网上申请入会) or shares data
+  (数据共享交换) and builds no platform / data system itself; B is the plan's single general
+  online service platform or general data-resource system (of the kind of data A names).
+
 Only task units count: tasks (or paragraphs) under a chapter whose title is a review, situation,
 guiding-thought, principle, target or safeguard section (NON_TASK_CHAPTER) are skipped.
 Every edge keeps ``rule`` and evidence: A's clause (unit, sentence, text) with ``name`` (what A
