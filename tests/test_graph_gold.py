@@ -119,3 +119,12 @@ def test_legal_basis_online_and_data_hubs():
     assert ("T2", "T1", "legal-basis") in dep
     assert ("T4", "T3") in {(a, b) for a, b, _r in dep}
     assert not any(a == "T5" for a, _b, _r in dep)  # T5 builds its own data platform
+
+
+def test_no_edge_for_a_restated_goal_or_a_project_detail():
+    plan = (
+        "一、重点任务\n\n"
+        "1. 强化副中心。打造上海西部地区服务长三角的公共活动中心。\n\n"
+        "2. 提升功能。推动真如城市副中心塑造“长三角公共活动中心”。\n"
+    )
+    assert not any(a == "T2" for a, _b, _r in _deps(plan))  # 塑造 sets the same thing up again

@@ -135,10 +135,12 @@ def find_reference(a: Unit, a_things: list[Thing], thing: Thing, df: dict[str, i
             return None, "; ".join([*tried, f"{a.id} sets up “{form}” itself (parallel work)"])
         before = clause[: clause.find(form)] if form in clause else ""
         after = s.text[i + len(form) : i + len(form) + 4]
-        verbs = r"(?:" + ESTABLISH_VERBS + r"|编制|制订|形成)"
+        verbs = r"(?:" + ESTABLISH_VERBS + r"|编制|制订|形成|塑造)"
         if (
             re.search(verbs + r"(?:和完善|和健全)?(?:起|好)?$", before)
             or re.search(verbs + r"[^,，;；。]*的$", before)
+            # 塑造“长三角公共活动中心”: the name closes the object of A's own establishing verb
+            or (re.search(verbs + r"[^,，;；。、]{0,8}$", before) and re.match(r"[”」]?(?:[,，;；。]|$)", after))
             or after.startswith(("建设", "工程"))
         ):
             return None, "; ".join([*tried, f"{a.id} sets up “{form}” itself (parallel work, {s.id})"])
@@ -341,6 +343,9 @@ def candidates(doc: Document, units: list[Unit]) -> list[Candidate]:
     best: dict[tuple[str, str], Candidate] = {}
 
     def offer(c: Candidate):
+        head = re.split(r"[:：。]", by_id[c.a].text, 1)[0]
+        if 6 <= len(head) <= 20 and head in by_id[c.b].text:
+            return  # A details a project B names (专栏 “X工程:…” for B's 实施X工程): it illustrates B
         by, ay = _year(c.b_sentence.text), _year(c.a_sentence.text)
         if ay and by and ay < by:
             return  # A is due before B has set the thing up
