@@ -344,7 +344,7 @@ def candidates(doc: Document, units: list[Unit]) -> list[Candidate]:
 
     def offer(c: Candidate):
         head = re.split(r"[:：。]", by_id[c.a].text, 1)[0]
-        if 6 <= len(head) <= 20 and head in by_id[c.b].text:
+        if 6 <= len(head) <= 20 and re.search(r"(?:工程|项目|行动|计划|专项)$", head) and head in by_id[c.b].text:
             return  # A details a project B names (专栏 “X工程:…” for B's 实施X工程): it illustrates B
         by, ay = _year(c.b_sentence.text), _year(c.a_sentence.text)
         if ay and by and ay < by:
