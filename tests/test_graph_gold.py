@@ -41,7 +41,7 @@ def test_precision_first(score):
 
 def test_recall_floors(score):
     assert score["recall_clear"] >= 0.8, score["missed"]
-    assert score["recall_all"] >= 0.24, score["missed"]  # goal 0.5: the grade-1 pairs rest on how work is done
+    assert score["recall_all"] >= 0.48, score["missed"]  # goal 0.5: the rest rest on how the work is done
 
 
 def test_no_known_non_dependency(score):
@@ -82,3 +82,49 @@ def test_no_edge_from_topic_words_or_non_task_sections():
     assert ("T3", "T2") in pairs and ("T2", "T3") not in pairs  # 基础设施 / 乡村振兴 are topic words
     assert not any(b == "T1" for _, b in pairs)  # a review section is not a task
     assert ("T4", "T5") not in pairs  # due 2023, before the platform is built (2025)
+
+
+def _deps(plan: str) -> set[tuple[str, str, str]]:
+    from kb.link import link
+    from kb.parse.text import parse_text
+
+    kb = link(KB(documents=[parse_text(plan, doc_id="p")]))
+    return {(e.source, e.target, e.rule) for e in kb.edges if e.type == "depends_on"}
+
+
+def test_work_of_a_team_or_resource_b_builds():
+    plan = (
+        "一、重点任务\n\n"
+        "1. 加强调解。加强专职人民调解指导员队伍建设,建设全国普法资源库。\n\n"
+        "2. 化解纠纷。指导企业依法开展人民调解,深化普法宣传活动。\n\n"
+        "3. 服务群众。建设户外劳动者服务站点。\n\n"
+        "4. 关爱劳动者。推进户外劳动者权益保障,开展服务工作。\n"
+    )
+    dep = _deps(plan)
+    assert ("T2", "T1", "work-of") in dep  # 人民调解 is the instructors' work; 普法 the library's
+    assert not any(b == "T3" for _, b, _r in dep)  # 户外劳动者 is a group served, not work
+    assert not any(a == "T1" for a, _b, _r in dep)
+
+
+def test_legal_basis_online_and_data_hubs():
+    plan = (
+        "一、重点任务\n\n"
+        "1. 完善法规。推动制定《集体合同法》。\n\n"
+        "2. 推进协商。确保企业签订集体合同率保持在80%以上。\n\n"
+        "3. 建设平台。建设全国服务平台,打造网上服务应用。建立和完善数据资源管理体系。\n\n"
+        "4. 扩大覆盖。推行网上申请入会,推动网站数据共享交换。\n\n"
+        "5. 自建系统。建设会员信息数据平台,推行网上缴费,推动数据共享交换。\n"
+    )
+    dep = _deps(plan)
+    assert ("T2", "T1", "legal-basis") in dep
+    assert ("T4", "T3") in {(a, b) for a, b, _r in dep}
+    assert not any(a == "T5" for a, _b, _r in dep)  # T5 builds its own data platform
+
+
+def test_no_edge_for_a_restated_goal_or_a_project_detail():
+    plan = (
+        "一、重点任务\n\n"
+        "1. 强化副中心。打造上海西部地区服务长三角的公共活动中心。\n\n"
+        "2. 提升功能。推动真如城市副中心塑造“长三角公共活动中心”。\n"
+    )
+    assert not any(a == "T2" for a, _b, _r in _deps(plan))  # 塑造 sets the same thing up again

@@ -41,6 +41,21 @@ Edge types (docs/design.md):
       支撑” -> T21 “以精准服务为导向”, T28 “推行网上普惠服务精准化”); sectors are not work.
     * ``support-layer``: B's title calls it the support layer (T29 “…工会网信基础支撑体系”); tasks
       of its chapter that build a platform or system (T27, T28) depend on it.
+    * ``uses-head``: A names B's platform/team/station by its head after a use verb, with B's own
+      words before the head (依托…监管平台); skipped when the head fits things of two tasks.
+    * ``work-of``: B builds a resource for some work (a team, platform, station, library, base:
+      T24 “专职集体协商指导员队伍” is for 集体协商, T25 “普法资源库” for 普法, T21 “帮扶工作智能化
+      平台” for 帮扶) and A carries that work out after a work verb (T14 “开展工资集体协商”, T18
+      “深化普法宣传”), not as the modifier of another thing, without a resource of its own for it;
+      work that more than MAX_DF-1 tasks do is the plan's topic. Groups served (户外劳动者) and
+      generic work (服务, 管理) are not work.
+    * ``legal-basis``: B drafts a law or regulation (推动制定《集体合同法》) and A carries out what it
+      governs (T24 “签订集体合同率”), same work-verb test.
+    * ``online`` / ``data-hub``: the plan has one general online service platform (T28 “全国工会
+      服务平台”, its sentence or title says 网上/互联网) or one general data-resource system (T27
+      “工会数据资源管理体系”; a kind of data such as 公共数据 limits it to work on that kind); a
+      task that offers a service online (T36 “推行网上申请入会”) or shares data (T30 “推动工会网站
+      数据共享交换”) and builds no platform/data system of its own depends on it.
     * Only task units: units under review/形势/指导思想/基本原则/目标/保障措施 chapters, and prose
       before the first chapter, are skipped. Chronology: a clause due in an earlier year than B's
       establishing clause does not depend on it. Two-way pairs stand when they rest on different

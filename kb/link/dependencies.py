@@ -21,6 +21,20 @@ Two further rules read what B says about itself:
 * ``support-layer``: B's title calls it the support layer (“…基础支撑体系”) and A, in the
   same chapter, builds a platform or system that runs on it.
 
+Rules that read what the work needs (rank 1, after the naming rules):
+
+* ``uses-head``: A names B's platform/team/station by its head after a use verb, with B's
+  words before the head (依托…监管平台), and no other task's thing fits;
+* ``work-of``: B builds a resource for some work (:func:`~kb.link.things.work_of`: a team,
+  platform, station, library or base whose name, without scope words, adjectives and an agent
+  suffix, is that work: 专职集体协商指导员队伍 -> 集体协商) and A carries the work out after a
+  work verb (开展工资集体协商), not as the modifier of another thing, with no such resource of
+  its own; work done by more than MAX_DF-1 tasks is the plan's topic;
+* ``legal-basis``: B drafts 《X法/条例/办法》 and A carries out X (签订集体合同);
+* ``online`` / ``data-hub``: A offers a service online (推行网上申请入会) or shares data
+  (数据共享交换) and builds no platform / data system itself; B is the plan's single general
+  online service platform or general data-resource system (of the kind of data A names).
+
 Only task units count: tasks (or paragraphs) under a chapter whose title is a review, situation,
 guiding-thought, principle, target or safeguard section (NON_TASK_CHAPTER) are skipped.
 Every edge keeps ``rule`` and evidence: A's clause (unit, sentence, text) with ``name`` (what A
@@ -44,16 +58,21 @@ from kb.link.things import (
     DOTS,
     ESTABLISH_VERBS,
     GENERIC_MODS,
+    HEADS,
     IT_HEADS,
     LONG_CORE,
     MAX_DF,
+    RESOURCE_HEADS,
     RULE_RANK,
     USE_VERBS,
+    WORK_VERBS,
     Thing,
     _strip_scope,
     _year,
     established,
+    law_subject,
     task_units,
+    work_of,
 )
 from kb.model import Document, Edge, Sentence, Unit
 
@@ -116,10 +135,12 @@ def find_reference(a: Unit, a_things: list[Thing], thing: Thing, df: dict[str, i
             return None, "; ".join([*tried, f"{a.id} sets up “{form}” itself (parallel work)"])
         before = clause[: clause.find(form)] if form in clause else ""
         after = s.text[i + len(form) : i + len(form) + 4]
-        verbs = r"(?:" + ESTABLISH_VERBS + r"|编制|制订|形成)"
+        verbs = r"(?:" + ESTABLISH_VERBS + r"|编制|制订|形成|塑造)"
         if (
             re.search(verbs + r"(?:和完善|和健全)?(?:起|好)?$", before)
             or re.search(verbs + r"[^,，;；。]*的$", before)
+            # 塑造“长三角公共活动中心”: the name closes the object of A's own establishing verb
+            or (re.search(verbs + r"[^,，;；。、]{0,8}$", before) and re.match(r"[”」]?(?:[,，;；。]|$)", after))
             or after.startswith(("建设", "工程"))
         ):
             return None, "; ".join([*tried, f"{a.id} sets up “{form}” itself (parallel work, {s.id})"])
@@ -143,6 +164,117 @@ def find_reference(a: Unit, a_things: list[Thing], thing: Thing, df: dict[str, i
         rule = "uses" if used else ("same-name" if kind in ("name", "core") else "short-form")
         return Reference(rule, s, clause if form in clause else s.text, form), ""
     return None, "; ".join(tried) or "no form of the name to look for"
+
+
+def _does_work(a: Unit, a_things: list[Thing], work: str) -> Optional[tuple[Sentence, str]]:
+    """A carries out ``work`` (a work verb at most 6 characters before it in one clause:
+    开展工资集体协商, 深化普法宣传) and sets up no resource of its own for the same work."""
+    if any(work_of(t) == work for t in a_things):
+        return None  # A builds its own 普法资源库: parallel work
+    pat = re.compile(r"(?:" + WORK_VERBS + r"|签订|订立|执行|依据|依照)([^,，;；。的《]{0,6}?)" + re.escape(work) + r"(?!建设|工程|》)")
+    for s in a.sentences:
+        if DOTS.search(s.text):
+            continue
+        for c, _a, _b in clauses(s.text):
+            m = pat.search(c)
+            if m and not re.search(ESTABLISH_VERBS, m.group(1)):
+                after = c[m.end() :]
+                if not after or re.match(r"[等的和与及或、(（率]|宣传|活动|工作|行动|教育|培训|服务|[^\u4e00-\u9fff]", after):
+                    return s, c  # not the modifier of another thing (劳动关系法律保障体系)
+    return None
+
+
+def _used_head(a: Unit, thing: Thing) -> Optional[tuple[Sentence, str, str]]:
+    """A names B's thing by its head noun after a use verb, with B's own words before the head
+    (依托考古工作站开展…, 用好执法队伍): (sentence, clause, phrase)."""
+    if thing.head not in RESOURCE_HEADS + IT_HEADS:
+        return None
+    core = GENERIC_MODS.sub("", _strip_scope(thing.core))
+    pat = re.compile(r"(?:" + "|".join(USE_VERBS) + r")([^,，;；。、和及与等]{1,12}?)" + re.escape(thing.head))
+    for s in a.sentences:
+        if DOTS.search(s.text):
+            continue
+        for c, _a, _b in clauses(s.text):
+            for m in pat.finditer(c):
+                x = GENERIC_MODS.sub("", _strip_scope(m.group(1)))
+                if len(x) >= 2 and _shared(x, core) >= max(2, (len(x) + 1) // 2):
+                    return s, c, m.group(0)
+    return None
+
+
+def _shared(x: str, y: str) -> int:
+    """Length of the longest common substring of x and y."""
+    best = 0
+    for i in range(len(x)):
+        for j in range(i + best + 1, len(x) + 1):
+            if x[i:j] in y:
+                best = j - i
+            else:
+                break
+    return best
+
+
+_ONLINE = re.compile(r"(?:" + WORK_VERBS + r"|实行|实现|提供|办理)(?:网上|线上|在线)(?!网下|线下)([\u4e00-\u9fff]{2,8})")
+_ONLINE_B = re.compile(r"网上|线上|在线|互联网")
+
+
+def _online_work(a: Unit, a_things: list[Thing]) -> Optional[tuple[Sentence, str, str]]:
+    """A offers a service online (推行网上申请入会) and builds no platform or system of its own."""
+    if any(t.head in IT_HEADS for t in a_things):
+        return None
+    for s in a.sentences:
+        for c, _a, _b in clauses(s.text):
+            for m in _ONLINE.finditer(c):
+                phrase = m.group(0)
+                if not any(h in m.group(1) for h in HEADS if len(h) > 1) and not re.search(r"交流|学习|课程|营销|交易", phrase):
+                    return s, c, phrase
+    return None
+
+
+def _online_platform(things: dict[str, list[Thing]], by_id: dict[str, Unit]) -> Optional[Thing]:
+    """The plan's one general online service platform: a platform or system with no specific
+    core (全国工会服务平台) whose establishing sentence or task title says it serves online."""
+    found = [
+        t
+        for b, ts in things.items()
+        for t in ts
+        if t.head in IT_HEADS
+        and list(t.forms.values()) == ["generic-name"]
+        and (_ONLINE_B.search(t.sentence.text) or _ONLINE_B.search(_title(by_id[b])))
+    ]
+    return found[0] if len({t.unit for t in found}) == 1 else None
+
+
+_DATA_WORK = re.compile(r"数据[^,，;；。、和与及]{0,4}?(?:共享|交换|汇聚|开放|对接)|(?:共享|交换|汇聚|开放|对接)[^,，;；。、和与及]{0,4}?数据")
+_DATA_HUB_WORDS = re.compile(r"大数据|数据|资源|信息|共享|交换|开放|汇聚|整合|管理")
+_DATA_KINDS = re.compile(r"公共|政务|基础")  # a hub for one kind of data serves only work on that kind
+
+
+def _data_work(a: Unit, a_things: list[Thing], kind: str = "") -> Optional[tuple[Sentence, str, str]]:
+    """A shares or exchanges data (推动工会网站数据共享交换) and builds no data system of its own;
+    for a hub of one kind of data (公共数据资源体系), A's clause names that kind (公共数据)."""
+    if any("数据" in t.name and t.head in IT_HEADS + ("体系", "中心", "数据库") for t in a_things):
+        return None
+    for s in a.sentences:
+        for c, _a, _b in clauses(s.text):
+            m = _DATA_WORK.search(c)
+            if m and kind and kind + "数据" not in s.text:
+                continue
+            if m and not re.search(ESTABLISH_VERBS, c[: m.start()][-6:]):
+                return s, c, m.group(0)
+    return None
+
+
+def _data_hub(things: dict[str, list[Thing]]) -> Optional[Thing]:
+    """The plan's one general data-resource system: a system or platform whose core says only
+    data/resources (工会数据资源管理体系, 公共数据资源体系), set up by a single task."""
+    found = []
+    for ts in things.values():
+        for t in ts:
+            core = _strip_scope(t.name[: len(t.name) - len(t.head)]) if t.head else ""
+            if t.head in IT_HEADS + ("体系", "中心") and "数据" in core and not _DATA_KINDS.sub("", _DATA_HUB_WORDS.sub("", core)):
+                found.append(t)
+    return found[0] if len({t.unit for t in found}) == 1 else None
 
 
 def _serves(u: Unit) -> list[tuple[Sentence, str, str]]:
@@ -211,6 +343,9 @@ def candidates(doc: Document, units: list[Unit]) -> list[Candidate]:
     best: dict[tuple[str, str], Candidate] = {}
 
     def offer(c: Candidate):
+        head = re.split(r"[:：。]", by_id[c.a].text, 1)[0]
+        if 6 <= len(head) <= 20 and re.search(r"(?:工程|项目|行动|计划|专项)$", head) and head in by_id[c.b].text:
+            return  # A details a project B names (专栏 “X工程:…” for B's 实施X工程): it illustrates B
         by, ay = _year(c.b_sentence.text), _year(c.a_sentence.text)
         if ay and by and ay < by:
             return  # A is due before B has set the thing up
@@ -226,6 +361,24 @@ def candidates(doc: Document, units: list[Unit]) -> list[Candidate]:
                 ref, _why = find_reference(ua, things[a], t, df)
                 if ref:
                     offer(Candidate(a, b, ref.rule, ref.sentence, ref.clause, ref.form, t.sentence, t.clause, t.name))
+        for t in ts:
+            for rule, finder in (("uses-head", _used_head), ("work-of", None), ("legal-basis", None)):
+                if rule != "uses-head":
+                    work = work_of(t) if rule == "work-of" else law_subject(t)
+                    if not work:
+                        continue
+                    hits = {a: _does_work(ua, things[a], work) for a, ua in by_id.items() if a != b}
+                else:
+                    hits = {a: finder(ua, t) for a, ua in by_id.items() if a != b and not _own(things[a], t.name, t)}
+                hits = {a: h for a, h in hits.items() if h}
+                if len(hits) > MAX_DF - 1:
+                    continue  # work that many tasks do is the plan's topic, not a use of B's resource
+                for a, h in hits.items():
+                    if rule == "uses-head" and sum(1 for x, xs in things.items() if x != a and any(
+                            _used_head(by_id[a], y) for y in xs if y.head == t.head)) > 1:
+                        continue  # the head fits things of two tasks: ambiguous
+                    name = h[2] if rule == "uses-head" else work
+                    offer(Candidate(a, b, rule, h[0], h[1], name, t.sentence, t.clause, t.name))
         ub = by_id[b]
         for s, text, work in _serves(ub) if ts else ():
             hits = {a: _plans_work(ua, work) for a, ua in by_id.items() if a != b}
@@ -245,6 +398,15 @@ def candidates(doc: Document, units: list[Unit]) -> list[Candidate]:
                     t = own[0]
                     s0 = ub.sentences[0]
                     offer(Candidate(a, b, "support-layer", t.sentence, t.clause, t.name, s0, s0.text, s0.text))
+    for rule, hub, work in (
+        ("online", _online_platform(things, by_id), _online_work),
+        ("data-hub", _data_hub(things), _data_work),
+    ):
+        kind = "".join(_DATA_KINDS.findall(hub.core)) if hub and rule == "data-hub" else ""
+        for a, ua in by_id.items() if hub else ():
+            hit = (work(ua, things[a], kind) if kind else work(ua, things[a])) if a != hub.unit else None
+            if hit:
+                offer(Candidate(a, hub.unit, rule, hit[0], hit[1], hit[2], hub.sentence, hub.clause, hub.name))
     return [best[k] for k in sorted(best)]
 
 

@@ -46,7 +46,47 @@ LEGAL_HEADS = ("实施办法", "管理办法", "办法", "条例", "规定", "�
 MAX_DF = 3  # a bare core in more tasks than this is a topic word
 LONG_CORE = 7  # a bare core this long names the thing without a use verb
 MIN_CORE = 4  # characters of a specific core (without scope words)
-RULE_RANK = {"uses": 4, "same-name": 3, "short-form": 3, "serves": 2, "support-layer": 2}
+RULE_RANK = {
+    "uses": 4,
+    "same-name": 3,
+    "short-form": 3,
+    "uses-head": 3,
+    "serves": 2,
+    "support-layer": 2,
+    "work-of": 1,
+    "legal-basis": 1,
+    "online": 1,
+    "data-hub": 1,
+}
+# heads of a thing that exists to carry out some work (a team, a resource library, an
+# institution, a platform or station): its core names the work (普法资源库 -> 普法)
+RESOURCE_HEADS = (
+    "平台",
+    "队伍",
+    "资源库",
+    "数据库",
+    "中心",
+    "站点",
+    "服务站",
+    "基地",
+    "机构",
+    "专家库",
+    "人才库",
+    "案例库",
+    "信息库",
+)
+# people who do the work (集体协商指导员 do 集体协商); a name ending in another person word
+# names a group served (户外劳动者), not work
+_AGENT_SUFFIX = re.compile(r"(?:指导员|志愿者|讲解员|辅导员|专员|人员)$")
+_PERSON_END = re.compile(r"[者人员工生师士户家]$")
+# a verb that carries out work, right before the work's name in A (开展工资集体协商, 深化普法宣传)
+_ADJ = (
+    r"常态化|长效|现代化|多元化|一体化|规范化|标准化|制度化|信息化|智能化|数字化|网格化|精细化|专业化|社会化|"
+    r"市场化|法治化|科学化|多层次|全方位|全链条|全过程|全生命周期|高质量|高水平|高标准|新型|综合|统一|有效|现代|工作"
+)
+_ADJ_START = re.compile(r"^(?:" + _ADJ + r")")
+_ADJ_END = re.compile(r"(?:" + _ADJ + r")$")
+WORK_VERBS = "开展|指导|推进|深化|组织|实施|推行|做好|加强|参与|推动|促进|强化|做实|落实"
 _YEAR = re.compile(r"(20\d\d)年")
 _SUPPORT_TITLE = re.compile(r"基础支撑|支撑体系|支撑平台|基础平台")
 _SERVES_RE = re.compile(
@@ -115,6 +155,39 @@ GENERIC_MODS = re.compile(
     r"完善的|健全的|工作|管理|服务|协调|联动|保障|评价|考核|监督|组织|政策"
 )
 DOTS = re.compile(r"[.…·]{4,}\s*\d*")  # a table-of-contents line: 荆楚博物馆特色片区建设工程 ...... 28
+
+
+def work_of(t: "Thing") -> str:
+    """The work a resource-type thing exists for: its core without scope words, generic
+    adjectives and an agent suffix (专职集体协商指导员队伍 -> 集体协商, 工会帮扶工作智能化平台 ->
+    帮扶); '' when the thing is not a resource or its core names a group, not work."""
+    if t.head not in RESOURCE_HEADS or "“" in t.name or "《" in t.name:
+        return ""
+    w = _strip_scope(t.name[: len(t.name) - len(t.head)])
+    w = re.sub(r"^(?:专职|兼职|全职)", "", w)
+    w = _AGENT_SUFFIX.sub("", w)
+    while True:  # adjectives at either end: 帮扶工作智能化 -> 帮扶
+        w2 = _ADJ_END.sub("", _ADJ_START.sub("", w))
+        if w2 == w:
+            break
+        w = w2
+    if len(w) < 2 or _PERSON_END.search(w) or not re.fullmatch(r"[\u4e00-\u9fff]+", w) or re.search("[和与及]", w):
+        return ""
+    if len(GENERIC_MODS.sub("", w)) < 2:
+        return ""  # 服务, 管理: any task does it
+    return w
+
+
+def law_subject(t: "Thing") -> str:
+    """What a law or regulation B drafts governs: the title without its legal head
+    (《集体合同法》 -> 集体合同), when it is at least 4 characters; '' otherwise."""
+    titles = re.findall(r"《([^》]{3,40})》", t.name)
+    if len(titles) != 1 or not t.name.startswith("《"):
+        return ""
+    title = titles[0]
+    head = next((h for h in LEGAL_HEADS if title.endswith(h)), "")
+    subject = _strip_scope(title[: len(title) - len(head)]) if head in ("法", "条例", "办法", "管理办法", "实施办法") else ""
+    return subject if len(subject) >= 4 and re.fullmatch(r"[\u4e00-\u9fff]+", subject) else ""
 
 
 def _verb_position(clause: str, i: int) -> bool:
