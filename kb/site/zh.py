@@ -34,6 +34,11 @@ RULES = {
     "restates": "复述",
     "explicit-reference": "明确引用",
     "shared-terms": "共同词语",
+    "work-of": "为其工作而建",
+    "legal-basis": "法规依据",
+    "online": "线上平台",
+    "data-hub": "数据共享平台",
+    "uses-head": "依托（简称）",
 }
 
 TARGET_KINDS = {"target": "目标", "result": "已完成", "baseline": "基期", "fact": "现状"}
