@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from kb.link.common import _ev, _Ids
-from kb.link.text import clauses
+from kb.link.text import SubstringIndex, clauses
 from kb.link.things import (
     _SERVES_RE,
     _SUPPORT_TITLE,
@@ -194,20 +194,38 @@ class Candidate:
 
 def analyse(doc: Document, units: list[Unit]):
     """Things established per unit, their document frequencies and the serves/support claims."""
+    units, things, df, _index = _analyse(doc, units)
+    return units, things, df
+
+
+def _sentence_text(u: Unit) -> str:
+    """The unit's sentences in one string (NUL between them, so no name spans two): a name
+    occurs in this string exactly when it occurs in one of the sentences."""
+    return "\x00".join(s.text for s in u.sentences)
+
+
+def _analyse(doc: Document, units: list[Unit]):
     units = task_units(doc, units)
     things = {u.id: established(u) for u in units}
+    # which units contain a name, by a bigram index rather than a scan of every unit per name
+    # (a plan with thousands of tasks and thousands of names would be quadratic)
+    in_text = SubstringIndex([u.text for u in units])
     df: dict[str, int] = {}
     for ts in things.values():
         for t in ts:
             for f in t.forms:  # noqa: B007
                 if f not in df:
-                    df[f] = sum(1 for u in units if f in u.text)
-    return units, things, df
+                    df[f] = len(in_text.containing(f))
+    return units, things, df, SubstringIndex([_sentence_text(u) for u in units])
 
 
 def candidates(doc: Document, units: list[Unit]) -> list[Candidate]:
-    units, things, df = analyse(doc, units)
+    units, things, df, in_sentences = _analyse(doc, units)
     by_id = {u.id: u for u in units}
+    ids = [u.id for u in units]
+    by_chapter: dict[Optional[str], list[tuple[str, Unit]]] = {}
+    for u in units:
+        by_chapter.setdefault(getattr(u, "chapter", None), []).append((u.id, u))
     best: dict[tuple[str, str], Candidate] = {}
 
     def offer(c: Candidate):
@@ -220,15 +238,21 @@ def candidates(doc: Document, units: list[Unit]) -> list[Candidate]:
 
     for b, ts in things.items():
         for t in ts:
-            for a, ua in by_id.items():
+            # only units whose sentences hold one of the thing's forms can refer to it (in the
+            # order of the units, as a scan of them all would find them)
+            near = sorted({i for form in t.forms for i in in_sentences.containing(form)})
+            for a in (ids[i] for i in near):
                 if a == b:
                     continue
-                ref, _why = find_reference(ua, things[a], t, df)
+                ref, _why = find_reference(by_id[a], things[a], t, df)
                 if ref:
                     offer(Candidate(a, b, ref.rule, ref.sentence, ref.clause, ref.form, t.sentence, t.clause, t.name))
         ub = by_id[b]
         for s, text, work in _serves(ub) if ts else ():
-            hits = {a: _plans_work(ua, work) for a, ua in by_id.items() if a != b}
+            # every way A can name the work has both its halves in one clause
+            x, y = work[:2], work[2:]
+            near = [i for i in in_sentences.containing(x) if y in in_sentences.texts[i]]
+            hits = {a: _plans_work(by_id[a], work) for a in (ids[i] for i in near) if a != b}
             hits = {a: h for a, h in hits.items() if h}
             if len(hits) > MAX_DF - 1:
                 continue  # work that many tasks name is the plan's topic, not a specific use
@@ -237,8 +261,8 @@ def candidates(doc: Document, units: list[Unit]) -> list[Candidate]:
                     offer(Candidate(a, b, "serves", hit[0], hit[1], work, s, text, work))
         if _SUPPORT_TITLE.search(_title(ub)):
             chapter = getattr(ub, "chapter", None)
-            for a, ua in by_id.items():
-                if a == b or getattr(ua, "chapter", None) != chapter or chapter is None:
+            for a, ua in by_chapter.get(chapter, []) if chapter is not None else ():
+                if a == b:
                     continue
                 own = [t for t in things[a] if t.head in IT_HEADS]
                 if own:
