@@ -240,7 +240,10 @@ def candidates(doc: Document, units: list[Unit]) -> list[Candidate]:
         for t in ts:
             # only units whose sentences hold one of the thing's forms can refer to it (in the
             # order of the units, as a scan of them all would find them)
-            near = sorted({i for form in t.forms for i in in_sentences.containing(form)})
+            # (a form in more tasks than the limit is a topic word and never refers)
+            limit = MAX_DF if len(GENERIC_MODS.sub("", _strip_scope(t.core))) > 4 else MAX_DF - 1
+            forms = [f for f, kind in t.forms.items() if kind in ("title", "title-short") or df.get(f, 0) <= limit]
+            near = sorted({i for form in forms for i in in_sentences.containing(form)})
             for a in (ids[i] for i in near):
                 if a == b:
                     continue
