@@ -223,9 +223,9 @@ def candidates(doc: Document, units: list[Unit]) -> list[Candidate]:
     units, things, df, in_sentences = _analyse(doc, units)
     by_id = {u.id: u for u in units}
     ids = [u.id for u in units]
-    by_chapter: dict[Optional[str], list[tuple[str, Unit]]] = {}
+    by_chapter: dict[Optional[str], list[str]] = {}
     for u in units:
-        by_chapter.setdefault(getattr(u, "chapter", None), []).append((u.id, u))
+        by_chapter.setdefault(getattr(u, "chapter", None), []).append(u.id)
     best: dict[tuple[str, str], Candidate] = {}
 
     def offer(c: Candidate):
@@ -264,7 +264,7 @@ def candidates(doc: Document, units: list[Unit]) -> list[Candidate]:
                     offer(Candidate(a, b, "serves", hit[0], hit[1], work, s, text, work))
         if _SUPPORT_TITLE.search(_title(ub)):
             chapter = getattr(ub, "chapter", None)
-            for a, ua in by_chapter.get(chapter, []) if chapter is not None else ():
+            for a in by_chapter.get(chapter, []) if chapter is not None else ():
                 if a == b:
                     continue
                 own = [t for t in things[a] if t.head in IT_HEADS]

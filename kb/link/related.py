@@ -17,10 +17,9 @@ def related_weight(n: int, df: int, text: str) -> float:
     return math.log(n / df) * min(len(text), 6)
 
 
-def _related(ids: _Ids, doc: Document, units: list[Unit], table: PhraseTable) -> list[Edge]:
-    n = len(units)
-    max_df = max(2, int(n * RELATED_MAX_DF))
-    # term -> {unit: (sentence id, text)}; entities first so a phrase equal to a name is not counted twice
+def unit_terms(units: list[Unit], table: PhraseTable):
+    """term -> {unit: (sentence id, text)} and the entity terms' names."""
+    # entities first so a phrase equal to a name is not counted twice
     terms: dict[str, dict[str, tuple[str, str]]] = defaultdict(dict)
     names: dict[str, str] = {}
     for u in units:
@@ -35,6 +34,14 @@ def _related(ids: _Ids, doc: Document, units: list[Unit], table: PhraseTable) ->
             sid = table.sentence(uid, p)
             if sid:
                 terms["P:" + p][uid] = (sid, p)
+    return terms, names
+
+
+def best_pairs(units: list[Unit], terms: dict, names: dict[str, str]):
+    """The pairs each task keeps (its RELATED_K best partners) with their weights, and a function
+    giving a pair's shared terms as (weight, term)."""
+    n = len(units)
+    max_df = max(2, int(n * RELATED_MAX_DF))
     order = {u.id: i for i, u in enumerate(units)}
     # the terms that count (in 2 to max_df tasks), in the order of ``terms``, with their weight
     counted: list[tuple[str, float, list[str]]] = []
@@ -44,17 +51,17 @@ def _related(ids: _Ids, doc: Document, units: list[Unit], table: PhraseTable) ->
             continue
         text = names.get(term, term[2:])
         counted.append((term, related_weight(n, df, text), sorted(occ, key=order.__getitem__)))
-    unit_terms: dict[str, list[int]] = defaultdict(list)  # unit -> its counted terms, in order
+    of_unit: dict[str, list[int]] = defaultdict(list)  # unit -> its counted terms, in order
     for j, (_, _, us) in enumerate(counted):
         for uid in us:
-            unit_terms[uid].append(j)
+            of_unit[uid].append(j)
     # Each task's scores against the others, one task at a time (a table of every pair held the
     # whole plan's pairs at once); a pair's weight adds its shared terms in the order of
     # ``terms`` from either end, so both ends see the same score.
     keep: dict[tuple[str, str], float] = {}
     for u in units:
         acc: dict[str, float] = defaultdict(float)
-        for j in unit_terms.get(u.id, ()):
+        for j in of_unit.get(u.id, ()):
             _, w, us = counted[j]
             for other in us:
                 if other != u.id:
@@ -63,12 +70,19 @@ def _related(ids: _Ids, doc: Document, units: list[Unit], table: PhraseTable) ->
         mine.sort(key=lambda x: (-x[0], order[x[1][0]], order[x[1][1]]))
         for sc, k in mine[:RELATED_K]:
             keep[k] = sc
-    score = keep
 
     def shared_terms(a: str, b: str) -> list[tuple[float, str]]:
-        theirs = set(unit_terms[b])
-        return [(counted[j][1], counted[j][0]) for j in unit_terms[a] if j in theirs]
+        theirs = set(of_unit[b])
+        return [(counted[j][1], counted[j][0]) for j in of_unit[a] if j in theirs]
 
+    return keep, shared_terms
+
+
+def _related(ids: _Ids, doc: Document, units: list[Unit], table: PhraseTable) -> list[Edge]:
+    terms, names = unit_terms(units, table)
+    order = {u.id: i for i, u in enumerate(units)}
+    keep, shared_terms = best_pairs(units, terms, names)
+    score = keep
     out = []
     by_id = {u.id: u for u in units}
     for a, b in sorted(keep, key=lambda k: (order[k[0]], order[k[1]])):
