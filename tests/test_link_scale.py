@@ -22,7 +22,7 @@ from kb.link.dependencies import (
     find_reference,
     task_units,
 )
-from kb.link.related import RELATED_K, RELATED_MAX_DF, best_pairs, related_weight, unit_terms
+from kb.link.related import RELATED_K, RELATED_MAX_DF, RELATED_MAX_TASKS, best_pairs, related_weight, unit_terms
 from kb.link.text import PhraseTable, SubstringIndex, bigrams, figures, unit_phrases
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -111,7 +111,7 @@ def test_related_pairs_are_those_of_every_pair(big_doc):
     keep, shared = best_pairs(units, terms, names)
     # the table of every pair, as the pairs were scored before
     n = len(units)
-    max_df = max(2, int(n * RELATED_MAX_DF))
+    max_df = max(2, min(int(n * RELATED_MAX_DF), RELATED_MAX_TASKS))
     order = {u.id: i for i, u in enumerate(units)}
     pair_terms: dict = defaultdict(list)
     for term, occ in terms.items():

@@ -11,6 +11,9 @@ from kb.model import Document, Edge, Unit
 
 RELATED_K = 6
 RELATED_MAX_DF = 1 / 3
+# and never in more tasks than this: a pair table over a term in N tasks is N² work, so on a plan
+# of thousands of tasks a third of them is too many (plans of up to 600 tasks are not affected)
+RELATED_MAX_TASKS = 200
 
 
 def related_weight(n: int, df: int, text: str) -> float:
@@ -41,7 +44,7 @@ def best_pairs(units: list[Unit], terms: dict, names: dict[str, str]):
     """The pairs each task keeps (its RELATED_K best partners) with their weights, and a function
     giving a pair's shared terms as (weight, term)."""
     n = len(units)
-    max_df = max(2, int(n * RELATED_MAX_DF))
+    max_df = max(2, min(int(n * RELATED_MAX_DF), RELATED_MAX_TASKS))
     order = {u.id: i for i, u in enumerate(units)}
     # the terms that count (in 2 to max_df tasks), in the order of ``terms``, with their weight
     counted: list[tuple[str, float, list[str]]] = []
