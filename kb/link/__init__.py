@@ -70,7 +70,8 @@ Edge types (docs/design.md):
     runs of 1-6 jieba words within a clause that do not start or end with a stop word, reduced
     to *closed* phrases (a phrase is dropped when a longer one occurs in exactly the same tasks).
     weight = sum over shared terms of IDF(term) * min(len, 6), where IDF = log(N / tasks with
-    the term); terms in more than a third of the tasks are ignored. Each task keeps its
+    the term); terms in more than a third of the tasks (or in more than RELATED_MAX_TASKS = 200
+    of them, on plans of thousands of tasks) are ignored. Each task keeps its
     RELATED_K best partners (an edge is kept if either end chose it). e.g. T22 and T14 share
     阳光就业 (2 of 24 tasks).
 """

@@ -51,7 +51,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from kb.link.common import _ev, _Ids
-from kb.link.text import clauses
+from kb.link.text import SubstringIndex, clauses
 from kb.link.things import (
     _SERVES_RE,
     _SUPPORT_TITLE,
@@ -171,7 +171,13 @@ def _does_work(a: Unit, a_things: list[Thing], work: str) -> Optional[tuple[Sent
     开展工资集体协商, 深化普法宣传) and sets up no resource of its own for the same work."""
     if any(work_of(t) == work for t in a_things):
         return None  # A builds its own 普法资源库: parallel work
-    pat = re.compile(r"(?:" + WORK_VERBS + r"|签订|订立|执行|依据|依照)([^,，;；。的《]{0,6}?)" + re.escape(work) + r"(?!建设|工程|》)")
+    pat = re.compile(
+        r"(?:"
+        + WORK_VERBS
+        + r"|签订|订立|执行|依据|依照)([^,，;；。的《]{0,6}?)"
+        + re.escape(work)
+        + r"(?!建设|工程|》)"
+    )
     for s in a.sentences:
         if DOTS.search(s.text):
             continue
@@ -179,7 +185,9 @@ def _does_work(a: Unit, a_things: list[Thing], work: str) -> Optional[tuple[Sent
             m = pat.search(c)
             if m and not re.search(ESTABLISH_VERBS, m.group(1)):
                 after = c[m.end() :]
-                if not after or re.match(r"[等的和与及或、(（率]|宣传|活动|工作|行动|教育|培训|服务|[^\u4e00-\u9fff]", after):
+                if not after or re.match(
+                    r"[等的和与及或、(（率]|宣传|活动|工作|行动|教育|培训|服务|[^\u4e00-\u9fff]", after
+                ):
                     return s, c  # not the modifier of another thing (劳动关系法律保障体系)
     return None
 
@@ -214,7 +222,9 @@ def _shared(x: str, y: str) -> int:
     return best
 
 
-_ONLINE = re.compile(r"(?:" + WORK_VERBS + r"|实行|实现|提供|办理)(?:网上|线上|在线)(?!网下|线下)([\u4e00-\u9fff]{2,8})")
+_ONLINE = re.compile(
+    r"(?:" + WORK_VERBS + r"|实行|实现|提供|办理)(?:网上|线上|在线)(?!网下|线下)([\u4e00-\u9fff]{2,8})"
+)
 _ONLINE_B = re.compile(r"网上|线上|在线|互联网")
 
 
@@ -226,7 +236,9 @@ def _online_work(a: Unit, a_things: list[Thing]) -> Optional[tuple[Sentence, str
         for c, _a, _b in clauses(s.text):
             for m in _ONLINE.finditer(c):
                 phrase = m.group(0)
-                if not any(h in m.group(1) for h in HEADS if len(h) > 1) and not re.search(r"交流|学习|课程|营销|交易", phrase):
+                if not any(h in m.group(1) for h in HEADS if len(h) > 1) and not re.search(
+                    r"交流|学习|课程|营销|交易", phrase
+                ):
                     return s, c, phrase
     return None
 
@@ -245,7 +257,9 @@ def _online_platform(things: dict[str, list[Thing]], by_id: dict[str, Unit]) -> 
     return found[0] if len({t.unit for t in found}) == 1 else None
 
 
-_DATA_WORK = re.compile(r"数据[^,，;；。、和与及]{0,4}?(?:共享|交换|汇聚|开放|对接)|(?:共享|交换|汇聚|开放|对接)[^,，;；。、和与及]{0,4}?数据")
+_DATA_WORK = re.compile(
+    r"数据[^,，;；。、和与及]{0,4}?(?:共享|交换|汇聚|开放|对接)|(?:共享|交换|汇聚|开放|对接)[^,，;；。、和与及]{0,4}?数据"
+)
 _DATA_HUB_WORDS = re.compile(r"大数据|数据|资源|信息|共享|交换|开放|汇聚|整合|管理")
 _DATA_KINDS = re.compile(r"公共|政务|基础")  # a hub for one kind of data serves only work on that kind
 
@@ -272,7 +286,11 @@ def _data_hub(things: dict[str, list[Thing]]) -> Optional[Thing]:
     for ts in things.values():
         for t in ts:
             core = _strip_scope(t.name[: len(t.name) - len(t.head)]) if t.head else ""
-            if t.head in IT_HEADS + ("体系", "中心") and "数据" in core and not _DATA_KINDS.sub("", _DATA_HUB_WORDS.sub("", core)):
+            if (
+                t.head in IT_HEADS + ("体系", "中心")
+                and "数据" in core
+                and not _DATA_KINDS.sub("", _DATA_HUB_WORDS.sub("", core))
+            ):
                 found.append(t)
     return found[0] if len({t.unit for t in found}) == 1 else None
 
@@ -326,20 +344,38 @@ class Candidate:
 
 def analyse(doc: Document, units: list[Unit]):
     """Things established per unit, their document frequencies and the serves/support claims."""
+    units, things, df, _index = _analyse(doc, units)
+    return units, things, df
+
+
+def _sentence_text(u: Unit) -> str:
+    """The unit's sentences in one string (NUL between them, so no name spans two): a name
+    occurs in this string exactly when it occurs in one of the sentences."""
+    return "\x00".join(s.text for s in u.sentences)
+
+
+def _analyse(doc: Document, units: list[Unit]):
     units = task_units(doc, units)
     things = {u.id: established(u) for u in units}
+    # which units contain a name, by a bigram index rather than a scan of every unit per name
+    # (a plan with thousands of tasks and thousands of names would be quadratic)
+    in_text = SubstringIndex([u.text for u in units])
     df: dict[str, int] = {}
     for ts in things.values():
         for t in ts:
             for f in t.forms:  # noqa: B007
                 if f not in df:
-                    df[f] = sum(1 for u in units if f in u.text)
-    return units, things, df
+                    df[f] = len(in_text.containing(f))
+    return units, things, df, SubstringIndex([_sentence_text(u) for u in units])
 
 
 def candidates(doc: Document, units: list[Unit]) -> list[Candidate]:
-    units, things, df = analyse(doc, units)
+    units, things, df, in_sentences = _analyse(doc, units)
     by_id = {u.id: u for u in units}
+    ids = [u.id for u in units]
+    by_chapter: dict[Optional[str], list[str]] = {}
+    for u in units:
+        by_chapter.setdefault(getattr(u, "chapter", None), []).append(u.id)
     best: dict[tuple[str, str], Candidate] = {}
 
     def offer(c: Candidate):
@@ -355,10 +391,16 @@ def candidates(doc: Document, units: list[Unit]) -> list[Candidate]:
 
     for b, ts in things.items():
         for t in ts:
-            for a, ua in by_id.items():
+            # only units whose sentences hold one of the thing's forms can refer to it (in the
+            # order of the units, as a scan of them all would find them)
+            # (a form in more tasks than the limit is a topic word and never refers)
+            limit = MAX_DF if len(GENERIC_MODS.sub("", _strip_scope(t.core))) > 4 else MAX_DF - 1
+            forms = [f for f, kind in t.forms.items() if kind in ("title", "title-short") or df.get(f, 0) <= limit]
+            near = sorted({i for form in forms for i in in_sentences.containing(form)})
+            for a in (ids[i] for i in near):
                 if a == b:
                     continue
-                ref, _why = find_reference(ua, things[a], t, df)
+                ref, _why = find_reference(by_id[a], things[a], t, df)
                 if ref:
                     offer(Candidate(a, b, ref.rule, ref.sentence, ref.clause, ref.form, t.sentence, t.clause, t.name))
         for t in ts:
@@ -374,14 +416,24 @@ def candidates(doc: Document, units: list[Unit]) -> list[Candidate]:
                 if len(hits) > MAX_DF - 1:
                     continue  # work that many tasks do is the plan's topic, not a use of B's resource
                 for a, h in hits.items():
-                    if rule == "uses-head" and sum(1 for x, xs in things.items() if x != a and any(
-                            _used_head(by_id[a], y) for y in xs if y.head == t.head)) > 1:
+                    if (
+                        rule == "uses-head"
+                        and sum(
+                            1
+                            for x, xs in things.items()
+                            if x != a and any(_used_head(by_id[a], y) for y in xs if y.head == t.head)
+                        )
+                        > 1
+                    ):
                         continue  # the head fits things of two tasks: ambiguous
                     name = h[2] if rule == "uses-head" else work
                     offer(Candidate(a, b, rule, h[0], h[1], name, t.sentence, t.clause, t.name))
         ub = by_id[b]
         for s, text, work in _serves(ub) if ts else ():
-            hits = {a: _plans_work(ua, work) for a, ua in by_id.items() if a != b}
+            # every way A can name the work has both its halves in one clause
+            x, y = work[:2], work[2:]
+            near = [i for i in in_sentences.containing(x) if y in in_sentences.texts[i]]
+            hits = {a: _plans_work(by_id[a], work) for a in (ids[i] for i in near) if a != b}
             hits = {a: h for a, h in hits.items() if h}
             if len(hits) > MAX_DF - 1:
                 continue  # work that many tasks name is the plan's topic, not a specific use
@@ -390,8 +442,8 @@ def candidates(doc: Document, units: list[Unit]) -> list[Candidate]:
                     offer(Candidate(a, b, "serves", hit[0], hit[1], work, s, text, work))
         if _SUPPORT_TITLE.search(_title(ub)):
             chapter = getattr(ub, "chapter", None)
-            for a, ua in by_id.items():
-                if a == b or getattr(ua, "chapter", None) != chapter or chapter is None:
+            for a in by_chapter.get(chapter, []) if chapter is not None else ():
+                if a == b:
                     continue
                 own = [t for t in things[a] if t.head in IT_HEADS]
                 if own:

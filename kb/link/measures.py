@@ -59,14 +59,21 @@ def _match_clause(ctext, sents, idf: BigramIDF, sent_figs, sent_bg, postings):
     if not tot:
         return None
     cfigs = {f.key: f.text for f in figures(ctext)}
-    acc: dict[int, float] = defaultdict(float)
-    for b in cb:
-        w = idf.idf(b)
-        for i in postings.get(b, ()):
-            acc[i] += w
-    # a small margin so float summation order never drops a sentence at the threshold; the
-    # exact coverage is computed below as before
-    candidates = sorted(i for i, w in acc.items() if w / tot >= MEASURE_MIN - 1e-9)
+    # Rarest bigrams first: a sentence that holds none of the first ones can reach at most the
+    # weight of the rest, so once that is below the threshold the common bigrams (whose
+    # postings are long on a large plan) need not be walked; every sentence that can reach
+    # MEASURE_MIN holds one of the first ones (a small margin keeps float rounding out of it).
+    # The exact coverage of the sentences reached is computed below.
+    ranked = sorted(cb, key=idf.idf, reverse=True)
+    rest = sum(idf.idf(b) for b in ranked)
+    need = MEASURE_MIN * tot - 1e-6
+    reached: set[int] = set()
+    for b in ranked:
+        if rest < need:
+            break
+        rest -= idf.idf(b)
+        reached.update(postings.get(b, ()))
+    candidates = sorted(reached)
     scored = []
     for t, s in (sents[i] for i in candidates):
         cov = idf.weight(cb & sent_bg[s.id]) / tot

@@ -213,3 +213,30 @@ class PhraseTable:
 
     def sentence(self, uid: str, p: str) -> str | None:
         return self.per_unit.get(uid, {}).get(p)
+
+
+class SubstringIndex:
+    """Which of a list of texts contain a string, without scanning them all: a character-bigram
+    inverted index narrows the texts to those holding the string's rarest bigram, and ``in``
+    confirms. ``containing(s)`` gives the indices in ascending order, exactly the texts where
+    ``s in text``; the answers are cached (the same names are looked up many times)."""
+
+    def __init__(self, texts: list[str]):
+        self.texts = texts
+        post: dict[str, list[int]] = defaultdict(list)
+        for i, t in enumerate(texts):
+            for g in {t[j : j + 2] for j in range(len(t) - 1)}:
+                post[g].append(i)
+        self.post = post
+        self._cache: dict[str, list[int]] = {}
+
+    def containing(self, s: str) -> list[int]:
+        hit = self._cache.get(s)
+        if hit is None:
+            if len(s) < 2:
+                pool: Iterable[int] = range(len(self.texts))
+            else:
+                pool = min((self.post.get(s[j : j + 2], ()) for j in range(len(s) - 1)), key=len)
+            hit = [i for i in pool if s in self.texts[i]]
+            self._cache[s] = hit
+        return hit

@@ -157,7 +157,7 @@ GENERIC_MODS = re.compile(
 DOTS = re.compile(r"[.…·]{4,}\s*\d*")  # a table-of-contents line: 荆楚博物馆特色片区建设工程 ...... 28
 
 
-def work_of(t: "Thing") -> str:
+def work_of(t: Thing) -> str:
     """The work a resource-type thing exists for: its core without scope words, generic
     adjectives and an agent suffix (专职集体协商指导员队伍 -> 集体协商, 工会帮扶工作智能化平台 ->
     帮扶); '' when the thing is not a resource or its core names a group, not work."""
@@ -178,7 +178,7 @@ def work_of(t: "Thing") -> str:
     return w
 
 
-def law_subject(t: "Thing") -> str:
+def law_subject(t: Thing) -> str:
     """What a law or regulation B drafts governs: the title without its legal head
     (《集体合同法》 -> 集体合同), when it is at least 4 characters; '' otherwise."""
     titles = re.findall(r"《([^》]{3,40})》", t.name)
@@ -186,7 +186,9 @@ def law_subject(t: "Thing") -> str:
         return ""
     title = titles[0]
     head = next((h for h in LEGAL_HEADS if title.endswith(h)), "")
-    subject = _strip_scope(title[: len(title) - len(head)]) if head in ("法", "条例", "办法", "管理办法", "实施办法") else ""
+    subject = (
+        _strip_scope(title[: len(title) - len(head)]) if head in ("法", "条例", "办法", "管理办法", "实施办法") else ""
+    )
     return subject if len(subject) >= 4 and re.fullmatch(r"[\u4e00-\u9fff]+", subject) else ""
 
 
