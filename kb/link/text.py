@@ -233,10 +233,12 @@ class SubstringIndex:
     def containing(self, s: str) -> list[int]:
         hit = self._cache.get(s)
         if hit is None:
+            pool: list[int] | range
             if len(s) < 2:
-                pool: Iterable[int] = range(len(self.texts))
+                pool = range(len(self.texts))
             else:
-                pool = min((self.post.get(s[j : j + 2], ()) for j in range(len(s) - 1)), key=len)
+                lists: list[list[int]] = [self.post.get(s[j : j + 2], []) for j in range(len(s) - 1)]
+                pool = min(lists, key=len)
             hit = [i for i in pool if s in self.texts[i]]
             self._cache[s] = hit
         return hit

@@ -1,0 +1,183 @@
+"""How task A uses what task B sets up, beyond naming it: doing the work B's resource is for, using its
+head noun after a use verb, working online or sharing data on the plan's one platform or data hub, and the
+work B says its output serves (the rules of kb/link/dependencies.py)."""
+
+from __future__ import annotations
+
+import re
+
+from kb.link.text import clauses
+from kb.link.things import (
+    _SERVES_RE,
+    DOTS,
+    ESTABLISH_VERBS,
+    GENERIC_MODS,
+    HEADS,
+    IT_HEADS,
+    RESOURCE_HEADS,
+    USE_VERBS,
+    WORK_VERBS,
+    Thing,
+    _strip_scope,
+    work_of,
+)
+from kb.model import Sentence, Unit
+
+
+def _does_work(a: Unit, a_things: list[Thing], work: str) -> tuple[Sentence, str] | None:
+    """A carries out ``work`` (a work verb at most 6 characters before it in one clause:
+    开展工资集体协商, 深化普法宣传) and sets up no resource of its own for the same work."""
+    if any(work_of(t) == work for t in a_things):
+        return None  # A builds its own 普法资源库: parallel work
+    pat = re.compile(
+        r"(?:"
+        + WORK_VERBS
+        + r"|签订|订立|执行|依据|依照)([^,，;；。的《]{0,6}?)"
+        + re.escape(work)
+        + r"(?!建设|工程|》)"
+    )
+    for s in a.sentences:
+        if DOTS.search(s.text):
+            continue
+        for c, _a, _b in clauses(s.text):
+            m = pat.search(c)
+            if m and not re.search(ESTABLISH_VERBS, m.group(1)):
+                after = c[m.end() :]
+                if not after or re.match(
+                    r"[等的和与及或、(（率]|宣传|活动|工作|行动|教育|培训|服务|[^\u4e00-\u9fff]", after
+                ):
+                    return s, c  # not the modifier of another thing (劳动关系法律保障体系)
+    return None
+
+
+def _used_head(a: Unit, thing: Thing) -> tuple[Sentence, str, str] | None:
+    """A names B's thing by its head noun after a use verb, with B's own words before the head
+    (依托考古工作站开展…, 用好执法队伍): (sentence, clause, phrase)."""
+    if thing.head not in RESOURCE_HEADS + IT_HEADS:
+        return None
+    core = GENERIC_MODS.sub("", _strip_scope(thing.core))
+    pat = re.compile(r"(?:" + "|".join(USE_VERBS) + r")([^,，;；。、和及与等]{1,12}?)" + re.escape(thing.head))
+    for s in a.sentences:
+        if DOTS.search(s.text):
+            continue
+        for c, _a, _b in clauses(s.text):
+            for m in pat.finditer(c):
+                x = GENERIC_MODS.sub("", _strip_scope(m.group(1)))
+                if len(x) >= 2 and _shared(x, core) >= max(2, (len(x) + 1) // 2):
+                    return s, c, m.group(0)
+    return None
+
+
+def _shared(x: str, y: str) -> int:
+    """Length of the longest common substring of x and y."""
+    best = 0
+    for i in range(len(x)):
+        for j in range(i + best + 1, len(x) + 1):
+            if x[i:j] in y:
+                best = j - i
+            else:
+                break
+    return best
+
+
+_ONLINE = re.compile(
+    r"(?:" + WORK_VERBS + r"|实行|实现|提供|办理)(?:网上|线上|在线)(?!网下|线下)([\u4e00-\u9fff]{2,8})"
+)
+_ONLINE_B = re.compile(r"网上|线上|在线|互联网")
+
+
+def _online_work(a: Unit, a_things: list[Thing]) -> tuple[Sentence, str, str] | None:
+    """A offers a service online (推行网上申请入会) and builds no platform or system of its own."""
+    if any(t.head in IT_HEADS for t in a_things):
+        return None
+    for s in a.sentences:
+        for c, _a, _b in clauses(s.text):
+            for m in _ONLINE.finditer(c):
+                phrase = m.group(0)
+                if not any(h in m.group(1) for h in HEADS if len(h) > 1) and not re.search(
+                    r"交流|学习|课程|营销|交易", phrase
+                ):
+                    return s, c, phrase
+    return None
+
+
+def _online_platform(things: dict[str, list[Thing]], by_id: dict[str, Unit]) -> Thing | None:
+    """The plan's one general online service platform: a platform or system with no specific
+    core (全国工会服务平台) whose establishing sentence or task title says it serves online."""
+    found = [
+        t
+        for b, ts in things.items()
+        for t in ts
+        if t.head in IT_HEADS
+        and list(t.forms.values()) == ["generic-name"]
+        and (_ONLINE_B.search(t.sentence.text) or _ONLINE_B.search(_title(by_id[b])))
+    ]
+    return found[0] if len({t.unit for t in found}) == 1 else None
+
+
+_DATA_WORK = re.compile(
+    r"数据[^,，;；。、和与及]{0,4}?(?:共享|交换|汇聚|开放|对接)|(?:共享|交换|汇聚|开放|对接)[^,，;；。、和与及]{0,4}?数据"
+)
+_DATA_HUB_WORDS = re.compile(r"大数据|数据|资源|信息|共享|交换|开放|汇聚|整合|管理")
+_DATA_KINDS = re.compile(r"公共|政务|基础")  # a hub for one kind of data serves only work on that kind
+
+
+def _data_work(a: Unit, a_things: list[Thing], kind: str = "") -> tuple[Sentence, str, str] | None:
+    """A shares or exchanges data (推动工会网站数据共享交换) and builds no data system of its own;
+    for a hub of one kind of data (公共数据资源体系), A's clause names that kind (公共数据)."""
+    if any("数据" in t.name and t.head in IT_HEADS + ("体系", "中心", "数据库") for t in a_things):
+        return None
+    for s in a.sentences:
+        for c, _a, _b in clauses(s.text):
+            m = _DATA_WORK.search(c)
+            if m and kind and kind + "数据" not in s.text:
+                continue
+            if m and not re.search(ESTABLISH_VERBS, c[: m.start()][-6:]):
+                return s, c, m.group(0)
+    return None
+
+
+def _data_hub(things: dict[str, list[Thing]]) -> Thing | None:
+    """The plan's one general data-resource system: a system or platform whose core says only
+    data/resources (工会数据资源管理体系, 公共数据资源体系), set up by a single task."""
+    found = []
+    for ts in things.values():
+        for t in ts:
+            core = _strip_scope(t.name[: len(t.name) - len(t.head)]) if t.head else ""
+            if (
+                t.head in IT_HEADS + ("体系", "中心")
+                and "数据" in core
+                and not _DATA_KINDS.sub("", _DATA_HUB_WORDS.sub("", core))
+            ):
+                found.append(t)
+    return found[0] if len({t.unit for t in found}) == 1 else None
+
+
+def _serves(u: Unit) -> list[tuple[Sentence, str, str]]:
+    """What B says its output serves: (sentence, clause, work) for each listed work."""
+    out = []
+    for s in u.sentences:
+        for m in _SERVES_RE.finditer(s.text):
+            if "了" in m.group(0):
+                continue  # 为…提供了…支撑: a review of what was done, not an output
+            for w in re.split(r"、|和|及", m.group(1)):
+                w = _strip_scope(w.strip())
+                if len(w) >= 4 and not w.endswith(("业", "领域", "行业", "地区")):  # a sector is a target, not work
+                    out.append((s, s.text[m.start() : m.end()], w))
+    return out
+
+
+def _plans_work(a: Unit, work: str) -> tuple[Sentence, str] | None:
+    """A's clause naming ``work``: as written, or its two halves swapped or split (精准服务 ~ 服务精准化)."""
+    x, y = work[:2], work[2:]
+    for s in a.sentences:
+        for c, _a, _b in clauses(s.text):
+            if work in c or (len(work) == 4 and (y + x in c)):
+                return s, c
+            if len(work) == 4 and x in c and y in c and 0 < c.find(y) - c.find(x) <= 8:
+                return s, c
+    return None
+
+
+def _title(u: Unit) -> str:
+    return u.sentences[0].text if u.sentences else ""
