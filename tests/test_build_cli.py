@@ -111,7 +111,7 @@ def test_check_reports_structure_and_joins(corpus_path):
     assert r.exit_code == 0
     assert "utf-8, 11718 characters" in r.output
     assert "6 chapters, 24 tasks (14–37)" in r.output
-    assert "3 indicator tables with 14 rows" in r.output
+    assert "3 tables with 14 rows" in r.output
     assert "page break joined: …院校和职业培训机|构建设。推动职工… (lines 25–27)" in r.output
     assert "layout noise removed: （上接第2版） (line 3)" in r.output
     d = json.loads(run("check", str(corpus_path), "--json").output)

@@ -7,16 +7,21 @@ from typing import Any
 from kb.model import Document
 from kb.parse.sentences import numbering_problems
 
+OUTLINE_KINDS = ("part", "chapter", "section", "item", "box", "table", "row", "paragraph", "front", "back")
+
 
 def check_document(doc: Document) -> dict[str, Any]:
     nums = [t.number for t in doc.tasks]
     rows = sum(len(t.rows) for t in doc.indicator_tables)
-    problems = numbering_problems(nums)
+    # numbering runs through the plan only where the tasks are T<n>; where it restarts under each
+    # heading, the outline's own notes (gaps and repeats per level) say what is odd
+    continuous = bool(doc.tasks) and all(t.id == f"T{t.number}" for t in doc.tasks)
+    problems = numbering_problems(nums) if continuous else []
     for tb in doc.indicator_tables:
         if not tb.header:
-            problems.append(f"indicator table {tb.id} has no header row")
+            problems.append(f"table {tb.id} has no header row")
         idx = [r.index for r in tb.rows]
-        if idx != list(range(1, len(idx) + 1)):
+        if tb.id.startswith("I:") and idx != list(range(1, len(idx) + 1)):
             problems.append(f"indicator table {tb.id} rows are numbered {idx}")
     for t in doc.tasks:
         if not t.sentences:
@@ -26,7 +31,8 @@ def check_document(doc: Document) -> dict[str, Any]:
         "source": doc.source,
         "encoding": doc.encoding,
         "characters": len(doc.text),
-        "chapters": len(doc.chapters),
+        "chapters": sum(1 for n in doc.outline if n.kind == "chapter") or len(doc.chapters),
+        "outline": {k: sum(1 for n in doc.outline if n.kind == k) for k in OUTLINE_KINDS},
         "tasks": len(doc.tasks),
         "task_numbers": f"{nums[0]}–{nums[-1]}" if nums else None,
         "sentences": sum(len(u.sentences) for u in doc.units()),
@@ -46,8 +52,10 @@ def render_report(rep: dict[str, Any]) -> str:
         f"  {rep['chapters']} chapters, {rep['tasks']} tasks"
         + (f" ({rep['task_numbers']})" if rep["task_numbers"] else "")
         + f", {rep['sentences']} sentences, {rep['paragraphs']} paragraphs, "
-        f"{len(rep['indicator_tables'])} indicator tables with {rep['indicator_rows']} rows",
+        f"{len(rep['indicator_tables'])} tables with {rep['indicator_rows']} rows",
     ]
+    if rep.get("outline"):
+        out.append("  outline: " + ", ".join(f"{v} {k}" for k, v in rep["outline"].items() if v))
     for t in rep["indicator_tables"]:
         out.append(
             f"  table {t['id']}: {t['rows']} rows, line {t['line']}"
