@@ -7,7 +7,7 @@ import click
 from kb.commands.options import echo, load_kb, out_option, output_options, output_rows
 from kb.errors import KBError
 from kb.model import KB
-from kb.query.mentions import mentions, units_of
+from kb.query.mentions import mentions, target_record, units_of
 from kb.textsafe import safe
 
 # kb targets: the columns of the default (text) output, after a header line
@@ -93,25 +93,7 @@ def _target_rows(kb: KB, period, deadline, unit, kinds=("target",), dated=False)
                 continue
             if unit and t.unit != unit:
                 continue
-            rows.append(
-                {
-                    "id": uid,
-                    "sentence": t.sentence,
-                    "text": t.text,
-                    "value": t.value,
-                    "unit": t.unit,
-                    "qualifier": t.qualifier,
-                    "period": t.period,
-                    "deadline": t.deadline,
-                    "deadline_text": t.deadline_text,
-                    "deadline_inferred": t.deadline_inferred,
-                    "subject": t.subject,
-                    "kind": t.kind,
-                    "baseline": t.baseline,
-                    "baseline_year": t.baseline_year,
-                    "attribute": t.attribute,
-                }
-            )
+            rows.append({"id": uid, **target_record(t)})
     return rows
 
 

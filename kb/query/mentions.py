@@ -99,18 +99,8 @@ def target_query(kb: KB, q, exact: bool = False) -> list[dict]:
         matches = []
         for t in u.targets:
             if target_matches(q, t, literal=exact):
-                d = {
-                    "text": t.text,
-                    "sentence": t.sentence,
-                    "start": t.start,
-                    "end": t.end,
-                    "value": t.value,
-                    "unit": t.unit,
-                    "qualifier": t.qualifier,
-                    "period": t.period,
-                    "deadline": t.deadline,
-                    "deadline_text": t.deadline_text,
-                }
+                d = target_record(t)
+                d.update({"start": t.start, "end": t.end})
                 if q.kind != "quantity" and t.deadline_text and q.text.lstrip("到") not in t.deadline_text:
                     d["via"] = t.deadline_text
                 if q.kind == "quantity" and q.unit and t.unit != q.unit:
@@ -180,3 +170,23 @@ def discovery_report(doc) -> list[dict]:
     from kb.extract.discover import discover
 
     return discover(doc)
+
+
+def target_record(t) -> dict:
+    """A target as the commands print it (`kb mentions 2025年底`, `kb targets`): the same keys in both."""
+    return {
+        "sentence": t.sentence,
+        "text": t.text,
+        "value": t.value,
+        "unit": t.unit,
+        "qualifier": t.qualifier,
+        "period": t.period,
+        "deadline": t.deadline,
+        "deadline_text": t.deadline_text,
+        "deadline_inferred": t.deadline_inferred,
+        "subject": t.subject,
+        "kind": t.kind,
+        "baseline": t.baseline,
+        "baseline_year": t.baseline_year,
+        "attribute": t.attribute,
+    }

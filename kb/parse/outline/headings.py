@@ -4,37 +4,14 @@
 from __future__ import annotations
 
 import re
-from typing import Optional
 
 from kb.parse.outline.responsible import RESP_NOTE_RE
+from kb.parse.sentences import cn_to_int  # the one reading of Chinese numerals  # noqa: F401
 
 CN_DIGITS = "一二三四五六七八九十百零〇两"
 
 
 # --------------------------------------------------------------------------- numbers
-
-
-def cn_to_int(s: str) -> Optional[int]:
-    s = s.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
-    if s.isdigit():
-        return int(s)
-    total, cur = 0, 0
-    for ch in s:
-        if ch in "零〇":
-            cur = 0
-        elif ch in "一二三四五六七八九":
-            cur = "一二三四五六七八九".index(ch) + 1
-        elif ch == "两":
-            cur = 2
-        elif ch == "十":
-            total += (cur or 1) * 10
-            cur = 0
-        elif ch == "百":
-            total += (cur or 1) * 100
-            cur = 0
-        else:
-            return None
-    return total + cur
 
 
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
