@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Score target extraction against the hand annotations in tests/data/targets/<plan>.json.
 
-Each annotated plan's text (from the dev corpus, default /work/shared/corpus-dev, or
+Each annotated plan's text (from corpus/, where the dev plans ship, or
 $PLANKB_CORPUS_DEV) is read line by line: a line is one unit, split into sentences at 。；！？.
 The plan's period comes from ``plan_period(None, text)``. A predicted target (kind "target",
 with a value) matches a gold one on the same line when their spans overlap and the values are
@@ -29,7 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 GOLD_DIR = ROOT / "tests" / "data" / "targets"
-CORPUS_DEV = Path(os.environ.get("PLANKB_CORPUS_DEV", "/work/shared/corpus-dev"))
+# the dev plans ship in corpus/ (byte-identical to ../shared/corpus-dev/)
+CORPUS_DEV = Path(os.environ.get("PLANKB_CORPUS_DEV") or Path(__file__).resolve().parent.parent / "corpus")
 # a heading line: 一、… / （一）… / 第X部分, short, without a full stop inside
 _HEADING = re.compile(
     r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|第[一二三四五六七八九十]+[部章节篇])[^。]{0,40}$"
