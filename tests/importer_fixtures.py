@@ -38,7 +38,7 @@ PLANS = {
 
 def plan_path(name: str) -> Path | None:
     where, fname, _ = PLANS[name]
-    if where == "corpus":
+    if where == "corpus" or (ROOT / "corpus" / fname).exists():  # the dev plans ship in corpus/ too
         return ROOT / "corpus" / fname
     d = corpus_dev()
     return d / fname if d else None
