@@ -285,7 +285,15 @@ def reflow(text: str) -> Reflowed:
             prev_k, prev = para[-1]
             ps = prev.strip()
             full = width - 9 <= _width(ps) <= width + 6
-            head_only = len(para) == 1 and _starts_block(ps) and not re.search(r"[，。；]", ps)
+            # a narrower column (a 专栏 box's frame): a line cut mid-word, a character on each side
+            boxed = (
+                _width(ps) >= width * 0.6
+                and re.match(r"[\u4e00-\u9fff]", ps[-1:]) is not None
+                and re.match(r"[\u4e00-\u9fff]", s[:1]) is not None
+                and " " not in ps.strip()
+            )
+            full = full or boxed
+            head_only = len(para) == 1 and _starts_block(ps) and not re.search(r"[，。；：:]", ps)
             can = (
                 full
                 and not head_only
