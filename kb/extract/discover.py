@@ -30,6 +30,7 @@ from kb.extract.discover_rules import (
     _PERSON_R,
     _PLAN_NUMBER,
     ACTOR_HEADS,
+    BODY_PEOPLE,
     GROUP_HEADS,
     STANDALONE_HEADS,
 )
@@ -130,7 +131,7 @@ def _compounds(tokens: list[tuple[str, str]]):
             ):
                 # the head may qualify the noun after it (组织形式, 企业社会责任): weak evidence
                 weak = True
-            if typ == "ACTOR" and _head(nxt, GROUP_HEADS) and nxt not in STANDALONE_HEADS - {"职工"}:
+            if typ == "ACTOR" and _head(nxt, GROUP_HEADS) and nxt not in STANDALONE_HEADS - BODY_PEOPLE:
                 weak = True  # a body naming whose people (国家工会|干部, 社会化工会|工作者)
             if head == "组织" and nflag in ("p", "v", "uj", "ul"):
                 continue  # 组织 used as a verb: 把…劳动者组织到工会中来

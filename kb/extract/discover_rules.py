@@ -1,282 +1,38 @@
-"""The word lists of discovery (kb/extract/discover.py): person and body heads, the
-modifiers that may or may not start or extend a compound, and the title patterns of laws."""
+"""The word lists of discovery (kb/extract/discover.py), read from the lexicon's discover*.tsv:
+person and body heads, the modifiers that may or may not start or extend a compound; and the
+title patterns of laws."""
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
-GROUP_HEADS = (
-    "职工",
-    "劳动者",
-    "工作者",
-    "人员",
-    "工人",
-    "司机",
-    "干部",
-    "代表",
-    "同胞",
-    "子女",
-    "工匠",
-    "律师",
-    "人士",
-    "志愿者",
-    "员",
-    "农民工",
-)
-ACTOR_HEADS = (
-    "总工会",
-    "工会",
-    "部门",
-    "机构",
-    "委员会",
-    "联合会",
-    "企业",
-    "协会",
-    "单位",
-    "组织",
-    "党委",
-    "政府",
-    "人大",
-    "政协",
-    "国务院",
-)
-# tags a modifier may carry: nouns, place/organisation names, distinguishing words, adjectives,
-# abbreviations, 型 (k), nominal verbs
-_MOD_TAGS = {"n", "nz", "ns", "nt", "b", "j", "s", "an", "a", "vn", "l", "r", "v"}
-# words that tag as nouns/adjectives/pronouns but do not name a kind of person or body here
-_BAD_MODS = {
-    "综合",
-    "发展",
-    "建设",
-    "工作",
-    "标准化",
-    "试点",
-    "各类",
-    "年均",
-    "确保重点",
-    "更多",
-    "有关",
-    "相关",
-    "其他",
-    "自身",
-    "主体",
-    "领域",
-    "全面",
-    "重点",
-    "一批",
-    "我",
-    "其",
-    "他们",
-    "本级",
-    "下级",
-    "所属",
-    "现代",
-    "特色",
-    "内",
-    "中",
-    "行动",
-    "活动",
-    "机制",
-    "制度",
-    "体系",
-    "能力",
-    "水平",
-    "质量",
-    "作用",
-    "积极",
-    "主动",
-    "完善",
-    "健全",
-    "加强",
-    "深化",
-    "推进",
-    "推动",
-    "开展",
-    "维护",
-    "引导",
-    "指导",
-    "帮助",
-    "关爱",
-    "做好",
-    "提升",
-    "提高",
-    "实现",
-    "参与",
-    "支持",
-    "发挥",
-    "聚焦",
-    "培育",
-    "壮大",
-    "吸引",
-    "服务中心",
-    "家",
-    "幸福",
-    "生活",
-    "各",
-    "每年",
-    "文化宫",
-    "休养院",
-    "书屋",
-    "中心",
-    "大会",
-    "委员",
-    "各地工会",
-    "成员",
-    "全委会",
-    "其中",
-    "以及",
-    "等",
-    "和",
-    "与",
-    "及",
-    "或",
-    "对",
-    "为",
-    "在",
-    "将",
-    "把",
-    "向",
-    "从",
-    "以",
-    # plan verbs and adverbs the tagger often reads as nouns or idioms
-    "落实",
-    "规范",
-    "充分发挥",
-    "叫响",
-    "实叫响",
-    "优化",
-    "弱化",
-    "确保",
-    "联系",
-    "同等",
-    "年度",
-    "强化",
-    "巩固",
-    "拓展",
-    "扩大",
-    "鼓励",
-    "严格",
-    "依法",
-    "切实",
-    "着力",
-    "不断",
-    "持续",
-    "逐步",
-    "普遍",
-    "深入",
-    "大力",
-    "广泛",
-    "有效",
-    "更好",
-    "继续",
-    "进一步",
-    "召开",
-    "选好",
-    "选优配强",
-    "优配强",
-    "做实",
-    "做强",
-    "建好",
-    "建强",
-    "评议",
-    "建立健全",
-    "广泛开展",
-    "施工",
-    "权益",
-    "杰出",
-    "和谐劳动关系",
-    "电子",
-    "模范",
-    "全国模范",
-    "海峡",
-    "董事",
-    "方",
-    "粤港澳",
-    "三地",
-    "爱国",
-    "关心",
-    "关注",
-    "慰问",
-    "走访",
-    "团结",
-    "凝聚",
-    "教育",
-    "依靠",
-    "动员",
-    "服从",
-}
-_ALLOWED_VERBS = {
-    "就业",
-    "配送",
-    "网约",
-    "协商",
-    "运营",
-    "务工",
-    "致困",
-    "适婚",
-    "伤亡",
-    "监察",
-    "调解",
-    "仲裁",
-    "协调",
-    "主管",
-    "监督",
-    "培训",
-    "困难",
-    "执法",
-    "领导",
-    "非公",
-    "一线",
-    "所有制",
-    "快递",
-    "外卖",
-    "服务",
-    "管理",
-    "保障",
-    "互助",
-}
-# a head followed by one of these is the first half of a longer name (金砖国家工会论坛)
-_LONGER_NAME = {
-    "论坛",
-    "界",
-    "联合会",
-    "故事",
-    "青年",
-    "研讨营",
-    "代表团",
-    "书屋",
-    "之家",
-    "大会",
-    "代表大会",
-    "服务站",
-    "服务站点",
-    "评议",
-    "领导",
-    "文化宫",
-    "疗休养院",
-    "服务中心",
-}
-# activity nouns after a name: 职业培训机构建设 names the body, 产业工会机构建设 does not
-_ACTIVITY = {"建设", "改革", "工作", "管理"}
-# heads that name an entity on their own; 人员, 代表, 机构 … alone say nothing
-STANDALONE_HEADS = {
-    "职工",
-    "劳动者",
-    "律师",
-    "工匠",
-    "会员",
-    "企业",
-    "工会",
-    "志愿者",
-    "农民工",
-    "党委",
-    "政府",
-    "人大",
-    "政协",
-    "国务院",
-}
-# words that may qualify a name but not open one: 家政服务人员 is a name, 服务职工 is not
-_BAD_START = {"服务", "培训", "管理", "保障", "监督", "全国", "协调", "领导", "互助", "广大"}
-_PERSON_R = {"各级", "各地", "各省", "各县", "各市"}
+# the word lists are data: kb/extract/lexicon/discover.tsv (general) and discover.<domain>.tsv
+# (a domain's own people, bodies and facilities), rows ``list<TAB>word``
+LISTS_DIR = Path(__file__).resolve().parent / "lexicon"
+
+
+def _load() -> dict[str, list[str]]:
+    lists: dict[str, list[str]] = {}
+    for f in sorted(LISTS_DIR.glob("discover*.tsv")):
+        for line in f.read_text(encoding="utf-8").splitlines():
+            if line.strip() and not line.startswith("#"):
+                name, word = line.split("\t")[:2]
+                lists.setdefault(name, []).append(word)
+    return lists
+
+
+_L = _load()
+GROUP_HEADS = tuple(_L.get("group-head", ()))  # a person head: X职工, X人员, X员
+ACTOR_HEADS = tuple(_L.get("actor-head", ()))  # a body head: X部门, X委员会, X企业
+STANDALONE_HEADS = set(_L.get("standalone-head", ()))  # heads that name an entity on their own
+BODY_PEOPLE = set(_L.get("body-people", ()))  # a body's people: after a body name it stays weak
+_MOD_TAGS = set(_L.get("mod-tag", ()))  # POS tags a modifier may carry
+_BAD_MODS = set(_L.get("bad-modifier", ()))  # nouns/adjectives that do not name a kind of person or body
+_ALLOWED_VERBS = set(_L.get("allowed-verb", ()))  # verbs that may qualify a person (配送, 网约)
+_LONGER_NAME = set(_L.get("longer-name", ()))  # after a head: the first half of a longer name
+_ACTIVITY = set(_L.get("activity", ()))  # activity nouns after a name (…机构建设)
+_BAD_START = set(_L.get("bad-start", ()))  # words that may qualify a name but not open one
+_PERSON_R = set(_L.get("person-scope", ()))  # scope words before a person head (各级, 各地)
 _LAW_END = re.compile(r"(法|条例|办法|规定|意见|决定|纲要|规划|通知|细则|准则|指引|方案|章程)$")
 _PLAN_NUMBER = re.compile(r"^[一二三四五六七八九十百零两]+[五]?$|^[一二三四五六七八九十]+[个大小新]")

@@ -39,19 +39,6 @@ def _sentence_finder(unit: Unit):
     return find
 
 
-def _is_union(lex: Lexicon, eid: str) -> bool:
-    seen, todo = set(), [eid]
-    while todo:
-        e = todo.pop()
-        if e == "ACTOR:工会":
-            return True
-        if e in seen or e not in lex.entries:
-            continue
-        seen.add(e)
-        todo.extend(lex.entries[e].broader)
-    return False
-
-
 def unit_mentions(unit: Unit, doc, lex: Lexicon) -> list[Mention]:
     hits = doc.user_data.get("hits", [])
     sentence_of = _sentence_finder(unit)
@@ -59,7 +46,7 @@ def unit_mentions(unit: Unit, doc, lex: Lexicon) -> list[Mention]:
         Mention(entity=h.entity, text=h.surface, sentence=sentence_of(h.start), start=h.start, end=h.end) for h in hits
     ]
     ms.sort(key=lambda m: (m.start, -m.end, m.entity))
-    assign_roles(unit.text, ms, lambda e: e.split(":", 1)[0], lambda e: _is_union(lex, e))
+    assign_roles(unit.text, ms, lambda e: e.split(":", 1)[0], lex.acts_itself)
     return ms
 
 

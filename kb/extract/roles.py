@@ -2,7 +2,7 @@
 
 - ``partner``: the plan works *with* the actor (配合/联合/会同/协同/与/同 … actor).
 - ``supervised``: the plan acts *on* it (督促/指导/推动/引导/鼓励/支持/要求 … actor).
-- ``lead``: a union body that is itself the doer (各级工会每年筹集…, 全总每年重点培训…).
+- ``lead``: a body of a self-acting system (lexicon roles*.tsv) that is itself the doer.
 - ``beneficiary``: every group mention: the plan serves the groups it names.
 """
 
@@ -38,7 +38,7 @@ _LEAD_AFTER = ("会同", "牵头", "负责")
 
 
 def actor_role(
-    text: str, start: int, is_union: bool, prev_role: str | None = None, end: int | None = None
+    text: str, start: int, acts_itself: bool, prev_role: str | None = None, end: int | None = None
 ) -> str | None:
     """Role of the actor mention at ``start``. ``prev_role`` is the role of the actor just
     before it when the two are joined by 、 or 和 (推动平台企业、关联企业: both supervised)."""
@@ -55,7 +55,7 @@ def actor_role(
                 if w in ("与", "同", "和") and i == 0:
                     continue  # a clause opening with 与 is a list, not a partner
                 return role
-    if is_union:
+    if acts_itself:
         # the doer: the clause opens with it (after a time phrase or 由/各)
         head = re.sub(r"^(?:“[^”]*”期间|到\d{4}年底|力争|由|其中|同时|并|鼓励|进一步)+", "", left)
         if head == "" or head in ("各", "全国"):
@@ -63,7 +63,7 @@ def actor_role(
     return None
 
 
-def assign_roles(text: str, mentions: list, type_of: Callable[[str], str], is_union: Callable[[str], bool]) -> None:
+def assign_roles(text: str, mentions: list, type_of: Callable[[str], str], acts_itself: Callable[[str], bool]) -> None:
     """Fill ``role`` on mention objects (sorted by start) in place."""
     prev_end, prev_role = -10, None
     for m in mentions:
@@ -72,7 +72,7 @@ def assign_roles(text: str, mentions: list, type_of: Callable[[str], str], is_un
             m.role = "beneficiary"
         elif typ == "ACTOR":
             joined = 0 < m.start - prev_end <= 1
-            m.role = actor_role(text, m.start, is_union(m.entity), prev_role if joined else None, m.end)
+            m.role = actor_role(text, m.start, acts_itself(m.entity), prev_role if joined else None, m.end)
             if m.role:
                 prev_end, prev_role = max(prev_end, m.end), m.role
             continue

@@ -49,6 +49,22 @@ class Lexicon:
     entries: dict[str, LexEntry] = field(default_factory=dict)
     stops: list[tuple[str, str]] = field(default_factory=list)  # (phrase, blocked name)
     local: Optional[LocalNames] = None  # local departments by pattern (actors.patterns.tsv)
+    # roots of the systems whose bodies are the doers when named as the subject (roles*.tsv:
+    # a union plan's 各级工会 act themselves, they are not supervised); a domain's data, not code
+    self_acting: set[str] = field(default_factory=set)
+
+    def acts_itself(self, eid: str) -> bool:
+        """Is ``eid`` (or a broader term of it) one of the self-acting roots?"""
+        seen, todo = set(), [eid]
+        while todo:
+            e = todo.pop()
+            if e in self.self_acting:
+                return True
+            if e in seen or e not in self.entries:
+                continue
+            seen.add(e)
+            todo.extend(self.entries[e].broader)
+        return False
 
     def surfaces(self) -> dict[str, list[tuple[str, str]]]:
         """surface form -> [(entity id, kind)], kind = name | alias | related."""
@@ -120,6 +136,11 @@ def load_lexicon(folder: Optional[Path] = None, types=TYPES) -> Lexicon:
             if len(cells) < 2 or cells[1].strip() not in cells[0]:
                 raise KBError(f"{stop}:{n}: expected 'phrase<TAB>name inside the phrase'")
             lex.stops.append((cells[0].strip(), cells[1].strip()))
+    for roles in sorted(folder.glob("roles*.tsv")):
+        for n, cells in _rows(roles):
+            if len(cells) < 2 or cells[0].strip() != "self-acting":
+                raise KBError(f"{roles}:{n}: expected 'self-acting<TAB>entity id'")
+            lex.self_acting.add(cells[1].strip())
     patterns = folder / f"{TYPE_PREFIX['ACTOR']}{PATTERN_SUFFIX}"
     if "ACTOR" in types and patterns.exists():
         lex.local = LocalNames(parse_patterns(patterns))
