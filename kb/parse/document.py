@@ -77,47 +77,10 @@ def outline_document(doc: Document, norm: Normalized) -> Outline:
     rf = reflow(norm.text)
     doc.text = text = rf.text
     ol = parse_outline(text)
-    _split_prose(ol, text)
     line_of = _Lines(norm, rf)
     _Units(doc, ol, line_of).run()
     _notes(doc, ol, norm, rf)
     return ol
-
-
-PROSE_PREFIX = {"paragraph": "P", "front": "F", "back": "Z"}
-
-
-def _split_prose(ol: Outline, text: str) -> None:
-    """One prose node per blank-line-separated paragraph (a search hit and a citation name one
-    paragraph, not a page of them); a short first line without punctuation that opens the text
-    is the title (front matter). Prose ids are renumbered in reading order."""
-    out: list[Node] = []
-    for n in ol.nodes:
-        if n.kind not in PROSE_PREFIX:
-            out.append(n)
-            continue
-        a = n.start
-        while True:
-            cut = text.find("\n\n", a, n.end)
-            while cut >= 0 and cut + 2 < n.end and text[cut + 2] == "\n":
-                cut += 1
-            if cut < 0 or not text[cut : n.end].strip() or not text[a:cut].strip():
-                out.append(Node(**{**n.__dict__, "start": a, "end": n.end}))
-                break
-            out.append(Node(**{**n.__dict__, "start": a, "end": cut + 2}))
-            a = cut + 2
-    first = next((n for n in out if text[n.start : n.end].strip()), None)
-    if first is not None and first.kind == "paragraph":
-        line = text[first.start : first.end].strip()
-        if "\n" not in line and len(line) <= 60 and not any(c in line for c in "。，,；;：:"):
-            first.kind = "front"
-    count: dict[str, int] = {}
-    for n in out:
-        if n.kind in PROSE_PREFIX:
-            k = PROSE_PREFIX[n.kind]
-            count[k] = count.get(k, 0) + 1
-            n.id = f"{k}{count[k]}"
-    ol.nodes = out
 
 
 def _body_span(text: str, n: Node, skip_label: bool) -> tuple[int, int]:
@@ -157,11 +120,6 @@ class _Units:
 
     def run(self) -> None:
         doc, text = self.doc, self.doc.text
-        for n in self.ol.nodes:  # a row's printed number is its label, not part of its first cell
-            m = ROW_NUMBER.match(n.cells[0]) if n.kind == "row" and n.cells and not n.label else None
-            if m:
-                n.label, n.cells[0] = m.group(1), n.cells[0][m.end() :]
-                n.number = n.number or int(m.group(1).translate(FW))
         self.chapters: dict[str, Chapter] = {}
         for n in self.ol.nodes:
             if n.kind in HEADING_KINDS and (n.kind != "section" or n.id in self.has_children):

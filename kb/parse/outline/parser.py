@@ -23,6 +23,7 @@ from kb.parse.outline.headings import (
 )
 from kb.parse.outline.ids import _finish
 from kb.parse.outline.model import Outline, _Builder
+from kb.parse.outline.prose import split_prose
 from kb.parse.outline.tables import (
     _annex_ok,
     _blank_separated,
@@ -348,6 +349,7 @@ def parse_outline(text: str) -> Outline:
     # ---- 3. kinds, parents, levels, ids
     _finish(b, styles_used)
     out = Outline(nodes=b.nodes, notes=b.notes)
+    split_prose(out, text)
     return out
 
 

@@ -6,6 +6,7 @@ import re
 from collections import Counter
 from typing import Optional
 
+from kb.ids import FW_DIGITS
 from kb.parse.outline.cells import _column_names, _group_cells
 from kb.parse.outline.headings import (
     ANNEX_RE,
@@ -347,10 +348,21 @@ def _flat_table(L, j) -> Optional[dict]:
     return {"first": j, "end": end_line, "columns": header, "rows": rows, "row_lines": row_lines}
 
 
+ROW_NUMBER = re.compile(r"^([0-9０-９]{1,3})\s*[.．、](?![0-9０-９])\s*")
+
+
 def _emit_rows(b, t, tnode, L):
     for r, line_idx in zip(t["rows"], t["row_lines"]):
-        first = next((c for c in r if c.strip()), "")
-        row = b.add("row", L[line_idx].start, title=first[:40], cells=list(r))
+        cells = list(r)
+        # a row's printed number (1.劳模选树管理) is its label, not part of its first cell
+        m = ROW_NUMBER.match(cells[0]) if cells else None
+        label = ""
+        if m:
+            label, cells[0] = m.group(1), cells[0][m.end() :]
+        first = next((c for c in cells if c.strip()), "")
+        row = b.add("row", L[line_idx].start, label=label, title=first[:40], cells=cells)
+        if m:
+            row.number = int(label.translate(FW_DIGITS))
         row._parent_obj = tnode
         row.header = []
         if t.get("columns"):
