@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from kb.parse.outline import STYLE_NAMES
+
 EDGE_TYPES = {
     "depends_on": "依赖",
     "contains": "包含",
@@ -43,27 +45,6 @@ RULES = {
 
 TARGET_KINDS = {"target": "目标", "result": "已完成", "baseline": "基期", "fact": "现状"}
 
-# heading styles as kb/parse/outline.py names them in notes
-_STYLES = {
-    "第X部分/篇": "第X部分/篇",
-    "第X章": "第X章",
-    "第X节": "第X节",
-    "一、": "一、",
-    "（一）": "（一）",
-    "1.1": "1.1",
-    "1.": "1.",
-    "(1)": "(1)",
-    "①": "①",
-    "part": "第X部分/篇",
-    "chap": "第X章",
-    "sect": "第X节",
-    "cn": "一、",
-    "pcn": "（一）",
-    "ar2": "1.1",
-    "ar": "1.",
-    "par": "(1)",
-    "circ": "①",
-}
 
 _REPAIRS = {
     "pdf-line-join": "PDF 断行合并",
@@ -75,7 +56,7 @@ _REPAIRS = {
 
 
 def _style(s: str) -> str:
-    return _STYLES.get(s, s)
+    return STYLE_NAMES.get(s, s)  # a style code as printed; printed names stay as they are
 
 
 # (pattern, Chinese template): the template is formatted with the match's groups
