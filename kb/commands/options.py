@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from kb.model import KB
 from kb.textsafe import fix_surrogates, safe
+
+if TYPE_CHECKING:  # `kb search` imports this module and must not pay for the model's classes
+    from kb.model import KB
 
 out_option = click.option(
     "--out",
