@@ -66,12 +66,14 @@ from kb.link.things import (
     _strip_scope,
     _year,
     established,
+    law_name,
     law_subject,
     task_units,
     work_of,
 )
 from kb.link.uses import (
     _DATA_KINDS,
+    _acts_by_law,
     _data_hub,
     _data_work,
     _does_work,
@@ -253,11 +255,15 @@ def candidates(doc: Document, units: list[Unit]) -> list[Candidate]:
                 if ref:
                     offer(Candidate(a, b, ref.rule, ref.sentence, ref.clause, ref.form, t.sentence, t.clause, t.name))
         for t in ts:
-            for rule in ("uses-head", "work-of", "legal-basis"):
+            for rule in ("uses-head", "work-of", "legal-basis", "by-law"):
                 # only tasks whose text holds the work (or the head) can do it: looked up in the
                 # index, so a plan of thousands of tasks is not scanned once per thing
                 if rule == "uses-head":
                     key = t.head
+                elif rule == "by-law":
+                    key = law_name(t)
+                    if not key:
+                        continue
                 else:
                     key = work_of(t) if rule == "work-of" else law_subject(t)
                     if not key:
@@ -269,6 +275,8 @@ def candidates(doc: Document, units: list[Unit]) -> list[Candidate]:
                         continue
                     if rule == "uses-head":
                         found: tuple | None = None if _own(things[a], t.name, t) else _used_head(by_id[a], t)
+                    elif rule == "by-law":
+                        found = _acts_by_law(by_id[a], things[a], key)
                     else:
                         found = _does_work(by_id[a], things[a], key)
                     if found:

@@ -161,6 +161,22 @@ def _responsible(ids: _Ids, doc: Document) -> list[Edge]:
     return out
 
 
+def _box_owner(box, by_id):
+    """The outline node a box belongs to. A box printed at the end of a chapter sits after the
+    chapter's last item, so the outline nests it there; when its title names an enclosing
+    section instead (专栏1 构筑文物安全防护体系 under 三、构筑文物安全防护体系 › 8.完善安全应急管理),
+    that section is its owner. Otherwise the node it is nested in."""
+    title = re.sub(r"^专栏\s*[0-9０-９一二三四五六七八九十]*[:：、.\s]*", "", box.title or "").strip()
+    node = by_id.get(box.parent)
+    first = node
+    while node is not None and len(title) >= 4:
+        own = re.split(r"[，,：:；;]", node.title or "", maxsplit=1)[0].strip()
+        if len(own) >= 4 and (title.startswith(own) or own.startswith(title)):
+            return node
+        node = by_id.get(node.parent)
+    return first
+
+
 def _illustrates(ids: _Ids, doc: Document) -> list[Edge]:
     """``illustrates``: a 专栏 box -> the task (or chapter) it sits in, from the outline."""
     by_id = {n.id: n for n in doc.outline}
@@ -170,8 +186,9 @@ def _illustrates(ids: _Ids, doc: Document) -> list[Edge]:
     for n in doc.outline:
         if n.kind != "box" or n.parent is None:
             continue
-        parent = by_id.get(n.parent)
-        target = parent.unit if parent is not None and parent.unit in units else n.parent
+        # a section is represented by its lead-in paragraph when it has one (the drawing's node)
+        parent = _box_owner(n, by_id)
+        target = parent.unit if parent is not None and parent.unit in units else (parent.id if parent else n.parent)
         source = n.unit or n.id
         if target not in units and target not in chapters:
             continue

@@ -19,6 +19,7 @@ from kb.link.things import (
     WORK_VERBS,
     Thing,
     _strip_scope,
+    law_name,
     work_of,
 )
 from kb.model import Sentence, Unit
@@ -47,6 +48,25 @@ def _does_work(a: Unit, a_things: list[Thing], work: str) -> tuple[Sentence, str
                     r"[等的和与及或、(（率]|宣传|活动|工作|行动|教育|培训|服务|[^\u4e00-\u9fff]", after
                 ):
                     return s, c  # not the modifier of another thing (劳动关系法律保障体系)
+    return None
+
+
+_BY_LAW = re.compile(r"依法|依规|依照|依据")
+
+
+def _acts_by_law(a: Unit, a_things: list[Thing], subject: str) -> tuple[Sentence, str] | None:
+    """A acts by law on what a law names: 依法/依规 and, later in the same clause, the law's
+    subject (依法纠正…撤并工会组织 for 《工会法》); A drafts no law on that subject itself.
+    The subject must follow: 港澳工会依法开展… acts as a body under its own law."""
+    if any(law_name(t) == subject for t in a_things):
+        return None
+    for s in a.sentences:
+        if DOTS.search(s.text):
+            continue
+        for c, _a, _b in clauses(s.text):
+            m = _BY_LAW.search(c)
+            if m and subject in c[m.end() :] and "《" not in c:
+                return s, c
     return None
 
 
