@@ -278,7 +278,7 @@ def candidates(doc: Document, units: list[Unit]) -> list[Candidate]:
                     elif rule == "by-law":
                         found = _acts_by_law(by_id[a], things[a], key)
                     else:
-                        found = _does_work(by_id[a], things[a], key)
+                        found = _does_work(by_id[a], things[a], key, t.head if rule == "work-of" else "")
                     if found:
                         done[a] = found
                 if len(done) > MAX_DF - 1:

@@ -25,11 +25,19 @@ from kb.link.things import (
 from kb.model import Sentence, Unit
 
 
-def _does_work(a: Unit, a_things: list[Thing], work: str) -> tuple[Sentence, str] | None:
+def _does_work(a: Unit, a_things: list[Thing], work: str, head: str = "") -> tuple[Sentence, str] | None:
     """A carries out ``work`` (a work verb at most 6 characters before it in one clause:
-    开展工资集体协商, 深化普法宣传) and sets up no resource of its own for the same work."""
+    开展工资集体协商, 深化普法宣传), or does it at a resource of B's kind (``head``: 教师…在企业或
+    实训基地实训), and sets up no resource of its own for the same work."""
     if any(work_of(t) == work for t in a_things):
         return None  # A builds its own 普法资源库: parallel work
+    if head:
+        # the work done at the resource: 在 + a place ending in B's head + the work itself
+        at = re.compile(r"在[^,，;；。在]{0,12}?" + re.escape(head) + r"(?:开展|进行|参加)?" + re.escape(work))
+        for s in a.sentences:
+            for c, _a, _b in clauses(s.text):
+                if at.search(c) and not DOTS.search(s.text):
+                    return s, c
     pat = re.compile(
         r"(?:"
         + WORK_VERBS
