@@ -392,6 +392,19 @@ def explain(doc: Document, units: list[Unit], a: str, b: str) -> dict:
         else:
             item["not_named"] = why
         out["establishes"].append(item)
+    for t in things[b]:
+        # the rules that read what A does with B's thing (work done with a resource, a law acted on)
+        for rule, key, found in (
+            ("work-of", work_of(t), lambda k, t=t: _does_work(by_id[a], things[a], k, t.head)),
+            ("legal-basis", law_subject(t), lambda k: _does_work(by_id[a], things[a], k)),
+            ("by-law", law_name(t), lambda k: _acts_by_law(by_id[a], things[a], k)),
+        ):
+            if key:
+                hit = found(key)
+                out["checks"].append(
+                    f"{rule}: {b}'s “{t.name}” is for “{key}”; "
+                    + (f"{a} does it ({hit[0].id}: “{hit[1]}”)" if hit else f"{a} does not do it")
+                )
     serves = _serves(by_id[b])
     if serves:
         for s, _text, work in serves:
