@@ -56,6 +56,7 @@ RULE_RANK = {
     "work-of": 1,
     "legal-basis": 1,
     "by-law": 1,
+    "level-body": 1,
     "online": 1,
     "data-hub": 1,
 }

@@ -59,6 +59,47 @@ def _does_work(a: Unit, a_things: list[Thing], work: str, head: str = "") -> tup
     return None
 
 
+# the levels a body or a piece of work is organised at (an industry-wide body, area-wide work)
+_LEVEL = r"(?:区域性|行业性|产业性|地区性|跨区域|跨行业)"
+_LEVELS = re.compile(_LEVEL + r"(?:[、和与及]" + _LEVEL + r")*")
+BODY_HEADS = ("联合会", "协会", "联盟", "委员会", "商会")
+
+
+def body_levels(t: Thing) -> frozenset[str]:
+    """The levels of a body B sets up, as its establishing clause writes them before the name
+    (切实加强区域性、行业性工会联合会建设 -> 区域性, 行业性); empty for anything else."""
+    if t.head not in BODY_HEADS:
+        return frozenset()
+    i = t.clause.find(t.name)
+    if i < 0:
+        return frozenset()
+    for m in _LEVELS.finditer(t.clause):
+        if i <= m.end() <= i + len(t.name) - len(t.head) and m.start() <= i + 3:
+            return frozenset(re.findall(_LEVEL, m.group(0)))
+    return frozenset()
+
+
+def _level_work(a: Unit, a_things: list[Thing], levels: frozenset[str]) -> tuple[Sentence, str, str] | None:
+    """A carries out work at exactly the levels of B's body (大力推进行业性、区域性集体协商 for
+    区域性、行业性工会联合会): the body is the party such work needs. Not when A sets up a body at
+    those levels itself, nor when A's object is itself a body (…调解组织建设)."""
+    if any(body_levels(t) == levels for t in a_things):
+        return None
+    pat = re.compile(r"(?:" + WORK_VERBS + r")(" + _LEVELS.pattern + r")([\u4e00-\u9fff]{2,10})")
+    for s in a.sentences:
+        if DOTS.search(s.text):
+            continue
+        for c, _a, _b in clauses(s.text):
+            for m in pat.finditer(c):
+                work = m.group(2)
+                if frozenset(re.findall(_LEVEL, m.group(1))) != levels:
+                    continue
+                if re.search("|".join(BODY_HEADS) + r"|组织|机构|建设", work):
+                    continue
+                return s, c, m.group(0)
+    return None
+
+
 _BY_LAW = re.compile(r"依法|依规|依照|依据")
 
 
