@@ -60,7 +60,7 @@ def _does_work(a: Unit, a_things: list[Thing], work: str, head: str = "") -> tup
 
 
 # the levels a body or a piece of work is organised at (an industry-wide body, area-wide work)
-_LEVEL = r"(?:区域性|行业性|产业性|地区性|跨区域|跨行业)"
+_LEVEL = r"(?:区域性|行业性|产业性|地区性)"  # levels, not modes of cooperation (跨区域)
 _LEVELS = re.compile(_LEVEL + r"(?:[、和与及]" + _LEVEL + r")*")
 BODY_HEADS = ("联合会", "协会", "联盟", "委员会", "商会")
 
