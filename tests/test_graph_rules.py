@@ -115,3 +115,16 @@ def test_consistency_reports_whole_terms_not_diff_fragments(corpus_kbs):
     found = [(c["row_span"], c["task_span"]) for c in check(corpus_kbs["jiading-sponge-city-plan"])]
     # 各行业主管部门 vs 各相关行业管理部门: one changed term; the added 相关 and the stretch's ends are not findings
     assert found == [("行业主管部门", "行业管理部门")]
+
+
+def test_see_table_n_refers_to_the_table(corpus_kbs):
+    from kb.graph.io import to_networkx
+
+    kb = corpus_kbs["jiading-sponge-city-plan"]
+    refs = {(e.source, e.target, e.evidence["text"]) for e in kb.edges if e.type == "refers_to"}
+    # “…达标评估计划见表1”, “…系统方案编制计划见表2”, “…重点建设任务见表3”
+    assert refs == {("C一.p", "表1", "见表1"), ("T二（一）3", "表2", "见表2"), ("T二（二）5", "表3", "见表3")}
+    G = to_networkx(kb)
+    assert G.nodes["表2"]["type"] == "table" and G.nodes["表2"]["label"] == "嘉定区海绵城市系统方案编制计划表"
+    # the hubei plan prints no 见表: its indicator table is referred to by nobody
+    assert not [e for e in corpus_kbs["hubei-cultural-relics-14th-fyp-pdf"].edges if e.type == "refers_to"]

@@ -70,7 +70,8 @@ Edge types (docs/design.md):
       outputs. Evidence: A's clause (unit, sentence, text, ``name``) and ``establishes`` = B's
       establishing clause (unit, sentence, text, ``name``). ``kb graph why A B`` replays the rules.
 
-``refers_to``  unit -> unit/chapter/table, rule ``explicit-reference``: 见专栏N, 本规划第X部分/章,
+``refers_to``  unit -> unit/chapter/table, rule ``explicit-reference``: 见专栏N, 见表N/见附表N (the
+    table printed with that label: jiading C一.p “…达标评估计划见表1” -> 表1), 本规划第X部分/章,
     上述/前述 + a thing an earlier unit establishes, made only when the target resolves.
 
 ``related``  task <-> task (stored once, earlier task as source), rule ``shared-terms``.

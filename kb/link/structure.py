@@ -60,6 +60,7 @@ _NUM = "0-9０-９一二三四五六七八九十百"
 _BOX_REF = re.compile(rf"(?:详见|参见|见)专栏\s*([{_NUM}]+)")
 _PART_REF = re.compile(rf"本(?:规划|方案|计划|意见)(?:的)?(第[{_NUM}]+(?:部分|章|节|条)|[（(][{_NUM}]+[）)])")
 _PRIOR_REF = re.compile(r"(?:上述|前述)")
+_TABLE_REF = re.compile(rf"(?:详见|参见|见)(附?表)\s*([{_NUM}]+)")
 
 
 def _norm_num(s: str) -> str:
@@ -68,7 +69,8 @@ def _norm_num(s: str) -> str:
 
 def _refers_to(ids: _Ids, doc: Document, units=None) -> list[Edge]:
     """``refers_to``: a unit that points at another part of the plan explicitly, when the target
-    can be resolved: 见专栏N (the unit, chapter or table titled 专栏N), 本规划第X部分/章 (the chapter
+    can be resolved: 见专栏N (the unit, chapter or table titled 专栏N), 见表N/见附表N (the table printed
+    with that label), 本规划第X部分/章 (the chapter
     labelled X), 上述/前述 + a thing an earlier unit establishes (its name as written).
     Evidence cites the referring sentence and phrase; ``target_text`` is what was resolved."""
     from kb.link.dependencies import established
@@ -88,6 +90,14 @@ def _refers_to(ids: _Ids, doc: Document, units=None) -> list[Edge]:
         m = re.search(rf"专栏\s*([{_NUM}]+)", tb.title or "")
         if m:
             boxes.setdefault(_norm_num(m.group(1)), (tb.id, tb.title))
+    # tables by their printed label (表3, 附表1): the table's key, or its title's first word
+    tables: dict[str, str] = {}
+    for tb in doc.indicator_tables:
+        for label in (tb.key, tb.id, tb.title or ""):
+            m = re.match(rf"\s*(附?表)\s*([{_NUM}]+)", label)
+            if m:
+                tables.setdefault(m.group(1) + _norm_num(m.group(2)), tb.id)
+                break
     chapters: dict[str, Chapter] = {}
     for c in doc.chapters:
         label = _norm_num(c.label)
@@ -117,6 +127,11 @@ def _refers_to(ids: _Ids, doc: Document, units=None) -> list[Edge]:
                 box = boxes.get(_norm_num(m.group(1)))
                 if box:
                     add(u, s, m.group(0), box[0], box[1])
+            for m in _TABLE_REF.finditer(s.text):
+                tid = tables.get(m.group(1) + _norm_num(m.group(2)))
+                if tid:
+                    tb = next(t for t in doc.indicator_tables if t.id == tid)
+                    add(u, s, m.group(0), tid, tb.title)
             for m in _PART_REF.finditer(s.text):
                 key = _norm_num(m.group(1))
                 ch = chapters.get(key) or chapters.get(key.strip("第章部分节条（）()"))
