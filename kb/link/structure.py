@@ -193,7 +193,8 @@ def _box_owner(box, by_id):
 
 
 def _illustrates(ids: _Ids, doc: Document) -> list[Edge]:
-    """``illustrates``: a 专栏 box -> the task (or chapter) it sits in, from the outline."""
+    """``illustrates``: a 专栏 box -> the task (or chapter) it sits in, from the outline, or the
+    enclosing section its title names (:func:`_box_owner`)."""
     by_id = {n.id: n for n in doc.outline}
     units = {u.id: u for u in doc.units()}
     chapters = {c.id for c in doc.chapters}
