@@ -36,12 +36,15 @@ def score(kb):
 
 
 def test_precision_first(score):
-    assert score["precision"] >= 0.8, score["unjudged"]
+    # 14 edges, all in the gold (an edge the gold has not judged counts as wrong here: judge it
+    # by DEPENDENCIES.md and add it to the gold, or fix the rule)
+    assert score["precision"] == 1.0, score["unjudged"]
 
 
 def test_recall_floors(score):
-    assert score["recall_clear"] >= 0.8, score["missed"]
-    assert score["recall_all"] >= 0.48, score["missed"]  # goal 0.5: the rest rest on how the work is done
+    assert score["recall_clear"] == 1.0, score["missed"]
+    # 14 of 25 (goal 0.5); the 11 missed rest on how the work is done, not on a thing the text names
+    assert score["recall_all"] >= 0.56, score["missed"]
 
 
 def test_no_known_non_dependency(score):

@@ -61,6 +61,8 @@ def to_networkx(kb: KB):
         for p in d.paragraphs:
             G.add_node(q(d, p.id), type="paragraph", label=p.text[:30], chapter=p.chapter, document=d.id)
         for tb in d.indicator_tables:
+            # a table is a node of its own: a task may refer to it (见表3)
+            G.add_node(q(d, tb.id), type="table", label=tb.title or tb.key, title=tb.title, document=d.id)
             for r in tb.rows:
                 G.add_node(
                     q(d, r.id),

@@ -51,6 +51,14 @@ Edge types (docs/design.md):
       generic work (服务, 管理) are not work.
     * ``legal-basis``: B drafts a law or regulation (推动制定《集体合同法》) and A carries out what it
       governs (T24 “签订集体合同率”), same work-verb test.
+    * ``by-law``: B drafts or revises a law (推动和参与《工会法》修订完善) and A acts 依法/依规 on what
+      it names, written after 依法 (T36 “依法规范建立工会组织”; not T32 “港澳工会依法开展…”, a body
+      acting under its own law).
+    * ``level-body``: B sets up a body at some levels (T36 “区域性、行业性工会联合会”) and A carries
+      out work at exactly those levels (T24 “大力推进行业性、区域性集体协商”): the body is the party
+      such work needs.
+    * ``work-of`` also counts work done at a resource of B's kind (vocational T12 “教师…在企业或
+      实训基地实训” -> T11 “打造一批高水平实训基地”).
     * ``online`` / ``data-hub``: the plan has one general online service platform (T28 “全国工会
       服务平台”, its sentence or title says 网上/互联网) or one general data-resource system (T27
       “工会数据资源管理体系”; a kind of data such as 公共数据 limits it to work on that kind); a
@@ -62,7 +70,8 @@ Edge types (docs/design.md):
       outputs. Evidence: A's clause (unit, sentence, text, ``name``) and ``establishes`` = B's
       establishing clause (unit, sentence, text, ``name``). ``kb graph why A B`` replays the rules.
 
-``refers_to``  unit -> unit/chapter/table, rule ``explicit-reference``: 见专栏N, 本规划第X部分/章,
+``refers_to``  unit -> unit/chapter/table, rule ``explicit-reference``: 见专栏N, 见表N/见附表N (the
+    table printed with that label: jiading C一.p “…达标评估计划见表1” -> 表1), 本规划第X部分/章,
     上述/前述 + a thing an earlier unit establishes, made only when the target resolves.
 
 ``related``  task <-> task (stored once, earlier task as source), rule ``shared-terms``.

@@ -153,6 +153,24 @@ def _term_change(r: str, t: str) -> bool:
     return max(len(r), len(t)) <= 3 and not (set(r + t) <= FUNCTION_CHARS)
 
 
+def _edits(opcodes) -> list[tuple[str, int, int, int, int]]:
+    """The diff's edits, with edits one unchanged character apart merged into one: 主管 -> 管理
+    comes out of the diff as “delete 主, keep 管, insert 理”, fragments of one replaced word."""
+    out: list[list] = []
+    gap = None
+    for op, i1, i2, j1, j2 in opcodes:
+        if op == "equal":
+            gap = (i2 - i1) if out else None
+            continue
+        if out and gap is not None and gap <= 1:
+            last = out[-1]
+            out[-1] = ["replace", last[1], i2, last[3], j2]
+        else:
+            out.append([op, i1, i2, j1, j2])
+        gap = 0
+    return [(str(e[0]), e[1], e[2], e[3], e[4]) for e in out]
+
+
 def _wording(base: dict, row_text: str, task_text: str) -> list[dict[str, Any]]:
     """Wording drifts that change a term, each shown with one word of context; nothing when the
     two clauses are not aligned (the same words in another order give diff fragments, not drifts)."""
@@ -161,10 +179,10 @@ def _wording(base: dict, row_text: str, task_text: str) -> list[dict[str, Any]]:
     common = sum(b.size for b in sm.get_matching_blocks())
     if common < MIN_ALIGN * max(len(row_text), len(task_text)):
         return out
-    for op, i1, i2, j1, j2 in sm.get_opcodes():
-        if op == "equal":
-            continue
+    for op, i1, i2, j1, j2 in _edits(sm.get_opcodes()):
         r, t = row_text[i1:i2], task_text[j1:j2]
+        if op != "replace" and (i1 == 0 or j1 == 0 or i2 == len(row_text) or j2 == len(task_text)):
+            continue  # a word more or less at either end is where the task's stretch was cut
         if not _term_change(r, t):
             continue
         # context: the neighbouring characters, so the term reads whole (疗养 vs 疗休养)

@@ -31,6 +31,10 @@ Rules that read what the work needs (rank 1, after the naming rules):
   work verb (开展工资集体协商), not as the modifier of another thing, with no such resource of
   its own; work done by more than MAX_DF-1 tasks is the plan's topic;
 * ``legal-basis``: B drafts 《X法/条例/办法》 and A carries out X (签订集体合同);
+* ``by-law``: B drafts or revises 《X法》 (also 《X法》修订, the title before its verb) and A acts
+  依法/依规 on X, named after 依法 in the same clause (依法规范建立工会组织 for 《工会法》);
+* ``level-body``: B sets up a body (联合会/协会/联盟…) at some levels (区域性、行业性) and A carries
+  out work at exactly those levels (推进行业性、区域性集体协商);
 * ``online`` / ``data-hub``: A offers a service online (推行网上申请入会) or shares data
   (数据共享交换) and builds no platform / data system itself; B is the plan's single general
   online service platform or general data-resource system (of the kind of data A names).
@@ -66,21 +70,25 @@ from kb.link.things import (
     _strip_scope,
     _year,
     established,
+    law_name,
     law_subject,
     task_units,
     work_of,
 )
 from kb.link.uses import (
     _DATA_KINDS,
+    _acts_by_law,
     _data_hub,
     _data_work,
     _does_work,
+    _level_work,
     _online_platform,
     _online_work,
     _plans_work,
     _serves,
     _title,
     _used_head,
+    body_levels,
 )
 from kb.model import Document, Edge, Sentence, Unit
 
@@ -253,11 +261,15 @@ def candidates(doc: Document, units: list[Unit]) -> list[Candidate]:
                 if ref:
                     offer(Candidate(a, b, ref.rule, ref.sentence, ref.clause, ref.form, t.sentence, t.clause, t.name))
         for t in ts:
-            for rule in ("uses-head", "work-of", "legal-basis"):
+            for rule in ("uses-head", "work-of", "legal-basis", "by-law"):
                 # only tasks whose text holds the work (or the head) can do it: looked up in the
                 # index, so a plan of thousands of tasks is not scanned once per thing
                 if rule == "uses-head":
                     key = t.head
+                elif rule == "by-law":
+                    key = law_name(t)
+                    if not key:
+                        continue
                 else:
                     key = work_of(t) if rule == "work-of" else law_subject(t)
                     if not key:
@@ -269,8 +281,10 @@ def candidates(doc: Document, units: list[Unit]) -> list[Candidate]:
                         continue
                     if rule == "uses-head":
                         found: tuple | None = None if _own(things[a], t.name, t) else _used_head(by_id[a], t)
+                    elif rule == "by-law":
+                        found = _acts_by_law(by_id[a], things[a], key)
                     else:
-                        found = _does_work(by_id[a], things[a], key)
+                        found = _does_work(by_id[a], things[a], key, t.head if rule == "work-of" else "")
                     if found:
                         done[a] = found
                 if len(done) > MAX_DF - 1:
@@ -288,6 +302,20 @@ def candidates(doc: Document, units: list[Unit]) -> list[Candidate]:
                         continue  # the head fits things of two tasks: ambiguous
                     name = h[2] if rule == "uses-head" else key
                     offer(Candidate(a, b, rule, h[0], h[1], name, t.sentence, t.clause, t.name))
+        for t in ts:
+            levels = body_levels(t)
+            if not levels:
+                continue
+            first = sorted(levels)[0]
+            at_level = {}
+            for a in (ids[i] for i in in_sentences.containing(first)):
+                lw = _level_work(by_id[a], things[a], levels) if a != b else None
+                if lw:
+                    at_level[a] = lw
+            if len(at_level) > MAX_DF - 1:
+                continue  # work at that level in many tasks is the plan's topic
+            for a, lw in at_level.items():
+                offer(Candidate(a, b, "level-body", lw[0], lw[1], lw[2], t.sentence, t.clause, t.name))
         ub = by_id[b]
         for s, text, work in _serves(ub) if ts else ():
             # every way A can name the work has both its halves in one clause
@@ -384,6 +412,26 @@ def explain(doc: Document, units: list[Unit], a: str, b: str) -> dict:
         else:
             item["not_named"] = why
         out["establishes"].append(item)
+    for t in things[b]:
+        # the rules that read what A does with B's thing (work done with a resource, a law acted on)
+        for rule, key, found in (
+            ("work-of", work_of(t), lambda k, t=t: _does_work(by_id[a], things[a], k, t.head)),
+            ("legal-basis", law_subject(t), lambda k: _does_work(by_id[a], things[a], k)),
+            ("by-law", law_name(t), lambda k: _acts_by_law(by_id[a], things[a], k)),
+        ):
+            if key:
+                hit = found(key)
+                out["checks"].append(
+                    f"{rule}: {b}'s “{t.name}” is for “{key}”; "
+                    + (f"{a} does it ({hit[0].id}: “{hit[1]}”)" if hit else f"{a} does not do it")
+                )
+        levels = body_levels(t)
+        if levels:
+            lw = _level_work(by_id[a], things[a], levels)
+            out["checks"].append(
+                f"level-body: {b}'s “{t.name}” works at {'、'.join(sorted(levels))}; "
+                + (f"{a} works at those levels ({lw[0].id}: “{lw[2]}”)" if lw else f"{a} does no work at those levels")
+            )
     serves = _serves(by_id[b])
     if serves:
         for s, _text, work in serves:

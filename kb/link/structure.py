@@ -60,6 +60,7 @@ _NUM = "0-9０-９一二三四五六七八九十百"
 _BOX_REF = re.compile(rf"(?:详见|参见|见)专栏\s*([{_NUM}]+)")
 _PART_REF = re.compile(rf"本(?:规划|方案|计划|意见)(?:的)?(第[{_NUM}]+(?:部分|章|节|条)|[（(][{_NUM}]+[）)])")
 _PRIOR_REF = re.compile(r"(?:上述|前述)")
+_TABLE_REF = re.compile(rf"(?:详见|参见|见)(附?表)\s*([{_NUM}]+)")
 
 
 def _norm_num(s: str) -> str:
@@ -68,7 +69,8 @@ def _norm_num(s: str) -> str:
 
 def _refers_to(ids: _Ids, doc: Document, units=None) -> list[Edge]:
     """``refers_to``: a unit that points at another part of the plan explicitly, when the target
-    can be resolved: 见专栏N (the unit, chapter or table titled 专栏N), 本规划第X部分/章 (the chapter
+    can be resolved: 见专栏N (the unit, chapter or table titled 专栏N), 见表N/见附表N (the table printed
+    with that label), 本规划第X部分/章 (the chapter
     labelled X), 上述/前述 + a thing an earlier unit establishes (its name as written).
     Evidence cites the referring sentence and phrase; ``target_text`` is what was resolved."""
     from kb.link.dependencies import established
@@ -88,6 +90,14 @@ def _refers_to(ids: _Ids, doc: Document, units=None) -> list[Edge]:
         m = re.search(rf"专栏\s*([{_NUM}]+)", tb.title or "")
         if m:
             boxes.setdefault(_norm_num(m.group(1)), (tb.id, tb.title))
+    # tables by their printed label (表3, 附表1): the table's key, or its title's first word
+    tables: dict[str, str] = {}
+    for tb in doc.indicator_tables:
+        for label in (tb.key, tb.id, tb.title or ""):
+            m = re.match(rf"\s*(附?表)\s*([{_NUM}]+)", label)
+            if m:
+                tables.setdefault(m.group(1) + _norm_num(m.group(2)), tb.id)
+                break
     chapters: dict[str, Chapter] = {}
     for c in doc.chapters:
         label = _norm_num(c.label)
@@ -117,6 +127,11 @@ def _refers_to(ids: _Ids, doc: Document, units=None) -> list[Edge]:
                 box = boxes.get(_norm_num(m.group(1)))
                 if box:
                     add(u, s, m.group(0), box[0], box[1])
+            for m in _TABLE_REF.finditer(s.text):
+                tid = tables.get(m.group(1) + _norm_num(m.group(2)))
+                if tid:
+                    tb = next(t for t in doc.indicator_tables if t.id == tid)
+                    add(u, s, m.group(0), tid, tb.title)
             for m in _PART_REF.finditer(s.text):
                 key = _norm_num(m.group(1))
                 ch = chapters.get(key) or chapters.get(key.strip("第章部分节条（）()"))
@@ -161,8 +176,25 @@ def _responsible(ids: _Ids, doc: Document) -> list[Edge]:
     return out
 
 
+def _box_owner(box, by_id):
+    """The outline node a box belongs to. A box printed at the end of a chapter sits after the
+    chapter's last item, so the outline nests it there; when its title names an enclosing
+    section instead (专栏1 构筑文物安全防护体系 under 三、构筑文物安全防护体系 › 8.完善安全应急管理),
+    that section is its owner. Otherwise the node it is nested in."""
+    title = re.sub(r"^专栏\s*[0-9０-９一二三四五六七八九十]*[:：、.\s]*", "", box.title or "").strip()
+    node = by_id.get(box.parent)
+    first = node
+    while node is not None and len(title) >= 4:
+        own = re.split(r"[，,：:；;]", node.title or "", maxsplit=1)[0].strip()
+        if len(own) >= 4 and (title.startswith(own) or own.startswith(title)):
+            return node
+        node = by_id.get(node.parent)
+    return first
+
+
 def _illustrates(ids: _Ids, doc: Document) -> list[Edge]:
-    """``illustrates``: a 专栏 box -> the task (or chapter) it sits in, from the outline."""
+    """``illustrates``: a 专栏 box -> the task (or chapter) it sits in, from the outline, or the
+    enclosing section its title names (:func:`_box_owner`)."""
     by_id = {n.id: n for n in doc.outline}
     units = {u.id: u for u in doc.units()}
     chapters = {c.id for c in doc.chapters}
@@ -170,8 +202,9 @@ def _illustrates(ids: _Ids, doc: Document) -> list[Edge]:
     for n in doc.outline:
         if n.kind != "box" or n.parent is None:
             continue
-        parent = by_id.get(n.parent)
-        target = parent.unit if parent is not None and parent.unit in units else n.parent
+        # a section is represented by its lead-in paragraph when it has one (the drawing's node)
+        parent = _box_owner(n, by_id)
+        target = parent.unit if parent is not None and parent.unit in units else (parent.id if parent else n.parent)
         source = n.unit or n.id
         if target not in units and target not in chapters:
             continue

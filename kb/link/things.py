@@ -55,6 +55,8 @@ RULE_RANK = {
     "support-layer": 2,
     "work-of": 1,
     "legal-basis": 1,
+    "by-law": 1,
+    "level-body": 1,
     "online": 1,
     "data-hub": 1,
 }
@@ -154,6 +156,8 @@ GENERIC_MODS = re.compile(
     r"市场化|法治化|科学化|多层次|全方位|全链条|全过程|全生命周期|高质量|高水平|高标准|新型|综合|统一|有效|现代|"
     r"完善的|健全的|工作|管理|服务|协调|联动|保障|评价|考核|监督|组织|政策"
 )
+# a 《title》 followed by the verb that drafts or revises it (the object before its verb)
+_TITLE_THEN_VERB = re.compile(r"《([^》]{2,40})》(?:的)?(?:修订|修改|制定|制修订|修编|编制|出台|起草)")
 DOTS = re.compile(r"[.…·]{4,}\s*\d*")  # a table-of-contents line: 荆楚博物馆特色片区建设工程 ...... 28
 
 
@@ -190,6 +194,23 @@ def law_subject(t: Thing) -> str:
         _strip_scope(title[: len(title) - len(head)]) if head in ("法", "条例", "办法", "管理办法", "实施办法") else ""
     )
     return subject if len(subject) >= 4 and re.fullmatch(r"[\u4e00-\u9fff]+", subject) else ""
+
+
+# the heads of a title that acting “依法/依规” can rest on (a law, a regulation, rules)
+_LAW_HEADS = ("法", "条例", "办法", "规定")
+
+
+def law_name(t: Thing) -> str:
+    """The subject of a law B drafts or revises as the law names it (《工会法》 -> 工会,
+    《某省文物保护条例》 -> 某省文物保护): the one title without its legal head, scope words kept
+    (a scope word is the subject of a short law); '' when the thing is no such law."""
+    titles = re.findall(r"《([^》]{2,40})》", t.name)
+    if len(titles) != 1 or not t.name.startswith("《"):
+        return ""
+    title = titles[0]
+    head = next((h for h in _LAW_HEADS if title.endswith(h)), "")
+    subject = title[: len(title) - len(head)] if head else ""
+    return subject if 2 <= len(subject) <= 12 and re.fullmatch(r"[\u4e00-\u9fff]+", subject) else ""
 
 
 def _verb_position(clause: str, i: int) -> bool:
@@ -278,6 +299,15 @@ def established(u: Unit) -> list[Thing]:
                         t = _thing(u, s, clause, c)
                         if t:
                             out.append(t)
+        # a title before its drafting verb: 推动和参与《工会法》修订完善, 《X条例》的制定
+        for clause, _a, _b in clauses(s.text):
+            for m in _TITLE_THEN_VERB.finditer(clause):
+                name = f"《{m.group(1)}》"
+                if any(t.name == name for t in out):
+                    continue
+                head = next((h for h in LEGAL_HEADS if m.group(1).endswith(h)), "")
+                core = m.group(1)[: len(m.group(1)) - len(head)]
+                out.append(Thing(u.id, s, clause, name, head, core, {name: "title"}))
         # a 《办法》 that B runs: “完善…监督机制,落实《工会劳动法律监督办法》” with 工会劳动法律监督
         # named again outside the title; its short form is the title without the legal head
         for t in re.findall(r"《([^》]{4,40})》", s.text):

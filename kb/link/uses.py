@@ -19,16 +19,25 @@ from kb.link.things import (
     WORK_VERBS,
     Thing,
     _strip_scope,
+    law_name,
     work_of,
 )
 from kb.model import Sentence, Unit
 
 
-def _does_work(a: Unit, a_things: list[Thing], work: str) -> tuple[Sentence, str] | None:
+def _does_work(a: Unit, a_things: list[Thing], work: str, head: str = "") -> tuple[Sentence, str] | None:
     """A carries out ``work`` (a work verb at most 6 characters before it in one clause:
-    开展工资集体协商, 深化普法宣传) and sets up no resource of its own for the same work."""
+    开展工资集体协商, 深化普法宣传), or does it at a resource of B's kind (``head``: 教师…在企业或
+    实训基地实训), and sets up no resource of its own for the same work."""
     if any(work_of(t) == work for t in a_things):
         return None  # A builds its own 普法资源库: parallel work
+    if head:
+        # the work done at the resource: 在 + a place ending in B's head + the work itself
+        at = re.compile(r"在[^,，;；。在]{0,12}?" + re.escape(head) + r"(?:开展|进行|参加)?" + re.escape(work))
+        for s in a.sentences:
+            for c, _a, _b in clauses(s.text):
+                if at.search(c) and not DOTS.search(s.text):
+                    return s, c
     pat = re.compile(
         r"(?:"
         + WORK_VERBS
@@ -47,6 +56,66 @@ def _does_work(a: Unit, a_things: list[Thing], work: str) -> tuple[Sentence, str
                     r"[等的和与及或、(（率]|宣传|活动|工作|行动|教育|培训|服务|[^\u4e00-\u9fff]", after
                 ):
                     return s, c  # not the modifier of another thing (劳动关系法律保障体系)
+    return None
+
+
+# the levels a body or a piece of work is organised at (an industry-wide body, area-wide work)
+_LEVEL = r"(?:区域性|行业性|产业性|地区性)"  # levels, not modes of cooperation (跨区域)
+_LEVELS = re.compile(_LEVEL + r"(?:[、和与及]" + _LEVEL + r")*")
+BODY_HEADS = ("联合会", "协会", "联盟", "委员会", "商会")
+
+
+def body_levels(t: Thing) -> frozenset[str]:
+    """The levels of a body B sets up, as its establishing clause writes them before the name
+    (切实加强区域性、行业性工会联合会建设 -> 区域性, 行业性); empty for anything else."""
+    if t.head not in BODY_HEADS:
+        return frozenset()
+    i = t.clause.find(t.name)
+    if i < 0:
+        return frozenset()
+    for m in _LEVELS.finditer(t.clause):
+        if i <= m.end() <= i + len(t.name) - len(t.head) and m.start() <= i + 3:
+            return frozenset(re.findall(_LEVEL, m.group(0)))
+    return frozenset()
+
+
+def _level_work(a: Unit, a_things: list[Thing], levels: frozenset[str]) -> tuple[Sentence, str, str] | None:
+    """A carries out work at exactly the levels of B's body (大力推进行业性、区域性集体协商 for
+    区域性、行业性工会联合会): the body is the party such work needs. Not when A sets up a body at
+    those levels itself, nor when A's object is itself a body (…调解组织建设)."""
+    if any(body_levels(t) == levels for t in a_things):
+        return None
+    pat = re.compile(r"(?:" + WORK_VERBS + r")(" + _LEVELS.pattern + r")([\u4e00-\u9fff]{2,10})")
+    for s in a.sentences:
+        if DOTS.search(s.text):
+            continue
+        for c, _a, _b in clauses(s.text):
+            for m in pat.finditer(c):
+                work = m.group(2)
+                if frozenset(re.findall(_LEVEL, m.group(1))) != levels:
+                    continue
+                if re.search("|".join(BODY_HEADS) + r"|组织|机构|建设", work):
+                    continue
+                return s, c, m.group(0)
+    return None
+
+
+_BY_LAW = re.compile(r"依法|依规|依照|依据")
+
+
+def _acts_by_law(a: Unit, a_things: list[Thing], subject: str) -> tuple[Sentence, str] | None:
+    """A acts by law on what a law names: 依法/依规 and, later in the same clause, the law's
+    subject (依法纠正…撤并工会组织 for 《工会法》); A drafts no law on that subject itself.
+    The subject must follow: 港澳工会依法开展… acts as a body under its own law."""
+    if any(law_name(t) == subject for t in a_things):
+        return None
+    for s in a.sentences:
+        if DOTS.search(s.text):
+            continue
+        for c, _a, _b in clauses(s.text):
+            m = _BY_LAW.search(c)
+            if m and subject in c[m.end() :] and "《" not in c:
+                return s, c
     return None
 
 

@@ -38,6 +38,8 @@ RULES = {
     "shared-terms": "共同词语",
     "work-of": "为其工作而建",
     "legal-basis": "法规依据",
+    "by-law": "依法（所修法律）",
+    "level-body": "同层级组织",
     "online": "线上平台",
     "data-hub": "数据共享平台",
     "uses-head": "依托（简称）",
