@@ -9,12 +9,14 @@ offsets are mapped to the file through scripts/unitmap.py (verbatim, or aligned 
 character where reflow changed the text, as for a PDF's).
 
 A predicted target is one of kind ``target`` with a value. It matches a gold target when their
-file spans overlap and the values are equal; its deadline is right when the year and the
+file spans overlap and the values are equal (a multiplier in the unit taken out: 4000 万人次 =
+40000000 人次); its deadline is right when the year and the
 inferred flag are both the gold's. A plan's indicator table (``table`` in the JSON, lines
 ``first_line``–``last_line``) is scored on the build's table rows that lie in those lines: gold
 row n (the row's position in the table, its printed 序号) matches a target of the n-th row
-with the gold's value; the row's fields are right when deadline, inferred flag, unit, baseline
-and attribute (预期性/约束性) all are. A figure the annotator listed both as prose and as a table
+with the gold's value (its ``sub_rows``, 其中 lines, are rows of the same number); the row's
+fields are right when deadline, inferred flag, unit, baseline and attribute (预期性/约束性) all
+are. A figure the annotator listed both as prose and as a table
 row (a cell that is a sentence of its own) may match both. Targets of rows that no gold table
 covers are scored as prose.
 
@@ -49,6 +51,27 @@ def load_gold(plan: str) -> dict:
 
 def _close(a, b) -> bool:
     return a is not None and b is not None and abs(a - b) <= 1e-6 * max(1.0, abs(b))
+
+
+_MULT = {"万亿": 1e12, "千万": 1e7, "百万": 1e6, "万": 1e4, "亿": 1e8}
+
+
+def norm(value, unit):
+    """(value, unit) with a multiplier written in the unit taken out: 4000 万人次 is 40000000 人次,
+    35 万平方米 is 350000 平方米 — the same figure however a table or a sentence writes it."""
+    if value is None or not unit:
+        return value, unit
+    for m, f in _MULT.items():
+        if unit.startswith(m) and len(unit) > len(m):
+            return value * f, unit[len(m) :]
+    return value, unit
+
+
+def _same(p: dict, g: dict) -> bool:
+    """Same figure: equal values once a multiplier in either unit is taken out."""
+    pv, pu = norm(p.get("value"), p.get("unit"))
+    gv, gu = norm(g.get("value"), g.get("unit"))
+    return _close(pv, gv) or _close(p.get("value"), g.get("value"))
 
 
 def predicted(doc: dict, text: str) -> tuple[list[dict], int]:
@@ -111,9 +134,16 @@ def _score_table(
     rows = [p for p in pred if p["table"] in tables]
     tp = fn = ok = 0
     used: set[int] = set()
-    for g in sorted(tab["targets"], key=lambda g: g["row"]):
+    # a row's 其中 sub-rows are scored as rows of the same number (their fields are the row's
+    # where the sub-row does not give its own)
+    gold = [
+        x
+        for g in tab["targets"]
+        for x in [g] + [{**g, **sub, "row": g["row"], "sub": True} for sub in g.get("sub_rows", [])]
+    ]
+    for g in sorted(gold, key=lambda g: (g["row"], bool(g.get("sub")))):
         n = g["row"]
-        m = [p for p in rows if p["row"] == n and id(p) not in used and _close(p["value"], g["value"])]
+        m = [p for p in rows if p["row"] == n and id(p) not in used and _same(p, g)]
         if not m:
             fn += 1
             log.append(f"  table missed row {n} {g['name']} {g['value']}{g['unit']}")
@@ -121,10 +151,12 @@ def _score_table(
         t = m[0]
         used.add(id(t))
         tp += 1
+        tb = norm(t.get("baseline"), t.get("unit"))[0]
+        gb = norm(g.get("baseline"), g["unit"])[0]
         good = (
             _deadline_ok(t, g)
-            and t.get("unit") == g["unit"]
-            and (t.get("baseline") == g.get("baseline") or _close(t.get("baseline"), g.get("baseline")))
+            and norm(1.0, t.get("unit"))[1] == norm(1.0, g["unit"])[1]
+            and (tb == gb or _close(tb, gb))
             and t.get("attribute") == g.get("attribute")
         )
         ok += good
@@ -149,7 +181,7 @@ def score_plan(gold: dict, doc: dict, text: str) -> dict:
         spans = _gold_spans(g, text, starts)
         hit = None
         for p in pred:
-            if id(p) in used or not _close(p["value"], g["value"]):
+            if id(p) in used or not _same(p, g):
                 continue
             if any(p["start"] < b and a < p["end"] for a, b in spans):
                 hit = p

@@ -105,5 +105,18 @@ def plan_period(title: str | None, text: str = "") -> tuple[int, int] | None:
     return None
 
 
+_CITED = re.compile(r"《([^《》]{2,60})》")
+
+
+def cited_plan_end(cell: str, period: tuple[int, int] | None = None) -> int | None:
+    """The end of the period of a plan cited as a row's source (参考文件/依据: 《嘉定区绿化市容
+    “十四五”规划》 -> 2025): the row's figures are that plan's, due when it ends. None when the
+    cell cites no plan with a period, or one that ended before this plan starts."""
+    ends = [p[1] for m in _CITED.finditer(cell.replace("\n", "")) if (p := _from_title(m.group(1)))]
+    if not ends or (period and max(ends) < period[0]):
+        return None
+    return max(ends)
+
+
 def chinese_year(s: str) -> int | None:
     return cn_year(s)
