@@ -17,12 +17,19 @@ ROOT = Path(__file__).resolve().parent.parent
 SCRIPTS = ROOT / "scripts"
 
 # (precision, recall, deadlines right) of prose targets and (precision, recall, fields right) of
-# the indicator table, as measured through the build (2026-11-30)
+# the indicator table, as measured through the build (2026-11-30, branch xt): every plan reaches
+# the issue's goal (>= 0.9), all at 1.0
 FLOORS = {
+    "digital-economy-14th-fyp": ((1.0, 1.0, 1.0), None),
+    "hubei-cultural-relics-14th-fyp-pdf": ((1.0, 1.0, 1.0), (1.0, 1.0, 1.0)),
+    "jiading-sponge-city-plan": ((1.0, 1.0, 1.0), None),
+    "moa-2026-rural-implementation": ((1.0, 1.0, 1.0), None),
+    "putuo-greening-15th-fyp": ((1.0, 1.0, 1.0), (1.0, 1.0, 1.0)),
     "putuo-spatial-near-term-plan": ((1.0, 1.0, 1.0), (1.0, 1.0, 1.0)),
     "vocational-education-reform": ((1.0, 1.0, 1.0), None),
     "zero-waste-city-pilot": ((1.0, 1.0, 1.0), None),
 }
+GOAL = 0.9
 
 
 def _load(name: str):
@@ -55,7 +62,9 @@ def test_annotations_locate():
 
 def test_floors(scores):
     sc, res = scores
+    assert set(FLOORS) == set(sc.plans())  # every annotated plan has its floor
     for plan, (prose, table) in FLOORS.items():
+        assert min(prose) >= GOAL and (table is None or min(table) >= GOAL)
         r = res[plan]
         assert r["lost_units"] == 0
         assert all(got >= want for got, want in zip(sc.prf(r), prose)), (plan, sc.prf(r), r["log"])
@@ -97,3 +106,41 @@ def test_units_placed_in_reflowed_files(plan, tmp_path):
     n = sum(1 for _ in um.units(doc))
     assert verbatim < n and placed == n  # the file differs from the units, yet all are placed
     assert total > 50 and ok >= 0.99 * total
+
+
+def test_multiplier_in_a_unit_is_the_same_figure():
+    """A table writes 4000 under （万人次）, the gold 40000000 人次: one figure; 35 万平方米 and
+    350000 平方米 too; a different figure or unit stays different."""
+    sc = _load("score_targets")
+    assert sc.norm(4000, "万人次") == (40_000_000, "人次")
+    assert sc.norm(35, "万平方米") == (350_000, "平方米")
+    assert sc.norm(35, "万") == (35, "万")  # a bare multiplier is not a unit to take out
+    assert sc._same({"value": 4000, "unit": "万人次"}, {"value": 40_000_000, "unit": "人次"})
+    assert not sc._same({"value": 4000, "unit": "万人次"}, {"value": 4000_0, "unit": "人次"})
+
+
+def test_sub_rows_are_scored_as_rows_of_their_number():
+    """A gold row's 其中 sub_rows count: found in a build row of the same number, else missed."""
+    sc = _load("score_targets")
+    tab = {
+        "first_line": 1,
+        "last_line": 2,
+        "targets": [
+            {
+                "row": 1,
+                "value": 35,
+                "unit": "万平方米",
+                "deadline": 2030,
+                "deadline_inferred": False,
+                "attribute": "约束性",
+                "sub_rows": [{"name": "其中 公园绿地", "value": 17.5, "unit": "万平方米"}],
+            }
+        ],
+    }
+    row = {"table": "表2", "row": 1, "start": 0, "deadline": 2030, "deadline_inferred": False, "attribute": "约束性"}
+    pred = [{**row, "value": 350000, "unit": "平方米"}, {**row, "value": 175000, "unit": "平方米"}]
+    log: list[str] = []
+    res, _ = sc._score_table(tab, pred, [0, 10, 20], set(), log)
+    assert (res["tp"], res["fp"], res["fn"], res["deadline_ok"]) == (2, 0, 0, 2), log
+    res, _ = sc._score_table(tab, pred[:1], [0, 10, 20], set(), log)
+    assert (res["tp"], res["fn"]) == (1, 1)

@@ -82,7 +82,10 @@ def enrich_document(d, lexicon_dir: str | None = None) -> None:
         u.targets = sorted(sdoc.user_data["targets"], key=lambda t: (t.start, t.end))
         if u.id in tables:
             header, cells = tables[u.id]
-            u.targets = _table_row_targets(u, header, cells, period) or u.targets
+            # a row is read by its columns; only a row with a sentence cell (a task table's
+            # 重点内容) is also read as prose when its columns give no figure
+            sentence = any(len(c) > 30 or "。" in c for c in cells)
+            u.targets = _table_row_targets(u, header, cells, period) or (u.targets if sentence else [])
 
 
 def _section_contexts(d, period):

@@ -179,7 +179,8 @@ def _is_past(f: TimeFrame, now: Optional[int]) -> bool:
 # brackets after a name (远香湖南（4.73平方公里）), a design standard (按照…50年一遇洪水标准), the
 # basis of a share (按照100.9平方公里计), a duration that qualifies a noun (24小时开放公厕)
 _NAMED_SIZE = re.compile(r"[\w”》）)]\s*[（(]$")
-_STANDARD_AFTER = re.compile(r"^[^,，;；。:：]{0,16}?标准")
+# the standard closes its clause (…50年一遇洪水标准，); 标准化工人文化宫 is no standard
+_STANDARD_AFTER = re.compile(r"^[^,，;；。:：]{0,16}?标准(?=[,，;；。、）)]|$)")
 _REACH = re.compile(r"达到|达|提高|提升|增加|建成|建设|完成|实现|新建|新增|不低于|不少于|以上")
 _BASIS = re.compile(r"按照?[^,，;；。]{0,6}$")
 _DURATION_UNITS = ("小时", "分钟", "天", "个月")

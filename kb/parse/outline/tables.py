@@ -359,7 +359,7 @@ _SUB_ROW = re.compile(r"^\s*其中")
 def _sub_row(cells: list, prev: list, columns: list) -> list:
     """A 其中 line under a row (其中 公园绿地 58.46 17.5) prints only its name and figures: the
     cells it leaves out are the merged cells of the row above (category, 属性, 单位); its
-    figures fill the last columns, its name the row's name column, and it has no 序号."""
+    figures fill the last columns, its name the row's name column; it has no 序号 or category."""
     names = [c for c in cells if not re.fullmatch(r"[\d.,%≥≤<>/～~-]*\s*(?:以上|左右)?", c.strip())]
     figures = cells[len(names) :]
     if len(prev) != len(columns) or len(names) != 1 or not figures or len(figures) >= len(columns):
@@ -367,10 +367,11 @@ def _sub_row(cells: list, prev: list, columns: list) -> list:
     at = next((k for k, c in enumerate(columns) if _NAME_COL.search(c)), None)
     if at is None or at >= len(columns) - len(figures):
         return cells
-    out = list(prev)
+    # cells before the name (category, 序号) are printed once for the row above: left empty
+    out = [""] * at + list(prev[at:])
     out[at] = names[0]
     out[len(columns) - len(figures) :] = figures
-    return [("" if _SEQ_COL.match(re.sub(r"\s", "", h)) else c) for h, c in zip(columns, out)]
+    return out
 
 
 def _printed_number(cells: list, columns: list) -> Optional[int]:
