@@ -104,6 +104,13 @@ def test_size_of_a_named_thing_is_not_a_target():
     assert _kinds(p, (2026, 2030))["35.63万平方米"] == "fact"
 
 
+def test_bracket_after_an_activity_or_a_count_is_the_amount():
+    """The size rule is for areas and lengths after a name: after an activity the bracket holds
+    its amount (绿道建设（50公里）), and a count in brackets is one too (新建学校（50所）)."""
+    assert _kinds("实施绿道建设（50公里）。", (2026, 2030))["50公里"] == "target"
+    assert _kinds("新建学校（50所）。", (2026, 2030))["50所"] == "target"
+
+
 def test_standards_bases_and_durations_are_not_targets():
     """jiading 274: 按照…100年一遇…洪水标准 (a design standard); jiading 128: 按照100.9平方公里计
     (the basis of the shares); putuo 957: 24小时开放公厕 (a duration qualifying a noun) — while
@@ -190,3 +197,15 @@ def test_rows_numbered_as_printed_with_sub_rows(tmp_path):
     assert [r["index"] for r in annex["rows"]] == list(range(1, len(annex["rows"]) + 1))
     row7 = next(r for r in annex["rows"] if r["index"] == 7)
     assert {(t["deadline"], t["deadline_inferred"]) for t in row7["targets"]} == {(2025, True)}
+
+
+def test_size_column_rule_spares_value_columns():
+    """A name column 指标 and its value column 指标值 (or 指标值/近期规划（2030年）) are not an item
+    and its size."""
+    from kb.extract.targets import row_targets
+
+    [t] = row_targets(["指标", "指标值", "属性"], ["绿地率（%）", "40", "约束性"], (2026, 2030))
+    assert (t.value, t.unit, t.kind) == (40, "%", "target")
+    h = ["指标", "单位", "指标值/现状（2025年）", "指标值/近期规划（2030年）"]
+    [t] = row_targets(h, ["公园数量", "座", "59", "69"], (2026, 2030))
+    assert (t.value, t.baseline) == (69, 59)

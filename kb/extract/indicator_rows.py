@@ -177,7 +177,15 @@ def row_targets(
         # a column that extends the name column's header (达标区域 -> 达标区域面积) gives the size
         # of the row's own item (the zone assessed), not an amount committed; a total of the
         # items (…/总计) is one
-        if name_col and col.split("/")[0].startswith(name_col) and col != name_col and not _TOTAL.search(col):
+        if (
+            name_col
+            and col.split("/")[0].startswith(name_col)
+            and col != name_col
+            and not _TOTAL.search(col)
+            and not _TARGET_COL.search(col)  # 指标 | 指标值: the value column of the indicator
+            and not _BASE_COL.search(col)
+            and _header_year(col) is None
+        ):
             continue
         v, u, q = _cell_value(c, unit)
         if v is None:
