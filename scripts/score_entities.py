@@ -3,7 +3,7 @@
 
 Each annotation is located in the plan's text by its ``context`` (in document order: the first
 occurrence at or after the previous annotation, the annotated ``text`` inside it). A predicted
-mention (from a build's kb.json; unit offsets mapped to the file through the unit's text) matches
+mention (from a build's kb.json; unit offsets mapped to the file by scripts/unitmap.py) matches
 an annotation when their spans overlap and their types agree. Recall: annotations with a
 matching prediction. Precision: predictions overlapping an annotation of their type (a second
 prediction on the same annotation, 国务院 and 各部委 in 国务院各部委, is not a false positive).
@@ -25,6 +25,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import unitmap  # noqa: E402  (a sibling module of the scripts, not part of the package)
+
 GOLD_DIR = ROOT / "tests" / "data" / "entities"
 CORPUS = ROOT / "corpus"
 TYPES = ("ACTOR", "GROUP")
@@ -59,33 +62,20 @@ def load_gold(plan: str) -> tuple[str, list[dict]]:
     return text, out
 
 
-def _units(doc: dict):
-    yield from doc.get("tasks") or []
-    yield from doc.get("paragraphs") or []
-    for t in doc.get("indicator_tables") or []:
-        yield from t.get("rows") or []
-
-
 def predicted(doc: dict, text: str) -> tuple[list[dict], int]:
-    """ACTOR/GROUP mentions of the document at file offsets; and the count of units whose text
-    is not found verbatim in the file (their mentions cannot be placed)."""
-    line_start = [0]
-    for ln in text.split("\n"):
-        line_start.append(line_start[-1] + len(ln) + 1)
+    """ACTOR/GROUP mentions of the document at file offsets (unit offsets mapped through
+    scripts/unitmap.py, which also aligns text that reflow changed); and the count of units that
+    cannot be placed in the file (their mentions are not scored)."""
     out, lost = [], 0
-    for u in _units(doc):
-        ut = u.get("text") or ""
-        line = u.get("line") or 1
-        base = text.find(ut, line_start[min(max(line - 1, 0), len(line_start) - 1)]) if ut else -1
-        if base < 0:
-            base = text.find(ut) if ut else -1
-        if base < 0:
+    for u, _table, off in unitmap.placed_units(doc, text):
+        if off is None:
             lost += 1
             continue
         for m in u.get("mentions") or []:
             typ = m["entity"].split(":", 1)[0]
-            if typ in TYPES:
-                out.append({**m, "type": typ, "start": base + m["start"], "end": base + m["end"], "unit": u["id"]})
+            sp = unitmap.span(off, m["start"], m["end"])
+            if typ in TYPES and sp is not None:
+                out.append({**m, "type": typ, "start": sp[0], "end": sp[1], "unit": u["id"]})
     return out, lost
 
 

@@ -243,26 +243,66 @@ def test_row_putuo_greening_tables():
     """putuo-greening 表2 (“十四五”现状 / “十五五”目标) and 表1 (the “十四五” review table)."""
     h2 = ["板块", "序号", "指标名称", "属性", "单位", "“十四五”现状", "“十五五”目标"]
     [t] = row_targets(h2, ["绿化", "1", "新建绿地", "约束性", "万平方米", "90.87", "35"], (2026, 2030))
-    assert _fields(t) == (35, "万平方米", None, 2030, False, "target", 90.87, 2025, "约束性")
+    # 万平方米 is read as 平方米, as the prose reads 35万平方米: the row and its task agree
+    assert _fields(t) == (350000, "平方米", None, 2030, False, "target", 908700, 2025, "约束性")
     h1 = ["序号", "类目", "指标名称", "单位", "“十四五”目标值", "2025年", "指标类型", "完成情况"]
     ts = row_targets(h1, ["1", "绿地", "新建绿地", "万平方米", "100", "120", "约束性", "完成"], (2026, 2030))
     assert ts and {t.kind for t in ts} == {"result"}
 
 
 def test_row_jiading_year_column():
-    """jiading 表2: 年份 / 区域 / 面积（平方公里） / 达标评估计划: the row's year is its deadline."""
-    h = ["年份", "系统方案编制区域", "系统方案编制区域面积（平方公里）", "达标评估计划"]
-    [t] = row_targets(h, ["2026年", "江桥镇", "30.5", "2027年"], (2024, 2030))
-    assert (t.value, t.unit, t.deadline, t.deadline_inferred, t.subject) == (30.5, "平方公里", 2026, False, "江桥镇")
+    """jiading 表1/表2 (rows keyed by 年份): the row's year is its deadline; a column that extends
+    the name column's header (达标区域 -> 达标区域面积/片区) is the size of the row's own zone,
+    not an amount committed, while its 总计 and the share are targets."""
     h1 = ["年份", "达标区域", "达标区域面积（平方公里）/片区", "达标区域面积（平方公里）/总计", "达标区域总面积占比"]
-    ts = row_targets(h1, ["2020年-2023年", "嘉定新城中心城区", "25.20", "25.20", "25%"], (2024, 2030))
-    assert [(t.value, t.deadline, t.kind) for t in ts] == [
-        (25.2, 2023, "result"),
-        (25.2, 2023, "result"),
-        (25, 2023, "result"),
-    ]
+    ts = row_targets(h1, ["2020年-2023年", "嘉定新城中心城区、嘉北公园一期", "25.20", "25.20", "25%"], (2024, 2030))
+    assert [(t.value, t.deadline, t.kind) for t in ts] == [(25.2, 2023, "result"), (25, 2023, "result")]
     ts = row_targets(h1, ["2024年", "远香湖南", "4.73", "40.39", "40%"], (2024, 2030))
-    assert [(t.value, t.unit, t.deadline, t.kind) for t in ts][-1] == (40, "%", 2024, "target")
+    assert [(t.value, t.unit, t.deadline, t.deadline_inferred, t.kind) for t in ts] == [
+        (40.39, "平方公里", 2024, False, "target"),
+        (40, "%", 2024, False, "target"),
+    ]
+    h2 = ["年份", "系统方案编制区域", "系统方案编制区域面积（平方公里）", "达标评估计划"]
+    assert row_targets(h2, ["2024年", "马陆社区", "4.42", "2028年"], (2024, 2030)) == []
+
+
+def test_row_size_column_other_plans():
+    """The size rule needs the name column's header to be extended; indicator tables whose value
+    columns are named for themselves (putuo-spatial 专栏1, a 2020/2025 table) keep every value."""
+    h = ["指标类别", "序号", "指标项", "单位", "类型", "指标值/现状（2025年）", "指标值/近期规划（2030年）"]
+    assert len(row_targets(h, ["", "2", "城乡建设用地规模", "平方千米", "约束性", "40.1", "39.8"], (2026, 2030))) == 1
+    h = ["项目名称", "项目名称规模（公顷）", "合计（公顷）"]
+    assert [t.value for t in row_targets(h, ["某公园", "12", "30"], (2026, 2030))] == [30]
+
+
+def test_row_units_from_name():
+    """hubei 表: the unit is the name's bracket when it is a unit (（万人次） -> 人次, the value
+    in base units), not a remark (（含临展）, （标准、导则等）); a name ending in a counter
+    (…名录批次) gives it; a range cell (3-5) its lower bound."""
+    h = ["指标", "2025 年", "属性"]
+    [t] = row_targets(h, ["博物馆年接待观众数量（万人次）", "4000", "预期性"], P21)
+    assert (t.value, t.unit, t.deadline, t.deadline_inferred) == (40_000_000, "人次", 2025, False)
+    [t] = row_targets(h, ["博物馆年度举办陈列展览数量（含临展）", "≥ 2000", "预期性"], P21)
+    assert (t.value, t.unit, t.qualifier) == (2000, None, "不低于")
+    [t] = row_targets(h, ["出台地方性专项法规、省级文物事业管理规章（标准、导则等）", "≥ 5", "预期性"], P21)
+    assert t.unit is None
+    [t] = row_targets(h, ["公布革命文物名录批次", "≥ 2", "预期性"], P21)
+    assert t.unit == "批次"
+    [t] = row_targets(h, ["新增考古发掘、文物保护等国家级奖项", "3-5", "预期性"], P21)
+    assert t.value == 3
+    # putuo-spatial: a compound unit in brackets stays whole
+    [t] = row_targets(["指标项", "2030年"], ["路网密度（千米/平方千米）", "6.5"], (2026, 2030))
+    assert t.unit == "千米/平方千米"
+
+
+def test_row_sentence_cell_is_prose():
+    """A task table's 重点内容 cell is a sentence: it is not read as one figure (jiading annex,
+    rows 5 and 12), so the unit's prose targets (with their own 到2025年) are kept."""
+    h = ["序号", "任务类型", "重点内容", "责任单位", "参考文件"]
+    cell = "重点结合嘉定区特色，因地制宜开展海绵校园建设。到2025年，各级各类学校22所，均需落实海绵城市建设。"
+    assert row_targets(h, ["5", "海绵型地块", cell, "区建设管理委", "《行动方案》"], (2024, 2030)) == []
+    [t] = _targets(cell, (2024, 2030))
+    assert (t.value, t.deadline, t.deadline_inferred) == (22, 2025, False)
 
 
 def test_row_baseline_year_and_annual_growth():

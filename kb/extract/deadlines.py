@@ -15,11 +15,16 @@ _Y = r"(?:19|20)\d\d"
 _RANGE = re.compile(rf"(?P<a>{_Y})\s*年?\s*(?:[-—–~～至到]|——)\s*(?P<b>{_Y})\s*年")
 _FYP = re.compile(r"[“\"]?\s*(?P<n>十[一二三四五六七八九]?|[一二三四五六七八九])\s*五\s*[”\"]?")
 _YEAR_TITLE = re.compile(rf"(?P<y>{_Y})\s*年(?:度)?")
+# the document's own number or date stands on a line of its own (国发〔2019〕4号, 2024年10月10日);
+# a number inside a sentence belongs to a cited document (…规范联〔2023〕11号）…) and comes last
 _ISSUE = [
+    re.compile(rf"^\s*\S{{0,12}}[〔\[](?P<y>{_Y})[〕\]]\s*\d{{1,5}}\s*号\s*$", re.M),
+    re.compile(rf"^\s*(?P<y>{_Y})年\d{{1,2}}月\d{{1,2}}日\s*$", re.M),
     re.compile(rf"〔(?P<y>{_Y})〕"),
     re.compile(rf"\[(?P<y>{_Y})\]"),
-    re.compile(rf"^\s*(?P<y>{_Y})年\d{{1,2}}月\d{{1,2}}日\s*$", re.M),
 ]
+# a plan for one year's work says so in its preamble: 扎实做好2026年农业农村工作, 抓好2025年度…工作
+_ONE_YEAR = re.compile(rf"(?:做好|抓好|干好|完成好|部署)\s*(?P<y>{_Y})\s*年度?[^，。；\n]{{0,20}}?工作")
 _PLAN_TERM = re.compile(
     rf"规划(?:期|期限|年限|范围)[为是至到:：]*\s*(?P<a>{_Y})?\s*年?\s*[-—–~至到]*\s*(?P<b>{_Y})\s*年"
 )
@@ -44,7 +49,7 @@ def issue_year(text: str) -> int | None:
         m = rx.search(head)
         if m:
             return int(m.group("y"))
-    m = _ISSUE[2].search(text[-2000:].translate(_FW))
+    m = _ISSUE[1].search(text[-2000:].translate(_FW))
     return int(m.group("y")) if m else None
 
 
@@ -67,8 +72,9 @@ def _from_title(title: str) -> tuple[int, int] | None:
 
 def plan_period(title: str | None, text: str = "") -> tuple[int, int] | None:
     """(start, end) of the plan: from the title's range or five-year plan, else from the first
-    title-like lines of the text, else from a stated 规划期/规划期限, else from the first
-    ``到YYYY年`` in a goal line (目标/指标), starting in the year the document was issued."""
+    title-like lines of the text, else from a stated 规划期/规划期限, else the one year whose work
+    the preamble sets out (做好2026年…工作: a single-year plan), else from the first ``到YYYY年``
+    in a goal line (目标/指标), starting in the year the document was issued."""
     if title:
         p = _from_title(title)
         if p:
@@ -86,6 +92,10 @@ def plan_period(title: str | None, text: str = "") -> tuple[int, int] | None:
         end = int(m.group("b"))
         start = int(m.group("a")) if m.group("a") else (issued or end)
         return min(start, end), end
+    m = _ONE_YEAR.search(t[:3000])
+    if m:
+        y = int(m.group("y"))
+        return y, y
     m = _GOAL_LINE.search(t)
     if m:
         end = int(m.group("y"))
@@ -93,6 +103,19 @@ def plan_period(title: str | None, text: str = "") -> tuple[int, int] | None:
         if start <= end:
             return start, end
     return None
+
+
+_CITED = re.compile(r"《([^《》]{2,60})》")
+
+
+def cited_plan_end(cell: str, period: tuple[int, int] | None = None) -> int | None:
+    """The end of the period of a plan cited as a row's source (参考文件/依据: 《嘉定区绿化市容
+    “十四五”规划》 -> 2025): the row's figures are that plan's, due when it ends. None when the
+    cell cites no plan with a period, or one that ended before this plan starts."""
+    ends = [p[1] for m in _CITED.finditer(cell.replace("\n", "")) if (p := _from_title(m.group(1)))]
+    if not ends or (period and max(ends) < period[0]):
+        return None
+    return max(ends)
 
 
 def chinese_year(s: str) -> int | None:

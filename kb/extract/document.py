@@ -10,6 +10,7 @@ spaCy (through :mod:`kb.extract.pipeline`).
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -72,6 +73,8 @@ def enrich_document(d, lexicon_dir: str | None = None) -> None:
     tables = _row_cells(d)
     for u in d.units():
         ctx = contexts.get(getattr(u, "chapter", None) or "") or PlanContext(period=period)
+        if u.id in tables:
+            ctx = _cited_source_context(ctx, *tables[u.id])
         sdoc = run(nlp, u.text, u.sentences, plan_context=ctx)
         u.mentions = unit_mentions(u, sdoc, lex)
         if u.responsible:
@@ -79,7 +82,10 @@ def enrich_document(d, lexicon_dir: str | None = None) -> None:
         u.targets = sorted(sdoc.user_data["targets"], key=lambda t: (t.start, t.end))
         if u.id in tables:
             header, cells = tables[u.id]
-            u.targets = _table_row_targets(u, header, cells, period) or u.targets
+            # a row is read by its columns; only a row with a sentence cell (a task table's
+            # 重点内容) is also read as prose when its columns give no figure
+            sentence = any(len(c) > 30 or "。" in c for c in cells)
+            u.targets = _table_row_targets(u, header, cells, period) or (u.targets if sentence else [])
 
 
 def _section_contexts(d, period):
@@ -100,6 +106,24 @@ def _section_contexts(d, period):
             if tb.chapter in out:
                 out[r.id] = out[tb.chapter]
     return out
+
+
+_SOURCE_COL = re.compile(r"参考|依据|来源|出处")
+
+
+def _cited_source_context(ctx, header, cells):
+    """A task table row that names its source plan (参考文件: 《…“十四五”规划》) takes that plan's
+    end as the deadline of figures it does not date, as a unit takes its section's."""
+    from dataclasses import replace
+
+    from kb.extract.deadlines import cited_plan_end
+
+    for h, c in zip(header, cells):
+        if _SOURCE_COL.search(h):
+            end = cited_plan_end(c, ctx.period)
+            if end is not None:
+                return replace(ctx, section_deadline=end)
+    return ctx
 
 
 def _row_cells(d) -> dict:

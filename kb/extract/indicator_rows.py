@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 
 from kb.extract.deadlines import fyp_years
-from kb.extract.quantities import _ARABIC, _FYP, _MULT, find_quantities, parse_number, to_halfwidth
+from kb.extract.quantities import _ARABIC, _FYP, _MULT, UNITS, find_quantities, parse_number, to_halfwidth
 from kb.model import Target
 
 # ---------------------------------------------------------------------------- indicator tables
@@ -19,7 +19,42 @@ _RATE_COL = re.compile(r"年均|每年")
 _BASE_COL = re.compile(r"现状|基期|基准|基数|基础")
 _TARGET_COL = re.compile(r"目标|规划|预期值|指标值")
 _CELL_QUAL = [("≥", "不低于"), (">=", "不低于"), ("≤", "不超过"), ("<=", "不超过"), (">", "超过"), ("<", "低于")]
-_HEADER_UNIT = re.compile(r"[（(]\s*([^（()）]{1,12}?)\s*[)）]\s*$")
+_HEADER_UNIT = re.compile(r"[（(]\s*([^（()）]{1,12}?)\s*[)）]")
+# counters that name what is counted, so that a name ending in one gives the unit (公布…名录批次)
+_COUNTERS = ("批次", "场次", "人次", "件次", "户次", "架次")
+_UNIT_PART = re.compile(
+    "(?:千万|百万|万亿|万|亿|千)?(?:"
+    + "|".join(re.escape(u) for u in sorted({*UNITS, *_COUNTERS}, key=len, reverse=True))
+    + ")"
+)
+_MULT_OF = {"千万": 1e7, "百万": 1e6, "万亿": 1e12, "万": 1e4, "亿": 1e8, "千": 1e3}
+# a column that totals the table's items or gives a share, as against the size of each row's item
+_TOTAL = re.compile(r"总|合计|累计|小计|占比|比例|比重|率")
+
+
+def _unit_like(s: str) -> bool:
+    """Is bracketed text a unit (%, 万人次, 千米/平方千米, 个/每年), not a remark (含临展, 标准、导则等)?"""
+    parts = [p for p in re.split(r"[/每]", re.sub(r"\s+", "", s)) if p]
+    return bool(parts) and all(_UNIT_PART.fullmatch(p) or p in ("%", "‰", "年") for p in parts)
+
+
+def _bracket_unit(text: str) -> str | None:
+    for m in reversed(list(_HEADER_UNIT.finditer(re.sub(r"\s+", "", text)))):
+        if _unit_like(m.group(1)):
+            return m.group(1)
+    return None
+
+
+def base_unit(value: float | None, unit: str | None) -> tuple[float | None, str | None]:
+    """(value, unit) with a multiplier taken out of the unit: 4000 万人次 -> 40000000 人次, as the
+    prose reads 5000万人 (so that a table row and a sentence with the same figure agree)."""
+    if value is None or not unit:
+        return value, unit
+    for m, f in _MULT_OF.items():
+        rest = unit[len(m) :]
+        if unit.startswith(m) and rest and rest[0] not in "/每" and _unit_like(rest):
+            return float(f"{value * f:.12g}"), rest
+    return value, unit
 
 
 def _header_year(h: str) -> int | None:
@@ -43,12 +78,13 @@ def _cell_value(cell: str, unit: str | None) -> tuple[float | None, str | None, 
         if c.startswith(sym):
             qual, c = q, c[len(sym) :]
             break
-    m = re.fullmatch(rf"({_ARABIC})\s*({_MULT})\s*(%|‰)?(左右|以上|以下|以内)?", c)
-    if m:
-        v = parse_number(m.group(1) + m.group(2))
-        return v, (m.group(3) or unit), (m.group(4) or qual)
+    m = re.fullmatch(rf"(?:({_ARABIC})[-—–~～])?({_ARABIC})\s*({_MULT})\s*(%|‰)?(左右|以上|以下|以内)?", c)
+    if m:  # a range (3-5) gives its lower bound, as in the prose
+        v = parse_number((m.group(1) or m.group(2)) + m.group(3))
+        return v, (m.group(4) or unit), (m.group(5) or qual)
     qs = find_quantities(c)
-    if len(qs) == 1:
+    # a cell that is a sentence (a task table's 重点内容) is read as prose, not as one figure
+    if len(qs) == 1 and not re.search(r"[。；;，,]", c) and len(c) <= 30:
         qty = qs[0]
         pre = re.search(r"(超|超过|不低于|不少于|达到)$", c[: qty.start])
         return (
@@ -78,14 +114,14 @@ def row_targets(
     gives results. Returns one Target per numeric target or rate cell."""
     start, end = plan_period if plan_period else (None, None)
     cells = list(cells) + [""] * (len(header) - len(cells))
-    name = unit = attr = None
+    name = unit = attr = name_col = None
     row_year: int | None = None
-    values: list[tuple[str, int | None, str]] = []  # (role, year, cell)
+    values: list[tuple[str, int | None, str, str]] = []  # (role, year, cell, column name)
     for h, c in zip(header, cells):
         hn = re.sub(r"\s+", "", h)
         c = c.strip()
         if _NAME_COL.search(hn.split("/")[-1]) and name is None:
-            name = c
+            name, name_col = c, hn
         elif hn == "单位" or hn.endswith("/单位"):
             unit = c or None
         elif _ATTR_COL.search(hn) and re.search(r"约束|预期", c):
@@ -116,11 +152,11 @@ def row_targets(
                     role = "base"
                 elif start is not None and year < start:
                     role = "result"
-            values.append((role, year, c))
+            values.append((role, year, c, hn))
     if name is None:  # first text cell that is neither a number nor an attribute
-        name = next(
+        name, name_col = next(
             (
-                c
+                (c, re.sub(r"\s+", "", h))
                 for h, c in zip(header, cells)
                 if c
                 and re.sub(r"\s+", "", h) not in ("年份", "年度", "时间")
@@ -128,28 +164,34 @@ def row_targets(
                 and _cell_value(c, None)[0] is None
                 and not re.search(r"约束|预期", c)
             ),
-            None,
+            (None, None),
         )
     if unit is None and name:
-        m = _HEADER_UNIT.search(name)
-        if m and len(m.group(1)) <= 6:
-            unit = m.group(1).strip()
-    base = [(y, _cell_value(c, unit)[0]) for role, y, c in values if role == "base"]
+        unit = _bracket_unit(name) or next((c for c in _COUNTERS if name.endswith(c)), None)
+    base = [(y, base_unit(*_cell_value(c, unit)[:2])[0]) for role, y, c, _ in values if role == "base"]
     base = [(y, v) for y, v in base if v is not None]
     out: list[Target] = []
-    for role, year, c in values:
+    for role, year, c, col in values:
         if role not in ("target", "result", "rate"):
+            continue
+        # a column that extends the name column's header (达标区域 -> 达标区域面积) gives the size
+        # of the row's own item (the zone assessed), not an amount committed; a total of the
+        # items (…/总计) is one
+        if (
+            name_col
+            and col.split("/")[0].startswith(name_col)
+            and col != name_col
+            and not _TOTAL.search(col)
+            and not _TARGET_COL.search(col)  # 指标 | 指标值: the value column of the indicator
+            and not _BASE_COL.search(col)
+            and _header_year(col) is None
+        ):
             continue
         v, u, q = _cell_value(c, unit)
         if v is None:
             continue
-        col_unit = None
-        if u is None:
-            hm = None
-            for h, cc in zip(header, cells):
-                if cc.strip() == c:
-                    hm = _HEADER_UNIT.search(re.sub(r"\s+", "", h))
-            col_unit = hm.group(1) if hm else None
+        col_unit = _bracket_unit(col) if u is None else None
+        v, u = base_unit(v, u or col_unit)
         deadline = row_year if row_year is not None else year
         inferred = False
         if role == "rate" or deadline is None:
@@ -161,7 +203,7 @@ def row_targets(
             Target(
                 text=c,
                 value=v,
-                unit=u or col_unit,
+                unit=u,
                 qualifier=q,
                 period="每年" if role == "rate" else None,
                 deadline=deadline,

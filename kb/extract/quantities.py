@@ -19,8 +19,8 @@ _CN_DIGIT_CHARS = "一二两三四五六七八九"
 # longest first: 人次 before 人, 个百分点 before 个, 平方千米 before 千米
 UNITS = sorted(
     "人次 人 名 家 个 户 元 % ‰ 次 项 所 座 场 期 支 件 篇 部 台 套 本 册 处 间 张 吨 公里 千米 "
-    "平方米 平方千米 平方公里 立方米 亩 公顷 斤 公斤 千克 千瓦 千瓦时 辆 条 个月 小时 倍 个百分点 百分点 "
-    "万人次 万人".split(),
+    "平方米 平方千米 平方公里 立方米 亩 公顷 斤 公斤 千克 千瓦 千瓦时 辆 条 块 株 个月 小时 倍 个百分点 百分点 "
+    "年一遇 万人次 万人".split(),
     key=len,
     reverse=True,
 )
@@ -58,6 +58,9 @@ _QUAL_RANK = {
 _QUAL_NORMAL = {"至少有": "至少", "达": "达到"}
 
 _ARABIC = r"\d+(?:\.\d+)?"
+# the lower end of a range written before a figure: 3-5项, 30—50个, 3～5年一遇 (its value is the
+# lower bound, the commitment the plan cannot miss)
+_RANGE_LOW = re.compile(r"(?<![\d.])(?P<low>\d+(?:\.\d+)?)\s*[-—–~～]\s*$")
 _MULT = r"(?:千万|百万|万亿|万|亿|千)?"
 _UNIT_RE = "|".join(re.escape(u) for u in UNITS)
 _QTY_RE = re.compile(
@@ -183,6 +186,11 @@ def find_quantities(text: str) -> list[Quantity]:
         if unit in ("%", "‰") and mult:
             continue
         end = m.end()
+        low = _RANGE_LOW.search(t, max(0, s - 12), s)
+        if low and t[low.start() - 1 : low.start()] != "第" and float(low.group("low")) < float(m.group("num")):
+            # the multiplier of the upper end holds for both: 3-5万人 is 30000 to 50000
+            value, s = value * float(low.group("low")) / float(m.group("num")), low.start()
+            value = float(f"{value:.12g}")
         pre, _ = _pre_qualifier(t, s)
         post, end = _post_qualifier(t, end)
         approx = m.group("approx1") or m.group("approx2")

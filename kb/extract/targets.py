@@ -134,6 +134,7 @@ _REVIEW_OPEN = re.compile(r"^\W{0,2}(?:过去|回顾|[一二两三四五六七�
 _FUTURE_CUE = re.compile(
     r"力争|确保|目标|预期|争取|预计|将(?!近)|计划|今后|未来|规划期|今年|明年|下一步|(?<![主重需必首纲摘概只])要(?!求)"
 )
+_STRONG_FUTURE = re.compile(r"力争|确保|争取|预计|今后|未来|下一步|将(?!近)")
 # what a quantity's own clause says about it
 _FACT_BEFORE = re.compile(r"(?:拥有|现有|共有|全国有|全省有|全市有|全区有|总人口|人口)(?:超过|约|近|逾|达)?$")
 _BASE_AFTER = re.compile(r"^[^,，;；。]{0,40}?(?:的基础上|基础上)")
@@ -153,7 +154,8 @@ class PlanContext:
     section_review: bool = False  # under 发展现状 / 主要成就 / 发展基础: figures are results
 
 
-_REVIEW_HEADING = re.compile(r"现状|发展基础|基础|成就|成效|回顾|进展|形势|完成情况")
+# 基础 as in 发展基础/工作基础, not 基础设施 (a task heading: 优化升级数字基础设施)
+_REVIEW_HEADING = re.compile(r"现状|基础(?!设施|性|研究|制度|能力)|成就|成效|回顾|进展|形势|完成情况|执行情况")
 
 
 def section_context(heading: str, period: Optional[tuple[int, int]] = None) -> PlanContext:
@@ -174,6 +176,51 @@ def _is_past(f: TimeFrame, now: Optional[int]) -> bool:
     return f.year < now
 
 
+# a figure that only describes something named rather than committing an amount: the size in
+# brackets after a name (远香湖南（4.73平方公里）), a design standard (按照…50年一遇洪水标准), the
+# basis of a share (按照100.9平方公里计), a duration that qualifies a noun (24小时开放公厕)
+_NAMED_SIZE = re.compile(r"[\w”》）)]\s*[（(]$")
+# a size is an area or a length; after an activity (绿道建设（50公里）) the bracket is its amount
+_SIZE_UNITS = ("平方公里", "平方千米", "平方米", "公顷", "亩", "公里", "千米", "立方米")
+_ACTIVITY_END = re.compile(r"(?:建设|改造|整治|提升|修复|治理|新建|新增|完成|实施|建成)\s*[（(]$")
+# the standard closes its clause (…50年一遇洪水标准，); 标准化工人文化宫 is no standard
+_STANDARD_AFTER = re.compile(r"^[^,，;；。:：]{0,16}?标准(?=[,，;；。、）)]|$)")
+_REACH = re.compile(r"达到|达|提高|提升|增加|建成|建设|完成|实现|新建|新增|不低于|不少于|以上")
+_BASIS = re.compile(r"按照?[^,，;；。]{0,6}$")
+_DURATION_UNITS = ("小时", "分钟", "天", "个月")
+_DURATION_HEAD = re.compile(r"(?:为|达到|达|到|至|在|缩短|控制|延长|累计|保持|不超过|不少于|至少|以内)$")
+# what a quantity's own clause says: 共计25.2平方公里已完成 reports a result even in a sentence
+# that also plans ahead (“十四五”达标计划：…)
+_CLAUSE_PAST = re.compile(r"已(?:经)?(?:完成|建成|实现|达到|达|累计|超过|覆盖|形成|取得|开展)|累计完成|完成了|建成了")
+
+
+def _clause(st: str, q: Quantity) -> str:
+    a = max((m.end() for m in re.finditer(r"[,，;；。!?！？]", st[: q.start])), default=0)
+    m = re.search(r"[,，;；。!?！？]", st[q.end :])
+    return st[a : q.end + (m.start() if m else len(st) - q.end)]
+
+
+def _describes(st: str, q: Quantity) -> bool:
+    """Does the figure describe a named thing (its size, a standard, a basis, a duration) rather
+    than commit an amount?"""
+    after = st[q.end :]
+    if (
+        _NAMED_SIZE.search(st[: q.start])
+        and after[:1] in ("）", ")")
+        and q.unit in _SIZE_UNITS
+        and not _ACTIVITY_END.search(st[: q.start])
+    ):
+        return True
+    std = _STANDARD_AFTER.match(after)
+    if std and not _REACH.search(std.group()):
+        return True
+    if _BASIS.search(st[: q.start]) and re.match(r"^\s*(?:计算|计)", after):
+        return True
+    if q.unit in _DURATION_UNITS and not q.qualifier and not _DURATION_HEAD.search(st[: q.start]):
+        return bool(re.match(r"^[\u4e00-\u9fff]", after))  # 24小时开放…: a modifier, not an amount
+    return False
+
+
 def _kind_of(st: str, q: Quantity, past_sentence: bool, forward_frame: bool) -> str:
     left = st[: q.start]
     for lead in PRE_QUALIFIERS:
@@ -182,6 +229,15 @@ def _kind_of(st: str, q: Quantity, past_sentence: bool, forward_frame: bool) -> 
             break
     if _BASE_AFTER.match(st[q.end :]):
         return "baseline"
+    if _describes(st, q):
+        return "fact"
+    # the report follows the figure (共计25.2平方公里已完成) or reaches it (已达到80%); 改造已建成的
+    # 50座 is a commitment on existing things
+    clause = _clause(st, q)
+    tail = clause[clause.rfind(q.text) + len(q.text) :] if q.text in clause else ""
+    reached = re.search(r"已(?:经)?(?:达到|达|超过|累计|建成|完成)$", left)
+    if (_CLAUSE_PAST.search(tail) or reached) and not _FUTURE_CUE.search(clause) and not forward_frame:
+        return "result"
     if not forward_frame and (
         _FACT_BEFORE.search(left)
         or (q.unit == "人" and "亿" in q.text and not _FUTURE_CUE.search(st))
@@ -233,6 +289,10 @@ def extract_targets(
         elif (future_cue or forward) and not ctx.section_review:
             review = False
         past_sentence = not future_cue and (review or bool(_PAST_CUE.search(st)))
+        if ctx.section_review and not forward and not _STRONG_FUTURE.search(st):
+            # under 发展基础/“十四五”规划执行情况 a word such as 目标 (围绕三个目标) does not make a
+            # sentence forward; a date after the plan's start or 力争/确保/将 does
+            past_sentence = True
         # 从10万元提高到15万元: the 10万元 is the baseline of the 15万元
         baseline_of: dict[int, float] = {}
         dropped: set[int] = set()

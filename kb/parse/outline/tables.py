@@ -351,9 +351,48 @@ def _flat_table(L, j) -> Optional[dict]:
 ROW_NUMBER = re.compile(r"^([0-9０-９]{1,3})\s*[.．、](?![0-9０-９])\s*")
 
 
+_SEQ_COL = re.compile(r"^(?:序号|编号|序)$")
+_NAME_COL = re.compile(r"指标|名称|项目")
+_SUB_ROW = re.compile(r"^\s*其中")
+
+
+def _sub_row(cells: list, prev: list, columns: list) -> list:
+    """A 其中 line under a row (其中 公园绿地 58.46 17.5) prints only its name and figures: the
+    cells it leaves out are the merged cells of the row above (category, 属性, 单位); its
+    figures fill the last columns, its name the row's name column; it has no 序号 or category."""
+    names = [c for c in cells if not re.fullmatch(r"[\d.,%≥≤<>/～~-]*\s*(?:以上|左右)?", c.strip())]
+    figures = cells[len(names) :]
+    if len(prev) != len(columns) or len(names) != 1 or not figures or len(figures) >= len(columns):
+        return cells
+    at = next((k for k, c in enumerate(columns) if _NAME_COL.search(c)), None)
+    if at is None or at >= len(columns) - len(figures):
+        return cells
+    # cells before the name (category, 序号) are printed once for the row above: left empty
+    out = [""] * at + list(prev[at:])
+    out[at] = names[0]
+    out[len(columns) - len(figures) :] = figures
+    return out
+
+
+def _printed_number(cells: list, columns: list) -> Optional[int]:
+    """The row's number in a 序号 column (the first cells: a merged category may come first)."""
+    if not any(_SEQ_COL.match(re.sub(r"\s", "", c)) for c in columns):
+        return None
+    for c in cells[:2]:
+        if re.fullmatch(r"[0-9０-９]{1,3}", c.strip()):
+            return int(c.strip().translate(FW_DIGITS))
+    return None
+
+
 def _emit_rows(b, t, tnode, L):
+    columns = t.get("columns") or []
+    prev: list = []
+    last_number: Optional[int] = None
     for r, line_idx in zip(t["rows"], t["row_lines"]):
         cells = list(r)
+        sub = bool(columns and cells and _SUB_ROW.match(next((c for c in cells if c.strip()), "")))
+        if sub and len(cells) < len(columns):
+            cells = _sub_row(cells, prev, columns)
         # a row's printed number (1.劳模选树管理) is its label, not part of its first cell
         m = ROW_NUMBER.match(cells[0]) if cells else None
         label = ""
@@ -363,6 +402,11 @@ def _emit_rows(b, t, tnode, L):
         row = b.add("row", L[line_idx].start, label=label, title=first[:40], cells=cells)
         if m:
             row.number = int(label.translate(FW_DIGITS))
+        elif columns:
+            # the 序号 cell numbers the row as printed; a 其中 sub-row is part of the row above
+            row.number = last_number if sub else _printed_number(cells, columns)
+        last_number = row.number if row.number is not None else last_number
+        prev = cells
         row._parent_obj = tnode
         row.header = []
         if t.get("columns"):
