@@ -1,0 +1,137 @@
+"""Is a class of institutions (企业, 学校, 金融机构, 政府 …; ``class`` rules in roles*.tsv) the
+acting party where it is named, or an object, a setting or a modifier?
+
+A named body (国务院, 区水务局) acts wherever it is named; a class word does only in some
+places: 企业参与办学, 鼓励金融机构创新产品, 学校依据目录设置专业 (acting); 服务中小企业,
+面向学校和社区, 培育骨干企业 (object or setting); 企业环境信用评价, 职业院校教师 (modifier).
+The mention is kept either way (search and the site still link it); ``Mention.acting`` says
+which, and the scorers and ``kb mentions --role`` read it. The rules, on the words around the
+mention (a chain of class mentions joined by 、/和/及/与/或/等/特别是 counts as one):
+
+1. The first word after it (jieba part of speech): a verb, preposition or adverb (参与, 依据,
+   要, 积极) makes it the subject — acting; a noun, locative or 的 (教师, 内, 的) makes it a
+   modifier — not acting, unless a verb follows the noun (深度参与, 依法依规安装, jieba tags
+   深度 and 依法 as nouns); punctuation or the end of the text decides nothing. 由 right
+   before it makes it the agent (由学校按规定自行处理).
+2. Before it in its clause: an object marker (面向, 为, 对, 在, 纳入 … lexicon ``object-marker``)
+   close before it makes it the object of that preposition — not acting, whatever follows; an
+   object verb (培育, 打造, 服务 … ``object-verb``) does when nothing acting follows.
+3. Otherwise it acts (鼓励金融机构, 各级政府、企业和职业院校建设 …).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import lru_cache
+
+from kb.extract.roles import SUPERVISED, clause_start
+
+# joins a chain of class mentions (政府、行业、企业、职业院校等; 企业等用人单位; 企业特别是大企业)
+_JOIN = ("、", "和", "及", "与", "或", "以及", "等", "特别是", "尤其是")
+# how far before a chain an object marker or verb may stand (一批固体废物资源化利用骨干|企业)
+_GAP = 16
+_ACTING_TAGS = ("v", "p", "d", "a", "ad", "vd")
+# 的, locatives (内, 间) and nouns make it a modifier; 主要 (b), 自我 (r), 合作 (vn) decide nothing
+_MODIFIER_TAGS = ("n", "f", "l", "j", "i", "m", "q", "s", "t", "uj", "an")
+# the agent marker: 由学校按规定自行处理
+_AGENT = "由"
+
+
+@lru_cache(maxsize=1)
+def _tagger():
+    from kb.extract.jiebatok import new_pos_tokenizer, new_tokenizer
+
+    return new_pos_tokenizer(new_tokenizer())
+
+
+def first_words(text: str) -> list[tuple[str, str]]:
+    """The first two jieba words of ``text`` with their part-of-speech tags."""
+    out = []
+    for w in _tagger().cut(text[:10], HMM=False):
+        out.append((w.word, w.flag))
+        if len(out) == 2:
+            break
+    return out
+
+
+def _is_verb(flag: str) -> bool:
+    return flag in _ACTING_TAGS or flag.startswith("v") and flag != "vn"
+
+
+def _after_kind(text: str, end: int, tag: Callable[[str], list[tuple[str, str]]]) -> str:
+    """acting | modifier | none, from the words after ``end``."""
+    rest = text[end:]
+    if not rest or not rest[0].strip() or rest[0] in "，,。；;：:！？!?）)」』”’》、":
+        return "none"
+    words = tag(rest)
+    if not words or not words[0][0].strip():
+        return "none"
+    flag = words[0][1]
+    if _is_verb(flag):
+        return "acting"
+    if flag in _MODIFIER_TAGS or flag.startswith("n"):
+        # a noun-tagged adverbial before a verb (深度|参与, 依法|依规, 宏观|指导): the subject
+        if flag not in ("f", "uj") and len(words) > 1 and _is_verb(words[1][1]) and words[1][1] != "p":
+            return "acting"
+        return "modifier"
+    return "none"
+
+
+def _governed(left: str, words: list[str]) -> bool:
+    """Does one of ``words`` stand close before the end of ``left`` (within _GAP characters,
+    with no acting trigger such as 鼓励/支持 after it)?"""
+    best = -1
+    for w in words:
+        i = left.rfind(w)
+        if i >= 0 and len(left) - (i + len(w)) <= _GAP:
+            best = max(best, i + len(w))
+    if best < 0:
+        return False
+    return not any(t in left[best:] for t in SUPERVISED)
+
+
+def _chains(text: str, spans: list[tuple[int, int]]) -> list[list[int]]:
+    """Indexes of ``spans`` (sorted, outermost class mentions) grouped into chains."""
+    out: list[list[int]] = []
+    for i, (s, _e) in enumerate(spans):
+        if out:
+            ps, pe = spans[out[-1][-1]]
+            between = text[pe:s]
+            if between in _JOIN or between == "":
+                out[-1].append(i)
+                continue
+        out.append([i])
+    return out
+
+
+def mark_acting(text: str, mentions: list, is_class: Callable[[str], bool], lex, tag=first_words) -> None:
+    """Set ``acting`` on the class mentions of a unit's ``mentions`` (sorted by start), in place."""
+    cls = [m for m in mentions if m.entity.startswith("ACTOR:") and is_class(m.entity)]
+    if not cls:
+        return
+    # a class word inside the name of a body (学校 in 学校工会) is part of that name
+    bodies = [(m.start, m.end) for m in mentions if m.entity.startswith("ACTOR:") and not is_class(m.entity)]
+    # outermost spans: 学校 inside 职业学校, 企业 inside 中小企业 take the outer mention's place
+    spans = {(m.start, m.end) for m in cls}
+    outer = sorted(sp for sp in spans if not any(o[0] <= sp[0] and sp[1] <= o[1] and o != sp for o in spans))
+    decision: dict[tuple[int, int], bool] = {}
+    for chain in _chains(text, outer):
+        s, e = outer[chain[0]][0], outer[chain[-1]][1]
+        left = text[clause_start(text, s) : s]
+        after = _after_kind(text, e, tag)
+        if left.endswith(_AGENT):
+            acting = True
+        elif _governed(left, lex.object_markers):
+            acting = False
+        elif after == "modifier":
+            acting = False
+        elif after == "acting":
+            acting = True
+        else:
+            acting = not _governed(left, lex.object_verbs)
+        for i in chain:
+            decision[outer[i]] = acting
+    for m in cls:
+        span = next((sp for sp in outer if sp[0] <= m.start and m.end <= sp[1]), None)
+        inside_body = any(a <= m.start and m.end <= b and (a, b) != (m.start, m.end) for a, b in bodies)
+        m.acting = False if inside_body else decision.get(span) if span is not None else None
