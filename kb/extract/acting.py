@@ -21,18 +21,22 @@ mention (a chain of class mentions joined by 、/和/及/与/或/等/特别是 c
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import lru_cache
 
 from kb.extract.roles import SUPERVISED, clause_start
 
 # joins a chain of class mentions (政府、行业、企业、职业院校等; 企业等用人单位; 企业特别是大企业)
-_JOIN = ("、", "和", "及", "与", "或", "以及", "等", "特别是", "尤其是")
+# (a list may hold other short items: 政府、行业、企业、职业院校; 面向学校、社区、家庭、企业)
+_JOINED = re.compile(
+    r"^(?:(?:、|和|及|与|或|以及|等|特别是|尤其是)(?:[^\s，,。；;：:、“”]{1,6}[、和])*)?(?:各类|各级|各|有关|相关|其他)?$"
+)
 # how far before a chain an object marker or verb may stand (一批固体废物资源化利用骨干|企业)
 _GAP = 16
 _ACTING_TAGS = ("v", "p", "d", "a", "ad", "vd")
 # 的, locatives (内, 间) and nouns make it a modifier; 主要 (b), 自我 (r), 合作 (vn) decide nothing
-_MODIFIER_TAGS = ("n", "f", "l", "j", "i", "m", "q", "s", "t", "uj", "an")
+_MODIFIER_TAGS = ("n", "f", "l", "j", "i", "m", "q", "s", "t", "uj", "an", "b", "k")
 # the agent marker: 由学校按规定自行处理
 _AGENT = "由"
 
@@ -58,22 +62,33 @@ def _is_verb(flag: str) -> bool:
     return flag in _ACTING_TAGS or flag.startswith("v") and flag != "vn"
 
 
-def _after_kind(text: str, end: int, tag: Callable[[str], list[tuple[str, str]]]) -> str:
-    """acting | modifier | none, from the words after ``end``."""
+def _after_kind(text: str, end: int, tag: Callable[[str], list[tuple[str, str]]], lex) -> str:
+    """acting | modifier | verbal-noun | none, from the words after ``end``."""
     rest = text[end:]
     if not rest or not rest[0].strip() or rest[0] in "，,。；;：:！？!?）)」』”’》、":
         return "none"
+    if rest.startswith(tuple(lex.modifier_words)):
+        return "modifier"
+    if rest.startswith("等") and not rest.startswith("等级"):
+        return _after_kind(text, end + (2 if rest.startswith("等等") else 1), tag, lex)  # 职业院校等共同参与
     words = tag(rest)
     if not words or not words[0][0].strip():
         return "none"
     flag = words[0][1]
     if _is_verb(flag):
         return "acting"
+    if flag == "vn":
+        # a verbal noun: the predicate when a verb or preposition follows it, else the head of a
+        # noun phrase the class word qualifies (学校设置、…, 企业经营管理和…) or, after 鼓励 …,
+        # the action asked of it (鼓励生产企业与销售商合作，)
+        nxt = words[1][1] if len(words) > 1 else ""
+        return "acting" if nxt and _is_verb(nxt) and nxt != "a" else "verbal-noun"
     if flag in _MODIFIER_TAGS or flag.startswith("n"):
         # a noun-tagged adverbial before a verb (深度|参与, 依法|依规, 宏观|指导): the subject
-        if flag not in ("f", "uj") and len(words) > 1 and _is_verb(words[1][1]) and words[1][1] != "p":
+        nxt = words[1][1] if len(words) > 1 else ""
+        if flag not in ("f", "uj") and _is_verb(nxt) and nxt != "p":
             return "acting"
-        return "modifier"
+        return "verbal-noun" if flag not in ("f", "uj") and nxt == "vn" else "modifier"
     return "none"
 
 
@@ -90,14 +105,20 @@ def _governed(left: str, words: list[str]) -> bool:
     return not any(t in left[best:] for t in SUPERVISED)
 
 
+def _triggered(left: str, lex) -> bool:
+    """Is a supervision trigger (鼓励, 支持, 推动 … roles.SUPERVISED, and lexicon ``trigger``
+    words such as 带动) close before the chain?"""
+    words = (*SUPERVISED, *lex.triggers)
+    return any(0 <= len(left) - (left.rfind(t) + len(t)) <= _GAP for t in words if t in left)
+
+
 def _chains(text: str, spans: list[tuple[int, int]]) -> list[list[int]]:
     """Indexes of ``spans`` (sorted, outermost class mentions) grouped into chains."""
     out: list[list[int]] = []
     for i, (s, _e) in enumerate(spans):
         if out:
             ps, pe = spans[out[-1][-1]]
-            between = text[pe:s]
-            if between in _JOIN or between == "":
+            if _JOINED.match(text[pe:s]):
                 out[-1].append(i)
                 continue
         out.append([i])
@@ -109,8 +130,13 @@ def mark_acting(text: str, mentions: list, is_class: Callable[[str], bool], lex,
     cls = [m for m in mentions if m.entity.startswith("ACTOR:") and is_class(m.entity)]
     if not cls:
         return
-    # a class word inside the name of a body (学校 in 学校工会) is part of that name
-    bodies = [(m.start, m.end) for m in mentions if m.entity.startswith("ACTOR:") and not is_class(m.entity)]
+    # a class word inside the name of a body (学校 in 学校工会) or of a group (高校 in 高校毕业生)
+    # is part of that name
+    bodies = [
+        (m.start, m.end)
+        for m in mentions
+        if m.entity.startswith("GROUP:") or m.entity.startswith("ACTOR:") and not is_class(m.entity)
+    ]
     # outermost spans: 学校 inside 职业学校, 企业 inside 中小企业 take the outer mention's place
     spans = {(m.start, m.end) for m in cls}
     outer = sorted(sp for sp in spans if not any(o[0] <= sp[0] and sp[1] <= o[1] and o != sp for o in spans))
@@ -118,7 +144,7 @@ def mark_acting(text: str, mentions: list, is_class: Callable[[str], bool], lex,
     for chain in _chains(text, outer):
         s, e = outer[chain[0]][0], outer[chain[-1]][1]
         left = text[clause_start(text, s) : s]
-        after = _after_kind(text, e, tag)
+        after = _after_kind(text, e, tag, lex)
         if left.endswith(_AGENT):
             acting = True
         elif _governed(left, lex.object_markers):
@@ -127,6 +153,8 @@ def mark_acting(text: str, mentions: list, is_class: Callable[[str], bool], lex,
             acting = False
         elif after == "acting":
             acting = True
+        elif after == "verbal-noun":
+            acting = _triggered(left, lex)
         else:
             acting = not _governed(left, lex.object_verbs)
         for i in chain:

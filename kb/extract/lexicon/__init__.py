@@ -60,6 +60,10 @@ class Lexicon:
     # words before a class mention that make it an object or a setting (面向, 服务, 培育 …)
     object_markers: list[str] = field(default_factory=list)
     object_verbs: list[str] = field(default_factory=list)
+    # words right after a class mention that make it a modifier (高校相关专业教师)
+    modifier_words: list[str] = field(default_factory=list)
+    # words before a class mention that ask it to act (带动中小企业参与), besides roles.SUPERVISED
+    triggers: list[str] = field(default_factory=list)
 
     def is_class(self, eid: str) -> bool:
         """Is ``eid`` a class of institutions (itself, or narrower than a ``class`` root)?"""
@@ -165,6 +169,8 @@ def load_lexicon(folder: Optional[Path] = None, types=TYPES) -> Lexicon:
         "class-only": lex.classes_only,
         "object-marker": lex.object_markers,
         "object-verb": lex.object_verbs,
+        "modifier-word": lex.modifier_words,
+        "trigger": lex.triggers,
     }
     for roles in sorted(folder.glob("roles*.tsv")):
         for n, cells in _rows(roles):
