@@ -234,5 +234,6 @@ def test_actor_before_huitong_is_lead():
     text = "生态环境部会同有关部门组织评估"
     assert actor_role(text, 0, False, None, 5) == "lead"
     assert actor_role(text, 7, False, None, 11) == "partner"
+    # 由 X 负责 names X as the one responsible: lead (tests/data/ANNOTATING.md: X负责 → lead)
     text = "由区建设管理委负责统筹"
-    assert actor_role(text, 1, False, None, 7) is None  # 由 X 负责: the clause is passive
+    assert actor_role(text, 1, False, None, 7) == "lead"
