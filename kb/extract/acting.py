@@ -67,7 +67,7 @@ def _after_kind(text: str, end: int, tag: Callable[[str], list[tuple[str, str]]]
     rest = text[end:]
     if not rest or not rest[0].strip() or rest[0] in "，,。；;：:！？!?）)」』”’》、":
         return "none"
-    if rest.startswith(tuple(lex.modifier_words)):
+    if rest.startswith(tuple(sorted(lex.modifier_words))):
         return "modifier"
     if rest.startswith("等") and not rest.startswith("等级"):
         return _after_kind(text, end + (2 if rest.startswith("等等") else 1), tag, lex)  # 职业院校等共同参与

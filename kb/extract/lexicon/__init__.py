@@ -58,12 +58,12 @@ class Lexicon:
     classes: set[str] = field(default_factory=set)
     classes_only: set[str] = field(default_factory=set)
     # words before a class mention that make it an object or a setting (面向, 服务, 培育 …)
-    object_markers: list[str] = field(default_factory=list)
-    object_verbs: list[str] = field(default_factory=list)
+    object_markers: set[str] = field(default_factory=set)
+    object_verbs: set[str] = field(default_factory=set)
     # words right after a class mention that make it a modifier (高校相关专业教师)
-    modifier_words: list[str] = field(default_factory=list)
+    modifier_words: set[str] = field(default_factory=set)
     # words before a class mention that ask it to act (带动中小企业参与), besides roles.SUPERVISED
-    triggers: list[str] = field(default_factory=list)
+    triggers: set[str] = field(default_factory=set)
 
     def is_class(self, eid: str) -> bool:
         """Is ``eid`` a class of institutions (itself, or narrower than a ``class`` root)?"""
@@ -177,11 +177,10 @@ def load_lexicon(folder: Optional[Path] = None, types=TYPES) -> Lexicon:
             kind = cells[0].strip()
             if len(cells) < 2 or kind not in rule_sets or not cells[1].strip():
                 raise KBError(f"{roles}:{n}: expected '{'|'.join(rule_sets)}<TAB>entity id or word'")
-            target = rule_sets[kind]
-            if isinstance(target, set):
-                target.add(cells[1].strip())
-            else:
-                target.append(cells[1].strip())
+            rule_sets[kind].add(cells[1].strip())
+    for eid in sorted(lex.classes | lex.classes_only):
+        if types == TYPES and eid not in lex.entries:
+            raise KBError(f"roles*.tsv: class {eid} is not in the lexicon")
     patterns = folder / f"{TYPE_PREFIX['ACTOR']}{PATTERN_SUFFIX}"
     if "ACTOR" in types and patterns.exists():
         lex.local = LocalNames(parse_patterns(patterns))
