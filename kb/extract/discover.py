@@ -21,11 +21,6 @@ from functools import lru_cache
 
 from kb.extract.discover_rules import (
     _ACTIVITY,
-    _TITLE_TAIL,
-    NOT_A_BODY,
-    ORGAN_SUFFIX,
-    PROGRAMME_ENDS,
-    PROGRAMME_NEXT,
     _ALLOWED_VERBS,
     _BAD_MODS,
     _BAD_START,
@@ -34,9 +29,14 @@ from kb.extract.discover_rules import (
     _MOD_TAGS,
     _PERSON_R,
     _PLAN_NUMBER,
+    _TITLE_TAIL,
     ACTOR_HEADS,
     BODY_PEOPLE,
     GROUP_HEADS,
+    NOT_A_BODY,
+    ORGAN_SUFFIX,
+    PROGRAMME_ENDS,
+    PROGRAMME_NEXT,
     STANDALONE_HEADS,
 )
 from kb.ids import qualify
@@ -197,7 +197,8 @@ def _programme_evidence(name: str, after: str) -> bool:
     (“以需定供”的, “人民城市”重要理念, “一带一心一城”重点地区)."""
     if name.endswith(PROGRAMME_ENDS):
         return True
-    rest = after[_MORE_QUOTED.match(after).end() :]
+    more = _MORE_QUOTED.match(after)  # matches the empty string at least
+    rest = after[more.end() :] if more else after
     return rest.startswith(PROGRAMME_NEXT)
 
 
