@@ -29,8 +29,9 @@ from kb.extract.roles import SUPERVISED, clause_start
 
 # joins a chain of class mentions (政府、行业、企业、职业院校等; 企业等用人单位; 企业特别是大企业)
 # (a list may hold other short items: 政府、行业、企业、职业院校; 面向学校、社区、家庭、企业)
+# (and the next item may carry its own modifiers: 职业院校、应用型本科|高校)
 _JOINED = re.compile(
-    r"^(?:(?:、|和|及|与|或|以及|等|特别是|尤其是)(?:[^\s，,。；;：:、“”]{1,6}[、和])*)?(?:各类|各级|各|有关|相关|其他)?$"
+    r"^(?:(?:、|和|及|与|或|以及|等|特别是|尤其是)(?:[^\s，,。；;：:、“”]{1,6}[、和])*[^\s，,。；;：:、“”]{0,6})?$"
 )
 # how far before a chain an object marker or verb may stand (一批固体废物资源化利用骨干|企业)
 _GAP = 16
