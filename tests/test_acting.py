@@ -110,3 +110,18 @@ def test_roles_in_running_text(text, word, role):
 def test_person_in_charge_is_not_a_lead():
     ms = [m for m in _mentions("各有关部门主要负责人要亲自抓。") if m.entity.startswith("ACTOR:")]
     assert ms and all(m.role != "lead" for m in ms)
+
+
+def test_mentions_query_shows_acting(tmp_path):
+    """`kb mentions 企业 --role` (its JSON) carries ``acting`` for each mention of the class."""
+    from kb.build import make_kb
+    from kb.query.mentions import mentions
+
+    plan = tmp_path / "plan.txt"
+    # zero-waste (面向…企业: a setting) and vocational (企业参与: acting)
+    plan.write_text(
+        "一、任务\n\n面向学校、社区、家庭、企业开展生态文明教育。推动企业深度参与协同育人。\n", encoding="utf-8"
+    )
+    res = mentions(make_kb([plan]), "企业")
+    flags = [m.get("acting") for u in res["units"] for m in u["matches"]]
+    assert flags == [False, True]

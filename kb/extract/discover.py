@@ -270,6 +270,8 @@ def discover(doc, lex=None) -> list[dict]:
     for c in candidates(doc, lex):
         if c.name in known or c.name in stops or (c.rule == "head-alone" and c.name not in STANDALONE_HEADS):
             continue
+        if _inside_known(c, known):
+            continue
         if c.strong == 0 and c.count < 2:
             continue
         out.append(
@@ -284,6 +286,13 @@ def discover(doc, lex=None) -> list[dict]:
             }
         )
     return out
+
+
+def _inside_known(c: Candidate, known: set[str]) -> bool:
+    """Is every occurrence of the candidate part of a longer lexicon name written around it
+    (直辖市人民政府 of 各省、自治区、直辖市人民政府)?"""
+    longer = [k for k in known if c.name in k and k != c.name]
+    return bool(longer) and all(any(k in ctx["text"] for k in longer) for ctx in c.contexts)
 
 
 def _nearest(lex, name: str, typ: str) -> str | None:
