@@ -125,3 +125,11 @@ def test_mentions_query_shows_acting(tmp_path):
     res = mentions(make_kb([plan]), "企业")
     flags = [m.get("acting") for u in res["units"] for m in u["matches"]]
     assert flags == [False, True]
+
+
+def test_kind_after_a_list_of_named_bodies_is_not_another_party():
+    # vocational: 学校工会、共青团等群团组织; jiading: 区绿化市容局等相关部门
+    assert _acting("带动学校工会、共青团等群团组织和学生会组织建设", "群团组织") is False
+    assert _acting("（责任单位：区建设管理委、区绿化市容局等相关部门）", "相关部门") is False
+    # but 有关部门 on its own acts (zero-waste: 会同有关部门组织…)
+    assert _acting("生态环境部会同有关部门组织专家评审。", "有关部门") is True

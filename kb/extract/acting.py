@@ -17,6 +17,9 @@ mention (a chain of class mentions joined by 、/和/及/与/或/等/特别是 c
    close before it makes it the object of that preposition — not acting, whatever follows; an
    object verb (培育, 打造, 服务 … ``object-verb``) does when nothing acting follows.
 3. Otherwise it acts (鼓励金融机构, 各级政府、企业和职业院校建设 …).
+
+A class word right after 等 that closes a list of named bodies (学校工会、共青团等群团组织,
+区绿化市容局等相关部门) names their kind, not another party: not acting.
 """
 
 from __future__ import annotations
@@ -138,6 +141,7 @@ def mark_acting(text: str, mentions: list, is_class: Callable[[str], bool], lex,
         for m in mentions
         if m.entity.startswith("GROUP:") or m.entity.startswith("ACTOR:") and not is_class(m.entity)
     ]
+    named_ends = [(m.start, m.end) for m in mentions if m.entity.startswith("ACTOR:") and not is_class(m.entity)]
     # outermost spans: 学校 inside 职业学校, 企业 inside 中小企业 take the outer mention's place
     spans = {(m.start, m.end) for m in cls}
     outer = sorted(sp for sp in spans if not any(o[0] <= sp[0] and sp[1] <= o[1] and o != sp for o in spans))
@@ -146,7 +150,9 @@ def mark_acting(text: str, mentions: list, is_class: Callable[[str], bool], lex,
         s, e = outer[chain[0]][0], outer[chain[-1]][1]
         left = text[clause_start(text, s) : s]
         after = _after_kind(text, e, tag, lex)
-        if left.endswith(_AGENT):
+        if text[:s].endswith("等") and any(b == s - 1 for _a, b in named_ends):
+            acting = False  # A、B等C: C names the kind of the bodies listed, not another party
+        elif left.endswith(_AGENT):
             acting = True
         elif _governed(left, lex.object_markers):
             acting = False
