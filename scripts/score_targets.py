@@ -12,8 +12,8 @@ A predicted target is one of kind ``target`` with a value. It matches a gold tar
 file spans overlap and the values are equal; its deadline is right when the year and the
 inferred flag are both the gold's. A plan's indicator table (``table`` in the JSON, lines
 ``first_line``–``last_line``) is scored on the build's table rows that lie in those lines: gold
-row n (the row's position in the table, its printed 序号) matches a target of the n-th row
-with the gold's value; the row's fields are right when deadline, inferred flag, unit, baseline
+row n (the printed 序号) matches a target of the row numbered n (its outline label; a sub-row
+such as 其中 … has none) with the gold's value; the row's fields are right when deadline, inferred flag, unit, baseline
 and attribute (预期性/约束性) all are. A figure the annotator listed both as prose and as a table
 row (a cell that is a sentence of its own) may match both. Targets of rows that no gold table
 covers are scored as prose.
@@ -51,11 +51,26 @@ def _close(a, b) -> bool:
     return a is not None and b is not None and abs(a - b) <= 1e-6 * max(1.0, abs(b))
 
 
+def _row_number(node: dict | None, row: dict, header: list[str]) -> int | None:
+    """A row's printed number (序号): its outline label, or its cell in a 序号 column; None for a
+    sub-row without one (其中 …); the row's position where the table prints no numbers."""
+    if node is not None and str(node.get("label") or "").strip().isdigit():
+        return int(str(node["label"]).strip())
+    if "序号" in header:
+        cells = (node or {}).get("cells") or []
+        k = header.index("序号")
+        cell = str(cells[k]).strip() if k < len(cells) else ""
+        return int(cell) if cell.isdigit() else None
+    return row.get("index")
+
+
 def predicted(doc: dict, text: str) -> tuple[list[dict], int]:
     """The document's forward targets with a value, at file offsets (``start``/``end``), each with
     its unit id, its table id and row position (None outside tables); and the count of units that
     could not be placed in the file."""
     out, lost = [], 0
+    # a row's printed number (序号) decides which gold row it is, not its position
+    row_nodes = {n["unit"]: n for n in doc.get("outline") or [] if n.get("kind") == "row" and n.get("unit")}
     for u, table, off in unitmap.placed_units(doc, text):
         if off is None:
             lost += 1
@@ -73,7 +88,7 @@ def predicted(doc: dict, text: str) -> tuple[list[dict], int]:
                     "end": sp[1],
                     "unit_id": u["id"],
                     "table": table["id"] if table else None,
-                    "row": u.get("index") if table else None,
+                    "row": _row_number(row_nodes.get(u["id"]), u, table.get("header") or []) if table else None,
                 }
             )
     return out, lost

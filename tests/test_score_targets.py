@@ -97,3 +97,25 @@ def test_units_placed_in_reflowed_files(plan, tmp_path):
     n = sum(1 for _ in um.units(doc))
     assert verbatim < n and placed == n  # the file differs from the units, yet all are placed
     assert total > 50 and ok >= 0.99 * total
+
+
+def test_rows_are_matched_by_printed_number(tmp_path):
+    """A gold table row is the row printed with that 序号, not the n-th row: putuo-greening's
+    table 2 has a 其中 sub-row (no number) between rows 1 and 2; hubei's table prints no
+    numbers, so its rows count by position."""
+    sc = _load("score_targets")
+    from kb.build import build
+
+    names = ["putuo-greening-15th-fyp", "hubei-cultural-relics-14th-fyp-pdf"]
+    build([sc.CORPUS / f"{n}.txt" for n in names], tmp_path / "b")
+    docs = {d["id"]: d for d in json.loads((tmp_path / "b" / "kb.json").read_text(encoding="utf-8"))["documents"]}
+    pg = docs[names[0]]
+    text = (sc.CORPUS / f"{names[0]}.txt").read_text(encoding="utf-8")
+    rows = {p["unit_id"]: p["row"] for p in sc.predicted(pg, text)[0] if p["table"] == "表2"}
+    texts = {r["id"]: r["text"] for t in pg["indicator_tables"] for r in t["rows"]}
+    assert rows and all(n is None for u, n in rows.items() if texts[u].startswith("其中"))
+    assert any(n == 2 and "绿化覆盖率" in texts[u] for u, n in rows.items()), rows
+    hubei = docs[names[1]]
+    htext = (sc.CORPUS / f"{names[1]}.txt").read_text(encoding="utf-8")
+    hrows = [p["row"] for p in sc.predicted(hubei, htext)[0] if p["table"]]
+    assert hrows and all(isinstance(n, int) for n in hrows)
