@@ -25,7 +25,7 @@ A class word right after 等 that closes a list of named bodies (学校工会、
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 from kb.extract.roles import SUPERVISED, clause_start
@@ -38,6 +38,7 @@ _JOINED = re.compile(
 )
 # how far before a chain an object marker or verb may stand (一批固体废物资源化利用骨干|企业)
 _GAP = 16
+_LEFT = 40  # how much of its clause before a chain the rules read
 _ACTING_TAGS = ("v", "p", "d", "a", "ad", "vd")
 # 的, locatives (内, 间) and nouns make it a modifier; 主要 (b), 自我 (r), 合作 (vn) decide nothing
 _MODIFIER_TAGS = ("n", "f", "l", "j", "i", "m", "q", "s", "t", "uj", "an", "b", "k")
@@ -68,7 +69,7 @@ def _is_verb(flag: str) -> bool:
 
 def _after_kind(text: str, end: int, tag: Callable[[str], list[tuple[str, str]]], lex) -> str:
     """acting | modifier | verbal-noun | none, from the words after ``end``."""
-    rest = text[end:]
+    rest = text[end : end + 40]  # a window, not the rest of a unit that may be huge
     if not rest or not rest[0].strip() or rest[0] in "，,。；;：:！？!?）)」』”’》、":
         return "none"
     if rest.startswith(tuple(sorted(lex.modifier_words))):
@@ -96,7 +97,7 @@ def _after_kind(text: str, end: int, tag: Callable[[str], list[tuple[str, str]]]
     return "none"
 
 
-def _governed(left: str, words: list[str]) -> bool:
+def _governed(left: str, words: Iterable[str]) -> bool:
     """Does one of ``words`` stand close before the end of ``left`` (within _GAP characters,
     with no acting trigger such as 鼓励/支持 after it)?"""
     best = -1
@@ -121,7 +122,7 @@ def _chains(text: str, spans: list[tuple[int, int]]) -> list[list[int]]:
     out: list[list[int]] = []
     for i, (s, _e) in enumerate(spans):
         if out:
-            ps, pe = spans[out[-1][-1]]
+            pe = spans[out[-1][-1]][1]
             if _JOINED.match(text[pe:s]):
                 out[-1].append(i)
                 continue
@@ -148,9 +149,11 @@ def mark_acting(text: str, mentions: list, is_class: Callable[[str], bool], lex,
     decision: dict[tuple[int, int], bool] = {}
     for chain in _chains(text, outer):
         s, e = outer[chain[0]][0], outer[chain[-1]][1]
-        left = text[clause_start(text, s) : s]
+        # the clause before it, within the reach of the rules (a window: units may be huge)
+        lo = max(0, s - _LEFT)
+        left = text[max(lo, clause_start(text[lo:s], s - lo) + lo) : s]
         after = _after_kind(text, e, tag, lex)
-        if text[:s].endswith("等") and any(b == s - 1 for _a, b in named_ends):
+        if s > 0 and text[s - 1] == "等" and any(b == s - 1 for _a, b in named_ends):
             acting = False  # A、B等C: C names the kind of the bodies listed, not another party
         elif left.endswith(_AGENT):
             acting = True
