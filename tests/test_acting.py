@@ -42,6 +42,8 @@ ACTING = [
     ("鼓励学校、党校（行政学院", "学校"),  # hubei
     ("鼓励企事业单位、居住区等逐步打", "企事业单位"),  # putuo greening
     ("具体分配由学校按规定自行处理", "学校"),  # vocational: 由 marks the agent
+    ("发挥中等职业学校作用，帮助部分学业困难学生", "职业学校"),  # vocational: 发挥X作用
+    ("发挥数字经济领军企业的引领带动作用", "企业"),  # digital economy: X的 after 发挥
 ]
 NOT_ACTING = [
     ("面向学校、社区、家庭、企业开展生", "学校"),  # zero-waste: a setting

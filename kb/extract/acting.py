@@ -11,9 +11,10 @@ mention (a chain of class mentions joined by 、/和/及/与/或/等/特别是 c
 1. The first word after it (jieba part of speech): a verb, preposition or adverb (参与, 依据,
    要, 积极) makes it the subject — acting; a noun, locative or 的 (教师, 内, 的) makes it a
    modifier — not acting, unless a verb follows the noun (深度参与, 依法依规安装, jieba tags
-   深度 and 依法 as nouns); punctuation or the end of the text decides nothing. 由 right
-   before it makes it the agent (由学校按规定自行处理).
-2. Before it in its clause: an object marker (面向, 为, 对, 在, 纳入 … lexicon ``object-marker``)
+   深度 and 依法 as nouns); more list items that are no mentions are read past
+   (企业、行业组织和社会公众多元参与); punctuation or the end of the text decides nothing.
+2. Before it in its clause: 由 or 发挥 (lexicon ``agent-marker``) just before it (its own
+   modifiers between) makes it the agent (由学校按规定自行处理, 发挥企业…作用); an object marker (面向, 为, 对, 在, 纳入 … lexicon ``object-marker``)
    close before it makes it the object of that preposition — not acting, whatever follows; an
    object verb (培育, 打造, 服务 … ``object-verb``) does when nothing acting follows.
 3. Otherwise it acts (鼓励金融机构, 各级政府、企业和职业院校建设 …).
@@ -38,12 +39,14 @@ _JOINED = re.compile(
 )
 # how far before a chain an object marker or verb may stand (一批固体废物资源化利用骨干|企业)
 _GAP = 16
+# how far before a class mention 由/发挥 may stand: its own modifiers (发挥数字经济领军|企业的…作用)
+_AGENT_GAP = 8
 _LEFT = 40  # how much of its clause before a chain the rules read
+# up to three short list items after a chain (、行业组织和社会公众), read past to the predicate
+_LIST_ITEMS = re.compile(r"^(?:[、和及或][^\s，,。；;：:、和及或“”]{1,6}){1,3}(?=[^\s，,。；;：:、和及或“”])")
 _ACTING_TAGS = ("v", "p", "d", "a", "ad", "vd")
 # 的, locatives (内, 间) and nouns make it a modifier; 主要 (b), 自我 (r), 合作 (vn) decide nothing
 _MODIFIER_TAGS = ("n", "f", "l", "j", "i", "m", "q", "s", "t", "uj", "an", "b", "k")
-# the agent marker: 由学校按规定自行处理
-_AGENT = "由"
 
 
 @lru_cache(maxsize=1)
@@ -74,6 +77,10 @@ def _after_kind(text: str, end: int, tag: Callable[[str], list[tuple[str, str]]]
         return "none"
     if rest.startswith(tuple(sorted(lex.modifier_words))):
         return "modifier"
+    skip = _LIST_ITEMS.match(rest)
+    if skip and skip.end() < len(rest):
+        # more list items that are no mentions (企业、行业组织和社会公众多元参与): their predicate
+        return _after_kind(text, end + skip.end(), tag, lex)
     if rest.startswith("等") and not rest.startswith("等级"):
         return _after_kind(text, end + (2 if rest.startswith("等等") else 1), tag, lex)  # 职业院校等共同参与
     words = tag(rest)
@@ -97,13 +104,13 @@ def _after_kind(text: str, end: int, tag: Callable[[str], list[tuple[str, str]]]
     return "none"
 
 
-def _governed(left: str, words: Iterable[str]) -> bool:
-    """Does one of ``words`` stand close before the end of ``left`` (within _GAP characters,
+def _governed(left: str, words: Iterable[str], gap: int = 16) -> bool:
+    """Does one of ``words`` stand close before the end of ``left`` (within ``gap`` characters,
     with no acting trigger such as 鼓励/支持 after it)?"""
     best = -1
     for w in words:
         i = left.rfind(w)
-        if i >= 0 and len(left) - (i + len(w)) <= _GAP:
+        if i >= 0 and len(left) - (i + len(w)) <= gap:
             best = max(best, i + len(w))
     if best < 0:
         return False
@@ -127,6 +134,24 @@ def _chains(text: str, spans: list[tuple[int, int]]) -> list[list[int]]:
                 out[-1].append(i)
                 continue
         out.append([i])
+    return out
+
+
+def drop_bare_heads(text: str, mentions: list, compound_only: set[str], tag=None) -> list:
+    """The mentions without those of ``compound_only`` entities written alone: 人才 counts as
+    the head of 文博人才 or 科技人才 (the word before it a noun or distinguishing word), not in
+    人才培养 or 有力的人才 (a verb, 的 or punctuation before it)."""
+    if not compound_only or not any(m.entity in compound_only for m in mentions):
+        return mentions
+    cut = tag or (lambda s: [(w.word, w.flag) for w in _tagger().cut(s, HMM=False)])
+    out = []
+    for m in mentions:
+        if m.entity in compound_only and m.text == m.entity.split(":", 1)[1]:
+            before = cut(text[max(0, m.start - 6) : m.start])
+            flag = before[-1][1] if before else ""
+            if not (flag.startswith("n") or flag in ("b", "j", "vn", "an")):
+                continue
+        out.append(m)
     return out
 
 
@@ -155,7 +180,7 @@ def mark_acting(text: str, mentions: list, is_class: Callable[[str], bool], lex,
         after = _after_kind(text, e, tag, lex)
         if s > 0 and text[s - 1] == "等" and any(b == s - 1 for _a, b in named_ends):
             acting = False  # A、B等C: C names the kind of the bodies listed, not another party
-        elif left.endswith(_AGENT):
+        elif _governed(left, lex.agent_markers, _AGENT_GAP):
             acting = True
         elif _governed(left, lex.object_markers):
             acting = False

@@ -64,6 +64,11 @@ class Lexicon:
     modifier_words: set[str] = field(default_factory=set)
     # words before a class mention that ask it to act (带动中小企业参与), besides roles.SUPERVISED
     triggers: set[str] = field(default_factory=set)
+    # words right before a class mention that make it the agent (由学校…处理, 发挥企业…作用)
+    agent_markers: set[str] = field(default_factory=set)
+    # entities that name a group only as the head of a compound (文博人才, 科技人才), not alone
+    # (人才培养, 有力的人才支撑): ANNOTATING.md leaves the bare generic word out
+    compound_only: set[str] = field(default_factory=set)
 
     def is_class(self, eid: str) -> bool:
         """Is ``eid`` a class of institutions (itself, or narrower than a ``class`` root)?"""
@@ -171,6 +176,8 @@ def load_lexicon(folder: Optional[Path] = None, types=TYPES) -> Lexicon:
         "object-verb": lex.object_verbs,
         "modifier-word": lex.modifier_words,
         "trigger": lex.triggers,
+        "agent-marker": lex.agent_markers,
+        "compound-only": lex.compound_only,
     }
     for roles in sorted(folder.glob("roles*.tsv")):
         for n, cells in _rows(roles):
