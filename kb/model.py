@@ -37,6 +37,9 @@ class Mention:
     end: int
     role: Optional[str] = None  # lead / partner / supervised / beneficiary (actors, groups)
     via: Optional[str] = None  # set when found through a narrower term: "GROUP:快递员"
+    # for a class of institutions (企业, 学校 …): is it the acting party here (企业参与办学) or an
+    # object, setting or modifier (服务企业, 企业环境信用评价)? None for named bodies and groups
+    acting: Optional[bool] = None
 
 
 @dataclass(slots=True)
@@ -304,6 +307,7 @@ def _mention(m: dict[str, Any]) -> Mention:
         end=m["end"],
         role=m.get("role") and intern(m["role"]),
         via=m.get("via") and intern(m["via"]),
+        acting=m.get("acting"),
     )
 
 

@@ -7,7 +7,8 @@ mention (from a build's kb.json; unit offsets mapped to the file by scripts/unit
 an annotation when their spans overlap and their types agree. Recall: annotations with a
 matching prediction. Precision: predictions overlapping an annotation of their type (a second
 prediction on the same annotation, 国务院 and 各部委 in 国务院各部委, is not a false positive).
-Role accuracy: annotated actors with a role (lead/partner) whose best-overlapping prediction
+Mentions of a class of institutions marked ``acting: false`` (an object, setting or
+modifier: 服务企业, 职业院校教师) are not predictions of an acting party and are left out. Role accuracy: annotated actors with a role (lead/partner) whose best-overlapping prediction
 has that role.
 
     python scripts/score_entities.py [--kb build/kb.json | --build] [--verbose] [PLAN ...]
@@ -74,7 +75,8 @@ def predicted(doc: dict, text: str) -> tuple[list[dict], int]:
         for m in u.get("mentions") or []:
             typ = m["entity"].split(":", 1)[0]
             sp = unitmap.span(off, m["start"], m["end"])
-            if typ in TYPES and sp is not None:
+            # a class word marked not acting (服务企业, 职业院校教师) claims no acting party
+            if typ in TYPES and sp is not None and m.get("acting") is not False:
                 out.append({**m, "type": typ, "start": sp[0], "end": sp[1], "unit": u["id"]})
     return out, lost
 

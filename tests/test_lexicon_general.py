@@ -234,5 +234,60 @@ def test_actor_before_huitong_is_lead():
     text = "生态环境部会同有关部门组织评估"
     assert actor_role(text, 0, False, None, 5) == "lead"
     assert actor_role(text, 7, False, None, 11) == "partner"
+    # 由 X 负责 names X as the one responsible: lead (tests/data/ANNOTATING.md: X负责 → lead)
     text = "由区建设管理委负责统筹"
-    assert actor_role(text, 1, False, None, 7) is None  # 由 X 负责: the clause is passive
+    assert actor_role(text, 1, False, None, 7) == "lead"
+
+
+# --------------------------------------------------------------------------- 2026-11-30 additions
+# real wordings of the dev plans (vocational, zero-waste, digital economy, rural, hubei)
+
+
+def test_education_and_employment_groups(nlp):
+    assert ("GROUP:毕业生", "毕业生") in found(nlp, "扩大对初中毕业生实行中高职贯通培养的招生规模")
+    assert "GROUP:高校毕业生" in entities(nlp, "对取得职业技能等级证书的离校未就业高校毕业生")
+    assert ("GROUP:劳动力", "劳动力") in found(nlp, "使绝大多数城乡新增劳动力接受高中阶段教育")
+    assert ("GROUP:研究生", "研究生") in found(nlp, "加强专业学位硕士研究生培养")
+    assert ("GROUP:农村实用人才", "农村实用人才") in found(nlp, "培养以新型职业农民为主体的农村实用人才")
+
+
+def test_bare_talent_only_as_a_compound_head():
+    """ANNOTATING.md leaves the generic 人才 out, but its kinds are groups: 人才 counts as the
+    head of a compound (hubei 文博人才, rural 涉农专业人才), not alone (vocational 有力的人才和智力支撑,
+    制度保障与人才支持)."""
+    from kb.extract.document import enrich_document
+    from kb.parse.text import parse_text
+
+    def talent(text):
+        doc = parse_text("一、任务\n\n" + text + "\n", doc_id="t")
+        enrich_document(doc)
+        return [m.text for u in doc.units() for m in u.mentions if m.entity == "GROUP:人才"]
+
+    assert talent("建立文博人才资源数据库。加强涉农专业人才定向培养。") == ["人才", "人才"]
+    assert talent("为促进经济社会发展提供了有力的人才和智力支撑。提供制度保障与人才支持。") == []
+
+
+def test_generic_bodies_of_state_council_documents(nlp):
+    text = "各省、自治区、直辖市人民政府，国务院各部委、各直属机构："
+    assert {"ACTOR:省级人民政府", "ACTOR:国务院直属机构"} <= entities(nlp, text)
+    assert "ACTOR:领导小组" in entities(nlp, "落实中央教育工作领导小组各项要求")
+    assert "ACTOR:联席会议" in entities(nlp, "联席会议统筹协调全国职业教育工作")
+    assert "ACTOR:政府部门" in entities(nlp, "行政部门要简政放权并履行好监管职责")
+
+
+def test_students_union_and_courier_industry_stops(nlp):
+    assert "GROUP:学生" not in entities(nlp, "带动学校工会、共青团等群团组织和学生会组织建设")
+    assert "GROUP:快递员" not in entities(nlp, "加快推进快递业绿色包装应用")
+
+
+def test_addressee_line_is_a_unit():
+    """The addressees of a notice are actors the document asks to act: their line is a unit
+    (vocational, zero-waste and digital economy open with the same one; jiading with its own)."""
+    from kb.build import make_kb
+
+    root = Path(__file__).resolve().parent.parent / "corpus"
+    kb = make_kb([root / "zero-waste-city-pilot.txt", root / "jiading-sponge-city-plan.txt"])
+    for d in kb.documents:
+        first = d.paragraphs[0]
+        assert first.text.rstrip().endswith("：")
+        assert sum(m.entity.startswith("ACTOR:") for m in first.mentions) >= 2

@@ -33,7 +33,8 @@ def _highlight(text: str, start: int, end: int, width: int = 24) -> str:
     "--role",
     "show_role",
     is_flag=True,
-    help="Show what the plan asks of an actor in each mention: lead / partner / supervised.",
+    help="Show what the plan asks of an actor in each mention: lead / partner / supervised, or "
+    "'not acting' for a class of institutions named as an object, setting or modifier (服务企业).",
 )
 @output_options
 @out_option
@@ -68,6 +69,8 @@ def mentions_cmd(term, exact, show_role, fmt, out):
             extra += f" ({m['note']})" if m.get("note") else ""
             if show_role:
                 role = m.get("role") or "-"
+                if m.get("acting") is False:  # a class word as object, setting or modifier
+                    role = "not acting"
                 roles[role] = roles.get(role, 0) + 1
                 extra += f" [{role}]"
             # the id and sentence id come from the corpus too; the highlight is ours, so it is

@@ -29,14 +29,22 @@ from kb.extract.discover_rules import (
     _MOD_TAGS,
     _PERSON_R,
     _PLAN_NUMBER,
+    _TITLE_TAIL,
     ACTOR_HEADS,
     BODY_PEOPLE,
     GROUP_HEADS,
+    NOT_A_BODY,
+    ORGAN_SUFFIX,
+    PROGRAMME_ENDS,
+    PROGRAMME_NEXT,
     STANDALONE_HEADS,
 )
 from kb.ids import qualify
 from kb.model import Entity
 
+# one-character modifiers that do open names: sex and age (女职工), novelty (新就业形态), the levels
+# of government and school (省|总工会, 市|政府, 校|团委)
+_ONE_CHAR_MODS = frozenset("新女老男省市县区乡镇村校")
 HMM = True  # the HMM joins words jieba does not know (网约), which is what discovery is for
 _QUOTE = re.compile(r"“([^“”]{2,24})”")
 _BOOK = re.compile(r"《([^《》]{2,40})》")
@@ -82,9 +90,12 @@ def _is_mod(w: str, flag: str) -> bool:
     if w in _ALLOWED_VERBS:
         return True
     if flag == "m":
-        return not re.search(r"[一二三四五六七八九十百千万两]", w)  # 港澳台 is tagged as a numeral
-    if len(w) == 1 and (w not in "新女老男" and flag != "n" or w in "优强好实"):
-        return False  # a one-character verb or adverb glued to a name by the segmenter (强工会)
+        # 港澳台 is tagged as a numeral; a number or a date (7日|区政府) is not a modifier
+        return not re.search(r"[一二三四五六七八九十百千万两年月日号]", w)
+    if len(w) == 1 and w not in _ONE_CHAR_MODS:
+        # a one-character verb, adverb or word fragment glued to a name by the segmenter (强工会,
+        # 厚植|企业 cut as 厚|植|企业)
+        return False
     if flag == "r":
         return w in _PERSON_R
     if flag == "v":
@@ -117,6 +128,10 @@ def _compounds(tokens: list[tuple[str, str]]):
             typ, head = "ACTOR", w
         if typ is None or head is None or w in _BAD_MODS or (len(head) > 1 and w[: -len(head)] in _BAD_MODS):
             continue
+        if w == head and _f in ("v", "vn") and typ == "ACTOR":
+            continue  # the head used as a verb: 定期组织检查, 力量组织
+        if len(w) > len(head) and w[: -len(head)][:1] in _BAD_MODS:
+            continue  # one word glued to its quantity or scope: 跨部门, 多部门
         if w in ("成员", "委员", "动员", "党员", "裁员", "员"):
             continue
         if i + 1 < len(tokens):
@@ -147,35 +162,65 @@ def _compounds(tokens: list[tuple[str, str]]):
             j -= 1
         while j < i and tokens[j][0] in _BAD_START:
             j += 1
+        # a verb or adjective right before a word that already names the body is not part of the
+        # name (调动|行业协会, 明晰|主管部门); before a bare head it is (培训|机构, 生产|企业)
+        if j + 1 == i and tokens[j][1] in ("v", "vn", "a", "ad") and len(w) > len(head):
+            j += 1
         if (
             w == "国务院"
             and i + 1 < len(tokens)
             and tokens[i + 1][1] in ("nt", "n", "j")
             and 1 < len(tokens[i + 1][0]) <= 5
+            and tokens[i + 1][0].endswith(ORGAN_SUFFIX)
         ):
             # 国务院|国资委: a body under the State Council
             yield offs[i], w + tokens[i + 1][0], "ACTOR", "prefix:国务院"
         name = "".join(t for t, _ in tokens[j : i + 1])
-        if len(name) > 14:
+        if len(name) > 14 or name.endswith(NOT_A_BODY):
             continue
         rule = "head:" + head if j < i or len(w) > len(head) else "head-alone"
         yield offs[j], name, typ, rule + (":weak" if weak else "")
 
 
+# after a quoted name: more quoted names of the same list (“公益投放”和“惠民回收”服务)
+_MORE_QUOTED = re.compile(r"(?:[、和及与或]?“[^“”]{1,24}”)*(?:[、和及与或]|等)?")
+
+
+def _one_line(name: str) -> str:
+    # a name broken over lines by the layout (PDF, table cells) is one name
+    return re.sub(r"\s+", "", name)
+
+
+def _programme_evidence(name: str, after: str) -> bool:
+    """Does the quoted ``name`` name a programme? Its own last word says so (“光盘行动”), or the
+    word after the quote (“东数西算”工程); a slogan, a principle or a concept has neither
+    (“以需定供”的, “人民城市”重要理念, “一带一心一城”重点地区)."""
+    if name.endswith(PROGRAMME_ENDS):
+        return True
+    more = _MORE_QUOTED.match(after)  # matches the empty string at least
+    rest = after[more.end() :] if more else after
+    return rest.startswith(PROGRAMME_NEXT)
+
+
 def _quoted(text: str):
     for m in _QUOTE.finditer(text):
-        name = m.group(1).strip()
-        after = text[m.end() : m.end() + 2]
+        name = _one_line(m.group(1))
+        after = text[m.end() : m.end() + 80]
         if _PLAN_NUMBER.match(name) or after.startswith(("期间", "时期", "末", "字")):
             continue
         if len(name) <= 4 and re.search(r"[一二两三四五六七八九十]", name):
             continue  # a numbered slogan or abbreviation (“两癌”, “九二共识”, “小三级”), not a programme
-        if name.count("、") >= 3 or "," in name:
-            continue  # a list of requirements, not a name
+        if re.search(r"[、，,；;]", name) and not name.endswith(PROGRAMME_ENDS):
+            continue  # a list of requirements or a slogan of several clauses, not a name
+        if not _programme_evidence(name, after):
+            continue
         yield m.start(1), name, "PROGRAMME", "quoted"
     for m in _BOOK.finditer(text):
-        name = m.group(1).strip()
-        yield m.start(1), name, ("LAW" if _LAW_END.search(name) else "PROGRAMME"), "book-title"
+        name = _one_line(m.group(1))
+        if _LAW_END.fullmatch(name):
+            continue  # 《规划》 of 以下简称《规划》: the document's own short name, not a title
+        typed = "LAW" if _LAW_END.search(_TITLE_TAIL.sub("", name)) else "PROGRAMME"
+        yield m.start(1), name, typed, "book-title"
 
 
 def candidates(doc, lex=None, known: set[str] | None = None) -> list[Candidate]:
@@ -198,10 +243,11 @@ def candidates(doc, lex=None, known: set[str] | None = None) -> list[Candidate]:
                 c.units.append(u.id)
             if len(c.contexts) < 3:
                 sent = next((s for s in u.sentences if s.start <= start < s.end), None)
-                a = max(0, start - 12)
-                c.contexts.append(
-                    {"unit": u.id, "sentence": sent.id if sent else None, "text": u.text[a : start + len(name) + 12]}
-                )
+                a, end = max(0, start - 12), start
+                while end < len(u.text) and len(_one_line(u.text[start:end])) < len(name):
+                    end += 1  # the name as written may hold line breaks (PDF, table cells)
+                excerpt = _one_line(u.text[a : end + 12])
+                c.contexts.append({"unit": u.id, "sentence": sent.id if sent else None, "text": excerpt})
     return sorted(found.values(), key=lambda c: (c.type, -c.count, c.name))
 
 
@@ -218,9 +264,13 @@ def discover(doc, lex=None) -> list[dict]:
 
         lex = load_lexicon()
     known = _known(lex)
+    # a stop phrase (数字政府, 法治政府: not a mention of 政府) is not a new body either
+    stops = {phrase for phrase, _name in lex.stops}
     out = []
     for c in candidates(doc, lex):
-        if c.name in known or (c.rule == "head-alone" and c.name not in STANDALONE_HEADS):
+        if c.name in known or c.name in stops or (c.rule == "head-alone" and c.name not in STANDALONE_HEADS):
+            continue
+        if _inside_known(c, known):
             continue
         if c.strong == 0 and c.count < 2:
             continue
@@ -236,6 +286,13 @@ def discover(doc, lex=None) -> list[dict]:
             }
         )
     return out
+
+
+def _inside_known(c: Candidate, known: set[str]) -> bool:
+    """Is every occurrence of the candidate part of a longer lexicon name written around it
+    (直辖市人民政府 of 各省、自治区、直辖市人民政府)?"""
+    longer = [k for k in known if c.name in k and k != c.name]
+    return bool(longer) and all(any(k in ctx["text"] for k in longer) for ctx in c.contexts)
 
 
 def _nearest(lex, name: str, typ: str) -> str | None:

@@ -34,5 +34,13 @@ _LONGER_NAME = set(_L.get("longer-name", ()))  # after a head: the first half of
 _ACTIVITY = set(_L.get("activity", ()))  # activity nouns after a name (…机构建设)
 _BAD_START = set(_L.get("bad-start", ()))  # words that may qualify a name but not open one
 _PERSON_R = set(_L.get("person-scope", ()))  # scope words before a person head (各级, 各地)
-_LAW_END = re.compile(r"(法|条例|办法|规定|意见|决定|纲要|规划|通知|细则|准则|指引|方案|章程)$")
+_LAW_END = re.compile(r"(法|条例|办法|规定|意见|决定|纲要|规划|通知|细则|准则|指引|方案|章程|函|指南|导则|手册|预案)$")
+# a title's trailing bracket (（试行）, （2016-2035）, （2025-2035年）) is not its last word
+_TITLE_TAIL = re.compile(r"[（(][^（）()]*[）)]$")
+# evidence that a quoted phrase names a programme: its own last word (“职工暖心工程”,
+# “光盘行动”) or the word right after the quote (“东数西算”工程, “美丽街区”建设)
+PROGRAMME_ENDS = tuple(_L.get("programme-end", ()))
+PROGRAMME_NEXT = tuple(_L.get("programme-next", ()))
+NOT_A_BODY = tuple(_L.get("not-a-body", ()))  # names ending like a body that denote something else
+ORGAN_SUFFIX = tuple(_L.get("organ-suffix", ()))  # 国务院|X: X is a body under it (国资委, 办公厅)
 _PLAN_NUMBER = re.compile(r"^[一二三四五六七八九十百零两]+[五]?$|^[一二三四五六七八九十]+[个大小新]")

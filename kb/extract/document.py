@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
+from kb.extract.acting import drop_bare_heads, mark_acting
 from kb.extract.lexicon import TYPES, Lexicon, load_lexicon
 from kb.extract.roles import assign_roles
 from kb.ids import qualify
@@ -47,7 +48,9 @@ def unit_mentions(unit: Unit, doc, lex: Lexicon) -> list[Mention]:
         Mention(entity=h.entity, text=h.surface, sentence=sentence_of(h.start), start=h.start, end=h.end) for h in hits
     ]
     ms.sort(key=lambda m: (m.start, -m.end, m.entity))
+    ms = drop_bare_heads(unit.text, ms, lex.compound_only)
     assign_roles(unit.text, ms, lambda e: e.split(":", 1)[0], lex.acts_itself)
+    mark_acting(unit.text, ms, lex.is_class, lex)
     return ms
 
 

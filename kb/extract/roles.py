@@ -17,7 +17,7 @@ SUPERVISED = ("督促", "指导", "推动", "引导", "鼓励", "支持", "要�
 MAX_NAME = 40  # no actor name in any lexicon is longer
 _CLAUSE = re.compile(r"[,，;；。:：!?！？]")
 # words that may sit between a trigger and its actor: 推动各地工会, 指导推动快递…, 配合有关部门
-_GAP = re.compile(r"^(?:各|有关|相关|推动|引导|和|、|支持|各类|广大)*$")
+_GAP = re.compile(r"^(?:各|有关|相关|推动|引导|和|、|支持|各类|广大|具备条件的|符合条件的|有条件的)*$")
 
 
 _CLAUSE_CHARS = frozenset(",，;；。:：!?！？")
@@ -37,6 +37,42 @@ def clause_start(text: str, pos: int) -> int:
 _LEAD_AFTER = ("会同", "牵头", "负责")
 
 
+# the subject of its clause: nothing before it but 由/各/其他 or a time phrase
+_SUBJECT_LEFT = re.compile(r"^(?:由|各|其他|同时|并|“[^”]*”期间|到\d{4}年底?)*$")
+# how far after the subject its 负责/牵头 may stand (国务院教育行政部门依照职业标准牵头组织…;
+# A、B在职责范围内，分别负责…)
+_LEAD_REACH = 40
+
+
+def _subject(left: str) -> bool:
+    return bool(_SUBJECT_LEFT.match(left))
+
+
+def _leads_later(text: str, end: int) -> bool:
+    """Does 负责 or 牵头 (not 负责人, the person in charge) follow the actor in its sentence,
+    before a full stop or semicolon, within _LEAD_REACH characters?"""
+    seg = text[end : end + _LEAD_REACH]
+    for stop in "。；;":
+        seg = seg.split(stop, 1)[0]
+    # past a comma the clause may carry on with the same subject (A、B在职责范围内，分别负责…)
+    # but not with a new one (A组织制定标准，B牵头…)
+    first, *rest = re.split(r"[，,]", seg)
+    return _says_lead(first) or any(_CONTINUED.match(part) for part in rest)
+
+
+_CONTINUED = re.compile(r"^(?:分别|共同|各自|具体|按职责|主要)?(?:负责|牵头)(?!人)")
+
+
+def _says_lead(seg: str) -> bool:
+    for w in ("负责", "牵头"):
+        i = seg.find(w)
+        while i >= 0:
+            if not seg.startswith("负责人", i) and not seg[:i].endswith(("要求", "对")):
+                return True
+            i = seg.find(w, i + 1)
+    return False
+
+
 def actor_role(
     text: str, start: int, acts_itself: bool, prev_role: str | None = None, end: int | None = None
 ) -> str | None:
@@ -44,8 +80,11 @@ def actor_role(
     before it when the two are joined by 、 or 和 (推动平台企业、关联企业: both supervised)."""
     cs = clause_start(text, start)
     left = text[cs:start]
-    if end is not None and text.startswith(_LEAD_AFTER, end) and not left.endswith(("、", "和", "及", "与", "由")):
-        return "lead"
+    if end is not None and not left.endswith(("、", "和", "及", "与")):
+        if text.startswith(_LEAD_AFTER, end):
+            return "lead"  # 由X负责 too: X is the one responsible (ANNOTATING.md)
+        if _subject(left) and _leads_later(text, end):
+            return "lead"
     if left.endswith(("、", "和", "及")) and prev_role:
         return prev_role
     for words, role in ((PARTNER, "partner"), (SUPERVISED, "supervised")):
@@ -66,13 +105,18 @@ def actor_role(
 def assign_roles(text: str, mentions: list, type_of: Callable[[str], str], acts_itself: Callable[[str], bool]) -> None:
     """Fill ``role`` on mention objects (sorted by start) in place."""
     prev_end, prev_role = -10, None
+    name_start, name_end = -1, -1
     for m in mentions:
         typ = type_of(m.entity)
         if typ == "GROUP":
             m.role = "beneficiary"
         elif typ == "ACTOR":
+            # two names written as one (国务院|教育行政部门): the clause is read from the first
+            if m.start != name_end or m.start <= name_start:
+                name_start = m.start
+            name_end = max(name_end, m.end) if m.start <= name_end else m.end
             joined = 0 < m.start - prev_end <= 1
-            m.role = actor_role(text, m.start, acts_itself(m.entity), prev_role if joined else None, m.end)
+            m.role = actor_role(text, name_start, acts_itself(m.entity), prev_role if joined else None, m.end)
             if m.role:
                 prev_end, prev_role = max(prev_end, m.end), m.role
             continue

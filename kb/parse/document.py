@@ -233,7 +233,7 @@ class _Units:
             if span is None:
                 return None
             one_line = text[span[0] : span[1]]
-            if n.kind == "front" and "\n" not in one_line and "。" not in one_line:
+            if n.kind == "front" and "\n" not in one_line and "。" not in one_line and not _addressees(one_line):
                 return None  # a title, a document number, a date: the document's, not a citable unit
             (a, b), pid, chapter = span, n.id, self.enclosing_chapter(n)
         p = Paragraph(
@@ -242,6 +242,12 @@ class _Units:
         p.sentences = split_sentences(p.text, p.id)
         doc.paragraphs.append(p)
         return p
+
+
+def _addressees(line: str) -> bool:
+    """The addressee line of a notice (各省、自治区、直辖市人民政府，国务院各部委、各直属机构：):
+    the bodies the document asks to act, a unit of its own (its mentions are actors)."""
+    return line.rstrip().endswith(("：", ":")) and len(line.strip()) > 2
 
 
 def _notes(doc: Document, ol: Outline, norm: Normalized, rf: Reflowed) -> None:

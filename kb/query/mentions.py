@@ -67,6 +67,8 @@ def _mention_dict(m: Mention, via: str | None) -> dict:
     d = {"text": m.text, "sentence": m.sentence, "start": m.start, "end": m.end, "role": m.role}
     if via:
         d["via"] = via
+    if m.acting is not None:
+        d["acting"] = m.acting
     return d
 
 

@@ -52,6 +52,38 @@ class Lexicon:
     # roots of the systems whose bodies are the doers when named as the subject (roles*.tsv:
     # a union plan's 各级工会 act themselves, they are not supervised); a domain's data, not code
     self_acting: set[str] = field(default_factory=set)
+    # classes of institutions (企业, 学校, 金融机构 …): a mention of one is an acting party only
+    # in an acting context (kb/extract/acting.py); ``class`` rules cover the narrower terms too,
+    # ``class-only`` rules the entity alone (政府, but not 省级人民政府 under it)
+    classes: set[str] = field(default_factory=set)
+    classes_only: set[str] = field(default_factory=set)
+    # words before a class mention that make it an object or a setting (面向, 服务, 培育 …)
+    object_markers: set[str] = field(default_factory=set)
+    object_verbs: set[str] = field(default_factory=set)
+    # words right after a class mention that make it a modifier (高校相关专业教师)
+    modifier_words: set[str] = field(default_factory=set)
+    # words before a class mention that ask it to act (带动中小企业参与), besides roles.SUPERVISED
+    triggers: set[str] = field(default_factory=set)
+    # words right before a class mention that make it the agent (由学校…处理, 发挥企业…作用)
+    agent_markers: set[str] = field(default_factory=set)
+    # entities that name a group only as the head of a compound (文博人才, 科技人才), not alone
+    # (人才培养, 有力的人才支撑): ANNOTATING.md leaves the bare generic word out
+    compound_only: set[str] = field(default_factory=set)
+
+    def is_class(self, eid: str) -> bool:
+        """Is ``eid`` a class of institutions (itself, or narrower than a ``class`` root)?"""
+        if eid in self.classes_only:
+            return True
+        seen, todo = set(), [eid]
+        while todo:
+            e = todo.pop()
+            if e in self.classes:
+                return True
+            if e in seen or e not in self.entries:
+                continue
+            seen.add(e)
+            todo.extend(self.entries[e].broader)
+        return False
 
     def acts_itself(self, eid: str) -> bool:
         """Is ``eid`` (or a broader term of it) one of the self-acting roots?"""
@@ -136,11 +168,26 @@ def load_lexicon(folder: Optional[Path] = None, types=TYPES) -> Lexicon:
             if len(cells) < 2 or cells[1].strip() not in cells[0]:
                 raise KBError(f"{stop}:{n}: expected 'phrase<TAB>name inside the phrase'")
             lex.stops.append((cells[0].strip(), cells[1].strip()))
+    rule_sets = {
+        "self-acting": lex.self_acting,
+        "class": lex.classes,
+        "class-only": lex.classes_only,
+        "object-marker": lex.object_markers,
+        "object-verb": lex.object_verbs,
+        "modifier-word": lex.modifier_words,
+        "trigger": lex.triggers,
+        "agent-marker": lex.agent_markers,
+        "compound-only": lex.compound_only,
+    }
     for roles in sorted(folder.glob("roles*.tsv")):
         for n, cells in _rows(roles):
-            if len(cells) < 2 or cells[0].strip() != "self-acting":
-                raise KBError(f"{roles}:{n}: expected 'self-acting<TAB>entity id'")
-            lex.self_acting.add(cells[1].strip())
+            kind = cells[0].strip()
+            if len(cells) < 2 or kind not in rule_sets or not cells[1].strip():
+                raise KBError(f"{roles}:{n}: expected '{'|'.join(rule_sets)}<TAB>entity id or word'")
+            rule_sets[kind].add(cells[1].strip())
+    for eid in sorted(lex.classes | lex.classes_only):
+        if types == TYPES and eid not in lex.entries:
+            raise KBError(f"roles*.tsv: class {eid} is not in the lexicon")
     patterns = folder / f"{TYPE_PREFIX['ACTOR']}{PATTERN_SUFFIX}"
     if "ACTOR" in types and patterns.exists():
         lex.local = LocalNames(parse_patterns(patterns))

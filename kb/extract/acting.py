@@ -1,0 +1,200 @@
+"""Is a class of institutions (企业, 学校, 金融机构, 政府 …; ``class`` rules in roles*.tsv) the
+acting party where it is named, or an object, a setting or a modifier?
+
+A named body (国务院, 区水务局) acts wherever it is named; a class word does only in some
+places: 企业参与办学, 鼓励金融机构创新产品, 学校依据目录设置专业 (acting); 服务中小企业,
+面向学校和社区, 培育骨干企业 (object or setting); 企业环境信用评价, 职业院校教师 (modifier).
+The mention is kept either way (search and the site still link it); ``Mention.acting`` says
+which, and the scorers and ``kb mentions --role`` read it. The rules, on the words around the
+mention (a chain of class mentions joined by 、/和/及/与/或/等/特别是 counts as one):
+
+1. The first word after it (jieba part of speech): a verb, preposition or adverb (参与, 依据,
+   要, 积极) makes it the subject — acting; a noun, locative or 的 (教师, 内, 的) makes it a
+   modifier — not acting, unless a verb follows the noun (深度参与, 依法依规安装, jieba tags
+   深度 and 依法 as nouns); more list items that are no mentions are read past
+   (企业、行业组织和社会公众多元参与); punctuation or the end of the text decides nothing.
+2. Before it in its clause: 由 or 发挥 (lexicon ``agent-marker``) just before it (its own
+   modifiers between) makes it the agent (由学校按规定自行处理, 发挥企业…作用); an object marker (面向, 为, 对, 在, 纳入 … lexicon ``object-marker``)
+   close before it makes it the object of that preposition — not acting, whatever follows; an
+   object verb (培育, 打造, 服务 … ``object-verb``) does when nothing acting follows.
+3. Otherwise it acts (鼓励金融机构, 各级政府、企业和职业院校建设 …).
+
+A class word right after 等 that closes a list of named bodies (学校工会、共青团等群团组织,
+区绿化市容局等相关部门) names their kind, not another party: not acting.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+
+from kb.extract.roles import SUPERVISED, clause_start
+
+# joins a chain of class mentions (政府、行业、企业、职业院校等; 企业等用人单位; 企业特别是大企业)
+# (a list may hold other short items: 政府、行业、企业、职业院校; 面向学校、社区、家庭、企业)
+# (and the next item may carry its own modifiers: 职业院校、应用型本科|高校)
+_JOINED = re.compile(
+    r"^(?:(?:、|和|及|与|或|以及|等|特别是|尤其是)(?:[^\s，,。；;：:、“”]{1,6}[、和])*[^\s，,。；;：:、“”]{0,6})?$"
+)
+# how far before a chain an object marker or verb may stand (一批固体废物资源化利用骨干|企业)
+_GAP = 16
+# how far before a class mention 由/发挥 may stand: its own modifiers (发挥数字经济领军|企业的…作用)
+_AGENT_GAP = 8
+_LEFT = 40  # how much of its clause before a chain the rules read
+# up to three short list items after a chain (、行业组织和社会公众), read past to the predicate
+_LIST_ITEMS = re.compile(r"^(?:[、和及或][^\s，,。；;：:、和及或“”]{1,6}){1,3}(?=[^\s，,。；;：:、和及或“”])")
+_ACTING_TAGS = ("v", "p", "d", "a", "ad", "vd")
+# 的, locatives (内, 间) and nouns make it a modifier; 主要 (b), 自我 (r), 合作 (vn) decide nothing
+_MODIFIER_TAGS = ("n", "f", "l", "j", "i", "m", "q", "s", "t", "uj", "an", "b", "k")
+
+
+@lru_cache(maxsize=1)
+def _tagger():
+    from kb.extract.jiebatok import new_pos_tokenizer, new_tokenizer
+
+    return new_pos_tokenizer(new_tokenizer())
+
+
+def first_words(text: str) -> list[tuple[str, str]]:
+    """The first two jieba words of ``text`` with their part-of-speech tags."""
+    out = []
+    for w in _tagger().cut(text[:10], HMM=False):
+        out.append((w.word, w.flag))
+        if len(out) == 2:
+            break
+    return out
+
+
+def _is_verb(flag: str) -> bool:
+    return flag in _ACTING_TAGS or flag.startswith("v") and flag != "vn"
+
+
+def _after_kind(text: str, end: int, tag: Callable[[str], list[tuple[str, str]]], lex) -> str:
+    """acting | modifier | verbal-noun | none, from the words after ``end``."""
+    rest = text[end : end + 40]  # a window, not the rest of a unit that may be huge
+    if not rest or not rest[0].strip() or rest[0] in "，,。；;：:！？!?）)」』”’》、":
+        return "none"
+    if rest.startswith(tuple(sorted(lex.modifier_words))):
+        return "modifier"
+    skip = _LIST_ITEMS.match(rest)
+    if skip and skip.end() < len(rest):
+        # more list items that are no mentions (企业、行业组织和社会公众多元参与): their predicate
+        return _after_kind(text, end + skip.end(), tag, lex)
+    if rest.startswith("等") and not rest.startswith("等级"):
+        return _after_kind(text, end + (2 if rest.startswith("等等") else 1), tag, lex)  # 职业院校等共同参与
+    words = tag(rest)
+    if not words or not words[0][0].strip():
+        return "none"
+    flag = words[0][1]
+    if _is_verb(flag):
+        return "acting"
+    if flag == "vn":
+        # a verbal noun: the predicate when a verb or preposition follows it, else the head of a
+        # noun phrase the class word qualifies (学校设置、…, 企业经营管理和…) or, after 鼓励 …,
+        # the action asked of it (鼓励生产企业与销售商合作，)
+        nxt = words[1][1] if len(words) > 1 else ""
+        return "acting" if nxt and _is_verb(nxt) and nxt != "a" else "verbal-noun"
+    if flag in _MODIFIER_TAGS or flag.startswith("n"):
+        # a noun-tagged adverbial before a verb (深度|参与, 依法|依规, 宏观|指导): the subject
+        nxt = words[1][1] if len(words) > 1 else ""
+        if flag not in ("f", "uj") and _is_verb(nxt) and nxt != "p":
+            return "acting"
+        return "verbal-noun" if flag not in ("f", "uj") and nxt == "vn" else "modifier"
+    return "none"
+
+
+def _governed(left: str, words: Iterable[str], gap: int = 16) -> bool:
+    """Does one of ``words`` stand close before the end of ``left`` (within ``gap`` characters,
+    with no acting trigger such as 鼓励/支持 after it)?"""
+    best = -1
+    for w in words:
+        i = left.rfind(w)
+        if i >= 0 and len(left) - (i + len(w)) <= gap:
+            best = max(best, i + len(w))
+    if best < 0:
+        return False
+    return not any(t in left[best:] for t in SUPERVISED)
+
+
+def _triggered(left: str, lex) -> bool:
+    """Is a supervision trigger (鼓励, 支持, 推动 … roles.SUPERVISED, and lexicon ``trigger``
+    words such as 带动) close before the chain?"""
+    words = (*SUPERVISED, *lex.triggers)
+    return any(0 <= len(left) - (left.rfind(t) + len(t)) <= _GAP for t in words if t in left)
+
+
+def _chains(text: str, spans: list[tuple[int, int]]) -> list[list[int]]:
+    """Indexes of ``spans`` (sorted, outermost class mentions) grouped into chains."""
+    out: list[list[int]] = []
+    for i, (s, _e) in enumerate(spans):
+        if out:
+            pe = spans[out[-1][-1]][1]
+            if _JOINED.match(text[pe:s]):
+                out[-1].append(i)
+                continue
+        out.append([i])
+    return out
+
+
+def drop_bare_heads(text: str, mentions: list, compound_only: set[str], tag=None) -> list:
+    """The mentions without those of ``compound_only`` entities written alone: 人才 counts as
+    the head of 文博人才 or 科技人才 (the word before it a noun or distinguishing word), not in
+    人才培养 or 有力的人才 (a verb, 的 or punctuation before it)."""
+    if not compound_only or not any(m.entity in compound_only for m in mentions):
+        return mentions
+    cut = tag or (lambda s: [(w.word, w.flag) for w in _tagger().cut(s, HMM=False)])
+    out = []
+    for m in mentions:
+        if m.entity in compound_only and m.text == m.entity.split(":", 1)[1]:
+            before = cut(text[max(0, m.start - 6) : m.start])
+            flag = before[-1][1] if before else ""
+            if not (flag.startswith("n") or flag in ("b", "j", "vn", "an")):
+                continue
+        out.append(m)
+    return out
+
+
+def mark_acting(text: str, mentions: list, is_class: Callable[[str], bool], lex, tag=first_words) -> None:
+    """Set ``acting`` on the class mentions of a unit's ``mentions`` (sorted by start), in place."""
+    cls = [m for m in mentions if m.entity.startswith("ACTOR:") and is_class(m.entity)]
+    if not cls:
+        return
+    # a class word inside the name of a body (学校 in 学校工会) or of a group (高校 in 高校毕业生)
+    # is part of that name
+    bodies = [
+        (m.start, m.end)
+        for m in mentions
+        if m.entity.startswith("GROUP:") or m.entity.startswith("ACTOR:") and not is_class(m.entity)
+    ]
+    named_ends = [(m.start, m.end) for m in mentions if m.entity.startswith("ACTOR:") and not is_class(m.entity)]
+    # outermost spans: 学校 inside 职业学校, 企业 inside 中小企业 take the outer mention's place
+    spans = {(m.start, m.end) for m in cls}
+    outer = sorted(sp for sp in spans if not any(o[0] <= sp[0] and sp[1] <= o[1] and o != sp for o in spans))
+    decision: dict[tuple[int, int], bool] = {}
+    for chain in _chains(text, outer):
+        s, e = outer[chain[0]][0], outer[chain[-1]][1]
+        # the clause before it, within the reach of the rules (a window: units may be huge)
+        lo = max(0, s - _LEFT)
+        left = text[max(lo, clause_start(text[lo:s], s - lo) + lo) : s]
+        after = _after_kind(text, e, tag, lex)
+        if s > 0 and text[s - 1] == "等" and any(b == s - 1 for _a, b in named_ends):
+            acting = False  # A、B等C: C names the kind of the bodies listed, not another party
+        elif _governed(left, lex.agent_markers, _AGENT_GAP):
+            acting = True
+        elif _governed(left, lex.object_markers):
+            acting = False
+        elif after == "modifier":
+            acting = False
+        elif after == "acting":
+            acting = True
+        elif after == "verbal-noun":
+            acting = _triggered(left, lex)
+        else:
+            acting = not _governed(left, lex.object_verbs)
+        for i in chain:
+            decision[outer[i]] = acting
+    for m in cls:
+        span = next((sp for sp in outer if sp[0] <= m.start and m.end <= sp[1]), None)
+        inside_body = any(a <= m.start and m.end <= b and (a, b) != (m.start, m.end) for a, b in bodies)
+        m.acting = False if inside_body else decision.get(span) if span is not None else None

@@ -1,0 +1,137 @@
+"""Classes of institutions (企业, 学校, 金融机构, 政府 …) as acting parties or not
+(kb/extract/acting.py, rules in kb/extract/lexicon/roles.general.tsv), and the roles read from
+running text (kb/extract/roles.py): real sentences from several plans of corpus/, through the
+real extraction of a parsed document."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+
+
+def _mentions(text: str):
+    from kb.extract.document import enrich_document
+    from kb.parse.text import parse_text
+
+    doc = parse_text("一、任务\n\n" + text + "\n", doc_id="t")
+    enrich_document(doc)
+    return [m for u in doc.units() for m in u.mentions]
+
+
+def _acting(text: str, word: str, nth: int = 0):
+    ms = [m for m in _mentions(text) if m.text == word and m.entity.startswith("ACTOR:")]
+    return ms[nth].acting
+
+
+def _in_corpus(sentence: str) -> bool:
+    """Is the sentence in a plan of corpus/ (line breaks and spaces of PDF text ignored)?"""
+    return any(sentence in "".join(p.read_text(encoding="utf-8").split()) for p in CORPUS.glob("*.txt"))
+
+
+ACTING = [
+    ("鼓励金融机构在风险可控前提下", "金融机构"),  # zero-waste
+    ("鼓励银行业金融机构创新产品和服务", "金融机构"),  # digital economy
+    ("鼓励和引导金融机构开发更多中长期信贷产品", "金融机构"),  # rural (moa)
+    ("企业参与职业教育的积极性有较大提升", "企业"),  # vocational
+    ("引导企业牵头组建创新联合体", "企业"),  # rural (moa)
+    ("就建设单位报批的项目设计方案征询区", "建设单位"),  # jiading
+    ("学校依据目录灵活自主设置专业", "学校"),  # vocational
+    ("鼓励学校、党校（行政学院", "学校"),  # hubei
+    ("鼓励企事业单位、居住区等逐步打", "企事业单位"),  # putuo greening
+    ("具体分配由学校按规定自行处理", "学校"),  # vocational: 由 marks the agent
+    ("发挥中等职业学校作用，帮助部分学业困难学生", "职业学校"),  # vocational: 发挥X作用
+    ("发挥数字经济领军企业的引领带动作用", "企业"),  # digital economy: X的 after 发挥
+]
+NOT_ACTING = [
+    ("面向学校、社区、家庭、企业开展生", "学校"),  # zero-waste: a setting
+    ("面向学校、社区、家庭、企业开展生", "企业"),
+    ("为出海企业保驾护航", "企业"),  # digital economy: the served party
+    ("培育具有国际竞争力的农业企业。", "企业"),  # rural: an object
+    ("实施职业院校教师素质提高计划", "职业院校"),  # vocational: a modifier
+    ("落实政府责任", "政府"),  # hubei: a modifier
+    ("强化工程渣土专营企业监管", "企业"),  # putuo greening: a modifier
+    ("公共文物保护经费列入政府财政预算", "政府"),  # hubei: a modifier
+]
+
+
+@pytest.mark.parametrize("text,word", ACTING)
+def test_acting_party(text, word):
+    assert _in_corpus(text)
+    assert _acting(text, word) is True
+
+
+@pytest.mark.parametrize("text,word", NOT_ACTING)
+def test_object_setting_or_modifier(text, word):
+    assert _in_corpus(text)
+    assert _acting(text, word) is False
+
+
+def test_class_inside_a_group_or_body_name_is_a_modifier():
+    # vocational: 高校 inside 高校毕业生 (a group); hubei: 中小学 inside the title of a document
+    assert _acting("在职务职级晋升等方面与普通高校毕业生享受同等待遇", "高校") is False
+
+
+def test_named_bodies_carry_no_acting_flag():
+    ms = _mentions("生态环境部会同有关部门组织开展“无废城市”建设试点。")
+    assert ms and all(m.acting is None for m in ms if m.entity == "ACTOR:生态环境部")
+
+
+def test_kept_as_mentions_either_way():
+    """Marking a class word as not acting does not drop it: search and the site still link it."""
+    ms = _mentions("面向学校、社区、家庭、企业开展生态文明教育。")
+    assert {m.entity for m in ms} >= {"ACTOR:学校", "ACTOR:企业"}
+
+
+@pytest.mark.parametrize(
+    "text,word,role",
+    [
+        # vocational: two bodies, then a comma, then 分别负责 (the same subject)
+        ("国务院人力资源社会保障行政部门、教育行政部门在职责范围内，分别负责有关证书的实施。", "教育行政部门", "lead"),
+        # vocational: 国务院 + 教育行政部门 written as one name, 牵头 later in the clause
+        ("国务院教育行政部门依照职业标准牵头组织开发教学等相关标准。", "教育行政部门", "lead"),
+        # vocational: 由X负责 names X as responsible
+        ("技工院校内由人力资源社会保障行政部门负责实施。", "人力资源社会保障行政部门", "lead"),
+        # zero-waste: X会同Y
+        ("生态环境部会同有关部门组织专家评审通过后实施。", "有关部门", "partner"),
+        # vocational: a new subject after the comma leads, the first does not
+        (
+            "国务院人力资源社会保障行政部门组织制定职业标准，国务院教育行政部门依照职业标准牵头组织开发教学标准。",
+            "人力资源社会保障行政部门",
+            None,
+        ),
+    ],
+)
+def test_roles_in_running_text(text, word, role):
+    ms = [m for m in _mentions(text) if m.text == word]
+    assert ms and ms[0].role == role
+
+
+def test_person_in_charge_is_not_a_lead():
+    ms = [m for m in _mentions("各有关部门主要负责人要亲自抓。") if m.entity.startswith("ACTOR:")]
+    assert ms and all(m.role != "lead" for m in ms)
+
+
+def test_mentions_query_shows_acting(tmp_path):
+    """`kb mentions 企业 --role` (its JSON) carries ``acting`` for each mention of the class."""
+    from kb.build import make_kb
+    from kb.query.mentions import mentions
+
+    plan = tmp_path / "plan.txt"
+    # zero-waste (面向…企业: a setting) and vocational (企业参与: acting)
+    plan.write_text(
+        "一、任务\n\n面向学校、社区、家庭、企业开展生态文明教育。推动企业深度参与协同育人。\n", encoding="utf-8"
+    )
+    res = mentions(make_kb([plan]), "企业")
+    flags = [m.get("acting") for u in res["units"] for m in u["matches"]]
+    assert flags == [False, True]
+
+
+def test_kind_after_a_list_of_named_bodies_is_not_another_party():
+    # vocational: 学校工会、共青团等群团组织; jiading: 区绿化市容局等相关部门
+    assert _acting("带动学校工会、共青团等群团组织和学生会组织建设", "群团组织") is False
+    assert _acting("（责任单位：区建设管理委、区绿化市容局等相关部门）", "相关部门") is False
+    # but 有关部门 on its own acts (zero-waste: 会同有关部门组织…)
+    assert _acting("生态环境部会同有关部门组织专家评审。", "有关部门") is True
