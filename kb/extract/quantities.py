@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import cast
 
 from kb.extract.deadlines import fyp_years
+from kb.extract.lexicon import word_lists
 from kb.extract.numerals import cn_value, cn_year, fraction_percent, mixed_value
 
 _FW_DIGITS = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
@@ -16,14 +17,9 @@ _FW_DIGITS = str.maketrans("０１２３４５６７８９．％", "0123456789.%
 CN_NUM_CHARS = "零〇一二两三四五六七八九十百千万亿"
 _CN_DIGIT_CHARS = "一二两三四五六七八九"
 
-# longest first: 人次 before 人, 个百分点 before 个, 平方千米 before 千米
-UNITS = sorted(
-    "人次 人 名 家 个 户 元 % ‰ 次 项 所 座 场 期 支 件 篇 部 台 套 本 册 处 间 张 吨 公里 千米 "
-    "平方米 平方千米 平方公里 立方米 亩 公顷 斤 公斤 千克 千瓦 千瓦时 辆 条 块 株 个月 小时 倍 个百分点 百分点 "
-    "年一遇 万人次 万人".split(),
-    key=len,
-    reverse=True,
-)
+# longest first: 人次 before 人, 个百分点 before 个, 平方千米 before 千米 (the list is data:
+# kb/extract/lexicon/targets.tsv, list ``unit``)
+UNITS = sorted(word_lists("targets")["unit"], key=len, reverse=True)
 # counting units a bare Chinese numeral may take next to a qualifier; 支/批/个 are left out on
 # purpose: 一支队伍, 一批项目 and 一个中国原则 are wording, not quantities
 _CN_UNITS = ["人次", "人", "名", "家", "户", "元", "%", "所"]
