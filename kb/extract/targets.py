@@ -135,6 +135,7 @@ _REVIEW_OPEN = re.compile(r"^\W{0,2}(?:过去|回顾|[一二两三四五六七�
 _FUTURE_CUE = re.compile(
     r"力争|确保|目标|预期|争取|预计|将(?!近)|计划|今后|未来|规划期|今年|明年|下一步|(?<![主重需必首纲摘概只])要(?!求)"
 )
+# the modal adverbs of commitment (grammar, not a domain list, so they stay in code)
 _STRONG_FUTURE = re.compile(r"力争|确保|争取|预计|今后|未来|下一步|将(?!近)")
 # what a quantity's own clause says about it
 _FACT_BEFORE = re.compile(r"(?:拥有|现有|共有|全国有|全省有|全市有|全区有|总人口|人口)(?:超过|约|近|逾|达)?$")

@@ -28,10 +28,7 @@ _EST_NOMINAL_RE = re.compile(
 # the heads of a specific thing, longest first
 HEADS = tuple(sorted(_L["head"], key=len, reverse=True))
 # words that only scope a name (全国工会服务平台 is the 服务平台 of the whole union)
-SCOPE = re.compile(
-    r"^(?:全国|全省|全市|全区|全县|本市|本区|各级|各地|全总|国家级|国家|省级|市级|县级|区级|地方|"
-    r"工会系统|工会|职工|基层|相关|有关|各类|统一的?|一批|一支|一套|一个|多层次|多元化?)+"
-)
+SCOPE = re.compile(rf"^(?:{alternation(_L['scope'])})+")
 IT_HEADS = _L["it-head"]
 USE_VERBS = _L["use-verb"]
 LEGAL_HEADS = _L["legal-head"]  # in file order: 实施办法 before 办法 before 法

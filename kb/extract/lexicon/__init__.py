@@ -152,14 +152,16 @@ def load_lexicon(folder: Optional[Path] = None, types=TYPES) -> Lexicon:
 
 
 def word_lists(name: str, folder: Optional[Path] = None) -> dict[str, tuple[str, ...]]:
-    """The rule word lists of ``<name>.tsv`` (``targets.tsv``, ``links.tsv``): rows
-    ``list<TAB>word[<TAB>note]``, ``#`` comments; list name -> its words in file order."""
-    path = (Path(folder) if folder else LEXICON_DIR) / f"{name}.tsv"
+    """The rule word lists of ``<name>.tsv`` and its domain files ``<name>.<domain>.tsv``
+    (``links.tsv``, ``links.union.tsv``): rows ``list<TAB>word[<TAB>note]``, ``#`` comments; list
+    name -> its words in file order (the general file first, then the domain files by name)."""
+    base = Path(folder) if folder else LEXICON_DIR
     lists: dict[str, list[str]] = {}
-    for n, cells in _rows(path):
-        if len(cells) < 2 or not cells[0].strip() or not cells[1].strip():
-            raise KBError(f"{path}:{n}: expected 'list<TAB>word'")
-        lists.setdefault(cells[0].strip(), []).append(cells[1].strip())
+    for path in [base / f"{name}.tsv", *sorted(base.glob(f"{name}.*.tsv"))]:
+        for n, cells in _rows(path):
+            if len(cells) < 2 or not cells[0].strip() or not cells[1].strip():
+                raise KBError(f"{path}:{n}: expected 'list<TAB>word'")
+            lists.setdefault(cells[0].strip(), []).append(cells[1].strip())
     return {k: tuple(v) for k, v in lists.items()}
 
 
