@@ -256,6 +256,13 @@ def test_bracketed_size_is_an_amount_unless_the_parts_are_summed_listed_or_left_
     assert _kinds("新增绿地不含滨江公园（20公顷）。", p)["20公顷"] == "fact"
 
 
+def test_a_duration_within_is_a_limit_not_a_modifier():
+    """Own sentences: 72小时内响应 commits a limit; 24小时自助图书馆 is a kind of library."""
+    assert _kinds("群众诉求实现72小时内响应。", (2025, 2025))["72小时"] == "target"
+    k = _kinds("建成24小时自助图书馆30个。", (2025, 2025))
+    assert (k["24小时"], k["30个"]) == ("fact", "target")
+
+
 def test_a_result_clause_before_a_later_forward_date():
     """Own sentence: the 已建成 clause reports a result; the forward date of the next clause dates
     the 18万个 only. The 已建成的 modifier of an object stays a commitment."""
@@ -309,3 +316,11 @@ def test_sub_row_fills_the_value_columns_wherever_they_stand():
     assert [(r.index, r.name) for r in rows] == [(1, "新建绿地"), (1, "其中：口袋公园"), (2, "森林覆盖率")]
     [t] = rows[1].targets
     assert (t.value, t.unit, t.baseline, t.attribute) == (200000, "平方米", 100000, "约束性")
+
+
+def test_range_with_its_own_multiplier():
+    """Own text: 3万-5万人 writes the multiplier at both ends; its lower bound is 30000, once."""
+    assert [(q.text, q.value, q.unit) for q in find_quantities("每年培训3万-5万人次")] == [
+        ("3万-5万人次", 30000, "人次")
+    ]
+    assert [q.value for q in find_quantities("每年培训3-5万人次")] == [30000]

@@ -56,7 +56,8 @@ _QUAL_NORMAL = {"至少有": "至少", "达": "达到"}
 _ARABIC = r"\d+(?:\.\d+)?"
 # the lower end of a range written before a figure: 3-5项, 30—50个, 3～5年一遇 (its value is the
 # lower bound, the commitment the plan cannot miss)
-_RANGE_LOW = re.compile(r"(?<![\d.])(?P<low>\d+(?:\.\d+)?)\s*[-—–~～]\s*$")
+_RANGE_LOW = re.compile(r"(?<![\d.])(?P<low>\d+(?:\.\d+)?)(?P<lm>千万|百万|万亿|万|亿|千)?\s*[-—–~～]\s*$")
+_LOW_MULT = {"千万": 1e7, "百万": 1e6, "万亿": 1e12, "万": 1e4, "亿": 1e8, "千": 1e3}
 _MULT = r"(?:千万|百万|万亿|万|亿|千)?"
 _UNIT_RE = "|".join(re.escape(u) for u in UNITS)
 _QTY_RE = re.compile(
@@ -183,10 +184,15 @@ def find_quantities(text: str) -> list[Quantity]:
             continue
         end = m.end()
         low = _RANGE_LOW.search(t, max(0, s - 12), s)
-        if low and t[low.start() - 1 : low.start()] != "第" and float(low.group("low")) < float(m.group("num")):
-            # the multiplier of the upper end holds for both: 3-5万人 is 30000 to 50000
-            value, s = value * float(low.group("low")) / float(m.group("num")), low.start()
-            value = float(f"{value:.12g}")
+        if low and t[low.start() - 1 : low.start()] != "第":
+            # the multiplier of the upper end holds for both (3-5万人 is 30000 to 50000) unless the
+            # lower end writes its own (3万-5万人)
+            lv = float(low.group("low"))
+            lv = lv * _LOW_MULT[low.group("lm")] if low.group("lm") else value * lv / float(m.group("num"))
+            if lv < value:
+                value, s = float(f"{lv:.12g}"), low.start()
+                # the lower end read on its own (3万, no unit) is part of this range
+                out = [q for q in out if q.end <= s or q.unit is not None]
         pre, _ = _pre_qualifier(t, s)
         post, end = _post_qualifier(t, end)
         approx = m.group("approx1") or m.group("approx2")

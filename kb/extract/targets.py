@@ -247,7 +247,8 @@ def _describes(st: str, q: Quantity) -> bool:
     if _BASIS.search(st[: q.start]) and re.match(r"^\s*(?:计算|计)", after):
         return True
     if q.unit in _DURATION_UNITS and not q.qualifier and not _DURATION_HEAD.search(st[: q.start]):
-        return bool(re.match(r"^[\u4e00-\u9fff]", after))  # 24小时开放…: a modifier, not an amount
+        # 24小时开放…: a modifier, not an amount; 72小时内响应 is a limit (内/以内: within, grammar)
+        return bool(re.match(r"^[\u4e00-\u9fff]", after)) and not re.match(r"^以?内", after)
     return False
 
 
