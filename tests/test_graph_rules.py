@@ -128,3 +128,47 @@ def test_see_table_n_refers_to_the_table(corpus_kbs):
     assert G.nodes["表2"]["type"] == "table" and G.nodes["表2"]["label"] == "嘉定区海绵城市系统方案编制计划表"
     # the hubei plan prints no 见表: its indicator table is referred to by nobody
     assert not [e for e in corpus_kbs["hubei-cultural-relics-14th-fyp-pdf"].edges if e.type == "refers_to"]
+
+
+# ---------------------------------------------------------------- own texts in other plan styles
+# Our own sentences, in the wording of plans the corpus does not have (a provincial safety plan,
+# a planning-bureau work plan, a chamber-of-commerce task), probing the rules above on unseen plans.
+
+
+def test_a_title_as_the_basis_of_the_work_is_not_drafted():
+    """Own tasks: 根据《X法》编制本规划 and 按照《X规划》编制要求 take the title as the basis, and
+    《X意见》出台后 is a time; only 推动《X条例》修订 drafts X."""
+    from kb.link.things import established
+    from kb.parse.text import parse_text
+
+    doc = parse_text(
+        "一、重点任务\n\n1. 编制规划。根据《中华人民共和国城乡规划法》编制本规划。\n\n"
+        "2. 编制方案。按照《国土空间总体规划》编制要求，开展详细规划编制。\n\n"
+        "3. 修订条例。推动《江苏省安全生产条例》修订。\n\n4. 抓好落实。《关于加快发展的意见》出台后抓好落实。\n",
+        doc_id="p",
+    )
+    names = {t.id: {x.name for x in established(t)} for t in doc.tasks}
+    assert names == {"T1": set(), "T2": set(), "T3": {"《江苏省安全生产条例》"}, "T4": set()}
+
+
+def test_by_law_and_level_body_in_other_domains():
+    """Own tasks: the by-law and level-body rules are not the union plan's: a revised 《安全生产法》
+    and 依法加强安全生产执法; 行业性、区域性商会联盟 and 行业性、区域性人民调解 — while cooperation
+    across regions (跨区域) is no level."""
+    dep = _deps(
+        "完善法规。推动《安全生产法》修订。",
+        "强化监管。依法加强安全生产执法检查。",
+        "健全组织。组建行业性、区域性商会联盟。",
+        "化解纠纷。开展行业性、区域性人民调解。",
+        "推进协作。推动跨区域、行业性合作。",
+    )
+    assert {("T2", "T1", "by-law"), ("T4", "T3", "level-body")} <= dep
+    assert not any(a == "T5" for a, _b, _r in dep)
+
+
+def test_see_table_is_not_the_end_of_yijian():
+    """Own sentences: 见表2 refers to a table, 征求意见表2份 names a form."""
+    from kb.link.structure import _TABLE_REF
+
+    assert [m.group(0) for m in _TABLE_REF.finditer("编制计划见表2，详见附表1。")] == ["见表2", "详见附表1"]
+    assert not _TABLE_REF.search("各区填写征求意见表2份。")

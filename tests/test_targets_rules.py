@@ -209,3 +209,118 @@ def test_size_column_rule_spares_value_columns():
     h = ["指标", "单位", "指标值/现状（2025年）", "指标值/近期规划（2030年）"]
     [t] = row_targets(h, ["公园数量", "座", "59", "69"], (2026, 2030))
     assert (t.value, t.baseline) == (69, 59)
+
+
+# ---------------------------------------------------------------- own texts in other plan styles
+# The sentences, headings and tables below are our own, written in the styles of plans the corpus
+# does not have (a provincial 行动计划 2024—2027, a 2025年工作要点, a 五年规划 indicator table); they
+# probe the rules above for over- and under-firing on unseen plans.
+
+
+def test_review_heading_is_a_noun_phrase_not_a_task():
+    """Own headings: a heading that names the state of things reviews the past; a task heading
+    opened by a verb (夯实…基础, 加强基础教育) or an aim (取得新成效) does not, whatever noun it ends in."""
+    for h in (
+        "一、发展基础",
+        "第一章 发展基础和面临形势",
+        "一、“十四五”时期发展成就",
+        "二、工作进展",
+        "一、现状与问题",
+    ):
+        assert section_context(h, (2026, 2030)).section_review, h
+    for h in (
+        "（三）夯实粮食安全基础",
+        "三、主要任务 （二）加强基础教育",
+        "二、重点任务 （一）推动农业生产取得新成效",
+        "（二）筑牢安全发展基础",
+        "四、强化基础保障",
+        "（一）加快基础网络建设",
+    ):
+        assert not section_context(h, (2025, 2025)).section_review, h
+    # under a task heading a figure without a date is the year's target, not a result
+    ctx = section_context("二、重点任务 （一）推动农业生产取得新成效", (2025, 2025))
+    assert _kinds("粮食产量稳定在1.3万亿斤以上，新建高标准农田300万亩。", context=ctx)["300万亩"] == "target"
+
+
+def test_bracketed_size_is_an_amount_unless_the_parts_are_summed_listed_or_left_out():
+    """Own sentences: a size in brackets after what a clause builds is its amount; it describes a
+    part only when the sentence sums the parts (共计), lists several (X（a）、Y（b）) or leaves the
+    thing out (不含)."""
+    p = (2024, 2027)
+    assert _kinds("改造提升老旧小区（120万平方米）。", p)["120万平方米"] == "target"
+    assert _kinds("建设国家级湿地公园（5.2平方公里）。", p)["5.2平方公里"] == "target"
+    k = _kinds("推进东区（3.1平方公里）、西区（2.4平方公里）海绵城市建设。", p)
+    assert k["3.1平方公里"] == k["2.4平方公里"] == "fact"
+    k = _kinds("推进东区（3.1平方公里）建设，共计新增绿地5平方公里。", p)
+    assert (k["3.1平方公里"], k["5平方公里"]) == ("fact", "target")
+    assert _kinds("新增绿地不含滨江公园（20公顷）。", p)["20公顷"] == "fact"
+
+
+def test_a_duration_within_is_a_limit_not_a_modifier():
+    """Own sentences: 72小时内响应 commits a limit; 24小时自助图书馆 is a kind of library."""
+    assert _kinds("群众诉求实现72小时内响应。", (2025, 2025))["72小时"] == "target"
+    k = _kinds("建成24小时自助图书馆30个。", (2025, 2025))
+    assert (k["24小时"], k["30个"]) == ("fact", "target")
+
+
+def test_a_result_clause_before_a_later_forward_date():
+    """Own sentence: the 已建成 clause reports a result; the forward date of the next clause dates
+    the 18万个 only. The 已建成的 modifier of an object stays a commitment."""
+    text = "截至2023年底，全省已建成5G基站8万个，到2027年力争达到18万个。"
+    sents = [Sentence(id="s", text=text, start=0, end=len(text))]
+    got = {t.text: (t.kind, t.deadline) for t in extract_targets(text, sents, plan=(2024, 2027))}
+    assert got == {"8万个": ("result", None), "18万个": ("target", 2027)}
+    assert _kinds("全省5G基站已达8万个。", (2024, 2027))["8万个"] == "result"
+    assert _kinds("到2027年，全省新建5G基站10万个。", (2024, 2027))["10万个"] == "target"
+
+
+def test_single_year_plan_wording_in_other_documents():
+    """Own preambles: a 工作要点 for one year has that year; a range of years (做好2024年至2027年…)
+    and a multi-year plan whose goal line looks further ahead are no single year."""
+    assert plan_period(None, "为扎实做好2025年全省文物工作，现提出如下要点。") == (2025, 2025)
+    assert plan_period(None, "总结2023年工作、部署2024年重点工作，现提出以下意见。") == (2024, 2024)
+    assert plan_period(None, "为做好2024年至2027年全省5G建设工作，制定本行动计划。") != (2024, 2024)
+    text = "各市人民政府：\n为巩固2025年度相关工作成效，现就做好2025年度5G建设工作提出如下意见。\n主要目标：到2027年，全省5G基站达到18万个。"
+    assert plan_period(None, text)[1] == 2027
+
+
+def test_table_cells_in_other_indicator_tables():
+    """Own rows of a 五年规划 table: a cell takes its column's unit (年均增长（%）) before the row's
+    (地区生产总值（亿元）); a year range (建设年限 2026-2028) is no figure; a range (10-12) gives its
+    lower bound in base units."""
+    from kb.extract.targets import row_targets
+
+    h = ["类别", "指标", "2025年", "2030年", "年均增长（%）", "属性"]
+    ts = row_targets(h, ["经济", "地区生产总值（亿元）", "5000", "7000", "7", "预期性"], (2026, 2030))
+    assert [(t.value, t.unit) for t in ts] == [(7000e8, "元"), (7, "%")]
+    assert row_targets(["工程", "建设年限"], ["某某水库", "2026-2028"], (2026, 2030)) == []
+    [t] = row_targets(["指标", "2023年", "2027年"], ["新建5G基站（万个）", "8", "10-12"], (2024, 2027))
+    assert (t.value, t.unit, t.baseline, t.deadline) == (100000, "个", 80000, 2027)
+
+
+def test_sub_row_fills_the_value_columns_wherever_they_stand():
+    """Own table: 属性 is the last column, so the 其中 line's two figures go to 2025年/2030年 (where
+    the row above has its figures), not to the last two columns; rows are named by their 指标
+    cell, not by their 序号."""
+    from kb.extract.document import enrich_document
+    from kb.parse.text import parse_text
+
+    text = (
+        "一、主要指标\n\n表1 主要指标\n\n序号\t指标\t单位\t2025年\t2030年\t属性\n"
+        "1\t新建绿地\t万平方米\t50\t80\t约束性\n\t其中：口袋公园\t10\t20\n2\t森林覆盖率\t%\t20\t22\t约束性\n\n"
+        "二、重点任务\n\n1. 建设绿地。到2030年新建绿地80万平方米。\n"
+    )
+    d = parse_text(text, doc_id="p")
+    enrich_document(d)
+    rows = d.indicator_tables[0].rows
+    assert [(r.index, r.name) for r in rows] == [(1, "新建绿地"), (1, "其中：口袋公园"), (2, "森林覆盖率")]
+    [t] = rows[1].targets
+    assert (t.value, t.unit, t.baseline, t.attribute) == (200000, "平方米", 100000, "约束性")
+
+
+def test_range_with_its_own_multiplier():
+    """Own text: 3万-5万人 writes the multiplier at both ends; its lower bound is 30000, once."""
+    assert [(q.text, q.value, q.unit) for q in find_quantities("每年培训3万-5万人次")] == [
+        ("3万-5万人次", 30000, "人次")
+    ]
+    assert [q.value for q in find_quantities("每年培训3-5万人次")] == [30000]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from kb.extract.lexicon import alternation, word_lists
 from kb.extract.numerals import cn_value, cn_year
 
 _FW = str.maketrans("０１２３４５６７８９", "0123456789")
@@ -24,7 +25,12 @@ _ISSUE = [
     re.compile(rf"\[(?P<y>{_Y})\]"),
 ]
 # a plan for one year's work says so in its preamble: 扎实做好2026年农业农村工作, 抓好2025年度…工作
-_ONE_YEAR = re.compile(rf"(?:做好|抓好|干好|完成好|部署)\s*(?P<y>{_Y})\s*年度?[^，。；\n]{{0,20}}?工作")
+# (the verbs are data: kb/extract/lexicon/targets.tsv, list one-year-verb); a range (做好2024年至
+# 2027年…工作) is no single year
+_ONE_YEAR = re.compile(
+    rf"(?:{alternation(word_lists('targets')['one-year-verb'])})\s*(?P<y>{_Y})\s*年度?(?![至到\-—–~～]|\s*{_Y})"
+    r"[^，。；\n]{0,20}?工作"
+)
 _PLAN_TERM = re.compile(
     rf"规划(?:期|期限|年限|范围)[为是至到:：]*\s*(?P<a>{_Y})?\s*年?\s*[-—–~至到]*\s*(?P<b>{_Y})\s*年"
 )
@@ -93,7 +99,9 @@ def plan_period(title: str | None, text: str = "") -> tuple[int, int] | None:
         start = int(m.group("a")) if m.group("a") else (issued or end)
         return min(start, end), end
     m = _ONE_YEAR.search(t[:3000])
-    if m:
+    goal = _GOAL_LINE.search(t)
+    if m and not (goal and int(goal.group("y")) > int(m.group("y"))):
+        # a goal line further ahead (目标：到2027年…) makes it a multi-year plan that also names a year's work
         y = int(m.group("y"))
         return y, y
     m = _GOAL_LINE.search(t)

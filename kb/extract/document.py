@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from kb.extract.acting import drop_bare_heads, mark_acting
-from kb.extract.lexicon import TYPES, Lexicon, load_lexicon
+from kb.extract.lexicon import TYPES, Lexicon, alternation, load_lexicon, word_lists
 from kb.extract.roles import assign_roles
 from kb.ids import qualify
 from kb.model import KB, Entity, Mention, Unit
@@ -111,7 +111,7 @@ def _section_contexts(d, period):
     return out
 
 
-_SOURCE_COL = re.compile(r"参考|依据|来源|出处")
+_SOURCE_COL = re.compile(alternation(word_lists("targets")["source-column"]))
 
 
 def _cited_source_context(ctx, header, cells):

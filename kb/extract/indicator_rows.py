@@ -7,6 +7,7 @@ import re
 from collections.abc import Sequence
 
 from kb.extract.deadlines import fyp_years
+from kb.extract.lexicon import alternation, word_lists
 from kb.extract.quantities import _ARABIC, _FYP, _MULT, UNITS, find_quantities, parse_number, to_halfwidth
 from kb.model import Target
 
@@ -21,7 +22,8 @@ _TARGET_COL = re.compile(r"目标|规划|预期值|指标值")
 _CELL_QUAL = [("≥", "不低于"), (">=", "不低于"), ("≤", "不超过"), ("<=", "不超过"), (">", "超过"), ("<", "低于")]
 _HEADER_UNIT = re.compile(r"[（(]\s*([^（()）]{1,12}?)\s*[)）]")
 # counters that name what is counted, so that a name ending in one gives the unit (公布…名录批次)
-_COUNTERS = ("批次", "场次", "人次", "件次", "户次", "架次")
+_LISTS = word_lists("targets")
+_COUNTERS = _LISTS["counter"]
 _UNIT_PART = re.compile(
     "(?:千万|百万|万亿|万|亿|千)?(?:"
     + "|".join(re.escape(u) for u in sorted({*UNITS, *_COUNTERS}, key=len, reverse=True))
@@ -29,7 +31,7 @@ _UNIT_PART = re.compile(
 )
 _MULT_OF = {"千万": 1e7, "百万": 1e6, "万亿": 1e12, "万": 1e4, "亿": 1e8, "千": 1e3}
 # a column that totals the table's items or gives a share, as against the size of each row's item
-_TOTAL = re.compile(r"总|合计|累计|小计|占比|比例|比重|率")
+_TOTAL = re.compile(alternation(_LISTS["total-column"]))
 
 
 def _unit_like(s: str) -> bool:
@@ -79,6 +81,8 @@ def _cell_value(cell: str, unit: str | None) -> tuple[float | None, str | None, 
             qual, c = q, c[len(sym) :]
             break
     m = re.fullmatch(rf"(?:({_ARABIC})[-—–~～])?({_ARABIC})\s*({_MULT})\s*(%|‰)?(左右|以上|以下|以内)?", c)
+    if m and m.group(1) and all(re.fullmatch(r"(?:19|20)\d\d", g) for g in m.group(1, 2)):
+        return None, None, None  # 2026-2028: a period (建设年限), not a figure
     if m:  # a range (3-5) gives its lower bound, as in the prose
         v = parse_number((m.group(1) or m.group(2)) + m.group(3))
         return v, (m.group(4) or unit), (m.group(5) or qual)
@@ -187,11 +191,11 @@ def row_targets(
             and _header_year(col) is None
         ):
             continue
-        v, u, q = _cell_value(c, unit)
+        # the cell's own unit (96%), else its column's (年均增长（%）), else the row's (地区生产总值（亿元）)
+        v, u, q = _cell_value(c, None)
         if v is None:
             continue
-        col_unit = _bracket_unit(col) if u is None else None
-        v, u = base_unit(v, u or col_unit)
+        v, u = base_unit(v, u or _bracket_unit(col) or unit)
         deadline = row_year if row_year is not None else year
         inferred = False
         if role == "rate" or deadline is None:

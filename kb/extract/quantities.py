@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import cast
 
 from kb.extract.deadlines import fyp_years
+from kb.extract.lexicon import word_lists
 from kb.extract.numerals import cn_value, cn_year, fraction_percent, mixed_value
 
 _FW_DIGITS = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
@@ -16,14 +17,9 @@ _FW_DIGITS = str.maketrans("０１２３４５６７８９．％", "0123456789.%
 CN_NUM_CHARS = "零〇一二两三四五六七八九十百千万亿"
 _CN_DIGIT_CHARS = "一二两三四五六七八九"
 
-# longest first: 人次 before 人, 个百分点 before 个, 平方千米 before 千米
-UNITS = sorted(
-    "人次 人 名 家 个 户 元 % ‰ 次 项 所 座 场 期 支 件 篇 部 台 套 本 册 处 间 张 吨 公里 千米 "
-    "平方米 平方千米 平方公里 立方米 亩 公顷 斤 公斤 千克 千瓦 千瓦时 辆 条 块 株 个月 小时 倍 个百分点 百分点 "
-    "年一遇 万人次 万人".split(),
-    key=len,
-    reverse=True,
-)
+# longest first: 人次 before 人, 个百分点 before 个, 平方千米 before 千米 (the list is data:
+# kb/extract/lexicon/targets.tsv, list ``unit``)
+UNITS = sorted(word_lists("targets")["unit"], key=len, reverse=True)
 # counting units a bare Chinese numeral may take next to a qualifier; 支/批/个 are left out on
 # purpose: 一支队伍, 一批项目 and 一个中国原则 are wording, not quantities
 _CN_UNITS = ["人次", "人", "名", "家", "户", "元", "%", "所"]
@@ -60,7 +56,8 @@ _QUAL_NORMAL = {"至少有": "至少", "达": "达到"}
 _ARABIC = r"\d+(?:\.\d+)?"
 # the lower end of a range written before a figure: 3-5项, 30—50个, 3～5年一遇 (its value is the
 # lower bound, the commitment the plan cannot miss)
-_RANGE_LOW = re.compile(r"(?<![\d.])(?P<low>\d+(?:\.\d+)?)\s*[-—–~～]\s*$")
+_RANGE_LOW = re.compile(r"(?<![\d.])(?P<low>\d+(?:\.\d+)?)(?P<lm>千万|百万|万亿|万|亿|千)?\s*[-—–~～]\s*$")
+_LOW_MULT = {"千万": 1e7, "百万": 1e6, "万亿": 1e12, "万": 1e4, "亿": 1e8, "千": 1e3}
 _MULT = r"(?:千万|百万|万亿|万|亿|千)?"
 _UNIT_RE = "|".join(re.escape(u) for u in UNITS)
 _QTY_RE = re.compile(
@@ -187,10 +184,15 @@ def find_quantities(text: str) -> list[Quantity]:
             continue
         end = m.end()
         low = _RANGE_LOW.search(t, max(0, s - 12), s)
-        if low and t[low.start() - 1 : low.start()] != "第" and float(low.group("low")) < float(m.group("num")):
-            # the multiplier of the upper end holds for both: 3-5万人 is 30000 to 50000
-            value, s = value * float(low.group("low")) / float(m.group("num")), low.start()
-            value = float(f"{value:.12g}")
+        if low and t[low.start() - 1 : low.start()] != "第":
+            # the multiplier of the upper end holds for both (3-5万人 is 30000 to 50000) unless the
+            # lower end writes its own (3万-5万人)
+            lv = float(low.group("low"))
+            lv = lv * _LOW_MULT[low.group("lm")] if low.group("lm") else value * lv / float(m.group("num"))
+            if lv < value:
+                value, s = float(f"{lv:.12g}"), low.start()
+                # the lower end read on its own (3万, no unit) is part of this range
+                out = [q for q in out if q.end <= s or q.unit is not None]
         pre, _ = _pre_qualifier(t, s)
         post, end = _post_qualifier(t, end)
         approx = m.group("approx1") or m.group("approx2")

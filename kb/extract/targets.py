@@ -22,6 +22,7 @@ from typing import Optional
 
 from kb.extract.deadlines import fyp_years
 from kb.extract.indicator_rows import row_targets
+from kb.extract.lexicon import alternation, word_lists
 from kb.extract.quantities import (
     _CN_UNITS,
     CN_NUM_CHARS,
@@ -134,6 +135,7 @@ _REVIEW_OPEN = re.compile(r"^\W{0,2}(?:过去|回顾|[一二两三四五六七�
 _FUTURE_CUE = re.compile(
     r"力争|确保|目标|预期|争取|预计|将(?!近)|计划|今后|未来|规划期|今年|明年|下一步|(?<![主重需必首纲摘概只])要(?!求)"
 )
+# the modal adverbs of commitment (grammar, not a domain list, so they stay in code)
 _STRONG_FUTURE = re.compile(r"力争|确保|争取|预计|今后|未来|下一步|将(?!近)")
 # what a quantity's own clause says about it
 _FACT_BEFORE = re.compile(r"(?:拥有|现有|共有|全国有|全省有|全市有|全区有|总人口|人口)(?:超过|约|近|逾|达)?$")
@@ -154,8 +156,26 @@ class PlanContext:
     section_review: bool = False  # under 发展现状 / 主要成就 / 发展基础: figures are results
 
 
-# 基础 as in 发展基础/工作基础, not 基础设施 (a task heading: 优化升级数字基础设施)
-_REVIEW_HEADING = re.compile(r"现状|基础(?!设施|性|研究|制度|能力)|成就|成效|回顾|进展|形势|完成情况|执行情况")
+_W = word_lists("targets")
+# a heading that names the state of things (一、发展基础, 发展现状和形势, “十四五”规划执行情况) reviews
+# the past: a review noun ends one of its phrases (a second noun may be joined: 现状与问题); a
+# phrase opened by a verb is a task (夯实粮食安全基础, 加强基础教育, 优化升级数字基础设施 — the noun
+# does not end it), and a review noun after an aim mark is an aim (取得新成效)
+_REVIEW_END = re.compile(rf"(?:{alternation(_W['review-noun'])})(?:[和与及、][\u4e00-\u9fff]{{1,6}})?$")
+_AIM_MARK = re.compile(rf"(?:{alternation(_W['aim-mark'])})$")
+_HEADING_VERB = re.compile(rf"^(?:{alternation(_W['heading-verb'])})")
+_HEADING_NUMBER = re.compile(r"^[\s第一二三四五六七八九十百零〇0-9０-９.．、()（）篇章节部分]*[：:、.．\s]*")
+
+
+def _reviews(heading: str) -> bool:
+    """Does one of the heading's phrases name the state of things rather than a task?"""
+    for part in re.split(r"\s+", heading.strip()):
+        for phrase in re.split(r"[，,：:；;。]", _HEADING_NUMBER.sub("", part)):
+            phrase = phrase.strip('“”"　 ')
+            m = _REVIEW_END.search(phrase)
+            if m and not _HEADING_VERB.match(phrase) and not _AIM_MARK.search(phrase[: m.start()]):
+                return True
+    return False
 
 
 def section_context(heading: str, period: Optional[tuple[int, int]] = None) -> PlanContext:
@@ -163,7 +183,7 @@ def section_context(heading: str, period: Optional[tuple[int, int]] = None) -> P
     and whether it reviews the past (发展现状, “十三五”时期主要成就)."""
     now = period[0] if period else None
     frames = [f for f in find_timeframes(heading) if f.kind in ("deadline", "span") and not _is_past(f, now)]
-    review = bool(_REVIEW_HEADING.search(heading)) and not _FUTURE_CUE.search(heading)
+    review = _reviews(heading) and not _FUTURE_CUE.search(heading)
     return PlanContext(period=period, section_deadline=frames[-1].year if frames else None, section_review=review)
 
 
@@ -177,20 +197,25 @@ def _is_past(f: TimeFrame, now: Optional[int]) -> bool:
 
 
 # a figure that only describes something named rather than committing an amount: the size in
-# brackets after a name (远香湖南（4.73平方公里）), a design standard (按照…50年一遇洪水标准), the
-# basis of a share (按照100.9平方公里计), a duration that qualifies a noun (24小时开放公厕)
+# brackets of a part that the sentence sums (远香湖南（4.73平方公里）、…，共计15.19平方公里) or leaves
+# out (不含长风公园改造项目（35.63万平方米）) or lists with others (X（3.92平方公里）、Y（3.66平方公里）), a design standard (按照…50年一遇洪水标准), the basis of
+# a share (按照100.9平方公里计), a duration that qualifies a noun (24小时开放公厕). A bracketed size
+# that is neither summed nor left out is the amount of its clause (改造提升老旧小区（120万平方米）).
+# The word lists are data (kb/extract/lexicon/targets.tsv).
 _NAMED_SIZE = re.compile(r"[\w”》）)]\s*[（(]$")
-# a size is an area or a length; after an activity (绿道建设（50公里）) the bracket is its amount
-_SIZE_UNITS = ("平方公里", "平方千米", "平方米", "公顷", "亩", "公里", "千米", "立方米")
-_ACTIVITY_END = re.compile(r"(?:建设|改造|整治|提升|修复|治理|新建|新增|完成|实施|建成)\s*[（(]$")
+_SIZE_UNITS = _W["size-unit"]
+_BRACKET_SIZE = re.compile(rf"[（(]\s*\d+(?:\.\d+)?\s*(?:万|千)?(?:{alternation(_SIZE_UNITS)})\s*[）)]")
+_PART_SUM = re.compile(alternation(_W["part-sum"]))
+_PART_EXCLUDED = re.compile(alternation(_W["part-excluded"]))
 # the standard closes its clause (…50年一遇洪水标准，); 标准化工人文化宫 is no standard
-_STANDARD_AFTER = re.compile(r"^[^,，;；。:：]{0,16}?标准(?=[,，;；。、）)]|$)")
-_REACH = re.compile(r"达到|达|提高|提升|增加|建成|建设|完成|实现|新建|新增|不低于|不少于|以上")
+_STANDARD_AFTER = re.compile(rf"^[^,，;；。:：]{{0,16}}?(?:{alternation(_W['standard'])})(?=[,，;；。、）)]|$)")
+_REACH = re.compile(alternation(_W["reach-verb"]))
 _BASIS = re.compile(r"按照?[^,，;；。]{0,6}$")
-_DURATION_UNITS = ("小时", "分钟", "天", "个月")
-_DURATION_HEAD = re.compile(r"(?:为|达到|达|到|至|在|缩短|控制|延长|累计|保持|不超过|不少于|至少|以内)$")
+_DURATION_UNITS = _W["duration-unit"]
+_DURATION_HEAD = re.compile(rf"(?:{alternation(_W['duration-head'])})$")
 # what a quantity's own clause says: 共计25.2平方公里已完成 reports a result even in a sentence
-# that also plans ahead (“十四五”达标计划：…)
+# that also plans ahead (“十四五”达标计划：…). 已 + a verb of completion is the grammar of the
+# perfective aspect, not a domain word list, so it stays here.
 _CLAUSE_PAST = re.compile(r"已(?:经)?(?:完成|建成|实现|达到|达|累计|超过|覆盖|形成|取得|开展)|累计完成|完成了|建成了")
 
 
@@ -204,11 +229,16 @@ def _describes(st: str, q: Quantity) -> bool:
     """Does the figure describe a named thing (its size, a standard, a basis, a duration) rather
     than commit an amount?"""
     after = st[q.end :]
+    clause = _clause(st, q)
     if (
         _NAMED_SIZE.search(st[: q.start])
         and after[:1] in ("）", ")")
         and q.unit in _SIZE_UNITS
-        and not _ACTIVITY_END.search(st[: q.start])
+        and (
+            _PART_SUM.search(after)
+            or _PART_EXCLUDED.search(clause[: max(0, clause.find(q.text))])
+            or len(_BRACKET_SIZE.findall(st)) >= 2  # parts listed with their sizes: X（a）、Y（b）
+        )
     ):
         return True
     std = _STANDARD_AFTER.match(after)
@@ -217,11 +247,12 @@ def _describes(st: str, q: Quantity) -> bool:
     if _BASIS.search(st[: q.start]) and re.match(r"^\s*(?:计算|计)", after):
         return True
     if q.unit in _DURATION_UNITS and not q.qualifier and not _DURATION_HEAD.search(st[: q.start]):
-        return bool(re.match(r"^[\u4e00-\u9fff]", after))  # 24小时开放…: a modifier, not an amount
+        # 24小时开放…: a modifier, not an amount; 72小时内响应 is a limit (内/以内: within, grammar)
+        return bool(re.match(r"^[\u4e00-\u9fff]", after)) and not re.match(r"^以?内", after)
     return False
 
 
-def _kind_of(st: str, q: Quantity, past_sentence: bool, forward_frame: bool) -> str:
+def _kind_of(st: str, q: Quantity, past_sentence: bool, forward_frame: bool, when: Optional[TimeFrame] = None) -> str:
     left = st[: q.start]
     for lead in PRE_QUALIFIERS:
         if left.endswith(lead):
@@ -235,8 +266,14 @@ def _kind_of(st: str, q: Quantity, past_sentence: bool, forward_frame: bool) -> 
     # 50座 is a commitment on existing things
     clause = _clause(st, q)
     tail = clause[clause.rfind(q.text) + len(q.text) :] if q.text in clause else ""
-    reached = re.search(r"已(?:经)?(?:达到|达|超过|累计|建成|完成)$", left)
-    if (_CLAUSE_PAST.search(tail) or reached) and not _FUTURE_CUE.search(clause) and not forward_frame:
+    # 已 + a verb of completion before the figure in its clause (已达到80%, 已建成5G基站8万个), not
+    # as a modifier (改造已建成的50座泵站)
+    reached = re.search(
+        r"已(?:经)?(?:达到|达|超过|累计|建成|完成)[^的,，;；。]{0,12}$", clause[: max(0, clause.rfind(q.text))]
+    )
+    # a forward date in a later clause (…已建成8万个，到2027年达到18万个) dates that clause, not this one
+    later = when is not None and when.start >= q.end + len(tail)
+    if (_CLAUSE_PAST.search(tail) or reached) and not _FUTURE_CUE.search(clause) and (not forward_frame or later):
         return "result"
     if not forward_frame and (
         _FACT_BEFORE.search(left)
@@ -313,7 +350,9 @@ def extract_targets(
             # 2020年粮食产量达到…, “十三五”期间建成…: a past year before the figure dates it; a
             # rate is compared with the past (高于“十三五”时期), not dated by it
             own_past = [f for f in past if f.end <= q.start] and not rate
-            kind = _kind_of(st, q, past_sentence or (when is None and bool(own_past) and not future_cue), bool(when))
+            kind = _kind_of(
+                st, q, past_sentence or (when is None and bool(own_past) and not future_cue), bool(when), when=when
+            )
             base = [f for f in bases if f.end <= q.start]
             inferred = False
             deadline, deadline_text = (when.year, when.text) if when else (None, None)
@@ -329,6 +368,8 @@ def extract_targets(
                     inferred = False
             if kind != "target" and when is None:
                 deadline = None
+            elif kind == "result" and when is not None and when.start >= q.end:
+                deadline, deadline_text = None, None  # a later clause's date is not this result's
             period = rate[-1].period if rate else (when.period if when and when.kind == "span" else None)
             out.append(
                 Target(

@@ -60,7 +60,8 @@ _NUM = "0-9０-９一二三四五六七八九十百"
 _BOX_REF = re.compile(rf"(?:详见|参见|见)专栏\s*([{_NUM}]+)")
 _PART_REF = re.compile(rf"本(?:规划|方案|计划|意见)(?:的)?(第[{_NUM}]+(?:部分|章|节|条)|[（(][{_NUM}]+[）)])")
 _PRIOR_REF = re.compile(r"(?:上述|前述)")
-_TABLE_REF = re.compile(rf"(?:详见|参见|见)(附?表)\s*([{_NUM}]+)")
+# 见 opening a reference, not the end of 意见 (填写征求意见表1份 names a form)
+_TABLE_REF = re.compile(rf"(?:详见|参见|(?<!意)见)(附?表)\s*([{_NUM}]+)")
 
 
 def _norm_num(s: str) -> str:

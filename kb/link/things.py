@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from kb.extract.lexicon import alternation, word_lists
 from kb.link.text import clauses
 from kb.model import Document, Sentence, Task, Unit
 
@@ -17,32 +18,20 @@ NON_TASK_CHAPTER = re.compile(
 # a chapter title that is only a goal/target section but also names tasks (目标任务) keeps its tasks
 _TASK_CHAPTER_OK = re.compile(r"重点任务|主要任务|任务举措")
 
-ESTABLISH_VERBS = (
-    "建设|建立|健全|完善|打造|制定|组建|搭建|设立|构建|编制|修订|创建|建成|建好|建强|设置|培育|研究制定|出台"
-)
+# the word lists of the graph rules are data: kb/extract/lexicon/links.tsv (README there)
+_L = word_lists("links")
+ESTABLISH_VERBS = "|".join(_L["establish-verb"])
 _EST_RE = re.compile(r"(?:" + ESTABLISH_VERBS + r")(?:(?:和|并|与|及)?(?:完善|健全|规范|壮大|实施|推广))?(?:起|好)?")
 _EST_NOMINAL_RE = re.compile(
     r"(?:加强|推进|推动|促进|加快|规范|强化|深化|抓好|做好)([^,，;；。]{2,40}?)(?:的)?建设(?=[,，;；。、]|$|工作|质量)"
 )
 # the heads of a specific thing, longest first
-HEADS = tuple(
-    sorted(
-        "平台 系统 机制 制度 体系 基金 资金 队伍 标准 规范 标准规范 数据库 资源库 中心 网络 办法 条例 规定 "
-        "意见 方案 规划 计划 指南 清单 目录 名录 项目 工程 基地 联合会 协会 联盟 委员会 领导小组 站点 服务站 "
-        "账户 身份链 云 云脑 网 法 示范区 试验区 实验室 智库 数据平台 档案 台账 地图 专线 通道 指引 公约 "
-        "章程 监测网 信息库 专家库 人才库 案例库".split(),
-        key=len,
-        reverse=True,
-    )
-)
+HEADS = tuple(sorted(_L["head"], key=len, reverse=True))
 # words that only scope a name (全国工会服务平台 is the 服务平台 of the whole union)
-SCOPE = re.compile(
-    r"^(?:全国|全省|全市|全区|全县|本市|本区|各级|各地|全总|国家级|国家|省级|市级|县级|区级|地方|"
-    r"工会系统|工会|职工|基层|相关|有关|各类|统一的?|一批|一支|一套|一个|多层次|多元化?)+"
-)
-IT_HEADS = ("平台", "系统", "数据库", "网络", "云", "云脑", "账户", "身份链", "数据平台")
-USE_VERBS = ("依托", "利用", "通过", "基于", "借助", "运用", "用好", "接入", "对接", "应用", "使用", "发挥")
-LEGAL_HEADS = ("实施办法", "管理办法", "办法", "条例", "规定", "法", "意见", "规划", "方案", "标准", "指南")
+SCOPE = re.compile(rf"^(?:{alternation(_L['scope'])})+")
+IT_HEADS = _L["it-head"]
+USE_VERBS = _L["use-verb"]
+LEGAL_HEADS = _L["legal-head"]  # in file order: 实施办法 before 办法 before 法
 MAX_DF = 3  # a bare core in more tasks than this is a topic word
 LONG_CORE = 7  # a bare core this long names the thing without a use verb
 MIN_CORE = 4  # characters of a specific core (without scope words)
@@ -62,21 +51,7 @@ RULE_RANK = {
 }
 # heads of a thing that exists to carry out some work (a team, a resource library, an
 # institution, a platform or station): its core names the work (普法资源库 -> 普法)
-RESOURCE_HEADS = (
-    "平台",
-    "队伍",
-    "资源库",
-    "数据库",
-    "中心",
-    "站点",
-    "服务站",
-    "基地",
-    "机构",
-    "专家库",
-    "人才库",
-    "案例库",
-    "信息库",
-)
+RESOURCE_HEADS = _L["resource-head"]
 # people who do the work (集体协商指导员 do 集体协商); a name ending in another person word
 # names a group served (户外劳动者), not work
 _AGENT_SUFFIX = re.compile(r"(?:指导员|志愿者|讲解员|辅导员|专员|人员)$")
@@ -88,7 +63,7 @@ _ADJ = (
 )
 _ADJ_START = re.compile(r"^(?:" + _ADJ + r")")
 _ADJ_END = re.compile(r"(?:" + _ADJ + r")$")
-WORK_VERBS = "开展|指导|推进|深化|组织|实施|推行|做好|加强|参与|推动|促进|强化|做实|落实"
+WORK_VERBS = "|".join(_L["work-verb"])
 _YEAR = re.compile(r"(20\d\d)年")
 _SUPPORT_TITLE = re.compile(r"基础支撑|支撑体系|支撑平台|基础平台")
 _SERVES_RE = re.compile(
@@ -157,7 +132,10 @@ GENERIC_MODS = re.compile(
     r"完善的|健全的|工作|管理|服务|协调|联动|保障|评价|考核|监督|组织|政策"
 )
 # a 《title》 followed by the verb that drafts or revises it (the object before its verb)
-_TITLE_THEN_VERB = re.compile(r"《([^》]{2,40})》(?:的)?(?:修订|修改|制定|制修订|修编|编制|出台|起草)")
+# (not as the basis of the work: 根据《城乡规划法》编制本规划, 按照《…规划》编制要求; nor a time after
+# it: 《…意见》出台后)
+_TITLE_THEN_VERB = re.compile(rf"《([^》]{{2,40}})》(?:的)?(?:{alternation(_L['draft-verb'])})(?![后前以时要的])")
+_TITLE_BASIS = re.compile(rf"(?:{alternation(_L['title-basis'])})[^,，;；。《]{{0,6}}$")
 DOTS = re.compile(r"[.…·]{4,}\s*\d*")  # a table-of-contents line: 荆楚博物馆特色片区建设工程 ...... 28
 
 
@@ -197,7 +175,7 @@ def law_subject(t: Thing) -> str:
 
 
 # the heads of a title that acting “依法/依规” can rest on (a law, a regulation, rules)
-_LAW_HEADS = ("法", "条例", "办法", "规定")
+_LAW_HEADS = _L["law-head"]
 
 
 def law_name(t: Thing) -> str:
@@ -302,6 +280,8 @@ def established(u: Unit) -> list[Thing]:
         # a title before its drafting verb: 推动和参与《工会法》修订完善, 《X条例》的制定
         for clause, _a, _b in clauses(s.text):
             for m in _TITLE_THEN_VERB.finditer(clause):
+                if _TITLE_BASIS.search(clause[: m.start()]):
+                    continue
                 name = f"《{m.group(1)}》"
                 if any(t.name == name for t in out):
                     continue

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from kb.extract.lexicon import alternation, word_lists
 from kb.link.text import clauses
 from kb.link.things import (
     _SERVES_RE,
@@ -60,9 +61,10 @@ def _does_work(a: Unit, a_things: list[Thing], work: str, head: str = "") -> tup
 
 
 # the levels a body or a piece of work is organised at (an industry-wide body, area-wide work)
-_LEVEL = r"(?:区域性|行业性|产业性|地区性)"  # levels, not modes of cooperation (跨区域)
+_L = word_lists("links")  # the word lists are data: kb/extract/lexicon/links.tsv
+_LEVEL = rf"(?:{alternation(_L['level'])})"  # levels, not modes of cooperation (跨区域)
 _LEVELS = re.compile(_LEVEL + r"(?:[、和与及]" + _LEVEL + r")*")
-BODY_HEADS = ("联合会", "协会", "联盟", "委员会", "商会")
+BODY_HEADS = _L["body-head"]
 
 
 def body_levels(t: Thing) -> frozenset[str]:
@@ -100,7 +102,7 @@ def _level_work(a: Unit, a_things: list[Thing], levels: frozenset[str]) -> tuple
     return None
 
 
-_BY_LAW = re.compile(r"依法|依规|依照|依据")
+_BY_LAW = re.compile(alternation(_L["by-law"]))
 
 
 def _acts_by_law(a: Unit, a_things: list[Thing], subject: str) -> tuple[Sentence, str] | None:

@@ -36,6 +36,7 @@ from kb.parse.outline import Node, Outline, parse_outline
 from kb.parse.reflow import Reflowed, reflow
 
 HEADING_KINDS = ("part", "chapter", "section")
+_SEQ_CELL = re.compile(r"[0-9０-９]{1,3}")
 ROW_NUMBER = re.compile(r"^([0-9０-９]{1,3})\s*[.．、](?![0-9０-９])\s*")
 LABEL_TAIL = "、.．﹒:："
 SPACES = " \t\u3000\xa0"
@@ -211,7 +212,9 @@ class _Units:
                 span=span,
                 line=self.line_of(n.start),
                 index=n.number or len(row_table.rows) + 1,
-                name=next((c for c in cells if c.strip()), ""),
+                # the first text cell: a 序号 cell (1, 2…) numbers the row, it does not name it
+                name=next((c for c in cells if c.strip() and not _SEQ_CELL.fullmatch(c.strip())), "")
+                or next((c for c in cells if c.strip()), ""),
                 target="\t".join(cells[1:]),
                 path=path,
                 responsible=resp,

@@ -8,6 +8,7 @@ listed once only."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
@@ -195,3 +196,22 @@ def load_lexicon(folder: Optional[Path] = None, types=TYPES) -> Lexicon:
             if pat.entity and pat.entity not in lex.entries:
                 raise KBError(f"{patterns}: {pat.stem}: {pat.entity} is not in the lexicon")
     return lex
+
+
+def word_lists(name: str, folder: Optional[Path] = None) -> dict[str, tuple[str, ...]]:
+    """The rule word lists of ``<name>.tsv`` and its domain files ``<name>.<domain>.tsv``
+    (``links.tsv``, ``links.union.tsv``): rows ``list<TAB>word[<TAB>note]``, ``#`` comments; list
+    name -> its words in file order (the general file first, then the domain files by name)."""
+    base = Path(folder) if folder else LEXICON_DIR
+    lists: dict[str, list[str]] = {}
+    for path in [base / f"{name}.tsv", *sorted(base.glob(f"{name}.*.tsv"))]:
+        for n, cells in _rows(path):
+            if len(cells) < 2 or not cells[0].strip() or not cells[1].strip():
+                raise KBError(f"{path}:{n}: expected 'list<TAB>word'")
+            lists.setdefault(cells[0].strip(), []).append(cells[1].strip())
+    return {k: tuple(v) for k, v in lists.items()}
+
+
+def alternation(words) -> str:
+    """A regex alternation of ``words``, longest first (so 不少于 is tried before 不少)."""
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))

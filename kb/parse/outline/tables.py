@@ -354,23 +354,32 @@ ROW_NUMBER = re.compile(r"^([0-9０-９]{1,3})\s*[.．、](?![0-9０-９])\s*")
 _SEQ_COL = re.compile(r"^(?:序号|编号|序)$")
 _NAME_COL = re.compile(r"指标|名称|项目")
 _SUB_ROW = re.compile(r"^\s*其中")
+# (序号, 指标/名称/项目 and 其中 are the layout words of a Chinese table, not a domain's vocabulary)
+_FIGURE_CELL = re.compile(r"[\d.,%≥≤<>/～~-]*\s*(?:以上|左右)?")
 
 
 def _sub_row(cells: list, prev: list, columns: list) -> list:
     """A 其中 line under a row (其中 公园绿地 58.46 17.5) prints only its name and figures: the
     cells it leaves out are the merged cells of the row above (category, 属性, 单位); its
-    figures fill the last columns, its name the row's name column; it has no 序号 or category."""
-    names = [c for c in cells if not re.fullmatch(r"[\d.,%≥≤<>/～~-]*\s*(?:以上|左右)?", c.strip())]
-    figures = cells[len(names) :]
+    figures fill the columns where that row has its last figures, its name the row's name column;
+    it has no 序号 or category."""
+    names = [c for c in cells if not _FIGURE_CELL.fullmatch(c.strip())]
+    figures = [c for c in cells if c.strip() and _FIGURE_CELL.fullmatch(c.strip())]
     if len(prev) != len(columns) or len(names) != 1 or not figures or len(figures) >= len(columns):
         return cells
     at = next((k for k, c in enumerate(columns) if _NAME_COL.search(c)), None)
     if at is None or at >= len(columns) - len(figures):
         return cells
+    # the figures go where the row above has its figures (the value columns, wherever they stand:
+    # before or after 属性/单位); the other cells after the name are the merged cells of that row
+    slots = [k for k in range(at + 1, len(columns)) if _FIGURE_CELL.fullmatch(prev[k].strip() or "x")]
+    if len(slots) < len(figures):
+        return cells
     # cells before the name (category, 序号) are printed once for the row above: left empty
     out = [""] * at + list(prev[at:])
     out[at] = names[0]
-    out[len(columns) - len(figures) :] = figures
+    for k, f in zip(slots[len(slots) - len(figures) :], figures):
+        out[k] = f
     return out
 
 
