@@ -288,6 +288,45 @@ class _SentenceAt:
         return self.spans[i][2] if i >= 0 and offset < self.spans[i][1] else None
 
 
+def _first_units(units) -> dict[str, tuple[str, str]]:
+    """Unit id -> (text, path), the first unit of an id winning (``units``: objects or dicts in
+    the order tasks, paragraphs, rows), for an outline node's ``unit``."""
+    out: dict[str, tuple[str, str]] = {}
+    for u in units:
+        uid, text, path = (u.id, u.text, u.path) if isinstance(u, Unit) else (u["id"], u["text"], u.get("path", ""))
+        out.setdefault(uid, (text, path))
+    return out
+
+
+def _outline_dicts(doc: Document, compact: bool) -> list[dict[str, Any]]:
+    """The outline nodes; compact: a node whose text holds its unit's text stores only what is
+    around it (``around``: [before, after]), and no path when it is the unit's (the outline was a
+    third copy of every plan's text in kb.json)."""
+    nodes = [flat_dict(n) for n in doc.outline]
+    if not compact:
+        return nodes
+    units = _first_units([*doc.tasks, *doc.paragraphs, *(r for t in doc.indicator_tables for r in t.rows)])
+    for n in nodes:
+        text, path = units.get(n["unit"], ("", None)) if n["unit"] is not None else ("", None)
+        i = n["text"].find(text) if text else -1
+        if i >= 0:
+            n["around"] = [n["text"][:i], n["text"][i + len(text) :]]
+            del n["text"]
+        if path is not None and n["path"] == path:
+            del n["path"]
+    return nodes
+
+
+def _outline_node(n: dict[str, Any], units: dict[str, tuple[str, str]]) -> OutlineNode:
+    text, path = units.get(n.get("unit") or "", ("", ""))
+    extra: dict[str, Any] = {}
+    if "around" in n:
+        extra["text"] = n["around"][0] + text + n["around"][1]
+    if "path" not in n and n.get("unit") in units:
+        extra["path"] = path
+    return _init(OutlineNode, n, **extra)
+
+
 def document_to_dict(doc: Document, compact: bool = False) -> dict[str, Any]:
     """The document's JSON form; ``compact``: the storage form of build/kb.json (see
     :func:`_compact_sentence`), which :func:`document_from_dict` reads back to the same model."""
@@ -322,7 +361,7 @@ def document_to_dict(doc: Document, compact: bool = False) -> dict[str, Any]:
             }
             for tb in doc.indicator_tables
         ],
-        "outline": [flat_dict(n) for n in doc.outline],
+        "outline": _outline_dicts(doc, compact),
         "meta": dict(doc.meta),
     }
 
@@ -391,7 +430,9 @@ def _unit_kwargs(d: dict[str, Any]) -> dict[str, Any]:
 
 def document_from_dict(d: dict[str, Any]) -> Document:
     doc = _init(Document, d, chapters=[], tasks=[], paragraphs=[], indicator_tables=[], outline=[])
-    doc.outline = [_init(OutlineNode, n) for n in d.get("outline", [])]
+    rows = [r for t in d.get("indicator_tables", []) for r in t.get("rows", [])]
+    units = _first_units([*d.get("tasks", []), *d.get("paragraphs", []), *rows])
+    doc.outline = [_outline_node(n, units) for n in d.get("outline", [])]
     doc.chapters = [_init(Chapter, c) for c in d.get("chapters", [])]
     doc.tasks = [_init(Task, t, **_unit_kwargs(t)) for t in d.get("tasks", [])]
     doc.paragraphs = [_init(Paragraph, p, **_unit_kwargs(p)) for p in d.get("paragraphs", [])]
