@@ -11,6 +11,7 @@ and the site treat them alike.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
 from functools import cache
@@ -234,18 +235,104 @@ def flat_dict(obj: Any) -> dict[str, Any]:
     return {k: (v[:] if isinstance(v, list) else v) for k in _field_names(cls) for v in [getattr(obj, k)]}
 
 
-def _unit_dict(u: Unit, extra_first: dict[str, Any]) -> dict[str, Any]:
+def _unit_dict(u: Unit, extra_first: dict[str, Any], compact: bool = False) -> dict[str, Any]:
     d: dict[str, Any] = {"id": u.id, **extra_first, "text": u.text}
     d["line"] = u.line
     d["path"] = u.path
     d["responsible"] = [dict(r) for r in u.responsible]
-    d["sentences"] = [flat_dict(s) for s in u.sentences]
-    d["mentions"] = [flat_dict(m) for m in u.mentions]
+    if compact:
+        d["sentences"] = [_compact_sentence(u, s) for s in u.sentences]
+        at = _SentenceAt([(x.start, x.end, x.id) for x in u.sentences])
+        d["mentions"] = [_compact_mention(m, u.text, at) for m in u.mentions]
+    else:
+        d["sentences"] = [flat_dict(s) for s in u.sentences]
+        d["mentions"] = [flat_dict(m) for m in u.mentions]
     d["targets"] = [flat_dict(t) for t in u.targets]
     return d
 
 
-def document_to_dict(doc: Document) -> dict[str, Any]:
+# The compact form (build/kb.json, the build cache) leaves out what the unit's text and offsets
+# already say: a sentence's text, a mention's words and sentence, and unset roles. They were a
+# fifth of kb.json, every sentence of a plan written twice. Only a field that the reader
+# (:func:`_unit_kwargs`) gives back exactly is left out; anything else is written as it is.
+
+
+def _compact_sentence(u: Unit, s: Sentence) -> dict[str, Any]:
+    if u.text[s.start : s.end] == s.text:
+        return {"id": s.id, "start": s.start, "end": s.end}
+    return flat_dict(s)
+
+
+def _compact_mention(m: Mention, text: str, at: _SentenceAt) -> dict[str, Any]:
+    d: dict[str, Any] = {"entity": m.entity}
+    if text[m.start : m.end] != m.text:
+        d["text"] = m.text
+    if at(m.start) != m.sentence:
+        d["sentence"] = m.sentence
+    d["start"], d["end"] = m.start, m.end
+    if m.role is not None:
+        d["role"] = m.role
+    if m.via is not None:
+        d["via"] = m.via
+    return d
+
+
+class _SentenceAt:
+    """The id of the sentence holding a character offset of the unit's text (sentences are in
+    order and do not overlap), by bisection: a single-line plan is one unit of thousands of
+    sentences and mentions."""
+
+    def __init__(self, spans: list[tuple[int, int, str]]):
+        self.spans = spans
+        self.starts = [a for a, _, _ in spans]
+
+    def __call__(self, offset: int) -> str | None:
+        i = bisect_right(self.starts, offset) - 1
+        return self.spans[i][2] if i >= 0 and offset < self.spans[i][1] else None
+
+
+def _first_units(units) -> dict[str, tuple[str, str]]:
+    """Unit id -> (text, path), the first unit of an id winning (``units``: objects or dicts in
+    the order tasks, paragraphs, rows), for an outline node's ``unit``."""
+    out: dict[str, tuple[str, str]] = {}
+    for u in units:
+        uid, text, path = (u.id, u.text, u.path) if isinstance(u, Unit) else (u["id"], u["text"], u.get("path", ""))
+        out.setdefault(uid, (text, path))
+    return out
+
+
+def _outline_dicts(doc: Document, compact: bool) -> list[dict[str, Any]]:
+    """The outline nodes; compact: a node whose text holds its unit's text stores only what is
+    around it (``around``: [before, after]), and no path when it is the unit's (the outline was a
+    third copy of every plan's text in kb.json)."""
+    nodes = [flat_dict(n) for n in doc.outline]
+    if not compact:
+        return nodes
+    units = _first_units([*doc.tasks, *doc.paragraphs, *(r for t in doc.indicator_tables for r in t.rows)])
+    for n in nodes:
+        text, path = units.get(n["unit"], ("", None)) if n["unit"] is not None else ("", None)
+        i = n["text"].find(text) if text else -1
+        if i >= 0:
+            n["around"] = [n["text"][:i], n["text"][i + len(text) :]]
+            del n["text"]
+        if path is not None and n["path"] == path:
+            del n["path"]
+    return nodes
+
+
+def _outline_node(n: dict[str, Any], units: dict[str, tuple[str, str]]) -> OutlineNode:
+    text, path = units.get(n.get("unit") or "", ("", ""))
+    extra: dict[str, Any] = {}
+    if "around" in n:
+        extra["text"] = n["around"][0] + text + n["around"][1]
+    if "path" not in n and n.get("unit") in units:
+        extra["path"] = path
+    return _init(OutlineNode, n, **extra)
+
+
+def document_to_dict(doc: Document, compact: bool = False) -> dict[str, Any]:
+    """The document's JSON form; ``compact``: the storage form of build/kb.json (see
+    :func:`_compact_sentence`), which :func:`document_from_dict` reads back to the same model."""
     return {
         "id": doc.id,
         "title": doc.title,
@@ -255,10 +342,10 @@ def document_to_dict(doc: Document) -> dict[str, Any]:
         "notes": list(doc.notes),
         "chapters": [flat_dict(c) for c in doc.chapters],
         "tasks": [
-            _unit_dict(t, {"number": t.number, "chapter": t.chapter, "title": t.title, "label": t.label})
+            _unit_dict(t, {"number": t.number, "chapter": t.chapter, "title": t.title, "label": t.label}, compact)
             for t in doc.tasks
         ],
-        "paragraphs": [_unit_dict(p, {"chapter": p.chapter}) for p in doc.paragraphs],
+        "paragraphs": [_unit_dict(p, {"chapter": p.chapter}, compact) for p in doc.paragraphs],
         "indicator_tables": [
             {
                 "id": tb.id,
@@ -269,13 +356,15 @@ def document_to_dict(doc: Document) -> dict[str, Any]:
                 "header": list(tb.header),
                 "line": tb.line,
                 "rows": [
-                    _unit_dict(r, {"index": r.index, "name": r.name, "target": r.target, "tasks": list(r.tasks)})
+                    _unit_dict(
+                        r, {"index": r.index, "name": r.name, "target": r.target, "tasks": list(r.tasks)}, compact
+                    )
                     for r in tb.rows
                 ],
             }
             for tb in doc.indicator_tables
         ],
-        "outline": [flat_dict(n) for n in doc.outline],
+        "outline": _outline_dicts(doc, compact),
         "meta": dict(doc.meta),
     }
 
@@ -290,19 +379,23 @@ def kb_to_dict(kb: KB) -> dict[str, Any]:
 
 
 def _init(cls, d: dict[str, Any], **override):
-    names = {f.name for f in fields(cls)}
+    names = _field_names(cls)  # cached: a thousand plans make millions of these objects
     kw = {k: v for k, v in d.items() if k in names}
     kw.update(override)
     return cls(**kw)
 
 
-def _mention(m: dict[str, Any]) -> Mention:
+def _mention(m: dict[str, Any], text: str, at: _SentenceAt) -> Mention:
     # the same few names, ids and roles recur in every unit: one string each, not one per mention
     # (a thousand plans hold millions of mentions)
+    words = m["text"] if "text" in m else text[m["start"] : m["end"]]
+    sentence = m["sentence"] if "sentence" in m else at(m["start"])
+    if sentence is None:
+        raise ValueError(f"a mention at offset {m['start']} lies in no sentence")
     return Mention(
         entity=intern(m["entity"]),
-        text=intern(m["text"]),
-        sentence=intern(m["sentence"]),
+        text=intern(words),
+        sentence=intern(sentence),
         start=m["start"],
         end=m["end"],
         role=m.get("role") and intern(m["role"]),
@@ -327,16 +420,23 @@ def edge_from_dict(e: dict[str, Any]) -> Edge:
 
 
 def _unit_kwargs(d: dict[str, Any]) -> dict[str, Any]:
+    text, sentences = d["text"], d.get("sentences", [])
+    at = _SentenceAt([(x["start"], x["end"], x["id"]) for x in sentences])
     return {
-        "sentences": [_init(Sentence, s) for s in d.get("sentences", [])],
-        "mentions": [_mention(m) for m in d.get("mentions", [])],
+        "sentences": [
+            _init(Sentence, s) if "text" in s else _init(Sentence, s, text=text[s["start"] : s["end"]])
+            for s in sentences
+        ],
+        "mentions": [_mention(m, text, at) for m in d.get("mentions", [])],
         "targets": [_init(Target, t) for t in d.get("targets", [])],
     }
 
 
 def document_from_dict(d: dict[str, Any]) -> Document:
     doc = _init(Document, d, chapters=[], tasks=[], paragraphs=[], indicator_tables=[], outline=[])
-    doc.outline = [_init(OutlineNode, n) for n in d.get("outline", [])]
+    rows = [r for t in d.get("indicator_tables", []) for r in t.get("rows", [])]
+    units = _first_units([*d.get("tasks", []), *d.get("paragraphs", []), *rows])
+    doc.outline = [_outline_node(n, units) for n in d.get("outline", [])]
     doc.chapters = [_init(Chapter, c) for c in d.get("chapters", [])]
     doc.tasks = [_init(Task, t, **_unit_kwargs(t)) for t in d.get("tasks", [])]
     doc.paragraphs = [_init(Paragraph, p, **_unit_kwargs(p)) for p in d.get("paragraphs", [])]

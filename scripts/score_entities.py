@@ -135,7 +135,11 @@ def score_all(kb_json: Path | None = None, names: list[str] | None = None) -> di
     if kb_json is None:
         tmp = Path(tempfile.mkdtemp(prefix="score-entities-"))
         kb_json = build_plans(names, tmp / "build")
-    docs = {d["id"]: d for d in json.loads(Path(kb_json).read_text(encoding="utf-8"))["documents"]}
+    from kb.build.kbjson import read_kb_json
+    from kb.model import kb_to_dict
+
+    # through plankb's reader: kb.json stores the model compactly (a full export reads the same)
+    docs = {d["id"]: d for d in kb_to_dict(read_kb_json(Path(kb_json)))["documents"]}
     out = {}
     for n in names:
         text, gold = load_gold(n)

@@ -83,7 +83,7 @@ def previous(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def reference(previous):
-    return json.loads((previous / "kb.json").read_text(encoding="utf-8"))["documents"][0]
+    return built_doc(previous)
 
 
 def units_of(doc: dict) -> list:
@@ -96,7 +96,10 @@ def units_of(doc: dict) -> list:
 
 
 def built_doc(out: Path) -> dict:
-    return json.loads((out / "kb.json").read_text(encoding="utf-8"))["documents"][0]
+    """The build's first document as `kb export --format json` gives it (kb.json stores it compactly)."""
+    from kb.query.load import load_kb
+
+    return kb_to_dict(load_kb(out))["documents"][0]
 
 
 # --------------------------------------------------------------------------- files that build

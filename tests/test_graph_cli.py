@@ -25,8 +25,17 @@ def run(*args):
 
 
 def test_graph_json_matches_the_model(built, G):
-    kbd = json.loads((built / "kb.json").read_text(encoding="utf-8"))
-    assert G.number_of_edges() == len(kbd["edges"])
+    from kb.query.load import load_kb
+
+    kb = load_kb(built)
+    assert G.number_of_edges() == len(kb.edges)
+    # graph.json stores links compactly; they read back to the model's edges, evidence included
+    got = sorted((u, v, d["type"], json.dumps(d["evidence"]), d["rule"], d["weight"]) for u, v, d in G.edges(data=True))
+    want = [
+        (e.source, e.target, e.type, json.dumps(e.evidence), e.rule, 1.0 if e.weight is None else e.weight)
+        for e in kb.edges
+    ]
+    assert got == sorted(want)
     assert {"task", "row", "chapter", "document"} <= {d["type"] for _, d in G.nodes(data=True)}
     data = json.loads((built / GRAPH_FILE).read_text(encoding="utf-8"))
     assert data["multigraph"] and data["directed"] and data["links"]

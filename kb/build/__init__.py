@@ -112,7 +112,7 @@ def _document_parts(path, multi) -> dict:
     rows = index_rows(doc, multi, _index_names())  # the jieba words, the costly half of indexing
     from kb.link.consistency import check_document
 
-    return {"document": document_to_dict(doc), "edges": [flat_dict(e) for e in edges], "discovered": names,
+    return {"document": document_to_dict(doc, compact=True), "edges": [flat_dict(e) for e in edges], "discovered": names,
             "findings": check_document(doc), "index_rows": rows}
 
 

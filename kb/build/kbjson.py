@@ -1,12 +1,20 @@
-"""kb.json: one document, entity or edge a line, streamed."""
+"""kb.json: one document, entity or edge a line, streamed; and its reader.
+
+kb.json is the build's storage form of the model: each document is written compactly (see
+``kb.model.document_to_dict``), and a document's ``mentions`` edges, which repeat its units'
+mentions one edge per (unit, entity), are written as one reference
+``{"mentions_of": doc, "count": n}`` that :func:`read_kb_json` expands again. ``kb export --format
+json`` gives the full model (kb/schema/kb.schema.json).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from kb.build.cache import _cached_document_line, _dump
-from kb.model import KB
+from kb.errors import KBError
+from kb.model import KB, Edge
 
 
 def write_kb_json(path: Path, kb: KB, cached: Sequence[tuple[Path, int] | None] = ()) -> None:
@@ -19,7 +27,7 @@ def write_kb_json(path: Path, kb: KB, cached: Sequence[tuple[Path, int] | None] 
         for i, d in enumerate(kb.documents):
             entry = cached[i] if i < len(cached) else None
             line = _cached_document_line(entry, d) if entry else None
-            yield line if line is not None else _dump(document_to_dict(d))
+            yield line if line is not None else _dump(document_to_dict(d, compact=True))
 
     def items(f, name: str, lines, last: bool = False) -> None:
         f.write(f'"{name}":[')
@@ -31,4 +39,55 @@ def write_kb_json(path: Path, kb: KB, cached: Sequence[tuple[Path, int] | None] 
         f.write(f'{{"schema":{SCHEMA_VERSION},\n')
         items(f, "documents", doc_lines())
         items(f, "entities", (_dump(flat_dict(e)) for e in kb.entities))
-        items(f, "edges", (_dump(flat_dict(e)) for e in kb.edges), last=True)
+        items(f, "edges", (_dump(e if isinstance(e, dict) else flat_dict(e)) for e in _stored_edges(kb)), last=True)
+
+
+def _stored_edges(kb: KB) -> Iterator[Edge | dict]:
+    """``kb.edges`` with each document's run of ``mentions`` edges replaced by its reference,
+    where the run is exactly what the reader will make again; any other edge as it is."""
+    from kb.link import mention_edges
+
+    multi = len(kb.documents) > 1
+    runs: dict[tuple[str, str], tuple[str, list[Edge]]] = {}
+    for d in kb.documents:
+        made = mention_edges(d, multi)
+        if made:
+            runs.setdefault((made[0].source, made[0].target), (d.id, made))
+    edges, i = kb.edges, 0
+    while i < len(edges):
+        e = edges[i]
+        run = runs.get((e.source, e.target)) if e.type == "mentions" else None
+        if run is not None and edges[i : i + len(run[1])] == run[1]:
+            del runs[(e.source, e.target)]
+            yield {"mentions_of": run[0], "count": len(run[1])}
+            i += len(run[1])
+        else:
+            yield e
+            i += 1
+
+
+def read_kb_json(path: Path) -> KB:
+    """The model of a build's kb.json (or of a full export of it)."""
+    from kb.link import mention_edges
+    from kb.model import edge_from_dict, kb_from_dict
+    from kb.store import read_json
+
+    data = read_json(path, "knowledge base")
+    if not isinstance(data, dict):
+        raise KBError(f"{path}: not a knowledge base (run: kb build)")
+    stored = data.pop("edges", None) or []
+    try:
+        kb = kb_from_dict(data)
+    except ValueError as err:  # a kb.json of another schema version
+        raise KBError(f"{path}: {err} (run: kb build)") from None
+    docs = {d.id: d for d in kb.documents}
+    multi = len(kb.documents) > 1
+    for e in stored:
+        if "mentions_of" not in e:
+            kb.edges.append(edge_from_dict(e))
+            continue
+        made = mention_edges(docs[e["mentions_of"]], multi) if e["mentions_of"] in docs else []
+        if len(made) != e.get("count"):  # written by other code: the reference no longer holds
+            raise KBError(f"{path}: the mentions of {e['mentions_of']} cannot be rebuilt (run: kb build)")
+        kb.edges.extend(made)
+    return kb

@@ -111,15 +111,55 @@ def data_to_graph(data: dict[str, Any]):
         n = dict(n)
         G.add_node(n.pop("id"), **n)
     for e in data.get("links", []):
-        e = dict(e)
+        e = _loaded_link(e) if "ev" in e and "evidence" not in e else dict(e)
         u, v, k = e.pop("source"), e.pop("target"), e.pop("key", None)
         G.add_edge(u, v, key=k, **e)
     return G
 
 
+# graph.json stores a link without what its other fields already say, the way kb.json stores the
+# model (kb/build/kbjson.py): the key when it is the type, an unset rule, a weight of 1.0, and
+# in its evidence ("ev") the unit when it is the link's source, and the sentence as ".s3" when
+# it is a sentence of that unit. Three links in four are mentions, where that is half the link.
+# :func:`_loaded_link` gives the link back exactly; a link that does not fit is stored whole.
+
+
+def _stored_link(link: dict[str, Any]) -> dict[str, Any]:
+    ev = link.get("evidence")
+    if set(link) != {"source", "target", "key", "type", "evidence", "rule", "weight"} or not isinstance(ev, dict):
+        return link
+    if list(ev)[:1] != ["unit"] or ev["unit"] != link["source"] or str(ev.get("sentence", "")).startswith("."):
+        return link
+    out = {"source": link["source"], "target": link["target"]}
+    if link["key"] != link["type"]:
+        out["key"] = link["key"]
+    out["type"] = link["type"]
+    short = {k: v for k, v in ev.items() if k != "unit"}
+    sentence, prefix = short.get("sentence"), link["source"] + "."
+    if isinstance(sentence, str) and sentence.startswith(prefix):
+        short["sentence"] = sentence[len(prefix) - 1 :]
+    out["ev"] = short
+    if link["rule"] is not None:
+        out["rule"] = link["rule"]
+    if link["weight"] != 1.0:
+        out["weight"] = link["weight"]
+    return out
+
+
+def _loaded_link(e: dict[str, Any]) -> dict[str, Any]:
+    ev = {"unit": e["source"], **e["ev"]}
+    if isinstance(ev.get("sentence"), str) and ev["sentence"].startswith("."):
+        ev["sentence"] = e["source"] + ev["sentence"]
+    link = {"source": e["source"], "target": e["target"], "key": e.get("key", e["type"]), "type": e["type"]}
+    return {**link, "evidence": ev, "rule": e.get("rule"), "weight": e.get("weight", 1.0)}
+
+
 def write_graph(kb: KB, path) -> None:
-    """graph.json, compact: at 1,000 plans an indented file is a third larger and slower to read."""
-    text = json.dumps(graph_to_data(to_networkx(kb)), ensure_ascii=False, separators=(",", ":"))
+    """graph.json, compact: at 1,000 plans an indented file is a third larger and slower to read;
+    links are stored without what their other fields say (:func:`_stored_link`)."""
+    data = graph_to_data(to_networkx(kb))
+    data["links"] = [_stored_link(x) for x in data["links"]]
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     Path(path).write_text(text + "\n", encoding="utf-8")
 
 

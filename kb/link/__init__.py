@@ -135,6 +135,12 @@ def link_document(doc: Document, multi: bool) -> list[Edge]:
     return edges
 
 
+def mention_edges(doc: Document, multi: bool) -> list[Edge]:
+    """The ``mentions`` edges of one document, as :func:`link_document` makes them (kb.json keeps
+    them as one reference per document and its reader makes them again from the units)."""
+    return _mentions(_Ids(multi), doc)
+
+
 def unmatched_rows(kb: KB) -> list[str]:
     ids = _Ids(len(kb.documents) > 1)
     return [ids(d, r.id) for d in kb.documents for t in d.indicator_tables for r in t.rows if not r.tasks]

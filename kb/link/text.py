@@ -13,6 +13,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 # --------------------------------------------------------------------------- figures
 
@@ -82,23 +83,24 @@ _CLAUSE_SPLIT = re.compile(r"[,，;；。！？!?\t]")
 _NOT_CONTENT = set(',，;；。、“”"()（）《》:：\t ·—-')
 
 
-def clauses(text: str) -> list[tuple[str, int, int]]:
-    """Comma/semicolon clauses with offsets into ``text``."""
+@lru_cache(maxsize=1 << 14)
+def clauses(text: str) -> tuple[tuple[str, int, int], ...]:
+    """Comma/semicolon clauses with offsets into ``text``. Cached: each edge rule splits the
+    same sentences again (twenty thousand calls for three plans, a tenth of linking)."""
     out, start = [], 0
     for m in _CLAUSE_SPLIT.finditer(text + "。"):
         if m.start() > start and text[start : m.start()].strip():
             out.append((text[start : m.start()], start, m.start()))
         start = m.end()
-    return out
+    return tuple(out)
 
 
 def bigrams(text: str) -> set[str]:
     """Content character bigrams; digits collapse to one symbol so a figure counts once and the
     wording around it is what is compared."""
     t = re.sub(r"\d+(?:\.\d+)?", "#", text)
-    return {
-        t[i : i + 2] for i in range(len(t) - 1) if "#" not in t[i : i + 2] and not (set(t[i : i + 2]) & _NOT_CONTENT)
-    }
+    ok = [c != "#" and c not in _NOT_CONTENT for c in t]  # per character, not per bigram
+    return {t[i : i + 2] for i in range(len(t) - 1) if ok[i] and ok[i + 1]}
 
 
 class BigramIDF:
