@@ -264,16 +264,18 @@ def _compact_sentence(u: Unit, s: Sentence) -> dict[str, Any]:
 
 
 def _compact_mention(m: Mention, text: str, at: _SentenceAt) -> dict[str, Any]:
-    d: dict[str, Any] = {"entity": m.entity}
-    if text[m.start : m.end] != m.text:
-        d["text"] = m.text
-    if at(m.start) != m.sentence:
-        d["sentence"] = m.sentence
-    d["start"], d["end"] = m.start, m.end
-    if m.role is not None:
-        d["role"] = m.role
-    if m.via is not None:
-        d["via"] = m.via
+    # every field but the derivable ones and the unset ones, so that a field added to Mention
+    # later is stored without this function knowing it
+    d: dict[str, Any] = {}
+    for f in fields(Mention):
+        v = getattr(m, f.name)
+        if (
+            v is None
+            or (f.name == "text" and text[m.start : m.end] == v)
+            or (f.name == "sentence" and at(m.start) == v)
+        ):
+            continue
+        d[f.name] = v
     return d
 
 
