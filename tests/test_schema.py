@@ -34,27 +34,26 @@ def kb_json(built):
     return json.loads(json.dumps(kb_to_dict(load_kb(built)), ensure_ascii=False))
 
 
-@pytest.fixture(scope="module")
-def seed_export(tmp_path_factory):
-    """The seed plan's export. The schema's id patterns (T17, I:精准服务:1) predate the outline's
-    path ids (T二（三）2, 表1:3) that other plans get, so only the seed is validated here."""
-    from kb.model import kb_to_dict
-    from kb.query.load import load_kb
-
-    out = tmp_path_factory.mktemp("seed") / "build"
-    build([CORPUS / "acftu-14th-fyp-part2.txt"], out, use_cache=False, site=False)
-    return json.loads(json.dumps(kb_to_dict(load_kb(out)), ensure_ascii=False))
-
-
-def test_kb_json_validates(seed_export):
+def test_kb_json_validates(kb_json):
+    """The export of all 9 plans, path ids included (T二（三）2, S第一部分.一（二）, 专栏3:1)."""
     schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator.check_schema(schema)
-    jsonschema.validate(seed_export, schema, cls=jsonschema.Draft202012Validator)
+    jsonschema.validate(kb_json, schema, cls=jsonschema.Draft202012Validator)
+    ids = {t["id"][0] for d in kb_json["documents"] for t in d["tasks"]}
+    assert {"T", "S", "专"} <= ids  # the plans give every kind of task id
 
 
-def test_the_schema_rejects_a_broken_kb(seed_export):
+def test_the_schema_rejects_a_bad_task_id(kb_json):
     schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
-    broken = json.loads(json.dumps(seed_export))
+    broken = json.loads(json.dumps(kb_json))
+    broken["documents"][0]["tasks"][0]["id"] = "17"
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(broken, schema, cls=jsonschema.Draft202012Validator)
+
+
+def test_the_schema_rejects_a_broken_kb(kb_json):
+    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    broken = json.loads(json.dumps(kb_json))
     del broken["documents"][0]["tasks"][0]["sentences"][0]["start"]
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(broken, schema, cls=jsonschema.Draft202012Validator)
