@@ -56,7 +56,11 @@ def atomic_build(out: Path) -> Iterator[Path]:
     out = Path(out)
     check_out(out)
     gens = gens_dir(out)
-    name = time.strftime("%Y%m%d-%H%M%S") + f"-{os.getpid()}-{time.monotonic_ns() % 10**6:06d}"
+    # generations are ordered by name (the pruner keeps the newest): the nanoseconds within the
+    # second keep two builds of one process in the same second in order (a remainder of the
+    # monotonic clock did not: the older one could sort last and outlive its successor)
+    now = time.time_ns()
+    name = time.strftime("%Y%m%d-%H%M%S", time.localtime(now // 10**9)) + f"-{os.getpid()}-{now % 10**9:09d}"
     tmp = gens / (name + ".partial")
     try:
         gens.mkdir(parents=True, exist_ok=True)

@@ -169,6 +169,20 @@ def test_serve_follows_rebuilds_and_keeps_its_generation(cwd):
         p.wait(10)
 
 
+def test_generations_sort_in_build_order_within_one_second(cwd):
+    """The pruner keeps the newest generations by name: builds a few milliseconds apart (one
+    process, the same second) must sort in the order they were made."""
+    from kb.store import atomic_build
+
+    made = []
+    for _ in range(5):
+        with atomic_build(Path("out")) as tmp:
+            (tmp / "kb.json").write_text("{}", encoding="utf-8")
+            made.append(tmp.name.removesuffix(".partial"))
+    assert made == sorted(made)
+    assert os.path.realpath("out").endswith(made[-1])
+
+
 # --------------------------------------------------------------------------- 5 --out
 
 
