@@ -17,11 +17,16 @@ is matched as both, and :func:`split_twins`/:func:`served_twins` keep the group 
 where the actor mention is not acting and a ``served-marker`` (为, 面向, 服务, 帮助 …) governs
 it: 帮助传统企业和中小企业实现数字化转型, 为出海企业保驾护航, 对头部生猪养殖企业实行备案. The
 actor mention stays (``acting`` false), so ``kb mentions 中小企业`` finds every place.
+The other way round, a class the lexicon lists as a group only (新型农业经营主体, 农民合作社,
+国有农场; ``class GROUP:…`` in roles*.tsv) is an actor where it acts and is not supported
+(:func:`group_proxies`, :func:`settle_proxies`): 推动新型农业经营主体率先按标生产,
+引导农民合作社依法自愿组建联合社 (ACTOR), but 支持欠发达国有农场加快振兴 (GROUP).
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from kb.extract.roles import SUPERVISED, clause_start
 
@@ -132,4 +137,40 @@ def served_twins(text: str, mentions: list, twins: list, lex) -> list:
         if _served(left, markers):
             t.role = "beneficiary"
             out.append(t)
+    return out
+
+
+def group_proxies(mentions: list, lex) -> list:
+    """An actor mention (not in the lexicon) at the place of each group mention of a class of
+    economic units the lexicon lists as a group only, for the acting rules to decide."""
+    out = []
+    for m in mentions:
+        if m.entity.startswith("GROUP:") and lex.is_class(m.entity):
+            actor = "ACTOR:" + m.entity.split(":", 1)[1]
+            if actor not in lex.entries:
+                out.append(replace(m, entity=actor, role=None))
+    return out
+
+
+def settle_proxies(text: str, mentions: list, proxies: list, lex) -> list:
+    """The mentions with each proxied group mention replaced by its actor proxy where that acts
+    and no served marker or 支持 governs it; the other proxies dropped."""
+    if not proxies:
+        return mentions
+    markers = tuple(sorted(lex.served_markers | {"支持"}))
+    ids = {id(p) for p in proxies}
+    acting: set[tuple[int, int, str]] = set()
+    for p in proxies:
+        lo = max(0, p.start - _SERVED_LEFT)
+        left = text[max(lo, clause_start(text[lo : p.start], p.start - lo) + lo) : p.start]
+        if p.acting is True and not _served(left, markers):
+            acting.add((p.start, p.end, p.entity.split(":", 1)[1]))
+    out = []
+    for m in mentions:
+        key = (m.start, m.end, m.entity.split(":", 1)[1])
+        if id(m) in ids:
+            if key in acting:
+                out.append(m)
+        elif not (m.entity.startswith("GROUP:") and key in acting):
+            out.append(m)
     return out
