@@ -97,7 +97,8 @@ def _twin(eid: str, lex) -> str | None:
 
 def split_twins(mentions: list, lex) -> tuple[list, list]:
     """(the mentions without the group twins of actor classes, those twins)."""
-    keep, twins = [], []
+    keep: list = []
+    twins: list = []
     for m in mentions:
         (twins if _twin(m.entity, lex) else keep).append(m)
     return keep, twins
