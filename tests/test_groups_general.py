@@ -129,3 +129,14 @@ def test_group_classes_that_act_are_actors():
     assert ("GROUP:家庭农场", 2) in ms
     acting = [s for e, s in ms if e == "ACTOR:农民合作社"]
     assert acting and all(s > 14 for s in acting)
+
+
+def test_generic_qualifier_of_talent():
+    """putuo 养护公司招录专业人才 (generic, left out) against rural 加强涉农专业人才定向培养 (a kind)."""
+    assert not [g for g in groups("指导养护公司招录专业人才，定期组织综合培训。") if g[0] == "GROUP:人才"]
+    assert ("GROUP:人才", "人才") in groups("加强涉农专业人才定向培养。")
+
+
+def test_intra_city_delivery_is_no_courier():
+    """zero-waste: 同城快递 is a service; the courier's sector word does not name couriers there."""
+    assert not groups("到2020年，基本实现同城快递环境友好型包装材料全面应用。")

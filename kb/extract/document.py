@@ -49,7 +49,7 @@ def unit_mentions(unit: Unit, doc, lex: Lexicon) -> list[Mention]:
         Mention(entity=h.entity, text=h.surface, sentence=sentence_of(h.start), start=h.start, end=h.end) for h in hits
     ]
     ms.sort(key=lambda m: (m.start, -m.end, m.entity))
-    ms = drop_bare_heads(unit.text, ms, lex.compound_only)
+    ms = drop_bare_heads(unit.text, ms, lex.compound_only, generic=frozenset(lex.generic_qualifiers))
     ms = drop_in_names(unit.text, ms, lex)
     ms, twins = split_twins(ms, lex)
     proxies = group_proxies(ms, lex)

@@ -77,7 +77,9 @@ class Lexicon:
     # words that make a class mention after them a served party (为, 面向, 服务, 帮助 …): object
     # markers for acting, and the condition of a group twin (kb/extract/groupnames.py)
     served_markers: set[str] = field(default_factory=set)
-    name_verbs: set[str] = field(default_factory=set)  # 参与, 参加 …: a group word before one acts
+    name_verbs: set[str] = field(default_factory=set)
+    # qualifiers that make no kind of a compound-only head after a verb (招录专业人才)
+    generic_qualifiers: set[str] = field(default_factory=set)  # 参与, 参加 …: a group word before one acts
 
     def is_class(self, eid: str) -> bool:
         """Is ``eid`` a class of institutions (itself, or narrower than a ``class`` root)?"""
@@ -191,6 +193,7 @@ def load_lexicon(folder: Optional[Path] = None, types=TYPES) -> Lexicon:
         "compound-tail": lex.compound_tails,
         "name-verb": lex.name_verbs,
         "served-marker": lex.served_markers,
+        "generic-qualifier": lex.generic_qualifiers,
     }
     for roles in sorted(folder.glob("roles*.tsv")):
         for n, cells in _rows(roles):
