@@ -70,19 +70,24 @@ def _in_quoted_name(text: str, start: int, end: int) -> bool:
 
 
 def drop_in_names(text: str, mentions: list, lex) -> list:
-    """``mentions`` without the group mentions that are part of a name (rules above)."""
+    """``mentions`` with the group mentions that are part of a name (rules above) marked
+    ``acting`` false: the name, not the group, is meant there. They stay, so that ``kb mentions
+    农民工`` still finds the unit that names 农民工学历与能力提升行动计划; the scorers and the
+    entity counts read the flag."""
     heads = tuple(sorted(lex.name_heads, key=len, reverse=True))
     verbs = tuple(sorted(lex.name_verbs))
     tails = tuple(sorted(lex.compound_tails))
     out = []
     for m in mentions:
-        if m.entity.startswith("GROUP:"):
-            if heads and _in_name_phrase(text, m.end, heads, verbs):
-                continue
-            if _in_quoted_name(text, m.start, m.end):
-                continue
-            if m.entity in lex.compound_only and tails and text.startswith(tails, m.end):
-                continue
+        if m.entity.startswith("GROUP:") and (
+            heads
+            and _in_name_phrase(text, m.end, heads, verbs)
+            or _in_quoted_name(text, m.start, m.end)
+            or m.entity in lex.compound_only
+            and tails
+            and text.startswith(tails, m.end)
+        ):
+            m.acting = False
         out.append(m)
     return out
 
@@ -146,7 +151,7 @@ def group_proxies(mentions: list, lex) -> list:
     economic units the lexicon lists as a group only, for the acting rules to decide."""
     out = []
     for m in mentions:
-        if m.entity.startswith("GROUP:") and lex.is_class(m.entity):
+        if m.entity.startswith("GROUP:") and m.acting is not False and lex.is_class(m.entity):
             actor = "ACTOR:" + m.entity.split(":", 1)[1]
             if actor not in lex.entries:
                 out.append(replace(m, entity=actor, role=None))

@@ -121,10 +121,10 @@ class Lexicon:
         return out
 
     def find(self, term: str) -> Optional[LexEntry]:
-        for e in self.entries.values():
-            if term == e.name or term in e.aliases:
-                return e
-        return None
+        """The entry named ``term``; of twins (企业: an ACTOR class and its GROUP reading where
+        served, kb/extract/groupnames.py) the actor."""
+        found = [e for e in self.entries.values() if term == e.name or term in e.aliases]
+        return next((e for e in found if e.type == "ACTOR"), found[0] if found else None)
 
     def words(self) -> list[str]:
         """Names and aliases, for the word segmenter's dictionary."""
