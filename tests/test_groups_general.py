@@ -143,3 +143,16 @@ def test_generic_qualifier_of_talent():
 def test_intra_city_delivery_is_no_courier():
     """zero-waste: 同城快递 is a service; the courier's sector word does not name couriers there."""
     assert not groups("到2020年，基本实现同城快递环境友好型包装材料全面应用。")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # ACFTU: 为 of 以…为 (as), and 企业 inside the name 企业事业单位
+        "进一步健全以职工代表大会为基本形式的企业事业单位民主管理制度体系。",
+        # ACFTU: 服务 inside the noun 服务中心 governs nothing
+        "职工服务中心和职工生活幸福型企业建设。",
+    ],
+)
+def test_no_served_reading_without_a_governing_word(text):
+    assert not [m for m in mentions(text) if m.entity == "GROUP:企业"]

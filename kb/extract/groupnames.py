@@ -113,15 +113,21 @@ _SERVED_LEFT = 40  # how much of its clause before a class mention is read
 _SERVED_GAP = 16  # how far before it the marker may stand (面向学校、社区、家庭、企业)
 
 
+def _words(text: str) -> list[str]:
+    from kb.extract.acting import _tagger
+
+    return [w.word for w in _tagger().cut(text, HMM=False)]
+
+
 def _served(left: str, markers: tuple[str, ...]) -> bool:
     """Does a served marker stand close before the end of ``left``, as a word that governs what
     follows (not a noun closing a list item: 技术服务、社会培训、自办企业), with no trigger of
     acting after it (帮助企业 but 为…鼓励企业…)?"""
-    best = -1
-    for w in markers:
-        i = left.rfind(w)
-        if i >= 0 and len(left) - (i + len(w)) <= _SERVED_GAP:
-            best = max(best, i + len(w))
+    best, pos = -1, 0
+    for w in _words(left):  # a whole word (服务 in 服务中心 is none)
+        pos += len(w)
+        if w in markers and len(left) - pos <= _SERVED_GAP:
+            best = pos
     if best < 0 or left[best : best + 1] in ("、", "和", "及", "与", "等"):
         return False
     return not any(t in left[best:] for t in SUPERVISED)
@@ -132,11 +138,20 @@ def served_twins(text: str, mentions: list, twins: list, lex) -> list:
     if not twins:
         return []
     actor_at = {(m.start, m.end, m.entity): m for m in mentions}
+    # a class word inside a longer actor name that has no group reading (企业 in 企业事业单位)
+    # is part of that name
+    closed = [
+        (m.start, m.end)
+        for m in mentions
+        if m.entity.startswith("ACTOR:") and "GROUP:" + m.entity.split(":", 1)[1] not in lex.entries
+    ]
     markers = tuple(sorted(lex.served_markers))
     out = []
     for t in twins:
         a = actor_at.get((t.start, t.end, _twin(t.entity, lex)))
         if a is None or a.acting is not False:
+            continue
+        if any(x <= t.start and t.end <= y and (x, y) != (t.start, t.end) for x, y in closed):
             continue
         lo = max(0, t.start - _SERVED_LEFT)
         left = text[max(lo, clause_start(text[lo : t.start], t.start - lo) + lo) : t.start]
