@@ -156,3 +156,13 @@ def test_intra_city_delivery_is_no_courier():
 )
 def test_no_served_reading_without_a_governing_word(text):
     assert not [m for m in mentions(text) if m.entity == "GROUP:企业"]
+
+
+def test_name_broken_by_a_line_break_in_a_table_cell():
+    """hubei (PDF): the indicator row 博物馆志\\n愿者数量 names the volunteers."""
+    from kb.extract.pipeline import get_nlp, run
+
+    text = "全省文物开放单位、博物馆志\n愿者数量 10000 预期性"
+    hits = [(h.entity, h.surface) for h in run(get_nlp(), text).user_data["hits"]]
+    assert ("GROUP:志愿者", "志\n愿者") in hits
+    assert not [h for h in run(get_nlp(), "博物馆\n志愿者").user_data["hits"] if "\n" in h.surface]
