@@ -10,6 +10,9 @@ segmenter's dictionary, must not cut through words either: 家政 in 国家|政�
 are kept whole by the segmenter, so only related wordings are checked, and only units that
 have one are segmented).
 
+A name broken by a line break that PDF text keeps inside a table cell (博物馆志\n愿者) is found
+too, with the break in its surface.
+
 Local departments (市发改委, 区人社局) are found by pattern (:mod:`kb.extract.localnames`): the
 national body whose short form is the stem (发改委) is not meant; the generic entity the pattern
 names (发展改革部门) is.
