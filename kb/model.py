@@ -39,7 +39,8 @@ class Mention:
     role: Optional[str] = None  # lead / partner / supervised / beneficiary (actors, groups)
     via: Optional[str] = None  # set when found through a narrower term: "GROUP:快递员"
     # for a class of institutions (企业, 学校 …): is it the acting party here (企业参与办学) or an
-    # object, setting or modifier (服务企业, 企业环境信用评价)? None for named bodies and groups
+    # object, setting or modifier (服务企业, 企业环境信用评价)? None for named bodies and groups,
+    # but false for a group word inside a name (教师素质提高计划: kb/extract/groupnames.py)
     acting: Optional[bool] = None
 
 

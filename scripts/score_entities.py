@@ -7,8 +7,9 @@ mention (from a build's kb.json; unit offsets mapped to the file by scripts/unit
 an annotation when their spans overlap and their types agree. Recall: annotations with a
 matching prediction. Precision: predictions overlapping an annotation of their type (a second
 prediction on the same annotation, 国务院 and 各部委 in 国务院各部委, is not a false positive).
-Mentions of a class of institutions marked ``acting: false`` (an object, setting or
-modifier: 服务企业, 职业院校教师) are not predictions of an acting party and are left out. Role accuracy: annotated actors with a role (lead/partner) whose best-overlapping prediction
+Mentions marked ``acting: false`` (a class of institutions as an object, setting or
+modifier: 服务企业, 职业院校教师; a group word inside a name: 教师素质提高计划) are not
+predictions and are left out. Role accuracy: annotated actors with a role (lead/partner) whose best-overlapping prediction
 has that role.
 
     python scripts/score_entities.py [--kb build/kb.json | --build] [--verbose] [PLAN ...]

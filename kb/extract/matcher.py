@@ -10,6 +10,9 @@ segmenter's dictionary, must not cut through words either: 家政 in 国家|政�
 are kept whole by the segmenter, so only related wordings are checked, and only units that
 have one are segmented).
 
+A name broken by a line break that PDF text keeps inside a table cell (博物馆志\n愿者) is found
+too, with the break in its surface.
+
 Local departments (市发改委, 区人社局) are found by pattern (:mod:`kb.extract.localnames`): the
 national body whose short form is the stem (发改委) is not meant; the generic entity the pattern
 names (发展改革部门) is.
@@ -28,6 +31,11 @@ LEVELS = "省市县区乡镇州"
 # 部 opening one (部门, 部署, 部分): 教育部门 does not name the 教育部
 _WORD_TAILS = {("LAW:", "法"): "律规治院庭官学定务典理人制", ("ACTOR:", "部"): "门署分"}
 _ELLIPSIS_JOINERS = "、和及与"
+_BREAK_WINDOW = 16  # characters either side of a line break that a broken name may take
+
+
+def _cjk(c: str) -> bool:
+    return "\u4e00" <= c <= "\u9fff"
 
 
 @dataclass
@@ -114,6 +122,8 @@ class Matcher:
         """Mentions in ``text``; ``words`` are (start, end) word spans from a segmenter, or a
         function returning them (called only when two hits cross)."""
         hits, stops = self.raw_hits(text)
+        if "\n" in text:
+            hits += self._across_breaks(text)
         hits = self._drop_stopped(hits, stops)
         hits = [h for h in hits if not _inside_longer_word(text, h)]
         hits = self._local_names(text, hits)
@@ -125,6 +135,28 @@ class Matcher:
         hits += self._ellipses(text, hits)
         hits.sort(key=lambda h: (h.start, -h.end, h.entity))
         return hits
+
+    def _across_breaks(self, text: str) -> list[Hit]:
+        """Names broken by a line break that PDF text keeps inside a table cell (博物馆志\n愿者):
+        the characters either side of each break between two Chinese characters, joined, are
+        matched again; a hit that spans the join is kept, its surface as written."""
+        out: list[Hit] = []
+        i = text.find("\n")
+        while i >= 0:
+            if 0 < i < len(text) - 1 and _cjk(text[i - 1]) and _cjk(text[i + 1]):
+                lo, hi = max(0, i - _BREAK_WINDOW), min(len(text), i + 1 + _BREAK_WINDOW)
+                joined = text[lo:i] + text[i + 1 : hi]
+                cut = i - lo  # the join: a hit spans it when it starts before and ends after
+                for end_idx, (kind_s, s) in self.auto.iter(joined):
+                    start = end_idx - len(s) + 1
+                    if kind_s != "S" or not (start < cut <= end_idx):
+                        continue
+                    a, b = lo + start, lo + end_idx + 2  # the break adds one character
+                    for ent, kind in self.surfaces.get(s, ()):
+                        if kind != "related":
+                            out.append(Hit(a, b, text[a:b], ent, kind))
+            i = text.find("\n", i + 1)
+        return out
 
     def _local_names(self, text: str, hits: list[Hit]) -> list[Hit]:
         """市发改委: drop the national body read from the stem (发改委), add the generic entity

@@ -70,6 +70,17 @@ class Lexicon:
     # entities that name a group only as the head of a compound (文博人才, 科技人才), not alone
     # (人才培养, 有力的人才支撑): ANNOTATING.md leaves the bare generic word out
     compound_only: set[str] = field(default_factory=set)
+    # words that close a name a group word may stand in (计划, 工程, 基地 …: 教师素质提高计划),
+    # and words after a compound-only head that make it the generic activity (人才培养);
+    # kb/extract/groupnames.py
+    name_heads: set[str] = field(default_factory=set)
+    compound_tails: set[str] = field(default_factory=set)
+    # words that make a class mention after them a served party (为, 面向, 服务, 帮助 …): object
+    # markers for acting, and the condition of a group twin (kb/extract/groupnames.py)
+    served_markers: set[str] = field(default_factory=set)
+    name_verbs: set[str] = field(default_factory=set)
+    # qualifiers that make no kind of a compound-only head after a verb (招录专业人才)
+    generic_qualifiers: set[str] = field(default_factory=set)  # 参与, 参加 …: a group word before one acts
 
     def is_class(self, eid: str) -> bool:
         """Is ``eid`` a class of institutions (itself, or narrower than a ``class`` root)?"""
@@ -111,10 +122,10 @@ class Lexicon:
         return out
 
     def find(self, term: str) -> Optional[LexEntry]:
-        for e in self.entries.values():
-            if term == e.name or term in e.aliases:
-                return e
-        return None
+        """The entry named ``term``; of twins (企业: an ACTOR class and its GROUP reading where
+        served, kb/extract/groupnames.py) the actor."""
+        found = [e for e in self.entries.values() if term == e.name or term in e.aliases]
+        return next((e for e in found if e.type == "ACTOR"), found[0] if found else None)
 
     def words(self) -> list[str]:
         """Names and aliases, for the word segmenter's dictionary."""
@@ -179,6 +190,11 @@ def load_lexicon(folder: Optional[Path] = None, types=TYPES) -> Lexicon:
         "trigger": lex.triggers,
         "agent-marker": lex.agent_markers,
         "compound-only": lex.compound_only,
+        "name-head": lex.name_heads,
+        "compound-tail": lex.compound_tails,
+        "name-verb": lex.name_verbs,
+        "served-marker": lex.served_markers,
+        "generic-qualifier": lex.generic_qualifiers,
     }
     for roles in sorted(folder.glob("roles*.tsv")):
         for n, cells in _rows(roles):
@@ -186,6 +202,7 @@ def load_lexicon(folder: Optional[Path] = None, types=TYPES) -> Lexicon:
             if len(cells) < 2 or kind not in rule_sets or not cells[1].strip():
                 raise KBError(f"{roles}:{n}: expected '{'|'.join(rule_sets)}<TAB>entity id or word'")
             rule_sets[kind].add(cells[1].strip())
+    lex.object_markers |= lex.served_markers
     for eid in sorted(lex.classes | lex.classes_only):
         if types == TYPES and eid not in lex.entries:
             raise KBError(f"roles*.tsv: class {eid} is not in the lexicon")

@@ -1,0 +1,197 @@
+"""Group words that are part of a name, not mentions of the group (tests/data/ANNOTATING.md:
+"not inside names of bodies, programmes or activities"; the rules' words are data,
+``name-head``/``compound-tail`` rows of ``kb/extract/lexicon/roles*.tsv``).
+
+1. A group word followed, a few characters on and before any punctuation, by a word that
+   closes a name (计划, 工程, 行动, 基地, 团队, 节 …), with no verb of taking part between
+   (参与, 参加 …: 农民参与…行动 names the farmers): 职业院校教师素质提高计划, 中国农民丰收节,
+   小农户增收行动, 退役军人教育培训集团, 农民运动讲习所旧址保护规划.
+2. A group word inside a short quoted or titled name that is more than the word itself:
+   “大国工匠进校园”, 《博物馆青少年教育项目库》 (but “农创客” alone is the group).
+3. A ``compound-only`` head (人才) followed by a ``compound-tail`` word (培养): 人才培养 is the
+   generic activity whatever kind qualifies it (高层次应用型人才培养体系).
+
+Classes of economic units are groups where they are the served party, actors where they act
+(ANNOTATING.md): a class listed under both types (ACTOR:中小企业 and its twin GROUP:中小企业)
+is matched as both, and :func:`split_twins`/:func:`served_twins` keep the group mention only
+where the actor mention is not acting and a ``served-marker`` (为, 面向, 服务, 帮助 …) governs
+it: 帮助传统企业和中小企业实现数字化转型, 为出海企业保驾护航, 对头部生猪养殖企业实行备案. The
+actor mention stays (``acting`` false), so ``kb mentions 中小企业`` finds every place.
+The other way round, a class the lexicon lists as a group only (新型农业经营主体, 农民合作社,
+国有农场; ``class GROUP:…`` in roles*.tsv) is an actor where it acts and is not supported
+(:func:`group_proxies`, :func:`settle_proxies`): 推动新型农业经营主体率先按标生产,
+引导农民合作社依法自愿组建联合社 (ACTOR), but 支持欠发达国有农场加快振兴 (GROUP).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from kb.extract.roles import SUPERVISED, clause_start
+
+# what ends the phrase a group word may head or qualify
+_BREAK = re.compile(r"[，,。；;：:、（()）《》“”\"！？!?…．.]")
+_REACH = 14  # how far after the group word the head of a name may end
+_QUOTES = {"“": "”", "《": "》", '"': '"', "「": "」"}
+_QUOTE_MAX = 14
+
+
+def _phrase_after(text: str, end: int) -> str:
+    """The text after ``end`` up to the next punctuation, line breaks and spaces left out (PDF
+    text breaks words), at most a little more than the reach."""
+    window = text[end : end + _REACH * 2]
+    m = _BREAK.search(window)
+    run = window[: m.start()] if m else window
+    return re.sub(r"\s+", "", run)
+
+
+def _in_name_phrase(text: str, end: int, heads: tuple[str, ...], verbs: tuple[str, ...]) -> bool:
+    """Does a name head end within the reach in the group word's phrase, with no verb of
+    taking part before it (农民参与乡村建设行动 names the farmers, the actors of the 行动)?"""
+    run = _phrase_after(text, end)
+    best = min((i + len(h) for h in heads for i in [run.find(h)] if i >= 0), default=-1)
+    return 0 < best <= _REACH and not any(v in run[:best] for v in verbs)
+
+
+def _in_quoted_name(text: str, start: int, end: int) -> bool:
+    lo = max(0, start - _QUOTE_MAX)
+    for i in range(start - 1, lo - 1, -1):
+        c = text[i]
+        if c in _QUOTES:
+            close = text.find(_QUOTES[c], end, start + _QUOTE_MAX + 2)
+            if close < 0:
+                return False
+            inner = re.sub(r"\s+", "", text[i + 1 : close])
+            return inner != re.sub(r"\s+", "", text[start:end]) and not _BREAK.search(inner)
+        if _BREAK.match(c):
+            return False
+    return False
+
+
+def drop_in_names(text: str, mentions: list, lex) -> list:
+    """``mentions`` with the group mentions that are part of a name (rules above) marked
+    ``acting`` false: the name, not the group, is meant there. They stay, so that ``kb mentions
+    农民工`` still finds the unit that names 农民工学历与能力提升行动计划; the scorers and the
+    entity counts read the flag."""
+    heads = tuple(sorted(lex.name_heads, key=len, reverse=True))
+    verbs = tuple(sorted(lex.name_verbs))
+    tails = tuple(sorted(lex.compound_tails))
+    out = []
+    for m in mentions:
+        if m.entity.startswith("GROUP:") and (
+            heads
+            and _in_name_phrase(text, m.end, heads, verbs)
+            or _in_quoted_name(text, m.start, m.end)
+            or m.entity in lex.compound_only
+            and tails
+            and text.startswith(tails, m.end)
+        ):
+            m.acting = False
+        out.append(m)
+    return out
+
+
+def _twin(eid: str, lex) -> str | None:
+    """GROUP:X -> ACTOR:X when the lexicon lists both."""
+    if not eid.startswith("GROUP:"):
+        return None
+    other = "ACTOR:" + eid.split(":", 1)[1]
+    return other if other in lex.entries else None
+
+
+def split_twins(mentions: list, lex) -> tuple[list, list]:
+    """(the mentions without the group twins of actor classes, those twins)."""
+    keep: list = []
+    twins: list = []
+    for m in mentions:
+        (twins if _twin(m.entity, lex) else keep).append(m)
+    return keep, twins
+
+
+_SERVED_LEFT = 40  # how much of its clause before a class mention is read
+_SERVED_GAP = 16  # how far before it the marker may stand (面向学校、社区、家庭、企业)
+
+
+def _words(text: str) -> list[str]:
+    from kb.extract.acting import _tagger
+
+    return [w.word for w in _tagger().cut(text, HMM=False)]
+
+
+def _served(left: str, markers: tuple[str, ...]) -> bool:
+    """Does a served marker stand close before the end of ``left``, as a word that governs what
+    follows (not a noun closing a list item: 技术服务、社会培训、自办企业), with no trigger of
+    acting after it (帮助企业 but 为…鼓励企业…)?"""
+    best, pos = -1, 0
+    for w in _words(left):  # a whole word (服务 in 服务中心 is none)
+        pos += len(w)
+        if w in markers and len(left) - pos <= _SERVED_GAP:
+            best = pos
+    if best < 0 or left[best : best + 1] in ("、", "和", "及", "与", "等"):
+        return False
+    return not any(t in left[best:] for t in SUPERVISED)
+
+
+def served_twins(text: str, mentions: list, twins: list, lex) -> list:
+    """The twins whose actor mention (same span, acting decided) is a served party."""
+    if not twins:
+        return []
+    actor_at = {(m.start, m.end, m.entity): m for m in mentions}
+    # a class word inside a longer actor name that has no group reading (企业 in 企业事业单位)
+    # is part of that name
+    closed = [
+        (m.start, m.end)
+        for m in mentions
+        if m.entity.startswith("ACTOR:") and "GROUP:" + m.entity.split(":", 1)[1] not in lex.entries
+    ]
+    markers = tuple(sorted(lex.served_markers))
+    out = []
+    for t in twins:
+        a = actor_at.get((t.start, t.end, _twin(t.entity, lex)))
+        if a is None or a.acting is not False:
+            continue
+        if any(x <= t.start and t.end <= y and (x, y) != (t.start, t.end) for x, y in closed):
+            continue
+        lo = max(0, t.start - _SERVED_LEFT)
+        left = text[max(lo, clause_start(text[lo : t.start], t.start - lo) + lo) : t.start]
+        if _served(left, markers):
+            t.role = "beneficiary"
+            out.append(t)
+    return out
+
+
+def group_proxies(mentions: list, lex) -> list:
+    """An actor mention (not in the lexicon) at the place of each group mention of a class of
+    economic units the lexicon lists as a group only, for the acting rules to decide."""
+    out = []
+    for m in mentions:
+        if m.entity.startswith("GROUP:") and m.acting is not False and lex.is_class(m.entity):
+            actor = "ACTOR:" + m.entity.split(":", 1)[1]
+            if actor not in lex.entries:
+                out.append(replace(m, entity=actor, role=None))
+    return out
+
+
+def settle_proxies(text: str, mentions: list, proxies: list, lex) -> list:
+    """The mentions with each proxied group mention replaced by its actor proxy where that acts
+    and no served marker or 支持 governs it; the other proxies dropped."""
+    if not proxies:
+        return mentions
+    markers = tuple(sorted(lex.served_markers | {"支持"}))
+    ids = {id(p) for p in proxies}
+    acting: set[tuple[int, int, str]] = set()
+    for p in proxies:
+        lo = max(0, p.start - _SERVED_LEFT)
+        left = text[max(lo, clause_start(text[lo : p.start], p.start - lo) + lo) : p.start]
+        if p.acting is True and not _served(left, markers):
+            acting.add((p.start, p.end, p.entity.split(":", 1)[1]))
+    out = []
+    for m in mentions:
+        key = (m.start, m.end, m.entity.split(":", 1)[1])
+        if id(m) in ids:
+            if key in acting:
+                out.append(m)
+        elif not (m.entity.startswith("GROUP:") and key in acting):
+            out.append(m)
+    return out
