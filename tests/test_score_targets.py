@@ -93,7 +93,11 @@ def test_units_placed_in_reflowed_files(plan, tmp_path):
     from kb.build import build
 
     build([ROOT / "corpus" / f"{plan}.txt"], tmp_path / "b")
-    doc = json.loads((tmp_path / "b" / "kb.json").read_text(encoding="utf-8"))["documents"][0]
+    from kb.model import kb_to_dict
+    from kb.query.load import load_kb
+
+    # the model as the export gives it (kb.json stores mentions without their words)
+    doc = json.loads(json.dumps(kb_to_dict(load_kb(tmp_path / "b")), ensure_ascii=False))["documents"][0]
     text = (ROOT / "corpus" / f"{plan}.txt").read_text(encoding="utf-8")
     verbatim = placed = ok = total = 0
     for u, _t, off in um.placed_units(doc, text):
