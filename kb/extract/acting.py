@@ -13,6 +13,8 @@ mention (a chain of class mentions joined by 、/和/及/与/或/等/特别是 c
    modifier — not acting, unless a verb follows the noun (深度参与, 依法依规安装, jieba tags
    深度 and 依法 as nouns); more list items that are no mentions are read past
    (企业、行业组织和社会公众多元参与); punctuation or the end of the text decides nothing.
+   A word of lexicon ``agent-word`` closing an item of a slogan (政府主导、企业主体、社会参与;
+   not 企业主体责任) makes it the agent.
 2. Before it in its clause: 由 or 发挥 (lexicon ``agent-marker``) just before it (its own
    modifiers between) makes it the agent (由学校按规定自行处理, 发挥企业…作用); an object marker (面向, 为, 对, 在, 纳入 … lexicon ``object-marker``)
    close before it makes it the object of that preposition — not acting, whatever follows; an
@@ -44,6 +46,8 @@ _AGENT_GAP = 8
 _LEFT = 40  # how much of its clause before a chain the rules read
 # up to three short list items after a chain (、行业组织和社会公众), read past to the predicate
 _LIST_ITEMS = re.compile(r"^(?:[、和及或][^\s，,。；;：:、和及或“”]{1,6}){1,3}(?=[^\s，,。；;：:、和及或“”])")
+# a two-character word closing an item of a list or clause (主导、 主体， 协作”)
+_SLOGAN_ITEM = re.compile(r"^([^\s，,。；;：:、“”]{2})(?:[、，,。；;”\"]|$)")
 _ACTING_TAGS = ("v", "p", "d", "a", "ad", "vd")
 # 的, locatives (内, 间) and nouns make it a modifier; 主要 (b), 自我 (r), 合作 (vn) decide nothing
 _MODIFIER_TAGS = ("n", "f", "l", "j", "i", "m", "q", "s", "t", "uj", "an", "b", "k")
@@ -77,6 +81,8 @@ def _after_kind(text: str, end: int, tag: Callable[[str], list[tuple[str, str]]]
         return "none"
     if rest.startswith(tuple(sorted(lex.modifier_words))):
         return "modifier"
+    if (item := _SLOGAN_ITEM.match(rest)) and item.group(1) in lex.agent_words:
+        return "acting"  # an item of a division-of-labour slogan: 政府主导、企业主体、社会参与
     skip = _LIST_ITEMS.match(rest)
     if skip and skip.end() < len(rest):
         # more list items that are no mentions (企业、行业组织和社会公众多元参与): their predicate

@@ -66,6 +66,9 @@ class Lexicon:
     triggers: set[str] = field(default_factory=set)
     # words right before a class mention that make it the agent (由学校…处理, 发挥企业…作用)
     agent_markers: set[str] = field(default_factory=set)
+    # words right after a class mention, ending a slogan's item, that make it the agent
+    # (政府主导、企业主体、社会参与)
+    agent_words: set[str] = field(default_factory=set)
     # entities that name a group only as the head of a compound (文博人才, 科技人才), not alone
     # (人才培养, 有力的人才支撑): ANNOTATING.md leaves the bare generic word out
     compound_only: set[str] = field(default_factory=set)
@@ -177,6 +180,7 @@ def load_lexicon(folder: Optional[Path] = None, types=TYPES) -> Lexicon:
         "modifier-word": lex.modifier_words,
         "trigger": lex.triggers,
         "agent-marker": lex.agent_markers,
+        "agent-word": lex.agent_words,
         "compound-only": lex.compound_only,
     }
     for roles in sorted(folder.glob("roles*.tsv")):
