@@ -288,6 +288,41 @@ def test_addressee_line_is_a_unit():
     root = Path(__file__).resolve().parent.parent / "corpus"
     kb = make_kb([root / "zero-waste-city-pilot.txt", root / "jiading-sponge-city-plan.txt"])
     for d in kb.documents:
-        first = d.paragraphs[0]
-        assert first.text.rstrip().endswith("：")
+        first = next(p for p in d.paragraphs if p.text.rstrip().endswith("："))
         assert sum(m.entity.startswith("ACTOR:") for m in first.mentions) >= 2
+
+
+def test_issuer_lines_are_units():
+    """The title line of a notice names its issuer (国务院办公厅关于印发…, 农业农村部关于落实
+    《中共中央国务院关于…》), the signature line before the date names it again, and a cover line
+    may be one body's name (湖北省文物局): these lines are units and their bodies actors; the
+    plan's own title and the date are not units."""
+    from kb.build import make_kb
+
+    root = Path(__file__).resolve().parent.parent / "corpus"
+    kb = make_kb(
+        [
+            root / "zero-waste-city-pilot.txt",
+            root / "moa-2026-rural-implementation.txt",
+            root / "hubei-cultural-relics-14th-fyp-pdf.txt",
+            root / "putuo-greening-15th-fyp.txt",
+        ]
+    )
+    docs = {d.id: d for d in kb.documents}
+
+    def actors(doc_id: str, line: str) -> set[str]:
+        units = [p for p in docs[doc_id].paragraphs if p.text.strip() == line]
+        assert units, (doc_id, line)
+        return {m.entity for m in units[0].mentions if m.entity.startswith("ACTOR:")}
+
+    assert "ACTOR:国务院办公厅" in actors("zero-waste-city-pilot", "国务院办公厅")
+    title = next(p for p in docs["zero-waste-city-pilot"].paragraphs if p.text.startswith("国务院办公厅关于"))
+    assert any(m.entity == "ACTOR:国务院办公厅" for m in title.mentions)
+    moa = docs["moa-2026-rural-implementation"].paragraphs[0]
+    assert moa.text.startswith("农业农村部关于落实")
+    assert {"ACTOR:农业农村部", "ACTOR:中共中央", "ACTOR:国务院"} <= {m.entity for m in moa.mentions}
+    assert actors("hubei-cultural-relics-14th-fyp-pdf", "湖北省文物局")
+    assert actors("putuo-greening-15th-fyp", "上海市普陀区绿化和市容管理局")
+    for doc_id in ("zero-waste-city-pilot", "putuo-greening-15th-fyp", "hubei-cultural-relics-14th-fyp-pdf"):
+        d = docs[doc_id]  # (moa's title is its notice line, with the issuer)
+        assert not any(p.text.strip() in (d.title, "2026年7月20日", "2018年12月29日") for p in d.paragraphs)

@@ -15,6 +15,8 @@ mention (a chain of class mentions joined by 、/和/及/与/或/等/特别是 c
    (企业、行业组织和社会公众多元参与); punctuation or the end of the text decides nothing.
    A word of lexicon ``agent-word`` closing an item of a slogan (政府主导、企业主体、社会参与;
    not 企业主体责任) makes it the agent.
+   Right after 与/同, and followed by a word of joint action (lexicon ``cooperation-word``: 合作,
+   共建, 共同 …), it is a partner that acts (加强与科研院所合作, 文博单位与企业共同开发).
 2. Before it in its clause: 由 or 发挥 (lexicon ``agent-marker``) just before it (its own
    modifiers between) makes it the agent (由学校按规定自行处理, 发挥企业…作用); an object marker (面向, 为, 对, 在, 纳入 … lexicon ``object-marker``)
    close before it makes it the object of that preposition — not acting, whatever follows; an
@@ -186,6 +188,8 @@ def mark_acting(text: str, mentions: list, is_class: Callable[[str], bool], lex,
         after = _after_kind(text, e, tag, lex)
         if s > 0 and text[s - 1] == "等" and any(b == s - 1 for _a, b in named_ends):
             acting = False  # A、B等C: C names the kind of the bodies listed, not another party
+        elif left.rstrip().endswith(("与", "同")) and text[e : e + 2] in lex.cooperation_words:
+            acting = True  # the partner of a joint action: (加强)与科研院所合作, 文博单位与企业共同开发
         elif _governed(left, lex.agent_markers, _AGENT_GAP):
             acting = True
         elif _governed(left, lex.object_markers):

@@ -69,6 +69,8 @@ class Lexicon:
     # words right after a class mention, ending a slogan's item, that make it the agent
     # (政府主导、企业主体、社会参与)
     agent_words: set[str] = field(default_factory=set)
+    # words of joint action after 与/同 + a class mention, which make it an acting partner
+    cooperation_words: set[str] = field(default_factory=set)
     # entities that name a group only as the head of a compound (文博人才, 科技人才), not alone
     # (人才培养, 有力的人才支撑): ANNOTATING.md leaves the bare generic word out
     compound_only: set[str] = field(default_factory=set)
@@ -181,6 +183,7 @@ def load_lexicon(folder: Optional[Path] = None, types=TYPES) -> Lexicon:
         "trigger": lex.triggers,
         "agent-marker": lex.agent_markers,
         "agent-word": lex.agent_words,
+        "cooperation-word": lex.cooperation_words,
         "compound-only": lex.compound_only,
     }
     for roles in sorted(folder.glob("roles*.tsv")):
