@@ -255,7 +255,9 @@ _ISSUER_TITLE = re.compile(r"^[^《“\s]{2,40}?关于")
 # a line that is one body's name: it ends as the names of bodies end (湖北省文化和旅游厅, 湖北省文物局,
 # 上海市普陀区绿化和市容管理局, 国务院办公厅), as an issuer printed on a cover page
 _BODY_LINE = re.compile(r"^[^\s，。、：:；《》“”]{2,30}(?:厅|局|委|委员会|部|院|办公室|人民政府|政府)$")
-_DATE_LINE = re.compile(r"^\s*(?:\d{4}|[〇○零一二三四五六七八九]{4})年[\d一二三四五六七八九十]{1,2}月[\d一二三四五六七八九十]{1,3}日\s*$")
+_DATE_LINE = re.compile(
+    r"^\s*(?:\d{4}|[〇○零一二三四五六七八九]{4})年[\d一二三四五六七八九十]{1,2}月[\d一二三四五六七八九十]{1,3}日\s*$"
+)
 
 
 def _issuer_lines(nodes: list[Node], text: str) -> set[str]:
