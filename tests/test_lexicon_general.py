@@ -326,3 +326,22 @@ def test_issuer_lines_are_units():
     for doc_id in ("zero-waste-city-pilot", "putuo-greening-15th-fyp", "hubei-cultural-relics-14th-fyp-pdf"):
         d = docs[doc_id]  # (moa's title is its notice line, with the issuer)
         assert not any(p.text.strip() in (d.title, "2026年7月20日", "2018年12月29日") for p in d.paragraphs)
+
+
+def test_generic_local_doers_and_levels(nlp):
+    """Generic doers and local levels of State Council, ministry, provincial and district
+    documents (sentences from several plans of corpus/)."""
+    assert "ACTOR:各省" in entities(nlp, "将粮食生产目标任务下达各省份，强化省级党委和政府责任")  # moa
+    assert "ACTOR:有条件的地方" in entities(nlp, "鼓励有条件的县市和国有农场整建制推进")  # moa
+    assert "ACTOR:有关省市" in entities(nlp, "会同有关省市做好三峡库区考古")  # hubei
+    assert "ACTOR:下级人民政府" in entities(nlp, "纳入对所属相关部门和下一级人民政府的年度综合考核")  # hubei
+    assert "ACTOR:各市州" in entities(nlp, "支持设区的市州出台文物保护专项")  # hubei
+    assert "ACTOR:有关单位" in entities(nlp, "各相关单位：")  # putuo notices
+    assert {"ACTOR:省级党委", "ACTOR:省级人民政府"} <= entities(nlp, "在省委省政府的坚强领导下")  # hubei
+    assert {"ACTOR:县级党委", "ACTOR:县级人民政府"} <= entities(nlp, "为深入落实区委区政府关于")  # putuo spatial
+    assert "ACTOR:人民政府办公室" in entities(nlp, "上海市嘉定区人民政府办公室关于转发")  # jiading
+    assert "ACTOR:中央网络安全和信息化委员会办公室" in entities(nlp, "国家发展改革委、中央网信办、工业和信息化部")
+    assert "ACTOR:东南亚国家联盟" in entities(nlp, "拓展与东盟、欧盟的数字经济合作伙伴关系")  # digital economy
+    # not inside other words
+    assert "ACTOR:各地" not in entities(nlp, "各地块控制指标")  # jiading
+    assert "ACTOR:各地区各部门" in entities(nlp, "各地区各部门")

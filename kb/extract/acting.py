@@ -17,6 +17,9 @@ mention (a chain of class mentions joined by 、/和/及/与/或/等/特别是 c
    not 企业主体责任) makes it the agent.
    Right after 与/同, and followed by a word of joint action (lexicon ``cooperation-word``: 合作,
    共建, 共同 …), it is a partner that acts (加强与科研院所合作, 文博单位与企业共同开发).
+   A generic collective wording (各地, 有关单位, 主管部门, 政府 … lexicon ``collective``) right
+   before a word of duty (职责, 主体责任, 责任 … ``assigned-word``) is the assigned party
+   (压实各级相关单位主体责任, 明晰主管部门、监管机构职责, 落实政府责任).
 2. Before it in its clause: 由 or 发挥 (lexicon ``agent-marker``) just before it (its own
    modifiers between) makes it the agent (由学校按规定自行处理, 发挥企业…作用); an object marker (面向, 为, 对, 在, 纳入 … lexicon ``object-marker``)
    close before it makes it the object of that preposition — not acting, whatever follows; an
@@ -138,6 +141,14 @@ def _triggered(left: str, lex) -> bool:
     return any(0 <= len(left) - (left.rfind(t) + len(t)) <= _GAP for t in words if t in left)
 
 
+def _assigned(text: str, end: int, entities: list[str], lex) -> bool:
+    """Is a chain of collective wordings (各地, 有关单位, 主管部门 … lexicon ``collective``)
+    followed at once by a word of duty (职责, 主体责任 … ``assigned-word``): the assigned party?"""
+    if not lex.collective or not any(e in lex.collective for e in entities):
+        return False
+    return text.startswith(tuple(sorted(lex.assigned_words)), end) if lex.assigned_words else False
+
+
 def _chains(text: str, spans: list[tuple[int, int]]) -> list[list[int]]:
     """Indexes of ``spans`` (sorted, outermost class mentions) grouped into chains."""
     out: list[list[int]] = []
@@ -186,6 +197,7 @@ def mark_acting(text: str, mentions: list, is_class: Callable[[str], bool], lex,
     spans = {(m.start, m.end) for m in cls}
     outer = sorted(sp for sp in spans if not any(o[0] <= sp[0] and sp[1] <= o[1] and o != sp for o in spans))
     decision: dict[tuple[int, int], bool] = {}
+    cls_at = {(m.start, m.end): m.entity for m in cls}
     for chain in _chains(text, outer):
         s, e = outer[chain[0]][0], outer[chain[-1]][1]
         # the clause before it, within the reach of the rules (a window: units may be huge)
@@ -194,7 +206,9 @@ def mark_acting(text: str, mentions: list, is_class: Callable[[str], bool], lex,
         after = _after_kind(text, e, tag, lex)
         if s > 0 and text[s - 1] == "等" and any(b == s - 1 for _a, b in named_ends):
             acting = False  # A、B等C: C names the kind of the bodies listed, not another party
-        elif left.rstrip().endswith(("与", "同")) and text[e : e + 2] in lex.cooperation_words:
+        elif _assigned(text, e, [cls_at[outer[i]] for i in chain], lex):
+            acting = True  # a duty named right after a collective wording: 压实各级相关单位主体责任
+        elif (left.rstrip().endswith(("与", "同")) or "与" in text[s:e]) and text[e : e + 2] in lex.cooperation_words:
             acting = True  # the partner of a joint action: (加强)与科研院所合作, 文博单位与企业共同开发
         elif _governed(left, lex.agent_markers, _AGENT_GAP):
             acting = True
