@@ -68,6 +68,9 @@ NOT_ACTING = [
     ("增强政府数字化治理能力", "政府"),  # digital economy: a modifier
     ("加强职业院校（含技工院校）数字技术技能类", "职业院校"),  # digital economy: past the parenthesis
     ("引育一批硬核科技企业", "企业"),  # putuo spatial: an object
+    ("实施好中等职业学校“文明风采”活动", "职业学校"),  # vocational: past the quoted name, a modifier
+    ("清运企业“托底驳运”模式", "企业"),  # putuo greening
+    ("院校内实施的职业技能等级证书", "院校"),  # vocational: a setting
     ("强化工程渣土专营企业监管", "企业"),  # putuo greening: a modifier
     ("公共文物保护经费列入政府财政预算", "政府"),  # hubei: a modifier
 ]

@@ -53,6 +53,8 @@ _LEFT = 40  # how much of its clause before a chain the rules read
 _LIST_ITEMS = re.compile(r"^(?:[、和及或][^\s，,。；;：:、和及或“”]{1,6}){1,3}(?=[^\s，,。；;：:、和及或“”])")
 # a short parenthesis right after a mention: （含技工院校）
 _PAREN = re.compile(r"^[（(][^（()）]{1,12}[）)]")
+# a short quoted name right after it: 中等职业学校“文明风采”活动, 清运企业“托底驳运”模式
+_QUOTED = re.compile(r"^“[^“”]{1,12}”(?=[^\s，,。；;：:、“”])")
 # a two-character word closing an item of a list or clause (主导、 主体， 协作”)
 _SLOGAN_ITEM = re.compile(r"^([^\s，,。；;：:、“”]{2})(?:[、，,。；;”\"]|$)")
 _ACTING_TAGS = ("v", "p", "d", "a", "ad", "vd")
@@ -86,9 +88,10 @@ def _after_kind(text: str, end: int, tag: Callable[[str], list[tuple[str, str]]]
     rest = text[end : end + 40]  # a window, not the rest of a unit that may be huge
     if not rest or not rest[0].strip() or rest[0] in "，,。；;：:！？!?）)」』”’》、":
         return "none"
-    paren = _PAREN.match(rest)
+    paren = _PAREN.match(rest) or _QUOTED.match(rest)
     if paren and paren.end() < len(rest):
-        # a parenthesis after it (职业院校（含技工院校）数字技术…): what follows the parenthesis
+        # a parenthesis or a quoted name after it (职业院校（含技工院校）数字技术…, 中等职业学校
+        # “文明风采”活动): what follows it
         return _after_kind(text, end + paren.end(), tag, lex)
     if rest.startswith(tuple(sorted(lex.modifier_words))):
         return "modifier"
