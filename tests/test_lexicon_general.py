@@ -346,5 +346,9 @@ def test_generic_local_doers_and_levels(nlp):
     assert "ACTOR:各地" not in entities(nlp, "各地块控制指标")  # jiading
     assert "ACTOR:各地区各部门" in entities(nlp, "各地区各部门")
     assert "ACTOR:地方" in entities(nlp, "指导地方按规定落实好土地")  # moa
-    for text in ("教育费附加和地方教育附加", "制定相关地方性法规", "极大地方便群众生活"):  # vocational, zero-waste, digital
+    for text in (
+        "教育费附加和地方教育附加",
+        "制定相关地方性法规",
+        "极大地方便群众生活",
+    ):  # vocational, zero-waste, digital
         assert "ACTOR:地方" not in entities(nlp, text), text
