@@ -352,3 +352,12 @@ def test_generic_local_doers_and_levels(nlp):
         "极大地方便群众生活",
     ):  # vocational, zero-waste, digital
         assert "ACTOR:地方" not in entities(nlp, text), text
+
+
+def test_short_forms_not_inside_other_words(nlp):
+    """全总 (the ACFTU) is not in 安全总体 (hubei); the media as a party are not 全媒体/新媒体, a
+    channel (hubei); 非法人组织 is a party of civil law (hubei)."""
+    assert "ACTOR:全总" not in entities(nlp, "文物安全总体平稳")
+    assert "ACTOR:媒体" not in entities(nlp, "开展荆楚文物全媒体传播精品推介，运用新媒体")
+    assert "ACTOR:媒体" in entities(nlp, "鼓励和引导全省文博单位加强与媒体合作")
+    assert "ACTOR:非法人组织" in entities(nlp, "鼓励自然人、法人或者非法人组织通过捐赠")
