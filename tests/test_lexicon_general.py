@@ -341,6 +341,9 @@ def test_generic_local_doers_and_levels(nlp):
     assert {"ACTOR:县级党委", "ACTOR:县级人民政府"} <= entities(nlp, "为深入落实区委区政府关于")  # putuo spatial
     assert "ACTOR:人民政府办公室" in entities(nlp, "上海市嘉定区人民政府办公室关于转发")  # jiading
     assert "ACTOR:中央网络安全和信息化委员会办公室" in entities(nlp, "国家发展改革委、中央网信办、工业和信息化部")
+    moa = "新疆生产建设兵团农业农村局，部机关各司局、派出机构、各直属单位："  # a ministry's addressees
+    assert {"ACTOR:新疆生产建设兵团", "ACTOR:派出机构", "ACTOR:直属单位"} <= entities(nlp, moa)
+    assert {"ACTOR:村民议事会", "ACTOR:红白理事会"} <= entities(nlp, "发挥村规民约和村民议事会、红白理事会等作用")
     assert "ACTOR:东南亚国家联盟" in entities(nlp, "拓展与东盟、欧盟的数字经济合作伙伴关系")  # digital economy
     # not inside other words
     assert "ACTOR:各地" not in entities(nlp, "各地块控制指标")  # jiading
