@@ -56,6 +56,8 @@ ACTING = [
     ("落实政府责任", "政府"),  # hubei: the annotation counts it (the duty of government)
     ("鼓励有条件的地方编制分行业", "有条件的地方"),  # moa
     ("指导各地做好物资储备和技术", "各地"),  # moa
+    ("鼓励市场力量挖掘商业数据价值", "市场力量"),  # digital economy
+    ("积极探索平台企业与产业园区联合运营模式", "产业园区"),  # digital economy: joint action
 ]
 NOT_ACTING = [
     ("面向学校、社区、家庭、企业开展生", "学校"),  # zero-waste: a setting
