@@ -44,6 +44,20 @@ ACTING = [
     ("具体分配由学校按规定自行处理", "学校"),  # vocational: 由 marks the agent
     ("发挥中等职业学校作用，帮助部分学业困难学生", "职业学校"),  # vocational: 发挥X作用
     ("发挥数字经济领军企业的引领带动作用", "企业"),  # digital economy: X的 after 发挥
+    # items of a division-of-labour slogan (agent-word): 政府主导、企业协作; 企业主体、农户参与
+    ("政府主导、企业协作、社区发动", "企业"),  # putuo greening
+    ("政府主导、企业协作、社区发动", "政府"),
+    ("建立政府引导、企业主体、农户参与", "企业"),  # zero-waste
+    ("加强与大专院校、科研院所合作", "科研院所"),  # hubei: the partner of a joint action
+    ("探索建立文博单位与企业共同开发文创产品", "企业"),  # hubei
+    # a collective wording before a duty is the assigned party (ANNOTATING.md)
+    ("压实各级相关单位主体责任", "各级相关单位"),  # putuo greening
+    ("明晰主管部门、监管机构职责", "主管部门"),  # digital economy
+    ("落实政府责任", "政府"),  # hubei: the annotation counts it (the duty of government)
+    ("鼓励有条件的地方编制分行业", "有条件的地方"),  # moa
+    ("指导各地做好物资储备和技术", "各地"),  # moa
+    ("鼓励市场力量挖掘商业数据价值", "市场力量"),  # digital economy
+    ("积极探索平台企业与产业园区联合运营模式", "产业园区"),  # digital economy: joint action
 ]
 NOT_ACTING = [
     ("面向学校、社区、家庭、企业开展生", "学校"),  # zero-waste: a setting
@@ -51,7 +65,14 @@ NOT_ACTING = [
     ("为出海企业保驾护航", "企业"),  # digital economy: the served party
     ("培育具有国际竞争力的农业企业。", "企业"),  # rural: an object
     ("实施职业院校教师素质提高计划", "职业院校"),  # vocational: a modifier
-    ("落实政府责任", "政府"),  # hubei: a modifier
+    ("明确平台企业主体责任和义务", "平台企业"),  # digital economy: a class, not a collective wording
+    ("帮助传统企业和中小企业实现数字化转型", "中小企业"),  # digital economy: the served party
+    ("增强政府数字化治理能力", "政府"),  # digital economy: a modifier
+    ("加强职业院校（含技工院校）数字技术技能类", "职业院校"),  # digital economy: past the parenthesis
+    ("引育一批硬核科技企业", "企业"),  # putuo spatial: an object
+    ("实施好中等职业学校“文明风采”活动", "职业学校"),  # vocational: past the quoted name, a modifier
+    ("清运企业“托底驳运”模式", "企业"),  # putuo greening
+    ("院校内实施的职业技能等级证书", "院校"),  # vocational: a setting
     ("强化工程渣土专营企业监管", "企业"),  # putuo greening: a modifier
     ("公共文物保护经费列入政府财政预算", "政府"),  # hubei: a modifier
 ]
@@ -94,6 +115,9 @@ def test_kept_as_mentions_either_way():
         ("国务院教育行政部门依照职业标准牵头组织开发教学等相关标准。", "教育行政部门", "lead"),
         # vocational: 由X负责 names X as responsible
         ("技工院校内由人力资源社会保障行政部门负责实施。", "人力资源社会保障行政部门", "lead"),
+        # digital economy: three subjects, 要会同: each leads
+        ("国家发展改革委、中央网信办、工业和信息化部要会同有关部门加强调查研究。", "国家发展改革委", "lead"),
+        ("国家发展改革委、中央网信办、工业和信息化部要会同有关部门加强调查研究。", "工业和信息化部", "lead"),
         # zero-waste: X会同Y
         ("生态环境部会同有关部门组织专家评审通过后实施。", "有关部门", "partner"),
         # vocational: a new subject after the comma leads, the first does not

@@ -296,6 +296,79 @@ def test_addressee_line_is_a_unit():
     root = Path(__file__).resolve().parent.parent / "corpus"
     kb = make_kb([root / "zero-waste-city-pilot.txt", root / "jiading-sponge-city-plan.txt"])
     for d in kb.documents:
-        first = d.paragraphs[0]
-        assert first.text.rstrip().endswith("：")
+        first = next(p for p in d.paragraphs if p.text.rstrip().endswith("："))
         assert sum(m.entity.startswith("ACTOR:") for m in first.mentions) >= 2
+
+
+def test_issuer_lines_are_units():
+    """The title line of a notice names its issuer (国务院办公厅关于印发…, 农业农村部关于落实
+    《中共中央国务院关于…》), the signature line before the date names it again, and a cover line
+    may be one body's name (湖北省文物局): these lines are units and their bodies actors; the
+    plan's own title and the date are not units."""
+    from kb.build import make_kb
+
+    root = Path(__file__).resolve().parent.parent / "corpus"
+    kb = make_kb(
+        [
+            root / "zero-waste-city-pilot.txt",
+            root / "moa-2026-rural-implementation.txt",
+            root / "hubei-cultural-relics-14th-fyp-pdf.txt",
+            root / "putuo-greening-15th-fyp.txt",
+        ]
+    )
+    docs = {d.id: d for d in kb.documents}
+
+    def actors(doc_id: str, line: str) -> set[str]:
+        units = [p for p in docs[doc_id].paragraphs if p.text.strip() == line]
+        assert units, (doc_id, line)
+        return {m.entity for m in units[0].mentions if m.entity.startswith("ACTOR:")}
+
+    assert "ACTOR:国务院办公厅" in actors("zero-waste-city-pilot", "国务院办公厅")
+    title = next(p for p in docs["zero-waste-city-pilot"].paragraphs if p.text.startswith("国务院办公厅关于"))
+    assert any(m.entity == "ACTOR:国务院办公厅" for m in title.mentions)
+    moa = docs["moa-2026-rural-implementation"].paragraphs[0]
+    assert moa.text.startswith("农业农村部关于落实")
+    assert {"ACTOR:农业农村部", "ACTOR:中共中央", "ACTOR:国务院"} <= {m.entity for m in moa.mentions}
+    assert actors("hubei-cultural-relics-14th-fyp-pdf", "湖北省文物局")
+    assert actors("putuo-greening-15th-fyp", "上海市普陀区绿化和市容管理局")
+    for doc_id in ("zero-waste-city-pilot", "putuo-greening-15th-fyp", "hubei-cultural-relics-14th-fyp-pdf"):
+        d = docs[doc_id]  # (moa's title is its notice line, with the issuer)
+        assert not any(p.text.strip() in (d.title, "2026年7月20日", "2018年12月29日") for p in d.paragraphs)
+
+
+def test_generic_local_doers_and_levels(nlp):
+    """Generic doers and local levels of State Council, ministry, provincial and district
+    documents (sentences from several plans of corpus/)."""
+    assert "ACTOR:各省" in entities(nlp, "将粮食生产目标任务下达各省份，强化省级党委和政府责任")  # moa
+    assert "ACTOR:有条件的地方" in entities(nlp, "鼓励有条件的县市和国有农场整建制推进")  # moa
+    assert "ACTOR:有关省市" in entities(nlp, "会同有关省市做好三峡库区考古")  # hubei
+    assert "ACTOR:下级人民政府" in entities(nlp, "纳入对所属相关部门和下一级人民政府的年度综合考核")  # hubei
+    assert "ACTOR:各市州" in entities(nlp, "支持设区的市州出台文物保护专项")  # hubei
+    assert "ACTOR:有关单位" in entities(nlp, "各相关单位：")  # putuo notices
+    assert {"ACTOR:省级党委", "ACTOR:省级人民政府"} <= entities(nlp, "在省委省政府的坚强领导下")  # hubei
+    assert {"ACTOR:县级党委", "ACTOR:县级人民政府"} <= entities(nlp, "为深入落实区委区政府关于")  # putuo spatial
+    assert "ACTOR:人民政府办公室" in entities(nlp, "上海市嘉定区人民政府办公室关于转发")  # jiading
+    assert "ACTOR:中央网络安全和信息化委员会办公室" in entities(nlp, "国家发展改革委、中央网信办、工业和信息化部")
+    moa = "新疆生产建设兵团农业农村局，部机关各司局、派出机构、各直属单位："  # a ministry's addressees
+    assert {"ACTOR:新疆生产建设兵团", "ACTOR:派出机构", "ACTOR:直属单位"} <= entities(nlp, moa)
+    assert {"ACTOR:村民议事会", "ACTOR:红白理事会"} <= entities(nlp, "发挥村规民约和村民议事会、红白理事会等作用")
+    assert "ACTOR:东南亚国家联盟" in entities(nlp, "拓展与东盟、欧盟的数字经济合作伙伴关系")  # digital economy
+    # not inside other words
+    assert "ACTOR:各地" not in entities(nlp, "各地块控制指标")  # jiading
+    assert "ACTOR:各地区各部门" in entities(nlp, "各地区各部门")
+    assert "ACTOR:地方" in entities(nlp, "指导地方按规定落实好土地")  # moa
+    for text in (
+        "教育费附加和地方教育附加",
+        "制定相关地方性法规",
+        "极大地方便群众生活",
+    ):  # vocational, zero-waste, digital
+        assert "ACTOR:地方" not in entities(nlp, text), text
+
+
+def test_short_forms_not_inside_other_words(nlp):
+    """全总 (the ACFTU) is not in 安全总体 (hubei); the media as a party are not 全媒体/新媒体, a
+    channel (hubei); 非法人组织 is a party of civil law (hubei)."""
+    assert "ACTOR:全总" not in entities(nlp, "文物安全总体平稳")
+    assert "ACTOR:媒体" not in entities(nlp, "开展荆楚文物全媒体传播精品推介，运用新媒体")
+    assert "ACTOR:媒体" in entities(nlp, "鼓励和引导全省文博单位加强与媒体合作")
+    assert "ACTOR:非法人组织" in entities(nlp, "鼓励自然人、法人或者非法人组织通过捐赠")

@@ -13,6 +13,13 @@ mention (a chain of class mentions joined by 、/和/及/与/或/等/特别是 c
    modifier — not acting, unless a verb follows the noun (深度参与, 依法依规安装, jieba tags
    深度 and 依法 as nouns); more list items that are no mentions are read past
    (企业、行业组织和社会公众多元参与); punctuation or the end of the text decides nothing.
+   A word of lexicon ``agent-word`` closing an item of a slogan (政府主导、企业主体、社会参与;
+   not 企业主体责任) makes it the agent.
+   Right after 与/同, and followed by a word of joint action (lexicon ``cooperation-word``: 合作,
+   共建, 共同 …), it is a partner that acts (加强与科研院所合作, 文博单位与企业共同开发).
+   A generic collective wording (各地, 有关单位, 主管部门, 政府 … lexicon ``collective``) right
+   before a word of duty (职责, 主体责任, 责任 … ``assigned-word``) is the assigned party
+   (压实各级相关单位主体责任, 明晰主管部门、监管机构职责, 落实政府责任).
 2. Before it in its clause: 由 or 发挥 (lexicon ``agent-marker``) just before it (its own
    modifiers between) makes it the agent (由学校按规定自行处理, 发挥企业…作用); an object marker (面向, 为, 对, 在, 纳入 … lexicon ``object-marker``)
    close before it makes it the object of that preposition — not acting, whatever follows; an
@@ -44,6 +51,12 @@ _AGENT_GAP = 8
 _LEFT = 40  # how much of its clause before a chain the rules read
 # up to three short list items after a chain (、行业组织和社会公众), read past to the predicate
 _LIST_ITEMS = re.compile(r"^(?:[、和及或][^\s，,。；;：:、和及或“”]{1,6}){1,3}(?=[^\s，,。；;：:、和及或“”])")
+# a short parenthesis right after a mention: （含技工院校）
+_PAREN = re.compile(r"^[（(][^（()）]{1,12}[）)]")
+# a short quoted name right after it: 中等职业学校“文明风采”活动, 清运企业“托底驳运”模式
+_QUOTED = re.compile(r"^“[^“”]{1,12}”(?=[^\s，,。；;：:、“”])")
+# a two-character word closing an item of a list or clause (主导、 主体， 协作”)
+_SLOGAN_ITEM = re.compile(r"^([^\s，,。；;：:、“”]{2})(?:[、，,。；;”\"]|$)")
 _ACTING_TAGS = ("v", "p", "d", "a", "ad", "vd")
 # 的, locatives (内, 间) and nouns make it a modifier; 主要 (b), 自我 (r), 合作 (vn) decide nothing
 _MODIFIER_TAGS = ("n", "f", "l", "j", "i", "m", "q", "s", "t", "uj", "an", "b", "k")
@@ -75,8 +88,15 @@ def _after_kind(text: str, end: int, tag: Callable[[str], list[tuple[str, str]]]
     rest = text[end : end + 40]  # a window, not the rest of a unit that may be huge
     if not rest or not rest[0].strip() or rest[0] in "，,。；;：:！？!?）)」』”’》、":
         return "none"
+    paren = _PAREN.match(rest) or _QUOTED.match(rest)
+    if paren and paren.end() < len(rest):
+        # a parenthesis or a quoted name after it (职业院校（含技工院校）数字技术…, 中等职业学校
+        # “文明风采”活动): what follows it
+        return _after_kind(text, end + paren.end(), tag, lex)
     if rest.startswith(tuple(sorted(lex.modifier_words))):
         return "modifier"
+    if (item := _SLOGAN_ITEM.match(rest)) and item.group(1) in lex.agent_words:
+        return "acting"  # an item of a division-of-labour slogan: 政府主导、企业主体、社会参与
     skip = _LIST_ITEMS.match(rest)
     if skip and skip.end() < len(rest):
         # more list items that are no mentions (企业、行业组织和社会公众多元参与): their predicate
@@ -122,6 +142,14 @@ def _triggered(left: str, lex) -> bool:
     words such as 带动) close before the chain?"""
     words = (*SUPERVISED, *lex.triggers)
     return any(0 <= len(left) - (left.rfind(t) + len(t)) <= _GAP for t in words if t in left)
+
+
+def _assigned(text: str, end: int, entities: list[str], lex) -> bool:
+    """Is a chain of collective wordings (各地, 有关单位, 主管部门 … lexicon ``collective``)
+    followed at once by a word of duty (职责, 主体责任 … ``assigned-word``): the assigned party?"""
+    if not lex.collective or not any(e in lex.collective for e in entities):
+        return False
+    return text.startswith(tuple(sorted(lex.assigned_words)), end) if lex.assigned_words else False
 
 
 def _chains(text: str, spans: list[tuple[int, int]]) -> list[list[int]]:
@@ -190,6 +218,7 @@ def mark_acting(text: str, mentions: list, is_class: Callable[[str], bool], lex,
     spans = {(m.start, m.end) for m in cls}
     outer = sorted(sp for sp in spans if not any(o[0] <= sp[0] and sp[1] <= o[1] and o != sp for o in spans))
     decision: dict[tuple[int, int], bool] = {}
+    cls_at = {(m.start, m.end): m.entity for m in cls}
     for chain in _chains(text, outer):
         s, e = outer[chain[0]][0], outer[chain[-1]][1]
         # the clause before it, within the reach of the rules (a window: units may be huge)
@@ -198,6 +227,10 @@ def mark_acting(text: str, mentions: list, is_class: Callable[[str], bool], lex,
         after = _after_kind(text, e, tag, lex)
         if s > 0 and text[s - 1] == "等" and any(b == s - 1 for _a, b in named_ends):
             acting = False  # A、B等C: C names the kind of the bodies listed, not another party
+        elif _assigned(text, e, [cls_at[outer[i]] for i in chain], lex):
+            acting = True  # a duty named right after a collective wording: 压实各级相关单位主体责任
+        elif (left.rstrip().endswith(("与", "同")) or "与" in text[s:e]) and text[e : e + 2] in lex.cooperation_words:
+            acting = True  # the partner of a joint action: (加强)与科研院所合作, 文博单位与企业共同开发
         elif _governed(left, lex.agent_markers, _AGENT_GAP):
             acting = True
         elif _governed(left, lex.object_markers):

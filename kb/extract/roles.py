@@ -35,6 +35,8 @@ def clause_start(text: str, pos: int) -> int:
 # the actor is the doer when the verb of leading follows it at once (生态环境部会同有关部门…,
 # 区建设管理委负责统筹…, 国务院教育行政部门牵头…)
 _LEAD_AFTER = ("会同", "牵头", "负责")
+# an auxiliary between the actor and its verb of leading (工业和信息化部要会同有关部门…)
+_AUX = ("要", "应当", "应", "将", "须", "需")
 
 
 # the subject of its clause: nothing before it but 由/各/其他 or a time phrase
@@ -49,7 +51,7 @@ def _subject(left: str) -> bool:
 
 
 def _leads_later(text: str, end: int) -> bool:
-    """Does 负责 or 牵头 (not 负责人, the person in charge) follow the actor in its sentence,
+    """Does 负责, 牵头 or 会同 (not 负责人, the person in charge) follow the actor in its sentence,
     before a full stop or semicolon, within _LEAD_REACH characters?"""
     seg = text[end : end + _LEAD_REACH]
     for stop in "。；;":
@@ -64,7 +66,7 @@ _CONTINUED = re.compile(r"^(?:分别|共同|各自|具体|按职责|主要)?(?:�
 
 
 def _says_lead(seg: str) -> bool:
-    for w in ("负责", "牵头"):
+    for w in ("负责", "牵头", "会同"):  # (A、B、C要会同有关部门…: each of the subjects leads)
         i = seg.find(w)
         while i >= 0:
             if not seg.startswith("负责人", i) and not seg[:i].endswith(("要求", "对")):
@@ -81,7 +83,8 @@ def actor_role(
     cs = clause_start(text, start)
     left = text[cs:start]
     if end is not None and not left.endswith(("、", "和", "及", "与")):
-        if text.startswith(_LEAD_AFTER, end):
+        aux = next((a for a in _AUX if text.startswith(a, end)), "")
+        if text.startswith(_LEAD_AFTER, end + len(aux)):
             return "lead"  # 由X负责 too: X is the one responsible (ANNOTATING.md)
         if _subject(left) and _leads_later(text, end):
             return "lead"

@@ -131,6 +131,7 @@ class _Units:
         for c in self.chapters.values():
             c.parent = self.enclosing_chapter(self.by_id[c.id])
         doc.chapters = list(self.chapters.values())
+        self.issuer_lines = _issuer_lines(self.ol.nodes, text)
         for n in self.ol.nodes:
             unit = self.unit_for(n)
             onode = OutlineNode(
@@ -236,7 +237,13 @@ class _Units:
             if span is None:
                 return None
             one_line = text[span[0] : span[1]]
-            if n.kind == "front" and "\n" not in one_line and "。" not in one_line and not _addressees(one_line):
+            if (
+                n.kind == "front"
+                and "\n" not in one_line
+                and "。" not in one_line
+                and not _addressees(one_line)
+                and n.id not in self.issuer_lines
+            ):
                 return None  # a title, a document number, a date: the document's, not a citable unit
             (a, b), pid, chapter = span, n.id, self.enclosing_chapter(n)
         p = Paragraph(
@@ -245,6 +252,40 @@ class _Units:
         p.sentences = split_sentences(p.text, p.id)
         doc.paragraphs.append(p)
         return p
+
+
+_ISSUER_TITLE = re.compile(r"^[^《“\s]{2,40}?关于")
+# a line that is one body's name: it ends as the names of bodies end (湖北省文化和旅游厅, 湖北省文物局,
+# 上海市普陀区绿化和市容管理局, 国务院办公厅), as an issuer printed on a cover page
+_BODY_LINE = re.compile(r"^[^\s，。、：:；《》“”]{2,30}(?:厅|局|委|委员会|部|院|办公室|人民政府|政府)$")
+_DATE_LINE = re.compile(
+    r"^\s*(?:\d{4}|[〇○零一二三四五六七八九]{4})年[\d一二三四五六七八九十]{1,2}月[\d一二三四五六七八九十]{1,3}日\s*$"
+)
+
+
+def _issuer_lines(nodes: list[Node], text: str) -> set[str]:
+    """Front and back lines that name who issues the document, units of their own (their
+    mentions are actors): the title line of a notice naming its issuer (国务院关于印发…的通知,
+    农业农村部关于落实《…》的实施意见), a cover line that is one body's name (湖北省文物局), and
+    the signature line, a short line right before the date (国务院 / 2019年1月24日)."""
+    out: set[str] = set()
+    for i, n in enumerate(nodes):
+        if n.kind not in ("front", "back"):
+            continue
+        line = text[n.start : n.end].strip()
+        if "\n" in line or not line:
+            continue
+        if n.kind == "front" and (_ISSUER_TITLE.match(line) or _BODY_LINE.match(line)):
+            out.add(n.id)
+        nxt = nodes[i + 1] if i + 1 < len(nodes) else None
+        if (
+            nxt is not None
+            and len(line) <= 40
+            and not re.search(r"[。，、：:；]", line)
+            and _DATE_LINE.match(text[nxt.start : nxt.end])
+        ):
+            out.add(n.id)
+    return out
 
 
 def _addressees(line: str) -> bool:

@@ -67,6 +67,15 @@ class Lexicon:
     triggers: set[str] = field(default_factory=set)
     # words right before a class mention that make it the agent (由学校…处理, 发挥企业…作用)
     agent_markers: set[str] = field(default_factory=set)
+    # words right after a class mention, ending a slogan's item, that make it the agent
+    # (政府主导、企业主体、社会参与)
+    agent_words: set[str] = field(default_factory=set)
+    # words of joint action after 与/同 + a class mention, which make it an acting partner
+    cooperation_words: set[str] = field(default_factory=set)
+    # generic collective wordings (各地, 有关部门, 主管部门, 政府 …) and the words of duty after
+    # them that make them the assigned party (压实各级相关单位主体责任, 明晰主管部门…职责)
+    collective: set[str] = field(default_factory=set)
+    assigned_words: set[str] = field(default_factory=set)
     # entities that name a group only as the head of a compound (文博人才, 科技人才), not alone
     # (人才培养, 有力的人才支撑): ANNOTATING.md leaves the bare generic word out
     compound_only: set[str] = field(default_factory=set)
@@ -189,6 +198,10 @@ def load_lexicon(folder: Optional[Path] = None, types=TYPES) -> Lexicon:
         "modifier-word": lex.modifier_words,
         "trigger": lex.triggers,
         "agent-marker": lex.agent_markers,
+        "agent-word": lex.agent_words,
+        "cooperation-word": lex.cooperation_words,
+        "collective": lex.collective,
+        "assigned-word": lex.assigned_words,
         "compound-only": lex.compound_only,
         "name-head": lex.name_heads,
         "compound-tail": lex.compound_tails,
@@ -203,7 +216,7 @@ def load_lexicon(folder: Optional[Path] = None, types=TYPES) -> Lexicon:
                 raise KBError(f"{roles}:{n}: expected '{'|'.join(rule_sets)}<TAB>entity id or word'")
             rule_sets[kind].add(cells[1].strip())
     lex.object_markers |= lex.served_markers
-    for eid in sorted(lex.classes | lex.classes_only):
+    for eid in sorted(lex.classes | lex.classes_only | lex.collective):
         if types == TYPES and eid not in lex.entries:
             raise KBError(f"roles*.tsv: class {eid} is not in the lexicon")
     patterns = folder / f"{TYPE_PREFIX['ACTOR']}{PATTERN_SUFFIX}"
