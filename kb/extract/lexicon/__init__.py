@@ -93,25 +93,18 @@ class Lexicon:
 
     def is_class(self, eid: str) -> bool:
         """Is ``eid`` a class of institutions (itself, or narrower than a ``class`` root)?"""
-        if eid in self.classes_only:
-            return True
-        seen, todo = set(), [eid]
-        while todo:
-            e = todo.pop()
-            if e in self.classes:
-                return True
-            if e in seen or e not in self.entries:
-                continue
-            seen.add(e)
-            todo.extend(self.entries[e].broader)
-        return False
+        return eid in self.classes_only or self._reaches(eid, self.classes)
 
     def acts_itself(self, eid: str) -> bool:
         """Is ``eid`` (or a broader term of it) one of the self-acting roots?"""
+        return self._reaches(eid, self.self_acting)
+
+    def _reaches(self, eid: str, roots: set[str]) -> bool:
+        """Is ``eid`` or one of its broader terms (transitively) in ``roots``?"""
         seen, todo = set(), [eid]
         while todo:
             e = todo.pop()
-            if e in self.self_acting:
+            if e in roots:
                 return True
             if e in seen or e not in self.entries:
                 continue
