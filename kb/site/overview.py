@@ -15,6 +15,17 @@ from kb.site.naming import TYPE_LABELS, chapter_file, doc_file, entity_file, tab
 
 
 class OverviewPages(SiteBase):
+    def most_named(self, doc) -> str | None:
+        """The group or actor named in most of ``doc``'s units: a search example that fits the
+        plan at hand, whatever its field."""
+        units = {self.q(doc, u.id) for u in doc.units()}
+        best = max(
+            (e for e in self.entities.values() if e.type in ("GROUP", "ACTOR") and not e.discovered),
+            key=lambda e: (sum(u in units for u in e.units), e.id),
+            default=None,
+        )
+        return best.name if best is not None and any(u in units for u in best.units) else None
+
     def home(self) -> Page:
         page = Page()
         docs = self.kb.documents
@@ -23,7 +34,9 @@ class OverviewPages(SiteBase):
             doc = docs[0]
             page.add("# " + esc(doc.title), "")
             self.doc_meta_line(page, doc)  # type: ignore[attr-defined]
-            page.para("在上方搜索框输入词语（如 农民工、工会云）即可全文检索，离线可用。")
+            example = self.most_named(doc)
+            hint = f"（如 {esc(example)}）" if example else ""
+            page.para(f"在上方搜索框输入词语{hint}即可全文检索，离线可用。")
             self.plan_body(page, doc)  # type: ignore[attr-defined]
             self.browse(page)
             return page

@@ -194,7 +194,7 @@ DATE_ISO = re.compile(r"((?:19|20)\d\d)[-/.](\d{1,2})[-/.](\d{1,2})")
 _CN_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")}
 _CN_DIGIT["零"] = 0
 DATE_CN = re.compile(r"([〇零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
-_ISSUER_END = re.compile(r"(?:人民政府|政府办公室|办公厅|办公室|委员会|[局厅部委院署会办处室]|总工会|中心|集团|公司)$")
+_ISSUER_END = re.compile(r"(?:人民政府|政府办公室|办公厅|办公室|委员会|[局厅部委院署会办处室]|中心|集团|公司)$")
 
 
 def _cn_small(s: str) -> int:
