@@ -68,17 +68,13 @@ def predicted(doc: dict, text: str) -> tuple[list[dict], int]:
     """ACTOR/GROUP mentions of the document at file offsets (unit offsets mapped through
     scripts/unitmap.py, which also aligns text that reflow changed); and the count of units that
     cannot be placed in the file (their mentions are not scored)."""
-    out, lost = [], 0
-    for u, _table, off in unitmap.placed_units(doc, text):
-        if off is None:
-            lost += 1
-            continue
-        for m in u.get("mentions") or []:
-            typ = m["entity"].split(":", 1)[0]
-            sp = unitmap.span(off, m["start"], m["end"])
-            # a class word marked not acting (服务企业, 职业院校教师) claims no acting party
-            if typ in TYPES and sp is not None and m.get("acting") is not False:
-                out.append({**m, "type": typ, "start": sp[0], "end": sp[1], "unit": u["id"]})
+    items, lost = unitmap.placed_items(doc, text, "mentions")
+    out = []
+    for u, _table, m, sp in items:
+        typ = m["entity"].split(":", 1)[0]
+        # a class word marked not acting (服务企业, 职业院校教师) claims no acting party
+        if typ in TYPES and m.get("acting") is not False:
+            out.append({**m, "type": typ, "start": sp[0], "end": sp[1], "unit": u["id"]})
     return out, lost
 
 

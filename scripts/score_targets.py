@@ -78,27 +78,19 @@ def predicted(doc: dict, text: str) -> tuple[list[dict], int]:
     """The document's forward targets with a value, at file offsets (``start``/``end``), each with
     its unit id, its table id and row position (None outside tables); and the count of units that
     could not be placed in the file."""
-    out, lost = [], 0
-    for u, table, off in unitmap.placed_units(doc, text):
-        if off is None:
-            lost += 1
-            continue
-        for t in u.get("targets") or []:
-            if t.get("kind", "target") != "target" or t.get("value") is None:
-                continue
-            sp = unitmap.span(off, t["start"], t["end"])
-            if sp is None:
-                continue
-            out.append(
-                {
-                    **t,
-                    "start": sp[0],
-                    "end": sp[1],
-                    "unit_id": u["id"],
-                    "table": table["id"] if table else None,
-                    "row": u.get("index") if table else None,
-                }
-            )
+    items, lost = unitmap.placed_items(doc, text, "targets")
+    out = [
+        {
+            **t,
+            "start": sp[0],
+            "end": sp[1],
+            "unit_id": u["id"],
+            "table": table["id"] if table else None,
+            "row": u.get("index") if table else None,
+        }
+        for u, table, t, sp in items
+        if t.get("kind", "target") == "target" and t.get("value") is not None
+    ]
     return out, lost
 
 

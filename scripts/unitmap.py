@@ -82,3 +82,19 @@ def placed_units(doc: dict, text: str) -> Iterator[tuple[dict, dict | None, list
         line = u.get("line") or 1
         start = starts[min(max(line - 1, 0), len(starts) - 1)]
         yield u, table, (align(ut, text, start) if ut else None)
+
+
+def placed_items(doc: dict, text: str, field: str) -> tuple[list[tuple[dict, dict | None, dict, tuple[int, int]]], int]:
+    """The items of every unit's ``field`` (mentions, targets) with their span in ``text``, each
+    as (unit, table, item, span); and the count of units that could not be placed (their items
+    are left out)."""
+    out, lost = [], 0
+    for u, table, off in placed_units(doc, text):
+        if off is None:
+            lost += 1
+            continue
+        for it in u.get(field) or []:
+            sp = span(off, it["start"], it["end"])
+            if sp is not None:
+                out.append((u, table, it, sp))
+    return out, lost

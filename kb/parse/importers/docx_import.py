@@ -134,20 +134,19 @@ class _Reader:
         return rows
 
     def _rows_of(self, tbl):
-        for child in tbl:
-            t = _tag(child)
-            if t == "tr":
-                yield child
-            elif t in ("sdt", "sdtContent", "customXml", "ins"):
-                yield from self._rows_of(child)
+        return self._children(tbl, "tr")
 
     def _cells_of(self, tr):
-        for child in tr:
+        return self._children(tr, "tc")
+
+    def _children(self, el, tag: str):
+        """``el``'s children with ``tag``, also those wrapped in content controls and revisions."""
+        for child in el:
             t = _tag(child)
-            if t == "tc":
+            if t == tag:
                 yield child
             elif t in ("sdt", "sdtContent", "customXml", "ins"):
-                yield from self._cells_of(child)
+                yield from self._children(child, tag)
 
 
 def import_docx(path) -> Imported:
