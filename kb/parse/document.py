@@ -315,6 +315,8 @@ def _notes(doc: Document, ol: Outline, norm: Normalized, rf: Reflowed) -> None:
             notes.append(f"table {tb.id} has no header row")
         if not tb.rows:
             notes.append(f"table {tb.id} has no rows")
+    if norm.t2s:
+        notes.append(f"traditional characters converted to simplified: {norm.t2s} characters")
     for nz in norm.noise:
         notes.append(f"layout noise removed: {nz.marker} (line {nz.line})")
     for j in norm.joins:

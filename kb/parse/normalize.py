@@ -3,8 +3,11 @@
 What changes: the encoding is decoded (UTF-8 with or without BOM, UTF-16 with BOM, GB18030/GBK, Big5),
 line ends become LF, layout noise markers such as ``（上接第2版）`` are removed, and paragraphs
 broken in mid-sentence by a page or column break are joined (the blank lines between the two
-pieces are dropped). Nothing else: the plan's own punctuation and digits stay as written, so
-every stored text is a substring of the source apart from those three edits.
+pieces are dropped), and a plan written in traditional characters (a 繁體 page of a government site,
+a mirror) is converted to simplified ones, character for character, so that the parser's and the
+extractor's patterns and the lexicon, all written in simplified characters, apply to it. Nothing
+else: the plan's own punctuation and digits stay as written, so every stored text is a substring
+of the source apart from those four edits.
 """
 
 from __future__ import annotations
@@ -68,6 +71,7 @@ class Normalized:
     noise: list[NoiseRemoval] = field(default_factory=list)
     joins: list[Join] = field(default_factory=list)
     sha256: str = ""  # of the source bytes, when read from a file
+    t2s: int = 0  # traditional characters converted to simplified ones
     # (offset in text, source line) at the start of each source line's surviving content
     _starts: list[int] = field(default_factory=list, repr=False)
     _lines: list[int] = field(default_factory=list, repr=False)
@@ -207,6 +211,7 @@ def normalize_text(text: str, encoding: str = "utf-8", bom: bool = False) -> Nor
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if text.startswith("\ufeff"):
         text, bom = text[1:], True
+    text, t2s = to_simplified(text)
     src_lines = text.split("\n")
     noise: list[NoiseRemoval] = []
     lines: list[str] = []
@@ -251,9 +256,37 @@ def normalize_text(text: str, encoding: str = "utf-8", bom: bool = False) -> Nor
             out.append("\n")
             pos += 1
         i += 1
-    norm = Normalized(text="".join(out), encoding=encoding, bom=bom, crlf=crlf, noise=noise, joins=joins)
+    norm = Normalized(text="".join(out), encoding=encoding, bom=bom, crlf=crlf, noise=noise, joins=joins, t2s=t2s)
     norm._starts, norm._lines = starts, line_nos
     return norm
+
+
+# A plan counts as written in traditional characters when this share of its CJK characters
+# changes under OpenCC's t2s: 0 on every simplified plan of the corpus, about a third on a
+# traditional one; the margin keeps a simplified plan that quotes a traditional name as it is.
+TRADITIONAL_SHARE = 0.05
+
+
+def to_simplified(text: str) -> tuple[str, int]:
+    """``text`` in simplified characters if it is written in traditional ones, with the number of
+    characters changed; else ``text`` unchanged and 0. OpenCC converts by phrase (顯著 -> 显著, not
+    显着) and t2s keeps the length; a line whose length would change is converted character by
+    character, so offsets and source lines still line up."""
+    cjk = sum(1 for c in text if "\u4e00" <= c <= "\u9fff")
+    if not cjk:
+        return text, 0
+    import opencc  # only here: the query side never normalizes a file
+
+    conv = opencc.OpenCC("t2s")
+    lines = []
+    for line in text.split("\n"):
+        new = conv.convert(line)
+        lines.append(new if len(new) == len(line) else "".join(conv.convert(c)[:1] or c for c in line))
+    out = "\n".join(lines)
+    changed = sum(1 for a, b in zip(text, out) if a != b)
+    if changed < TRADITIONAL_SHARE * cjk:
+        return text, 0
+    return out, changed
 
 
 def _unclosed(line: str) -> bool:

@@ -109,6 +109,10 @@ NOTE_PATTERNS: list[tuple[re.Pattern[str], object]] = [
     ),
     (re.compile(r"id (\S+) repeats; made (\S+)"), lambda m: f"编号 {m[1]} 重复，改为 {m[2]}"),
     (
+        re.compile(r"traditional characters converted to simplified: (\d+) characters"),
+        lambda m: f"繁体字已转换为简体字：{m[1]} 个字",
+    ),
+    (
         re.compile(r"layout noise removed: (.+) \(line (\d+)\)"),
         lambda m: f"删除版面杂项：{m[1]}（第 {m[2]} 行）",
     ),
