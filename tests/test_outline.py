@@ -219,6 +219,31 @@ def test_parse_units():
     ]
 
 
+def test_parse_units_of_every_labelled_part():
+    # a 责任单位 part followed by a 配合单位 part (ASCII punctuation, as web pages print it): the
+    # label of the second part is no unit name
+    assert parse_units("责任单位:区商务委;配合单位:区科委、区财政局") == [
+        {"name": "区商务委", "role": "lead"},
+        {"name": "区科委", "role": "partner"},
+        {"name": "区财政局", "role": "partner"},
+    ]
+    # 牵头单位 then 责任单位 (provincial task lists): the 责任单位 take part
+    assert parse_units("牵头单位:省发展改革委;责任单位:省编办、省国土资源厅") == [
+        {"name": "省发展改革委", "role": "lead"},
+        {"name": "省编办", "role": "partner"},
+        {"name": "省国土资源厅", "role": "partner"},
+    ]
+    assert parse_units("牵头部门：甲，乙；参与部门：丙") == [
+        {"name": "甲", "role": "lead"},
+        {"name": "乙", "role": "lead"},
+        {"name": "丙", "role": "partner"},
+    ]
+    assert all(
+        "单位" not in u["name"] and "部门" not in u["name"]
+        for u in parse_units("责任单位：甲；协办单位：乙；参与部门：丙")
+    )
+
+
 def test_small_outline_and_runin():
     text = (
         "某某规划\n\n一、总体要求\n\n（一）指导思想。坚持…。\n\n1.加强统筹。正文。（责任单位：甲局、乙局，丙）\n\n"

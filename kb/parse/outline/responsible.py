@@ -25,33 +25,44 @@ def _split_units(s: str) -> list:
     return [u for u in names if u]
 
 
+_LEAD_LABEL = r"牵头单位|牵头部门|牵头考核单位|主责单位|牵头"
+_PARTNER_LABEL = r"配合单位|协办单位|参与单位|配合部门|参与部门|协办部门"
+_LABEL = re.compile(rf"({_LEAD_LABEL}|{_PARTNER_LABEL}|责任单位|责任部门)[：:]")
+
+
+def _segments(spec: str) -> list[tuple[str, str]]:
+    """(label kind, names) for each labelled part of a note: ``lead``, ``partner`` or ``resp``
+    (责任单位, or no label at all)."""
+    cuts = list(_LABEL.finditer(spec))
+    out = [("resp", spec[: cuts[0].start()] if cuts else spec)]
+    for i, m in enumerate(cuts):
+        label = m.group(1)
+        kind = (
+            "lead" if re.fullmatch(_LEAD_LABEL, label) else "partner" if re.fullmatch(_PARTNER_LABEL, label) else "resp"
+        )
+        out.append((kind, spec[m.end() : cuts[i + 1].start() if i + 1 < len(cuts) else len(spec)]))
+    return [(k, names) for k, names in out if names.strip(" \u3000。；;，,")]
+
+
 def parse_units(spec: str) -> list:
     """``责任单位：A、B，C`` → A lead (the unit listed first), B and C partner; ``牵头单位：A、B；C``
-    → A, B lead and C partner; ``牵头单位：A；配合单位：B`` → A lead, B partner."""
-    spec = spec.strip()
+    → A, B lead and C partner; ``牵头单位：A；配合单位：B`` (or ``责任单位：B``, as 湖北's notes
+    write it) → A lead, B partner; ``责任单位：A；配合单位：B、C`` → A lead, B and C partner."""
+    segs = _segments(spec.strip())
+    named_lead = any(k == "lead" for k, _ in segs)
+    labelled_rest = any(k != "lead" for k, _ in segs[1:])  # 牵头单位：A，B；配合单位：C — A and B lead
     out: list = []
-    m = re.search(r"(?:配合单位|协办单位|参与单位|配合部门|责任单位)[：:](.*)$", spec)
-    lead_m = re.match(
-        r"^(?:牵头单位|牵头部门|牵头考核单位|主责单位|牵头)[：:](.*?)(?:[；;，,](?=(?:配合|协办|参与|责任)(?:单位|部门)[：:])|$)",
-        spec,
-    )
-    if lead_m and m and m.start() > lead_m.start():
-        for u in _split_units(lead_m.group(1)):
-            out.append({"name": u, "role": "lead"})
-        for u in _split_units(m.group(1)):
-            out.append({"name": u, "role": "partner"})
-        return out
-    explicit = re.match(r"^(?:牵头单位|牵头部门|主责单位|牵头考核单位)[：:]", spec)
-    spec = re.sub(r"^(?:责任单位|牵头单位|责任部门|牵头部门|主责单位|牵头考核单位)[：:]", "", spec)
-    groups = [g for g in re.split(r"[，,；;]", spec) if g.strip(" \u3000。")]
-    if explicit:  # 牵头单位：A、B；C — the named leads, then partners
+    for kind, names in segs:
+        groups = [g for g in re.split(r"[，,；;]", names) if g.strip(" \u3000。")]
         for gi, g in enumerate(groups):
             for u in _split_units(g):
-                out.append({"name": u, "role": "lead" if gi == 0 else "partner"})
-        return out
-    # 责任单位：A、B，C — the unit listed first leads (排在首位的为牵头单位), the others take part
-    for k, u in enumerate(u for g in groups for u in _split_units(g)):
-        out.append({"name": u, "role": "lead" if k == 0 else "partner"})
+                if kind == "lead":  # 牵头单位：A、B；C — the named leads, then partners
+                    role = "lead" if gi == 0 or labelled_rest else "partner"
+                elif kind == "resp" and not named_lead:  # 排在首位的为牵头单位
+                    role = "partner" if any(o["role"] == "lead" for o in out) else "lead"
+                else:
+                    role = "partner"
+                out.append({"name": u, "role": role})
     return out
 
 
