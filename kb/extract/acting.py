@@ -102,10 +102,7 @@ def _after_kind(text: str, end: int, tag: Callable[[str], list[tuple[str, str]]]
         # more list items that are no mentions (企业、行业组织和社会公众多元参与): their predicate
         return _after_kind(text, end + skip.end(), tag, lex)
     if rest.startswith("等") and not rest.startswith("等级"):
-        n = 2 if rest.startswith("等等") else 1
-        if _examples(text[end + n : end + n + 6], tag):
-            return "modifier"
-        return _after_kind(text, end + n, tag, lex)  # 职业院校等共同参与
+        return _after_kind(text, end + (2 if rest.startswith("等等") else 1), tag, lex)  # 职业院校等共同参与
     words = tag(rest)
     if not words or not words[0][0].strip():
         return "none"
@@ -125,14 +122,6 @@ def _after_kind(text: str, end: int, tag: Callable[[str], list[tuple[str, str]]]
             return "acting"
         return "verbal-noun" if flag not in ("f", "uj") and nxt == "vn" else "modifier"
     return "none"
-
-
-def _examples(rest: str, tag: Callable[[str], list[tuple[str, str]]]) -> bool:
-    """Is a list closed by 等 the examples of a counted noun phrase after it (支持A博物馆、B博物馆
-    等一批…专题博物馆发展)? The predicate after it is that phrase's, not the list's."""
-    words = tag(rest) if rest else []
-    # a counted phrase (一批, 一系列, 几个), not 多方 (the parties listed: 企业等多方参与)
-    return bool(words) and words[0][1] == "m" and words[0][0][:1] in "一两几数"
 
 
 def _governed(left: str, words: Iterable[str], gap: int = 16) -> bool:

@@ -16,8 +16,8 @@ from pathlib import Path
 
 from kb.extract.acting import drop_bare_heads, mark_acting
 from kb.extract.groupnames import drop_in_names, group_proxies, served_twins, settle_proxies, split_twins
-from kb.extract.orgnames import inside_modifiers, org_mentions
 from kb.extract.lexicon import TYPES, Lexicon, alternation, load_lexicon, word_lists
+from kb.extract.orgnames import inside_modifiers, org_mentions
 from kb.extract.roles import assign_roles
 from kb.ids import qualify
 from kb.model import KB, Entity, Mention, Unit

@@ -78,7 +78,8 @@ def _cjk(c: str) -> bool:
 def compact(text: str) -> tuple[str, list[int]]:
     """``text`` without the white space between two Chinese characters (a PDF's breaks inside
     words), and the original offset of each character kept."""
-    out, where = [], []
+    out: list[str] = []
+    where: list[int] = []
     for i, c in enumerate(text):
         if c.isspace() and out and _cjk(out[-1]):
             j = i
