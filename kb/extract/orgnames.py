@@ -41,6 +41,7 @@ class Rules:
     grade: tuple[str, ...]
     joiners: frozenset[str]
     proper_words: frozenset[str]
+    party_verbs: frozenset[str]
 
     @property
     def suffixes(self) -> tuple[str, ...]:
@@ -68,6 +69,7 @@ def rules() -> Rules:
         grade=w.get("grade-word", ()),
         joiners=frozenset(w.get("name-joiner", ())),
         proper_words=frozenset(w.get("proper-word", ())),
+        party_verbs=frozenset(w.get("party-verb", ())),
     )
 
 
@@ -210,6 +212,7 @@ def find_orgs(text: str, r: Rules | None = None) -> list[OrgName]:
             len(nxt[0]) > 1
             and nxt[1] in r.name_tags
             and not _suffix(nxt[0], r)
+            and nxt[0] not in r.party_verbs
             and not (nxt[1] == "vn" and after[1].startswith("v"))
         )
         out.append(OrgName(where[start], where[end - 1] + 1, name, kind, modifier))
