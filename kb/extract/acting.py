@@ -102,7 +102,10 @@ def _after_kind(text: str, end: int, tag: Callable[[str], list[tuple[str, str]]]
         # more list items that are no mentions (企业、行业组织和社会公众多元参与): their predicate
         return _after_kind(text, end + skip.end(), tag, lex)
     if rest.startswith("等") and not rest.startswith("等级"):
-        return _after_kind(text, end + (2 if rest.startswith("等等") else 1), tag, lex)  # 职业院校等共同参与
+        n = 2 if rest.startswith("等等") else 1
+        if _examples(text[end + n : end + n + 6], tag):
+            return "modifier"  # the list gives examples of a counted phrase: A、B等一批…博物馆发展
+        return _after_kind(text, end + n, tag, lex)  # 职业院校等共同参与
     words = tag(rest)
     if not words or not words[0][0].strip():
         return "none"
@@ -122,6 +125,14 @@ def _after_kind(text: str, end: int, tag: Callable[[str], list[tuple[str, str]]]
             return "acting"
         return "verbal-noun" if flag not in ("f", "uj") and nxt == "vn" else "modifier"
     return "none"
+
+
+def _examples(rest: str, tag: Callable[[str], list[tuple[str, str]]]) -> bool:
+    """Is a list closed by 等 the examples of a counted phrase after it (支持A博物馆、B博物馆等一批
+    …专题博物馆发展)? The predicate after it is that phrase's, not the list's; 多方 (企业等多方参与)
+    is the parties listed."""
+    words = tag(rest) if rest else []
+    return bool(words) and words[0][1] == "m" and words[0][0][:1] in "一两几数"
 
 
 def _governed(left: str, words: Iterable[str], gap: int = 16) -> bool:

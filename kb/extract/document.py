@@ -17,6 +17,7 @@ from pathlib import Path
 from kb.extract.acting import drop_bare_heads, mark_acting
 from kb.extract.groupnames import drop_in_names, group_proxies, served_twins, settle_proxies, split_twins
 from kb.extract.lexicon import TYPES, Lexicon, alternation, load_lexicon, word_lists
+from kb.extract.orgnames import inside_modifiers, org_mentions
 from kb.extract.roles import assign_roles
 from kb.ids import qualify
 from kb.model import KB, Entity, Mention, Unit
@@ -49,6 +50,8 @@ def unit_mentions(unit: Unit, doc, lex: Lexicon) -> list[Mention]:
         Mention(entity=h.entity, text=h.surface, sentence=sentence_of(h.start), start=h.start, end=h.end) for h in hits
     ]
     ms.sort(key=lambda m: (m.start, -m.end, m.entity))
+    orgs, institutions = org_mentions(unit.text, ms, sentence_of)
+    ms = sorted(ms + orgs, key=lambda m: (m.start, -m.end, m.entity))
     ms = drop_bare_heads(unit.text, ms, lex.compound_only, generic=frozenset(lex.generic_qualifiers))
     ms = drop_in_names(unit.text, ms, lex)
     ms, twins = split_twins(ms, lex)
@@ -57,7 +60,8 @@ def unit_mentions(unit: Unit, doc, lex: Lexicon) -> list[Mention]:
         ms = sorted(ms + proxies, key=lambda m: (m.start, -m.end, m.entity))
     assign_roles(unit.text, ms, lambda e: e.split(":", 1)[0], lex.acts_itself)
     proxied = {p.entity for p in proxies}
-    mark_acting(unit.text, ms, lambda e: e in proxied or lex.is_class(e), lex)
+    mark_acting(unit.text, ms, lambda e: e in proxied or e in institutions or lex.is_class(e), lex)
+    inside_modifiers(ms)
     ms = settle_proxies(unit.text, ms, proxies, lex)
     twins = served_twins(unit.text, ms, twins, lex)
     if twins:
