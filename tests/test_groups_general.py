@@ -166,3 +166,33 @@ def test_name_broken_by_a_line_break_in_a_table_cell():
     hits = [(h.entity, h.surface) for h in run(get_nlp(), text).user_data["hits"]]
     assert ("GROUP:志愿者", "志\n愿者") in hits
     assert not [h for h in run(get_nlp(), "博物馆\n志愿者").user_data["hits"] if "\n" in h.surface]
+
+
+# Sentences written here in the wording of social-assistance, health, employment and pastoral
+# plans (none of these groups is in corpus/, so the texts are generated): each group is found
+# under its name or alias, and the value or body named with it is not.
+@pytest.mark.parametrize(
+    "text, expected, absent",
+    [
+        (
+            "将特困供养人员、最低生活保障对象纳入救助范围，做好失能老年人和独居老人关爱服务。",
+            {"GROUP:特困人员", "GROUP:低保对象", "GROUP:失能老人", "GROUP:独居老人"},
+            set(),
+        ),
+        ("加强孕产妇和婴幼儿健康管理，减轻患者就医负担。", {"GROUP:孕产妇", "GROUP:婴幼儿", "GROUP:患者"}, set()),
+        (
+            "支持农牧民增收，做好就业困难人员和失业人员帮扶。",
+            {"GROUP:农牧民", "GROUP:就业困难人员", "GROUP:失业人员"},
+            set(),
+        ),
+        ("弘扬企业家精神，支持博士后科研工作站建设。", set(), {"GROUP:企业家", "GROUP:博士后"}),
+        (
+            "吸引留学生和海外侨胞回国创业，关心医护人员和乡村医生。",
+            {"GROUP:留学生", "GROUP:华侨", "GROUP:医务人员", "GROUP:乡村医生"},
+            set(),
+        ),
+    ],
+)
+def test_groups_of_other_sectors(text, expected, absent):
+    found = {e for e, _ in groups(text)}
+    assert expected <= found and not (absent & found)
