@@ -278,6 +278,9 @@ def test_bare_talent_only_as_a_compound_head():
 def test_generic_bodies_of_state_council_documents(nlp):
     text = "各省、自治区、直辖市人民政府，国务院各部委、各直属机构："
     assert {"ACTOR:省级人民政府", "ACTOR:国务院直属机构"} <= entities(nlp, text)
+    # 直辖市 are province-level: their governments are not city governments
+    assert "ACTOR:市级人民政府" not in entities(nlp, text)
+    assert "ACTOR:市级人民政府" in entities(nlp, "各市人民政府要加强组织领导")
     assert "ACTOR:领导小组" in entities(nlp, "落实中央教育工作领导小组各项要求")
     assert "ACTOR:联席会议" in entities(nlp, "联席会议统筹协调全国职业教育工作")
     assert "ACTOR:政府部门" in entities(nlp, "行政部门要简政放权并履行好监管职责")
