@@ -38,7 +38,7 @@ def units(doc: dict) -> Iterator[tuple[dict, dict | None]]:
             yield r, t
     for c in doc.get("chapters") or []:
         if c.get("heading"):
-            yield {**c, "text": c["heading"]}, None
+            yield {**c, "text": c["heading"], "targets": []}, None  # a heading states no target
 
 
 def align(unit_text: str, text: str, start: int) -> list[int] | None:
