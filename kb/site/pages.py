@@ -142,7 +142,6 @@ class Site(EntityPages, OverviewPages, OutlinePages):
         self.outline_crumbs(page, doc, n)
         page.add("# " + esc(node_label(n)), "")
         kids = [x for x in self.ol_children[doc.id].get(n.id, []) if x.kind != "row"]
-        self.mentions_section(page, c, "标题提及")
         counts = {"item": 0, "section": 0, "chapter": 0, "box": 0, "table": 0}
         for x in kids:
             if x.kind in counts:
@@ -156,6 +155,7 @@ class Site(EntityPages, OverviewPages, OutlinePages):
             *(f"{counts['box']} 个专栏",) * bool(counts["box"]),
             *(f"{counts['table']} 个表格",) * bool(counts["table"]),
         )
+        self.mentions_section(page, c, "标题提及")
         lead = self.q(doc, n.unit) if n.unit else ""
         if lead in self.units:
             page.add("## 导语", "")
