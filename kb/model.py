@@ -126,6 +126,9 @@ class Chapter:
     tasks: list[str] = field(default_factory=list)
     heading: str = ""  # the heading line as written
     line: int = 0
+    # entities the heading line names (四、全面深化公众参与…): no unit holds that line, so its
+    # mentions live here, offsets into ``heading`` and ``sentence`` the chapter's id
+    mentions: list[Mention] = field(default_factory=list)
 
 
 @dataclass
@@ -333,6 +336,22 @@ def _outline_node(n: dict[str, Any], units: dict[str, tuple[str, str]]) -> Outli
     return _init(OutlineNode, n, **extra)
 
 
+def _chapter_dict(c: Chapter, compact: bool) -> dict[str, Any]:
+    d = flat_dict(c)
+    if compact:
+        at = _SentenceAt([(0, len(c.heading) + 1, c.id)])
+        d["mentions"] = [_compact_mention(m, c.heading, at) for m in c.mentions]
+    else:
+        d["mentions"] = [flat_dict(m) for m in c.mentions]
+    return d
+
+
+def _chapter(d: dict[str, Any]) -> Chapter:
+    # the heading line is the chapter's one sentence: a mention's sentence is the chapter's id
+    at = _SentenceAt([(0, len(d.get("heading", "")) + 1, d["id"])])
+    return _init(Chapter, d, mentions=[_mention(m, d.get("heading", ""), at) for m in d.get("mentions", [])])
+
+
 def document_to_dict(doc: Document, compact: bool = False) -> dict[str, Any]:
     """The document's JSON form; ``compact``: the storage form of build/kb.json (see
     :func:`_compact_sentence`), which :func:`document_from_dict` reads back to the same model."""
@@ -343,7 +362,7 @@ def document_to_dict(doc: Document, compact: bool = False) -> dict[str, Any]:
         "sha256": doc.sha256,
         "encoding": doc.encoding,
         "notes": list(doc.notes),
-        "chapters": [flat_dict(c) for c in doc.chapters],
+        "chapters": [_chapter_dict(c, compact) for c in doc.chapters],
         "tasks": [
             _unit_dict(t, {"number": t.number, "chapter": t.chapter, "title": t.title, "label": t.label}, compact)
             for t in doc.tasks
@@ -440,7 +459,7 @@ def document_from_dict(d: dict[str, Any]) -> Document:
     rows = [r for t in d.get("indicator_tables", []) for r in t.get("rows", [])]
     units = _first_units([*d.get("tasks", []), *d.get("paragraphs", []), *rows])
     doc.outline = [_outline_node(n, units) for n in d.get("outline", [])]
-    doc.chapters = [_init(Chapter, c) for c in d.get("chapters", [])]
+    doc.chapters = [_chapter(c) for c in d.get("chapters", [])]
     doc.tasks = [_init(Task, t, **_unit_kwargs(t)) for t in d.get("tasks", [])]
     doc.paragraphs = [_init(Paragraph, p, **_unit_kwargs(p)) for p in d.get("paragraphs", [])]
     for td in d.get("indicator_tables", []):

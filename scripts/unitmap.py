@@ -26,7 +26,9 @@ def line_starts(text: str) -> list[int]:
 
 
 def units(doc: dict) -> Iterator[tuple[dict, dict | None]]:
-    """Every unit of a kb.json document with its indicator table (None for tasks and prose)."""
+    """Every unit of a kb.json document with its indicator table (None for tasks and prose), then
+    every heading line: a chapter's ``heading`` is no unit's text, and its mentions (offsets into
+    that line) are the chapter's, so it is placed as a unit whose text is the line."""
     for u in doc.get("tasks") or []:
         yield u, None
     for u in doc.get("paragraphs") or []:
@@ -34,6 +36,9 @@ def units(doc: dict) -> Iterator[tuple[dict, dict | None]]:
     for t in doc.get("indicator_tables") or []:
         for r in t.get("rows") or []:
             yield r, t
+    for c in doc.get("chapters") or []:
+        if c.get("heading"):
+            yield {**c, "text": c["heading"], "targets": []}, None  # a heading states no target
 
 
 def align(unit_text: str, text: str, start: int) -> list[int] | None:

@@ -70,6 +70,9 @@ def test_every_offset_points_at_its_text(kb_json):
                 assert u["text"][m["start"] : m["end"]] == m["text"] and m["sentence"] in sids
             for t in u["targets"]:
                 assert t["sentence"] in sids
+        for c in doc["chapters"]:  # a heading line's mentions: offsets into the line
+            for m in c["mentions"]:
+                assert c["heading"][m["start"] : m["end"]] == m["text"] and m["sentence"] == c["id"]
 
 
 def test_stored_kb_json_reads_back_to_the_edges_the_build_made(built, kb_json):

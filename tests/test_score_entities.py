@@ -17,11 +17,11 @@ ROOT = Path(__file__).resolve().parent.parent
 FLOORS = {
     "jiading-sponge-city-plan": {"ACTOR": (0.98, 1.0, 1.0), "GROUP": (1.0, 1.0)},
     "zero-waste-city-pilot": {"ACTOR": (0.97, 0.96, 0.99), "GROUP": (1.0, 1.0)},
-    "vocational-education-reform": {"ACTOR": (0.93, 0.92, 0.92), "GROUP": (0.92, 0.98)},
-    "digital-economy-14th-fyp": {"ACTOR": (0.9, 0.9, 1.0), "GROUP": (0.91, 0.96)},
+    "vocational-education-reform": {"ACTOR": (0.93, 0.92, 0.92), "GROUP": (0.92, 1.0)},
+    "digital-economy-14th-fyp": {"ACTOR": (0.89, 0.9, 1.0), "GROUP": (0.91, 0.96)},
     "hubei-cultural-relics-14th-fyp-pdf": {"ACTOR": (0.84, 0.69, 1.0), "GROUP": (0.98, 0.91)},
-    "moa-2026-rural-implementation": {"ACTOR": (0.93, 0.79, 1.0), "GROUP": (0.97, 0.79)},
-    "putuo-greening-15th-fyp": {"ACTOR": (0.88, 0.78, 1.0), "GROUP": (1.0, 0.94)},
+    "moa-2026-rural-implementation": {"ACTOR": (0.93, 0.79, 1.0), "GROUP": (0.97, 0.81)},
+    "putuo-greening-15th-fyp": {"ACTOR": (0.88, 0.78, 1.0), "GROUP": (1.0, 1.0)},
     "putuo-spatial-near-term-plan": {"ACTOR": (0.85, 1.0, 1.0), "GROUP": (1.0, 1.0)},
 }
 

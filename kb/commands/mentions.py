@@ -7,7 +7,7 @@ import click
 from kb.commands.options import echo, load_kb, out_option, output_options, output_rows
 from kb.errors import KBError
 from kb.model import KB
-from kb.query.mentions import mentions, target_record, units_of
+from kb.query.mentions import headings_of, mentions, target_record, units_of
 from kb.textsafe import safe
 
 # kb targets: the columns of the default (text) output, after a header line
@@ -43,27 +43,30 @@ def mentions_cmd(term, exact, show_role, fmt, out):
     programme, a law, a figure (80%, 500万人) or a date (2025年底, “十四五”末).
 
     Groups and actors also match their narrower terms (新就业形态劳动者 finds units naming
-    快递员, marked "via 快递员"); --exact turns that off."""
+    快递员, marked "via 快递员"); --exact turns that off. Chapter headings that name a group or
+    an actor (五、完善技术技能人才保障政策) are listed after the units."""
     if not (term or "").strip():
         raise KBError("empty query: give a group, actor, programme, law, figure (80%) or date (2025年底)")
     kb = load_kb(out)
     res = mentions(kb, term, exact)
     if fmt != "text":
-        # csv/tsv: one row per match, led by the unit id
-        rows = [{"id": r["id"], **m} for r in res["units"] for m in r["matches"]]
+        # csv/tsv: one row per match, led by the unit (or heading) id
+        rows = [{"id": r["id"], **m} for r in [*res["units"], *res.get("headings", [])] for m in r["matches"]]
         output_rows(rows, fmt, document=res)
         return
-    units = {uid: u for uid, u in units_of(kb)}
+    texts = {uid: u.text for uid, u in units_of(kb)}
+    texts.update((cid, c.heading) for cid, c in headings_of(kb))
     if res["kind"] == "literal":
         echo(f"no mention of {term}; literal search found {len(res['units'])} units")
     else:
         what = res["entity"] or f"target {term}"
         total = sum(r["count"] for r in res["units"])
         note = " (discovered, not in the lexicon)" if res.get("discovered") else ""
-        echo(f"{what}{note}: {total} mentions in {len(res['units'])} units")
+        heads = f", and named in {len(res['headings'])} headings" if res.get("headings") else ""
+        echo(f"{what}{note}: {total} mentions in {len(res['units'])} units{heads}")
     roles: dict[str, int] = {}
-    for r in res["units"]:
-        u = units[r["id"]]
+    for r in [*res["units"], *res.get("headings", [])]:
+        text = texts[r["id"]]
         for m in r["matches"]:
             extra = f" (via {m['via']})" if m.get("via") else ""
             extra += f" ({m['note']})" if m.get("note") else ""
@@ -76,7 +79,7 @@ def mentions_cmd(term, exact, show_role, fmt, out):
             # the id and sentence id come from the corpus too; the highlight is ours, so it is
             # added after the text was made safe
             click.echo(
-                f"  {safe(r['id']):<14} {safe(m['sentence']):<18} {_highlight(u.text, m['start'], m['end'])}{safe(extra)}"
+                f"  {safe(r['id']):<14} {safe(m['sentence']):<18} {_highlight(text, m['start'], m['end'])}{safe(extra)}"
             )
     if show_role and roles:
         echo("roles: " + ", ".join(f"{k} {v}" for k, v in sorted(roles.items())))

@@ -20,7 +20,7 @@ from kb.extract.lexicon import TYPES, Lexicon, alternation, load_lexicon, word_l
 from kb.extract.orgnames import inside_modifiers, org_mentions
 from kb.extract.roles import assign_roles
 from kb.ids import qualify
-from kb.model import KB, Entity, Mention, Unit
+from kb.model import KB, Chapter, Entity, Mention, Sentence, Unit
 
 TYPE_ORDER = {t: i for i, t in enumerate(TYPES)}
 
@@ -104,6 +104,21 @@ def enrich_document(d, lexicon_dir: str | None = None) -> None:
             # 重点内容) is also read as prose when its columns give no figure
             sentence = any(len(c) > 30 or "。" in c for c in cells)
             u.targets = _table_row_targets(u, header, cells, period) or (u.targets if sentence else [])
+    for c in d.chapters:
+        c.mentions = heading_mentions(c, nlp, lex)
+
+
+def heading_mentions(c: Chapter, nlp, lex: Lexicon) -> list[Mention]:
+    """The mentions of a heading line (四、全面深化公众参与和社会宣传), read as a one-sentence
+    text by the same rules as a unit's. No unit holds that line (a chapter's lead-in prose starts
+    below it), so without this a chapter naming a group is lost. Its figures are not targets: a
+    heading names a theme, the units below it state what is to be reached."""
+    from kb.extract.pipeline import run
+
+    if not c.heading:
+        return []
+    line = Unit(id=c.id, text=c.heading, sentences=[Sentence(id=c.id, text=c.heading, start=0, end=len(c.heading))])
+    return unit_mentions(line, run(nlp, line.text, line.sentences), lex)
 
 
 def _section_contexts(d, period):
@@ -225,6 +240,9 @@ def collect_entities(kb: KB, lexicon_dir: str | None = None, discovered: dict[st
                 lst = units_of.setdefault(m.entity, [])
                 if not lst or lst[-1] != uid:
                     lst.append(uid)
+        for c in d.chapters:  # a heading names an entity (kept) but is not a unit (not listed)
+            for m in c.mentions:
+                units_of.setdefault(m.entity, [])
     kb.entities = build_entities(lex, units_of)
     kb.entities += responsible_entities(kb, lex, units_of)
     from kb.extract.discover import discovered_entities
@@ -242,8 +260,8 @@ def responsible_entities(kb: KB, lex: Lexicon, units_of: dict[str, list[str]]) -
     names = {
         m.text: m.entity
         for d in kb.documents
-        for u in d.units()
-        for m in u.mentions
+        for ms in (*(u.mentions for u in d.units()), *(c.mentions for c in d.chapters))
+        for m in ms
         if m.entity.startswith("ACTOR:") and m.entity not in lex.entries
     }
     out: list[Entity] = []

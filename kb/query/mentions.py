@@ -21,6 +21,15 @@ def units_of(kb: KB):
             yield qualify(d.id, u.id, multi), u
 
 
+def headings_of(kb: KB):
+    """(qualified chapter id, chapter) for every heading of every document: a heading line is
+    no unit's text, its mentions are the chapter's."""
+    multi = len(kb.documents) > 1
+    for d in kb.documents:
+        for c in d.chapters:
+            yield qualify(d.id, c.id, multi), c
+
+
 def find_entity(kb: KB, term: str) -> Entity | None:
     """The entity named ``term`` (canonical name, alias, or an id such as GROUP:农民工)."""
     found = [e for e in kb.entities if term in (e.id, e.name) or term in e.aliases]
@@ -79,18 +88,35 @@ def entity_query(kb: KB, ent: Entity, term: str, exact: bool = False) -> list[di
     narrower = {} if exact else narrower_of(kb, ent.id)
     rows = []
     for uid, u in units_of(kb):
-        matches = []
-        for m in u.mentions:
-            if m.entity == ent.id:
-                if term in m.text:
-                    matches.append(_mention_dict(m, None))
-                elif not exact:
-                    matches.append(_mention_dict(m, m.text))
-            elif m.entity in narrower:
-                matches.append(_mention_dict(m, narrower[m.entity]))
+        matches = _entity_matches(u.mentions, ent, term, narrower, exact)
         if matches:
             rows.append(_row(uid, matches))
     return rows
+
+
+def heading_query(kb: KB, ent: Entity, term: str, exact: bool = False) -> list[dict]:
+    """Headings naming ``ent`` (五、完善技术技能人才保障政策), matched as :func:`entity_query`
+    matches units; offsets are into the chapter's ``heading`` line."""
+    narrower = {} if exact else narrower_of(kb, ent.id)
+    rows = []
+    for cid, c in headings_of(kb):
+        matches = _entity_matches(c.mentions, ent, term, narrower, exact)
+        if matches:
+            rows.append(_row(cid, matches))
+    return rows
+
+
+def _entity_matches(ms: list[Mention], ent: Entity, term: str, narrower: dict[str, str], exact: bool) -> list[dict]:
+    matches = []
+    for m in ms:
+        if m.entity == ent.id:
+            if term in m.text:
+                matches.append(_mention_dict(m, None))
+            elif not exact:
+                matches.append(_mention_dict(m, m.text))
+        elif m.entity in narrower:
+            matches.append(_mention_dict(m, narrower[m.entity]))
+    return matches
 
 
 def target_query(kb: KB, q, exact: bool = False) -> list[dict]:
@@ -136,8 +162,9 @@ def _sentence_at(u: Unit, pos: int) -> str:
 def mentions(kb: KB, term: str, exact: bool = False) -> dict:
     """The answer of `kb mentions TERM` (its --json output): ``{"term", "entity" (id or None),
     "kind": entity | target | literal, "units": [{"id", "count", "sentences", "matches",
-    "via"?}]}``, plus "discovered" for an entity and the parsed "query" for a target; each match
-    has text, sentence, start, end and, as it applies, role, via, value, unit, qualifier …"""
+    "via"?}]}``, plus "discovered" and "headings" (the chapters whose heading line names it, rows
+    as in "units", offsets into the heading) for an entity and the parsed "query" for a target;
+    each match has text, sentence, start, end and, as it applies, role, via, value, unit, qualifier …"""
     term = (term or "").strip()
     if not term:
         raise KBError("empty query: give a group, actor, programme, law, figure (80%) or date (2025年底)")
@@ -146,7 +173,14 @@ def mentions(kb: KB, term: str, exact: bool = False) -> dict:
         rows = entity_query(kb, ent, term, exact)
         if ent.discovered and not rows:
             rows = literal_query(kb, term)
-        return {"term": term, "entity": ent.id, "kind": "entity", "discovered": ent.discovered, "units": rows}
+        return {
+            "term": term,
+            "entity": ent.id,
+            "kind": "entity",
+            "discovered": ent.discovered,
+            "units": rows,
+            "headings": heading_query(kb, ent, term, exact),
+        }
     from kb.extract.targets import parse_query
 
     q = parse_query(term)

@@ -72,6 +72,7 @@ class SiteBase:
     entities: dict[str, Entity]
     names: dict[str, str]
     doc_entity_units: dict[str, dict[str, list[str]]]
+    entity_headings: dict[str, list[str]]
     narrower: dict[str, list[str]]
     edges: list[Edge]
     out_edges: dict[str, list[Edge]]
@@ -181,11 +182,12 @@ class SiteBase:
     def meta(self, page: Page, *items: str) -> None:
         page.para(page.mark("span", " · ".join(i for i in items if i), class_="meta"))
 
-    def mentions_section(self, page: Page, unit: Unit) -> None:
+    def mentions_section(self, page: Page, unit: Unit | Chapter, title: str = "提及") -> None:
+        """The entities a unit (or a chapter's heading line) names, by type."""
         counts = Counter(m.entity for m in unit.mentions)
         if not counts:
             return
-        page.add("## 提及", "")
+        page.add(f"## {title}", "")
         by_type: dict[str, list[str]] = defaultdict(list)
         for eid in sorted(counts, key=lambda e: (entity_type(e), self.names.get(e, e))):
             name = self.names.get(eid, eid.split(":", 1)[-1])

@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 
 from kb.model import Document, Mention
 from kb.site.base import SiteBase
-from kb.site.fmt import clause
+from kb.site.fmt import chapter_label, clause
 from kb.site.markdown import Page, esc, link
 from kb.site.naming import TYPE_LABELS, doc_file, entity_anchor, entity_file, type_class
 from kb.site.render import text_md
@@ -69,6 +69,12 @@ class EntityPages(SiteBase):
             for ref in e.units:
                 self.backlink(page, ref, {eid}, "backlink")
         page.add("")
+        heads = self.entity_headings.get(eid, [])
+        if heads:  # a chapter whose heading line names it (五、完善技术技能人才保障政策)
+            page.add("## 提及的章节标题", "")
+            for k in heads:
+                page.add("- " + self.link(chapter_label(self.chapters[k][1]), self.chapter_href(k)))
+            page.add("")
         # what `kb mentions` adds by default: units naming only a narrower term (快递员 for 新就业形态劳动者)
         below = self.descendants(eid)
         direct = {self.key(r) or r for r in e.units}

@@ -50,10 +50,14 @@ class Site(EntityPages, OverviewPages, OutlinePages):
         self.doc_chapters: dict[str, list[str]] = defaultdict(list)
         self.doc_tasks: dict[str, list[str]] = defaultdict(list)
         self.doc_units: dict[str, list[str]] = defaultdict(list)
+        # entity id -> keys of the chapters whose heading line names it (no unit holds that line)
+        self.entity_headings: dict[str, list[str]] = defaultdict(list)
         for doc in kb.documents:
             for c in doc.chapters:
                 k = self.q(doc, c.id)
                 self.chapters[k] = (doc, c)
+                for eid in dict.fromkeys(m.entity for m in c.mentions):
+                    self.entity_headings[eid].append(k)
                 self.doc_chapters[doc.id].append(k)
                 self._claim(chapter_file(k), k)
             for t in doc.tasks:
@@ -151,6 +155,7 @@ class Site(EntityPages, OverviewPages, OutlinePages):
             *(f"{counts['box']} 个专栏",) * bool(counts["box"]),
             *(f"{counts['table']} 个表格",) * bool(counts["table"]),
         )
+        self.mentions_section(page, c, "标题提及")
         lead = self.q(doc, n.unit) if n.unit else ""
         if lead in self.units:
             page.add("## 导语", "")
@@ -196,6 +201,7 @@ class Site(EntityPages, OverviewPages, OutlinePages):
         self.crumbs(page, *items)
         page.add("# " + esc(chapter_label(c)), "")
         self.meta(page, esc(doc.title), f"{len(c.tasks)} 项任务")
+        self.mentions_section(page, c, "标题提及")
         subs = [x for x in doc.chapters if x.parent == c.id]
         if subs:
             page.add(
