@@ -53,8 +53,11 @@ _LEFT = 40  # how much of its clause before a chain the rules read
 _LIST_ITEMS = re.compile(r"^(?:[、和及或][^\s，,。；;：:、和及或“”]{1,6}){1,3}(?=[^\s，,。；;：:、和及或“”])")
 # a short parenthesis right after a mention: （含技工院校）
 _PAREN = re.compile(r"^[（(][^（()）]{1,12}[）)]")
-# a short quoted name right after it: 中等职业学校“文明风采”活动, 清运企业“托底驳运”模式
-_QUOTED = re.compile(r"^“[^“”]{1,12}”(?=[^\s，,。；;：:、“”])")
+# a short quoted name right after it: 中等职业学校“文明风采”活动, 清运企业“托底驳运”模式,
+# 各地"土特产"资源 (straight quotes)
+_QUOTED = re.compile(r'^(?:“[^“”]{1,12}”|"[^"“”]{1,12}")(?=[^\s，,。；;：:、“”"])')
+# what opens a parenthesis that says what a class mention covers: 职业院校（含技工院校）
+_SCOPE_PAREN = re.compile(r"^[（(](?:含|包括|包含|即)?$")
 # a two-character word closing an item of a list or clause (主导、 主体， 协作”)
 _SLOGAN_ITEM = re.compile(r"^([^\s，,。；;：:、“”]{2})(?:[、，,。；;”\"]|$)")
 _ACTING_TAGS = ("v", "p", "d", "a", "ad", "vd")
@@ -122,6 +125,33 @@ def _after_kind(text: str, end: int, tag: Callable[[str], list[tuple[str, str]]]
             return "acting"
         return "verbal-noun" if flag not in ("f", "uj") and nxt == "vn" else "modifier"
     return "none"
+
+
+_PHRASE_END = re.compile(r"[，,。；;：:、！？!?（()）“”\"《》]")
+
+
+def _possessed(text: str, end: int, lex) -> bool:
+    """Is the class mention the possessor of an attribute (lexicon ``possessed-head``: 能力, 水平,
+    效率 …) that ends the noun phrase it opens: 提升企业整体运行效率, 提升各地执法能力, 干预企业
+    办学行为? Read word by word up to that head: a verb stops it (企业提升创新能力 acts) unless
+    it qualifies the head at once (执法|能力, 运行|效率, 防范|水平)."""
+    if not lex.possessed_heads:
+        return False
+    window = re.sub(r"\s+", "", text[end : end + 24])[:16]  # PDF text breaks lines inside words
+    cut = _PHRASE_END.search(window)
+    words = [(w.word, w.flag) for w in _tagger().cut(window[: cut.start()] if cut else window, HMM=False)]
+
+    def owned(w: str) -> bool:  # a word may hold one: 资源优势
+        return any(h in w for h in lex.possessed_heads)
+
+    for i, (w, flag) in enumerate(words):
+        if owned(w):
+            return True
+        if w in ("和", "及", "与", "或", "的", "等"):
+            return False
+        if _is_verb(flag) and not (i + 1 < len(words) and owned(words[i + 1][0])):
+            return False
+    return False
 
 
 def _governed(left: str, words: Iterable[str], gap: int = 16) -> bool:
@@ -219,8 +249,15 @@ def mark_acting(text: str, mentions: list, is_class: Callable[[str], bool], lex,
     outer = sorted(sp for sp in spans if not any(o[0] <= sp[0] and sp[1] <= o[1] and o != sp for o in spans))
     decision: dict[tuple[int, int], bool] = {}
     cls_at = {(m.start, m.end): m.entity for m in cls}
+    prev: tuple[int, bool] | None = None  # the end of the last chain and its decision
     for chain in _chains(text, outer):
         s, e = outer[chain[0]][0], outer[chain[-1]][1]
+        if prev is not None and _SCOPE_PAREN.match(text[prev[0] : s]):
+            # a parenthesis that says what the class before covers (职业院校（含技工院校）):
+            # the same party, in the same place
+            for i in chain:
+                decision[outer[i]] = prev[1]
+            continue
         # the clause before it, within the reach of the rules (a window: units may be huge)
         lo = max(0, s - _LEFT)
         left = text[max(lo, clause_start(text[lo:s], s - lo) + lo) : s]
@@ -231,6 +268,8 @@ def mark_acting(text: str, mentions: list, is_class: Callable[[str], bool], lex,
             acting = True  # a duty named right after a collective wording: 压实各级相关单位主体责任
         elif (left.rstrip().endswith(("与", "同")) or "与" in text[s:e]) and text[e : e + 2] in lex.cooperation_words:
             acting = True  # the partner of a joint action: (加强)与科研院所合作, 文博单位与企业共同开发
+        elif not _triggered(left, lex) and _possessed(text, e, lex):
+            acting = False  # the possessor of an attribute: 提升各地执法能力 (not 鼓励企业提升能力)
         elif _governed(left, lex.agent_markers, _AGENT_GAP):
             acting = True
         elif _governed(left, lex.object_markers):
@@ -245,6 +284,7 @@ def mark_acting(text: str, mentions: list, is_class: Callable[[str], bool], lex,
             acting = not _governed(left, lex.object_verbs)
         for i in chain:
             decision[outer[i]] = acting
+        prev = (e, acting)
     for m in cls:
         span = next((sp for sp in outer if sp[0] <= m.start and m.end <= sp[1]), None)
         inside_body = any(a <= m.start and m.end <= b and (a, b) != (m.start, m.end) for a, b in bodies)

@@ -77,9 +77,13 @@ def drop_in_names(text: str, mentions: list, lex) -> list:
     heads = tuple(sorted(lex.name_heads, key=len, reverse=True))
     verbs = tuple(sorted(lex.name_verbs))
     tails = tuple(sorted(lex.compound_tails))
+    # an honorific title and the group words inside it (大国工匠, 工匠 in it) name no group
+    titles = [(m.start, m.end) for m in mentions if m.entity in lex.honorifics]
     out = []
     for m in mentions:
-        if m.entity.startswith("GROUP:") and (
+        if m.entity.startswith("GROUP:") and any(a <= m.start and m.end <= b for a, b in titles):
+            m.acting = False
+        elif m.entity.startswith("GROUP:") and (
             heads
             and _in_name_phrase(text, m.end, heads, verbs)
             or _in_quoted_name(text, m.start, m.end)
@@ -90,6 +94,26 @@ def drop_in_names(text: str, mentions: list, lex) -> list:
             m.acting = False
         out.append(m)
     return out
+
+
+# what joins the items of a list of groups (农民工、灵活就业、新就业形态劳动者)
+_LIST_JOIN = re.compile(r"^(?:、|和|及|与|以及|或)$")
+
+
+def related_as_people(text: str, mentions: list, related: set[tuple[int, int, str]]) -> None:
+    """A related wording (lexicon ``related``: 家政 for 家政服务人员, 灵活就业 for 灵活就业人员) is a
+    field or a form of work, not the people, unless it is an item of a list of groups
+    (把农民工、灵活就业、新就业形态劳动者组织到工会中来): elsewhere (托育、家政等民生领域,
+    灵活就业的工伤保险制度) its mention is kept, for ``kb mentions``, with ``acting`` false."""
+    if not related:
+        return
+    people = [m for m in mentions if m.entity.startswith("GROUP:") and (m.start, m.end, m.entity) not in related]
+    for m in mentions:
+        if (m.start, m.end, m.entity) not in related:
+            continue
+        listed = any(_LIST_JOIN.match(text[p.end : m.start]) or _LIST_JOIN.match(text[m.end : p.start]) for p in people)
+        if not listed:
+            m.acting = False
 
 
 def _twin(eid: str, lex) -> str | None:
