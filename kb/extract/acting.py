@@ -117,7 +117,9 @@ def _after_kind(text: str, end: int, tag: Callable[[str], list[tuple[str, str]]]
         # noun phrase the class word qualifies (学校设置、…, 企业经营管理和…) or, after 鼓励 …,
         # the action asked of it (鼓励生产企业与销售商合作，)
         nxt = words[1][1] if len(words) > 1 else ""
-        return "acting" if nxt and _is_verb(nxt) and nxt != "a" else "verbal-noun"
+        # (a conjunction tagged p is no predicate: 行业协会建设与管理)
+        joint = len(words) > 1 and words[1][0] in ("与", "和", "及", "同")
+        return "acting" if nxt and _is_verb(nxt) and nxt != "a" and not joint else "verbal-noun"
     if flag in _MODIFIER_TAGS or flag.startswith("n"):
         # a noun-tagged adverbial before a verb (深度|参与, 依法|依规, 宏观|指导): the subject
         nxt = words[1][1] if len(words) > 1 else ""
@@ -154,13 +156,28 @@ def _possessed(text: str, end: int, lex) -> bool:
     return False
 
 
+def _word_spans(text: str) -> set[tuple[int, int]]:
+    out, pos = set(), 0
+    for w in _tagger().cut(text, HMM=False):
+        out.add((pos, pos + len(w.word)))
+        pos += len(w.word)
+    return out
+
+
 def _governed(left: str, words: Iterable[str], gap: int = 16) -> bool:
     """Does one of ``words`` stand close before the end of ``left`` (within ``gap`` characters,
     with no acting trigger such as 鼓励/支持 after it)?"""
     best = -1
+    spans: set[tuple[int, int]] | None = None
     for w in words:
         i = left.rfind(w)
         if i >= 0 and len(left) - (i + len(w)) <= gap:
+            if len(w) == 1:
+                # a one-character marker only as a word of its own (进学校, not 推进企业)
+                if spans is None:
+                    spans = _word_spans(left)
+                if (i, i + 1) not in spans:
+                    continue
             best = max(best, i + len(w))
     if best < 0:
         return False
@@ -249,6 +266,11 @@ def mark_acting(text: str, mentions: list, is_class: Callable[[str], bool], lex,
     outer = sorted(sp for sp in spans if not any(o[0] <= sp[0] and sp[1] <= o[1] and o != sp for o in spans))
     decision: dict[tuple[int, int], bool] = {}
     cls_at = {(m.start, m.end): m.entity for m in cls}
+    # the words of the names in the text are no markers or triggers (组织 in 培训评价组织)
+    masked = list(text)
+    for m in mentions:
+        masked[m.start : m.end] = "〇" * (m.end - m.start)
+    blank = "".join(masked)
     prev: tuple[int, bool] | None = None  # the end of the last chain and its decision
     for chain in _chains(text, outer):
         s, e = outer[chain[0]][0], outer[chain[-1]][1]
@@ -260,7 +282,7 @@ def mark_acting(text: str, mentions: list, is_class: Callable[[str], bool], lex,
             continue
         # the clause before it, within the reach of the rules (a window: units may be huge)
         lo = max(0, s - _LEFT)
-        left = text[max(lo, clause_start(text[lo:s], s - lo) + lo) : s]
+        left = blank[max(lo, clause_start(text[lo:s], s - lo) + lo) : s]
         after = _after_kind(text, e, tag, lex)
         if s > 0 and text[s - 1] == "等" and any(b == s - 1 for _a, b in named_ends):
             acting = False  # A、B等C: C names the kind of the bodies listed, not another party
@@ -270,7 +292,9 @@ def mark_acting(text: str, mentions: list, is_class: Callable[[str], bool], lex,
             acting = True  # the partner of a joint action: (加强)与科研院所合作, 文博单位与企业共同开发
         elif not _triggered(left, lex) and _possessed(text, e, lex):
             acting = False  # the possessor of an attribute: 提升各地执法能力 (not 鼓励企业提升能力)
-        elif _governed(left, lex.agent_markers, _AGENT_GAP):
+        # (read as written: a body named between 发挥 and the class, 发挥党组织在职业院校的…, is
+        # the one it governs, and the trigger-like 组织 in its name says so)
+        elif _governed(text[s - len(left) : s], lex.agent_markers, _AGENT_GAP):
             acting = True
         elif _governed(left, lex.object_markers):
             acting = False
@@ -286,6 +310,8 @@ def mark_acting(text: str, mentions: list, is_class: Callable[[str], bool], lex,
             decision[outer[i]] = acting
         prev = (e, acting)
     for m in cls:
+        if m.acting is False:
+            continue  # inside the name of a base or programme (kb/extract/groupnames.py)
         span = next((sp for sp in outer if sp[0] <= m.start and m.end <= sp[1]), None)
         inside_body = any(a <= m.start and m.end <= b and (a, b) != (m.start, m.end) for a, b in bodies)
         m.acting = False if inside_body else decision.get(span) if span is not None else None

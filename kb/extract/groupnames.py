@@ -54,6 +54,21 @@ def _in_name_phrase(text: str, end: int, heads: tuple[str, ...], verbs: tuple[st
     return 0 < best <= _REACH and not any(v in run[:best] for v in verbs)
 
 
+def _in_body_name(text: str, end: int, heads: tuple[str, ...], verbs: tuple[str, ...]) -> bool:
+    """Does an actor mention open the name of a base, programme or event (国家文物局重点科研基地,
+    高等职业学校和专业建设计划): a name head ends its phrase within the reach, with only nouns
+    and verbal nouns between (not 区水务局牵头实施…工程, 支持企业建设研发基地: the body acts)?"""
+    from kb.extract.acting import _is_verb, _tagger
+
+    run = _phrase_after(text, end)
+    best = min((i + len(h) for h in heads for i in [run.find(h)] if i >= 0), default=-1)
+    if not 0 < best <= _REACH or any(v in run[:best] for v in verbs):
+        return False
+    words = list(_tagger().cut(run[:best], HMM=False))
+    # a verb, or a verbal noun right after the body, is its predicate (企业建设研发基地)
+    return words[0].flag != "vn" and not any(_is_verb(w.flag) for w in words)
+
+
 def _in_quoted_name(text: str, start: int, end: int) -> bool:
     lo = max(0, start - _QUOTE_MAX)
     for i in range(start - 1, lo - 1, -1):
@@ -82,6 +97,8 @@ def drop_in_names(text: str, mentions: list, lex) -> list:
     out = []
     for m in mentions:
         if m.entity.startswith("GROUP:") and any(a <= m.start and m.end <= b for a, b in titles):
+            m.acting = False
+        elif m.entity.startswith("ACTOR:") and heads and _in_body_name(text, m.end, heads, verbs):
             m.acting = False
         elif m.entity.startswith("GROUP:") and (
             heads
