@@ -17,10 +17,10 @@ ROOT = Path(__file__).resolve().parent.parent
 FLOORS = {
     "jiading-sponge-city-plan": {"ACTOR": (0.98, 0.98, 1.0), "GROUP": (1.0, 1.0)},
     "zero-waste-city-pilot": {"ACTOR": (0.97, 0.96, 0.99), "GROUP": (1.0, 1.0)},
-    "vocational-education-reform": {"ACTOR": (0.92, 0.89, 0.92), "GROUP": (0.92, 0.98)},
-    "digital-economy-14th-fyp": {"ACTOR": (0.89, 0.88, 1.0), "GROUP": (0.91, 0.96)},
-    "hubei-cultural-relics-14th-fyp-pdf": {"ACTOR": (0.82, 0.56, 1.0), "GROUP": (0.98, 0.91)},
-    "moa-2026-rural-implementation": {"ACTOR": (0.93, 0.79, 1.0), "GROUP": (0.97, 0.79)},
+    "vocational-education-reform": {"ACTOR": (0.94, 0.89, 0.92), "GROUP": (0.95, 0.98)},
+    "digital-economy-14th-fyp": {"ACTOR": (0.93, 0.88, 1.0), "GROUP": (0.97, 1.0)},
+    "hubei-cultural-relics-14th-fyp-pdf": {"ACTOR": (0.91, 0.56, 1.0), "GROUP": (0.98, 0.93)},
+    "moa-2026-rural-implementation": {"ACTOR": (0.97, 0.81, 1.0), "GROUP": (0.97, 0.83)},
     "putuo-greening-15th-fyp": {"ACTOR": (0.88, 0.78, 1.0), "GROUP": (1.0, 0.94)},
     "putuo-spatial-near-term-plan": {"ACTOR": (0.85, 1.0, 1.0), "GROUP": (1.0, 1.0)},
 }

@@ -151,7 +151,7 @@ def _possessed(text: str, end: int, lex) -> bool:
             return True
         if w in ("和", "及", "与", "或", "的", "等"):
             return False
-        if _is_verb(flag) and not (i + 1 < len(words) and owned(words[i + 1][0])):
+        if _is_verb(flag) and not _closing(words, i + 1, owned):
             return False
     return False
 
@@ -162,6 +162,14 @@ def _word_spans(text: str) -> set[tuple[int, int]]:
         out.add((pos, pos + len(w.word)))
         pos += len(w.word)
     return out
+
+
+def _closing(words: list[tuple[str, str]], i: int, owned: Callable[[str], bool]) -> bool:
+    """Is ``words[i]`` an attribute that closes the phrase (执法|能力，运行|效率和), not the
+    object of a verb that more words follow (提升|人力资源|水平|提供)?"""
+    if i >= len(words) or not owned(words[i][0]):
+        return False
+    return i + 1 == len(words) or words[i + 1][0] in ("和", "及", "与", "或", "等")
 
 
 def _governed(left: str, words: Iterable[str], gap: int = 16) -> bool:
