@@ -58,6 +58,12 @@ ACTING = [
     ("指导各地做好物资储备和技术", "各地"),  # moa
     ("鼓励市场力量挖掘商业数据价值", "市场力量"),  # digital economy
     ("积极探索平台企业与产业园区联合运营模式", "产业园区"),  # digital economy: joint action
+    # look-alikes of the possessed-head rule: a verb of its own, a trigger before it
+    ("企业参与职业教育的积极性有较大提升", "企业"),  # vocational
+    ("职业院校在校生取得职业技能等级证书和企业提升人力资源水平提供", "企业"),  # vocational
+    ("发挥高校和地方两方面优势", "高校"),  # hubei: 发挥X优势 (优势 is no possessed head)
+    # look-alike of the name rule: verbs between the class and the head (基地)
+    ("鼓励博物馆与高等院校、中小学校合作建立教学实践基地", "中小学校"),  # hubei
 ]
 NOT_ACTING = [
     ("面向学校、社区、家庭、企业开展生", "学校"),  # zero-waste: a setting
@@ -75,6 +81,25 @@ NOT_ACTING = [
     ("院校内实施的职业技能等级证书", "院校"),  # vocational: a setting
     ("强化工程渣土专营企业监管", "企业"),  # putuo greening: a modifier
     ("公共文物保护经费列入政府财政预算", "政府"),  # hubei: a modifier
+    # the possessor of an attribute (possessed-head: 效率, 能力, 水平, 效能, 行为, 资源)
+    ("提升企业整体运行效率和产业链上下游协同效率", "企业"),  # digital economy
+    ("提升各地执法能力", "各地"),  # hubei
+    ("提升文博单位安全防范水平", "文博单位"),  # hubei
+    ("提升农业农村领域政府债券使用效能", "政府"),  # moa
+    ("收取费用或干预企业办学行为", "企业"),  # vocational
+    ('充分挖掘利用各地"土特产"资源', "各地"),  # moa: past a straight-quoted name
+    # a scope parenthesis takes the decision of the class before it
+    ("加强职业院校（含技工院校）数字技术技能类", "技工院校"),  # digital economy
+    # a setting after a one-character marker that is a word of its own
+    ("推进展览进学校、进社区、进乡村、进企业", "学校"),  # hubei
+    ("推进展览进学校、进社区、进乡村、进企业", "企业"),
+    ("体系覆盖各级各类医疗机构。", "医疗机构"),  # zero-waste: the object of 覆盖
+    ("建立全省文物领域专家智库。", "智库"),  # hubei: the object of 建立
+    ("加强和规范文物行业协会建设与管理。", "行业协会"),  # hubei: 建设与管理 is no predicate
+    # 组织 inside the name 培训评价组织 is no trigger that cancels 对
+    ("对培训评价组织行为和职业院校培训质量进行监测", "职业院校"),  # vocational
+    # a class opening the name of a programme or base
+    ("启动实施中国特色高水平高等职业学校和专业建设计划", "职业学校"),  # vocational
 ]
 
 
@@ -93,6 +118,15 @@ def test_object_setting_or_modifier(text, word):
 def test_class_inside_a_group_or_body_name_is_a_modifier():
     # vocational: 高校 inside 高校毕业生 (a group); hubei: 中小学 inside the title of a document
     assert _acting("在职务职级晋升等方面与普通高校毕业生享受同等待遇", "高校") is False
+
+
+def test_named_body_opening_the_name_of_a_base_is_not_a_party():
+    # hubei: the base is named after the body that accredits it; jiading: the body acts
+    text = "出土木漆器保护国家文物局重点科研基地、湖北省文物保护科研机构"
+    assert _in_corpus(text)
+    assert _acting(text, "国家文物局") is False
+    ms = _mentions("区水务局牵头实施海绵城市建设工程。")
+    assert [m.acting for m in ms if m.text == "区水务局"] == [None]
 
 
 def test_named_bodies_carry_no_acting_flag():

@@ -196,3 +196,28 @@ def test_name_broken_by_a_line_break_in_a_table_cell():
 def test_groups_of_other_sectors(text, expected, absent):
     found = {e for e, _ in groups(text)}
     assert expected <= found and not (absent & found)
+
+
+def test_related_wording_is_the_people_only_in_a_list_of_groups():
+    # digital economy: 家政 (for 家政服务人员) names a field, 灵活就业 a form of work
+    assert groups("儿童福利、托育、家政等民生领域") == {("GROUP:儿童", "儿童")}
+    assert not groups("完善灵活就业的工伤保险制度。")
+    # the union sample: an item of a list of groups is the people
+    found = groups("最大限度地把农民工、灵活就业、新就业形态劳动者组织到工会中来。")
+    assert ("GROUP:灵活就业人员", "灵活就业") in found
+
+
+def test_honorific_title_is_no_group():
+    # vocational (ANNOTATING.md: not honorifics), twice; the union sample's 工匠人才 is the group
+    assert not groups("教育结构和培养大国工匠、能工巧匠的重要")
+    assert groups("宣传展示大国工匠、能工巧匠和高素质劳动者") == {("GROUP:劳动者", "劳动者")}
+    assert ("GROUP:工匠", "工匠人才") in groups("全国示范性劳模和工匠人才创新工作")
+
+
+def test_groups_of_rural_and_heritage_policy():
+    # hubei; moa (养殖场户 is a class of farms: where it acts it is an actor, not the group)
+    assert ("GROUP:考古人员", "考古人员") in groups("关切一线考古人员，落实野外津贴补助")
+    assert ("GROUP:乡土文化能人", "乡土文化能人") in groups("大力培育乡土文化能人。")
+    acting = mentions("推动中小养殖场户建设完善畜禽粪污、水产养殖尾水处理设施")
+    assert ("ACTOR:养殖场户", True) in {(m.entity, m.acting) for m in acting}
+    assert not groups("推动中小养殖场户建设完善畜禽粪污、水产养殖尾水处理设施")

@@ -53,8 +53,11 @@ _LEFT = 40  # how much of its clause before a chain the rules read
 _LIST_ITEMS = re.compile(r"^(?:[、和及或][^\s，,。；;：:、和及或“”]{1,6}){1,3}(?=[^\s，,。；;：:、和及或“”])")
 # a short parenthesis right after a mention: （含技工院校）
 _PAREN = re.compile(r"^[（(][^（()）]{1,12}[）)]")
-# a short quoted name right after it: 中等职业学校“文明风采”活动, 清运企业“托底驳运”模式
-_QUOTED = re.compile(r"^“[^“”]{1,12}”(?=[^\s，,。；;：:、“”])")
+# a short quoted name right after it: 中等职业学校“文明风采”活动, 清运企业“托底驳运”模式,
+# 各地"土特产"资源 (straight quotes)
+_QUOTED = re.compile(r'^(?:“[^“”]{1,12}”|"[^"“”]{1,12}")(?=[^\s，,。；;：:、“”"])')
+# what opens a parenthesis that says what a class mention covers: 职业院校（含技工院校）
+_SCOPE_PAREN = re.compile(r"^[（(](?:含|包括|包含|即)?$")
 # a two-character word closing an item of a list or clause (主导、 主体， 协作”)
 _SLOGAN_ITEM = re.compile(r"^([^\s，,。；;：:、“”]{2})(?:[、，,。；;”\"]|$)")
 _ACTING_TAGS = ("v", "p", "d", "a", "ad", "vd")
@@ -117,7 +120,9 @@ def _after_kind(text: str, end: int, tag: Callable[[str], list[tuple[str, str]]]
         # noun phrase the class word qualifies (学校设置、…, 企业经营管理和…) or, after 鼓励 …,
         # the action asked of it (鼓励生产企业与销售商合作，)
         nxt = words[1][1] if len(words) > 1 else ""
-        return "acting" if nxt and _is_verb(nxt) and nxt != "a" else "verbal-noun"
+        # (a conjunction tagged p is no predicate: 行业协会建设与管理)
+        joint = len(words) > 1 and words[1][0] in ("与", "和", "及", "同")
+        return "acting" if nxt and _is_verb(nxt) and nxt != "a" and not joint else "verbal-noun"
     if flag in _MODIFIER_TAGS or flag.startswith("n"):
         # a noun-tagged adverbial before a verb (深度|参与, 依法|依规, 宏观|指导): the subject
         nxt = words[1][1] if len(words) > 1 else ""
@@ -135,13 +140,63 @@ def _examples(rest: str, tag: Callable[[str], list[tuple[str, str]]]) -> bool:
     return bool(words) and words[0][1] == "m" and words[0][0][:1] in "一两几数"
 
 
+_PHRASE_END = re.compile(r"[，,。；;：:、！？!?（()）“”\"《》]")
+
+
+def _possessed(text: str, end: int, lex) -> bool:
+    """Is the class mention the possessor of an attribute (lexicon ``possessed-head``: 能力, 水平,
+    效率 …) that ends the noun phrase it opens: 提升企业整体运行效率, 提升各地执法能力, 干预企业
+    办学行为? Read word by word up to that head: a verb stops it (企业提升创新能力 acts) unless
+    it qualifies the head at once (执法|能力, 运行|效率, 防范|水平)."""
+    if not lex.possessed_heads:
+        return False
+    window = re.sub(r"\s+", "", text[end : end + 24])[:16]  # PDF text breaks lines inside words
+    cut = _PHRASE_END.search(window)
+    words = [(w.word, w.flag) for w in _tagger().cut(window[: cut.start()] if cut else window, HMM=False)]
+
+    def owned(w: str) -> bool:  # a word may hold one: 资源优势
+        return any(h in w for h in lex.possessed_heads)
+
+    for i, (w, flag) in enumerate(words):
+        if owned(w):
+            return True
+        if w in ("和", "及", "与", "或", "的", "等"):
+            return False
+        if _is_verb(flag) and not _closing(words, i + 1, owned):
+            return False
+    return False
+
+
+def _word_spans(text: str) -> set[tuple[int, int]]:
+    out, pos = set(), 0
+    for w in _tagger().cut(text, HMM=False):
+        out.add((pos, pos + len(w.word)))
+        pos += len(w.word)
+    return out
+
+
+def _closing(words: list[tuple[str, str]], i: int, owned: Callable[[str], bool]) -> bool:
+    """Is ``words[i]`` an attribute that closes the phrase (执法|能力，运行|效率和), not the
+    object of a verb that more words follow (提升|人力资源|水平|提供)?"""
+    if i >= len(words) or not owned(words[i][0]):
+        return False
+    return i + 1 == len(words) or words[i + 1][0] in ("和", "及", "与", "或", "等")
+
+
 def _governed(left: str, words: Iterable[str], gap: int = 16) -> bool:
     """Does one of ``words`` stand close before the end of ``left`` (within ``gap`` characters,
     with no acting trigger such as 鼓励/支持 after it)?"""
     best = -1
+    spans: set[tuple[int, int]] | None = None
     for w in words:
         i = left.rfind(w)
         if i >= 0 and len(left) - (i + len(w)) <= gap:
+            if len(w) == 1:
+                # a one-character marker only as a word of its own (进学校, not 推进企业)
+                if spans is None:
+                    spans = _word_spans(left)
+                if (i, i + 1) not in spans:
+                    continue
             best = max(best, i + len(w))
     if best < 0:
         return False
@@ -230,11 +285,23 @@ def mark_acting(text: str, mentions: list, is_class: Callable[[str], bool], lex,
     outer = sorted(sp for sp in spans if not any(o[0] <= sp[0] and sp[1] <= o[1] and o != sp for o in spans))
     decision: dict[tuple[int, int], bool] = {}
     cls_at = {(m.start, m.end): m.entity for m in cls}
+    # the words of the names in the text are no markers or triggers (组织 in 培训评价组织)
+    masked = list(text)
+    for m in mentions:
+        masked[m.start : m.end] = "〇" * (m.end - m.start)
+    blank = "".join(masked)
+    prev: tuple[int, bool] | None = None  # the end of the last chain and its decision
     for chain in _chains(text, outer):
         s, e = outer[chain[0]][0], outer[chain[-1]][1]
+        if prev is not None and _SCOPE_PAREN.match(text[prev[0] : s]):
+            # a parenthesis that says what the class before covers (职业院校（含技工院校）):
+            # the same party, in the same place
+            for i in chain:
+                decision[outer[i]] = prev[1]
+            continue
         # the clause before it, within the reach of the rules (a window: units may be huge)
         lo = max(0, s - _LEFT)
-        left = text[max(lo, clause_start(text[lo:s], s - lo) + lo) : s]
+        left = blank[max(lo, clause_start(text[lo:s], s - lo) + lo) : s]
         after = _after_kind(text, e, tag, lex)
         if s > 0 and text[s - 1] == "等" and any(b == s - 1 for _a, b in named_ends):
             acting = False  # A、B等C: C names the kind of the bodies listed, not another party
@@ -242,7 +309,11 @@ def mark_acting(text: str, mentions: list, is_class: Callable[[str], bool], lex,
             acting = True  # a duty named right after a collective wording: 压实各级相关单位主体责任
         elif (left.rstrip().endswith(("与", "同")) or "与" in text[s:e]) and text[e : e + 2] in lex.cooperation_words:
             acting = True  # the partner of a joint action: (加强)与科研院所合作, 文博单位与企业共同开发
-        elif _governed(left, lex.agent_markers, _AGENT_GAP):
+        elif not _triggered(left, lex) and _possessed(text, e, lex):
+            acting = False  # the possessor of an attribute: 提升各地执法能力 (not 鼓励企业提升能力)
+        # (read as written: a body named between 发挥 and the class, 发挥党组织在职业院校的…, is
+        # the one it governs, and the trigger-like 组织 in its name says so)
+        elif _governed(text[s - len(left) : s], lex.agent_markers, _AGENT_GAP):
             acting = True
         elif _governed(left, lex.object_markers):
             acting = False
@@ -256,7 +327,10 @@ def mark_acting(text: str, mentions: list, is_class: Callable[[str], bool], lex,
             acting = not _governed(left, lex.object_verbs)
         for i in chain:
             decision[outer[i]] = acting
+        prev = (e, acting)
     for m in cls:
+        if m.acting is False:
+            continue  # inside the name of a base or programme (kb/extract/groupnames.py)
         span = next((sp for sp in outer if sp[0] <= m.start and m.end <= sp[1]), None)
         inside_body = any(a <= m.start and m.end <= b and (a, b) != (m.start, m.end) for a, b in bodies)
         m.acting = False if inside_body else decision.get(span) if span is not None else None

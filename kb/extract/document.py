@@ -15,7 +15,14 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from kb.extract.acting import drop_bare_heads, mark_acting
-from kb.extract.groupnames import drop_in_names, group_proxies, served_twins, settle_proxies, split_twins
+from kb.extract.groupnames import (
+    drop_in_names,
+    group_proxies,
+    related_as_people,
+    served_twins,
+    settle_proxies,
+    split_twins,
+)
 from kb.extract.lexicon import TYPES, Lexicon, alternation, load_lexicon, word_lists
 from kb.extract.orgnames import inside_modifiers, org_mentions
 from kb.extract.roles import assign_roles
@@ -52,6 +59,7 @@ def unit_mentions(unit: Unit, doc, lex: Lexicon) -> list[Mention]:
     ms.sort(key=lambda m: (m.start, -m.end, m.entity))
     orgs, institutions = org_mentions(unit.text, ms, sentence_of)
     ms = sorted(ms + orgs, key=lambda m: (m.start, -m.end, m.entity))
+    related_as_people(unit.text, ms, {(h.start, h.end, h.entity) for h in hits if h.kind == "related"})
     ms = drop_bare_heads(unit.text, ms, lex.compound_only, generic=frozenset(lex.generic_qualifiers))
     ms = drop_in_names(unit.text, ms, lex)
     ms, twins = split_twins(ms, lex)

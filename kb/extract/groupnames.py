@@ -54,6 +54,21 @@ def _in_name_phrase(text: str, end: int, heads: tuple[str, ...], verbs: tuple[st
     return 0 < best <= _REACH and not any(v in run[:best] for v in verbs)
 
 
+def _in_body_name(text: str, end: int, heads: tuple[str, ...], verbs: tuple[str, ...]) -> bool:
+    """Does an actor mention open the name of a base, programme or event (国家文物局重点科研基地,
+    高等职业学校和专业建设计划): a name head ends its phrase within the reach, with only nouns
+    and verbal nouns between (not 区水务局牵头实施…工程, 支持企业建设研发基地: the body acts)?"""
+    from kb.extract.acting import _is_verb, _tagger
+
+    run = _phrase_after(text, end)
+    best = min((i + len(h) for h in heads for i in [run.find(h)] if i >= 0), default=-1)
+    if not 0 < best <= _REACH or any(v in run[:best] for v in verbs):
+        return False
+    words = list(_tagger().cut(run[:best], HMM=False))
+    # a verb, or a verbal noun right after the body, is its predicate (企业建设研发基地)
+    return words[0].flag != "vn" and not any(_is_verb(w.flag) for w in words)
+
+
 def _in_quoted_name(text: str, start: int, end: int) -> bool:
     lo = max(0, start - _QUOTE_MAX)
     for i in range(start - 1, lo - 1, -1):
@@ -77,9 +92,15 @@ def drop_in_names(text: str, mentions: list, lex) -> list:
     heads = tuple(sorted(lex.name_heads, key=len, reverse=True))
     verbs = tuple(sorted(lex.name_verbs))
     tails = tuple(sorted(lex.compound_tails))
+    # an honorific title and the group words inside it (大国工匠, 工匠 in it) name no group
+    titles = [(m.start, m.end) for m in mentions if m.entity in lex.honorifics]
     out = []
     for m in mentions:
-        if m.entity.startswith("GROUP:") and (
+        if m.entity.startswith("GROUP:") and any(a <= m.start and m.end <= b for a, b in titles):
+            m.acting = False
+        elif m.entity.startswith("ACTOR:") and heads and _in_body_name(text, m.end, heads, verbs):
+            m.acting = False
+        elif m.entity.startswith("GROUP:") and (
             heads
             and _in_name_phrase(text, m.end, heads, verbs)
             or _in_quoted_name(text, m.start, m.end)
@@ -90,6 +111,26 @@ def drop_in_names(text: str, mentions: list, lex) -> list:
             m.acting = False
         out.append(m)
     return out
+
+
+# what joins the items of a list of groups (农民工、灵活就业、新就业形态劳动者)
+_LIST_JOIN = re.compile(r"^(?:、|和|及|与|以及|或)$")
+
+
+def related_as_people(text: str, mentions: list, related: set[tuple[int, int, str]]) -> None:
+    """A related wording (lexicon ``related``: 家政 for 家政服务人员, 灵活就业 for 灵活就业人员) is a
+    field or a form of work, not the people, unless it is an item of a list of groups
+    (把农民工、灵活就业、新就业形态劳动者组织到工会中来): elsewhere (托育、家政等民生领域,
+    灵活就业的工伤保险制度) its mention is kept, for ``kb mentions``, with ``acting`` false."""
+    if not related:
+        return
+    people = [m for m in mentions if m.entity.startswith("GROUP:") and (m.start, m.end, m.entity) not in related]
+    for m in mentions:
+        if (m.start, m.end, m.entity) not in related:
+            continue
+        listed = any(_LIST_JOIN.match(text[p.end : m.start]) or _LIST_JOIN.match(text[m.end : p.start]) for p in people)
+        if not listed:
+            m.acting = False
 
 
 def _twin(eid: str, lex) -> str | None:

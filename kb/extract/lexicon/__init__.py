@@ -90,6 +90,10 @@ class Lexicon:
     name_verbs: set[str] = field(default_factory=set)
     # qualifiers that make no kind of a compound-only head after a verb (招录专业人才)
     generic_qualifiers: set[str] = field(default_factory=set)  # 参与, 参加 …: a group word before one acts
+    # attributes a class mention may own (能力, 水平 …): the possessor is a modifier (acting.py)
+    possessed_heads: set[str] = field(default_factory=set)
+    # honorific titles (大国工匠): ANNOTATING.md counts no group in them, nor the word inside
+    honorifics: set[str] = field(default_factory=set)
 
     def is_class(self, eid: str) -> bool:
         """Is ``eid`` a class of institutions (itself, or narrower than a ``class`` root)?"""
@@ -201,6 +205,8 @@ def load_lexicon(folder: Optional[Path] = None, types=TYPES) -> Lexicon:
         "name-verb": lex.name_verbs,
         "served-marker": lex.served_markers,
         "generic-qualifier": lex.generic_qualifiers,
+        "honorific": lex.honorifics,
+        "possessed-head": lex.possessed_heads,
     }
     for roles in sorted(folder.glob("roles*.tsv")):
         for n, cells in _rows(roles):
@@ -209,7 +215,7 @@ def load_lexicon(folder: Optional[Path] = None, types=TYPES) -> Lexicon:
                 raise KBError(f"{roles}:{n}: expected '{'|'.join(rule_sets)}<TAB>entity id or word'")
             rule_sets[kind].add(cells[1].strip())
     lex.object_markers |= lex.served_markers
-    for eid in sorted(lex.classes | lex.classes_only | lex.collective):
+    for eid in sorted(lex.classes | lex.classes_only | lex.collective | lex.honorifics):
         if types == TYPES and eid not in lex.entries:
             raise KBError(f"roles*.tsv: class {eid} is not in the lexicon")
     patterns = folder / f"{TYPE_PREFIX['ACTOR']}{PATTERN_SUFFIX}"
