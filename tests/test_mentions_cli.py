@@ -154,3 +154,21 @@ def test_mentions_and_entities_csv(out):
     table = list(csv.DictReader(io.StringIO(run(out, "entities", "--csv").stdout)))
     assert [r["id"] for r in table] == [e["id"] for e in ents]
     assert [int(r["count"]) for r in table] == [e["count"] for e in ents]
+
+
+def test_mentions_give_each_unit_its_place_in_the_outline(out):
+    """A reader sees which clause answers without looking it up: the task's title and its
+    outline path (the same path `kb show` prints), in the JSON and in the text output."""
+    from kb.query.load import load_kb
+
+    kb = load_kb(out)
+    tasks = {t.id: t for d in kb.documents for t in d.tasks}
+    data = json.loads(run(out, "mentions", "农民工", "--json").output)
+    rows = [u for u in data["units"] if u["id"] in tasks]
+    assert rows
+    for u in rows:
+        assert u["title"] == tasks[u["id"]].title and u["title"]
+        assert u["path"] == tasks[u["id"]].path and u["path"].endswith(u["title"])
+    text = run(out, "mentions", "农民工").output
+    first = rows[0]
+    assert f"  {first['id']}  " in text and first["path"].split(" › ")[0][:13] in text

@@ -67,9 +67,14 @@ def mentions_cmd(term, exact, show_role, fmt, out):
     roles: dict[str, int] = {}
     for r in [*res["units"], *res.get("headings", [])]:
         text = texts[r["id"]]
+        path = r.get("path") or ""
+        where = "" if path in ("", r["id"].rsplit("/", 1)[-1]) else "  " + _short_path(path)
+        click.echo(f"  {safe(r['id'])}{safe(where)}")
         for m in r["matches"]:
             extra = f" (via {m['via']})" if m.get("via") else ""
             extra += f" ({m['note']})" if m.get("note") else ""
+            if m.get("acting") is False and (res.get("entity") or "").startswith("GROUP:"):
+                extra += " (inside a name)"  # 武汉农民运动讲习所: kept for the reader, not a mention of the group
             if show_role:
                 role = m.get("role") or "-"
                 if m.get("acting") is False:  # a class word as object, setting or modifier
@@ -78,11 +83,14 @@ def mentions_cmd(term, exact, show_role, fmt, out):
                 extra += f" [{role}]"
             # the id and sentence id come from the corpus too; the highlight is ours, so it is
             # added after the text was made safe
-            click.echo(
-                f"  {safe(r['id']):<14} {safe(m['sentence']):<18} {_highlight(text, m['start'], m['end'])}{safe(extra)}"
-            )
+            click.echo(f"    {safe(m['sentence']):<18} {_highlight(text, m['start'], m['end'])}{safe(extra)}")
     if show_role and roles:
         echo("roles: " + ", ".join(f"{k} {v}" for k, v in sorted(roles.items())))
+
+
+def _short_path(path: str) -> str:
+    """The outline path with each step cut short, as `kb search` prints it."""
+    return " › ".join(p if len(p) <= 14 else p[:13] + "…" for p in path.split(" › "))
 
 
 def _target_rows(kb: KB, period, deadline, unit, kinds=("target",), dated=False) -> list[dict]:

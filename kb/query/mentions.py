@@ -60,12 +60,18 @@ def narrower_of(kb: KB, eid: str) -> dict[str, str]:
     return out
 
 
-def _row(uid: str, matches: list[dict]) -> dict:
+def _row(uid: str, matches: list[dict], where: Unit | None = None) -> dict:
+    """A unit's (or heading's) answer: its id, where it sits in the outline (``path``: 二、… ›
+    （三）… › 7.…) and its task title, so that a reader sees which clause it is without
+    looking it up, then the matches."""
     sents = []
     for m in matches:
         if m["sentence"] not in sents:
             sents.append(m["sentence"])
     row = {"id": uid, "count": len(matches), "sentences": sents, "matches": matches}
+    if where is not None:
+        row["path"] = where.path
+        row["title"] = getattr(where, "title", "") or None
     vias = sorted({m["via"] for m in matches if m.get("via")})
     if all(m.get("via") for m in matches):
         row["via"] = vias
@@ -90,7 +96,7 @@ def entity_query(kb: KB, ent: Entity, term: str, exact: bool = False) -> list[di
     for uid, u in units_of(kb):
         matches = _entity_matches(u.mentions, ent, term, narrower, exact)
         if matches:
-            rows.append(_row(uid, matches))
+            rows.append(_row(uid, matches, u))
     return rows
 
 
@@ -102,7 +108,9 @@ def heading_query(kb: KB, ent: Entity, term: str, exact: bool = False) -> list[d
     for cid, c in headings_of(kb):
         matches = _entity_matches(c.mentions, ent, term, narrower, exact)
         if matches:
-            rows.append(_row(cid, matches))
+            row = _row(cid, matches)
+            row["path"], row["title"] = c.heading.strip(), c.title
+            rows.append(row)
     return rows
 
 
@@ -135,7 +143,7 @@ def target_query(kb: KB, q, exact: bool = False) -> list[dict]:
                     d["note"] = f"counted in {t.unit}"  # 500万人 also lists 500万人次
                 matches.append(d)
         if matches:
-            rows.append(_row(uid, matches))
+            rows.append(_row(uid, matches, u))
     return rows
 
 
@@ -148,7 +156,7 @@ def literal_query(kb: KB, term: str) -> list[dict]:
             matches.append({"text": term, "sentence": _sentence_at(u, pos), "start": pos, "end": pos + len(term)})
             pos = u.text.find(term, pos + 1)
         if matches:
-            rows.append(_row(uid, matches))
+            rows.append(_row(uid, matches, u))
     return rows
 
 
