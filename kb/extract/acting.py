@@ -334,3 +334,71 @@ def mark_acting(text: str, mentions: list, is_class: Callable[[str], bool], lex,
         span = next((sp for sp in outer if sp[0] <= m.start and m.end <= sp[1]), None)
         inside_body = any(a <= m.start and m.end <= b and (a, b) != (m.start, m.end) for a, b in bodies)
         m.acting = False if inside_body else decision.get(span) if span is not None else None
+
+
+# what may stand between a trigger and the class it asks to act, once a relative clause closed by
+# 的 or a list of places closed by 等 is cut off (鼓励有条件的|国有博物馆, 支持武汉、宜昌等|博物馆)
+_RELATIVE_END = ("的", "等")
+
+
+def confirm_head_classes(text: str, mentions: list, ids: set[str], scopes: frozenset[str], lex) -> None:
+    """Classes named by an institution's head word (博物馆, 图书馆 and their qualified forms:
+    kb/extract/classnames.py) are far more often the thing built, shown or developed (建设博物馆,
+    博物馆建设, 推动博物馆高质量发展) than a party, and the part-of-speech tags around them do not
+    tell the two apart. So the general rules' "acting" stands only where a supervision trigger
+    asks the class itself to act: 鼓励有条件的国有博物馆…建立, 推动全省博物馆积极参与, 支持
+    国家三级以上博物馆设立 — the trigger in the same clause, nothing between them but a relative
+    clause closed by 的, places closed by 等 or scope words (全省, 我省), no other party in that
+    relative clause (推动其他部门和军队管理的博物馆: the bodies that run it act), and no attribute
+    or noun phrase the class merely qualifies after it (推动博物馆教育资源开发). A class after
+    等 closing a list of named institutions names their kind, not another party. In place."""
+    heads = sorted((m for m in mentions if m.entity in ids), key=lambda m: m.start)
+    actors = [m for m in mentions if m.entity.startswith("ACTOR:") and m.entity not in ids]
+    prev: tuple[int, bool] | None = None  # the end of the last head class and its decision
+    for m in heads:
+        if prev is not None and _JOINED.match(text[prev[0] : m.start]) and text[prev[0] : m.start]:
+            m.acting = prev[1]  # a chain: 国有博物馆和非国有博物馆 share one decision
+        else:
+            m.acting = _asked_to_act(text, m, actors, scopes, lex)
+        prev = (m.end, bool(m.acting))
+
+
+def _predicate_after(text: str, end: int, lex) -> bool:
+    """Does a predicate of the class's own follow it: a verb (设立, 开展), a verbal noun with its
+    object (建设|新馆, 对口|帮扶), an idiom (积极参与) or a noun-tagged word before a verb
+    (利用 is tagged a noun)? Not a verbal noun that closes the phrase (博物馆高质量|发展: the
+    development of the class) nor a noun it qualifies (博物馆|教育资源)."""
+    kind = _after_kind(text, end, first_words, lex)
+    words = first_words(text[end:])
+    if kind == "acting" or words and words[0][1] == "i":
+        return True
+    if len(words) < 2:
+        return False
+    first, second = words[0][1], words[1][1]
+    if first == "vn":
+        return second.startswith("n") or _is_verb(second)
+    return first in ("n", "l") and _is_verb(second)
+
+
+def _asked_to_act(text: str, m, actors: list, scopes: frozenset[str], lex) -> bool:
+    if m.start > 0 and text[m.start - 1] == "等" and any(a.end == m.start - 1 for a in actors):
+        return False  # A、B等革命类纪念馆: the kind of the institutions listed
+    lo = clause_start(text, m.start)
+    left = text[lo : m.start]
+    words = (*SUPERVISED, *lex.triggers)
+    at = max((left.rfind(t) + len(t) for t in words if t in left), default=-1)
+    if at < 0:
+        return False
+    gap = re.sub(r"\s+", "", left[at:])
+    cut = max(gap.rfind(w) for w in _RELATIVE_END)
+    if cut >= 0:
+        if any(lo + at <= a.start and a.end <= m.start for a in actors):
+            return False  # a party in the relative clause runs it: 其他部门和军队管理的博物馆
+        gap = gap[cut + 1 :]
+    for s in sorted(scopes, key=len, reverse=True):
+        gap = gap.replace(s, "")
+    if gap:
+        return False  # another word between: the object of a verb (参与博物馆建设)
+    if _possessed(text, m.end, lex):
+        return False  # 推动博物馆治理水平现代化
+    return _predicate_after(text, m.end, lex)
