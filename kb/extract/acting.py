@@ -218,6 +218,13 @@ def _assigned(text: str, end: int, entities: list[str], lex) -> bool:
     return text.startswith(tuple(sorted(lex.assigned_words)), end) if lex.assigned_words else False
 
 
+def _joint_word_after(text: str, end: int, lex) -> bool:
+    """Does a word of joint action follow a class mention at once, or after the 的 that makes it
+    the head of a noun phrase (文物部门与媒体的合作机制: the media are a partner as in 与媒体合作)?"""
+    at = end + 1 if text.startswith("的", end) else end
+    return text[at : at + 2] in lex.cooperation_words
+
+
 def _chains(text: str, spans: list[tuple[int, int]]) -> list[list[int]]:
     """Indexes of ``spans`` (sorted, outermost class mentions) grouped into chains."""
     out: list[list[int]] = []
@@ -307,7 +314,7 @@ def mark_acting(text: str, mentions: list, is_class: Callable[[str], bool], lex,
             acting = False  # A、B等C: C names the kind of the bodies listed, not another party
         elif _assigned(text, e, [cls_at[outer[i]] for i in chain], lex):
             acting = True  # a duty named right after a collective wording: 压实各级相关单位主体责任
-        elif (left.rstrip().endswith(("与", "同")) or "与" in text[s:e]) and text[e : e + 2] in lex.cooperation_words:
+        elif (left.rstrip().endswith(("与", "同")) or "与" in text[s:e]) and _joint_word_after(text, e, lex):
             acting = True  # the partner of a joint action: (加强)与科研院所合作, 文博单位与企业共同开发
         elif not _triggered(left, lex) and _possessed(text, e, lex):
             acting = False  # the possessor of an attribute: 提升各地执法能力 (not 鼓励企业提升能力)
