@@ -36,7 +36,15 @@ _NOUN_TAGS = ("n", "nz", "vn", "j", "l", "nr", "nt", "ns", "an", "b")
 class ClassRules:
     heads: tuple[str, ...]
     scopes: frozenset[str]
+    levels: frozenset[str]
     run: re.Pattern  # the qualifiers right before a head, read back to their start
+
+    @property
+    def between(self) -> frozenset[str]:
+        """Words that may stand between a trigger and the class it asks to act: scope words and
+        a level alone (鹤峰等市县|革命类纪念馆); not a compound's first part, as a level is after a
+        place (湖北省|博物馆 is a name)."""
+        return self.scopes | self.levels
 
 
 @dataclass(frozen=True)
@@ -62,8 +70,8 @@ def rules() -> ClassRules:
     )
     return ClassRules(
         heads=tuple(sorted(w.get("head", ()), key=len, reverse=True)),
-        # a level alone before a class scopes it too (鹤峰等市县|革命类纪念馆)
-        scopes=frozenset(w.get("scope", ())) | frozenset(w.get("level", ())),
+        scopes=frozenset(w.get("scope", ())),
+        levels=frozenset(w.get("level", ())),
         run=re.compile(f"(?:{unit})+$"),
     )
 

@@ -77,7 +77,7 @@ def unit_mentions(unit: Unit, doc, lex: Lexicon) -> list[Mention]:
     classes, class_ids = class_mentions(unit.text, ms, sentence_of)
     if classes:
         ms = sorted(ms + classes, key=lambda m: (m.start, -m.end, m.entity))
-        confirm_head_classes(unit.text, ms, class_ids, class_rules().scopes, lex)
+        confirm_head_classes(unit.text, ms, class_ids, class_rules().between, lex)
     inside_modifiers(ms)
     ms = settle_proxies(unit.text, ms, proxies, lex)
     twins = served_twins(unit.text, ms, twins, lex)
