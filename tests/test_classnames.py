@@ -113,6 +113,15 @@ def test_class_as_object_or_modifier(text, word):
     assert _acting(text, word) is False
 
 
+def test_parallel_clause_under_one_trigger():
+    # hubei (PDF text): the second clause's class is asked to act by the first clause's 支持
+    text = "支持国家一级博物馆建设青少年活动中心， 国家 二、三级博物馆设立青少年活动室"
+    assert _in_corpus(text)
+    assert _acting(text, "国家二、三级博物馆") is True
+    # a library plan's style: a clause that reviews, not a second task (a verbal noun, no verb)
+    assert _acting("鼓励公共图书馆延时开放，博物馆建设滞后。", "博物馆") is False
+
+
 def test_kind_after_named_museums():
     # hubei: the class after 等 names the kind of the museums listed, it is not another party
     text = "发挥武汉革命博物馆、武汉市中山舰博物馆等革命类国家一级博物馆开放服务的引领示范作用"

@@ -365,9 +365,28 @@ def confirm_head_classes(text: str, mentions: list, ids: set[str], scopes: froze
     for m in heads:
         if prev is not None and _JOINED.match(text[prev[0] : m.start]) and text[prev[0] : m.start]:
             m.acting = prev[1]  # a chain: 国有博物馆和非国有博物馆 share one decision
+        elif prev is not None and prev[1] and _parallel(text, prev[0], m.start):
+            # with no trigger of its own, only a plain verb (设立) makes it act: 博物馆建设滞后
+            rest = re.sub(r"\s+", "", text[m.end : m.end + 40])
+            first = first_words(rest)[:1]
+            m.acting = bool(first) and _is_verb(first[0][1])
         else:
             m.acting = _asked_to_act(text, m, actors, scopes, lex)
         prev = (m.end, bool(m.acting))
+
+
+def _parallel(text: str, prev_end: int, start: int) -> bool:
+    """Does the class open the clause right after the one of a class asked to act, a parallel
+    clause under the same trigger (支持国家一级博物馆建设青少年活动中心，国家二、三级博物馆设立
+    青少年活动室)?"""
+    between = text[prev_end:start]
+    lo = clause_start(text, start)
+    return (
+        prev_end <= lo
+        and not text[lo:start].strip()
+        and sum(c in "，,；;" for c in between) == 1
+        and "。" not in between
+    )
 
 
 def _predicate_after(text: str, end: int, lex) -> bool:
@@ -375,8 +394,9 @@ def _predicate_after(text: str, end: int, lex) -> bool:
     object (建设|新馆, 对口|帮扶), an idiom (积极参与) or a noun-tagged word before a verb
     (利用 is tagged a noun)? Not a verbal noun that closes the phrase (博物馆高质量|发展: the
     development of the class) nor a noun it qualifies (博物馆|教育资源)."""
-    kind = _after_kind(text, end, first_words, lex)
-    words = first_words(text[end:])
+    rest = re.sub(r"\s+", "", text[end : end + 40])  # PDF text breaks lines inside words
+    kind = _after_kind(rest, 0, first_words, lex)
+    words = first_words(rest)
     if kind == "acting" or words and words[0][1] == "i":
         return True
     if len(words) < 2:
