@@ -136,3 +136,6 @@ def test_partner_before_de():
     assert _in_corpus("建立文物部门与媒体的合作机制")
     assert _acting("与网络运营商合作，以湖北省博物馆为重点", "网络运营商") is True
     assert _in_corpus("与网络运营商合作")
+    # hubei: 研究机构 (as 科研机构) qualified by its field, a partner in a list
+    assert _acting("推动文博单位与党史研究机构、高校合作，推出一批反映", "研究机构") is True
+    assert _in_corpus("推动文博单位与党史研究机构、高校合作，推出一批反映")
