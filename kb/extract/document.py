@@ -14,7 +14,9 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from kb.extract.acting import drop_bare_heads, mark_acting
+from kb.extract.acting import confirm_head_classes, drop_bare_heads, mark_acting
+from kb.extract.classnames import class_mentions
+from kb.extract.classnames import rules as class_rules
 from kb.extract.groupnames import (
     drop_in_names,
     group_proxies,
@@ -69,6 +71,13 @@ def unit_mentions(unit: Unit, doc, lex: Lexicon) -> list[Mention]:
     assign_roles(unit.text, ms, lambda e: e.split(":", 1)[0], lex.acts_itself)
     proxied = {p.entity for p in proxies}
     mark_acting(unit.text, ms, lambda e: e in proxied or e in institutions or lex.is_class(e), lex)
+    # classes named by an institution's head and its qualifiers (县级国有博物馆): added after the
+    # general acting rules so that they do not join the chains those rules read, and decided by
+    # their own stricter rule
+    classes, class_ids = class_mentions(unit.text, ms, sentence_of)
+    if classes:
+        ms = sorted(ms + classes, key=lambda m: (m.start, -m.end, m.entity))
+        confirm_head_classes(unit.text, ms, class_ids, class_rules().between, lex)
     inside_modifiers(ms)
     ms = settle_proxies(unit.text, ms, proxies, lex)
     twins = served_twins(unit.text, ms, twins, lex)
