@@ -219,6 +219,29 @@ def _counted_object(left: str, lex) -> bool:
     return left[: m.start()].endswith(tuple(lex.object_verbs))
 
 
+# a disposal construction (将/把 + its object + the verb): grammar, not vocabulary
+_DISPOSAL = re.compile(r"[将把][^，,。；;：:]{1,20}$")
+
+
+def _assigned_recipient(left: str, entities: list[str], lex) -> bool:
+    """Is a chain of collective wordings (lexicon ``collective``: 各省, 各地) the recipient of what
+    a disposal construction hands down (将粮食生产目标任务下达各省份, 把任务分解到各地)? 将/把
+    governs its own object, not what follows its verb; the recipient is an assigned party
+    (ANNOTATING.md). A verb must stand right before the chain (not 将各地经验…)."""
+    if not lex.collective or not all(e in lex.collective for e in entities):
+        return False
+    m = _DISPOSAL.search(left)
+    if not m:
+        return False
+    words = [(w.word, w.flag) for w in _tagger().cut(left[m.start() + 1 :], HMM=False)]
+    if len(words) < 2:
+        return False
+    last = words[-1]
+    if last[0] in lex.object_markers and last[0] not in ("到", "给"):
+        return False  # 将文物安全纳入各地考核: the marker's own object
+    return _is_verb(last[1]) or last[0] in ("到", "给") and _is_verb(words[-2][1])
+
+
 def _word_spans(text: str) -> set[tuple[int, int]]:
     out, pos = set(), 0
     for w in _tagger().cut(text, HMM=False):
@@ -357,6 +380,8 @@ def mark_acting(text: str, mentions: list, is_class: Callable[[str], bool], lex,
         after = _after_kind(text, e, tag, lex)
         if s > 0 and text[s - 1] == "等" and any(b == s - 1 for _a, b in named_ends):
             acting = False  # A、B等C: C names the kind of the bodies listed, not another party
+        elif after != "modifier" and _assigned_recipient(left, [cls_at[outer[i]] for i in chain], lex):
+            acting = True  # 将…任务下达各省份: the party the task is handed to
         elif _under_guidance(text, s, e, lex):
             acting = True  # 在政府指导下组建…: the agent of the guidance
         elif _defines_measure(text, e, lex):
