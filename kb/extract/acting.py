@@ -382,6 +382,8 @@ def mark_acting(text: str, mentions: list, is_class: Callable[[str], bool], lex,
             acting = False  # A、B等C: C names the kind of the bodies listed, not another party
         elif after != "modifier" and _assigned_recipient(left, [cls_at[outer[i]] for i in chain], lex):
             acting = True  # 将…任务下达各省份: the party the task is handed to
+        elif lex.agent_words and text.startswith(tuple(w + "的" for w in sorted(lex.agent_words)), e):
+            acting = True  # the agent of a qualifying clause: 推进企业主导的产学研深度融合
         elif _under_guidance(text, s, e, lex):
             acting = True  # 在政府指导下组建…: the agent of the guidance
         elif _defines_measure(text, e, lex):
