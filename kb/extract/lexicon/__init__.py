@@ -93,6 +93,9 @@ class Lexicon:
     # markers for acting, and the condition of a group twin (kb/extract/groupnames.py)
     served_markers: set[str] = field(default_factory=set)
     name_verbs: set[str] = field(default_factory=set)
+    # one-character heads of the names of days, weeks and months of an event (世界青年技能日,
+    # 活动周): a group word before one, as a word of its own, is part of the event's name
+    event_heads: set[str] = field(default_factory=set)
     # qualifiers that make no kind of a compound-only head after a verb (招录专业人才)
     generic_qualifiers: set[str] = field(default_factory=set)  # 参与, 参加 …: a group word before one acts
     # attributes a class mention may own (能力, 水平 …): the possessor is a modifier (acting.py)
@@ -210,6 +213,7 @@ def load_lexicon(folder: Optional[Path] = None, types=TYPES) -> Lexicon:
         "name-head": lex.name_heads,
         "compound-tail": lex.compound_tails,
         "name-verb": lex.name_verbs,
+        "event-head": lex.event_heads,
         "served-marker": lex.served_markers,
         "generic-qualifier": lex.generic_qualifiers,
         "honorific": lex.honorifics,
