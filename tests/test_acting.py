@@ -256,3 +256,12 @@ def test_partner_and_measure_rules_need_their_frames():
     assert _assigned_recipient("将生产目标任务下达", ["ACTOR:各省"], lex)
     assert not _assigned_recipient("将文物安全纳入", ["ACTOR:各地"], lex)
     assert not _assigned_recipient("将生产目标任务下达", ["ACTOR:企业"], lex)
+
+
+def test_subordinate_bodies_as_a_collective_class():
+    """下属机构 (vocational: 相关下属机构要优化服务) acts where a verb of its own follows; as the
+    object of 对 (constructed look-alike, the only corpus use is the acting one) it does not."""
+    text = "相关下属机构要优化服务"
+    assert _in_corpus(text)
+    assert _acting(text, "下属机构") is True
+    assert _acting("加强对下属机构的监督管理", "下属机构") is False
