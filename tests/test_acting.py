@@ -265,3 +265,12 @@ def test_subordinate_bodies_as_a_collective_class():
     assert _in_corpus(text)
     assert _acting(text, "下属机构") is True
     assert _acting("加强对下属机构的监督管理", "下属机构") is False
+
+
+def test_maintenance_companies_are_a_class_of_enterprises():
+    """养护公司 (putuo greening: 指导养护公司招录专业人才) is narrower than 企业, so the class rules
+    decide it: acting after 指导, not as the object of 对 (constructed look-alike)."""
+    text = "指导养护公司招录专业人才"
+    assert _in_corpus(text)
+    assert _acting(text, "养护公司") is True
+    assert _acting("加强对养护公司的考核", "养护公司") is False

@@ -21,7 +21,7 @@ FLOORS = {
     "digital-economy-14th-fyp": {"ACTOR": (0.97, 0.9, 1.0), "GROUP": (0.97, 1.0)},
     "hubei-cultural-relics-14th-fyp-pdf": {"ACTOR": (0.92, 0.68, 1.0), "GROUP": (0.98, 0.93)},
     "moa-2026-rural-implementation": {"ACTOR": (0.97, 0.84, 1.0), "GROUP": (0.97, 0.85)},
-    "putuo-greening-15th-fyp": {"ACTOR": (0.88, 0.78, 1.0), "GROUP": (1.0, 1.0)},
+    "putuo-greening-15th-fyp": {"ACTOR": (0.88, 0.84, 1.0), "GROUP": (1.0, 1.0)},
     "putuo-spatial-near-term-plan": {"ACTOR": (1.0, 1.0, 1.0), "GROUP": (1.0, 1.0)},
 }
 
