@@ -274,3 +274,14 @@ def test_maintenance_companies_are_a_class_of_enterprises():
     assert _in_corpus(text)
     assert _acting(text, "养护公司") is True
     assert _acting("加强对养护公司的考核", "养护公司") is False
+
+
+def test_rural_service_classes_act_in_a_list_asked_to_take_part():
+    """科技特派员 and 社会化服务主体 (moa) are classes: acting in a list after 鼓励 with 等参与,
+    an object after 培育一批 or 面向 (constructed look-alikes)."""
+    text = "鼓励科技特派员、科技小院、产业专家团、社会化服务主体等参与先进农业技术推广"
+    assert _in_corpus(text)
+    assert _acting(text, "科技特派员") is True
+    assert _acting(text, "社会化服务主体") is True
+    assert _acting("培育一批社会化服务主体。", "社会化服务主体") is False
+    assert _acting("面向科技特派员开展培训", "科技特派员") is False
