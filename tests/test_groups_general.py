@@ -221,3 +221,22 @@ def test_groups_of_rural_and_heritage_policy():
     acting = mentions("推动中小养殖场户建设完善畜禽粪污、水产养殖尾水处理设施")
     assert ("ACTOR:养殖场户", True) in {(m.entity, m.acting) for m in acting}
     assert not groups("推动中小养殖场户建设完善畜禽粪污、水产养殖尾水处理设施")
+
+
+def test_group_word_inside_the_name_of_an_event_day_or_week():
+    """event-head (日, 周) closes the name of an event when it is a word of its own after a word
+    naming the event: 世界青年技能日 (vocational). Look-alikes keep the group: 周 inside another
+    word (教师5年一周期, vocational; 青年日益…), or right after the group word (职工日工资)."""
+    text = "办好职业教育活动周和世界青年技能日宣传活动"
+    assert "".join(text.split()) in "".join(_corpus_text().split())
+    assert not [g for g in groups(text) if g[1] == "青年"]
+    assert ("GROUP:教师", "教师") in groups("落实教师5年一周期的全员轮训")
+    assert ("GROUP:青年", "青年") in groups("青年日益成为创新创业的主力")
+    assert ("GROUP:职工", "职工") in groups("提高职工日工资标准")
+
+
+def _corpus_text() -> str:
+    from pathlib import Path
+
+    corpus = Path(__file__).resolve().parent.parent / "corpus"
+    return "".join(p.read_text(encoding="utf-8") for p in corpus.glob("*.txt"))

@@ -167,6 +167,81 @@ def _possessed(text: str, end: int, lex) -> bool:
     return False
 
 
+def _under_guidance(text: str, s: int, e: int, lex) -> bool:
+    """Is the chain the agent of the frame 在X(的)指导下 (lexicon ``guidance-word``: 在政府指导下
+    组建…, 在党委的领导下)? 在 alone makes a setting (在职业院校落地实施)."""
+    if not lex.guidance_words or s == 0 or text[s - 1] != "在":
+        return False
+    rest = text[e : e + 8]
+    rest = rest[1:] if rest.startswith("的") else rest
+    return any(rest.startswith(w + "下") for w in lex.guidance_words)
+
+
+def _other_partner(left: str, text: str, e: int, lex) -> bool:
+    """Is the chain, right after 与/同, the partner of what another party does (实现与社会资本风险
+    共担), with no word of joint action (``cooperation-word``) closing its phrase (与高校合作,
+    与企业等开展合作 act)?"""
+    left = left.rstrip()
+    tail = left[-6:]
+    if not tail.endswith(("与", "同")) or (len(tail) - 1, len(tail)) not in _word_spans(tail):
+        return False  # 与/同 as a word of its own (not 会同有关部门, 协同)
+    cut = _PHRASE_END.search(text, e, e + 12)
+    phrase = text[e : cut.start() if cut else e + 12]
+    return not any(w in phrase for w in lex.cooperation_words)
+
+
+# a clause qualifying a noun: its verb, 的, and the noun phrase up to a measure head
+_QUALIFYING = re.compile(r"^([^\s，,。；;：:、的]{1,4})的([^\s，,。；;：:、]{0,12})")
+
+
+def _defines_measure(text: str, e: int, lex) -> bool:
+    """Is the chain the subject of a clause that qualifies a measure (lexicon ``measure-head``:
+    政府、机构和企业持有的租赁住房比例)? It is part of an indicator's definition, not a party that
+    acts; 企业持有的数据 (no measure) is left to the other rules."""
+    m = _QUALIFYING.match(text[e : e + 24])
+    if not m or not lex.measure_heads or not any(h in m.group(2) for h in lex.measure_heads):
+        return False
+    words = first_words(m.group(1))
+    return bool(words) and _is_verb(words[0][1])
+
+
+# a counted object after its verb (培育一批…, 打造若干…): grammar, not vocabulary
+_COUNTED = re.compile(r"(?:一批|一大批|若干|一些|一系列)[^，,。；;：:]*$")
+
+
+def _counted_object(left: str, lex) -> bool:
+    """Is the chain the end of a counted object of an object verb, however long its modifiers
+    (培育一批固体废物产生量小、循环利用率高的示范企业)? The gap of ``_governed`` is too short for
+    it; 培育一批企业参与 (a verb after the chain) is decided before this is read."""
+    m = _COUNTED.search(left)
+    if not m or any(t in left[m.start() :] for t in SUPERVISED):
+        return False
+    return left[: m.start()].endswith(tuple(lex.object_verbs))
+
+
+# a disposal construction (将/把 + its object + the verb): grammar, not vocabulary
+_DISPOSAL = re.compile(r"[将把][^，,。；;：:]{1,20}$")
+
+
+def _assigned_recipient(left: str, entities: list[str], lex) -> bool:
+    """Is a chain of collective wordings (lexicon ``collective``: 各省, 各地) the recipient of what
+    a disposal construction hands down (将粮食生产目标任务下达各省份, 把任务分解到各地)? 将/把
+    governs its own object, not what follows its verb; the recipient is an assigned party
+    (ANNOTATING.md). A verb must stand right before the chain (not 将各地经验…)."""
+    if not lex.collective or not all(e in lex.collective for e in entities):
+        return False
+    m = _DISPOSAL.search(left)
+    if not m:
+        return False
+    words = [(w.word, w.flag) for w in _tagger().cut(left[m.start() + 1 :], HMM=False)]
+    if len(words) < 2:
+        return False
+    last = words[-1]
+    if last[0] in lex.object_markers and last[0] not in ("到", "给"):
+        return False  # 将文物安全纳入各地考核: the marker's own object
+    return _is_verb(last[1]) or last[0] in ("到", "给") and _is_verb(words[-2][1])
+
+
 def _word_spans(text: str) -> set[tuple[int, int]]:
     out, pos = set(), 0
     for w in _tagger().cut(text, HMM=False):
@@ -312,10 +387,20 @@ def mark_acting(text: str, mentions: list, is_class: Callable[[str], bool], lex,
         after = _after_kind(text, e, tag, lex)
         if s > 0 and text[s - 1] == "等" and any(b == s - 1 for _a, b in named_ends):
             acting = False  # A、B等C: C names the kind of the bodies listed, not another party
+        elif after != "modifier" and _assigned_recipient(left, [cls_at[outer[i]] for i in chain], lex):
+            acting = True  # 将…任务下达各省份: the party the task is handed to
+        elif lex.agent_words and text.startswith(tuple(w + "的" for w in sorted(lex.agent_words)), e):
+            acting = True  # the agent of a qualifying clause: 推进企业主导的产学研深度融合
+        elif _under_guidance(text, s, e, lex):
+            acting = True  # 在政府指导下组建…: the agent of the guidance
+        elif _defines_measure(text, e, lex):
+            acting = False  # 政府、机构和企业持有的租赁住房比例: an indicator's definition
         elif _assigned(text, e, [cls_at[outer[i]] for i in chain], lex):
             acting = True  # a duty named right after a collective wording: 压实各级相关单位主体责任
         elif (left.rstrip().endswith(("与", "同")) or "与" in text[s:e]) and _joint_word_after(text, e, lex):
             acting = True  # the partner of a joint action: (加强)与科研院所合作, 文博单位与企业共同开发
+        elif "与" not in text[s:e] and _other_partner(left, text, e, lex):
+            acting = False  # the partner of another's action: 实现与社会资本风险共担
         elif not _triggered(left, lex) and _possessed(text, e, lex):
             acting = False  # the possessor of an attribute: 提升各地执法能力 (not 鼓励企业提升能力)
         # (read as written: a body named between 发挥 and the class, 发挥党组织在职业院校的…, is
@@ -331,7 +416,7 @@ def mark_acting(text: str, mentions: list, is_class: Callable[[str], bool], lex,
         elif after == "verbal-noun":
             acting = _triggered(left, lex)
         else:
-            acting = not _governed(left, lex.object_verbs)
+            acting = not (_governed(left, lex.object_verbs) or _counted_object(left, lex))
         for i in chain:
             decision[outer[i]] = acting
         prev = (e, acting)

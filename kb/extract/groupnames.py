@@ -69,6 +69,24 @@ def _in_body_name(text: str, end: int, heads: tuple[str, ...], verbs: tuple[str,
     return words[0].flag != "vn" and not any(_is_verb(w.flag) for w in words)
 
 
+def _in_event_name(text: str, end: int, lex) -> bool:
+    """Is the group word part of the name of a day, week or month of an event (lexicon
+    ``event-head``: 世界青年技能日, 职业教育活动周)? The head must be a word of its own within the
+    reach, after a word that names the event (技能|日) and with no verb before it: not
+    青年日益增多 (日益), 教师5年一周期 (周期), 职工日工资 (right after the group word)."""
+    if not lex.event_heads:
+        return False
+    from kb.extract.acting import _is_verb, _tagger
+
+    run = _phrase_after(text, end)[:_REACH]
+    for i, w in enumerate(_tagger().cut(run, HMM=False)):
+        if w.word in lex.event_heads:
+            return i > 0
+        if _is_verb(w.flag) or w.word in lex.name_verbs:
+            return False
+    return False
+
+
 def _in_quoted_name(text: str, start: int, end: int) -> bool:
     lo = max(0, start - _QUOTE_MAX)
     for i in range(start - 1, lo - 1, -1):
@@ -104,6 +122,7 @@ def drop_in_names(text: str, mentions: list, lex) -> list:
             heads
             and _in_name_phrase(text, m.end, heads, verbs)
             or _in_quoted_name(text, m.start, m.end)
+            or _in_event_name(text, m.end, lex)
             or m.entity in lex.compound_only
             and tails
             and text.startswith(tails, m.end)

@@ -74,6 +74,11 @@ class Lexicon:
     cooperation_words: set[str] = field(default_factory=set)
     # generic collective wordings (各地, 有关部门, 主管部门, 政府 …) and the words of duty after
     # them that make them the assigned party (压实各级相关单位主体责任, 明晰主管部门…职责)
+    # words of guidance in the frame 在X(的)指导下 that make X the agent (在政府指导下组建…)
+    guidance_words: set[str] = field(default_factory=set)
+    # heads of a measure (比例, 比重): a class that is the subject of a clause qualifying one
+    # (政府、机构和企业持有的租赁住房比例) is part of an indicator's definition, not acting
+    measure_heads: set[str] = field(default_factory=set)
     collective: set[str] = field(default_factory=set)
     assigned_words: set[str] = field(default_factory=set)
     # entities that name a group only as the head of a compound (文博人才, 科技人才), not alone
@@ -88,6 +93,9 @@ class Lexicon:
     # markers for acting, and the condition of a group twin (kb/extract/groupnames.py)
     served_markers: set[str] = field(default_factory=set)
     name_verbs: set[str] = field(default_factory=set)
+    # one-character heads of the names of days, weeks and months of an event (世界青年技能日,
+    # 活动周): a group word before one, as a word of its own, is part of the event's name
+    event_heads: set[str] = field(default_factory=set)
     # qualifiers that make no kind of a compound-only head after a verb (招录专业人才)
     generic_qualifiers: set[str] = field(default_factory=set)  # 参与, 参加 …: a group word before one acts
     # attributes a class mention may own (能力, 水平 …): the possessor is a modifier (acting.py)
@@ -197,12 +205,15 @@ def load_lexicon(folder: Optional[Path] = None, types=TYPES) -> Lexicon:
         "agent-marker": lex.agent_markers,
         "agent-word": lex.agent_words,
         "cooperation-word": lex.cooperation_words,
+        "guidance-word": lex.guidance_words,
+        "measure-head": lex.measure_heads,
         "collective": lex.collective,
         "assigned-word": lex.assigned_words,
         "compound-only": lex.compound_only,
         "name-head": lex.name_heads,
         "compound-tail": lex.compound_tails,
         "name-verb": lex.name_verbs,
+        "event-head": lex.event_heads,
         "served-marker": lex.served_markers,
         "generic-qualifier": lex.generic_qualifiers,
         "honorific": lex.honorifics,
