@@ -22,42 +22,54 @@ def _classes():
     import jieba
     import jieba.posseg as pseg
 
+    class _Graph(dict):
+        """A word graph that also carries its best path (made in the same pass)."""
+
+        route: dict
+
     class Tokenizer(jieba.Tokenizer):
         def get_DAG(self, sentence):
-            # for each start, the ends of the dictionary words there (a 0 frequency marks a prefix
-            # of a longer word: go on, but it is no word); a lone character if none
+            # For each start, the ends of the dictionary words there (a 0 frequency marks a prefix
+            # of a longer word: go on, but it is no word), a lone character if none; and, in the
+            # same pass from the end backwards, jieba's best path (what ``calc`` computes), so
+            # that each piece of the sentence is sliced and looked up once instead of twice.
             self.check_initialized()
             get = self.FREQ.get
+            logtotal = log(self.total)
             n = len(sentence)
-            dag = {}
-            for k in range(n):
+            lists: list = [None] * n
+            route = {n: (0, 0)}
+            for k in range(n - 1, -1, -1):
                 ends = []
+                best = None
                 i = k + 1
                 f = get(sentence[k])
                 while f is not None:
                     if f:
                         ends.append(i - 1)
+                        # jieba's max over (score, end): a strict > keeps its choice on a tie
+                        cand = (log(f) - logtotal + route[i][0], i - 1)
+                        if best is None or cand > best:
+                            best = cand
                     if i >= n:
                         break
                     i += 1
                     f = get(sentence[k:i])
-                dag[k] = ends or [k]
+                if not ends:  # no word starts here: the character alone, frequency 1
+                    ends.append(k)
+                    best = (log(1) - logtotal + route[k + 1][0], k)
+                lists[k] = ends
+                route[k] = best
+            dag = _Graph(enumerate(lists))  # keys in ascending order, as jieba's (cut_all reads it so)
+            dag.route = route
             return dag
 
         def calc(self, sentence, DAG, route):
-            # the best path from each position to the end, by log frequency; a tuple compare as
-            # jieba's max does (a tie goes to the later end), without a generator per position
-            n = len(sentence)
-            route[n] = (0, 0)
-            logtotal = log(self.total)
-            get = self.FREQ.get
-            for idx in range(n - 1, -1, -1):
-                best = None
-                for x in DAG[idx]:
-                    cand = (log(get(sentence[idx : x + 1]) or 1) - logtotal + route[x + 1][0], x)
-                    if best is None or cand > best:
-                        best = cand
-                route[idx] = best
+            got = getattr(DAG, "route", None)
+            if got is not None:
+                route.update(got)
+            else:  # a graph made elsewhere
+                super().calc(sentence, DAG, route)
 
     class POSTokenizer(pseg.POSTokenizer):
         def __init__(self, tokenizer, word_tag_tab):
@@ -71,6 +83,8 @@ def _classes():
             # and the same runs come back often in a plan
             got = self._hmm.get(sentence)
             if got is None:
+                if len(self._hmm) > 200_000:  # a bound for a huge collection
+                    self._hmm.clear()
                 got = self._hmm[sentence] = [(p.word, p.flag) for p in super()._POSTokenizer__cut_detail(sentence)]
             return [pseg.pair(w, f) for w, f in got]
 
