@@ -38,7 +38,7 @@ def _classes():
             logtotal = log(self.total)
             n = len(sentence)
             lists: list = [None] * n
-            route = {n: (0, 0)}
+            route: dict = {n: (0, 0)}
             for k in range(n - 1, -1, -1):
                 ends = []
                 best = None

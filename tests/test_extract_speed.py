@@ -1,0 +1,127 @@
+"""The speed machinery of extraction changes nothing: jieba's words and tags through the faster
+tokenizers, and the build's spaCy-free components against the spaCy pipeline."""
+
+from __future__ import annotations
+
+import dataclasses
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+ROOT = Path(__file__).resolve().parent.parent
+PLANS = [
+    "acftu-14th-fyp-part2",
+    "zero-waste-city-pilot",
+    "hubei-cultural-relics-14th-fyp-pdf",
+    "jiading-sponge-city-plan",
+]
+
+
+@pytest.fixture(scope="module")
+def pairs():
+    """(ours, jieba's own) over the same word tables: plain, and with the lexicon words (tagged)."""
+    import jieba
+    import jieba.posseg as pseg
+
+    from kb.extract.jiebatok import new_pos_tokenizer, new_tokenizer, shared_plain
+    from kb.extract.lexicon import load_lexicon
+
+    ours = new_tokenizer()
+    for w in load_lexicon().words():
+        if " " not in w:
+            ours.add_word(w, freq=max(2000, 500 * len(w)), tag="n")
+
+    def theirs_of(tok):
+        t = jieba.Tokenizer()
+        t.FREQ, t.total, t.initialized = dict(tok.FREQ), tok.total, True
+        t.user_word_tag_tab = dict(tok.user_word_tag_tab)
+        return t
+
+    slow = theirs_of(ours)
+    slow_pos = pseg.POSTokenizer.__new__(pseg.POSTokenizer)
+    slow_pos.tokenizer, slow_pos.word_tag_tab = slow, dict(pseg.dt.word_tag_tab)
+    fast_pos = new_pos_tokenizer(ours)
+    return [(ours, slow, fast_pos, slow_pos), (shared_plain(), theirs_of(shared_plain()), None, None)]
+
+
+def _same(pairs, text: str) -> None:
+    for fast, slow, fast_pos, slow_pos in pairs:
+        assert type(fast) is not type(slow)  # the fast code is what runs
+        for hmm in (True, False):
+            assert fast.lcut(text, HMM=hmm) == slow.lcut(text, HMM=hmm)
+            if fast_pos is not None:
+                got = [(p.word, p.flag) for p in fast_pos.cut(text, HMM=hmm)]
+                assert got == [(p.word, p.flag) for p in slow_pos.cut(text, HMM=hmm)]
+        assert fast.lcut_for_search(text) == slow.lcut_for_search(text)
+
+
+def test_words_and_tags_are_jiebas_on_real_plans(pairs):
+    for name in PLANS:
+        for line in (ROOT / "corpus" / f"{name}.txt").read_text(encoding="utf-8").splitlines():
+            _same(pairs, line)
+
+
+# characters of a real plan, with white space, Latin letters and digits mixed in
+_ALPHABET = sorted(set((ROOT / "corpus" / f"{PLANS[1]}.txt").read_text(encoding="utf-8")) | set(" \n\t.%a5B"))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(alphabet=st.sampled_from(_ALPHABET), max_size=60))
+def test_words_and_tags_are_jiebas_on_odd_text(pairs, text):
+    _same(pairs, text)
+
+
+def test_hmm_memo_gives_fresh_pairs(pairs):
+    """A remembered HMM reading is handed out as new pairs: a caller that changes one does not
+    change the next answer."""
+    fast_pos = pairs[0][2]
+    lines = (ROOT / "corpus" / f"{PLANS[0]}.txt").read_text(encoding="utf-8").splitlines()
+    text = max(lines, key=len)
+    fast_pos._hmm.clear()
+    first = list(fast_pos.cut(text))
+    assert fast_pos._hmm  # the line has runs only the HMM reads
+    for p in first:
+        p.word = "?"
+    assert [p.word for p in fast_pos.cut(text)] == [p.word for p in pairs[0][3].cut(text)]
+
+
+def _plain(x):
+    return dataclasses.asdict(x) if dataclasses.is_dataclass(x) else x
+
+
+def test_build_components_agree_with_the_spacy_pipeline():
+    """The build reads hits and targets through kb.extract.analyse; the spaCy pipeline runs the
+    same components on a Doc: the same answers on every unit of several real plans."""
+    from kb.extract.analyse import analyse
+    from kb.extract.deadlines import plan_period
+    from kb.extract.pipeline import get_nlp, run
+    from kb.extract.targets import PlanContext
+    from kb.parse.text import parse_file
+
+    nlp = get_nlp()
+    seen = 0
+    for name in PLANS:
+        d = parse_file(ROOT / "corpus" / f"{name}.txt")
+        ctx = PlanContext(period=plan_period(d.title, d.text or ""))
+        for u in d.units():
+            for sents in (u.sentences, None):  # with the parser's sentences, and without
+                doc = run(nlp, u.text, sents, plan_context=ctx)
+                got = analyse(u.text, sents, plan_context=ctx)
+                assert [_plain(h) for h in got.hits] == [_plain(h) for h in doc.user_data["hits"]]
+                assert [_plain(t) for t in got.targets] == [_plain(t) for t in doc.user_data["targets"]]
+                seen += len(got.hits)
+    assert seen > 500
+
+
+def test_extracting_a_plan_does_not_import_spacy():
+    code = (
+        "import sys\nfrom pathlib import Path\nfrom kb.build import _document_parts\n"
+        "p = _document_parts(Path('corpus/zero-waste-city-pilot.txt'), False)\n"
+        "assert p['document']['tasks'] and p['edges']\n"
+        "assert 'spacy' not in sys.modules and 'thinc' not in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
