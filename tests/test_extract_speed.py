@@ -144,3 +144,36 @@ def test_regular_numerals_read_as_cn2an_does():
         except (ValueError, KeyError, IndexError, TypeError):
             want = None
         assert cn_value(text) == want, text
+
+
+def _phrases_by_definition(sentences, cut):
+    """unit_phrases as its docstring states it, one run at a time."""
+    from kb.link.text import _PHRASE_OK, _PHRASE_SPLIT, EDGE_STOP, MAX_TOKENS
+
+    out: dict[str, str] = {}
+    for s in sentences:
+        for piece in _PHRASE_SPLIT.split(s.text):
+            toks = cut(piece) if len(piece) >= 2 else []
+            for i in range(len(toks)):
+                for j in range(i + 1, min(len(toks), i + MAX_TOKENS) + 1):
+                    run = toks[i:j]
+                    p = "".join(run)
+                    if run[0] in EDGE_STOP or run[-1] in EDGE_STOP or "的" in run:
+                        continue
+                    if len(p) >= 2 and _PHRASE_OK.fullmatch(p):
+                        out.setdefault(p, s.id)
+    return out
+
+
+def test_key_phrases_are_the_runs_the_definition_gives():
+    from kb.extract.jiebatok import shared_plain
+    from kb.link.text import unit_phrases
+    from kb.parse.text import parse_file
+
+    n = 0
+    for name in PLANS:
+        for u in parse_file(ROOT / "corpus" / f"{name}.txt").units():
+            got = unit_phrases(u.sentences)
+            assert list(got.items()) == list(_phrases_by_definition(u.sentences, shared_plain().lcut).items())
+            n += len(got)
+    assert n > 1000
