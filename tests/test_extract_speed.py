@@ -177,3 +177,23 @@ def test_key_phrases_are_the_runs_the_definition_gives():
             assert list(got.items()) == list(_phrases_by_definition(u.sentences, shared_plain().lcut).items())
             n += len(got)
     assert n > 1000
+
+
+def test_phrase_table_keeps_the_closed_phrases_of_its_definition():
+    """A shared phrase is dropped exactly when a longer shared phrase containing it occurs in
+    the same units: checked by comparing every pair, on the task units of real plans."""
+    from kb.link.common import _task_units
+    from kb.link.text import PhraseTable, unit_phrases
+    from kb.parse.text import parse_file
+
+    for name in PLANS:
+        units = _task_units(parse_file(ROOT / "corpus" / f"{name}.txt"))
+        table = PhraseTable({u.id: unit_phrases(u.sentences) for u in units})
+        occ: dict[str, set[str]] = {}
+        for u in units:
+            for p in unit_phrases(u.sentences):
+                occ.setdefault(p, set()).add(u.id)
+        shared = {p: us for p, us in occ.items() if len(us) >= 2}
+        closed = {p: us for p, us in shared.items() if not any(p in q and p != q and shared[q] == us for q in shared)}
+        assert table.units == closed
+        assert len(closed) < len(shared)  # the plan has open phrases: the rule is exercised

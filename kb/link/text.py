@@ -203,12 +203,19 @@ class PhraseTable:
                 occ[p].add(uid)
         shared = {p: us for p, us in occ.items() if len(us) >= 2}
         open_: set[str] = set()
+        # the shared phrases inside each one, found by one Aho-Corasick pass over it instead of
+        # a look-up of each of its substrings
+        import ahocorasick
+
+        auto = ahocorasick.Automaton()
+        for p in shared:
+            auto.add_word(p, p)
+        if shared:
+            auto.make_automaton()
         for q, us in shared.items():
-            for i in range(len(q)):
-                for j in range(i + 2, len(q) + 1):
-                    sub = q[i:j]
-                    if sub != q and shared.get(sub) == us:
-                        open_.add(sub)
+            for _, sub in auto.iter(q):
+                if sub != q and shared[sub] == us:
+                    open_.add(sub)
         self.units = {p: us for p, us in shared.items() if p not in open_}
 
     def df(self, p: str) -> int:
