@@ -197,3 +197,24 @@ def test_phrase_table_keeps_the_closed_phrases_of_its_definition():
         closed = {p: us for p, us in shared.items() if not any(p in q and p != q and shared[q] == us for q in shared)}
         assert table.units == closed
         assert len(closed) < len(shared)  # the plan has open phrases: the rule is exercised
+
+
+def test_tokenizers_share_the_word_table_until_they_add_words():
+    from kb.extract.jiebatok import lexicon_tokenizer, new_pos_tokenizer, new_tokenizer, shared_plain
+
+    plain = shared_plain()
+    n, total = len(plain.FREQ), plain.total
+    a, b = new_tokenizer(), new_tokenizer()
+    assert a.FREQ is plain.FREQ  # nothing added: nothing copied
+    word = max(plain.FREQ, key=plain.FREQ.__getitem__)  # jieba's most frequent word
+    new = "乙丙丁戊己庚"
+    assert new not in plain.FREQ
+    a.add_word(new, freq=5000)
+    b.del_word(word)
+    assert b.FREQ[word] == 0 and a.FREQ[word] == plain.FREQ[word] > 0 and a.FREQ[new] == 5000
+    assert len(plain.FREQ) == n and plain.total == total and new not in plain.FREQ
+    # two taggers over one lexicon tokenizer both see its names as nouns
+    lex_tok = lexicon_tokenizer(("乙丙丁戊己庚",))
+    first, second = new_pos_tokenizer(lex_tok), new_pos_tokenizer(lex_tok)
+    for tagger in (first, second):
+        assert [(p.word, p.flag) for p in tagger.cut("推动乙丙丁戊己庚建设")][1] == ("乙丙丁戊己庚", "n")

@@ -23,14 +23,10 @@ class JiebaWords:
     """A private jieba tokenizer (the global one is left alone for other users)."""
 
     def __init__(self, words: list[str]):
-        from kb.extract.jiebatok import new_tokenizer
+        from kb.extract.jiebatok import lexicon_tokenizer
 
-        self.tok = new_tokenizer()
-        for w in words:
-            if " " in w:
-                continue  # jieba cannot hold a word with a space
-            # a high frequency makes the segmenter keep lexicon names whole
-            self.tok.add_word(w, freq=max(2000, 500 * len(w)))
+        # the lexicon names kept whole (discovery cuts with the same tokenizer, for its tags)
+        self.tok = lexicon_tokenizer(tuple(words))
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         out, pos = [], 0

@@ -31,6 +31,16 @@ def _tokenizer_class():
         route: dict
 
     class Tokenizer(jieba.Tokenizer):
+        shared = False  # FREQ is another tokenizer's table, copied before the first write
+
+        def add_word(self, word, freq=None, tag=None):
+            # every write of jieba's to the word table goes through here (del_word, suggest_freq
+            # and load_userdict call it)
+            if self.shared:
+                self.FREQ = dict(self.FREQ)  # type: ignore[has-type]  # set by jieba.Tokenizer.initialize
+                self.shared = False
+            super().add_word(word, freq, tag)
+
         def get_DAG(self, sentence):
             # For each start, the ends of the dictionary words there (a 0 frequency marks a prefix
             # of a longer word: go on, but it is no word), a lone character if none; and, in the
@@ -177,10 +187,12 @@ def _loaded():
 
 def new_tokenizer():
     """A jieba tokenizer with the standard dictionary; words added to it stay its own (its word
-    table is a copy, since ``add_word`` writes into it)."""
+    table is copied on the first ``add_word``, which writes into it; one that adds none, such as
+    a tagger of plain jieba words, shares the loaded table: 40 MB and 15 ms less)."""
     base = _loaded()
     tok = _tokenizer_class()()
-    tok.FREQ = dict(base.FREQ)
+    tok.FREQ = base.FREQ
+    tok.shared = True
     tok.total = base.total
     tok.initialized = True
     return tok
@@ -199,4 +211,20 @@ def new_pos_tokenizer(tok):
     words added to ``tok`` into it."""
     import jieba.posseg as pseg
 
-    return _pos_class()(tok, dict(pseg.dt.word_tag_tab))
+    # the tags of words added by lexicon_tokenizer: posseg moves a tokenizer's added tags into
+    # the first tagger that cuts with it, so a second tagger over it would not see them
+    tags = dict(pseg.dt.word_tag_tab)
+    tags.update(getattr(tok, "added_tags", {}))
+    return _pos_class()(tok, tags)
+
+
+@lru_cache(maxsize=4)
+def lexicon_tokenizer(words: tuple[str, ...]):
+    """A tokenizer that keeps the lexicon's names whole (a high frequency) and tags them as
+    nouns; one per word list, shared by extraction (words) and discovery (tagged words)."""
+    tok = new_tokenizer()
+    for w in words:
+        if " " not in w:  # jieba cannot hold a word with a space
+            tok.add_word(w, freq=max(2000, 500 * len(w)), tag="n")
+    tok.added_tags = dict(tok.user_word_tag_tab)
+    return tok
