@@ -98,7 +98,7 @@ def _per_document(job: tuple[Path, bool]) -> dict:
 def _document_parts(path, multi) -> dict:
     from kb.extract.discover import document_names
     from kb.extract.document import enrich_document
-    from kb.extract.pipeline import lexicon_for
+    from kb.extract.analyse import lexicon_for
     from kb.link import link_document
     from kb.model import document_to_dict, flat_dict
     from kb.parse.text import parse_file

@@ -63,13 +63,9 @@ class Candidate:
 
 @lru_cache(maxsize=2)
 def _pos_tokenizer(words: tuple[str, ...]):
-    from kb.extract.jiebatok import new_pos_tokenizer, new_tokenizer
+    from kb.extract.jiebatok import lexicon_tokenizer, new_pos_tokenizer
 
-    tok = new_tokenizer()
-    for w in words:
-        if " " not in w:  # jieba cannot hold a word with a space
-            tok.add_word(w, freq=max(2000, 500 * len(w)), tag="n")
-    return new_pos_tokenizer(tok)
+    return new_pos_tokenizer(lexicon_tokenizer(words))  # lexicon names kept whole, tagged n
 
 
 @lru_cache(maxsize=8)

@@ -3,8 +3,8 @@
 ``enrich(kb)`` fills ``unit.mentions`` and ``unit.targets`` for every task, indicator row and
 paragraph, and ``kb.entities`` (with the units that mention each entity, plus the broader
 terms of the taxonomy so that ``kb mentions`` can expand a query without the lexicon).
-Everything is sorted so that a build is byte-for-byte repeatable. Only this stage imports
-spaCy (through :mod:`kb.extract.pipeline`).
+Everything is sorted so that a build is byte-for-byte repeatable. The build runs the pipeline's
+components on plain text (:mod:`kb.extract.analyse`), without spaCy.
 """
 
 from __future__ import annotations
@@ -52,8 +52,9 @@ def _sentence_finder(unit: Unit):
     return find
 
 
-def unit_mentions(unit: Unit, doc, lex: Lexicon) -> list[Mention]:
-    hits = doc.user_data.get("hits", [])
+def unit_mentions(unit: Unit, hits: list, lex: Lexicon) -> list[Mention]:
+    """The mentions of a unit from its lexicon hits (:func:`kb.extract.analyse.analyse`; the
+    spaCy pipeline keeps the same hits in ``doc.user_data["hits"]``)."""
     sentence_of = _sentence_finder(unit)
     ms = [
         Mention(entity=h.entity, text=h.surface, sentence=sentence_of(h.start), start=h.start, end=h.end) for h in hits
@@ -97,11 +98,10 @@ def enrich(kb: KB, lexicon_dir: str | None = None) -> KB:
 
 def enrich_document(d, lexicon_dir: str | None = None) -> None:
     """Mentions and targets of one document (depends on that document and the lexicon only)."""
+    from kb.extract.analyse import analyse, lexicon_for
     from kb.extract.deadlines import plan_period
-    from kb.extract.pipeline import get_nlp, lexicon_for, run
     from kb.extract.targets import PlanContext
 
-    nlp = get_nlp(lexicon_dir)
     lex = lexicon_for(lexicon_dir)
     period = plan_period(d.title, d.text or "\n".join(u.text for u in d.units()))
     contexts = _section_contexts(d, period)
@@ -110,11 +110,11 @@ def enrich_document(d, lexicon_dir: str | None = None) -> None:
         ctx = contexts.get(getattr(u, "chapter", None) or "") or PlanContext(period=period)
         if u.id in tables:
             ctx = _cited_source_context(ctx, *tables[u.id])
-        sdoc = run(nlp, u.text, u.sentences, plan_context=ctx)
-        u.mentions = unit_mentions(u, sdoc, lex)
+        found = analyse(u.text, u.sentences, plan_context=ctx, lexicon_dir=lexicon_dir)
+        u.mentions = unit_mentions(u, found.hits, lex)
         if u.responsible:
             u.mentions = responsible_mentions(u, u.mentions, lex)
-        u.targets = sorted(sdoc.user_data["targets"], key=lambda t: (t.start, t.end))
+        u.targets = sorted(found.targets, key=lambda t: (t.start, t.end))
         if u.id in tables:
             header, cells = tables[u.id]
             # a row is read by its columns; only a row with a sentence cell (a task table's

@@ -1,4 +1,7 @@
-"""The spaCy pipeline used at build time (never by ``kb search``/``kb show``/``kb mentions``).
+"""The spaCy pipeline of extraction (never used by ``kb search``/``kb show``/``kb mentions``).
+
+The build itself runs the same components on plain text (:mod:`kb.extract.analyse`) and so
+does not import spaCy; this pipeline gives the same hits and targets on a ``Doc``.
 
 ``spacy.blank("zh")`` with its character segmenter is the tokenizer, so that every entity
 occurrence, nested or overlapping (困难职工 ⊃ 职工), is an exact token span and can live in
@@ -26,31 +29,13 @@ from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from kb.extract.lexicon import Lexicon, load_lexicon
+from kb.extract.analyse import JiebaWords, find_targets, lexicon_for, segmenter
+from kb.extract.analyse import split as _split
+from kb.extract.lexicon import Lexicon
 from kb.extract.matcher import Matcher
-from kb.extract.targets import extract_targets
 from kb.model import Sentence
 
-
-class JiebaWords:
-    """A private jieba tokenizer (the global one is left alone for other users)."""
-
-    def __init__(self, words: list[str]):
-        from kb.extract.jiebatok import new_tokenizer
-
-        self.tok = new_tokenizer()
-        for w in words:
-            if " " in w:
-                continue  # jieba cannot hold a word with a space
-            # a high frequency makes the segmenter keep lexicon names whole
-            self.tok.add_word(w, freq=max(2000, 500 * len(w)))
-
-    def spans(self, text: str) -> list[tuple[int, int]]:
-        out, pos = [], 0
-        for w in self.tok.cut(text, HMM=False):
-            out.append((pos, pos + len(w)))
-            pos += len(w)
-        return out
+__all__ = ["JiebaWords", "char_doc", "get_nlp", "lexicon_for", "run"]
 
 
 @Language.factory("plankb_words", default_config={"lexicon_dir": None})
@@ -75,12 +60,6 @@ def _words(doc: Doc):
 
 if not Doc.has_extension("words"):
     Doc.set_extension("words", getter=_words)
-
-
-def _split(text: str) -> list[tuple[int, int]]:
-    from kb.parse.sentences import split_sentences
-
-    return [(s.start, s.end) for s in split_sentences(text, "s")]
 
 
 @Language.component("plankb_sentences")
@@ -122,11 +101,7 @@ def make_entities(nlp, name, lexicon_dir: str | None):
 
 @Language.component("plankb_targets")
 def targets(doc: Doc) -> Doc:
-    text = _text(doc)
-    sents = doc.user_data.get("sentences") or [
-        Sentence(id=f"s{i}", text=text[a:b], start=a, end=b) for i, (a, b) in enumerate(_split(text), 1)
-    ]
-    found = extract_targets(text, sents, context=doc.user_data.get("plan_context"))
+    found = find_targets(_text(doc), doc.user_data.get("sentences"), doc.user_data.get("plan_context"))
     doc.user_data["targets"] = found
     doc.spans["targets"] = [s for t in found if (s := _span(doc, t.start, t.end, t.unit or "TIME")) is not None]
     return doc
@@ -137,17 +112,10 @@ def _key(lexicon_dir) -> str | None:
 
 
 def _lexicon(lexicon_dir: str | None) -> Lexicon:
-    return _lexicon_cached(_key(lexicon_dir))
+    return lexicon_for(lexicon_dir)
 
 
-@lru_cache(maxsize=4)
-def _lexicon_cached(key: str | None) -> Lexicon:
-    return load_lexicon(Path(key) if key else None)
-
-
-@lru_cache(maxsize=4)
-def _segmenter(lexicon_dir: str | None) -> JiebaWords:
-    return JiebaWords(_lexicon(lexicon_dir).words())
+_segmenter = segmenter  # the build's own (kb.extract.analyse): one jieba word table for both
 
 
 def get_nlp(lexicon_dir: str | None = None) -> Language:
@@ -208,7 +176,3 @@ def run(nlp: Language, text: str, sentences: list[Sentence] | None = None, plan_
     for _, proc in nlp.pipeline:
         doc = proc(doc)
     return doc
-
-
-def lexicon_for(lexicon_dir: str | None = None) -> Lexicon:
-    return _lexicon(lexicon_dir)

@@ -174,14 +174,18 @@ def unit_phrases(sentences, cut=None) -> dict[str, str]:
             if len(piece) < 2:
                 continue
             toks = cut(piece)
+            # a run holding 的 or a word of other characters (digits, %) is no phrase, nor is any
+            # longer run through it: the runs from a word grow one word at a time and stop there
+            ends = [t != "的" and _PHRASE_OK.fullmatch(t) is not None for t in toks]
             for i, first in enumerate(toks):
                 if first in EDGE_STOP:
                     continue
-                for j in range(i + 1, min(len(toks), i + MAX_TOKENS) + 1):
-                    if toks[j - 1] in EDGE_STOP:
-                        continue
-                    p = "".join(toks[i:j])
-                    if len(p) >= 2 and _PHRASE_OK.fullmatch(p) and "的" not in toks[i:j]:
+                p = ""
+                for j in range(i, min(len(toks), i + MAX_TOKENS)):
+                    if not ends[j]:
+                        break
+                    p += toks[j]
+                    if toks[j] not in EDGE_STOP and len(p) >= 2:
                         out.setdefault(p, s.id)
     return out
 
@@ -199,12 +203,19 @@ class PhraseTable:
                 occ[p].add(uid)
         shared = {p: us for p, us in occ.items() if len(us) >= 2}
         open_: set[str] = set()
+        # the shared phrases inside each one, found by one Aho-Corasick pass over it instead of
+        # a look-up of each of its substrings
+        import ahocorasick
+
+        auto = ahocorasick.Automaton()
+        for p in shared:
+            auto.add_word(p, p)
+        if shared:
+            auto.make_automaton()
         for q, us in shared.items():
-            for i in range(len(q)):
-                for j in range(i + 2, len(q) + 1):
-                    sub = q[i:j]
-                    if sub != q and shared.get(sub) == us:
-                        open_.add(sub)
+            for _, sub in auto.iter(q):
+                if sub != q and shared[sub] == us:
+                    open_.add(sub)
         self.units = {p: us for p, us in shared.items() if p not in open_}
 
     def df(self, p: str) -> int:
