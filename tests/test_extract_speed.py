@@ -127,25 +127,6 @@ def test_extracting_a_plan_does_not_import_spacy():
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
 
 
-def test_regular_numerals_read_as_cn2an_does():
-    """The numerals read without cn2an: every one has cn2an's value; the others still go to it."""
-    from cn2an import cn2an
-
-    from kb.extract.numerals import _regular, cn_value
-
-    table = _regular()
-    assert len(table) == 9999
-    for text, value in table.items():
-        assert float(cn2an(text, "normal")) == value, text
-    for text in ("两千", "一十五", "三点五", "一万三千亿", "二〇三五", "十十"):
-        assert text not in table
-        try:
-            want = float(cn2an("一" + text if text[0] in "百千万亿" else text, "normal"))
-        except (ValueError, KeyError, IndexError, TypeError):
-            want = None
-        assert cn_value(text) == want, text
-
-
 def _phrases_by_definition(sentences, cut):
     """unit_phrases as its docstring states it, one run at a time."""
     from kb.link.text import _PHRASE_OK, _PHRASE_SPLIT, EDGE_STOP, MAX_TOKENS

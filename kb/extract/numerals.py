@@ -2,8 +2,7 @@
 
 The conversion of a Chinese numeral is ``cn2an``'s (normal mode). ``cn2an`` costs about 0.6 s
 to import (it reads its YAML configuration), so it is imported on the first Chinese numeral that
-the fast paths below cannot read (a digit; a regular whole number below 10,000, whose values are
-checked against cn2an's one by one in the tests), and every answer is cached.
+the small fast path below cannot read, and every answer is cached.
 """
 
 from __future__ import annotations
@@ -27,27 +26,6 @@ def _converter():
     return _cn2an
 
 
-def _render(n: int) -> str:
-    """A whole number below 10,000 written the regular way: 十四, 一百零五, 三千零二十 (one 零 for
-    a run of zeros inside, none at the end, 十 alone for ten to nineteen)."""
-    out, gap = "", False
-    for unit, name in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
-        d = n // unit % 10
-        if d:
-            out += ("零" if gap else "") + ("" if (n < 20 and unit == 10) else "零一二三四五六七八九"[d]) + name
-            gap = False
-        elif out:
-            gap = True
-    return out
-
-
-@lru_cache(maxsize=1)
-def _regular() -> dict[str, int]:
-    """The regular numerals below 10,000 and their values: what a plan writes most (十四五, 一百),
-    read without importing cn2an. The test checks every one against cn2an."""
-    return {_render(n): n for n in range(1, 10000)}
-
-
 @lru_cache(maxsize=4096)
 def cn_value(s: str) -> float | None:
     """Value of a Chinese numeral: 一 -> 1, 十八 -> 18, 一万三千亿 -> 1.3e12, 三点五 -> 3.5, 两千 -> 2000;
@@ -58,9 +36,6 @@ def cn_value(s: str) -> float | None:
         return float(_SMALL[s])
     if s[0] in "十百千万亿" and s[0] != "十":
         s = "一" + s  # 百 -> 一百, 千人 -> 一千
-    regular = _regular().get(s)
-    if regular is not None:
-        return float(regular)
     try:
         return float(_converter()(s, "normal"))
     except (ValueError, KeyError, IndexError, TypeError):
