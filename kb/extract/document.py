@@ -122,20 +122,20 @@ def enrich_document(d, lexicon_dir: str | None = None) -> None:
             sentence = any(len(c) > 30 or "。" in c for c in cells)
             u.targets = _table_row_targets(u, header, cells, period) or (u.targets if sentence else [])
     for c in d.chapters:
-        c.mentions = heading_mentions(c, nlp, lex)
+        c.mentions = heading_mentions(c, lex, lexicon_dir)
 
 
-def heading_mentions(c: Chapter, nlp, lex: Lexicon) -> list[Mention]:
+def heading_mentions(c: Chapter, lex: Lexicon, lexicon_dir: str | None = None) -> list[Mention]:
     """The mentions of a heading line (四、全面深化公众参与和社会宣传), read as a one-sentence
     text by the same rules as a unit's. No unit holds that line (a chapter's lead-in prose starts
     below it), so without this a chapter naming a group is lost. Its figures are not targets: a
     heading names a theme, the units below it state what is to be reached."""
-    from kb.extract.pipeline import run
+    from kb.extract.analyse import analyse
 
     if not c.heading:
         return []
     line = Unit(id=c.id, text=c.heading, sentences=[Sentence(id=c.id, text=c.heading, start=0, end=len(c.heading))])
-    return unit_mentions(line, run(nlp, line.text, line.sentences), lex)
+    return unit_mentions(line, analyse(line.text, line.sentences, lexicon_dir=lexicon_dir).hits, lex)
 
 
 def _section_contexts(d, period):
