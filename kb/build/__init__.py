@@ -26,7 +26,8 @@ from kb.build.cache import (
     _package_version,
     _prune_cache,
 )
-from kb.build.kbjson import write_kb_json
+from kb.build.kbjson import write_kb_json_stream
+from kb.build.stream import Collection, held_of
 from kb.errors import KBError
 from kb.model import KB
 from kb.store import KB_FILE, atomic_build, gens_dir, write_json
@@ -194,6 +195,18 @@ def make_kb(files: Sequence[Path], jobs: int = 1, *, cache: Path | None = None,
     Every document goes through its JSON form, whether made now or read from the cache, so a
     cached, a parallel and a serial build give byte-identical results. ``stats`` receives
     ``processed`` (documents made now) and ``keys`` (document id -> cache key)."""
+    return collect(files, jobs, cache=cache, stats=stats, progress=progress, timings=timings,
+                   read_cache=read_cache).kb()
+
+
+def collect(files: Sequence[Path], jobs: int = 1, *, cache: Path | None = None,
+            stats: dict | None = None, progress: Callable[[int], None] | None = None,
+            timings: dict | None = None, read_cache: bool = True) -> Collection:
+    """What :func:`make_kb` makes, kept as a :class:`Collection`: a document's models stay in its
+    cache entry (held only where none could be written), so memory is bounded by the largest
+    document, not the collection."""
+    from kb.extract.document import entities_of
+    from kb.extract.lexicon import load_lexicon
     from kb.link.consistency import remember
     from kb.model import document_from_dict, edge_from_dict
     from kb.parse.text import display_path
@@ -205,33 +218,39 @@ def make_kb(files: Sequence[Path], jobs: int = 1, *, cache: Path | None = None,
     _check_file_ids(ids, files)  # before any work, and whatever the cache holds
     keys = [_doc_key(_sha256(f), multi, i) for f, i in zip(files, ids)]
     n = len(files)
-    docs: list = [None] * n
-    edges: list[list] = [[] for _ in range(n)]
-    found: list = [None] * n
+    lex = load_lexicon(None)
+    held: list = [None] * n
     line_len: list[int | None] = [None] * n  # of each document's line in its cache entry
 
-    def take(i: int, part: dict) -> None:
-        # models at once, so the parts' dicts of a thousand plans are never all held
-        docs[i] = document_from_dict(part["document"])
-        edges[i] = [edge_from_dict(e) for e in part["edges"]]
-        found[i] = part["discovered"]
-        remember(docs[i], part["findings"])
+    def keep(i: int, doc, edges, found, stored: bool) -> None:
+        # the document's facts, then its models dropped when its cache entry has them
+        doc.source = display_path(files[i])
+        if titles[i]:
+            doc.title = titles[i]
+        h = held_of(doc, edges, keys[i], multi, lex)
+        h.found = found
+        if not stored:
+            h.models = (doc, edges)
+        held[i] = h
 
     todo: list[int] = []
     for i, key in enumerate(keys):
         models = _models_get(cache, key) if cache and read_cache else None
         if models is not None:
-            docs[i], edges[i], found[i], findings, line_len[i] = models
-            remember(docs[i], findings)
+            doc, edges, found, findings, line_len[i] = models
+            remember(doc, findings)
+            keep(i, doc, edges, found, True)
             continue
         hit = _cache_get(cache, key) if cache and read_cache else None
         if hit is not None:
-            take(i, hit)
+            doc, edges = document_from_dict(hit["document"]), [edge_from_dict(e) for e in hit["edges"]]
+            remember(doc, hit["findings"])
             line_len[i] = hit["line_len"]
-            _models_put(cache, key, (docs[i], edges[i], found[i], hit["findings"], line_len[i]))  # type: ignore[arg-type]
+            stored = _models_put(cache, key, (doc, edges, hit["discovered"], hit["findings"], line_len[i]))  # type: ignore[arg-type]
+            keep(i, doc, edges, hit["discovered"], stored)
         else:
             todo.append(i)
-    held: dict[str, dict] = {}
+    rows_held: dict[str, dict] = {}
     for i, part in zip(todo, _run(_per_document, [jobs_of[i] for i in todo], jobs)):
         rows = part.pop("index_rows", None)
         # under the hash of the bytes actually parsed: a file saved during the build must not
@@ -239,30 +258,29 @@ def make_kb(files: Sequence[Path], jobs: int = 1, *, cache: Path | None = None,
         keys[i] = _doc_key(part["document"]["sha256"], multi, ids[i])
         line_len[i] = _cache_put(cache, keys[i], {**part, "index_rows": rows}) if cache else None
         if line_len[i] is None and rows is not None:
-            held[part["document"]["id"]] = rows
-        take(i, part)
+            rows_held[part["document"]["id"]] = rows
+        doc, edges = document_from_dict(part["document"]), [edge_from_dict(e) for e in part["edges"]]
+        remember(doc, part["findings"])
+        stored = False
         if cache is not None and line_len[i] is not None:  # (a line length only comes from a cache)
-            _models_put(cache, keys[i], (docs[i], edges[i], found[i], part["findings"], line_len[i]))
+            stored = _models_put(cache, keys[i], (doc, edges, part["discovered"], part["findings"], line_len[i]))
+        keep(i, doc, edges, part["discovered"], stored)
+        del part, doc, edges
         if progress:
             progress(1)
-    for doc, f, title in zip(docs, files, titles):
-        doc.source = display_path(f)
-        if title:
-            doc.title = title
-    _check_ids(docs, files)
+    _check_ids(held, files)
     if stats is not None:
         stats["processed"] = len(todo)
-        stats["keys"] = {d.id: _reuse_key(k, d) for d, k in zip(docs, keys)}
+        stats["keys"] = {h.id: _reuse_key(k, h) for h, k in zip(held, keys)}
         stats["cached"] = [(_cache_path(cache, k), ln) if cache and ln else None for k, ln in zip(keys, line_len)]
-        stats["rows"] = _CachedRows({d.id: _cache_path(cache, k) if cache else None for d, k in zip(docs, keys)}, held)
-    kb = KB(documents=docs)
-    t = _Timer(timings)
-    with t("entities"):
-        from kb.extract.document import collect_entities
-
-        collect_entities(kb, discovered={d.id: f for d, f in zip(docs, found)})
-    kb.edges = [e for es in edges for e in es]
-    return kb
+        stats["rows"] = _CachedRows({h.id: _cache_path(cache, k) if cache else None for h, k in zip(held, keys)},
+                                    rows_held)
+    coll = Collection(docs=held, cache=cache)
+    with _Timer(timings)("entities"):
+        coll.entities = entities_of(lex, [h.uses for h in held], [(h.id, h.found) for h in held], multi)
+    for h in held:
+        h.uses, h.found = None, []
+    return coll
 
 
 def _run(fn, items: list, jobs: int) -> Iterator:
@@ -345,7 +363,6 @@ def _gc_running():
 
 
 def _build(paths, out: Path, jobs: int, use_cache: bool, progress, site: bool) -> BuildReport:
-    from kb.graph.io import write_graph
     from kb.index.write import write_index
     from kb.store import check_out
 
@@ -358,43 +375,57 @@ def _build(paths, out: Path, jobs: int, use_cache: bool, progress, site: bool) -
     timings: dict[str, float] = {}
     t = _Timer(timings)
     with t("parse+extract"):
-        kb = make_kb(files, jobs=jobs, cache=cache, stats=stats, progress=progress, timings=timings,
-                     read_cache=use_cache)
-    manifest = {d.id: d.sha256 for d in kb.documents}
+        coll = collect(files, jobs=jobs, cache=cache, stats=stats, progress=progress, timings=timings,
+                       read_cache=use_cache)
+    manifest = {h.id: h.sha256 for h in coll.docs}
     previous = _previous_generation(out)
     # index entries and site pages of these documents are linked from the previous generation
     reuse = reusable(previous, stats.get("keys", {}))
+    # kb.json, the index and graph.json read the documents back one at a time
     with atomic_build(out) as gen:
         with t("kb.json"):
-            write_kb_json(gen / KB_FILE, kb, stats.get("cached", ()))
+            write_kb_json_stream(gen / KB_FILE, coll, stats.get("cached", ()))
             write_json(gen / MANIFEST_FILE, {"documents": manifest, "code": _package_version(),
                                              "keys": stats.get("keys", {})})
         with t("index"):
-            write_index(kb, gen / "index", previous=previous / "index" if previous else None,
+            write_index(KB(documents=coll.documents(), entities=coll.entities),  # type: ignore[arg-type]
+                        gen / "index", previous=previous / "index" if previous else None,
                         reuse=reuse, prepared=stats.get("rows"))
         with t("graph"):
-            write_graph(kb, gen / "graph.json")
+            _write_graph(coll, gen / "graph.json")
         if site:
             from kb.site.build import write_site
 
             with t("site"):
-                write_site(kb, gen / "site", previous=previous / "site" if previous else None,
+                # the site's pages and search data draw on the whole model: loaded for it alone
+                write_site(coll.kb(), gen / "site", previous=previous / "site" if previous else None,
                            reuse=reuse)
     timings["parse+extract"] -= timings.get("entities", 0.0)  # it ran inside; report it on its own
     _prune_cache(stats.get("cached", ()))
-    rep = BuildReport(out=out, documents=len(kb.documents), processed=stats.get("processed", 0),
+    rep = BuildReport(out=out, documents=len(coll.docs), processed=stats.get("processed", 0),
                       timings=timings)
     rep.added = sorted(set(manifest) - set(before))
     rep.removed = sorted(set(before) - set(manifest))
     rep.changed = sorted(k for k in set(manifest) & set(before) if manifest[k] != before[k])
     rep.unchanged = len(manifest) - len(rep.added) - len(rep.changed)
-    for d in kb.documents:
-        rep.tasks += len(d.tasks)
-        rep.rows += sum(len(t.rows) for t in d.indicator_tables)
-        rep.notes.extend(f"{d.id}: {n}" for n in d.notes)
-    rep.entities = len(kb.entities)
-    rep.edges = len(kb.edges)
+    for h in coll.docs:
+        rep.tasks += h.tasks
+        rep.rows += h.rows
+        rep.notes.extend(f"{h.id}: {n}" for n in h.notes)
+        rep.edges += h.edges
+    rep.entities = len(coll.entities)
     return rep
+
+
+def _write_graph(coll: Collection, path: Path) -> None:
+    from kb.build.graphjson import NotStreamable, write_graph_stream
+
+    try:
+        write_graph_stream(path, coll.models(), coll.entities, coll.unmatched(), coll.multi)
+    except NotStreamable:
+        from kb.graph.io import write_graph
+
+        write_graph(coll.kb(), path)
 
 
 # --------------------------------------------------------------------------- cache

@@ -128,7 +128,8 @@ def _models_get(cache: Path, key: str):
     return models if isinstance(models, tuple) and len(models) == 5 else None
 
 
-def _models_put(cache: Path, key: str, models: tuple) -> None:
+def _models_put(cache: Path, key: str, models: tuple) -> bool:
+    """Whether the models are now in the cache (a build that could not store them holds them)."""
     p = _cache_path(cache, key).with_suffix(".pkl")
     try:
         p.parent.mkdir(parents=True, exist_ok=True)
@@ -138,7 +139,8 @@ def _models_put(cache: Path, key: str, models: tuple) -> None:
                 pickle.dump(models, f, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, p)
     except (OSError, pickle.PicklingError, RecursionError):
-        pass
+        return False
+    return True
 
 
 @contextlib.contextmanager

@@ -9,25 +9,50 @@ json`` gives the full model (kb/schema/kb.schema.json).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kb.build.cache import _cached_document_line, _dump
 from kb.errors import KBError
-from kb.model import KB, Edge
+from kb.model import KB, Document, Edge, Entity
+
+if TYPE_CHECKING:
+    from kb.build.stream import Collection
 
 
 def write_kb_json(path: Path, kb: KB, cached: Sequence[tuple[Path, int] | None] = ()) -> None:
     """kb.json, written a document, an entity or an edge a line: compact, valid JSON, greppable,
     and streamed instead of held as one string. ``cached``: per document, a cache entry whose
     first line is that document's line, copied instead of serialized again."""
-    from kb.model import SCHEMA_VERSION, document_to_dict, flat_dict
+    _write(path, _doc_lines(kb.documents, lambda i: kb.documents[i], cached), kb.entities, _stored_edges(kb))
 
-    def doc_lines():
-        for i, d in enumerate(kb.documents):
-            entry = cached[i] if i < len(cached) else None
-            line = _cached_document_line(entry, d) if entry else None
-            yield line if line is not None else _dump(document_to_dict(d, compact=True))
+
+def write_kb_json_stream(path: Path, coll: Collection, cached: Sequence[tuple[Path, int] | None] = ()) -> None:
+    """The same file from a build's collection, reading each document back from the cache when
+    it is needed (its line when the entry has it; its model for its edges) and dropping it after."""
+    multi = coll.multi
+
+    def edges():
+        for doc, es in coll.models():
+            yield from _with_references(es, _runs([doc], multi))
+
+    _write(path, _doc_lines(coll.docs, lambda i: coll.load(i)[0], cached), coll.entities, edges())
+
+
+def _doc_lines(docs: Sequence, model: Callable[[int], Document], cached) -> Iterator[str]:
+    """Each document's line: from its cache entry (``docs`` need only id, title and source), else
+    serialized from ``model(i)``."""
+    from kb.model import document_to_dict
+
+    for i, d in enumerate(docs):
+        entry = cached[i] if i < len(cached) else None
+        line = _cached_document_line(entry, d) if entry else None
+        yield line if line is not None else _dump(document_to_dict(model(i), compact=True))
+
+
+def _write(path: Path, doc_lines: Iterable[str], entities: list[Entity], edges: Iterable[Edge | dict]) -> None:
+    from kb.model import SCHEMA_VERSION, flat_dict
 
     def items(f, name: str, lines, last: bool = False) -> None:
         f.write(f'"{name}":[')
@@ -37,23 +62,30 @@ def write_kb_json(path: Path, kb: KB, cached: Sequence[tuple[Path, int] | None] 
 
     with open(path, "w", encoding="utf-8") as f:
         f.write(f'{{"schema":{SCHEMA_VERSION},\n')
-        items(f, "documents", doc_lines())
-        items(f, "entities", (_dump(flat_dict(e)) for e in kb.entities))
-        items(f, "edges", (_dump(e if isinstance(e, dict) else flat_dict(e)) for e in _stored_edges(kb)), last=True)
+        items(f, "documents", doc_lines)
+        items(f, "entities", (_dump(flat_dict(e)) for e in entities))
+        items(f, "edges", (_dump(e if isinstance(e, dict) else flat_dict(e)) for e in edges), last=True)
 
 
 def _stored_edges(kb: KB) -> Iterator[Edge | dict]:
     """``kb.edges`` with each document's run of ``mentions`` edges replaced by its reference,
     where the run is exactly what the reader will make again; any other edge as it is."""
+    return _with_references(kb.edges, _runs(kb.documents, len(kb.documents) > 1))
+
+
+def _runs(docs, multi: bool) -> dict[tuple[str, str], tuple[str, list[Edge]]]:
     from kb.link import mention_edges
 
-    multi = len(kb.documents) > 1
     runs: dict[tuple[str, str], tuple[str, list[Edge]]] = {}
-    for d in kb.documents:
+    for d in docs:
         made = mention_edges(d, multi)
         if made:
             runs.setdefault((made[0].source, made[0].target), (d.id, made))
-    edges, i = kb.edges, 0
+    return runs
+
+
+def _with_references(edges: list[Edge], runs) -> Iterator[Edge | dict]:
+    i = 0
     while i < len(edges):
         e = edges[i]
         run = runs.get((e.source, e.target)) if e.type == "mentions" else None

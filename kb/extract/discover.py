@@ -312,11 +312,17 @@ def discovered_entities(kb, lex, found: dict[str, list[dict]] | None = None) -> 
     """Discovered names as entities flagged ``discovered`` (units only; they get no mentions,
     so that a guess never changes what `kb mentions` answers for a lexicon entity).
     ``found``: document id -> the :func:`document_names` already computed (in a build worker)."""
-    multi = len(kb.documents) > 1
+    items = (
+        (d.id, found[d.id] if found is not None and d.id in found else document_names(d, lex)) for d in kb.documents
+    )
+    return merge_discovered(items, len(kb.documents) > 1)
+
+
+def merge_discovered(items, multi: bool) -> list[Entity]:
+    """The entities of each document's discovered names, (document id, names) in order."""
     merged: dict[str, Entity] = {}
     seen: dict[str, set[str]] = {}
-    for d in kb.documents:
-        names = found[d.id] if found is not None and d.id in found else document_names(d, lex)
+    for doc_id, names in items:
         for c in names:
             eid = f"{c['type']}:{c['name']}"
             e = merged.setdefault(
@@ -331,7 +337,7 @@ def discovered_entities(kb, lex, found: dict[str, list[dict]] | None = None) -> 
             )
             have = seen.setdefault(eid, set())
             for u in c["units"]:
-                uid = qualify(d.id, u, multi)
+                uid = qualify(doc_id, u, multi)
                 if uid not in have:
                     have.add(uid)
                     e.units.append(uid)

@@ -247,40 +247,67 @@ def responsible_mentions(u: Unit, ms: list[Mention], lex: Lexicon) -> list[Menti
 def collect_entities(kb: KB, lexicon_dir: str | None = None, discovered: dict[str, list[dict]] | None = None) -> KB:
     """``kb.entities`` from the mentions already in the units. ``discovered``: document id ->
     :func:`kb.extract.discover.document_names`, where a build worker has found them already."""
+    from kb.extract.discover import document_names
+
     lex = load_lexicon(Path(lexicon_dir) if lexicon_dir else None)
     multi = len(kb.documents) > 1
-    units_of: dict[str, list[str]] = {}
-    for d in kb.documents:
-        for u in d.units():
-            uid = qualify(d.id, u.id, multi)
-            for m in u.mentions:
-                lst = units_of.setdefault(m.entity, [])
-                if not lst or lst[-1] != uid:
-                    lst.append(uid)
-        for c in d.chapters:  # a heading names an entity (kept) but is not a unit (not listed)
-            for m in c.mentions:
-                units_of.setdefault(m.entity, [])
-    kb.entities = build_entities(lex, units_of)
-    kb.entities += responsible_entities(kb, lex, units_of)
-    from kb.extract.discover import discovered_entities
-
-    known = {e.id for e in kb.entities}
-    kb.entities += [e for e in discovered_entities(kb, lex, discovered) if e.id not in known]
-    kb.entities.sort(key=lambda e: (e.discovered, TYPE_ORDER.get(e.type, 9), e.name))
+    uses = [entity_uses(d, multi, lex) for d in kb.documents]
+    found = [
+        (d.id, discovered[d.id] if discovered and d.id in discovered else document_names(d, lex)) for d in kb.documents
+    ]
+    kb.entities = entities_of(lex, uses, found, multi)
     return kb
 
 
-def responsible_entities(kb: KB, lex: Lexicon, units_of: dict[str, list[str]]) -> list[Entity]:
+def entity_uses(d, multi: bool, lex: Lexicon) -> tuple[list[tuple[str, str | None]], dict[str, str]]:
+    """What the entity list needs of one document, so a build need not hold every document:
+    (entity id, qualified unit id) in order, each unit once per entity, and (entity id, None)
+    for an entity a heading names (kept, but a heading is not a unit: not listed); and the text
+    -> id of the actors the lexicon does not list (see :func:`responsible_entities`)."""
+    pairs: list[tuple[str, str | None]] = []
+    last: dict[str, str] = {}
+    actors: dict[str, str] = {}
+    for u in d.units():
+        uid = qualify(d.id, u.id, multi)
+        for m in u.mentions:
+            if last.get(m.entity) != uid:
+                last[m.entity] = uid
+                pairs.append((m.entity, uid))
+            if m.entity.startswith("ACTOR:") and m.entity not in lex.entries:
+                actors[m.text] = m.entity
+    for c in d.chapters:
+        for m in c.mentions:
+            pairs.append((m.entity, None))
+            if m.entity.startswith("ACTOR:") and m.entity not in lex.entries:
+                actors[m.text] = m.entity
+    return pairs, actors
+
+
+def entities_of(lex: Lexicon, uses, found, multi: bool) -> list[Entity]:
+    """The entity list from each document's :func:`entity_uses` and discovered names
+    (document id, names), in document order."""
+    from kb.extract.discover import merge_discovered
+
+    units_of: dict[str, list[str]] = {}
+    actors: dict[str, str] = {}
+    for pairs, names in uses:
+        for eid, uid in pairs:
+            lst = units_of.setdefault(eid, [])
+            if uid is not None and (not lst or lst[-1] != uid):
+                lst.append(uid)
+        actors.update(names)
+    entities = build_entities(lex, units_of)
+    entities += responsible_entities(actors, lex, units_of)
+    known = {e.id for e in entities}
+    entities += [e for e in merge_discovered(found, multi) if e.id not in known]
+    entities.sort(key=lambda e: (e.discovered, TYPE_ORDER.get(e.type, 9), e.name))
+    return entities
+
+
+def responsible_entities(names: dict[str, str], lex: Lexicon, units_of: dict[str, list[str]]) -> list[Entity]:
     """Actors the lexicon does not list, named in 责任单位 notes or found by the local-body patterns
-    (区建设管理委, 区发展改革委, 各街镇):
-    entities of their own, under the generic body of their pattern when there is one."""
-    names = {
-        m.text: m.entity
-        for d in kb.documents
-        for ms in (*(u.mentions for u in d.units()), *(c.mentions for c in d.chapters))
-        for m in ms
-        if m.entity.startswith("ACTOR:") and m.entity not in lex.entries
-    }
+    (区建设管理委, 区发展改革委, 各街镇): entities of their own, under the generic body of their
+    pattern when there is one. ``names``: their text -> entity id (the last one met wins)."""
     out: list[Entity] = []
     for text, eid in sorted(names.items(), key=lambda kv: kv[1]):
         if eid in lex.entries or any(e.id == eid for e in out):

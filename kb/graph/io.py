@@ -33,67 +33,85 @@ def to_networkx(kb: KB):
     from kb.link import unmatched_rows
 
     multi = len(kb.documents) > 1
-
-    def q(doc, local):
-        return qualify(doc.id, local, multi)
-
     G = nx.MultiDiGraph(schema=GRAPH_SCHEMA, unmatched_rows=unmatched_rows(kb), centrality=CENTRALITY)
     for d in kb.documents:
-        G.add_node(d.id, type="document", label=d.title or d.id, source=d.source)
-        for c in d.chapters:
-            G.add_node(
-                q(d, c.id),
-                type="chapter",
-                label=f"{c.label}、{c.title}" if c.title else c.label,
-                title=c.title,
-                document=d.id,
-            )
-        for t in d.tasks:
-            G.add_node(
-                q(d, t.id),
-                type="task",
-                label=f"{t.number}. {t.title}",
-                number=t.number,
-                title=t.title,
-                chapter=t.chapter,
-                document=d.id,
-            )
-        for p in d.paragraphs:
-            G.add_node(q(d, p.id), type="paragraph", label=p.text[:30], chapter=p.chapter, document=d.id)
-        for tb in d.indicator_tables:
-            # a table is a node of its own: a task may refer to it (见表3)
-            G.add_node(q(d, tb.id), type="table", label=tb.title or tb.key, title=tb.title, document=d.id)
-            for r in tb.rows:
-                G.add_node(
-                    q(d, r.id),
-                    type="row",
-                    label=f"{tb.key}#{r.index} {r.name}",
-                    name=r.name,
-                    target=r.target,
-                    table=tb.id,
-                    tasks=list(r.tasks),
-                    document=d.id,
-                )
+        for n, attrs in document_nodes(d, multi):
+            G.add_node(n, **attrs)
     for e in kb.entities:
-        G.add_node(e.id, type="entity", label=e.name, entity_type=e.type, name=e.name)
+        G.add_node(e.id, **entity_node(e))
     counts: dict[tuple, int] = defaultdict(int)
     for ed in kb.edges:
         for end in (ed.source, ed.target):
             if end not in G:
-                G.add_node(end, type="entity" if ":" in end and not end.startswith("I:") else "unknown", label=end)
+                G.add_node(end, **end_node(end))
         k = (ed.source, ed.target, ed.type)
         key = f"{ed.type}" if not counts[k] else f"{ed.type}.{counts[k]}"
         counts[k] += 1
-        G.add_edge(
-            ed.source,
-            ed.target,
-            key=key,
-            type=ed.type,
-            evidence=dict(ed.evidence),
-            rule=ed.rule,
-            weight=1.0 if ed.weight is None else float(ed.weight),
-        )
+        G.add_edge(ed.source, ed.target, key=key, **edge_data(ed))
     return G
+
+
+# the parts of the graph, also written one document at a time by the build (kb/build/graphjson.py)
+
+
+def document_nodes(d, multi: bool):
+    """(node id, attributes) of one document: itself, its chapters, tasks, paragraphs, tables and rows."""
+
+    def q(local):
+        return qualify(d.id, local, multi)
+
+    yield d.id, {"type": "document", "label": d.title or d.id, "source": d.source}
+    for c in d.chapters:
+        label = f"{c.label}、{c.title}" if c.title else c.label
+        yield q(c.id), {"type": "chapter", "label": label, "title": c.title, "document": d.id}
+    for t in d.tasks:
+        yield (
+            q(t.id),
+            {
+                "type": "task",
+                "label": f"{t.number}. {t.title}",
+                "number": t.number,
+                "title": t.title,
+                "chapter": t.chapter,
+                "document": d.id,
+            },
+        )
+    for p in d.paragraphs:
+        yield q(p.id), {"type": "paragraph", "label": p.text[:30], "chapter": p.chapter, "document": d.id}
+    for tb in d.indicator_tables:
+        # a table is a node of its own: a task may refer to it (见表3)
+        yield q(tb.id), {"type": "table", "label": tb.title or tb.key, "title": tb.title, "document": d.id}
+        for r in tb.rows:
+            yield (
+                q(r.id),
+                {
+                    "type": "row",
+                    "label": f"{tb.key}#{r.index} {r.name}",
+                    "name": r.name,
+                    "target": r.target,
+                    "table": tb.id,
+                    "tasks": list(r.tasks),
+                    "document": d.id,
+                },
+            )
+
+
+def entity_node(e) -> dict[str, Any]:
+    return {"type": "entity", "label": e.name, "entity_type": e.type, "name": e.name}
+
+
+def end_node(end: str) -> dict[str, Any]:
+    """An edge's end that is no node of the model."""
+    return {"type": "entity" if ":" in end and not end.startswith("I:") else "unknown", "label": end}
+
+
+def edge_data(ed) -> dict[str, Any]:
+    return {
+        "type": ed.type,
+        "evidence": dict(ed.evidence),
+        "rule": ed.rule,
+        "weight": 1.0 if ed.weight is None else float(ed.weight),
+    }
 
 
 def graph_to_data(G) -> dict[str, Any]:

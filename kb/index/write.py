@@ -185,7 +185,7 @@ def write_index(
     key = _names_key(names)
     multi = len(kb.documents) > 1
     if previous is not None:
-        ids = {d.id for d in kb.documents}
+        ids = set(_ids(kb.documents))
         try:
             inc = _prepare_incremental(previous, folder, key, multi, set(reuse) & ids)
             return _write(kb, folder, norm, names=names, key=key, multi=multi, prepared=prepared, inc=inc)
@@ -200,23 +200,41 @@ SPLIT_CHARS = 400_000  # a full write of more text is split into segments writte
 MAX_PARTS = 6  # segments of a split full write (a function of the corpus only, never of the machine)
 
 
-def _split(docs: list) -> list[list]:
+def _split(docs):
     """Contiguous runs of documents of about equal text size, one segment each. Document order
     is kept (segment after segment), so docnums, and with them the order of tied hits, are
     those of a single segment; BM25 statistics are sums over segments, the same numbers."""
-    sizes = [sum(len(u.text) for u in d.units()) for d in docs]
+    sizes = getattr(docs, "sizes", None) or [sum(len(u.text) for u in d.units()) for d in docs]
     total = sum(sizes)
     n = min(MAX_PARTS, len(docs), total // SPLIT_CHARS)
     if n < 2:
         return [docs]
-    parts: list[list] = [[]]
+    starts = [0]
     acc = 0
-    for d, size in zip(docs, sizes):
-        if parts[-1] and len(parts) < n and acc >= total * len(parts) / n:
-            parts.append([])
-        parts[-1].append(d)
+    for i, size in enumerate(sizes):
+        if i > starts[-1] and len(starts) < n and acc >= total * len(starts) / n:
+            starts.append(i)
         acc += size
-    return parts
+    return [docs[a:b] for a, b in zip(starts, [*starts[1:], len(docs)])]
+
+
+# A build passes its documents as a lazy sequence (kb.build.stream.LazyDocuments) that loads each
+# one when reached and knows their ids, sizes and chapters without loading them; any list works.
+
+
+def _ids(docs) -> list[str]:
+    ids = getattr(docs, "ids", None)
+    return ids if ids is not None else [d.id for d in docs]
+
+
+def _without(docs, ids: set[str]):
+    return docs.without(ids) if hasattr(docs, "without") else [d for d in docs if d.id not in ids]
+
+
+def _chapters_of(docs):
+    if hasattr(docs, "chapters") and callable(docs.chapters):
+        return docs.chapters()
+    return ((d.id, [(c.id, c.label, c.title) for c in d.chapters]) for d in docs)
 
 
 _PART_JOB: dict | None = None  # what forked part writers read (set before the fork, not pickled)
@@ -247,16 +265,13 @@ def _write_part(i: int):
         tk = None
         vocabs = {}
         for d in docs:
-            dwords = job["words_of"].get(d.id)
-            if dwords is None:
-                dwords = _prepared_words(job["prepared"], d, job["units_of"][d.id], job["multi"], job["key"])
+            units = _doc_rows(d)
+            dwords = _prepared_words(job["prepared"], d, units, job["multi"], job["key"])
             if dwords is None:
                 tk = tk or _tokenizer_for(job["names"])
                 norm = job["norm"]
-                dwords = [
-                    (_words(tk, norm(u.text)), _words(tk, norm(title))) for u, _k, _c, title in job["units_of"][d.id]
-                ]
-            vocabs[d.id] = _add_doc(w, folder, d, job["units_of"][d.id], dwords, job)
+                dwords = [(_words(tk, norm(u.text)), _words(tk, norm(title))) for u, _k, _c, title in units]
+            vocabs[d.id] = _add_doc(w, folder, d, units, dwords, job)
         seg = w._finalize_segment()
     finally:
         tmp.destroy()
@@ -267,6 +282,7 @@ def _add_doc(w, folder: Path, d, units, dwords, ctx: dict) -> dict[str, int]:
     """Add one document's units; write and return its vocabulary counts."""
     dv = _doc_vocab(dwords)
     _write_new(_vocab_file(folder, d.id), _dumps(dict(sorted(dv.items()))))
+    chap_titles = {c.id: c.title for c in d.chapters}
     for (u, kind, chap, title), (words, twords) in zip(units, dwords):
         _add_unit(
             w,
@@ -280,7 +296,7 @@ def _add_doc(w, folder: Path, d, units, dwords, ctx: dict) -> dict[str, int]:
             norm=ctx["norm"],
             multi=ctx["multi"],
             ent_by_id=ctx["ent_by_id"],
-            chap_titles=ctx["chap_titles"],
+            chap_titles=chap_titles,
         )
     return dv
 
@@ -321,32 +337,28 @@ def _write(kb, folder: Path, norm: Normalizer, *, names, key: str, multi: bool, 
                 vocab[x] = n
             else:
                 vocab.pop(x, None)
-    todo = [d for d in kb.documents if d.id not in kept]
-    units_of = {d.id: _doc_rows(d) for d in todo}
+    todo = _without(kb.documents, kept)
     parts = _split(todo) if inc is None else [todo]
     prepared = prepared or {}
-    words_of: dict[str, list] = {}
+    unprepared: set[str] = set()
     need: list[tuple[str, str]] = []
-    # a split write reads each document's rows in its part's process, as it adds the document:
-    # the words of a thousand plans are never all in memory at once
+    # a split write reads each document's rows in its part's process, as it adds the document;
+    # a single one reads them again as it adds each: the words of a thousand plans are never all
+    # in memory at once, and neither are the documents
     for d in todo if len(parts) == 1 else ():
-        dwords = _prepared_words(prepared, d, units_of[d.id], multi, key)
-        if dwords is not None:
-            words_of[d.id] = dwords
-        else:
-            need.extend((norm(u.text), norm(title)) for u, _k, _c, title in units_of[d.id])
+        units = _doc_rows(d)
+        if _prepared_words(prepared, d, units, multi, key) is None:
+            unprepared.add(d.id)
+            need.extend((norm(u.text), norm(title)) for u, _k, _c, title in units)
     ctx = {
         "folder": folder,
         "parts": parts,
-        "units_of": units_of,
-        "words_of": words_of,
         "names": names,
         "prepared": prepared,
         "key": key,
         "norm": norm,
         "multi": multi,
         "ent_by_id": {e.id: e for e in kb.entities},
-        "chap_titles": {(d.id, c.id): c.title for d in kb.documents for c in d.chapters},
     }
     (folder / DOCVOCAB_DIR).mkdir(exist_ok=True)
     words_iter = _all_words(need, names) if need else iter(())
@@ -380,8 +392,13 @@ def _write(kb, folder: Path, norm: Normalizer, *, names, key: str, multi: bool, 
                 w.commit(mergetype=lambda _w, segments: segments + [seg for seg, _v in done])
             else:
                 for d in todo:
-                    dwords = words_of[d.id] if d.id in words_of else [next(words_iter) for _ in units_of[d.id]]
-                    for x, c in _add_doc(w, folder, d, units_of[d.id], dwords, ctx).items():
+                    units = _doc_rows(d)
+                    dwords = (
+                        [next(words_iter) for _ in units]
+                        if d.id in unprepared
+                        else _prepared_words(prepared, d, units, multi, key)
+                    )
+                    for x, c in _add_doc(w, folder, d, units, dwords, ctx).items():
                         vocab[x] = vocab.get(x, 0) + c
                 w.commit() if inc is None else w.commit(mergetype=_merge_policy)
         except BaseException:
@@ -432,7 +449,7 @@ def _fast_lengths(w) -> None:
 
 def _add_unit(w, d, u, *, kind, chap, title, words, twords, norm, multi, ent_by_id, chap_titles) -> None:
     ntext, ntitle = norm(u.text), norm(title)
-    nchap = norm(chap_titles.get((d.id, chap), "")) if chap else ""
+    nchap = norm(chap_titles.get(chap, "")) if chap else ""
     eids = sorted({m.entity for m in u.mentions})
     enames = sorted({norm(n) for i in eids if i in ent_by_id for n in [ent_by_id[i].name, *ent_by_id[i].aliases]})
     data = {
@@ -466,10 +483,10 @@ def _add_unit(w, d, u, *, kind, chap, title, words, twords, norm, multi, ent_by_
 
 def _meta(kb, norm: Normalizer, vocab: dict[str, int]) -> dict:
     chapters: dict[str, dict] = {}
-    for d in kb.documents:
-        for c in d.chapters:
-            chapters.setdefault(c.id, {"id": c.id, "label": c.label, "title": c.title, "docs": []})
-            chapters[c.id]["docs"].append(d.id)
+    for doc_id, chs in _chapters_of(kb.documents):
+        for cid, label, title in chs:
+            chapters.setdefault(cid, {"id": cid, "label": label, "title": title, "docs": []})
+            chapters[cid]["docs"].append(doc_id)
     return {
         "version": META_VERSION,
         "t2s": list(_t2s_table()),
@@ -480,7 +497,7 @@ def _meta(kb, norm: Normalizer, vocab: dict[str, int]) -> dict:
             {"id": e.id, "type": e.type, "name": e.name, "aliases": list(e.aliases), "broader": list(e.broader)}
             for e in kb.entities
         ],
-        "documents": [d.id for d in kb.documents],
+        "documents": _ids(kb.documents),
     }
 
 

@@ -1,0 +1,92 @@
+"""The streaming build (kb/build/stream.py, kb/build/graphjson.py): the parent keeps a few facts
+per document and reads each one back from its cache entry; kb.json, graph.json and the index
+must be byte for byte what the writers make from the whole model. Real plans: two whose
+责任单位 notes give actor -> task links (the cross-document layer of the graph) and one without."""
+
+from __future__ import annotations
+
+import filecmp
+from pathlib import Path
+
+import pytest
+
+from kb.build import collect
+from kb.build.graphjson import NotStreamable, write_graph_stream
+from kb.build.kbjson import write_kb_json, write_kb_json_stream
+from kb.graph.io import write_graph
+from kb.index.write import write_index
+from kb.model import KB, Edge
+
+ROOT = Path(__file__).resolve().parent.parent
+PLANS = [
+    ROOT / "corpus" / f"{n}.txt" for n in ("jiading-sponge-city-plan", "zero-waste-city-pilot", "acftu-14th-fyp-part2")
+]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("stream")
+    stats: dict = {}
+    coll = collect(PLANS, cache=tmp / "cache", stats=stats)
+    return tmp, coll, stats
+
+
+def test_parent_holds_no_document_with_a_cache(built):
+    _tmp, coll, _stats = built
+    assert [h.models for h in coll.docs] == [None, None, None]
+    assert all(h.tasks and h.size for h in coll.docs)
+    assert any(e.type == "leads" for _d, es in coll.models() for e in es)
+
+
+def test_kb_json_streamed_is_the_whole_models(built):
+    tmp, coll, stats = built
+    write_kb_json_stream(tmp / "a.json", coll, stats["cached"])
+    write_kb_json(tmp / "b.json", coll.kb())
+    assert (tmp / "a.json").read_bytes() == (tmp / "b.json").read_bytes()
+
+
+def test_graph_streamed_is_the_whole_models(built):
+    tmp, coll, _stats = built
+    write_graph_stream(tmp / "a.graph.json", coll.models(), coll.entities, coll.unmatched(), coll.multi)
+    write_graph(coll.kb(), tmp / "b.graph.json")
+    assert (tmp / "a.graph.json").read_bytes() == (tmp / "b.graph.json").read_bytes()
+    assert not list(tmp.glob("*.tmp"))
+
+
+def test_index_from_lazy_documents_is_the_full_write(built):
+    tmp, coll, stats = built
+    write_index(KB(documents=coll.documents(), entities=coll.entities), tmp / "ia", prepared=stats["rows"])  # type: ignore[arg-type]
+    write_index(coll.kb(), tmp / "ib")
+    cmp = filecmp.dircmp(tmp / "ia", tmp / "ib")
+    assert not cmp.left_only and not cmp.right_only
+    assert all(filecmp.cmp(tmp / "ia" / f, tmp / "ib" / f, shallow=False) for f in cmp.common_files)
+
+
+def test_without_a_cache_the_models_are_held(built, tmp_path):
+    _tmp, coll, _stats = built
+    bare = collect(PLANS[1:2], cache=None)
+    assert bare.docs[0].models is not None
+    write_graph_stream(tmp_path / "a.json", bare.models(), bare.entities, bare.unmatched(), bare.multi)
+    write_graph(bare.kb(), tmp_path / "b.json")
+    assert (tmp_path / "a.json").read_bytes() == (tmp_path / "b.json").read_bytes()
+
+
+def test_a_link_from_another_documents_node_is_not_streamed(built, tmp_path):
+    """Such a link would belong among the other document's links: the build writes the graph
+    from the whole model instead (kb.build._write_graph)."""
+    from kb.build import _write_graph
+
+    _tmp, coll, _stats = built
+    (d0, e0), (d1, _e1) = coll.load(0), coll.load(1)
+    odd = Edge(source=f"{d1.id}/{d1.tasks[0].id}", target=f"{d0.id}/{d0.tasks[0].id}", type="related", evidence={})
+    models = [(d0, [*e0, odd]), *(coll.load(i) for i in range(1, len(coll.docs)))]
+    with pytest.raises(NotStreamable):
+        write_graph_stream(tmp_path / "a.json", iter(models), coll.entities, coll.unmatched(), coll.multi)
+    kb = KB(documents=[d for d, _ in models], entities=coll.entities, edges=[e for _, es in models for e in es])
+    write_graph(kb, tmp_path / "b.json")
+    coll.docs[0].models = models[0]  # the collection now holds the odd link
+    try:
+        _write_graph(coll, tmp_path / "c.json")
+    finally:
+        coll.docs[0].models = None
+    assert (tmp_path / "c.json").read_bytes() == (tmp_path / "b.json").read_bytes()
