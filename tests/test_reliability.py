@@ -106,7 +106,7 @@ def test_pieces_sweep_matches_naive_cover():
             assert (tag is None) == (not cover)
             if cover:
                 cover.sort(key=lambda m: (-(m.end - m.start), m.entity))
-                assert attrs["data_entity"] == cover[-1].entity
+                assert attrs["href"] == "#" + cover[-1].entity  # the innermost mention links
 
 
 # --------------------------------------------------------------------------- 3 checked inputs

@@ -156,17 +156,15 @@ class EntityPages(SiteBase):
         for ref in loose:
             page.add("- " + page.mark("span", esc(ref), class_=cls, data_unit=ref))
 
-    def backlink_item(self, page: Page, ref: str, cls: str, of: str | None = None) -> str:
+    def backlink_item(self, page: Page, ref: str, cls: str) -> str:
         k = self.key(ref) or ref
         info = self.units.get(k)
-        return page.mark(
-            "span",
-            self.unit_link(k, label=info.unit.id if info else ref),
-            class_=cls,
-            data_unit=ref,
-            data_of=of,
-            title=info.label if info else None,
-        )
+        href = self.unit_href(k)
+        if info is None or href is None:
+            return page.mark("span", esc(ref), class_=cls, data_unit=ref)
+        # the link itself carries the backlink's attributes: a document's entity page lists
+        # tens of thousands of them in a large collection
+        return page.mark("a", esc(info.unit.id), href=href, class_=cls, data_unit=ref, title=info.label)
 
     def doc_entities(self, doc: Document) -> Page:
         """Every entity one document mentions, with all its units there (a multi-document site)."""
@@ -186,7 +184,9 @@ class EntityPages(SiteBase):
                 "span", self.link(e.name, entity_file(e.id)), id=entity_anchor(e.id), class_=f"key {type_class(e.id)}"
             )
             page.add(f"## {head}（{len(refs)}）", "")
-            page.add("、".join(self.backlink_item(page, ref, "backlink", of=e.id) for ref in refs), "")
+            # the entity is named once, on the list, not on each of its (often hundreds of) units
+            items = "、".join(self.backlink_item(page, ref, "backlink") for ref in refs)
+            page.add(page.mark("span", items, class_="backlinks", data_of=e.id), "")
         return page
 
     def descendants(self, eid: str) -> list[str]:

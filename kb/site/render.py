@@ -111,10 +111,14 @@ def _pieces(
             cls += f" n{min(len(cover), 3)}"
         if hl is not None and hl in ents:
             cls += " hl"
-        title = " ⊃ ".join(names.get(e, e) for e in ents)
+        # the tooltip only where it says more than the marked text (a nested or shortened
+        # mention): on every mention it was a fifth of a unit page; the link names the entity
+        title: str | None = " ⊃ ".join(names.get(e, e) for e in ents)
+        if title == seg:
+            title = None
         href = href_for(inner.entity)
         if href:
-            yield seg, "a", {"href": href, "class_": cls, "title": title, "data_entity": inner.entity}
+            yield seg, "a", {"href": href, "class_": cls, "title": title}
         else:
             yield seg, "span", {"class_": cls, "title": title}
 
@@ -190,7 +194,7 @@ def unit_md(page: Page, unit: Unit, href_for: HrefFor, names: dict[str, str], el
             continue
         sid, anchor, num = sent
         link = page.mark("a", num, href=(elsewhere or "") + "#" + anchor, class_="sa", title=f"本句链接 {sid}")
-        parts.append(page.mark("span", link + body, id=None if elsewhere else anchor, class_="s", data_sentence=sid))
+        parts.append(page.mark("span", link + body, id=None if elsewhere else anchor, class_="s"))
     return page.mark("span", "".join(parts), class_="utext")
 
 
@@ -204,5 +208,5 @@ def unit_html(unit: Unit, href_for: HrefFor, names: dict[str, str], elsewhere: s
             continue
         sid, anchor, num = sent
         link = html_tag("a", html_esc(num), href=(elsewhere or "") + "#" + anchor, class_="sa", title=f"本句链接 {sid}")
-        parts.append(html_tag("span", link + body, id=None if elsewhere else anchor, class_="s", data_sentence=sid))
+        parts.append(html_tag("span", link + body, id=None if elsewhere else anchor, class_="s"))
     return html_tag("span", "".join(parts), class_="utext")

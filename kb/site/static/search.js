@@ -9,10 +9,10 @@
   /* the folder of search.js (assets/), whatever page loaded it */
   var BASE = me && me.src ? me.src.replace(/[^\/]*$/, "") : "assets/";
   var IDX = null;     /* the manifest, once loaded */
-  var SHARDS = [];    /* per document, in document order: {grams, offset} */
   var UNITS = [];     /* every unit of every shard, in document order then unit order */
   var NORM = [];      /* normalised unit texts, filled on first need */
   var T2S = {};
+  var ODD = null;     /* the characters norm() changes: full-width ASCII, U+3000, A-Z, T2S's keys */
   var loading = null; /* the promise of the whole index, once asked for */
   var done = false;   /* the whole index is in */
 
@@ -35,16 +35,17 @@
       IDX = window.KB_INDEX;
       if (!IDX || !IDX.shards) throw new Error("search-index.js");
       var s = IDX.t2s;
-      for (var i = 0; i + 1 < s.length; i += 2) T2S[s.charAt(i)] = s.charAt(i + 1);
+      var keys = [];
+      for (var i = 0; i + 1 < s.length; i += 2) { T2S[s.charAt(i)] = s.charAt(i + 1); keys.push(s.charAt(i)); }
+      ODD = new RegExp("[\\uFF01-\\uFF5E\\u3000A-Z" + keys.join("") + "]", "g");
       var all = window.KB_SHARDS || {};
       return Promise.all(IDX.shards.map(function (sh) { return all[sh[0]] ? null : inject(sh[1]); }));
     }).then(function () {
       var all = window.KB_SHARDS || {};
-      SHARDS = []; UNITS = []; NORM = [];
+      UNITS = []; NORM = [];
       IDX.shards.forEach(function (sh) {
         var d = all[sh[0]];
         if (!d) throw new Error(sh[1]);
-        SHARDS.push({ grams: d.grams, offset: UNITS.length, size: d.units.length });
         for (var i = 0; i < d.units.length; i++) UNITS.push(d.units[i]);
       });
       done = true;
@@ -63,30 +64,19 @@
   }
 
   /* same mapping as kb/site/searchindex.py normalize(): one UTF-16 unit in, one out */
-  function norm(s) {
-    var out = [];
-    for (var i = 0; i < s.length; i++) {
-      var c = s.charCodeAt(i), ch = s.charAt(i);
-      if (c >= 0xFF01 && c <= 0xFF5E) ch = String.fromCharCode(c - 0xFEE0);
-      else if (c === 0x3000) ch = " ";
-      if (Object.prototype.hasOwnProperty.call(T2S, ch)) ch = T2S[ch];
-      if (ch >= "A" && ch <= "Z") ch = ch.toLowerCase();
-      out.push(ch);
-    }
-    return out.join("");
+  function normChar(ch) {
+    var c = ch.charCodeAt(0);
+    if (c >= 0xFF01 && c <= 0xFF5E) ch = String.fromCharCode(c - 0xFEE0);
+    else if (c === 0x3000) ch = " ";
+    if (Object.prototype.hasOwnProperty.call(T2S, ch)) ch = T2S[ch];
+    if (ch >= "A" && ch <= "Z") ch = ch.toLowerCase();
+    return ch;
   }
 
-  /* the units of one shard (local numbers) that may contain term; null: all of them */
-  function candidates(shard, term) {
-    var cps = Array.from(term);
-    if (cps.length < 2) return null; /* one character: scan everything */
-    var best = null;
-    for (var i = 0; i + 1 < cps.length; i++) {
-      var list = shard.grams[cps[i] + cps[i + 1]];
-      if (!list) return [];
-      if (best === null || list.length < best.length) best = list;
-    }
-    return best;
+  /* only the characters that change go through normChar: a whole collection's texts are
+     normalised on the first search, so the common case stays in the regex engine */
+  function norm(s) {
+    return ODD ? s.replace(ODD, normChar) : s.split("").map(normChar).join("");
   }
 
   function occurrences(text, term) {
@@ -101,32 +91,21 @@
     var terms = norm(query).split(/\s+/).filter(function (t) { return t.length > 0; });
     if (!terms.length) return [];
     var results = [];
-    SHARDS.forEach(function (shard) {
-      var pool = null;
-      for (var k = 0; k < terms.length; k++) {
-        var c = candidates(shard, terms[k]);
-        if (c === null) continue;
-        var set = {};
-        c.forEach(function (u) { set[u] = true; });
-        pool = pool === null ? set : Object.keys(pool).reduce(function (acc, u) { if (set[u]) acc[u] = true; return acc; }, {});
+    /* every unit is tested: the shards carry no postings (they were as large as the texts),
+       and a substring test over the normalised texts finds the same units */
+    for (var u = 0; u < UNITS.length; u++) {
+      var text = normText(u), hits = [], ok = true;
+      for (var k = 0; k < terms.length && ok; k++) {
+        var h = occurrences(text, terms[k]);
+        if (!h.length) ok = false;
+        hits = hits.concat(h);
       }
-      var ids = [];
-      if (pool === null) for (var i = 0; i < shard.size; i++) ids.push(i);
-      else ids = Object.keys(pool).map(Number).sort(function (a, b) { return a - b; });
-      ids.forEach(function (local) {
-        var u = shard.offset + local, text = normText(u), hits = [], ok = true;
-        terms.forEach(function (t) {
-          var h = occurrences(text, t);
-          if (!h.length) ok = false;
-          hits = hits.concat(h);
-        });
-        if (!ok) return;
-        hits.sort(function (a, b) { return a[0] - b[0]; });
-        var label = norm(UNITS[u][2]);
-        var labelHit = terms.some(function (t) { return label.indexOf(t) >= 0; });
-        results.push({ unit: u, hits: hits, score: hits.length + (labelHit ? 5 : 0) });
-      });
-    });
+      if (!ok) continue;
+      hits.sort(function (a, b) { return a[0] - b[0]; });
+      var label = norm(UNITS[u][2]);
+      var labelHit = terms.some(function (t) { return label.indexOf(t) >= 0; });
+      results.push({ unit: u, hits: hits, score: hits.length + (labelHit ? 5 : 0) });
+    }
     results.sort(function (a, b) { return b.score - a.score || a.unit - b.unit; });
     return results;
   }
