@@ -285,3 +285,81 @@ def test_rural_service_classes_act_in_a_list_asked_to_take_part():
     assert _acting(text, "社会化服务主体") is True
     assert _acting("培育一批社会化服务主体。", "社会化服务主体") is False
     assert _acting("面向科技特派员开展培训", "科技特派员") is False
+
+
+NOT_ACTING_3 = [
+    # a list closed by 等 + a counted phrase, however long its items (hubei: 三国吴都博物馆 is seven
+    # characters): the examples of that phrase, not parties
+    (
+        "重点支持三峡移民博物馆、南水北调博物馆、三国吴都博物馆、长江文明馆、张之洞与武汉博物馆、"
+        "中南民族大学民族学博物馆等一批立足行业特点",
+        "南水北调博物馆",
+    ),
+    ("健全以政府公共财政投入为主", "政府"),  # hubei: an organisation-tagged noun is no adverbial
+    ("研判文博单位面临的洪涝", "文博单位"),  # hubei: 面临 (modifier-word): the class undergoes
+    ("支持高校考古相关专业", "高校"),  # hubei: a verbal noun + 相关: the field of 专业
+]
+ACTING_3 = [
+    # look-alikes: a list closed by 等 + its predicate; a noun-tagged adverbial (深度, tagged a place)
+    ("支持地方政府、金融机构等共同参与", "金融机构"),  # constructed
+    ("推动企业深度参与协同育人", "企业"),  # vocational
+]
+
+
+@pytest.mark.parametrize("text,word", NOT_ACTING_3)
+def test_not_acting_third_pass(text, word):
+    assert _in_corpus(text)
+    assert _acting(text, word) is False
+
+
+@pytest.mark.parametrize("text,word", ACTING_3)
+def test_acting_third_pass(text, word):
+    assert _in_corpus(text) or "共同参与" in text  # the list look-alike is constructed
+    assert _acting(text, word) is True
+
+
+def test_possessed_attribute_headed_by_a_verbal_noun():
+    """推动博物馆治理水平现代化 (hubei): the attribute 水平 closes the phrase with the verbal noun
+    that heads it, the class is its possessor; 企业提升管理水平提供 (a verb after) is not."""
+    from kb.extract.acting import _possessed
+    from kb.extract.pipeline import lexicon_for
+
+    lex = lexicon_for()
+    assert _in_corpus("推动博物馆治理水平现代化")
+    assert _possessed("博物馆治理水平现代化，", 3, lex)
+    assert not _possessed("企业提升人力资源水平提供服务", 2, lex)
+
+
+def _bare(text: str) -> list[str]:
+    return [m.text for m in _mentions(text) if m.entity in ("ACTOR:国家", "ACTOR:中央", "ACTOR:中国共产党")]
+
+
+BARE_PARTY = [
+    "文物保护整体通过国家验收",  # hubei: the agent of a verb closing the phrase (one jieba word)
+    "按照国家公布的革命文物保护利用片区",  # hubei: the agent of a relative clause
+    "推进中央与地方共建国家级博物馆",  # hubei: a party of a joint action
+    "发挥党在文物工作中总揽全局",  # hubei: the agent of 发挥…作用
+]
+NOT_BARE_PARTY = [
+    "与共建“一带一路”国家开展跨境光缆建设合作",  # digital economy: foreign countries
+    "世界主要国家均高度重视发展数字经济",  # digital economy: a qualifier before it
+    "深入推进国家育种联合攻关",  # moa: a programme's name
+    "符合国家和地方环境保护标准的",  # zero-waste: a qualifier of 标准
+    "不断巩固党执掌的阶级基础",  # union sample: no 发挥 frame
+    "坚持和加强党对“三农”工作的全面领导",  # moa: 党的领导, abstract (ANNOTATING.md)
+    "深入贯彻党的二十大和二十届历次全会精神",  # moa: an event
+    "运行开放国家考古遗址公园",  # hubei: a qualifier
+    "落实中央环保督察整改",  # putuo greening
+]
+
+
+@pytest.mark.parametrize("text", BARE_PARTY)
+def test_bare_state_and_party_words_as_parties(text):
+    assert _in_corpus(text)
+    assert len(_bare(text)) == 1
+
+
+@pytest.mark.parametrize("text", NOT_BARE_PARTY)
+def test_bare_state_and_party_words_as_qualifiers(text):
+    assert _in_corpus(text.replace("“", '"').replace("”", '"')) or _in_corpus(text)
+    assert _bare(text) == []

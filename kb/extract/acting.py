@@ -51,6 +51,9 @@ _AGENT_GAP = 8
 _LEFT = 40  # how much of its clause before a chain the rules read
 # up to three short list items after a chain (、行业组织和社会公众), read past to the predicate
 _LIST_ITEMS = re.compile(r"^(?:[、和及或][^\s，,。；;：:、和及或“”]{1,6}){1,3}(?=[^\s，,。；;：:、和及或“”])")
+# more list items of any length up to the 等 that closes the list (、三国吴都博物馆等): a long
+# name is read past only to see whether the list gives examples of a counted phrase (等一批)
+_LIST_TAIL = re.compile(r"^(?:[、和及或][^\s，,。；;：:、和及或“”]{1,16}){0,6}等(?!级)")
 # a short parenthesis right after a mention: （含技工院校）
 _PAREN = re.compile(r"^[（(][^（()）]{1,12}[）)]")
 # a short quoted name right after it: 中等职业学校“文明风采”活动, 清运企业“托底驳运”模式,
@@ -89,6 +92,11 @@ def _is_verb(flag: str) -> bool:
 def _after_kind(text: str, end: int, tag: Callable[[str], list[tuple[str, str]]], lex) -> str:
     """acting | modifier | verbal-noun | none, from the words after ``end``."""
     rest = text[end : end + 40]  # a window, not the rest of a unit that may be huge
+    tail = _LIST_TAIL.match(re.sub(r"\s+", "", rest))  # PDF text breaks lines inside words
+    if tail and _examples(re.sub(r"\s+", "", rest)[tail.end() : tail.end() + 6], tag):
+        # the list, however long its items (三国吴都博物馆), gives examples of a counted phrase:
+        # A、B、C等一批…博物馆发展 — the predicate is that phrase's
+        return "modifier"
     if not rest or not rest[0].strip() or rest[0] in "，,。；;：:！？!?）)」』”’》、":
         return "none"
     paren = _PAREN.match(rest) or _QUOTED.match(rest)
@@ -120,13 +128,17 @@ def _after_kind(text: str, end: int, tag: Callable[[str], list[tuple[str, str]]]
         # noun phrase the class word qualifies (学校设置、…, 企业经营管理和…) or, after 鼓励 …,
         # the action asked of it (鼓励生产企业与销售商合作，)
         nxt = words[1][1] if len(words) > 1 else ""
+        if len(words) > 1 and words[1][0] in lex.modifier_words:
+            return "modifier"  # a field the class qualifies: 高校考古|相关|专业
         # (a conjunction tagged p is no predicate: 行业协会建设与管理)
         joint = len(words) > 1 and words[1][0] in ("与", "和", "及", "同")
         return "acting" if nxt and _is_verb(nxt) and nxt != "a" and not joint else "verbal-noun"
     if flag in _MODIFIER_TAGS or flag.startswith("n"):
         # a noun-tagged adverbial before a verb (深度|参与, 依法|依规, 宏观|指导): the subject
         nxt = words[1][1] if len(words) > 1 else ""
-        if flag not in ("f", "uj") and _is_verb(nxt) and nxt != "p":
+        # (a word tagged an organisation's name is no adverbial: 政府|公共财政|投入 is the thing
+        # funded; jieba's other proper tags are not reliable: 深度 is tagged a place)
+        if flag not in ("f", "uj", "nt") and _is_verb(nxt) and nxt != "p":
             return "acting"
         return "verbal-noun" if flag not in ("f", "uj") and nxt == "vn" else "modifier"
     return "none"
@@ -255,6 +267,8 @@ def _closing(words: list[tuple[str, str]], i: int, owned: Callable[[str], bool])
     object of a verb that more words follow (提升|人力资源|水平|提供)?"""
     if i >= len(words) or not owned(words[i][0]):
         return False
+    if i + 2 == len(words) and words[i + 1][1] == "vn":
+        return True  # a verbal noun heading the phrase: 治理|水平|现代化 (the attribute's change)
     return i + 1 == len(words) or words[i + 1][0] in ("和", "及", "与", "或", "等")
 
 

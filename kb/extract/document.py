@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from kb.extract.acting import confirm_head_classes, drop_bare_heads, mark_acting
+from kb.extract.bareparties import bare_party_mentions
 from kb.extract.classnames import class_mentions
 from kb.extract.classnames import rules as class_rules
 from kb.extract.groupnames import (
@@ -79,6 +80,11 @@ def unit_mentions(unit: Unit, hits: list, lex: Lexicon) -> list[Mention]:
     if classes:
         ms = sorted(ms + classes, key=lambda m: (m.start, -m.end, m.entity))
         confirm_head_classes(unit.text, ms, class_ids, class_rules().between, lex)
+    # the State, the centre and the Party named by a bare word where the grammar makes it a party
+    # (按照国家公布的名录): after the acting rules, which read classes only
+    bare = bare_party_mentions(unit.text, ms, sentence_of, lex)
+    if bare:
+        ms = sorted(ms + bare, key=lambda m: (m.start, -m.end, m.entity))
     inside_modifiers(ms)
     ms = settle_proxies(unit.text, ms, proxies, lex)
     twins = served_twins(unit.text, ms, twins, lex)
