@@ -22,8 +22,10 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from kb.extract.acting import _JOINED, _RELATIVE_END, _after_kind, _is_verb, _possessed, first_words
 from kb.extract.lexicon import alternation, word_lists
 from kb.extract.orgnames import compact
+from kb.extract.roles import SUPERVISED, clause_start
 
 # the grades of the State's museum system (一级 … 三级) and their ranges (一、二级): numerals, not
 # words, so they are grammar of the pattern
@@ -131,3 +133,89 @@ def class_mentions(text: str, mentions: list, sentence_of) -> tuple[list, set[st
         )
         ids.add(eid)
     return out, ids
+
+
+# --------------------------------------------------------------------------- acting
+
+
+def confirm_head_classes(text: str, mentions: list, ids: set[str], scopes: frozenset[str], lex) -> None:
+    """Classes named by an institution's head word (博物馆, 图书馆 and their qualified forms:
+    kb/extract/classnames.py) are far more often the thing built, shown or developed (建设博物馆,
+    博物馆建设, 推动博物馆高质量发展) than a party, and the part-of-speech tags around them do not
+    tell the two apart. So the general rules' "acting" stands only where a supervision trigger
+    asks the class itself to act: 鼓励有条件的国有博物馆…建立, 推动全省博物馆积极参与, 支持
+    国家三级以上博物馆设立 — the trigger in the same clause, nothing between them but a relative
+    clause closed by 的, places closed by 等 or scope words (全省, 我省), no other party in that
+    relative clause (推动其他部门和军队管理的博物馆: the bodies that run it act), and no attribute
+    or noun phrase the class merely qualifies after it (推动博物馆教育资源开发). A class after
+    等 closing a list of named institutions names their kind, not another party. In place."""
+    heads = sorted((m for m in mentions if m.entity in ids), key=lambda m: m.start)
+    actors = [m for m in mentions if m.entity.startswith("ACTOR:") and m.entity not in ids]
+    prev: tuple[int, bool] | None = None  # the end of the last head class and its decision
+    for m in heads:
+        if prev is not None and _JOINED.match(text[prev[0] : m.start]) and text[prev[0] : m.start]:
+            m.acting = prev[1]  # a chain: 国有博物馆和非国有博物馆 share one decision
+        elif prev is not None and prev[1] and _parallel(text, prev[0], m.start):
+            # with no trigger of its own, only a plain verb (设立) makes it act: 博物馆建设滞后
+            rest = re.sub(r"\s+", "", text[m.end : m.end + 40])
+            first = first_words(rest)[:1]
+            m.acting = bool(first) and _is_verb(first[0][1])
+        else:
+            m.acting = _asked_to_act(text, m, actors, scopes, lex)
+        prev = (m.end, bool(m.acting))
+
+
+def _parallel(text: str, prev_end: int, start: int) -> bool:
+    """Does the class open the clause right after the one of a class asked to act, a parallel
+    clause under the same trigger (支持国家一级博物馆建设青少年活动中心，国家二、三级博物馆设立
+    青少年活动室)?"""
+    between = text[prev_end:start]
+    lo = clause_start(text, start)
+    return (
+        prev_end <= lo
+        and not text[lo:start].strip()
+        and sum(c in "，,；;" for c in between) == 1
+        and "。" not in between
+    )
+
+
+def _predicate_after(text: str, end: int, lex) -> bool:
+    """Does a predicate of the class's own follow it: a verb (设立, 开展), a verbal noun with its
+    object (建设|新馆, 对口|帮扶), an idiom (积极参与) or a noun-tagged word before a verb
+    (利用 is tagged a noun)? Not a verbal noun that closes the phrase (博物馆高质量|发展: the
+    development of the class) nor a noun it qualifies (博物馆|教育资源)."""
+    rest = re.sub(r"\s+", "", text[end : end + 40])  # PDF text breaks lines inside words
+    kind = _after_kind(rest, 0, first_words, lex)
+    words = first_words(rest)
+    if kind == "acting" or words and words[0][1] == "i":
+        return True
+    if len(words) < 2:
+        return False
+    first, second = words[0][1], words[1][1]
+    if first == "vn":
+        return second.startswith("n") or _is_verb(second)
+    return first in ("n", "l") and _is_verb(second)
+
+
+def _asked_to_act(text: str, m, actors: list, scopes: frozenset[str], lex) -> bool:
+    if m.start > 0 and text[m.start - 1] == "等" and any(a.end == m.start - 1 for a in actors):
+        return False  # A、B等革命类纪念馆: the kind of the institutions listed
+    lo = clause_start(text, m.start)
+    left = text[lo : m.start]
+    words = (*SUPERVISED, *lex.triggers)
+    at = max((left.rfind(t) + len(t) for t in words if t in left), default=-1)
+    if at < 0:
+        return False
+    gap = re.sub(r"\s+", "", left[at:])
+    cut = max(gap.rfind(w) for w in _RELATIVE_END)
+    if cut >= 0:
+        if any(lo + at <= a.start and a.end <= m.start for a in actors):
+            return False  # a party in the relative clause runs it: 其他部门和军队管理的博物馆
+        gap = gap[cut + 1 :]
+    for s in sorted(scopes, key=len, reverse=True):
+        gap = gap.replace(s, "")
+    if gap:
+        return False  # another word between: the object of a verb (参与博物馆建设)
+    if _possessed(text, m.end, lex):
+        return False  # 推动博物馆治理水平现代化
+    return _predicate_after(text, m.end, lex)

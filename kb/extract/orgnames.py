@@ -160,6 +160,16 @@ def _quoted(flat: str, start: int, end: int) -> bool:
     return any(m.start() + lo < start and end < m.end() + lo for m in _QUOTED.finditer(flat[lo : end + 30]))
 
 
+@dataclass
+class _Cut:
+    """The text's words with their tags, their offsets in the compacted text and each compacted
+    character's offset in the text as written."""
+
+    toks: list[tuple[str, str]]
+    offs: list[int]
+    where: list[int]
+
+
 def find_orgs(text: str, r: Rules | None = None) -> list[OrgName]:
     """The named organisations in ``text`` (rules above)."""
     r = r or rules()
@@ -217,13 +227,14 @@ def find_orgs(text: str, r: Rules | None = None) -> list[OrgName]:
         )
         out.append(OrgName(where[start], where[end - 1] + 1, name, kind, modifier))
         if kind == "body":
-            out += _shared_suffix(flat, where, toks, offs, j, suf, r)
+            out += _shared_suffix(_Cut(toks, offs, where), j, suf, r)
     return out
 
 
-def _shared_suffix(flat, where, toks, offs, j: int, suf: str, r: Rules) -> list[OrgName]:
+def _shared_suffix(cut: _Cut, j: int, suf: str, r: Rules) -> list[OrgName]:
     """Names before a body's name, joined by 、, that end in no suffix of their own: they share
     the body's suffix (嘉定工业区、菊园新区管委会 names 嘉定工业区管委会 too)."""
+    toks, offs, where = cut.toks, cut.offs, cut.where
     out = []
     while j > 1 and toks[j - 1][0] == "、":
         k = j - 1

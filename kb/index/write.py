@@ -50,37 +50,8 @@ from kb.index.rows import (
     _write_new,
 )
 from kb.index.schema import END, META_FILE, META_VERSION, _schema, _whoosh
+from kb.index.storage import exclusive_storage, fast_lengths, link_or_copy
 from kb.index.textnorm import Normalizer, bigrams
-
-
-def _safe_storage(folder: Path):
-    """A whoosh FileStorage that creates every file exclusively (O_EXCL).
-
-    Why hard links to the previous generation are safe: whoosh never changes a segment file
-    after writing it. Segment files (.trm .pst .col) are written once, by ``create_file`` under
-    a fresh random segment id, and only read afterwards (``open_file`` is "rb"; mmaps are
-    read-only). Deletions are not written into segment files either: they live in the pickled
-    segment list of the TOC, and a commit writes the next TOC generation (``_MAIN_<n+1>.toc``)
-    to a temporary name and renames it; old TOCs and unused segments are removed with
-    ``os.remove``, which drops our directory entry and leaves the other link alone. The write
-    lock (opened O_WRONLY without truncation, never written) and our own search.json/state.json
-    are not linked at all. The one way whoosh could write into an existing inode is
-    ``create_file`` (open "wb") on a name that already exists (a segment id clash); with this
-    storage that raises instead, and write_index falls back to a full write."""
-    from whoosh.filedb.filestore import FileStorage
-
-    class _ExclusiveStorage(FileStorage):
-        def create_file(self, name, excl=False, mode="wb", **kwargs):
-            return super().create_file(name, excl=True, mode=mode, **kwargs)
-
-    return _ExclusiveStorage(str(folder))
-
-
-def _link_or_copy(src: Path, dst: Path) -> None:
-    try:
-        os.link(src, dst)
-    except OSError:
-        shutil.copy2(src, dst)
 
 
 class _Fallback(Exception):
@@ -125,9 +96,9 @@ def _prepare_incremental(previous: Path, folder: Path, key: str, multi: bool, re
         (folder / DOCVOCAB_DIR).mkdir()
         for p in previous.iterdir():
             if p.is_file() and p.name.startswith(("MAIN_", "_MAIN_")) and p.name != "MAIN_WRITELOCK":
-                _link_or_copy(p, folder / p.name)
+                link_or_copy(p, folder / p.name)
         for d in kept:
-            _link_or_copy(_vocab_file(previous, d), _vocab_file(folder, d))
+            link_or_copy(_vocab_file(previous, d), _vocab_file(folder, d))
     except (OSError, ValueError, TypeError, AttributeError) as e:
         raise _Fallback(str(e)) from None
     return vocab, kept, dropped
@@ -260,7 +231,7 @@ def _write_part(i: int):
     w = SegmentWriter(ix, _lk=False, compound=False, limitmb=job["limitmb"])
     tmp = storage.temp_storage(f"part{i}.tmp")
     w._tempstorage = w.pool.tempstore = tmp
-    _fast_lengths(w)
+    fast_lengths(w)
     try:
         tk = None
         vocabs = {}
@@ -371,14 +342,14 @@ def _write(kb, folder: Path, norm: Normalizer, *, names, key: str, multi: bool, 
             random.seed(0x6B62)
             ix = whoosh.index.create_in(str(folder), _schema())
         else:
-            ix = _safe_storage(folder).open_index()
+            ix = exclusive_storage(folder).open_index()
             # a seed of its own, derived from the old segments: the new segment id must not be one
             # of theirs (the full write's seed would give the first segment's id again)
             random.seed(
                 _names_key(["incremental", str(ix.latest_generation()), *sorted(s.segid for s in ix._segments())])
             )
         w = ix.writer(compound=False, limitmb=LIMIT_MB)  # compound files record mtimes: not reproducible
-        _fast_lengths(w)
+        fast_lengths(w)
         try:
             for did in sorted(dropped):
                 w.delete_by_term("doc", did)
@@ -418,33 +389,6 @@ def _write(kb, folder: Path, norm: Normalizer, *, names, key: str, multi: bool, 
     _write_new(folder / STATE_FILE, _dumps({"rows": ROWS_VERSION, "names": key, "multi": multi}))
     _write_new(folder / META_FILE, _dumps(_meta(kb, norm, vocab)))
     return folder
-
-
-class _Lengths:
-    """The new segment's field lengths, read once per field: whoosh looks one up for every
-    posting while writing the term index (1.3 million lookups for 30 plans, a fifth of the
-    indexing time); the values are the same."""
-
-    def __init__(self, pdr):
-        self.pdr = pdr
-        self.cols: dict[str, list[int]] = {}
-
-    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
-        col = self.cols.get(fieldname)
-        if col is None:
-            col = self.cols[fieldname] = [
-                self.pdr.doc_field_length(i, fieldname, 0) for i in range(self.pdr.doc_count_all())
-            ]
-        return col[docnum]
-
-    def close(self) -> None:
-        self.pdr.close()
-
-
-def _fast_lengths(w) -> None:
-    """Give the writer's flush the cached lengths (an instance attribute: nothing is pickled)."""
-    orig = w.per_document_reader
-    w.per_document_reader = lambda: _Lengths(orig())
 
 
 def _add_unit(w, d, u, *, kind, chap, title, words, twords, norm, multi, ent_by_id, chap_titles) -> None:
