@@ -18,6 +18,7 @@ from kb.extract.acting import confirm_head_classes, drop_bare_heads, mark_acting
 from kb.extract.classnames import class_mentions
 from kb.extract.classnames import rules as class_rules
 from kb.extract.groupnames import (
+    drop_formed,
     drop_in_names,
     group_proxies,
     related_as_people,
@@ -67,6 +68,7 @@ def unit_mentions(unit: Unit, doc, lex: Lexicon) -> list[Mention]:
     related_as_people(unit.text, ms, {(h.start, h.end, h.entity) for h in hits if h.kind == "related"})
     ms = drop_bare_heads(unit.text, ms, lex.compound_only, generic=frozenset(lex.generic_qualifiers))
     ms = drop_in_names(unit.text, ms, lex)
+    drop_formed(unit.text, ms, lex)
     ms, twins = split_twins(ms, lex)
     proxies = group_proxies(ms, lex)
     if proxies:

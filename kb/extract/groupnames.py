@@ -248,6 +248,30 @@ def served_twins(text: str, mentions: list, twins: list, lex) -> list:
     return out
 
 
+_FORM_GAP = 8  # how far before a class its forming verb may stand (组建|区域性|农民合作社)
+
+
+def drop_formed(text: str, mentions: list, lex) -> None:
+    """A class of economic units listed as a group only (农民合作社) that is the object of a verb of
+    forming (lexicon ``form-verb``: 组建, 成立 …) is the unit being set up, neither a served party
+    nor a doer (支持家庭农场组建农民合作社: the farms are the supported group): its mention is kept
+    with ``acting`` false. Not where a trigger after the verb asks the class to act. In place."""
+    if not lex.form_verbs:
+        return
+    for m in mentions:
+        if not m.entity.startswith("GROUP:") or m.acting is False or not lex.is_class(m.entity):
+            continue
+        lo = max(0, m.start - _SERVED_LEFT)
+        left = text[max(lo, clause_start(text[lo : m.start], m.start - lo) + lo) : m.start]
+        best, pos = -1, 0
+        for w in _words(left):
+            pos += len(w)
+            if w in lex.form_verbs and len(left) - pos <= _FORM_GAP:
+                best = pos
+        if best >= 0 and not _BREAK.search(left[best:]) and not any(t in left[best:] for t in SUPERVISED):
+            m.acting = False
+
+
 def group_proxies(mentions: list, lex) -> list:
     """An actor mention (not in the lexicon) at the place of each group mention of a class of
     economic units the lexicon lists as a group only, for the acting rules to decide."""

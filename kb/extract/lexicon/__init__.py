@@ -108,6 +108,8 @@ class Lexicon:
     issuer_levels: dict[str, str] = field(default_factory=dict)
     # verbs of fostering whose uncounted object is the served party (培育壮大…领军企业)
     cultivate_verbs: set[str] = field(default_factory=set)
+    # verbs of forming whose object, a group-only class, is the unit set up (组建农民合作社)
+    form_verbs: set[str] = field(default_factory=set)
     # honorific titles (大国工匠): ANNOTATING.md counts no group in them, nor the word inside
     honorifics: set[str] = field(default_factory=set)
 
@@ -227,6 +229,7 @@ def load_lexicon(folder: Optional[Path] = None, types=TYPES) -> Lexicon:
         "honorific": lex.honorifics,
         "possessed-head": lex.possessed_heads,
         "cultivate-verb": lex.cultivate_verbs,
+        "form-verb": lex.form_verbs,
     }
     for roles in sorted(folder.glob("roles*.tsv")):
         for n, cells in _rows(roles):
