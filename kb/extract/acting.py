@@ -231,6 +231,13 @@ def _measured_phrase(text: str, e: int, lex) -> bool:
     return False
 
 
+def _closing_set_phrase(text: str, e: int, tag: Callable[[str], list[tuple[str, str]]]) -> bool:
+    """Does a set phrase (jieba tag ``l``: 结合实际) close the clause right after the chain? A
+    modifier needs a head after it; a set phrase with none is the chain's predicate."""
+    words = tag(re.sub(r"\s+", "", text[e : e + 12]))
+    return len(words) > 1 and words[0][1] == "l" and words[1][0] in "，,。；;：:！？!?"
+
+
 def _joint_collective(text: str, e: int, entities: list[str], lex) -> bool:
     """Is a chain of collective wordings (各部门, 各地 … lexicon ``collective``) the owner of a
     joint action named right after it or after its 的 (加强各部门的协同工作): the members of the
@@ -447,6 +454,8 @@ def mark_acting(text: str, mentions: list, is_class: Callable[[str], bool], lex,
             acting = True
         elif _governed(left, lex.object_markers):
             acting = False
+        elif after == "modifier" and _triggered(left, lex) and _closing_set_phrase(text, e, tag):
+            acting = True  # 指导有条件的地方结合实际，: the set phrase is what it is asked to do
         elif after == "modifier":
             acting = False
         elif after == "acting":
