@@ -217,6 +217,48 @@ def _defines_measure(text: str, e: int, lex) -> bool:
     return bool(words) and _is_verb(words[0][1])
 
 
+# what ends the phrase a measure is named in (quotes and list marks do not: 收运企业、收运价格
+# “双公示”上墙率99%)
+_CLAUSE_CUT = re.compile(r"[，,。；;：:！？!?\n]")
+# a figure or a verb of reaching right after a measure head: grammar, not vocabulary
+_FIGURE = re.compile(r"^(?:[0-9０-９.．]|达|超过|不低于|提高到|提升至)")
+
+
+def _measured_phrase(text: str, e: int, lex) -> bool:
+    """Is the chain part of the name of a measure stated with its figure (收运企业、收运价格
+    “双公示”上墙率99%: the rate of display, a figure of a review or an indicator)? The phrase up
+    to the next clause mark holds a measure head (lexicon ``measure-head``: 比例, 率 …) right
+    before a figure; 推动新型农业经营主体率先… (no figure) is left to the other rules."""
+    if not lex.measure_heads:
+        return False
+    window = text[e : e + 40]
+    cut = _CLAUSE_CUT.search(window)
+    phrase = re.sub(r"\s+", "", window[: cut.start()] if cut else window)
+    for h in lex.measure_heads:
+        at = phrase.find(h)
+        while at >= 0:
+            if _FIGURE.match(phrase[at + len(h) :]):
+                return True
+            at = phrase.find(h, at + 1)
+    return False
+
+
+def _closing_set_phrase(text: str, e: int, tag: Callable[[str], list[tuple[str, str]]]) -> bool:
+    """Does a set phrase (jieba tag ``l``: 结合实际) close the clause right after the chain? A
+    modifier needs a head after it; a set phrase with none is the chain's predicate."""
+    words = tag(re.sub(r"\s+", "", text[e : e + 12]))
+    return len(words) > 1 and words[0][1] == "l" and words[1][0] in "，,。；;：:！？!?"
+
+
+def _joint_collective(text: str, e: int, entities: list[str], lex) -> bool:
+    """Is a chain of collective wordings (各部门, 各地 … lexicon ``collective``) the owner of a
+    joint action named right after it or after its 的 (加强各部门的协同工作): the members of the
+    collective are the ones who act together, as a partner after 与 does (与企业合作)."""
+    if not lex.collective or not all(x in lex.collective for x in entities):
+        return False
+    return _joint_word_after(text, e, lex)
+
+
 # a counted object after its verb (培育一批…, 打造若干…): grammar, not vocabulary
 _COUNTED = re.compile(r"(?:一批|一大批|若干|一些|一系列)[^，,。；;：:]*$")
 
@@ -269,7 +311,8 @@ def _closing(words: list[tuple[str, str]], i: int, owned: Callable[[str], bool])
         return False
     if i + 2 == len(words) and words[i + 1][1] == "vn":
         return True  # a verbal noun heading the phrase: 治理|水平|现代化 (the attribute's change)
-    return i + 1 == len(words) or words[i + 1][0] in ("和", "及", "与", "或", "等")
+    # (an adjective after it is the attribute's own predicate: 企业参与|渠道|有限)
+    return i + 1 == len(words) or words[i + 1][0] in ("和", "及", "与", "或", "等") or words[i + 1][1] == "a"
 
 
 def _governed(left: str, words: Iterable[str], gap: int = 16) -> bool:
@@ -407,7 +450,9 @@ def mark_acting(text: str, mentions: list, is_class: Callable[[str], bool], lex,
             acting = True  # the agent of a qualifying clause: 推进企业主导的产学研深度融合
         elif _under_guidance(text, s, e, lex):
             acting = True  # 在政府指导下组建…: the agent of the guidance
-        elif _defines_measure(text, e, lex):
+        elif _joint_collective(text, e, [cls_at[outer[i]] for i in chain], lex):
+            acting = True  # 加强各部门的协同工作: the departments act together
+        elif _defines_measure(text, e, lex) or _measured_phrase(text, e, lex):
             acting = False  # 政府、机构和企业持有的租赁住房比例: an indicator's definition
         elif _assigned(text, e, [cls_at[outer[i]] for i in chain], lex):
             acting = True  # a duty named right after a collective wording: 压实各级相关单位主体责任
@@ -423,6 +468,8 @@ def mark_acting(text: str, mentions: list, is_class: Callable[[str], bool], lex,
             acting = True
         elif _governed(left, lex.object_markers):
             acting = False
+        elif after == "modifier" and _triggered(left, lex) and _closing_set_phrase(text, e, tag):
+            acting = True  # 指导有条件的地方结合实际，: the set phrase is what it is asked to do
         elif after == "modifier":
             acting = False
         elif after == "acting":

@@ -19,6 +19,7 @@ from kb.extract.bareparties import bare_party_mentions
 from kb.extract.classnames import class_mentions, confirm_head_classes
 from kb.extract.classnames import rules as class_rules
 from kb.extract.groupnames import (
+    drop_formed,
     drop_in_names,
     group_proxies,
     related_as_people,
@@ -26,6 +27,7 @@ from kb.extract.groupnames import (
     settle_proxies,
     split_twins,
 )
+from kb.extract.levelnames import issuer_mentions, level_mentions
 from kb.extract.lexicon import TYPES, Lexicon, alternation, load_lexicon, word_lists
 from kb.extract.orgnames import inside_modifiers, org_mentions
 from kb.extract.roles import assign_roles
@@ -62,10 +64,13 @@ def unit_mentions(unit: Unit, hits: list, lex: Lexicon) -> list[Mention]:
     ]
     ms.sort(key=lambda m: (m.start, -m.end, m.entity))
     orgs, institutions = org_mentions(unit.text, ms, sentence_of)
+    orgs += level_mentions(unit.text, ms + orgs, sentence_of, lex)
+    orgs += issuer_mentions(unit.text, ms + orgs, sentence_of, lex)
     ms = sorted(ms + orgs, key=lambda m: (m.start, -m.end, m.entity))
     related_as_people(unit.text, ms, {(h.start, h.end, h.entity) for h in hits if h.kind == "related"})
     ms = drop_bare_heads(unit.text, ms, lex.compound_only, generic=frozenset(lex.generic_qualifiers))
     ms = drop_in_names(unit.text, ms, lex)
+    drop_formed(unit.text, ms, lex)
     ms, twins = split_twins(ms, lex)
     proxies = group_proxies(ms, lex)
     if proxies:

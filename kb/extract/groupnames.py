@@ -193,6 +193,33 @@ def _served(left: str, markers: tuple[str, ...]) -> bool:
     return not any(t in left[best:] for t in SUPERVISED)
 
 
+# a count before the object: the verb brings new units into being (培育一批…骨干企业, 培育数以万计的
+# …企业), it does not serve a class; grammar, not vocabulary
+_COUNT = re.compile(r"(?:一批|一大批|若干|一些|一系列|数以[十百千万]+计|第[^，,。；;：:]{1,4}批)")
+
+
+def _cultivated(left: str, lex) -> bool:
+    """Is the class the existing units a verb of fostering (lexicon ``cultivate-verb``: 培育壮大,
+    打造, 认定) strengthens or recognises — the served party (培育壮大农业科技领军企业, 全产业链
+    打造"链主"企业)? Not a counted object, which the verb brings into being (培育一批绿色设计示范
+    企业, 打造一批…骨干企业; a recognised batch, 认定第九批…, is served), nor a class that a
+    trigger after the verb asks to act."""
+    if not lex.cultivate_verbs:
+        return False
+    best, pos = -1, 0
+    for w in _words(left):
+        pos += len(w)
+        if w in lex.cultivate_verbs and len(left) - pos <= _SERVED_GAP:
+            best = pos
+    if best < 0:
+        return False
+    rest = left[best:]
+    if any(t in rest for t in SUPERVISED) or re.search(r"[、，,；;]", rest):
+        return False
+    count = _COUNT.search(rest)
+    return count is None or count.group(0).startswith("第")
+
+
 def served_twins(text: str, mentions: list, twins: list, lex) -> list:
     """The twins whose actor mention (same span, acting decided) is a served party."""
     if not twins:
@@ -215,10 +242,34 @@ def served_twins(text: str, mentions: list, twins: list, lex) -> list:
             continue
         lo = max(0, t.start - _SERVED_LEFT)
         left = text[max(lo, clause_start(text[lo : t.start], t.start - lo) + lo) : t.start]
-        if _served(left, markers):
+        if _served(left, markers) or _cultivated(left, lex):
             t.role = "beneficiary"
             out.append(t)
     return out
+
+
+_FORM_GAP = 8  # how far before a class its forming verb may stand (组建|区域性|农民合作社)
+
+
+def drop_formed(text: str, mentions: list, lex) -> None:
+    """A class of economic units listed as a group only (农民合作社) that is the object of a verb of
+    forming (lexicon ``form-verb``: 组建, 成立 …) is the unit being set up, neither a served party
+    nor a doer (支持家庭农场组建农民合作社: the farms are the supported group): its mention is kept
+    with ``acting`` false. Not where a trigger after the verb asks the class to act. In place."""
+    if not lex.form_verbs:
+        return
+    for m in mentions:
+        if not m.entity.startswith("GROUP:") or m.acting is False or not lex.is_class(m.entity):
+            continue
+        lo = max(0, m.start - _SERVED_LEFT)
+        left = text[max(lo, clause_start(text[lo : m.start], m.start - lo) + lo) : m.start]
+        best, pos = -1, 0
+        for w in _words(left):
+            pos += len(w)
+            if w in lex.form_verbs and len(left) - pos <= _FORM_GAP:
+                best = pos
+        if best >= 0 and not _BREAK.search(left[best:]) and not any(t in left[best:] for t in SUPERVISED):
+            m.acting = False
 
 
 def group_proxies(mentions: list, lex) -> list:

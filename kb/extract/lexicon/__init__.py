@@ -100,6 +100,16 @@ class Lexicon:
     generic_qualifiers: set[str] = field(default_factory=set)  # 参与, 参加 …: a group word before one acts
     # attributes a class mention may own (能力, 水平 …): the possessor is a modifier (acting.py)
     possessed_heads: set[str] = field(default_factory=set)
+    # a level word (县级, 省级) -> the generic government of that level, which it names where it
+    # is the subject of a modal verb (县级可根据帮扶任务…: kb/extract/levelnames.py)
+    level_subjects: dict[str, str] = field(default_factory=dict)
+    # the last character of a place's name (区, 市, 省) -> the government of that level, which a
+    # document title issued under the place's name names (《普陀区关于…》)
+    issuer_levels: dict[str, str] = field(default_factory=dict)
+    # verbs of fostering whose uncounted object is the served party (培育壮大…领军企业)
+    cultivate_verbs: set[str] = field(default_factory=set)
+    # verbs of forming whose object, a group-only class, is the unit set up (组建农民合作社)
+    form_verbs: set[str] = field(default_factory=set)
     # honorific titles (大国工匠): ANNOTATING.md counts no group in them, nor the word inside
     honorifics: set[str] = field(default_factory=set)
 
@@ -218,15 +228,28 @@ def load_lexicon(folder: Optional[Path] = None, types=TYPES) -> Lexicon:
         "generic-qualifier": lex.generic_qualifiers,
         "honorific": lex.honorifics,
         "possessed-head": lex.possessed_heads,
+        "cultivate-verb": lex.cultivate_verbs,
+        "form-verb": lex.form_verbs,
     }
     for roles in sorted(folder.glob("roles*.tsv")):
         for n, cells in _rows(roles):
             kind = cells[0].strip()
+            pairs = {"level-subject": lex.level_subjects, "issuer-level": lex.issuer_levels}
+            if kind in pairs and len(cells) > 2 and cells[2].strip().startswith("ACTOR:"):
+                pairs[kind][cells[1].strip()] = cells[2].strip()
+                continue
             if len(cells) < 2 or kind not in rule_sets or not cells[1].strip():
                 raise KBError(f"{roles}:{n}: expected '{'|'.join(rule_sets)}<TAB>entity id or word'")
             rule_sets[kind].add(cells[1].strip())
     lex.object_markers |= lex.served_markers
-    for eid in sorted(lex.classes | lex.classes_only | lex.collective | lex.honorifics):
+    for eid in sorted(
+        lex.classes
+        | lex.classes_only
+        | lex.collective
+        | lex.honorifics
+        | set(lex.level_subjects.values())
+        | set(lex.issuer_levels.values())
+    ):
         if types == TYPES and eid not in lex.entries:
             raise KBError(f"roles*.tsv: class {eid} is not in the lexicon")
     patterns = folder / f"{TYPE_PREFIX['ACTOR']}{PATTERN_SUFFIX}"

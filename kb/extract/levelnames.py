@@ -1,0 +1,68 @@
+"""A level word as the subject of a modal verb names the governments of that level
+(tests/data/ANNOTATING.md: generic doers count where they act): 县级可根据帮扶任务合理确定…,
+县级可实行差别化要求 — the county-level governments may decide. The level word alone is no
+name (县级博物馆, 按市级要求完成: a qualifier, or the level's requirements), so it is a mention only
+where it opens its clause and a modal (可, 要, 应 …) follows it as a word of its own, then a verb
+or preposition (可|根据, 要|加强). The words and the entity of each level are lexicon data
+(``level-subject`` rows of roles*.tsv)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from kb.model import Mention
+
+# modal verbs of duty or permission: grammar of the language, not vocabulary
+_MODALS = ("可", "可以", "要", "应", "应当", "须", "必须", "需")
+# what ends the clause before a subject
+_CLAUSE_END = "，,。；;：:！？!?\n"
+
+
+def level_mentions(text: str, mentions: list, sentence_of: Callable[[int], str], lex) -> list[Mention]:
+    """Actor mentions of the level words of ``lex.level_subjects`` that are the subject of a modal
+    verb, at places no other mention covers."""
+    if not lex.level_subjects:
+        return []
+    from kb.extract.acting import _is_verb, _tagger
+
+    taken = [(m.start, m.end) for m in mentions]
+    out = []
+    for word, eid in sorted(lex.level_subjects.items()):
+        at = text.find(word)
+        while at >= 0:
+            end = at + len(word)
+            opens = at == 0 or text[at - 1] in _CLAUSE_END
+            free = not any(a < end and at < b for a, b in taken)
+            if opens and free:
+                words = [(w.word, w.flag) for w in _tagger().cut(text[at : at + 12], HMM=False)]
+                if (
+                    len(words) > 2
+                    and words[0][0] == word
+                    and words[1][0] in _MODALS
+                    and (_is_verb(words[2][1]) or words[2][1] == "p")
+                ):
+                    out.append(Mention(entity=eid, text=word, sentence=sentence_of(at), start=at, end=end))
+            at = text.find(word, end)
+    return out
+
+
+# a title opened by the name of its issuer and 关于 (《普陀区关于进一步规范设摊经营活动的实施方案》)
+_ISSUED = re.compile(r"《([^《》“”\"、，,。；;：:\s]{2,10}?)关于")
+
+
+def issuer_mentions(text: str, mentions: list, sentence_of: Callable[[int], str], lex) -> list[Mention]:
+    """The government named by a place that issues a cited document (ANNOTATING.md: the issuer
+    named in a document's title acts): 《普陀区关于…》 is issued by the district government, an
+    actor mention of the generic government of the place's level (lexicon ``issuer-level``: the
+    last character of the place's name). A named body (《国务院办公厅关于…》) is the lexicon's."""
+    if not lex.issuer_levels:
+        return []
+    taken = [(m.start, m.end) for m in mentions]
+    out = []
+    for m in _ISSUED.finditer(text):
+        name, at = m.group(1), m.start(1)
+        eid = lex.issuer_levels.get(name[-1])
+        if eid and not any(a < at + len(name) and at < b for a, b in taken):
+            out.append(Mention(entity=eid, text=name, sentence=sentence_of(at), start=at, end=at + len(name)))
+    return out
