@@ -73,3 +73,32 @@ def test_partner_after_with_and_its_own_modifiers_acts():
 def test_partner_rules_at_once_after_with_are_unchanged(text, word, acting):
     assert _in_corpus(text)
     assert _acting(text, word) is acting
+
+
+def test_legal_persons_asked_to_act_are_a_party():
+    """法人 beside 自然人 and 非法人组织 after 鼓励 (hubei) acts; 非法人组织 is its own class, not
+    法人 again."""
+    text = "鼓励自然人、法人或者非法人组织通过捐赠、社会募集等方式"
+    assert _in_corpus(text)
+    assert [m.text for m in _mentions(text) if m.entity == "ACTOR:法人"] == ["法人"]
+    assert _acting(text, "法人") is True
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "组织开展文物行政执法人员法律法规",  # hubei: 执法|人员
+        "依法推进法人财产确权",  # hubei: a legal term
+        "分类推进国有、非国有博物馆理事会制度建设和法人治理结构改革",  # hubei: corporate governance
+    ],
+)
+def test_legal_person_inside_a_term_is_no_mention(text):
+    assert _in_corpus(text)
+    assert not [m for m in _mentions(text) if m.entity == "ACTOR:法人"]
+
+
+def test_legal_persons_in_a_list_of_risks_do_not_act():
+    """自然灾害、法人违法等风险挑战 (hubei): 违法 heads a noun phrase closed by 等, a kind of risk."""
+    text = "自然灾害、法人违法等风险挑战更为复杂"
+    assert _in_corpus(text)
+    assert _acting(text, "法人") is False
