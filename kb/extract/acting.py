@@ -350,6 +350,26 @@ def _assigned(text: str, end: int, entities: list[str], lex) -> bool:
     return text.startswith(tuple(sorted(lex.assigned_words)), end) if lex.assigned_words else False
 
 
+# 与/同 and up to four characters of the partner's own modifiers (与长江沿线|省市): a place or
+# a qualifier, no punctuation and no second 与
+_WITH = re.compile(r"(与|同)([^\s，,。；;：:、与同和及“”]{0,4})$")
+
+
+def _after_with(left: str) -> bool:
+    """Does the chain follow 与/同 as a word of its own, at once or after its own modifiers (与高校,
+    与长江沿线|省市; not 参与企业…, 会同有关部门)?"""
+    left = left.rstrip()
+    m = _WITH.search(left)
+    if not m:
+        return False
+    at = m.start(1) - max(0, m.start(1) - 6)
+    tail = left[max(0, m.start(1) - 6) :]
+    if (at, at + 1) not in _word_spans(tail):
+        return False
+    # the modifiers are no verb of their own (与高校|合作 reads at the partner, 与…开展 is not one)
+    return not m.group(2) or not any(_is_verb(f) for _w, f in first_words(m.group(2)))
+
+
 def _joint_word_after(text: str, end: int, lex) -> bool:
     """Does a word of joint action follow a class mention at once, or after the 的 that makes it
     the head of a noun phrase (文物部门与媒体的合作机制: the media are a partner as in 与媒体合作)?"""
@@ -456,7 +476,7 @@ def mark_acting(text: str, mentions: list, is_class: Callable[[str], bool], lex,
             acting = False  # 政府、机构和企业持有的租赁住房比例: an indicator's definition
         elif _assigned(text, e, [cls_at[outer[i]] for i in chain], lex):
             acting = True  # a duty named right after a collective wording: 压实各级相关单位主体责任
-        elif (left.rstrip().endswith(("与", "同")) or "与" in text[s:e]) and _joint_word_after(text, e, lex):
+        elif (_after_with(left) or "与" in text[s:e]) and _joint_word_after(text, e, lex):
             acting = True  # the partner of a joint action: (加强)与科研院所合作, 文博单位与企业共同开发
         elif "与" not in text[s:e] and _other_partner(left, text, e, lex):
             acting = False  # the partner of another's action: 实现与社会资本风险共担

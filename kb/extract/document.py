@@ -27,7 +27,7 @@ from kb.extract.groupnames import (
     settle_proxies,
     split_twins,
 )
-from kb.extract.levelnames import issuer_mentions, level_mentions
+from kb.extract.levelnames import counted_issuer_mentions, issuer_mentions, level_mentions, listed_level_mentions
 from kb.extract.lexicon import TYPES, Lexicon, alternation, load_lexicon, word_lists
 from kb.extract.orgnames import inside_modifiers, org_mentions
 from kb.extract.roles import assign_roles
@@ -66,6 +66,8 @@ def unit_mentions(unit: Unit, hits: list, lex: Lexicon) -> list[Mention]:
     orgs, institutions = org_mentions(unit.text, ms, sentence_of)
     orgs += level_mentions(unit.text, ms + orgs, sentence_of, lex)
     orgs += issuer_mentions(unit.text, ms + orgs, sentence_of, lex)
+    orgs += counted_issuer_mentions(unit.text, ms + orgs, sentence_of, lex)
+    orgs += listed_level_mentions(unit.text, ms + orgs, sentence_of, lex)
     ms = sorted(ms + orgs, key=lambda m: (m.start, -m.end, m.entity))
     related_as_people(unit.text, ms, {(h.start, h.end, h.entity) for h in hits if h.kind == "related"})
     ms = drop_bare_heads(unit.text, ms, lex.compound_only, generic=frozenset(lex.generic_qualifiers))

@@ -66,3 +66,71 @@ def issuer_mentions(text: str, mentions: list, sentence_of: Callable[[int], str]
         if eid and not any(a < at + len(name) and at < b for a, b in taken):
             out.append(Mention(entity=eid, text=name, sentence=sentence_of(at), start=at, end=at + len(name)))
     return out
+
+
+# level words of their own closing a list of places by 等 (武汉、荆州、大悟、红安等|市、县|开展…): the
+# level characters, joined by 、 or written together (市县); what they are is lexicon data
+_LISTED_LEVELS = re.compile(r"等(([^\W\d_])(?:、?([^\W\d_]))?)")
+# a count of places of one level right before a cited title (鄂豫皖三省《…》): the issuers together
+_COUNTED_ISSUERS = re.compile(r"([^\s《》“”\"、，,。；;：:0-9]{1,6}?[两二三四五六七八九十])([^\W\d_])《")
+
+
+def listed_level_mentions(text: str, mentions: list, sentence_of: Callable[[int], str], lex) -> list[Mention]:
+    """The governments of the places a list names, where level words close it after 等 and a
+    verb follows as a word of its own: 支持…武汉、荆州、大悟、红安等市、县开展…立法 — the cities and
+    counties act (ANNOTATING.md: generic doers count where they act). One mention per level word
+    (lexicon ``issuer-level``: 市, 县 …); 等市县革命类纪念馆 (a noun after it) and 等市场, 等市政,
+    等区域 (the character inside a word) are not."""
+    if not lex.issuer_levels:
+        return []
+    from kb.extract.acting import _is_verb, _tagger
+
+    taken = [(m.start, m.end) for m in mentions]
+    out = []
+    for m in _LISTED_LEVELS.finditer(text):
+        chars = [(m.start(i), m.group(i)) for i in (2, 3) if m.group(i)]
+        if not all(c in lex.issuer_levels for _at, c in chars):
+            chars = chars[:1] if chars[0][1] in lex.issuer_levels else []
+        if not chars:
+            continue
+        start, end = chars[0][0], chars[-1][0] + 1
+        # the level words fill their span as words of their own (市|、|县, 市县; not 市场, 区域),
+        # and a verb follows them
+        pos, nxt = start, None
+        for w in _tagger().cut(text[start : end + 8], HMM=False):
+            if pos >= end:
+                nxt = w.flag
+                break
+            pos += len(w.word)
+        if pos != end or nxt is None or not _is_verb(nxt):
+            continue
+        if any(a < end and start < b for a, b in taken):
+            continue
+        for at, c in chars:
+            out.append(Mention(entity=lex.issuer_levels[c], text=c, sentence=sentence_of(at), start=at, end=at + 1))
+    return out
+
+
+def counted_issuer_mentions(text: str, mentions: list, sentence_of: Callable[[int], str], lex) -> list[Mention]:
+    """The governments that together issue a cited document, named by a count of places of one
+    level right before its title: 按照鄂豫皖三省《大别山区革命文物保护战略规划》 — the three
+    provinces (ANNOTATING.md: the issuer named with a cited document acts). The level character
+    (lexicon ``issuer-level``) gives the entity."""
+    if not lex.issuer_levels:
+        return []
+    from kb.extract.acting import _is_verb, _tagger
+
+    taken = [(m.start, m.end) for m in mentions]
+    out = []
+    for m in _COUNTED_ISSUERS.finditer(text):
+        eid = lex.issuer_levels.get(m.group(2))
+        at, end = m.start(1), m.end(2)
+        # the places' names only: the verb or preposition the phrase follows is cut off (按照|鄂豫皖)
+        pos = at
+        for w in _tagger().cut(text[at : end - 2], HMM=False):
+            pos += len(w.word)
+            if _is_verb(w.flag) or w.flag[:1] in ("c", "u"):
+                at = pos
+        if eid and not any(a < end and at < b for a, b in taken):
+            out.append(Mention(entity=eid, text=text[at:end], sentence=sentence_of(at), start=at, end=end))
+    return out
