@@ -286,6 +286,12 @@ def test_generic_bodies_of_state_council_documents(nlp):
     assert "ACTOR:政府部门" in entities(nlp, "行政部门要简政放权并履行好监管职责")
 
 
+def test_border_region_committee_is_no_district_committee(nlp):
+    # hubei: a revolutionary-era body; the district committee of a real district is one
+    assert "ACTOR:县级党委" not in entities(nlp, "做好中共豫鄂边区委员会旧址保护")
+    assert "ACTOR:县级党委" in entities(nlp, "中共嘉定区委员会办公室")
+
+
 def test_students_union_and_courier_industry_stops(nlp):
     assert "GROUP:学生" not in entities(nlp, "带动学校工会、共青团等群团组织和学生会组织建设")
     assert "GROUP:快递员" not in entities(nlp, "加快推进快递业绿色包装应用")

@@ -19,7 +19,7 @@ FLOORS = {
     "zero-waste-city-pilot": {"ACTOR": (0.99, 0.96, 0.99), "GROUP": (1.0, 1.0)},
     "vocational-education-reform": {"ACTOR": (0.97, 0.94, 1.0), "GROUP": (0.96, 1.0)},
     "digital-economy-14th-fyp": {"ACTOR": (0.97, 0.9, 1.0), "GROUP": (0.97, 1.0)},
-    "hubei-cultural-relics-14th-fyp-pdf": {"ACTOR": (0.96, 0.87, 1.0), "GROUP": (0.98, 0.93)},
+    "hubei-cultural-relics-14th-fyp-pdf": {"ACTOR": (0.97, 0.91, 1.0), "GROUP": (0.98, 0.93)},
     "moa-2026-rural-implementation": {"ACTOR": (0.98, 0.94, 1.0), "GROUP": (1.0, 0.91)},
     "putuo-greening-15th-fyp": {"ACTOR": (1.0, 0.94, 1.0), "GROUP": (1.0, 1.0)},
     "putuo-spatial-near-term-plan": {"ACTOR": (1.0, 1.0, 1.0), "GROUP": (1.0, 1.0)},
