@@ -109,6 +109,29 @@ def test_stored_kb_json_writes_each_sentence_once(built, kb_json):
     assert len((built / "kb.json").read_bytes()) < 0.9 * len(json.dumps(kb_json, ensure_ascii=False).encode())
 
 
+def test_kb_json_of_the_previous_form_still_reads(built, kb_json, tmp_path):
+    """A build of the previous storage form (a mention as a dict of its set fields, an edge with
+    its evidence whole) reads to the same model: an old build keeps working until rebuilt."""
+    from kb.model import kb_to_dict
+    from kb.query.load import load_kb
+
+    raw = json.loads((built / "kb.json").read_text(encoding="utf-8"))
+    turned = 0
+    for d in raw["documents"]:
+        for u in d["tasks"] + d["paragraphs"] + d["chapters"]:
+            for i, m in enumerate(u["mentions"]):
+                u["mentions"][i] = {"entity": m[0], "start": m[1], "end": m[2], **(m[3] if len(m) > 3 else {})}
+                turned += 1
+    whole = [e for e in kb_json["edges"] if e["type"] != "mentions"]
+    raw["edges"] = [e for e in raw["edges"] if "mentions_of" in e] + whole
+    assert turned and whole
+    (tmp_path / "kb.json").write_text(json.dumps(raw, ensure_ascii=False), encoding="utf-8")
+    got = kb_to_dict(load_kb(tmp_path))
+    key = lambda e: json.dumps(e, sort_keys=True)  # noqa: E731
+    assert got["documents"] == kb_json["documents"]
+    assert sorted(map(key, got["edges"])) == sorted(map(key, kb_json["edges"]))
+
+
 def test_compact_document_form_gives_the_same_model():
     """Every plan of corpus/, parsed and extracted here: its compact form (kb.json, the build
     cache) reads back to the same document as its full form."""
