@@ -267,20 +267,22 @@ def _compact_sentence(u: Unit, s: Sentence) -> dict[str, Any]:
     return flat_dict(s)
 
 
-def _compact_mention(m: Mention, text: str, at: _SentenceAt) -> dict[str, Any]:
-    # every field but the derivable ones and the unset ones, so that a field added to Mention
-    # later is stored without this function knowing it
+def _compact_mention(m: Mention, text: str, at: _SentenceAt) -> list:
+    """``[entity, start, end]``, plus a dict of the other fields that are set and not derivable
+    (the words, the sentence), so that a field added to Mention later is stored without this
+    function knowing it. A list: the field names were half of a stored mention."""
     d: dict[str, Any] = {}
     for f in fields(Mention):
         v = getattr(m, f.name)
         if (
             v is None
+            or f.name in ("entity", "start", "end")
             or (f.name == "text" and text[m.start : m.end] == v)
             or (f.name == "sentence" and at(m.start) == v)
         ):
             continue
         d[f.name] = v
-    return d
+    return [m.entity, m.start, m.end, d] if d else [m.entity, m.start, m.end]
 
 
 class _SentenceAt:
@@ -407,9 +409,11 @@ def _init(cls, d: dict[str, Any], **override):
     return cls(**kw)
 
 
-def _mention(m: dict[str, Any], text: str, at: _SentenceAt) -> Mention:
+def _mention(m: dict[str, Any] | list, text: str, at: _SentenceAt) -> Mention:
     # the same few names, ids and roles recur in every unit: one string each, not one per mention
     # (a thousand plans hold millions of mentions)
+    if isinstance(m, list):  # the compact form (:func:`_compact_mention`)
+        m = {"entity": m[0], "start": m[1], "end": m[2], **(m[3] if len(m) > 3 else {})}
     words = m["text"] if "text" in m else text[m["start"] : m["end"]]
     sentence = m["sentence"] if "sentence" in m else at(m["start"])
     if sentence is None:

@@ -6,6 +6,7 @@ must be byte for byte what the writers make from the whole model. Real plans: tw
 from __future__ import annotations
 
 import filecmp
+import json
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ import pytest
 from kb.build import collect
 from kb.build.graphjson import NotStreamable, write_graph_stream
 from kb.build.kbjson import write_kb_json, write_kb_json_stream
-from kb.graph.io import write_graph
+from kb.graph.io import graph_to_data, load_graph, to_networkx, write_graph
 from kb.index.write import write_index
 from kb.model import KB, Edge
 
@@ -51,6 +52,13 @@ def test_graph_streamed_is_the_whole_models(built):
     write_graph(coll.kb(), tmp / "b.graph.json")
     assert (tmp / "a.graph.json").read_bytes() == (tmp / "b.graph.json").read_bytes()
     assert not list(tmp.glob("*.tmp"))
+    # in the compact form (runs of one unit's mentions as one item), which reads back to the graph
+    text = (tmp / "a.graph.json").read_text(encoding="utf-8")
+    assert '"mentions":[[' in text
+    (tmp / "g").mkdir(exist_ok=True)
+    (tmp / "g" / "graph.json").write_text(text, encoding="utf-8")
+    want = graph_to_data(to_networkx(coll.kb()))
+    assert json.dumps(graph_to_data(load_graph(tmp / "g")), ensure_ascii=False) == json.dumps(want, ensure_ascii=False)
 
 
 def test_index_from_lazy_documents_is_the_full_write(built):

@@ -91,7 +91,10 @@ def test_stored_kb_json_reads_back_to_the_edges_the_build_made(built, kb_json):
     assert sorted(map(json.dumps, read)) == sorted(map(json.dumps, made))
     assert sum(r["count"] for r in refs) == sum(1 for x in kb_json["edges"] if x["type"] == "mentions")
     links = json.loads((built / "graph.json").read_text(encoding="utf-8"))["links"]
-    assert sum("ev" in x for x in links) > 0.5 * len(links)  # stored without the fields others give
+    # stored without the fields others give: a run of one unit's mentions as one item
+    runs = [x["mentions"] for x in links if "mentions" in x]
+    assert sum("ev" in x for x in links) + sum(map(len, runs)) > 0.5 * len(made)
+    assert sum(map(len, runs)) > 2 * len(runs)
 
 
 def test_stored_kb_json_writes_each_sentence_once(built, kb_json):
@@ -99,8 +102,34 @@ def test_stored_kb_json_writes_each_sentence_once(built, kb_json):
     raw = json.loads((built / "kb.json").read_text(encoding="utf-8"))
     units = [u for d in raw["documents"] for u in d["tasks"] + d["paragraphs"]]
     assert units and not any("text" in s for u in units for s in u["sentences"])
-    assert not any("text" in m or m.get("role", "") is None for u in units for m in u["mentions"])
+    # a mention is [entity, start, end] plus, only when set, its other fields
+    ms = [m for u in units for m in u["mentions"]]
+    assert ms and all(isinstance(m, list) and 3 <= len(m) <= 4 for m in ms)
+    assert not any("text" in m[3] or None in m[3].values() for m in ms if len(m) == 4)
     assert len((built / "kb.json").read_bytes()) < 0.9 * len(json.dumps(kb_json, ensure_ascii=False).encode())
+
+
+def test_kb_json_of_the_previous_form_still_reads(built, kb_json, tmp_path):
+    """A build of the previous storage form (a mention as a dict of its set fields, an edge with
+    its evidence whole) reads to the same model: an old build keeps working until rebuilt."""
+    from kb.model import kb_to_dict
+    from kb.query.load import load_kb
+
+    raw = json.loads((built / "kb.json").read_text(encoding="utf-8"))
+    turned = 0
+    for d in raw["documents"]:
+        for u in d["tasks"] + d["paragraphs"] + d["chapters"]:
+            for i, m in enumerate(u["mentions"]):
+                u["mentions"][i] = {"entity": m[0], "start": m[1], "end": m[2], **(m[3] if len(m) > 3 else {})}
+                turned += 1
+    whole = [e for e in kb_json["edges"] if e["type"] != "mentions"]
+    raw["edges"] = [e for e in raw["edges"] if "mentions_of" in e] + whole
+    assert turned and whole
+    (tmp_path / "kb.json").write_text(json.dumps(raw, ensure_ascii=False), encoding="utf-8")
+    got = kb_to_dict(load_kb(tmp_path))
+    key = lambda e: json.dumps(e, sort_keys=True)  # noqa: E731
+    assert got["documents"] == kb_json["documents"]
+    assert sorted(map(key, got["edges"])) == sorted(map(key, kb_json["edges"]))
 
 
 def test_compact_document_form_gives_the_same_model():

@@ -74,7 +74,11 @@ def test_class_words_not_acting_are_not_actor_predictions(scores, built, tmp_pat
 
     sc, res = scores
     plan = "vocational-education-reform"
-    kb = json.loads(built.read_text(encoding="utf-8"))
+    from kb.build.kbjson import read_kb_json
+    from kb.model import kb_to_dict
+
+    # the model, not the stored form (which packs a mention as a list)
+    kb = kb_to_dict(read_kb_json(built))
     cleared = 0
     for d in kb["documents"]:
         for u in d["tasks"] + d["paragraphs"]:

@@ -19,7 +19,16 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
-from kb.graph.io import CENTRALITY, GRAPH_SCHEMA, _stored_link, document_nodes, edge_data, end_node, entity_node
+from kb.graph.io import (
+    CENTRALITY,
+    GRAPH_SCHEMA,
+    _stored_link,
+    _stored_runs,
+    document_nodes,
+    edge_data,
+    end_node,
+    entity_node,
+)
 
 
 class NotStreamable(Exception):
@@ -52,28 +61,33 @@ def write_graph_stream(
             graph = {"schema": GRAPH_SCHEMA, "unmatched_rows": unmatched, "centrality": CENTRALITY}
             f.write('{"directed":true,"multigraph":true,"graph":' + _dump(graph) + ',"nodes":[')
             nodes, links = _List(f), _List(lf)
-            later = _Later()
-            seen: set[str] = set()
-            for doc, edges in models:
-                own = dict(document_nodes(doc, multi))  # a repeated id keeps its place, takes the last attributes
-                if not seen.isdisjoint(own):
-                    raise NotStreamable(f"{doc.id}: a node id of another document")
-                seen.update(own)
-                for n, attrs in own.items():
-                    nodes.add({"id": n, **attrs})
-                for link in _document_links(own, edges, later):
-                    links.add(link)
-            ids = [e.id for e in entities]
-            if not seen.isdisjoint(ids):
-                raise NotStreamable("an entity id is also a node of a document")
-            for e in entities:
-                nodes.add({"id": e.id, **entity_node(e)})
-            known = seen.union(ids)
-            extra = [n for n in later.ends if n not in known]
-            for n in extra:
-                nodes.add({"id": n, **end_node(n)})
-            for link in later.links([*ids, *extra]):
-                links.add(link)
+
+            def stored() -> Iterator[dict[str, Any]]:
+                # each document's nodes are written as its links are reached
+                later = _Later()
+                seen: set[str] = set()
+                for doc, edges in models:
+                    own = dict(document_nodes(doc, multi))  # a repeated id keeps its place, takes the last attributes
+                    if not seen.isdisjoint(own):
+                        raise NotStreamable(f"{doc.id}: a node id of another document")
+                    seen.update(own)
+                    for n, attrs in own.items():
+                        nodes.add({"id": n, **attrs})
+                    yield from _document_links(own, edges, later)
+                ids = [e.id for e in entities]
+                if not seen.isdisjoint(ids):
+                    raise NotStreamable("an entity id is also a node of a document")
+                for e in entities:
+                    nodes.add({"id": e.id, **entity_node(e)})
+                known = seen.union(ids)
+                extra = [n for n in later.ends if n not in known]
+                for n in extra:
+                    nodes.add({"id": n, **end_node(n)})
+                yield from later.links([*ids, *extra])
+
+            # a run of one unit's mentions is one item (kb.graph.io._stored_runs), as write_graph stores it
+            for item in _stored_runs(stored()):
+                links.add(item)
             f.write('],"links":[')
             lf.seek(0)
             shutil.copyfileobj(lf, f)

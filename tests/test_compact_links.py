@@ -1,0 +1,78 @@
+"""graph.json and kb.json store a link (an edge) without what its other fields say: the unit of
+an evidence part that is the link's source (or, for a nested part, its target), a sentence of
+that unit as ``.s3``, and a run of one unit's plain mentions as one item. Whatever the evidence
+holds, reading gives back exactly the edges written; evidence that does not fit the short form
+(a part about a third unit, a sentence that already starts with a dot) is stored whole."""
+
+from __future__ import annotations
+
+import json
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kb.build.kbjson import read_kb_json, write_kb_json
+from kb.graph.io import graph_to_data, load_graph, to_networkx, write_graph
+from kb.model import KB, Edge
+
+NODES = ["T1", "T2", "d/T3", "GROUP:a"]
+
+
+@st.composite
+def _part(draw, source: str, target: str, depth: int) -> dict:
+    """An evidence part: mostly the shapes the linker writes (its unit first, one of the link's
+    ends; a sentence of that unit), sometimes not."""
+    unit = draw(st.sampled_from([source, source, target, "C9", None]))
+    u = unit or source
+    part = {} if unit is None else {"unit": unit}
+    keys = draw(st.lists(st.sampled_from(["sentence", "text", "name", "other", "shared"]), unique=True))
+    if draw(st.booleans()):
+        keys = ["sentence", "text"]  # a plain mention
+    for k in keys:
+        if k == "sentence":
+            part[k] = draw(st.sampled_from([f"{u}.s1", f"{u}.s2", f"{target}.s1", ".s1", "s1", u, None]))
+        elif k == "other" and depth:
+            part[k] = draw(_part(target, source, depth - 1))
+        elif k == "shared":
+            part[k] = draw(st.lists(st.text(max_size=2), max_size=2))
+        else:
+            part[k] = draw(st.text(max_size=3))
+    return part
+
+
+@st.composite
+def _edge(draw) -> Edge:
+    source, target = draw(st.sampled_from(NODES)), draw(st.sampled_from(NODES))
+    return Edge(
+        source,
+        target,
+        draw(st.sampled_from(["mentions", "mentions", "related", "depends_on"])),
+        draw(_part(source, target, 1)),
+        draw(st.sampled_from([None, "r"])),
+        draw(st.sampled_from([None, None, 1.0, 0.5, 2.0, 1])),
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_edge(), max_size=12))
+def test_links_read_back_exactly(tmp_path_factory, edges):
+    kb = KB(edges=edges)
+    out = tmp_path_factory.mktemp("links")
+    write_graph(kb, out / "graph.json")
+    want = json.dumps(graph_to_data(to_networkx(kb)), ensure_ascii=False)
+    assert json.dumps(graph_to_data(load_graph(out)), ensure_ascii=False) == want
+    write_kb_json(out / "kb.json", kb)
+    assert read_kb_json(out / "kb.json").edges == edges
+
+
+def test_a_part_about_a_third_unit_is_stored_whole(tmp_path):
+    """The nested part names a unit that is neither end: no end can give it back."""
+    ev = {"unit": "T1", "sentence": "T1.s2", "text": "x", "other": {"unit": "T3", "sentence": "T3.s1"}}
+    kb = KB(edges=[Edge("T1", "T2", "related", ev)])
+    write_graph(kb, tmp_path / "graph.json")
+    [link] = json.loads((tmp_path / "graph.json").read_text(encoding="utf-8"))["links"]
+    assert link["evidence"] == ev and "ev" not in link
+    ev2 = {**ev, "other": {"unit": "T2", "sentence": "T2.s1"}}  # about the target: shortened
+    write_graph(KB(edges=[Edge("T1", "T2", "related", ev2)]), tmp_path / "graph.json")
+    [link] = json.loads((tmp_path / "graph.json").read_text(encoding="utf-8"))["links"]
+    assert link["ev"] == {"sentence": ".s2", "text": "x", "other": {"sentence": ".s1"}}
