@@ -220,8 +220,8 @@ def _defines_measure(text: str, e: int, lex) -> bool:
 # what ends the phrase a measure is named in (quotes and list marks do not: 收运企业、收运价格
 # “双公示”上墙率99%)
 _CLAUSE_CUT = re.compile(r"[，,。；;：:！？!?\n]")
-# a figure or a verb of reaching right after a measure head: grammar, not vocabulary
-_FIGURE = re.compile(r"^(?:[0-9０-９.．]|达|超过|不低于|提高到|提升至)")
+# a figure after a measure head, maybe after a verb of reaching (达到95%); none: an attribute
+_FIGURE = re.compile(r"^(?:达到?|超过|不低于|提高到|提升至|提升到)?[0-9０-９.．]")
 
 
 def _measured_phrase(text: str, e: int, lex) -> bool:

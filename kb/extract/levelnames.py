@@ -19,6 +19,16 @@ _MODALS = ("可", "可以", "要", "应", "应当", "须", "必须", "需")
 _CLAUSE_END = "，,。；;：:！？!?\n"
 
 
+def _relative(words: list[tuple[str, str]]) -> bool:
+    """Do the modal and its verb open a relative clause (省级可用于统筹的资金, 市级可达到的标准)?
+    Its 的 comes right after the verb or after one more word that is no preposition; the level
+    word then qualifies the noun, it is no subject (县级可根据本地的实际 has a preposition)."""
+    if words[2][1] == "p":
+        return False
+    nxt = [w for w, _f in words[3:5]]
+    return bool(nxt) and (nxt[0] == "的" or len(nxt) > 1 and nxt[1] == "的" and words[3][1] != "p")
+
+
 def level_mentions(text: str, mentions: list, sentence_of: Callable[[int], str], lex) -> list[Mention]:
     """Actor mentions of the level words of ``lex.level_subjects`` that are the subject of a modal
     verb, at places no other mention covers."""
@@ -41,6 +51,7 @@ def level_mentions(text: str, mentions: list, sentence_of: Callable[[int], str],
                     and words[0][0] == word
                     and words[1][0] in _MODALS
                     and (_is_verb(words[2][1]) or words[2][1] == "p")
+                    and not _relative(words)
                 ):
                     out.append(Mention(entity=eid, text=word, sentence=sentence_of(at), start=at, end=end))
             at = text.find(word, end)
@@ -49,6 +60,20 @@ def level_mentions(text: str, mentions: list, sentence_of: Callable[[int], str],
 
 # a title opened by the name of its issuer and 关于 (《普陀区关于进一步规范设摊经营活动的实施方案》)
 _ISSUED = re.compile(r"《([^《》“”\"、，,。；;：:\s]{2,10}?)关于")
+
+
+def _place(name: str) -> bool:
+    """Is ``name`` a place's, whose level character ends it as part of a proper word (普陀区,
+    浙江省, 大悟县: tagged a place or, mistakenly, a person's name)? Not a common noun that ends
+    in a level character (社区, 市区, 大湾|区) nor a scope (全市, 本市: lexicon classnames ``scope``)."""
+    from kb.extract.acting import _tagger
+    from kb.extract.classnames import rules as class_rules
+
+    if name in class_rules().scopes:
+        return False
+    words = list(_tagger().cut(name, HMM=False))
+    last = words[-1] if words else None
+    return last is not None and len(last.word) > 1 and last.flag not in ("n", "r", "m")
 
 
 def issuer_mentions(text: str, mentions: list, sentence_of: Callable[[int], str], lex) -> list[Mention]:
@@ -63,7 +88,7 @@ def issuer_mentions(text: str, mentions: list, sentence_of: Callable[[int], str]
     for m in _ISSUED.finditer(text):
         name, at = m.group(1), m.start(1)
         eid = lex.issuer_levels.get(name[-1])
-        if eid and not any(a < at + len(name) and at < b for a, b in taken):
+        if eid and _place(name) and not any(a < at + len(name) and at < b for a, b in taken):
             out.append(Mention(entity=eid, text=name, sentence=sentence_of(at), start=at, end=at + len(name)))
     return out
 
@@ -73,6 +98,17 @@ def issuer_mentions(text: str, mentions: list, sentence_of: Callable[[int], str]
 _LISTED_LEVELS = re.compile(r"等(([^\W\d_])(?:、?([^\W\d_]))?)")
 # a count of places of one level right before a cited title (鄂豫皖三省《…》): the issuers together
 _COUNTED_ISSUERS = re.compile(r"([^\s《》“”\"、，,。；;：:0-9]{1,6}?[两二三四五六七八九十])([^\W\d_])《")
+
+
+def _setting(text: str, at: int, lex) -> bool:
+    """Is the list ending at ``at`` governed by a marker of a setting or a served party (在杭州、
+    宁波等市举办, 对武汉、荆州等市给予; lexicon ``object-marker``) within its clause? The places
+    are then where or for whom something is done, not who does it (由…等市负责 acts)."""
+    from kb.extract.acting import _governed
+
+    left = text[:at]
+    cut = max(left.rfind(c) for c in _CLAUSE_END)
+    return _governed(left[cut + 1 :], lex.object_markers, gap=len(left) - cut)
 
 
 def listed_level_mentions(text: str, mentions: list, sentence_of: Callable[[int], str], lex) -> list[Mention]:
@@ -104,6 +140,8 @@ def listed_level_mentions(text: str, mentions: list, sentence_of: Callable[[int]
             pos += len(w.word)
         if pos != end or nxt is None or not _is_verb(nxt):
             continue
+        if _setting(text, m.start(), lex):
+            continue
         if any(a < end and start < b for a, b in taken):
             continue
         for at, c in chars:
@@ -126,11 +164,16 @@ def counted_issuer_mentions(text: str, mentions: list, sentence_of: Callable[[in
         eid = lex.issuer_levels.get(m.group(2))
         at, end = m.start(1), m.end(2)
         # the places' names only: the verb or preposition the phrase follows is cut off (按照|鄂豫皖)
-        pos = at
+        pos, names = at, []
         for w in _tagger().cut(text[at : end - 2], HMM=False):
             pos += len(w.word)
+            names.append(w)
             if _is_verb(w.flag) or w.flag[:1] in ("c", "u"):
-                at = pos
-        if eid and not any(a < end and at < b for a, b in taken):
+                at, names = pos, []
+        # the places are named (鄂豫皖, 京津冀), not counted or scoped (三区, 第二批十县, 全市十区)
+        from kb.extract.classnames import rules as class_rules
+
+        named = bool(names) and not any(w.flag == "m" or w.word in class_rules().scopes for w in names)
+        if eid and named and not any(a < end and at < b for a, b in taken):
             out.append(Mention(entity=eid, text=text[at:end], sentence=sentence_of(at), start=at, end=end))
     return out
