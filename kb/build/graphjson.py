@@ -22,12 +22,12 @@ from typing import Any, TextIO
 from kb.graph.io import (
     CENTRALITY,
     GRAPH_SCHEMA,
-    _stored_link,
-    _stored_runs,
     document_nodes,
     edge_data,
     end_node,
     entity_node,
+    stored_link,
+    stored_runs,
 )
 
 
@@ -85,8 +85,8 @@ def write_graph_stream(
                     nodes.add({"id": n, **end_node(n)})
                 yield from later.links([*ids, *extra])
 
-            # a run of one unit's mentions is one item (kb.graph.io._stored_runs), as write_graph stores it
-            for item in _stored_runs(stored()):
+            # a run of one unit's mentions is one item (kb.graph.links.stored_runs), as write_graph stores it
+            for item in stored_runs(stored()):
                 links.add(item)
             f.write('],"links":[')
             lf.seek(0)
@@ -127,7 +127,7 @@ def _document_links(own: dict, edges: list, later: _Later) -> Iterator[dict[str,
         c = counts if ed.source in own or ed.target in own else later.counts
         n = c.get(k, 0)
         c[k] = n + 1
-        link = _stored_link(
+        link = stored_link(
             {"source": ed.source, "target": ed.target, "key": ed.type if not n else f"{ed.type}.{n}", **edge_data(ed)}
         )
         into = adj if ed.source in own else later.adj

@@ -5,7 +5,7 @@ kb.json is the build's storage form of the model: each document is written compa
 mentions one edge per (unit, entity), are written as one reference
 ``{"mentions_of": doc, "count": n}`` that :func:`read_kb_json` expands again; any other edge
 is stored without what its other fields say, as graph.json stores links (``ev``:
-:func:`kb.graph.io._stored_link`). ``kb export --format json`` gives the full model
+:func:`kb.graph.links.stored_link`). ``kb export --format json`` gives the full model
 (kb/schema/kb.schema.json).
 """
 
@@ -54,7 +54,7 @@ def _doc_lines(docs: Sequence, model: Callable[[int], Document], cached) -> Iter
 
 
 def _write(path: Path, doc_lines: Iterable[str], entities: list[Entity], edges: Iterable[Edge | dict]) -> None:
-    from kb.graph.io import _stored_link
+    from kb.graph.links import stored_link
     from kb.model import SCHEMA_VERSION, flat_dict
 
     def items(f, name: str, lines, last: bool = False) -> None:
@@ -68,7 +68,7 @@ def _write(path: Path, doc_lines: Iterable[str], entities: list[Entity], edges: 
         items(f, "documents", doc_lines)
         items(f, "entities", (_dump(flat_dict(e)) for e in entities))
         # an edge has no key and may have no weight (graph.json's links have 1.0 for it)
-        stored = (e if isinstance(e, dict) else _stored_link(flat_dict(e), weight=None) for e in edges)
+        stored = (e if isinstance(e, dict) else stored_link(flat_dict(e), weight=None) for e in edges)
         items(f, "edges", (_dump(e) for e in stored), last=True)
 
 
@@ -105,7 +105,7 @@ def _with_references(edges: list[Edge], runs) -> Iterator[Edge | dict]:
 
 def read_kb_json(path: Path) -> KB:
     """The model of a build's kb.json (or of a full export of it)."""
-    from kb.graph.io import _loaded_link
+    from kb.graph.links import loaded_link
     from kb.link import mention_edges
     from kb.model import edge_from_dict, kb_from_dict
     from kb.store import read_json
@@ -122,7 +122,7 @@ def read_kb_json(path: Path) -> KB:
     multi = len(kb.documents) > 1
     for e in stored:
         if "mentions_of" not in e:
-            kb.edges.append(edge_from_dict(_loaded_link(e, weight=None, key=False) if "ev" in e else e))
+            kb.edges.append(edge_from_dict(loaded_link(e, weight=None, key=False) if "ev" in e else e))
             continue
         made = mention_edges(docs[e["mentions_of"]], multi) if e["mentions_of"] in docs else []
         if len(made) != e.get("count"):  # written by other code: the reference no longer holds

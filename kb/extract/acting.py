@@ -390,42 +390,6 @@ def _chains(text: str, spans: list[tuple[int, int]]) -> list[list[int]]:
     return out
 
 
-def _after_main_verb(before: list[tuple[str, str]]) -> bool:
-    """Does the qualifier (the last word) follow the clause's verb or punctuation (招录|专业), not a
-    verb that itself qualifies after another (加强|涉农|专业: 涉农专业人才 is a kind)?"""
-    if len(before) < 2:
-        return True
-    if before[-2][1][:1] in ("p", "x"):
-        return True
-    return before[-2][1][:1] == "v" and not (len(before) > 2 and before[-3][1][:1] == "v")
-
-
-def drop_bare_heads(
-    text: str, mentions: list, compound_only: set[str], tag=None, generic: frozenset = frozenset()
-) -> list:
-    """The mentions without those of ``compound_only`` entities written alone: 人才 counts as
-    the head of 文博人才, 科技人才, 海外人才 or 乡村治理人才 (the word before it a noun,
-    distinguishing or place word, or a verb after a noun), not in 人才培养 or 有力的人才 (a verb
-    alone, 的 or punctuation before it)."""
-    if not compound_only or not any(m.entity in compound_only for m in mentions):
-        return mentions
-    cut = tag or (lambda s: [(w.word, w.flag) for w in _tagger().cut(s, HMM=False)])
-    out = []
-    for m in mentions:
-        if m.entity in compound_only and m.text == m.entity.split(":", 1)[1]:
-            before = cut(text[max(0, m.start - 6) : m.start])
-            flag = before[-1][1] if before else ""
-            # a noun and the verb it qualifies make a field (乡村|治理人才), a verb alone its
-            # object (培养人才); place words qualify (海外人才)
-            field_verb = flag.startswith("v") and len(before) > 1 and before[-2][1][:1] in ("n", "s", "j")
-            if not (flag.startswith("n") or flag in ("b", "j", "vn", "an", "s") or field_verb):
-                continue
-            if generic and before[-1][0] in generic and _after_main_verb(before):
-                continue  # a generic qualifier after a verb (招录专业人才, 提供优质人才资源)
-        out.append(m)
-    return out
-
-
 def mark_acting(text: str, mentions: list, is_class: Callable[[str], bool], lex, tag=first_words) -> None:
     """Set ``acting`` on the class mentions of a unit's ``mentions`` (sorted by start), in place."""
     cls = [m for m in mentions if m.entity.startswith("ACTOR:") and is_class(m.entity)]

@@ -14,11 +14,12 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from kb.extract.acting import drop_bare_heads, mark_acting
+from kb.extract.acting import mark_acting
 from kb.extract.bareparties import bare_party_mentions
 from kb.extract.classnames import class_mentions, confirm_head_classes
 from kb.extract.classnames import rules as class_rules
 from kb.extract.groupnames import (
+    drop_bare_heads,
     drop_formed,
     drop_in_names,
     group_proxies,
