@@ -73,7 +73,7 @@ def _in_event_name(text: str, end: int, lex) -> bool:
     """Is the group word part of the name of a day, week or month of an event (lexicon
     ``event-head``: 世界青年技能日, 职业教育活动周)? The head must be a word of its own within the
     reach, after a word that names the event (技能|日) and with no verb before it: not
-    青年日益增多 (日益), 教师5年一周期 (周期), 职工日工资 (right after the group word)."""
+    青年日益增多 (日益), 教师5年一周期 (周期), 员工日工资 (right after the group word)."""
     if not lex.event_heads:
         return False
     from kb.extract.acting import _is_verb, _tagger
@@ -132,14 +132,14 @@ def drop_in_names(text: str, mentions: list, lex) -> list:
     return out
 
 
-# what joins the items of a list of groups (农民工、灵活就业、新就业形态劳动者)
+# what joins the items of a list of groups (老年人、灵活就业、残疾人)
 _LIST_JOIN = re.compile(r"^(?:、|和|及|与|以及|或)$")
 
 
 def related_as_people(text: str, mentions: list, related: set[tuple[int, int, str]]) -> None:
     """A related wording (lexicon ``related``: 家政 for 家政服务人员, 灵活就业 for 灵活就业人员) is a
     field or a form of work, not the people, unless it is an item of a list of groups
-    (把农民工、灵活就业、新就业形态劳动者组织到工会中来): elsewhere (托育、家政等民生领域,
+    (帮扶老年人、灵活就业、残疾人等群体): elsewhere (托育、家政等民生领域,
     灵活就业的工伤保险制度) its mention is kept, for ``kb mentions``, with ``acting`` false."""
     if not related:
         return
