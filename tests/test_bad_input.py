@@ -281,13 +281,13 @@ def test_file_removed_after_listing_fails_cleanly(tmp_path, previous, monkeypatc
     folder.mkdir()
     shutil.copy(SEED, folder / "a.txt")
     shutil.copy(SEED, folder / "b.txt")
-    real = kbb.make_kb
+    real = kbb.collect  # what the build calls with the listed files (make_kb wraps it too)
 
-    def delete_then_make(files, *a, **kw):
+    def delete_then_collect(files, *a, **kw):
         (folder / "b.txt").unlink(missing_ok=True)  # listed, then gone before it is read
         return real(files, *a, **kw)
 
-    monkeypatch.setattr(kbb, "make_kb", delete_then_make)
+    monkeypatch.setattr(kbb, "collect", delete_then_collect)
     snap = Snapshot(previous)
     r = kb("build", folder, "--out", previous)
     assert_one_line_error(r, "b.txt")
