@@ -118,3 +118,25 @@ def test_evidence_rules_on_real_text():
     # noun that is no organ; a preposition glued on; a heritage-site grade
     assert not names & {"以需定供", "人民城市", "一带两楔、环廊渗透、水环点亮", "调动行业协会", "跨部门"}
     assert not names & {"国务院报告", "经区政府", "全国重点文物保护单位", "文物保护单位"}
+
+
+# The junk issue 13 saw discovery propose on a government work report, in sentences written here
+# in that report's wording (the report is not in corpus/): none of these is a name.
+JUNK = {
+    "代表国务院": "代表国务院，向大会报告政府工作，请予审议。",
+    "制约民营企业": "坚决破除制约民营企业发展的各种壁垒。",
+    "一员": "我国已成为全球创新版图中的重要一员。",
+    "十年磨一剑": "坚持十年磨一剑，推动关键核心技术攻关。",
+    "国务院请示报告": "严格执行向国务院请示报告制度。",
+}
+
+
+@pytest.mark.parametrize("name", sorted(JUNK))
+def test_discovery_proposes_no_junk(name):
+    from kb.extract.document import enrich_document
+    from kb.parse.text import parse_text
+
+    doc = parse_text("一、主要任务\n\n" + JUNK[name] + "\n", doc_id="t")
+    enrich_document(doc)
+    found = {c["name"] for c in discover(doc, load_lexicon())}
+    assert not any(name in f or f in name and len(f) > 1 and f not in ("国务院", "民营企业") for f in found), found

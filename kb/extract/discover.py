@@ -131,8 +131,8 @@ def _compounds(tokens: list[tuple[str, str]]):
             continue  # the head used as a verb: 定期组织检查, 力量组织
         if len(w) > len(head) and w[: -len(head)][:1] in _BAD_MODS:
             continue  # one word glued to its quantity or scope: 跨部门, 多部门
-        if w in ("成员", "委员", "动员", "党员", "裁员", "员"):
-            continue
+        if w in ("成员", "委员", "动员", "党员", "裁员", "员") or _f == "m":
+            continue  # (a count is no name: 重要一员)
         if i + 1 < len(tokens):
             nxt, nflag = tokens[i + 1]
             if nxt in _LONGER_NAME:
