@@ -34,8 +34,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from functools import lru_cache
 
+from kb.extract.jiebatok import plain_tagger
 from kb.extract.roles import SUPERVISED, clause_start
 
 # joins a chain of class mentions (政府、行业、企业、职业院校等; 企业等用人单位; 企业特别是大企业)
@@ -68,17 +68,10 @@ _ACTING_TAGS = ("v", "p", "d", "a", "ad", "vd")
 _MODIFIER_TAGS = ("n", "f", "l", "j", "i", "m", "q", "s", "t", "uj", "an", "b", "k")
 
 
-@lru_cache(maxsize=1)
-def _tagger():
-    from kb.extract.jiebatok import new_pos_tokenizer, new_tokenizer
-
-    return new_pos_tokenizer(new_tokenizer())
-
-
 def first_words(text: str) -> list[tuple[str, str]]:
     """The first two jieba words of ``text`` with their part-of-speech tags."""
     out = []
-    for w in _tagger().cut(text[:10], HMM=False):
+    for w in plain_tagger().cut(text[:10], HMM=False):
         out.append((w.word, w.flag))
         if len(out) == 2:
             break
@@ -164,7 +157,7 @@ def _possessed(text: str, end: int, lex) -> bool:
         return False
     window = re.sub(r"\s+", "", text[end : end + 24])[:16]  # PDF text breaks lines inside words
     cut = _PHRASE_END.search(window)
-    words = [(w.word, w.flag) for w in _tagger().cut(window[: cut.start()] if cut else window, HMM=False)]
+    words = [(w.word, w.flag) for w in plain_tagger().cut(window[: cut.start()] if cut else window, HMM=False)]
 
     def owned(w: str) -> bool:  # a word may hold one: 资源优势
         return any(h in w for h in lex.possessed_heads)
@@ -287,7 +280,7 @@ def _assigned_recipient(left: str, entities: list[str], lex) -> bool:
     m = _DISPOSAL.search(left)
     if not m:
         return False
-    words = [(w.word, w.flag) for w in _tagger().cut(left[m.start() + 1 :], HMM=False)]
+    words = [(w.word, w.flag) for w in plain_tagger().cut(left[m.start() + 1 :], HMM=False)]
     if len(words) < 2:
         return False
     last = words[-1]
@@ -298,7 +291,7 @@ def _assigned_recipient(left: str, entities: list[str], lex) -> bool:
 
 def _word_spans(text: str) -> set[tuple[int, int]]:
     out, pos = set(), 0
-    for w in _tagger().cut(text, HMM=False):
+    for w in plain_tagger().cut(text, HMM=False):
         out.add((pos, pos + len(w.word)))
         pos += len(w.word)
     return out

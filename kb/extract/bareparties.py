@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from kb.extract.jiebatok import plain_tagger
 from kb.extract.lexicon import word_lists
 from kb.extract.orgnames import compact
 
@@ -37,15 +38,8 @@ def _words():
     return {s: s for s in w.get("state-word", ())}, party
 
 
-@lru_cache(maxsize=1)
-def _tagger():
-    from kb.extract.jiebatok import new_pos_tokenizer, new_tokenizer
-
-    return new_pos_tokenizer(new_tokenizer())
-
-
 def _verb_alone(word: str) -> bool:
-    got = list(_tagger().cut(word, HMM=False)) if word else []
+    got = list(plain_tagger().cut(word, HMM=False)) if word else []
     return len(got) == 1 and got[0].flag.startswith("v")
 
 
@@ -76,7 +70,7 @@ def bare_party_mentions(text: str, mentions: list, sentence_of, lex) -> list:
     if not (state or party) or not any(w in text for w in (*state, *party)):
         return []
     flat, where = compact(text)
-    words = [(w.word, w.flag) for w in _tagger().cut(flat, HMM=False)]
+    words = [(w.word, w.flag) for w in plain_tagger().cut(flat, HMM=False)]
     covered = [(m.start, m.end) for m in mentions if m.entity.startswith("ACTOR:")]
     out, pos = [], 0
     for i, (w, _flag) in enumerate(words):

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from kb.extract.acting import _JOINED, _RELATIVE_END, _after_kind, _is_verb, _possessed, first_words
+from kb.extract.jiebatok import plain_tagger
 from kb.extract.lexicon import alternation, word_lists
 from kb.extract.orgnames import compact
 from kb.extract.roles import SUPERVISED, clause_start
@@ -78,13 +79,6 @@ def rules() -> ClassRules:
     )
 
 
-@lru_cache(maxsize=1)
-def _tagger():
-    from kb.extract.jiebatok import new_pos_tokenizer, new_tokenizer
-
-    return new_pos_tokenizer(new_tokenizer())
-
-
 def _compound(before: str, r: ClassRules) -> bool:
     """Does the word right before a bare head make a compound with it (数字|博物馆), rather than
     scope it (全省, 各) or stand outside it (的, a verb: 鼓励|博物馆)?"""
@@ -92,7 +86,7 @@ def _compound(before: str, r: ClassRules) -> bool:
         return False
     if any(before.endswith(s) for s in r.scopes):
         return False
-    words = list(_tagger().cut(before[-8:], HMM=False))
+    words = list(plain_tagger().cut(before[-8:], HMM=False))
     return bool(words) and words[-1].flag in _NOUN_TAGS
 
 

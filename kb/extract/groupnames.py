@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from kb.extract.jiebatok import plain_tagger
 from kb.extract.roles import SUPERVISED, clause_start
 
 # what ends the phrase a group word may head or qualify
@@ -58,13 +59,13 @@ def _in_body_name(text: str, end: int, heads: tuple[str, ...], verbs: tuple[str,
     """Does an actor mention open the name of a base, programme or event (国家文物局重点科研基地,
     高等职业学校和专业建设计划): a name head ends its phrase within the reach, with only nouns
     and verbal nouns between (not 区水务局牵头实施…工程, 支持企业建设研发基地: the body acts)?"""
-    from kb.extract.acting import _is_verb, _tagger
+    from kb.extract.acting import _is_verb
 
     run = _phrase_after(text, end)
     best = min((i + len(h) for h in heads for i in [run.find(h)] if i >= 0), default=-1)
     if not 0 < best <= _REACH or any(v in run[:best] for v in verbs):
         return False
-    words = list(_tagger().cut(run[:best], HMM=False))
+    words = list(plain_tagger().cut(run[:best], HMM=False))
     # a verb, or a verbal noun right after the body, is its predicate (企业建设研发基地)
     return words[0].flag != "vn" and not any(_is_verb(w.flag) for w in words)
 
@@ -76,10 +77,10 @@ def _in_event_name(text: str, end: int, lex) -> bool:
     青年日益增多 (日益), 教师5年一周期 (周期), 员工日工资 (right after the group word)."""
     if not lex.event_heads:
         return False
-    from kb.extract.acting import _is_verb, _tagger
+    from kb.extract.acting import _is_verb
 
     run = _phrase_after(text, end)[:_REACH]
-    for i, w in enumerate(_tagger().cut(run, HMM=False)):
+    for i, w in enumerate(plain_tagger().cut(run, HMM=False)):
         if w.word in lex.event_heads:
             return i > 0
         if _is_verb(w.flag) or w.word in lex.name_verbs:
@@ -174,9 +175,8 @@ _SERVED_GAP = 16  # how far before it the marker may stand (面向学校、社�
 
 
 def _words(text: str) -> list[str]:
-    from kb.extract.acting import _tagger
 
-    return [w.word for w in _tagger().cut(text, HMM=False)]
+    return [w.word for w in plain_tagger().cut(text, HMM=False)]
 
 
 def _served(left: str, markers: tuple[str, ...]) -> bool:
@@ -327,9 +327,8 @@ def drop_bare_heads(
     alone, 的 or punctuation before it)."""
     if not compound_only or not any(m.entity in compound_only for m in mentions):
         return mentions
-    from kb.extract.acting import _tagger
 
-    cut = tag or (lambda s: [(w.word, w.flag) for w in _tagger().cut(s, HMM=False)])
+    cut = tag or (lambda s: [(w.word, w.flag) for w in plain_tagger().cut(s, HMM=False)])
     out = []
     for m in mentions:
         if m.entity in compound_only and m.text == m.entity.split(":", 1)[1]:

@@ -218,6 +218,13 @@ def new_pos_tokenizer(tok):
     return _pos_class()(tok, tags)
 
 
+@lru_cache(maxsize=1)
+def plain_tagger():
+    """The part-of-speech tagger over jieba's own dictionary that the extraction rules read
+    (acting, organisation, class, level and party rules): one, so its HMM memo is shared."""
+    return new_pos_tokenizer(new_tokenizer())
+
+
 @lru_cache(maxsize=4)
 def lexicon_tokenizer(words: tuple[str, ...]):
     """A tokenizer that keeps the lexicon's names whole (a high frequency) and tags them as

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from kb.extract.jiebatok import plain_tagger
 from kb.model import Mention
 
 # modal verbs of duty or permission: grammar of the language, not vocabulary
@@ -34,7 +35,7 @@ def level_mentions(text: str, mentions: list, sentence_of: Callable[[int], str],
     verb, at places no other mention covers."""
     if not lex.level_subjects:
         return []
-    from kb.extract.acting import _is_verb, _tagger
+    from kb.extract.acting import _is_verb
 
     taken = [(m.start, m.end) for m in mentions]
     out = []
@@ -45,7 +46,7 @@ def level_mentions(text: str, mentions: list, sentence_of: Callable[[int], str],
             opens = at == 0 or text[at - 1] in _CLAUSE_END
             free = not any(a < end and at < b for a, b in taken)
             if opens and free:
-                words = [(w.word, w.flag) for w in _tagger().cut(text[at : at + 12], HMM=False)]
+                words = [(w.word, w.flag) for w in plain_tagger().cut(text[at : at + 12], HMM=False)]
                 if (
                     len(words) > 2
                     and words[0][0] == word
@@ -66,12 +67,11 @@ def _place(name: str) -> bool:
     """Is ``name`` a place's, whose level character ends it as part of a proper word (普陀区,
     浙江省, 大悟县: tagged a place or, mistakenly, a person's name)? Not a common noun that ends
     in a level character (社区, 市区, 大湾|区) nor a scope (全市, 本市: lexicon classnames ``scope``)."""
-    from kb.extract.acting import _tagger
     from kb.extract.classnames import rules as class_rules
 
     if name in class_rules().scopes:
         return False
-    words = list(_tagger().cut(name, HMM=False))
+    words = list(plain_tagger().cut(name, HMM=False))
     last = words[-1] if words else None
     return last is not None and len(last.word) > 1 and last.flag not in ("n", "r", "m")
 
@@ -119,7 +119,7 @@ def listed_level_mentions(text: str, mentions: list, sentence_of: Callable[[int]
     等区域 (the character inside a word) are not."""
     if not lex.issuer_levels:
         return []
-    from kb.extract.acting import _is_verb, _tagger
+    from kb.extract.acting import _is_verb
 
     taken = [(m.start, m.end) for m in mentions]
     out = []
@@ -133,7 +133,7 @@ def listed_level_mentions(text: str, mentions: list, sentence_of: Callable[[int]
         # the level words fill their span as words of their own (市|、|县, 市县; not 市场, 区域),
         # and a verb follows them
         pos, nxt = start, None
-        for w in _tagger().cut(text[start : end + 8], HMM=False):
+        for w in plain_tagger().cut(text[start : end + 8], HMM=False):
             if pos >= end:
                 nxt = w.flag
                 break
@@ -156,7 +156,7 @@ def counted_issuer_mentions(text: str, mentions: list, sentence_of: Callable[[in
     (lexicon ``issuer-level``) gives the entity."""
     if not lex.issuer_levels:
         return []
-    from kb.extract.acting import _is_verb, _tagger
+    from kb.extract.acting import _is_verb
 
     taken = [(m.start, m.end) for m in mentions]
     out = []
@@ -165,7 +165,7 @@ def counted_issuer_mentions(text: str, mentions: list, sentence_of: Callable[[in
         at, end = m.start(1), m.end(2)
         # the places' names only: the verb or preposition the phrase follows is cut off (按照|鄂豫皖)
         pos, names = at, []
-        for w in _tagger().cut(text[at : end - 2], HMM=False):
+        for w in plain_tagger().cut(text[at : end - 2], HMM=False):
             pos += len(w.word)
             names.append(w)
             if _is_verb(w.flag) or w.flag[:1] in ("c", "u"):

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from kb.extract.discover_rules import _ALLOWED_VERBS, _BAD_MODS, _BAD_START, _PERSON_R
+from kb.extract.jiebatok import plain_tagger
 from kb.extract.lexicon import word_lists
 
 _MAX_NAME = 24  # characters: longer runs of nouns are phrases, not names
@@ -94,16 +95,9 @@ def compact(text: str) -> tuple[str, list[int]]:
     return "".join(out), where
 
 
-@lru_cache(maxsize=1)
-def _tagger():
-    from kb.extract.jiebatok import new_pos_tokenizer, new_tokenizer
-
-    return new_pos_tokenizer(new_tokenizer())
-
-
 def _tag(word: str) -> str:
     """The tag of ``word`` read alone (武汉 of 武汉大学: ns; 信息 of 信息中心: n)."""
-    got = list(_tagger().cut(word, HMM=False))
+    got = list(plain_tagger().cut(word, HMM=False))
     return got[0].flag if len(got) == 1 else ""
 
 
@@ -178,7 +172,7 @@ def find_orgs(text: str, r: Rules | None = None) -> list[OrgName]:
     flat, where = compact(text)
     if not any(s in flat for s in r.suffixes):
         return []
-    toks = [(t.word, t.flag) for t in _tagger().cut(flat, HMM=False)]
+    toks = [(t.word, t.flag) for t in plain_tagger().cut(flat, HMM=False)]
     offs, pos = [], 0
     for w, _ in toks:
         offs.append(pos)

@@ -13,6 +13,7 @@ of the source apart from those four edits.
 from __future__ import annotations
 
 import bisect
+import functools
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -267,6 +268,13 @@ def normalize_text(text: str, encoding: str = "utf-8", bom: bool = False) -> Nor
 TRADITIONAL_SHARE = 0.05
 
 
+@functools.lru_cache(maxsize=1)
+def _t2s():
+    import opencc  # only here: the query side never normalizes a file
+
+    return opencc.OpenCC("t2s")
+
+
 def to_simplified(text: str) -> tuple[str, int]:
     """``text`` in simplified characters if it is written in traditional ones, with the number of
     characters changed; else ``text`` unchanged and 0. OpenCC converts by phrase (顯著 -> 显著, not
@@ -275,9 +283,7 @@ def to_simplified(text: str) -> tuple[str, int]:
     cjk = sum(1 for c in text if "\u4e00" <= c <= "\u9fff")
     if not cjk:
         return text, 0
-    import opencc  # only here: the query side never normalizes a file
-
-    conv = opencc.OpenCC("t2s")
+    conv = _t2s()
     lines = []
     for line in text.split("\n"):
         new = conv.convert(line)
