@@ -284,6 +284,31 @@ def test_pdf_printed_page(tmp_path):
     assert imp.meta["date"] == "2023-05-06" and imp.meta["issuer"] == "某市人民政府"
 
 
+def test_pdf_header_clock_ticking_while_printing():
+    """A browser prints the time in each page's header; a slow print job crosses a minute, so the
+    header reads "7:40 PM" on some pages and "7:41 PM" on the rest: both are the running header
+    (this broke the PDF round trip under load). Body lines at the page top stay."""
+    from kb.parse.importers.pdf_import import Line, _strip_margins
+
+    body = [
+        ln
+        for ln in (Path(__file__).resolve().parent.parent / "corpus" / "acftu-14th-fyp-part2.txt")
+        .read_text("utf-8")
+        .splitlines()
+        if ln
+    ][:40]
+    pages, n = [], 9
+    for i in range(n):
+        clock = "7:40" if i < 4 else "7:41"
+        lines = [Line(i, f"11/30/26, {clock} PM 某市绿色发展规划", 20, 500, 16, 24, 8.0)]
+        lines += [Line(i, body[i * 4 + k], 72, 520, 60 + 30 * k, 72 + 30 * k, 12.0) for k in range(4)]
+        lines.append(Line(i, f"file:///tmp/plan.html {i + 1}/{n}", 20, 500, 769, 777, 8.0))
+        pages.append(lines)
+    _pn, run, _ex = _strip_margins(pages, [792.0] * n)
+    assert run == 2 * n
+    assert [ln.text for pg in pages for ln in pg] == [body[i * 4 + k] for i in range(n) for k in range(4)]
+
+
 # --- Markdown -----------------------------------------------------------------------------------
 
 

@@ -134,6 +134,11 @@ def _read_page(page, i: int) -> tuple[list[Line], list[Table], int]:
 _FW_DIGITS = {0xFF10 + i: str(i) for i in range(10)}
 
 
+# a running line told apart from a page number by its words: this many letters or CJK characters
+_WORDS = re.compile(r"[^\W\d_]")
+_MIN_WORDS = 4
+
+
 def _key(text: str) -> str:
     return re.sub(r"[0-9０-９]+", "#", re.sub(r"\s+", "", text))
 
@@ -184,6 +189,11 @@ def _strip_margins(pages: list[list[Line]], heights: list[float]) -> tuple[int, 
     running = {k for k, c in exact.items() if c >= need and n >= 2}
     for key, occ in numbered.items():
         if len(occ) < need or n < 2:
+            continue
+        if len(_WORDS.findall(key[0])) >= _MIN_WORDS:
+            # the same words with other numbers: a printed date and time that ticked over while the
+            # pages were printed ("7:40 PM" on some pages, "7:41 PM" on the rest), an issue date
+            running.add(key)
             continue
         width = min(len(nums) for _, nums in occ)
         for j in range(width):
