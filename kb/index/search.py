@@ -297,8 +297,8 @@ def search(
         if len(pos) == 1:
             # one clause: the phrase matcher checks and scores in one pass, the top-k heap keeps
             # the best and counts every match (exact total, no second pass for the count)
-            q = AndMaybe(pos[0].query(), Or(rank_parts)) if rank_parts else pos[0].query()
-            total, top = ts.count_top(q, allowed, excluded, want)
+            rank_q = Or(rank_parts) if rank_parts else None
+            total, top = ts.count_top(pos[0].query(), rank_q, allowed, excluded, want)
             keyed += [(0, -sc, d) for sc, d in top]
             csets = []
             every_n = total
