@@ -24,6 +24,7 @@ class _Seg:
     def __init__(self, reader, offset: int):
         self.r = reader
         self.offset = offset
+        self.end = offset + reader.doc_count_all()
         self.deleted = set(reader.deleted_docs()) if reader.has_deletions() else set()
         self._lens: dict[str, bytes] = {}
 
@@ -44,20 +45,24 @@ class _Seg:
 
 
 class _Postings:
-    """One term's postings in one segment: (local docnum, weight, value) by block, decoded
-    lazily; a block whose docnum range holds no wanted unit is never unpickled."""
+    """One term's postings in one segment, block by block: each block's docnum range and its
+    bound (maximum weight, minimum length) come from its small header; its postings (local
+    docnum, weight, value) are unpickled on first use and kept."""
 
     def __init__(self, seg: _Seg, field: str, text: bytes):
-        self.seg = seg
-        self.blocks: list = []  # (first possible docnum, last docnum, loader or inline data)
         from whoosh.codec.whoosh3 import W3LeafMatcher
         from whoosh.reading import TermNotFound
 
+        self.seg = seg
+        self.los: list[int] = []  # first possible docnum of each block
+        self.his: list[int] = []  # last docnum of each block
+        self.tops: list[tuple[float, int]] = []  # (max weight, min length) of each block
+        self._refs: list = []
+        self._data: list = []
         try:
             m = seg.r.postings(field, text)
         except TermNotFound:  # not in this segment
             return
-
         if not isinstance(m, W3LeafMatcher):  # inlined: a few postings kept in the term info
             ids, ws, vs = [], [], []
             while m.is_active():
@@ -66,51 +71,68 @@ class _Postings:
                 vs.append(m.value())
                 m.next()
             if ids:
-                self.blocks.append((ids[0], ids[-1], (ids, ws, vs)))
+                self._add(ids[0], ids[-1], (max(ws), 0), None)
+                self._data[-1] = (ids, ws, vs)
             return
         lo = 0
         while True:
-            self.blocks.append((lo, m._maxid, (m, m._dataoffset, m._nextoffset)))
+            top = (m._maxweight, m._minlength)
+            self._add(lo, m._maxid, top, (m, m._dataoffset, m._nextoffset, m._compression))
             lo = m._maxid + 1
             if m._lastblock:
                 break
             m._goto(m._nextoffset)
 
-    @staticmethod
-    def _load(ref):
-        if isinstance(ref[0], list):
-            return ref
-        import zlib
-        from pickle import loads
+    def _add(self, lo, hi, top, ref):
+        self.los.append(lo)
+        self.his.append(hi)
+        self.tops.append(top)
+        self._refs.append(ref)
+        self._data.append(None)
 
-        from whoosh.util.numlists import delta_decode
+    def block(self, i: int):
+        """(ids, weights, values) of block i."""
+        got = self._data[i]
+        if got is None:
+            import zlib
+            from pickle import loads
 
-        m, start, end = ref
-        b = m._postfile.get(start, end - start)
-        ids, ws, vs = loads(zlib.decompress(b) if m._compression else b)
-        ids = list(delta_decode(ids)) if not m._byteids else list(ids)
-        n = len(ids)
-        if ws is None:
-            ws = [1.0] * n
-        elif isinstance(ws, float):
-            ws = [ws] * n
-        if vs is None or not isinstance(vs, (list, tuple)):
-            vs = [None] * n
-        return ids, ws, vs
+            from whoosh.util.numlists import delta_decode
+
+            m, start, end, compressed = self._refs[i]
+            b = m._postfile.get(start, end - start)
+            ids, ws, vs = loads(zlib.decompress(b) if compressed else b)
+            ids = list(delta_decode(ids)) if not m._byteids else list(ids)
+            n = len(ids)
+            if ws is None:
+                ws = [1.0] * n
+            elif isinstance(ws, float):
+                ws = [ws] * n
+            if vs is None or not isinstance(vs, (list, tuple)):
+                vs = [None] * n
+            got = self._data[i] = (ids, ws, vs)
+        return got
+
+    def find(self, d: int) -> int:
+        """The block that would hold local docnum d, or -1."""
+        import bisect
+
+        i = bisect.bisect_left(self.his, d)
+        return i if i < len(self.his) and self.los[i] <= d else -1
 
     def read(self, wanted: set[int] | None = None):
         """(local docnum, weight, value) of every posting, or of the blocks holding a unit of
         ``wanted`` (local docnums; the caller filters further)."""
         if wanted is not None:
-            want = sorted(wanted)
-        import bisect
+            import bisect
 
-        for lo, hi, ref in self.blocks:
+            want = sorted(wanted)
+        for i, (lo, hi) in enumerate(zip(self.los, self.his)):
             if wanted is not None:
-                i = bisect.bisect_left(want, lo)
-                if i == len(want) or want[i] > hi:
+                j = bisect.bisect_left(want, lo)
+                if j == len(want) or want[j] > hi:
                     continue
-            ids, ws, vs = self._load(ref)
+            ids, ws, vs = self.block(i)
             yield from zip(ids, ws, vs)
 
 
@@ -123,9 +145,27 @@ class Engine:
         self.segs = [_Seg(sub.reader(), off) for sub, off in subs]
         self._post: dict = {}
         self._docs: dict = {}
-        self._scores: dict = {}
+        self._split: dict = {}
+        self._offsets = [g.offset for g in self.segs]
+        self._scorers: dict = {}
+        self.evaluated = 0  # units scored exactly by top() (for tests and profiles)
 
     # ------------------------------------------------------------------ reading
+
+    def _local(self, docs: set[int], seg: _Seg) -> set[int]:
+        """The units of ``docs`` in segment ``seg``, as its local docnums (the split of a set
+        is kept while the set lives: every leaf of a query asks for the same one)."""
+        got = self._split.get(id(docs))
+        if got is None or got[0] is not docs:
+            import bisect
+
+            srt = sorted(docs)
+            parts = {}
+            for g in self.segs:
+                a, b = bisect.bisect_left(srt, g.offset), bisect.bisect_left(srt, g.end)
+                parts[g.offset] = {d - g.offset for d in srt[a:b]}
+            got = self._split[id(docs)] = (docs, parts)
+        return got[1][seg.offset]
 
     def _postings(self, field: str, text: str) -> list[_Postings]:
         key = (field, text)
@@ -140,7 +180,7 @@ class Engine:
         ``wanted``)."""
         for p in self._postings(field, text):
             off, dead = p.seg.offset, p.seg.deleted
-            local = None if wanted is None else {d - off for d in wanted if off <= d < off + p.seg.r.doc_count_all()}
+            local = None if wanted is None else self._local(wanted, p.seg)
             if local is not None and not local:
                 continue
             for d, w, v in p.read(local):
@@ -149,34 +189,36 @@ class Engine:
                 yield d + off, w, v
 
     def _phrase_docs(self, field: str, words: list[str], wanted: set[int] | None) -> set[int]:
-        """Units whose ``field`` holds the bigrams ``words`` at consecutive positions."""
-        from whoosh.formats import Positions
+        """Units whose ``field`` holds the bigrams ``words`` at consecutive positions (of
+        ``wanted`` only, when given)."""
+        from itertools import accumulate
+        from pickle import loads
 
-        decode = Positions.decode_positions
-        fmt = self.s.schema[field].format
-        first: dict[int, object] | None = None
-        rest: list[dict[int, object]] = []
-        # the rarest bigram first: it bounds the units whose other postings are decoded
+        # the rarest bigram first: it bounds the units whose other postings are read
         order = sorted(set(words), key=lambda w: self.s.doc_frequency(field, w))
+        vals: dict[str, dict[int, bytes]] = {}
         for w in order:
             got = {d: v for d, _w, v in self._term(field, w, wanted)}
             wanted = set(got) if wanted is None else wanted & got.keys()
             if not wanted:
                 return set()
-            rest.append(got)
-        first = rest[0]
-        by_word = dict(zip(order, rest))
+            vals[w] = got
+        if len(words) == 1:
+            return wanted
+        # a positions value: 4 bytes of count, then a pickled list of deltas (whoosh's
+        # Positions format, which strips the pickle's final STOP)
+        cols = [vals[w] for w in words]
         out = set()
         for d in wanted:
             starts = None
-            for i, w in enumerate(words):
-                poss = {p - i for p in decode(fmt, by_word[w][d])}
+            for i, col in enumerate(cols):
+                v = col[d]
+                poss = {p - i for p in accumulate(loads(v[4:] if v.endswith(b".") else v[4:] + b"."))}
                 starts = poss if starts is None else starts & poss
                 if not starts:
                     break
             if starts:
                 out.add(d)
-        del first
         return out
 
     # ------------------------------------------------------------------ doc sets
@@ -226,8 +268,15 @@ class Engine:
             return [leaf for x in seen for leaf in self.leaves(x)]
         raise Unsupported(q)
 
-    def _term_scores(self, field: str, text: str, within: set[int]) -> dict[int, float]:
-        """BM25F of a term for the units of ``within`` that hold it (whoosh's formula)."""
+    def _scorer(self, field: str, text: str):
+        """(score of a weight and a length byte, score of a weight and a length): whoosh's
+        BM25F with the same statistics and operations, so the same floats."""
+        got = self._scorers.get((field, text))
+        if got is None:
+            got = self._scorers[field, text] = self._make_scorer(field, text)
+        return got
+
+    def _make_scorer(self, field: str, text: str):
         from whoosh.codec.whoosh3 import byte_to_length
 
         w = self.s.weighting
@@ -237,49 +286,199 @@ class Engine:
         avgfl = self.s.avg_field_length(field) or 1
         norm = [K1 * ((1 - B) + B * byte_to_length(b) / avgfl) for b in range(256)]
         k1p = K1 + 1
+
+        def by_byte(tf, lb):
+            tf = float(tf)
+            return idf * ((tf * k1p) / (tf + norm[lb]))
+
+        def by_length(tf, fl):
+            return idf * ((tf * k1p) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
+
+        return by_byte, by_length
+
+    def _term_scores(self, field: str, text: str, within: set[int]) -> dict[int, float]:
+        """BM25F of a term for the units of ``within`` that hold it."""
+        by_byte, _ = self._scorer(field, text)
         out: dict[int, float] = {}
         for p in self._postings(field, text):
             off = p.seg.offset
             lens = p.seg.lengths(field)
             n = len(lens)
-            local = {d - off for d in within if off <= d < off + p.seg.r.doc_count_all()}
+            local = self._local(within, p.seg)
             if not local:
                 continue
             for d, tf, _v in p.read(local):
                 if d in local:
-                    tf = float(tf)
-                    out[d + off] = idf * ((tf * k1p) / (tf + norm[lens[d] if d < n else 0]))
+                    out[d + off] = by_byte(tf, lens[d] if d < n else 0)
         return out
 
     def _leaf_scores(self, q, within: set[int]) -> dict[int, float]:
+        """The leaf's score for each unit of ``within`` it matches."""
         from whoosh.query import Phrase
 
-        key = (q, id(within))
-        if isinstance(q, Phrase):
-            ok = self._phrase_docs(q.fieldname, list(q.words), within)
-            parts = [self._term_scores(q.fieldname, w, ok) for w in q.words]
-            out = {}
-            for d in ok:
-                sc = 0.0
-                for i, part in enumerate(parts):
-                    sc = part[d] if i == 0 else sc + part[d]
-                out[d] = sc
-            return out
-        del key
-        return self._term_scores(q.fieldname, q.text, within)
+        if not isinstance(q, Phrase):
+            return self._term_scores(q.fieldname, q.text, within)
+        known = self._docs.get(q)
+        ok = within & known if known is not None else self._phrase_docs(q.fieldname, list(q.words), within)
+        parts = [self._term_scores(q.fieldname, w, ok) for w in q.words]
+        out = {}
+        for d in ok:
+            sc = parts[0][d]
+            for part in parts[1:]:
+                sc = sc + part[d]
+            out[d] = sc
+        return out
+
+    def _posting(self, field: str, text: str, d: int):
+        """(weight, value, length byte) of a term's posting for unit d, or None."""
+        import bisect
+
+        k = bisect.bisect_right(self._offsets, d) - 1
+        p = self._postings(field, text)[k]
+        ld = d - p.seg.offset
+        i = p.find(ld)
+        if i < 0:
+            return None
+        ids, ws, vs = p.block(i)
+        j = bisect.bisect_left(ids, ld)
+        if j == len(ids) or ids[j] != ld:
+            return None
+        lens = p.seg.lengths(field)
+        return ws[j], vs[j], lens[ld] if ld < len(lens) else 0
+
+    def _leaf_one(self, q, d: int) -> float | None:
+        """The leaf's score for unit d, or None when it does not match d."""
+        from itertools import accumulate
+        from pickle import loads
+
+        from whoosh.query import Phrase
+
+        words = list(q.words) if isinstance(q, Phrase) else [q.text]
+        got = []
+        for w in words:
+            x = self._posting(q.fieldname, w, d)
+            if x is None:
+                return None
+            got.append(x)
+        if len(words) > 1:
+            starts = None
+            for i, (_w, v, _lb) in enumerate(got):
+                poss = {p - i for p in accumulate(loads(v[4:] if v.endswith(b".") else v[4:] + b"."))}
+                starts = poss if starts is None else starts & poss
+                if not starts:
+                    return None
+        sc = 0.0
+        for i, (w, (tf, _v, lb)) in enumerate(zip(words, got)):
+            one = self._scorer(q.fieldname, w)[0](tf, lb)
+            sc = one if i == 0 else sc + one
+        return sc
+
+    def _bounds(self, q, within: set[int]) -> dict[int, float]:
+        """An upper bound of the leaf's score for each unit of ``within`` it may match: its
+        block's maximum weight at its block's minimum length (block headers only; a phrase
+        adds its bigrams' bounds)."""
+        from whoosh.query import Phrase
+
+        words = list(q.words) if isinstance(q, Phrase) else [q.text]
+        out: dict[int, float] = {}
+        for i, w in enumerate(words):
+            _, by_length = self._scorer(q.fieldname, w)
+            got: dict[int, float] = {}
+            for p in self._postings(q.fieldname, w):
+                local = sorted(self._local(within, p.seg))
+                if not local or not p.his:
+                    continue
+                bound = [by_length(mw, ml) for mw, ml in p.tops]
+                j, off = 0, p.seg.offset
+                for d in local:
+                    while j < len(p.his) and p.his[j] < d:
+                        j += 1
+                    if j == len(p.his):
+                        break
+                    if p.los[j] <= d:
+                        got[d + off] = bound[j]
+            if i == 0:
+                out = got
+            else:  # every bigram must be there
+                out = {d: out[d] + b for d, b in got.items() if d in out}
+        return out
+
+    def _cost(self, q) -> int:
+        from whoosh.query import Phrase
+
+        words = list(q.words) if isinstance(q, Phrase) else [q.text]
+        return sum(self.s.doc_frequency(q.fieldname, w) for w in words)
 
     def scores(self, q, within: set[int]) -> dict[int, float]:
         """whoosh's score of every unit of ``within`` (all of which q matches)."""
-        total: dict[int, float] = {}
-        for leaf in self.leaves(q):
-            for d, sc in self._leaf_scores(leaf, within).items():
-                total[d] = total[d] + sc if d in total else sc
+        leaves = self.leaves(q)
+        per = [self._leaf_scores(leaf, within) for leaf in leaves]
+        return {d: self._sum(per, d) for d in within}
+
+    @staticmethod
+    def _sum(per: list[dict[int, float]], d: int) -> float:
+        # leaf by leaf in query order, as whoosh adds them up
+        total = 0.0
+        first = True
+        for part in per:
+            sc = part.get(d)
+            if sc is not None:
+                total = sc if first else total + sc
+                first = False
         return total
 
     def top(self, q, within: set[int], k: int | None) -> list[tuple[float, int]]:
-        """(score, docnum), best first, ties in document order; the best k (all with None)."""
-        got = self.scores(q, within)
-        ranked = sorted(got.items(), key=lambda x: (-x[1], x[0]))
-        if k is not None:
-            ranked = ranked[:k]
-        return [(sc, d) for d, sc in ranked]
+        """(score, docnum), best first, ties in document order; the best k (all with None).
+
+        Not every unit is scored: the leaves with short posting lists (title words, a rare
+        phrase) are scored for every unit; a leaf whose list is long (a common word of the
+        text) only gets an upper bound per unit from its block headers. Units are then taken
+        by decreasing bound (exact part plus bounds) and scored exactly until the k-th best
+        exact score is above the next unit's bound: no unit left can enter the top k."""
+        if k is None or len(within) <= k:
+            ranked = sorted(self.scores(q, within).items(), key=lambda x: (-x[1], x[0]))
+            ranked = ranked if k is None else ranked[:k]
+            return [(sc, d) for d, sc in ranked]
+        import heapq
+
+        leaves = self.leaves(q)
+        # a leaf is deferred when scoring it for every unit would read more postings than a
+        # quarter of the match set: its blocks are then read only for the units that need it
+        deferred = [self._cost(leaf) > len(within) // 4 and self._docs.get(leaf) is None for leaf in leaves]
+        per: list[dict[int, float] | None] = [
+            None if dfr else self._leaf_scores(leaf, within) for leaf, dfr in zip(leaves, deferred)
+        ]
+        exact = dict.fromkeys(within, 0.0)
+        for part in per:
+            if part is not None:
+                for d, sc in part.items():
+                    exact[d] += sc
+        ub = exact
+        for leaf, dfr in zip(leaves, deferred):
+            if dfr:
+                for d, b in self._bounds(leaf, within).items():
+                    ub[d] += b
+        order = sorted(ub.items(), key=lambda x: (-x[1], x[0]))
+        best: list[tuple[float, int]] = []  # min-heap of (score, -docnum)
+        for d, bound in order:
+            if len(best) >= k:
+                kth = best[0][0]
+                # margin: the bound adds the parts in another order than the exact score
+                if bound < kth - 1e-9 * max(1.0, abs(kth)):
+                    break
+            for i, leaf in enumerate(leaves):
+                if deferred[i]:
+                    per_d = per[i]
+                    if per_d is None:
+                        per_d = per[i] = {}
+                    got = self._leaf_one(leaf, d)
+                    if got is not None:
+                        per_d[d] = got
+            self.evaluated += 1
+            sc = self._sum([p or {} for p in per], d)
+            item = (sc, -d)
+            if len(best) < k:
+                heapq.heappush(best, item)
+            elif item > best[0]:
+                heapq.heapreplace(best, item)
+        return [(sc, -nd) for sc, nd in sorted(best, reverse=True)]
