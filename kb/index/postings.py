@@ -120,20 +120,19 @@ class _Postings:
         i = bisect.bisect_left(self.his, d)
         return i if i < len(self.his) and self.los[i] <= d else -1
 
-    def read(self, wanted: set[int] | None = None):
-        """(local docnum, weight, value) of every posting, or of the blocks holding a unit of
-        ``wanted`` (local docnums; the caller filters further)."""
-        if wanted is not None:
-            import bisect
+    def blocks_for(self, wanted: set[int] | None) -> list[int]:
+        """The blocks that may hold a unit of ``wanted`` (local docnums; every block for None)."""
+        if wanted is None:
+            return list(range(len(self.his)))
+        import bisect
 
-            want = sorted(wanted)
+        want = sorted(wanted)
+        out = []
         for i, (lo, hi) in enumerate(zip(self.los, self.his)):
-            if wanted is not None:
-                j = bisect.bisect_left(want, lo)
-                if j == len(want) or want[j] > hi:
-                    continue
-            ids, ws, vs = self.block(i)
-            yield from zip(ids, ws, vs)
+            j = bisect.bisect_left(want, lo)
+            if j < len(want) and want[j] <= hi:
+                out.append(i)
+        return out
 
 
 class Engine:
@@ -175,18 +174,22 @@ class Engine:
             got = self._post[key] = [_Postings(g, field, b) for g in self.segs]
         return got
 
-    def _term(self, field: str, text: str, wanted: set[int] | None = None):
-        """(global docnum, weight, value) of a term's live postings (optionally only those in
-        ``wanted``)."""
+    def _term(self, field: str, text: str, wanted: set[int] | None = None) -> dict[int, bytes]:
+        """{global docnum: value} of a term's live postings (only those in ``wanted``, when
+        given)."""
+        out: dict[int, bytes] = {}
         for p in self._postings(field, text):
             off, dead = p.seg.offset, p.seg.deleted
             local = None if wanted is None else self._local(wanted, p.seg)
             if local is not None and not local:
                 continue
-            for d, w, v in p.read(local):
-                if d in dead or (local is not None and d not in local):
-                    continue
-                yield d + off, w, v
+            for i in p.blocks_for(local):
+                ids, _ws, vs = p.block(i)
+                if local is None and not dead:
+                    out.update(zip([d + off for d in ids], vs))
+                else:
+                    out.update((d + off, v) for d, v in zip(ids, vs) if d not in dead and (local is None or d in local))
+        return out
 
     def _phrase_docs(self, field: str, words: list[str], wanted: set[int] | None) -> set[int]:
         """Units whose ``field`` holds the bigrams ``words`` at consecutive positions (of
@@ -198,7 +201,7 @@ class Engine:
         order = sorted(set(words), key=lambda w: self.s.doc_frequency(field, w))
         vals: dict[str, dict[int, bytes]] = {}
         for w in order:
-            got = {d: v for d, _w, v in self._term(field, w, wanted)}
+            got = self._term(field, w, wanted)
             wanted = set(got) if wanted is None else wanted & got.keys()
             if not wanted:
                 return set()
@@ -231,7 +234,7 @@ class Engine:
         from whoosh.query import And, Or, Phrase, Term
 
         if isinstance(q, Term):
-            got = {d for d, _w, _v in self._term(q.fieldname, q.text)}
+            got = set(self._term(q.fieldname, q.text))
         elif isinstance(q, Phrase):
             got = self._phrase_docs(q.fieldname, list(q.words), None)
         elif isinstance(q, Or):
@@ -287,9 +290,21 @@ class Engine:
         norm = [K1 * ((1 - B) + B * byte_to_length(b) / avgfl) for b in range(256)]
         k1p = K1 + 1
 
+        tables: dict[float, list[float]] = {}
+
+        def table(tf) -> list[float]:
+            """The score of weight tf at each length byte (a unit's weight is one of a few
+            values, so a posting costs a list index, not the formula)."""
+            got = tables.get(tf)
+            if got is None:
+                t = float(tf)
+                got = tables[tf] = [idf * ((t * k1p) / (t + c)) for c in norm]
+            return got
+
         def by_byte(tf, lb):
-            tf = float(tf)
-            return idf * ((tf * k1p) / (tf + norm[lb]))
+            return table(tf)[lb]
+
+        by_byte.table = table  # type: ignore[attr-defined]
 
         def by_length(tf, fl):
             return idf * ((tf * k1p) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
@@ -307,9 +322,11 @@ class Engine:
             local = self._local(within, p.seg)
             if not local:
                 continue
-            for d, tf, _v in p.read(local):
-                if d in local:
-                    out[d + off] = by_byte(tf, lens[d] if d < n else 0)
+            for i in p.blocks_for(local):
+                ids, ws, _vs = p.block(i)
+                for d, tf in zip(ids, ws):
+                    if d in local:
+                        out[d + off] = by_byte(tf, lens[d] if d < n else 0)
         return out
 
     def _leaf_scores(self, q, within: set[int]) -> dict[int, float]:
@@ -374,29 +391,30 @@ class Engine:
         return sc
 
     def _bounds(self, q, within: set[int]) -> dict[int, float]:
-        """An upper bound of the leaf's score for each unit of ``within`` it may match: its
-        block's maximum weight at its block's minimum length (block headers only; a phrase
-        adds its bigrams' bounds)."""
+        """An upper bound of the leaf's score for each unit of ``within`` it may match: the
+        maximum weight of the unit's block (block headers only, no postings read) at the unit's
+        own field length (BM25 falls with length); a phrase adds its bigrams' bounds."""
+        import bisect
+
         from whoosh.query import Phrase
 
         words = list(q.words) if isinstance(q, Phrase) else [q.text]
         out: dict[int, float] = {}
         for i, w in enumerate(words):
-            _, by_length = self._scorer(q.fieldname, w)
+            by_byte, _ = self._scorer(q.fieldname, w)
             got: dict[int, float] = {}
             for p in self._postings(q.fieldname, w):
                 local = sorted(self._local(within, p.seg))
                 if not local or not p.his:
                     continue
-                bound = [by_length(mw, ml) for mw, ml in p.tops]
-                j, off = 0, p.seg.offset
-                for d in local:
-                    while j < len(p.his) and p.his[j] < d:
-                        j += 1
-                    if j == len(p.his):
-                        break
-                    if p.los[j] <= d:
-                        got[d + off] = bound[j]
+                off = p.seg.offset
+                lens = p.seg.lengths(q.fieldname)
+                n = len(lens)
+                for lo, hi, (mw, _ml) in zip(p.los, p.his, p.tops):
+                    a, b = bisect.bisect_left(local, lo), bisect.bisect_right(local, hi)
+                    tab = by_byte.table(mw)
+                    for d in local[a:b]:
+                        got[d + off] = tab[lens[d] if d < n else 0]
             if i == 0:
                 out = got
             else:  # every bigram must be there
@@ -406,8 +424,9 @@ class Engine:
     def _cost(self, q) -> int:
         from whoosh.query import Phrase
 
+        # a phrase is checked from its rarest bigram on
         words = list(q.words) if isinstance(q, Phrase) else [q.text]
-        return sum(self.s.doc_frequency(q.fieldname, w) for w in words)
+        return min(self.s.doc_frequency(q.fieldname, w) for w in words)
 
     def scores(self, q, within: set[int]) -> dict[int, float]:
         """whoosh's score of every unit of ``within`` (all of which q matches)."""
@@ -453,32 +472,42 @@ class Engine:
             if part is not None:
                 for d, sc in part.items():
                     exact[d] += sc
-        ub = exact
+        ub = dict(exact)
+        bounds: list[dict[int, float] | None] = []
         for leaf, dfr in zip(leaves, deferred):
-            if dfr:
-                for d, b in self._bounds(leaf, within).items():
+            bnd = self._bounds(leaf, within) if dfr else None
+            bounds.append(bnd)
+            if bnd:
+                for d, b in bnd.items():
                     ub[d] += b
+        late = [i for i, dfr in enumerate(deferred) if dfr]
         order = sorted(ub.items(), key=lambda x: (-x[1], x[0]))
         best: list[tuple[float, int]] = []  # min-heap of (score, -docnum)
         for d, bound in order:
-            if len(best) >= k:
-                kth = best[0][0]
-                # margin: the bound adds the parts in another order than the exact score
-                if bound < kth - 1e-9 * max(1.0, abs(kth)):
-                    break
-            for i, leaf in enumerate(leaves):
-                if deferred[i]:
-                    per_d = per[i]
-                    if per_d is None:
-                        per_d = per[i] = {}
-                    got = self._leaf_one(leaf, d)
-                    if got is not None:
-                        per_d[d] = got
-            self.evaluated += 1
-            sc = self._sum([p or {} for p in per], d)
-            item = (sc, -d)
-            if len(best) < k:
-                heapq.heappush(best, item)
-            elif item > best[0]:
-                heapq.heapreplace(best, item)
+            # margin: bounds and exact scores add the same parts in another order
+            floor = best[0][0] - 1e-9 * max(1.0, abs(best[0][0])) if len(best) >= k else None
+            if floor is not None and bound < floor:
+                break
+            for i in late:
+                bnd = bounds[i]
+                b = bnd.get(d) if bnd else None
+                if b is None:
+                    continue  # the leaf cannot match d
+                got = self._leaf_one(leaves[i], d)
+                part = per[i]
+                if part is None:
+                    part = per[i] = {}
+                if got is not None:
+                    part[d] = got
+                bound += (got or 0.0) - b
+                if floor is not None and bound < floor:
+                    break  # d cannot enter; the leaves left are not needed
+            else:
+                self.evaluated += 1
+                sc = self._sum([p or {} for p in per], d)
+                item = (sc, -d)
+                if len(best) < k:
+                    heapq.heappush(best, item)
+                elif item > best[0]:
+                    heapq.heapreplace(best, item)
         return [(sc, -nd) for sc, nd in sorted(best, reverse=True)]

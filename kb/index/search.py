@@ -26,7 +26,9 @@ class _Index:
     def __init__(self, folder: Path):
         meta_path = folder / META_FILE
         try:
-            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+            meta = _Meta(meta_path.read_text(encoding="utf-8"))
+            for key in ("version", "t2s", "vocab", "synonyms", "chapters"):
+                meta.get(key)
         except FileNotFoundError:
             raise KBError(f"no search index in {folder.parent} (run: kb build)") from None
         except (OSError, ValueError) as e:
@@ -43,7 +45,8 @@ class _Index:
         self.norm = Normalizer(tuple(meta.get("t2s") or ("", "")))
         self.vocab: dict[str, int] = meta.get("vocab", {})
         self.chapters: list[dict] = meta.get("chapters", [])
-        self.entities: list[dict] = meta.get("entities", [])
+        self.meta_path = meta_path
+        self._meta = meta  # the entities (most of the file) are parsed when --group/--actor asks
         syn: dict[str, list[str]] = {}
         for g in meta.get("synonyms", []):
             for n in g:
@@ -51,6 +54,13 @@ class _Index:
                 syn[n].extend(x for x in g if x != n and x not in syn[n])
         # longest names first: 外卖骑手 is replaced before a shorter name inside it
         self.synonyms = dict(sorted(syn.items(), key=lambda kv: (-len(kv[0]), kv[0])))
+
+    @functools.cached_property
+    def entities(self) -> list[dict]:
+        try:
+            return self._meta.get("entities", [])
+        except ValueError as e:
+            raise KBError(f"cannot read {self.meta_path}: {e}") from None
 
     def variants(self, s: str, limit: int = 0) -> list[str]:
         """s and the strings a synonym group makes of it: each name or alias found inside s is
@@ -88,6 +98,47 @@ class _Index:
                 if w in self.vocab and w not in out:
                     out.append(w)
         return out
+
+
+class _Meta:
+    """search.json, its top-level values parsed in file order only as far as asked: the
+    entity list (for --group/--actor) is most of the file at 1,000 plans and comes after
+    what every query needs (vocabulary, synonyms, chapters)."""
+
+    def __init__(self, text: str):
+        self._text = text
+        self._values: dict = {}
+        self._pos = 0
+        self._done = False
+        if not text.lstrip().startswith("{"):
+            raise ValueError("search.json is not a JSON object")
+
+    def get(self, key: str, default=None):
+        dec = json.JSONDecoder()
+        t = self._text
+        while key not in self._values and not self._done:
+            i = self._skip(self._pos)
+            if t[i] in "{,":
+                i = self._skip(i + 1)
+            if t[i] == "}":
+                self._done = True
+                break
+            name, i = dec.raw_decode(t, i)
+            i = self._skip(i)
+            if t[i] != ":":
+                raise ValueError(f"search.json: ':' expected at {i}")
+            value, i = dec.raw_decode(t, self._skip(i + 1))
+            self._values[name] = value
+            self._pos = i
+        return self._values.get(key, default)
+
+    def _skip(self, i: int) -> int:
+        t = self._text
+        while i < len(t) and t[i] in " \t\r\n":
+            i += 1
+        if i >= len(t):
+            raise ValueError("search.json ends early")
+        return i
 
 
 @functools.lru_cache(maxsize=8)
