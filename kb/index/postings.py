@@ -13,6 +13,24 @@ a one-character search) goes to whoosh (:class:`Unsupported`).
 
 from __future__ import annotations
 
+# imported by kb.index.topk once a searcher is open: whoosh is loaded by then
+import bisect
+import heapq
+import zlib
+from itertools import accumulate
+from pickle import loads
+
+from whoosh.codec.whoosh3 import W3LeafMatcher, _lenfield, byte_to_length
+from whoosh.query import And, AndMaybe, Or, Phrase, Term
+from whoosh.reading import TermNotFound
+from whoosh.util.numlists import delta_decode
+
+
+def _positions(v: bytes) -> list[int]:
+    """The position deltas of a Positions value (whoosh's format: 4 bytes of count, then the
+    pickled list, whose final STOP whoosh may have cut)."""
+    return loads(v[4:] if v.endswith(b".") else v[4:] + b".")
+
 
 class Unsupported(Exception):
     """A query shape this module does not evaluate; the caller uses whoosh for it."""
@@ -31,8 +49,6 @@ class _Seg:
     def lengths(self, field: str) -> bytes:
         got = self._lens.get(field)
         if got is None:
-            from whoosh.codec.whoosh3 import _lenfield
-
             name = _lenfield(field)
             perdoc = self.r._perdoc  # the per-document reader: the lengths column is not a schema field
             if perdoc.has_column(name):
@@ -50,8 +66,6 @@ class _Postings:
     docnum, weight, value) are unpickled on first use and kept."""
 
     def __init__(self, seg: _Seg, field: str, text: bytes):
-        from whoosh.codec.whoosh3 import W3LeafMatcher
-        from whoosh.reading import TermNotFound
 
         self.seg = seg
         self.los: list[int] = []  # first possible docnum of each block
@@ -94,11 +108,6 @@ class _Postings:
         """(ids, weights, values) of block i."""
         got = self._data[i]
         if got is None:
-            import zlib
-            from pickle import loads
-
-            from whoosh.util.numlists import delta_decode
-
             m, start, end, compressed = self._refs[i]
             b = m._postfile.get(start, end - start)
             ids, ws, vs = loads(zlib.decompress(b) if compressed else b)
@@ -115,7 +124,6 @@ class _Postings:
 
     def find(self, d: int) -> int:
         """The block that would hold local docnum d, or -1."""
-        import bisect
 
         i = bisect.bisect_left(self.his, d)
         return i if i < len(self.his) and self.los[i] <= d else -1
@@ -124,7 +132,6 @@ class _Postings:
         """The blocks that may hold a unit of ``wanted`` (local docnums; every block for None)."""
         if wanted is None:
             return list(range(len(self.his)))
-        import bisect
 
         want = sorted(wanted)
         out = []
@@ -149,6 +156,18 @@ class Engine:
         self._scorers: dict = {}
         self.evaluated = 0  # units scored exactly by top() (for tests and profiles)
 
+    # postings kept decoded between searches of one process (~100 bytes each): a few
+    # million at most, then the caches start again
+    MAX_KEPT = 2_000_000
+
+    def begin(self) -> None:
+        self._split.clear()
+        kept = sum(len(b[0]) for ps in self._post.values() for p in ps for b in p._data if b is not None)
+        if kept > self.MAX_KEPT:
+            self._post.clear()
+            self._docs.clear()
+            self._scorers.clear()
+
     # ------------------------------------------------------------------ reading
 
     def _local(self, docs: set[int], seg: _Seg) -> set[int]:
@@ -156,8 +175,6 @@ class Engine:
         is kept while the set lives: every leaf of a query asks for the same one)."""
         got = self._split.get(id(docs))
         if got is None or got[0] is not docs:
-            import bisect
-
             srt = sorted(docs)
             parts = {}
             for g in self.segs:
@@ -194,8 +211,6 @@ class Engine:
     def _phrase_docs(self, field: str, words: list[str], wanted: set[int] | None) -> set[int]:
         """Units whose ``field`` holds the bigrams ``words`` at consecutive positions (of
         ``wanted`` only, when given)."""
-        from itertools import accumulate
-        from pickle import loads
 
         # the rarest bigram first: it bounds the units whose other postings are read
         order = sorted(set(words), key=lambda w: self.s.doc_frequency(field, w))
@@ -208,16 +223,19 @@ class Engine:
             vals[w] = got
         if len(words) == 1:
             return wanted
-        # a positions value: 4 bytes of count, then a pickled list of deltas (whoosh's
-        # Positions format, which strips the pickle's final STOP)
+        # a positions value: 4 bytes of count, then a pickled list of position deltas
         cols = [vals[w] for w in words]
         out = set()
+        pair = len(cols) == 2
         for d in wanted:
-            starts = None
-            for i, col in enumerate(cols):
-                v = col[d]
-                poss = {p - i for p in accumulate(loads(v[4:] if v.endswith(b".") else v[4:] + b"."))}
-                starts = poss if starts is None else starts & poss
+            lists = [_positions(col[d]) for col in cols]
+            if pair and len(lists[0]) == 1 and len(lists[1]) == 1:  # a three-character string
+                if lists[1][0] == lists[0][0] + 1:  # found once: no sets
+                    out.add(d)
+                continue
+            starts = set(accumulate(lists[0]))
+            for i, x in enumerate(lists[1:], 1):
+                starts &= {p - i for p in accumulate(x)}
                 if not starts:
                     break
             if starts:
@@ -231,7 +249,6 @@ class Engine:
         got = self._docs.get(q)
         if got is not None:
             return got
-        from whoosh.query import And, Or, Phrase, Term
 
         if isinstance(q, Term):
             got = set(self._term(q.fieldname, q.text))
@@ -252,7 +269,6 @@ class Engine:
         """The Term and Phrase queries whose scores whoosh adds up for a unit that q matches:
         And, Or and AndMaybe sum the scores of their matching parts; And and Or drop a part
         equal to an earlier one at the same level (whoosh's normalize())."""
-        from whoosh.query import And, AndMaybe, Or, Phrase, Term
 
         if isinstance(q, (Term, Phrase)):
             if q.boost != 1.0:
@@ -280,7 +296,6 @@ class Engine:
         return got
 
     def _make_scorer(self, field: str, text: str):
-        from whoosh.codec.whoosh3 import byte_to_length
 
         w = self.s.weighting
         B = getattr(w, "_field_B", {}).get(field, w.B)
@@ -331,7 +346,6 @@ class Engine:
 
     def _leaf_scores(self, q, within: set[int]) -> dict[int, float]:
         """The leaf's score for each unit of ``within`` it matches."""
-        from whoosh.query import Phrase
 
         if not isinstance(q, Phrase):
             return self._term_scores(q.fieldname, q.text, within)
@@ -348,7 +362,6 @@ class Engine:
 
     def _posting(self, field: str, text: str, d: int):
         """(weight, value, length byte) of a term's posting for unit d, or None."""
-        import bisect
 
         k = bisect.bisect_right(self._offsets, d) - 1
         p = self._postings(field, text)[k]
@@ -365,10 +378,6 @@ class Engine:
 
     def _leaf_one(self, q, d: int) -> float | None:
         """The leaf's score for unit d, or None when it does not match d."""
-        from itertools import accumulate
-        from pickle import loads
-
-        from whoosh.query import Phrase
 
         words = list(q.words) if isinstance(q, Phrase) else [q.text]
         got = []
@@ -377,11 +386,14 @@ class Engine:
             if x is None:
                 return None
             got.append(x)
-        if len(words) > 1:
-            starts = None
-            for i, (_w, v, _lb) in enumerate(got):
-                poss = {p - i for p in accumulate(loads(v[4:] if v.endswith(b".") else v[4:] + b"."))}
-                starts = poss if starts is None else starts & poss
+        known = self._docs.get(q)
+        if known is not None:
+            if d not in known:
+                return None
+        elif len(words) > 1:
+            starts = set(accumulate(_positions(got[0][1])))
+            for i, (_w, v, _lb) in enumerate(got[1:], 1):
+                starts &= {p - i for p in accumulate(_positions(v))}
                 if not starts:
                     return None
         sc = 0.0
@@ -394,9 +406,6 @@ class Engine:
         """An upper bound of the leaf's score for each unit of ``within`` it may match: the
         maximum weight of the unit's block (block headers only, no postings read) at the unit's
         own field length (BM25 falls with length); a phrase adds its bigrams' bounds."""
-        import bisect
-
-        from whoosh.query import Phrase
 
         words = list(q.words) if isinstance(q, Phrase) else [q.text]
         out: dict[int, float] = {}
@@ -421,8 +430,16 @@ class Engine:
                 out = {d: out[d] + b for d, b in got.items() if d in out}
         return out
 
+    def _leaf_max(self, q) -> float:
+        """The largest score the leaf can give any unit (block headers only)."""
+        words = list(q.words) if isinstance(q, Phrase) else [q.text]
+        total = 0.0
+        for w in words:
+            _, by_length = self._scorer(q.fieldname, w)
+            total += max((by_length(mw, ml) for p in self._postings(q.fieldname, w) for mw, ml in p.tops), default=0.0)
+        return total
+
     def _cost(self, q) -> int:
-        from whoosh.query import Phrase
 
         # a phrase is checked from its rarest bigram on
         words = list(q.words) if isinstance(q, Phrase) else [q.text]
@@ -458,56 +475,68 @@ class Engine:
             ranked = sorted(self.scores(q, within).items(), key=lambda x: (-x[1], x[0]))
             ranked = ranked if k is None else ranked[:k]
             return [(sc, d) for d, sc in ranked]
-        import heapq
 
         leaves = self.leaves(q)
         # a leaf is deferred when scoring it for every unit would read more postings than a
         # quarter of the match set: its blocks are then read only for the units that need it
-        deferred = [self._cost(leaf) > len(within) // 4 and self._docs.get(leaf) is None for leaf in leaves]
-        per: list[dict[int, float] | None] = [
-            None if dfr else self._leaf_scores(leaf, within) for leaf, dfr in zip(leaves, deferred)
-        ]
-        exact = dict.fromkeys(within, 0.0)
-        for part in per:
-            if part is not None:
-                for d, sc in part.items():
-                    exact[d] += sc
-        ub = dict(exact)
-        bounds: list[dict[int, float] | None] = []
-        for leaf, dfr in zip(leaves, deferred):
-            bnd = self._bounds(leaf, within) if dfr else None
-            bounds.append(bnd)
-            if bnd:
-                for d, b in bnd.items():
-                    ub[d] += b
+        deferred = [self._cost(leaf) > len(within) // 4 for leaf in leaves]
         late = [i for i, dfr in enumerate(deferred) if dfr]
-        order = sorted(ub.items(), key=lambda x: (-x[1], x[0]))
+        per: list[dict[int, float]] = [
+            {} if dfr else self._leaf_scores(leaf, within) for leaf, dfr in zip(leaves, deferred)
+        ]
+        exact: dict[int, float] = {}  # the part of the score from the leaves not deferred
+        for part in per:
+            for d, sc in part.items():
+                exact[d] = exact.get(d, 0.0) + sc
         best: list[tuple[float, int]] = []  # min-heap of (score, -docnum)
-        for d, bound in order:
+        done: set[int] = set()
+
+        def floor() -> float | None:
             # margin: bounds and exact scores add the same parts in another order
-            floor = best[0][0] - 1e-9 * max(1.0, abs(best[0][0])) if len(best) >= k else None
-            if floor is not None and bound < floor:
-                break
-            for i in late:
-                bnd = bounds[i]
-                b = bnd.get(d) if bnd else None
+            return best[0][0] - 1e-9 * max(1.0, abs(best[0][0])) if len(best) >= k else None
+
+        def consider(d: int, bound: float, bounds: list[float | None]) -> None:
+            """Score d exactly, leaf by leaf, unless its bound falls below the k-th best."""
+            done.add(d)
+            low = floor()
+            for i, b in zip(late, bounds):
                 if b is None:
                     continue  # the leaf cannot match d
                 got = self._leaf_one(leaves[i], d)
-                part = per[i]
-                if part is None:
-                    part = per[i] = {}
                 if got is not None:
-                    part[d] = got
+                    per[i][d] = got
                 bound += (got or 0.0) - b
-                if floor is not None and bound < floor:
-                    break  # d cannot enter; the leaves left are not needed
-            else:
-                self.evaluated += 1
-                sc = self._sum([p or {} for p in per], d)
-                item = (sc, -d)
-                if len(best) < k:
-                    heapq.heappush(best, item)
-                elif item > best[0]:
-                    heapq.heapreplace(best, item)
+                if low is not None and bound < low:
+                    return  # d cannot enter; the leaves left are not needed
+            self.evaluated += 1
+            item = (self._sum(per, d), -d)
+            if len(best) < k:
+                heapq.heappush(best, item)
+            elif item > best[0]:
+                heapq.heapreplace(best, item)
+
+        # a first k-th best from the units best on the exact part (or the first units)
+        seeds = heapq.nsmallest(k, exact, key=lambda d: (-exact[d], d))
+        if len(seeds) < k:
+            seeds += heapq.nsmallest(k - len(seeds), within - set(seeds))
+        inf = float("inf")
+        for d in seeds:
+            consider(d, inf, [inf] * len(late))
+        # units whose exact part plus the leaves' largest possible scores can reach it
+        most = sum(self._leaf_max(leaves[i]) for i in late)
+        low = floor()
+        if low is None or most >= low:
+            cand = within - done
+        else:
+            cand = {d for d, sc in exact.items() if sc + most >= low} - done
+        bounds = [self._bounds(leaves[i], cand) for i in late]
+        ub = {d: exact.get(d, 0.0) for d in cand}
+        for bnd in bounds:
+            for d in cand:
+                ub[d] += bnd.get(d, 0.0)
+        for d in sorted(cand, key=lambda d: (-ub[d], d)):
+            low = floor()
+            if low is not None and ub[d] < low:
+                break
+            consider(d, ub[d], [bnd.get(d) for bnd in bounds])
         return [(sc, -nd) for sc, nd in sorted(best, reverse=True)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -46,6 +47,8 @@ class _Index:
         self.vocab: dict[str, int] = meta.get("vocab", {})
         self.chapters: list[dict] = meta.get("chapters", [])
         self.meta_path = meta_path
+        self.lock = threading.Lock()
+        self._session = None
         self._meta = meta  # the entities (most of the file) are parsed when --group/--actor asks
         syn: dict[str, list[str]] = {}
         for g in meta.get("synonyms", []):
@@ -54,6 +57,16 @@ class _Index:
                 syn[n].extend(x for x in g if x != n and x not in syn[n])
         # longest names first: 外卖骑手 is replaced before a shorter name inside it
         self.synonyms = dict(sorted(syn.items(), key=lambda kv: (-len(kv[0]), kv[0])))
+
+    def session(self):
+        """(searcher, top-k ranker), kept open between the searches of one process: the index
+        folder never changes (a build writes a new generation), so the posting blocks decoded
+        for one query serve the next. Call with ``lock`` held."""
+        if self._session is None:
+            s = self.ix.searcher()
+            self._session = (s, _TopK(s))
+        self._session[1].begin()
+        return self._session
 
     @functools.cached_property
     def entities(self) -> list[dict]:
@@ -326,8 +339,8 @@ def search(
     rank_parts = _rank(idx, [v for c in pos for v in c.variants])
     quoted = any(t.quoted for c in parsed.positive for t in c.alternatives)
 
-    with idx.ix.searcher() as s:
-        ts = _TopK(s)
+    with idx.lock:
+        s, ts = idx.session()
         # the units allowed at all: --kind/--chapter/--group/--actor, minus the excluded terms
         allowed: set[int] | None = ts.docs(filt) if filt is not None else None
         excluded: set[int] = set()

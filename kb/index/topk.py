@@ -34,6 +34,11 @@ class _TopK:
         self.s = searcher
         self.e = Engine(searcher)
 
+    def begin(self) -> None:
+        """A new search: forget the previous one's sets, keep the decoded postings (within a
+        memory budget)."""
+        self.e.begin()
+
     def docs(self, q) -> set[int]:
         return self.e.docs(q)
 
