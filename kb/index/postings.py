@@ -122,6 +122,17 @@ class _Postings:
             got = self._data[i] = (ids, ws, vs)
         return got
 
+    def lookup(self, d: int):
+        """(weight, value) of local docnum d's posting, or None."""
+        i = bisect.bisect_left(self.his, d)
+        if i == len(self.his) or self.los[i] > d:
+            return None
+        ids, ws, vs = self.block(i)
+        j = bisect.bisect_left(ids, d)
+        if j == len(ids) or ids[j] != d:
+            return None
+        return ws[j], vs[j]
+
     def find(self, d: int) -> int:
         """The block that would hold local docnum d, or -1."""
 
@@ -140,6 +151,44 @@ class _Postings:
             if j < len(want) and want[j] <= hi:
                 out.append(i)
         return out
+
+
+class _LeafView:
+    """One Term or Phrase leaf resolved for scoring unit by unit: its bigrams' postings per
+    segment, score tables and length columns, and its match set when already known."""
+
+    __slots__ = ("posts", "tables", "lens", "known")
+
+    def __init__(self, posts, tables, lens, known):
+        self.posts: list[list[_Postings]] = posts  # by word, then segment
+        self.tables = tables
+        self.lens: list[bytes] = lens  # by segment
+        self.known: set[int] | None = known
+
+    def score(self, seg: int, d: int) -> float | None:
+        """The leaf's score for unit d (in segment number ``seg``), or None if it misses d."""
+        if self.known is not None and d not in self.known:
+            return None
+        got = []
+        for by_seg in self.posts:
+            x = by_seg[seg].lookup(d - by_seg[seg].seg.offset)
+            if x is None:
+                return None
+            got.append(x)
+        if len(got) > 1 and self.known is None:
+            starts = set(accumulate(_positions(got[0][1])))
+            for i, (_w, v) in enumerate(got[1:], 1):
+                starts &= {p - i for p in accumulate(_positions(v))}
+                if not starts:
+                    return None
+        lens = self.lens[seg]
+        ld = d - self.posts[0][seg].seg.offset
+        lb = lens[ld] if ld < len(lens) else 0
+        sc = 0.0
+        for i, ((tf, _v), table) in enumerate(zip(got, self.tables)):
+            one = table(tf)[lb]
+            sc = one if i == 0 else sc + one
+        return sc
 
 
 class Engine:
@@ -360,47 +409,18 @@ class Engine:
             out[d] = sc
         return out
 
-    def _posting(self, field: str, text: str, d: int):
-        """(weight, value, length byte) of a term's posting for unit d, or None."""
-
-        k = bisect.bisect_right(self._offsets, d) - 1
-        p = self._postings(field, text)[k]
-        ld = d - p.seg.offset
-        i = p.find(ld)
-        if i < 0:
-            return None
-        ids, ws, vs = p.block(i)
-        j = bisect.bisect_left(ids, ld)
-        if j == len(ids) or ids[j] != ld:
-            return None
-        lens = p.seg.lengths(field)
-        return ws[j], vs[j], lens[ld] if ld < len(lens) else 0
+    def _view(self, q) -> _LeafView:
+        words = list(q.words) if isinstance(q, Phrase) else [q.text]
+        return _LeafView(
+            [self._postings(q.fieldname, w) for w in words],
+            [self._scorer(q.fieldname, w)[0].table for w in words],  # type: ignore[attr-defined]
+            [g.lengths(q.fieldname) for g in self.segs],
+            self._docs.get(q),
+        )
 
     def _leaf_one(self, q, d: int) -> float | None:
         """The leaf's score for unit d, or None when it does not match d."""
-
-        words = list(q.words) if isinstance(q, Phrase) else [q.text]
-        got = []
-        for w in words:
-            x = self._posting(q.fieldname, w, d)
-            if x is None:
-                return None
-            got.append(x)
-        known = self._docs.get(q)
-        if known is not None:
-            if d not in known:
-                return None
-        elif len(words) > 1:
-            starts = set(accumulate(_positions(got[0][1])))
-            for i, (_w, v, _lb) in enumerate(got[1:], 1):
-                starts &= {p - i for p in accumulate(_positions(v))}
-                if not starts:
-                    return None
-        sc = 0.0
-        for i, (w, (tf, _v, lb)) in enumerate(zip(words, got)):
-            one = self._scorer(q.fieldname, w)[0](tf, lb)
-            sc = one if i == 0 else sc + one
-        return sc
+        return self._view(q).score(bisect.bisect_right(self._offsets, d) - 1, d)
 
     def _bounds(self, q, within: set[int]) -> dict[int, float]:
         """An upper bound of the leaf's score for each unit of ``within`` it may match: the
@@ -490,6 +510,7 @@ class Engine:
                 exact[d] = exact.get(d, 0.0) + sc
         best: list[tuple[float, int]] = []  # min-heap of (score, -docnum)
         done: set[int] = set()
+        views = {i: self._view(leaves[i]) for i in late}
 
         def floor() -> float | None:
             # margin: bounds and exact scores add the same parts in another order
@@ -499,10 +520,11 @@ class Engine:
             """Score d exactly, leaf by leaf, unless its bound falls below the k-th best."""
             done.add(d)
             low = floor()
+            seg = bisect.bisect_right(self._offsets, d) - 1
             for i, b in zip(late, bounds):
                 if b is None:
                     continue  # the leaf cannot match d
-                got = self._leaf_one(leaves[i], d)
+                got = views[i].score(seg, d)
                 if got is not None:
                     per[i][d] = got
                 bound += (got or 0.0) - b
