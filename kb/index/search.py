@@ -48,7 +48,7 @@ class _Index:
         self.chapters: list[dict] = meta.get("chapters", [])
         self.meta_path = meta_path
         self.lock = threading.Lock()
-        self._session = None
+        self._session: tuple | None = None
         self._meta = meta  # the entities (most of the file) are parsed when --group/--actor asks
         syn: dict[str, list[str]] = {}
         for g in meta.get("synonyms", []):
@@ -65,8 +65,9 @@ class _Index:
         if self._session is None:
             s = self.ix.searcher()
             self._session = (s, _TopK(s))
-        self._session[1].begin()
-        return self._session
+        s, ts = self._session
+        ts.begin()
+        return s, ts
 
     @functools.cached_property
     def entities(self) -> list[dict]:
