@@ -29,7 +29,7 @@ class _Seg:
         self.r = reader
         self.offset = offset
         self.end = offset + reader.doc_count_all()
-        self.deleted = set(reader.deleted_docs()) if reader.has_deletions() else set()
+        self.deleted = set(reader._perdoc.deleted_docs()) if reader.has_deletions() else set()
         self._lens: dict[str, bytes] = {}
 
     def lengths(self, field: str) -> bytes:
