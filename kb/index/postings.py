@@ -282,6 +282,47 @@ class Engine:
                 out = {d: out[d] + b for d, b in got.items() if d in out}
         return out
 
+    def _reach(self, leaves, late, within: set[int], exact: dict[int, float], low: float) -> set[int]:
+        """The units of ``within`` whose exact part plus the deferred leaves' block bounds
+        reaches ``low``. The docnums of a segment are cut where any deferred bigram's block
+        ends; on each piece a leaf can give at most its block's maximum weight at the block's
+        minimum length (a phrase at most the sum over its bigrams)."""
+        terms = []
+        for i in late:
+            q = leaves[i]
+            for w in list(q.words) if isinstance(q, Phrase) else [q.text]:
+                terms.append((self._postings(q.fieldname, w), self._scorer(q.fieldname, w)[1]))
+        top_exact = max(exact.values(), default=0.0)
+        out: set[int] = set()
+        for k, g in enumerate(self.segs):
+            local = sorted(self._local(within, g))
+            if not local:
+                continue
+            blocks = []
+            for posts, by_length in terms:
+                p = posts[k]
+                blocks.append((p.his, [by_length(mw, ml) for mw, ml in p.tops]))
+            cuts = sorted({h for his, _ in blocks for h in his} | {local[-1]})
+            at = [0] * len(blocks)
+            lo = 0
+            for hi in cuts:
+                bound = 0.0
+                for j, (his, bs) in enumerate(blocks):
+                    while at[j] < len(his) and his[at[j]] < lo:
+                        at[j] += 1
+                    if at[j] < len(his):
+                        bound += bs[at[j]]
+                if bound + top_exact >= low:
+                    a, b = bisect.bisect_left(local, lo), bisect.bisect_right(local, hi)
+                    for d in local[a:b]:
+                        d += g.offset
+                        if bound + exact.get(d, 0.0) >= low:
+                            out.add(d)
+                lo = hi + 1
+                if lo > local[-1]:
+                    break
+        return out
+
     def _leaf_max(self, q) -> float:
         """The largest score the leaf can give any unit (block headers only)."""
         words = list(q.words) if isinstance(q, Phrase) else [q.text]
@@ -379,8 +420,10 @@ class Engine:
         # units whose exact part plus the leaves' largest possible scores can reach it
         most = sum(self._leaf_max(leaves[i]) for i in late)
         low = floor()
-        if low is None or most >= low:
+        if low is None:
             cand = within - done
+        elif most >= low:  # the same, range by range, with each block's largest score
+            cand = self._reach(leaves, late, within, exact, low) - done
         else:
             cand = {d for d, sc in exact.items() if sc + most >= low} - done
         bounds = [self._bounds(leaves[i], cand) for i in late]
