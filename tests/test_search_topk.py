@@ -197,3 +197,61 @@ def test_literal_recall_and_exact_total(gens):
         assert [h.unit for h in cut.hits] == [h.unit for h in full.hits[:3]], q
         checked += 1
     assert checked >= 30
+
+
+WHOOSH_QUERIES = [
+    "农民工",
+    "建设",
+    "推进",
+    "工会",
+    "职工",
+    "发展",
+    "劳模",
+    "集体协商 指导员",
+    "职工 服务",
+    "工会 建设",
+    "数字经济 产业 融合",
+]
+
+
+def _whoosh_top10(g: Path, query: str) -> list[tuple[str, float]]:
+    """The first tier's top 10 as whoosh's own collector ranks it, every hit scored
+    (UnlimitedCollector): the query kb.index.search builds, its match set from whoosh's
+    phrase matcher (docs_for_query), ties in document order."""
+    from whoosh import collectors
+    from whoosh.query import And, AndMaybe, Or
+
+    from kb.index import search as S
+    from kb.index.queryparse import parse
+
+    idx = S.open_index(g)
+    pos = S._clauses(idx, parse(query).positive)
+    rank = S._rank(idx, [v for c in pos for v in c.variants])
+    req = [c.query() for c in pos]
+    q = AndMaybe(req[0] if len(req) == 1 else And(req), Or(rank))
+    with idx.ix.searcher() as s:
+        every = set.intersection(*(set(s.docs_for_query(r)) for r in req))
+        top = collectors.UnlimitedCollector()
+        s.search_with_collector(q, collectors.FilterCollector(top, allow=every))
+        hits = sorted(((h.score, h.docnum) for h in top.results()), key=lambda x: (-x[0], x[1]))[:10]
+        return [(s.stored_fields(d)["data"]["unit"], sc) for sc, d in hits]
+
+
+def test_top10_equals_whoosh_scoring_every_hit(gens):
+    """The top 10 read from the posting blocks (bounds, then exact scores for the few units
+    that can still enter) are whoosh's own: the same units, order and scores as its unlimited
+    collector scoring every hit, on the nine plans, for one- and two-word queries and words
+    found in most units (建设, 推进, 工会)."""
+    from kb.index.search import search
+
+    g = gens["corpus"]
+    checked = 0
+    for q in WHOOSH_QUERIES:
+        want = _whoosh_top10(g, q)
+        got = [(h.unit, h.score) for h in search(g, q, n=10).hits if h.tier == 0]
+        assert [u for u, _ in got] == [u for u, _ in want[: len(got)]], q
+        assert len(got) == min(10, len(want)), q
+        for (_, a), (_, b) in zip(got, want):
+            assert abs(a - b) <= 1e-9 * max(1.0, abs(b)), (q, a, b)
+        checked += len(got) >= 10
+    assert checked >= 6  # most queries fill the top 10 from the first tier

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -26,7 +27,9 @@ class _Index:
     def __init__(self, folder: Path):
         meta_path = folder / META_FILE
         try:
-            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+            meta = _Meta(meta_path.read_text(encoding="utf-8"))
+            for key in ("version", "t2s", "vocab", "synonyms", "chapters"):
+                meta.get(key)
         except FileNotFoundError:
             raise KBError(f"no search index in {folder.parent} (run: kb build)") from None
         except (OSError, ValueError) as e:
@@ -43,7 +46,10 @@ class _Index:
         self.norm = Normalizer(tuple(meta.get("t2s") or ("", "")))
         self.vocab: dict[str, int] = meta.get("vocab", {})
         self.chapters: list[dict] = meta.get("chapters", [])
-        self.entities: list[dict] = meta.get("entities", [])
+        self.meta_path = meta_path
+        self.lock = threading.Lock()
+        self._session: tuple | None = None
+        self._meta = meta  # the entities (most of the file) are parsed when --group/--actor asks
         syn: dict[str, list[str]] = {}
         for g in meta.get("synonyms", []):
             for n in g:
@@ -51,6 +57,24 @@ class _Index:
                 syn[n].extend(x for x in g if x != n and x not in syn[n])
         # longest names first: 外卖骑手 is replaced before a shorter name inside it
         self.synonyms = dict(sorted(syn.items(), key=lambda kv: (-len(kv[0]), kv[0])))
+
+    def session(self):
+        """(searcher, top-k ranker), kept open between the searches of one process: the index
+        folder never changes (a build writes a new generation), so the posting blocks decoded
+        for one query serve the next. Call with ``lock`` held."""
+        if self._session is None:
+            s = self.ix.searcher()
+            self._session = (s, _TopK(s))
+        s, ts = self._session
+        ts.begin()
+        return s, ts
+
+    @functools.cached_property
+    def entities(self) -> list[dict]:
+        try:
+            return self._meta.get("entities", [])
+        except ValueError as e:
+            raise KBError(f"cannot read {self.meta_path}: {e}") from None
 
     def variants(self, s: str, limit: int = 0) -> list[str]:
         """s and the strings a synonym group makes of it: each name or alias found inside s is
@@ -88,6 +112,47 @@ class _Index:
                 if w in self.vocab and w not in out:
                     out.append(w)
         return out
+
+
+class _Meta:
+    """search.json, its top-level values parsed in file order only as far as asked: the
+    entity list (for --group/--actor) is most of the file at 1,000 plans and comes after
+    what every query needs (vocabulary, synonyms, chapters)."""
+
+    def __init__(self, text: str):
+        self._text = text
+        self._values: dict = {}
+        self._pos = 0
+        self._done = False
+        if not text.lstrip().startswith("{"):
+            raise ValueError("search.json is not a JSON object")
+
+    def get(self, key: str, default=None):
+        dec = json.JSONDecoder()
+        t = self._text
+        while key not in self._values and not self._done:
+            i = self._skip(self._pos)
+            if t[i] in "{,":
+                i = self._skip(i + 1)
+            if t[i] == "}":
+                self._done = True
+                break
+            name, i = dec.raw_decode(t, i)
+            i = self._skip(i)
+            if t[i] != ":":
+                raise ValueError(f"search.json: ':' expected at {i}")
+            value, i = dec.raw_decode(t, self._skip(i + 1))
+            self._values[name] = value
+            self._pos = i
+        return self._values.get(key, default)
+
+    def _skip(self, i: int) -> int:
+        t = self._text
+        while i < len(t) and t[i] in " \t\r\n":
+            i += 1
+        if i >= len(t):
+            raise ValueError("search.json ends early")
+        return i
 
 
 @functools.lru_cache(maxsize=8)
@@ -275,8 +340,8 @@ def search(
     rank_parts = _rank(idx, [v for c in pos for v in c.variants])
     quoted = any(t.quoted for c in parsed.positive for t in c.alternatives)
 
-    with idx.ix.searcher() as s:
-        ts = _TopK(s)
+    with idx.lock:
+        s, ts = idx.session()
         # the units allowed at all: --kind/--chapter/--group/--actor, minus the excluded terms
         allowed: set[int] | None = ts.docs(filt) if filt is not None else None
         excluded: set[int] = set()
@@ -297,8 +362,8 @@ def search(
         if len(pos) == 1:
             # one clause: the phrase matcher checks and scores in one pass, the top-k heap keeps
             # the best and counts every match (exact total, no second pass for the count)
-            q = AndMaybe(pos[0].query(), Or(rank_parts)) if rank_parts else pos[0].query()
-            total, top = ts.count_top(q, allowed, excluded, want)
+            rank_q = Or(rank_parts) if rank_parts else None
+            total, top = ts.count_top(pos[0].query(), rank_q, allowed, excluded, want)
             keyed += [(0, -sc, d) for sc, d in top]
             csets = []
             every_n = total

@@ -22,23 +22,25 @@ def _safe_top(k: int):
 
 
 class _TopK:
-    """Top-k ranking on one searcher. Which units match is decided by exact doc sets (the
-    literal phrase check, ``docs_for_query``, no scoring); the score of a unit is then computed
-    only for the few that can reach the top k, by whoosh's top-k collector with the match set as
-    its filter. A phrase over bigrams scores as the sum of its bigrams' scores, so inside a set
-    where every unit holding all the bigrams also holds the phrase, the plain AND of the bigram
-    terms gives the same scores and lets whoosh skip blocks by their maximum score (block-max
-    quality), which a phrase matcher cannot."""
+    """Top-k ranking on one searcher. Which units match is decided by exact doc sets (read from
+    the posting blocks, the literal phrase check on positions, no scoring: see
+    :mod:`kb.index.postings`); scores are whoosh's BM25F, computed from the same blocks for the
+    units of the match set only, without whoosh's matcher trees. A query shape the posting
+    reader does not handle (a one-character Prefix) is scored by whoosh's collector."""
 
     def __init__(self, searcher):
+        from kb.index.postings import Engine
+
         self.s = searcher
-        self._docs: dict = {}
+        self.e = Engine(searcher)
+
+    def begin(self) -> None:
+        """A new search: forget the previous one's sets, keep the decoded postings (within a
+        memory budget)."""
+        self.e.begin()
 
     def docs(self, q) -> set[int]:
-        got = self._docs.get(q)
-        if got is None:
-            got = self._docs[q] = set(self.s.docs_for_query(q))
-        return got
+        return self.e.docs(q)
 
     def union(self, qs) -> set[int]:
         out: set[int] = set()
@@ -47,19 +49,12 @@ class _TopK:
         return out
 
     def fast(self, q, within: set[int]):
-        """q, or a query scoring like it on ``within`` that supports block quality."""
-        from whoosh.query import And, Phrase, Term
-
-        if not isinstance(q, Phrase):
-            return q
-        terms = And([Term(q.fieldname, w) for w in q.words])
-        cand = self.docs(terms) & within
-        return terms if not cand or cand <= self.docs(q) else q
+        return q
 
     def scoring(self, alts: list, within: set[int]):
         from whoosh.query import Or
 
-        qs = [self.fast(m, within) for m, _ in alts]
+        qs = [m for m, _ in alts]
         return qs[0] if len(qs) == 1 else Or(qs)
 
     def rank(self, parts: list, within: set[int]):
@@ -67,26 +62,28 @@ class _TopK:
 
         return Or(parts) if parts else None
 
-    def count_top(self, q, allow, restrict, k):
-        """(number of matching units, best k as (score, docnum)) in one scored pass."""
-        from whoosh import collectors
+    def count_top(self, q, rank, allow, restrict, k):
+        """(number of units matching q, best k as (score, docnum) of q ranked by rank)."""
+        from whoosh.query import AndMaybe
 
-        if k == 0:
-            return len(
-                set(self.s.docs_for_query(q))
-                & (allow if allow is not None else set(self.s.docs_for_query(q))) - restrict
-            ), []
-        top = collectors.UnlimitedCollector() if k is None else _safe_top(k)
-        wrapped = collectors.FilterCollector(top, allow=allow, restrict=restrict or None)
-        self.s.search_with_collector(q, wrapped)
-        hits = [(h.score, h.docnum) for h in wrapped.results()]
-        return (len(hits) if k is None else top.total), hits
+        docs = self.docs(q) - restrict if restrict else self.docs(q)
+        if allow is not None:
+            docs = docs & allow
+        if k == 0 or not docs:
+            return len(docs), []
+        return len(docs), self.top(AndMaybe(q, rank) if rank is not None else q, docs, k)
 
     def top(self, q, within: set[int], k: int | None) -> list[tuple[float, int]]:
         """(score, docnum) of the best k units of ``within`` (all with k None), best first and
         ties in document order."""
         if not within or k == 0:
             return []
+        from kb.index.postings import Unsupported
+
+        try:
+            return self.e.top(q, within, k)
+        except Unsupported:
+            pass
         from whoosh import collectors
 
         top = collectors.UnlimitedCollector() if k is None else _safe_top(k)

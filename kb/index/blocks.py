@@ -1,0 +1,177 @@
+"""whoosh's posting blocks read directly: a segment's length columns, a term's blocks (headers
+first, postings when needed) and one leaf resolved for scoring unit by unit. Internals of
+whoosh 2.7's W3 codec (block header tuple, pickled (ids, weights, values) per block, Positions
+values as 4 bytes of count plus pickled deltas); kb.index.postings builds on them."""
+
+from __future__ import annotations
+
+# imported once a searcher is open: whoosh is loaded by then
+import bisect
+import zlib
+from itertools import accumulate
+from pickle import loads
+
+from whoosh.codec.whoosh3 import W3LeafMatcher, _lenfield
+from whoosh.reading import TermNotFound
+from whoosh.util.numlists import delta_decode
+
+
+def _positions(v: bytes) -> list[int]:
+    """The position deltas of a Positions value (whoosh's format: 4 bytes of count, then the
+    pickled list, whose final STOP whoosh may have cut)."""
+    return loads(v[4:] if v.endswith(b".") else v[4:] + b".")
+
+
+class _Seg:
+    """One segment: its reader, the offset of its docnums, deleted docnums, lengths by field."""
+
+    def __init__(self, reader, offset: int):
+        self.r = reader
+        self.offset = offset
+        self.end = offset + reader.doc_count_all()
+        self.deleted = set(reader._perdoc.deleted_docs()) if reader.has_deletions() else set()
+        self._lens: dict[str, bytes] = {}
+
+    def lengths(self, field: str) -> bytes:
+        got = self._lens.get(field)
+        if got is None:
+            name = _lenfield(field)
+            perdoc = self.r._perdoc  # the per-document reader: the lengths column is not a schema field
+            if perdoc.has_column(name):
+                f, base, n = perdoc._get_column_file(name)
+                got = bytes(f.get(base, n))
+            else:
+                got = b""
+            self._lens[field] = got
+        return got
+
+
+class _Postings:
+    """One term's postings in one segment, block by block: each block's docnum range and its
+    bound (maximum weight, minimum length) come from its small header; its postings (local
+    docnum, weight, value) are unpickled on first use and kept."""
+
+    def __init__(self, seg: _Seg, field: str, text: bytes):
+
+        self.seg = seg
+        self.los: list[int] = []  # first possible docnum of each block
+        self.his: list[int] = []  # last docnum of each block
+        self.tops: list[tuple[float, int]] = []  # (max weight, min length) of each block
+        self._refs: list = []
+        self._data: list = []
+        try:
+            m = seg.r.postings(field, text)
+        except TermNotFound:  # not in this segment
+            return
+        if not isinstance(m, W3LeafMatcher):  # inlined: a few postings kept in the term info
+            ids, ws, vs = [], [], []
+            while m.is_active():
+                ids.append(m.id())
+                ws.append(m.weight())
+                vs.append(m.value())
+                m.next()
+            if ids:
+                self._add(ids[0], ids[-1], (max(ws), 0), None)
+                self._data[-1] = (ids, ws, vs)
+            return
+        lo = 0
+        while True:
+            top = (m._maxweight, m._minlength)
+            self._add(lo, m._maxid, top, (m, m._dataoffset, m._nextoffset, m._compression))
+            lo = m._maxid + 1
+            if m._lastblock:
+                break
+            m._goto(m._nextoffset)
+
+    def _add(self, lo, hi, top, ref):
+        self.los.append(lo)
+        self.his.append(hi)
+        self.tops.append(top)
+        self._refs.append(ref)
+        self._data.append(None)
+
+    def block(self, i: int):
+        """(ids, weights, values) of block i."""
+        got = self._data[i]
+        if got is None:
+            m, start, end, compressed = self._refs[i]
+            b = m._postfile.get(start, end - start)
+            ids, ws, vs = loads(zlib.decompress(b) if compressed else b)
+            ids = list(delta_decode(ids)) if not m._byteids else list(ids)
+            n = len(ids)
+            if ws is None:
+                ws = [1.0] * n
+            elif isinstance(ws, float):
+                ws = [ws] * n
+            if vs is None or not isinstance(vs, (list, tuple)):
+                vs = [None] * n
+            got = self._data[i] = (ids, ws, vs)
+        return got
+
+    def lookup(self, d: int):
+        """(weight, value) of local docnum d's posting, or None."""
+        i = bisect.bisect_left(self.his, d)
+        if i == len(self.his) or self.los[i] > d:
+            return None
+        ids, ws, vs = self.block(i)
+        j = bisect.bisect_left(ids, d)
+        if j == len(ids) or ids[j] != d:
+            return None
+        return ws[j], vs[j]
+
+    def find(self, d: int) -> int:
+        """The block that would hold local docnum d, or -1."""
+
+        i = bisect.bisect_left(self.his, d)
+        return i if i < len(self.his) and self.los[i] <= d else -1
+
+    def blocks_for(self, wanted: set[int] | None) -> list[int]:
+        """The blocks that may hold a unit of ``wanted`` (local docnums; every block for None)."""
+        if wanted is None:
+            return list(range(len(self.his)))
+
+        want = sorted(wanted)
+        out = []
+        for i, (lo, hi) in enumerate(zip(self.los, self.his)):
+            j = bisect.bisect_left(want, lo)
+            if j < len(want) and want[j] <= hi:
+                out.append(i)
+        return out
+
+
+class _LeafView:
+    """One Term or Phrase leaf resolved for scoring unit by unit: its bigrams' postings per
+    segment, score tables and length columns, and its match set when already known."""
+
+    __slots__ = ("posts", "tables", "lens", "known")
+
+    def __init__(self, posts, tables, lens, known):
+        self.posts: list[list[_Postings]] = posts  # by word, then segment
+        self.tables = tables
+        self.lens: list[bytes] = lens  # by segment
+        self.known: set[int] | None = known
+
+    def score(self, seg: int, d: int) -> float | None:
+        """The leaf's score for unit d (in segment number ``seg``), or None if it misses d."""
+        if self.known is not None and d not in self.known:
+            return None
+        got = []
+        for by_seg in self.posts:
+            x = by_seg[seg].lookup(d - by_seg[seg].seg.offset)
+            if x is None:
+                return None
+            got.append(x)
+        if len(got) > 1 and self.known is None:
+            starts = set(accumulate(_positions(got[0][1])))
+            for i, (_w, v) in enumerate(got[1:], 1):
+                starts &= {p - i for p in accumulate(_positions(v))}
+                if not starts:
+                    return None
+        lens = self.lens[seg]
+        ld = d - self.posts[0][seg].seg.offset
+        lb = lens[ld] if ld < len(lens) else 0
+        sc = 0.0
+        for i, ((tf, _v), table) in enumerate(zip(got, self.tables)):
+            one = table(tf)[lb]
+            sc = one if i == 0 else sc + one
+        return sc

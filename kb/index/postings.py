@@ -1,0 +1,439 @@
+"""Exact doc sets and BM25F scores read straight from whoosh's posting blocks.
+
+whoosh's matchers cost ~15 µs of Python per posting and per scored unit (matcher trees, a
+column read per field length, span objects for every phrase check); at 1,000 plans a common
+word matches 15,000 units. Here a posting list is read block by block (one unpickle per 128
+postings), a field's lengths column is read once as bytes, and a phrase is checked on decoded
+positions only for the units that hold all its bigrams. Scores use whoosh's own BM25F formula,
+statistics and operation order, so they equal what its collector gives to the last bit.
+
+Only Term and Phrase leaves under And / Or / AndMaybe are handled; any other query (Prefix, for
+a one-character search) goes to whoosh (:class:`Unsupported`).
+"""
+
+from __future__ import annotations
+
+# imported by kb.index.topk once a searcher is open: whoosh is loaded by then
+import bisect
+import heapq
+from itertools import accumulate
+
+from whoosh.codec.whoosh3 import byte_to_length
+from whoosh.query import And, AndMaybe, Or, Phrase, Term
+
+from kb.index.blocks import _LeafView, _positions, _Postings, _Seg
+
+
+class Unsupported(Exception):
+    """A query shape this module does not evaluate; the caller uses whoosh for it."""
+
+
+class Engine:
+    """Doc sets and top-k scores of simple whoosh queries on one searcher (global docnums)."""
+
+    def __init__(self, searcher):
+        self.s = searcher
+        subs = searcher.leaf_searchers() if not searcher.is_atomic() else [(searcher, 0)]
+        self.segs = [_Seg(sub.reader(), off) for sub, off in subs]
+        self._post: dict = {}
+        self._docs: dict = {}
+        self._split: dict = {}
+        self._offsets = [g.offset for g in self.segs]
+        self._scorers: dict = {}
+        self.evaluated = 0  # units scored exactly by top() (for tests and profiles)
+
+    # postings kept decoded between searches of one process (~100 bytes each): a few
+    # million at most, then the caches start again
+    MAX_KEPT = 2_000_000
+
+    def begin(self) -> None:
+        self._split.clear()
+        kept = sum(len(b[0]) for ps in self._post.values() for p in ps for b in p._data if b is not None)
+        if kept > self.MAX_KEPT:
+            self._post.clear()
+            self._docs.clear()
+            self._scorers.clear()
+
+    # ------------------------------------------------------------------ reading
+
+    def _local(self, docs: set[int], seg: _Seg) -> set[int]:
+        """The units of ``docs`` in segment ``seg``, as its local docnums (the split of a set
+        is kept while the set lives: every leaf of a query asks for the same one)."""
+        got = self._split.get(id(docs))
+        if got is None or got[0] is not docs:
+            srt = sorted(docs)
+            parts = {}
+            for g in self.segs:
+                a, b = bisect.bisect_left(srt, g.offset), bisect.bisect_left(srt, g.end)
+                parts[g.offset] = {d - g.offset for d in srt[a:b]}
+            got = self._split[id(docs)] = (docs, parts)
+        return got[1][seg.offset]
+
+    def _postings(self, field: str, text: str) -> list[_Postings]:
+        key = (field, text)
+        got = self._post.get(key)
+        if got is None:
+            b = self.s.schema[field].to_bytes(text)
+            got = self._post[key] = [_Postings(g, field, b) for g in self.segs]
+        return got
+
+    def _term(self, field: str, text: str, wanted: set[int] | None = None) -> dict[int, bytes]:
+        """{global docnum: value} of a term's live postings (only those in ``wanted``, when
+        given)."""
+        out: dict[int, bytes] = {}
+        for p in self._postings(field, text):
+            off, dead = p.seg.offset, p.seg.deleted
+            local = None if wanted is None else self._local(wanted, p.seg)
+            if local is not None and not local:
+                continue
+            for i in p.blocks_for(local):
+                ids, _ws, vs = p.block(i)
+                if local is None and not dead:
+                    out.update(zip([d + off for d in ids], vs))
+                else:
+                    out.update((d + off, v) for d, v in zip(ids, vs) if d not in dead and (local is None or d in local))
+        return out
+
+    def _phrase_docs(self, field: str, words: list[str], wanted: set[int] | None) -> set[int]:
+        """Units whose ``field`` holds the bigrams ``words`` at consecutive positions (of
+        ``wanted`` only, when given)."""
+
+        # the rarest bigram first: it bounds the units whose other postings are read
+        order = sorted(set(words), key=lambda w: self.s.doc_frequency(field, w))
+        vals: dict[str, dict[int, bytes]] = {}
+        for w in order:
+            got = self._term(field, w, wanted)
+            wanted = set(got) if wanted is None else wanted & got.keys()
+            if not wanted:
+                return set()
+            vals[w] = got
+        if wanted is None or len(words) == 1:
+            return wanted or set()
+        # a positions value: 4 bytes of count, then a pickled list of position deltas
+        cols = [vals[w] for w in words]
+        out = set()
+        pair = len(cols) == 2
+        for d in wanted:
+            lists = [_positions(col[d]) for col in cols]
+            if pair and len(lists[0]) == 1 and len(lists[1]) == 1:  # a three-character string
+                if lists[1][0] == lists[0][0] + 1:  # found once: no sets
+                    out.add(d)
+                continue
+            starts = set(accumulate(lists[0]))
+            for i, x in enumerate(lists[1:], 1):
+                starts &= {p - i for p in accumulate(x)}
+                if not starts:
+                    break
+            if starts:
+                out.add(d)
+        return out
+
+    # ------------------------------------------------------------------ doc sets
+
+    def docs(self, q) -> set[int]:
+        """The live units matching q (Term, Phrase, And, Or; others through whoosh)."""
+        got = self._docs.get(q)
+        if got is not None:
+            return got
+
+        if isinstance(q, Term):
+            got = set(self._term(q.fieldname, q.text))
+        elif isinstance(q, Phrase):
+            got = self._phrase_docs(q.fieldname, list(q.words), None)
+        elif isinstance(q, Or):
+            got = set().union(*(self.docs(x) for x in q.subqueries)) if q.subqueries else set()
+        elif isinstance(q, And) and q.subqueries:
+            got = set.intersection(*(self.docs(x) for x in q.subqueries))
+        else:
+            got = set(self.s.docs_for_query(q))
+        self._docs[q] = got
+        return got
+
+    # ------------------------------------------------------------------ scores
+
+    def leaves(self, q) -> list:
+        """The Term and Phrase queries whose scores whoosh adds up for a unit that q matches:
+        And, Or and AndMaybe sum the scores of their matching parts; And and Or drop a part
+        equal to an earlier one at the same level (whoosh's normalize())."""
+
+        if isinstance(q, (Term, Phrase)):
+            if q.boost != 1.0:
+                raise Unsupported(q)
+            return [q]
+        if isinstance(q, AndMaybe):
+            return self.leaves(q.a) + self.leaves(q.b)
+        if type(q) in (And, Or) and q.boost == 1.0:
+            flat: list = []
+            for x in q.subqueries:
+                flat += list(x.subqueries) if type(x) is type(q) else [x]
+            seen: list = []
+            for x in flat:
+                if x not in seen:
+                    seen.append(x)
+            return [leaf for x in seen for leaf in self.leaves(x)]
+        raise Unsupported(q)
+
+    def _scorer(self, field: str, text: str):
+        """(score of a weight and a length byte, score of a weight and a length): whoosh's
+        BM25F with the same statistics and operations, so the same floats."""
+        got = self._scorers.get((field, text))
+        if got is None:
+            got = self._scorers[field, text] = self._make_scorer(field, text)
+        return got
+
+    def _make_scorer(self, field: str, text: str):
+
+        w = self.s.weighting
+        B = getattr(w, "_field_B", {}).get(field, w.B)
+        K1 = w.K1
+        idf = self.s.idf(field, text)
+        avgfl = self.s.avg_field_length(field) or 1
+        norm = [K1 * ((1 - B) + B * byte_to_length(b) / avgfl) for b in range(256)]
+        k1p = K1 + 1
+
+        tables: dict[float, list[float]] = {}
+
+        def table(tf) -> list[float]:
+            """The score of weight tf at each length byte (a unit's weight is one of a few
+            values, so a posting costs a list index, not the formula)."""
+            got = tables.get(tf)
+            if got is None:
+                t = float(tf)
+                got = tables[tf] = [idf * ((t * k1p) / (t + c)) for c in norm]
+            return got
+
+        def by_length(tf, fl):
+            return idf * ((tf * k1p) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
+
+        return table, by_length
+
+    def _term_scores(self, field: str, text: str, within: set[int]) -> dict[int, float]:
+        """BM25F of a term for the units of ``within`` that hold it."""
+        table, _ = self._scorer(field, text)
+        out: dict[int, float] = {}
+        for p in self._postings(field, text):
+            off = p.seg.offset
+            lens = p.seg.lengths(field)
+            n = len(lens)
+            local = self._local(within, p.seg)
+            if not local:
+                continue
+            for i in p.blocks_for(local):
+                ids, ws, _vs = p.block(i)
+                for d, tf in zip(ids, ws):
+                    if d in local:
+                        out[d + off] = table(tf)[lens[d] if d < n else 0]
+        return out
+
+    def _leaf_scores(self, q, within: set[int]) -> dict[int, float]:
+        """The leaf's score for each unit of ``within`` it matches."""
+
+        if not isinstance(q, Phrase):
+            return self._term_scores(q.fieldname, q.text, within)
+        known = self._docs.get(q)
+        ok = within & known if known is not None else self._phrase_docs(q.fieldname, list(q.words), within)
+        parts = [self._term_scores(q.fieldname, w, ok) for w in q.words]
+        out = {}
+        for d in ok:
+            sc = parts[0][d]
+            for part in parts[1:]:
+                sc = sc + part[d]
+            out[d] = sc
+        return out
+
+    def _view(self, q) -> _LeafView:
+        words = list(q.words) if isinstance(q, Phrase) else [q.text]
+        return _LeafView(
+            [self._postings(q.fieldname, w) for w in words],
+            [self._scorer(q.fieldname, w)[0] for w in words],
+            [g.lengths(q.fieldname) for g in self.segs],
+            self._docs.get(q),
+        )
+
+    def _leaf_one(self, q, d: int) -> float | None:
+        """The leaf's score for unit d, or None when it does not match d."""
+        return self._view(q).score(bisect.bisect_right(self._offsets, d) - 1, d)
+
+    def _bounds(self, q, within: set[int]) -> dict[int, float]:
+        """An upper bound of the leaf's score for each unit of ``within`` it may match: the
+        maximum weight of the unit's block (block headers only, no postings read) at the unit's
+        own field length (BM25 falls with length); a phrase adds its bigrams' bounds."""
+
+        words = list(q.words) if isinstance(q, Phrase) else [q.text]
+        out: dict[int, float] = {}
+        for i, w in enumerate(words):
+            table, _ = self._scorer(q.fieldname, w)
+            got: dict[int, float] = {}
+            for p in self._postings(q.fieldname, w):
+                local = sorted(self._local(within, p.seg))
+                if not local or not p.his:
+                    continue
+                off = p.seg.offset
+                lens = p.seg.lengths(q.fieldname)
+                n = len(lens)
+                for lo, hi, (mw, _ml) in zip(p.los, p.his, p.tops):
+                    a, b = bisect.bisect_left(local, lo), bisect.bisect_right(local, hi)
+                    tab = table(mw)
+                    for d in local[a:b]:
+                        got[d + off] = tab[lens[d] if d < n else 0]
+            if i == 0:
+                out = got
+            else:  # every bigram must be there
+                out = {d: out[d] + b for d, b in got.items() if d in out}
+        return out
+
+    def _reach(self, leaves, late, within: set[int], exact: dict[int, float], low: float) -> set[int]:
+        """The units of ``within`` whose exact part plus the deferred leaves' block bounds
+        reaches ``low``. The docnums of a segment are cut where any deferred bigram's block
+        ends; on each piece a leaf can give at most its block's maximum weight at the block's
+        minimum length (a phrase at most the sum over its bigrams)."""
+        terms = []
+        for i in late:
+            q = leaves[i]
+            for w in list(q.words) if isinstance(q, Phrase) else [q.text]:
+                terms.append((self._postings(q.fieldname, w), self._scorer(q.fieldname, w)[1]))
+        top_exact = max(exact.values(), default=0.0)
+        out: set[int] = set()
+        for k, g in enumerate(self.segs):
+            local = sorted(self._local(within, g))
+            if not local:
+                continue
+            blocks = []
+            for posts, by_length in terms:
+                p = posts[k]
+                blocks.append((p.his, [by_length(mw, ml) for mw, ml in p.tops]))
+            cuts = sorted({h for his, _ in blocks for h in his} | {local[-1]})
+            at = [0] * len(blocks)
+            lo = 0
+            for hi in cuts:
+                bound = 0.0
+                for j, (his, bs) in enumerate(blocks):
+                    while at[j] < len(his) and his[at[j]] < lo:
+                        at[j] += 1
+                    if at[j] < len(his):
+                        bound += bs[at[j]]
+                if bound + top_exact >= low:
+                    a, b = bisect.bisect_left(local, lo), bisect.bisect_right(local, hi)
+                    for d in local[a:b]:
+                        d += g.offset
+                        if bound + exact.get(d, 0.0) >= low:
+                            out.add(d)
+                lo = hi + 1
+                if lo > local[-1]:
+                    break
+        return out
+
+    def _leaf_max(self, q) -> float:
+        """The largest score the leaf can give any unit (block headers only)."""
+        words = list(q.words) if isinstance(q, Phrase) else [q.text]
+        total = 0.0
+        for w in words:
+            _, by_length = self._scorer(q.fieldname, w)
+            total += max((by_length(mw, ml) for p in self._postings(q.fieldname, w) for mw, ml in p.tops), default=0.0)
+        return total
+
+    def _cost(self, q) -> int:
+
+        # a phrase is checked from its rarest bigram on
+        words = list(q.words) if isinstance(q, Phrase) else [q.text]
+        return min(self.s.doc_frequency(q.fieldname, w) for w in words)
+
+    def scores(self, q, within: set[int]) -> dict[int, float]:
+        """whoosh's score of every unit of ``within`` (all of which q matches)."""
+        leaves = self.leaves(q)
+        per = [self._leaf_scores(leaf, within) for leaf in leaves]
+        return {d: self._sum(per, d) for d in within}
+
+    @staticmethod
+    def _sum(per: list[dict[int, float]], d: int) -> float:
+        # leaf by leaf in query order, as whoosh adds them up
+        total = 0.0
+        first = True
+        for part in per:
+            sc = part.get(d)
+            if sc is not None:
+                total = sc if first else total + sc
+                first = False
+        return total
+
+    def top(self, q, within: set[int], k: int | None) -> list[tuple[float, int]]:
+        """(score, docnum), best first, ties in document order; the best k (all with None).
+
+        Not every unit is scored: the leaves with short posting lists (title words, a rare
+        phrase) are scored for every unit; a leaf whose list is long (a common word of the
+        text) only gets an upper bound per unit from its block headers. Units are then taken
+        by decreasing bound (exact part plus bounds) and scored exactly until the k-th best
+        exact score is above the next unit's bound: no unit left can enter the top k."""
+        if k is None or len(within) <= k:
+            ranked = sorted(self.scores(q, within).items(), key=lambda x: (-x[1], x[0]))
+            ranked = ranked if k is None else ranked[:k]
+            return [(sc, d) for d, sc in ranked]
+
+        leaves = self.leaves(q)
+        # a leaf is deferred when scoring it for every unit would read more postings than a
+        # quarter of the match set: its blocks are then read only for the units that need it
+        deferred = [self._cost(leaf) > len(within) // 4 for leaf in leaves]
+        late = [i for i, dfr in enumerate(deferred) if dfr]
+        per: list[dict[int, float]] = [
+            {} if dfr else self._leaf_scores(leaf, within) for leaf, dfr in zip(leaves, deferred)
+        ]
+        exact: dict[int, float] = {}  # the part of the score from the leaves not deferred
+        for part in per:
+            for d, sc in part.items():
+                exact[d] = exact.get(d, 0.0) + sc
+        best: list[tuple[float, int]] = []  # min-heap of (score, -docnum)
+        done: set[int] = set()
+        views = {i: self._view(leaves[i]) for i in late}
+
+        def floor() -> float | None:
+            # margin: bounds and exact scores add the same parts in another order
+            return best[0][0] - 1e-9 * max(1.0, abs(best[0][0])) if len(best) >= k else None
+
+        def consider(d: int, bound: float, bounds: list[float | None]) -> None:
+            """Score d exactly, leaf by leaf, unless its bound falls below the k-th best."""
+            done.add(d)
+            low = floor()
+            seg = bisect.bisect_right(self._offsets, d) - 1
+            for i, b in zip(late, bounds):
+                if b is None:
+                    continue  # the leaf cannot match d
+                got = views[i].score(seg, d)
+                if got is not None:
+                    per[i][d] = got
+                bound += (got or 0.0) - b
+                if low is not None and bound < low:
+                    return  # d cannot enter; the leaves left are not needed
+            self.evaluated += 1
+            item = (self._sum(per, d), -d)
+            if len(best) < k:
+                heapq.heappush(best, item)
+            elif item > best[0]:
+                heapq.heapreplace(best, item)
+
+        # a first k-th best from the units best on the exact part (or the first units)
+        seeds = heapq.nsmallest(k, exact, key=lambda d: (-exact[d], d))
+        if len(seeds) < k:
+            seeds += heapq.nsmallest(k - len(seeds), within - set(seeds))
+        inf = float("inf")
+        for d in seeds:
+            consider(d, inf, [inf] * len(late))
+        # units whose exact part plus the leaves' largest possible scores can reach it
+        most = sum(self._leaf_max(leaves[i]) for i in late)
+        low = floor()
+        if low is None:
+            cand = within - done
+        elif most >= low:  # the same, range by range, with each block's largest score
+            cand = self._reach(leaves, late, within, exact, low) - done
+        else:
+            cand = {d for d, sc in exact.items() if sc + most >= low} - done
+        bounds = [self._bounds(leaves[i], cand) for i in late]
+        ub = {d: exact.get(d, 0.0) for d in cand}
+        for bnd in bounds:
+            for d in cand:
+                ub[d] += bnd.get(d, 0.0)
+        for d in sorted(cand, key=lambda d: (-ub[d], d)):
+            low = floor()
+            if low is not None and ub[d] < low:
+                break
+            consider(d, ub[d], [bnd.get(d) for bnd in bounds])
+        return [(sc, -nd) for sc, nd in sorted(best, reverse=True)]
