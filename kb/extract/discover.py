@@ -83,6 +83,13 @@ def _head(word: str, heads: tuple[str, ...]) -> str | None:
     return "" if "" in heads else None
 
 
+@lru_cache(maxsize=1)
+def _has_head() -> re.Pattern:
+    """Any head word (or 国务院, which opens a compound) anywhere in a text."""
+    heads = sorted({h for h in GROUP_HEADS + ACTOR_HEADS if h} | {"国务院"}, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, heads)))
+
+
 def _is_mod(w: str, flag: str) -> bool:
     if w in _BAD_MODS or not w.strip() or re.search(r"[\d\W_a-zA-Z]", w):
         return False
@@ -228,7 +235,9 @@ def candidates(doc, lex=None, known: set[str] | None = None) -> list[Candidate]:
     pos = _pos_tokenizer(words)
     found: dict[tuple[str, str], Candidate] = {}
     for u in doc.units():
-        toks = [(p.word, p.flag) for p in pos.cut(u.text, HMM=HMM)]
+        # a compound ends in a head word, and jieba cuts each block between punctuation on its
+        # own: a block holding no head is never read by the rules, so it is not tagged
+        toks = [(p.word, p.flag) for p in pos.cut_blocks(u.text, _has_head().search, HMM=HMM)]
         hits = list(_compounds(toks)) + list(_quoted(u.text))
         for start, name, typ, rule in hits:
             weak = rule.endswith(":weak")

@@ -109,6 +109,23 @@ def _pos_class():
                 got = self._hmm[sentence] = [(p.word, p.flag) for p in super()._POSTokenizer__cut_detail(sentence)]
             return [pseg.pair(w, f) for w, f in got]
 
+        def cut_blocks(self, sentence, wanted, HMM=True):
+            """``cut`` that tags only the Chinese blocks (runs between punctuation, which jieba cuts
+            each on its own) that ``wanted`` accepts; another block comes back whole as one
+            pair tagged "x" (so offsets stay right), skipping its word graph and HMM."""
+            self.makesure_userdict_loaded()
+            cut_blk = self._POSTokenizer__cut_DAG if HMM else self._POSTokenizer__cut_DAG_NO_HMM
+            for blk in pseg.re_han_internal.split(sentence):
+                if not blk:
+                    continue
+                if pseg.re_han_internal.match(blk):
+                    if wanted(blk):
+                        yield from cut_blk(blk)
+                    else:
+                        yield pseg.pair(blk, "x")
+                else:
+                    yield from self._POSTokenizer__cut_internal(blk, HMM)
+
     return POSTokenizer
 
 
