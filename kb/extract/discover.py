@@ -90,6 +90,10 @@ def _has_head() -> re.Pattern:
     return re.compile("|".join(map(re.escape, heads)))
 
 
+def _head_blocks(blocks: list[str]) -> list[bool]:
+    return [bool(_has_head().search(b)) for b in blocks]
+
+
 def _is_mod(w: str, flag: str) -> bool:
     if w in _BAD_MODS or not w.strip() or re.search(r"[\d\W_a-zA-Z]", w):
         return False
@@ -237,7 +241,7 @@ def candidates(doc, lex=None, known: set[str] | None = None) -> list[Candidate]:
     for u in doc.units():
         # a compound ends in a head word, and jieba cuts each block between punctuation on its
         # own: a block holding no head is never read by the rules, so it is not tagged
-        toks = [(p.word, p.flag) for p in pos.cut_blocks(u.text, _has_head().search, HMM=HMM)]
+        toks = [(p.word, p.flag) for p in pos.cut_blocks(u.text, _head_blocks, HMM=HMM)]
         hits = list(_compounds(toks)) + list(_quoted(u.text))
         for start, name, typ, rule in hits:
             weak = rule.endswith(":weak")

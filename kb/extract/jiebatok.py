@@ -110,21 +110,24 @@ def _pos_class():
             return [pseg.pair(w, f) for w, f in got]
 
         def cut_blocks(self, sentence, wanted, HMM=True):
-            """``cut`` that tags only the Chinese blocks (runs between punctuation, which jieba cuts
-            each on its own) that ``wanted`` accepts; another block comes back whole as one
-            pair tagged "x" (so offsets stay right), skipping its word graph and HMM."""
+            """``cut`` that tags only the Chinese blocks ``wanted`` asks for. jieba cuts the text
+            between punctuation (a block) on its own, so a block's words do not depend on the
+            others. ``wanted`` gets the list ``re_han_internal.split`` makes (the Chinese blocks
+            at odd places) and returns a list of as many booleans; a block not wanted comes
+            back whole as one pair tagged "x" (offsets stay right), without its word graph."""
             self.makesure_userdict_loaded()
             cut_blk = self._POSTokenizer__cut_DAG if HMM else self._POSTokenizer__cut_DAG_NO_HMM
-            for blk in pseg.re_han_internal.split(sentence):
+            blocks = pseg.re_han_internal.split(sentence)
+            keep = wanted(blocks)
+            for i, blk in enumerate(blocks):
                 if not blk:
                     continue
-                if pseg.re_han_internal.match(blk):
-                    if wanted(blk):
-                        yield from cut_blk(blk)
-                    else:
-                        yield pseg.pair(blk, "x")
-                else:
+                if i % 2 == 0:  # between the Chinese blocks: punctuation, white space, symbols
                     yield from self._POSTokenizer__cut_internal(blk, HMM)
+                elif keep[i]:
+                    yield from cut_blk(blk)
+                else:
+                    yield pseg.pair(blk, "x")
 
     return POSTokenizer
 
