@@ -90,6 +90,11 @@ def _has_head() -> re.Pattern:
     return re.compile("|".join(map(re.escape, heads)))
 
 
+@lru_cache(maxsize=1)
+def _last_chars() -> frozenset[str]:
+    return frozenset(h[-1] for h in GROUP_HEADS + ACTOR_HEADS if h)
+
+
 def _head_blocks(blocks: list[str]) -> list[bool]:
     return [bool(_has_head().search(b)) for b in blocks]
 
@@ -128,7 +133,10 @@ def _compounds(tokens: list[tuple[str, str]]):
     for w, _ in tokens:
         offs.append(pos)
         pos += len(w)
+    last = _last_chars()
     for i, (w, _f) in enumerate(tokens):
+        if w[-1:] not in last and not w.startswith("国务院"):
+            continue  # no head ends it: most words, passed over without a look-up per head length
         typ, head, weak = None, None, False
         for t, heads in (("ACTOR", ACTOR_HEADS), ("GROUP", GROUP_HEADS)):
             h = _head(w, heads)

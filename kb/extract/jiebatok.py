@@ -87,6 +87,9 @@ def _tokenizer_class():
     return Tokenizer
 
 
+_BETWEEN: dict[str, list[tuple[str, str]]] = {}  # the pairs of a text between Chinese blocks
+
+
 @lru_cache(maxsize=1)
 def _pos_class():
     """jieba's part-of-speech tagging, remembering the HMM's reading of an unknown run."""
@@ -123,7 +126,15 @@ def _pos_class():
                 if not blk:
                     continue
                 if i % 2 == 0:  # between the Chinese blocks: punctuation, white space, symbols
-                    yield from self._POSTokenizer__cut_internal(blk, HMM)
+                    # cut by regular expressions alone, and the same few strings come back
+                    # every clause (，, 。, a line break)
+                    got = _BETWEEN.get(blk)
+                    if got is None:
+                        if len(_BETWEEN) > 10_000:  # a bound for text full of odd symbols
+                            _BETWEEN.clear()
+                        got = _BETWEEN[blk] = [(p.word, p.flag) for p in self._POSTokenizer__cut_internal(blk, HMM)]
+                    for w, f in got:
+                        yield pseg.pair(w, f)
                 elif keep[i]:
                     yield from cut_blk(blk)
                 else:
