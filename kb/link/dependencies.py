@@ -234,6 +234,15 @@ def candidates(doc: Document, units: list[Unit]) -> list[Candidate]:
     for u in units:
         by_chapter.setdefault(getattr(u, "chapter", None), []).append(u.id)
     best: dict[tuple[str, str], Candidate] = {}
+    used_memo: dict[tuple[str, str, str], tuple | None] = {}
+
+    def used(a: str, y: Thing):
+        # _used_head reads only the thing's head and core; the ambiguity check below asks it
+        # again for every other task's things of one head
+        k = (a, y.head, y.core)
+        if k not in used_memo:
+            used_memo[k] = _used_head(by_id[a], y)
+        return used_memo[k]
 
     def offer(c: Candidate):
         head = re.split(r"[:：。]", by_id[c.a].text, maxsplit=1)[0]
@@ -280,7 +289,7 @@ def candidates(doc: Document, units: list[Unit]) -> list[Candidate]:
                     if a == b:
                         continue
                     if rule == "uses-head":
-                        found: tuple | None = None if _own(things[a], t.name, t) else _used_head(by_id[a], t)
+                        found: tuple | None = None if _own(things[a], t.name, t) else used(a, t)
                     elif rule == "by-law":
                         found = _acts_by_law(by_id[a], things[a], key)
                     else:
@@ -290,15 +299,7 @@ def candidates(doc: Document, units: list[Unit]) -> list[Candidate]:
                 if len(done) > MAX_DF - 1:
                     continue  # work that many tasks do is the plan's topic, not a use of B's resource
                 for a, h in done.items():
-                    if (
-                        rule == "uses-head"
-                        and sum(
-                            1
-                            for x, xs in things.items()
-                            if x != a and any(_used_head(by_id[a], y) for y in xs if y.head == t.head)
-                        )
-                        > 1
-                    ):
+                    if rule == "uses-head" and _fits_two(things, a, t.head, used):
                         continue  # the head fits things of two tasks: ambiguous
                     name = h[2] if rule == "uses-head" else key
                     offer(Candidate(a, b, rule, h[0], h[1], name, t.sentence, t.clause, t.name))
@@ -349,6 +350,17 @@ def candidates(doc: Document, units: list[Unit]) -> list[Candidate]:
             if use:
                 offer(Candidate(a, hub.unit, rule, use[0], use[1], use[2], hub.sentence, hub.clause, hub.name))
     return [best[k] for k in sorted(best)]
+
+
+def _fits_two(things: dict[str, list[Thing]], a: str, head: str, used) -> bool:
+    """Does A's use of ``head`` fit things of two or more other tasks? (Stops at the second.)"""
+    n = 0
+    for x, xs in things.items():
+        if x != a and any(used(a, y) for y in xs if y.head == head):
+            n += 1
+            if n > 1:
+                return True
+    return False
 
 
 def _depends_on(ids: _Ids, doc: Document, units: list[Unit], table=None) -> list[Edge]:

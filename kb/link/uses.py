@@ -5,6 +5,7 @@ work B says its output serves (the rules of kb/link/dependencies.py)."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from kb.extract.lexicon import alternation, word_lists
 from kb.link.text import clauses
@@ -121,13 +122,19 @@ def _acts_by_law(a: Unit, a_things: list[Thing], subject: str) -> tuple[Sentence
     return None
 
 
+@lru_cache(maxsize=256)
+def _use_pattern(head: str) -> re.Pattern:
+    """A use verb, a few words and ``head`` (built once per head, not once per unit and thing)."""
+    return re.compile(r"(?:" + "|".join(USE_VERBS) + r")([^,，;；。、和及与等]{1,12}?)" + re.escape(head))
+
+
 def _used_head(a: Unit, thing: Thing) -> tuple[Sentence, str, str] | None:
     """A names B's thing by its head noun after a use verb, with B's own words before the head
     (依托考古工作站开展…, 用好执法队伍): (sentence, clause, phrase)."""
     if thing.head not in RESOURCE_HEADS + IT_HEADS:
         return None
     core = GENERIC_MODS.sub("", _strip_scope(thing.core))
-    pat = re.compile(r"(?:" + "|".join(USE_VERBS) + r")([^,，;；。、和及与等]{1,12}?)" + re.escape(thing.head))
+    pat = _use_pattern(thing.head)
     for s in a.sentences:
         if DOTS.search(s.text):
             continue
