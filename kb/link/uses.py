@@ -66,6 +66,7 @@ _L = word_lists("links")  # the word lists are data: kb/extract/lexicon/links.ts
 _LEVEL = rf"(?:{alternation(_L['level'])})"  # levels, not modes of cooperation (跨区域)
 _LEVELS = re.compile(_LEVEL + r"(?:[、和与及]" + _LEVEL + r")*")
 BODY_HEADS = _L["body-head"]
+_BODY_WORK = re.compile("|".join(BODY_HEADS) + r"|组织|机构|建设")  # work that is a body's making
 
 
 def body_levels(t: Thing) -> frozenset[str]:
@@ -82,13 +83,16 @@ def body_levels(t: Thing) -> frozenset[str]:
     return frozenset()
 
 
+_LEVEL_WORK = re.compile(r"(?:" + WORK_VERBS + r")(" + _LEVELS.pattern + r")([\u4e00-\u9fff]{2,10})")
+
+
 def _level_work(a: Unit, a_things: list[Thing], levels: frozenset[str]) -> tuple[Sentence, str, str] | None:
     """A carries out work at exactly the levels of B's body (大力推进行业性、区域性集体协商 for
     区域性、行业性工会联合会): the body is the party such work needs. Not when A sets up a body at
     those levels itself, nor when A's object is itself a body (…调解组织建设)."""
     if any(body_levels(t) == levels for t in a_things):
         return None
-    pat = re.compile(r"(?:" + WORK_VERBS + r")(" + _LEVELS.pattern + r")([\u4e00-\u9fff]{2,10})")
+    pat = _LEVEL_WORK
     for s in a.sentences:
         if DOTS.search(s.text):
             continue
@@ -97,7 +101,7 @@ def _level_work(a: Unit, a_things: list[Thing], levels: frozenset[str]) -> tuple
                 work = m.group(2)
                 if frozenset(re.findall(_LEVEL, m.group(1))) != levels:
                     continue
-                if re.search("|".join(BODY_HEADS) + r"|组织|机构|建设", work):
+                if _BODY_WORK.search(work):
                     continue
                 return s, c, m.group(0)
     return None
