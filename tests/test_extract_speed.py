@@ -130,7 +130,10 @@ def test_rules_find_the_same_on_the_blocks_they_read(monkeypatch):
             for u in d.units():
                 out.append(orgnames.find_orgs(u.text))
                 out.append(
-                    [(m.entity, m.start, m.end) for m in bareparties.bare_party_mentions(u.text, [], lambda i: "s", lex)]
+                    [
+                        (m.entity, m.start, m.end)
+                        for m in bareparties.bare_party_mentions(u.text, [], lambda i: "s", lex)
+                    ]
                 )
         return out
 
