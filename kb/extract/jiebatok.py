@@ -87,7 +87,9 @@ def _tokenizer_class():
     return Tokenizer
 
 
-_BETWEEN: dict[str, list[tuple[str, str]]] = {}  # the pairs of a text between Chinese blocks
+# the pairs of a text between Chinese blocks: jieba cuts it by regular expressions alone (no
+# word table, no HMM), so one memo serves every tagger
+_BETWEEN: dict[str, list[tuple[str, str]]] = {}
 
 
 @lru_cache(maxsize=1)

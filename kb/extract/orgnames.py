@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from kb.extract.discover_rules import _ALLOWED_VERBS, _BAD_MODS, _BAD_START, _PERSON_R
 from kb.extract.jiebatok import plain_tagger
@@ -44,30 +44,21 @@ class Rules:
     proper_words: frozenset[str]
     party_verbs: frozenset[str]
 
-    @property
+    # made once per Rules (they are read for every word of every unit)
+    @cached_property
     def suffixes(self) -> tuple[str, ...]:
         return tuple(sorted(self.body + self.institution, key=len, reverse=True))
 
-    @property
+    @cached_property
     def by_length(self) -> tuple[tuple[int, frozenset[str]], ...]:
         """The suffixes as sets per length, longest first: the suffix a word ends with is found
         with one set look-up per length (4) instead of one ``endswith`` per suffix (27)."""
-        return _by_length(self.suffixes)
+        lengths = sorted({len(w) for w in self.suffixes if w}, reverse=True)
+        return tuple((n, frozenset(w for w in self.suffixes if len(w) == n)) for n in lengths)
 
-    @property
+    @cached_property
     def any_suffix(self) -> re.Pattern:
-        return _any_of(self.suffixes)
-
-
-@lru_cache(maxsize=4)
-def _by_length(words: tuple[str, ...]) -> tuple[tuple[int, frozenset[str]], ...]:
-    lengths = sorted({len(w) for w in words if w}, reverse=True)
-    return tuple((n, frozenset(w for w in words if len(w) == n)) for n in lengths)
-
-
-@lru_cache(maxsize=4)
-def _any_of(words: tuple[str, ...]) -> re.Pattern:
-    return re.compile("|".join(re.escape(w) for w in words if w) or "(?!)")
+        return re.compile("|".join(re.escape(w) for w in self.suffixes if w) or "(?!)")
 
 
 @dataclass(frozen=True)
