@@ -56,6 +56,8 @@ def _same(pairs, text: str) -> None:
             if fast_pos is not None:
                 got = [(p.word, p.flag) for p in fast_pos.cut(text, HMM=hmm)]
                 assert got == [(p.word, p.flag) for p in slow_pos.cut(text, HMM=hmm)]
+                every = [(p.word, p.flag) for p in fast_pos.cut_blocks(text, lambda bs: [True] * len(bs), HMM=hmm)]
+                assert every == got
         assert fast.lcut_for_search(text) == slow.lcut_for_search(text)
 
 
@@ -87,6 +89,61 @@ def test_hmm_memo_gives_fresh_pairs(pairs):
     for p in first:
         p.word = "?"
     assert [p.word for p in fast_pos.cut(text)] == [p.word for p in pairs[0][3].cut(text)]
+
+
+def test_tagging_some_blocks_tags_them_as_the_whole_text_does(pairs):
+    """The rules tag only the blocks (text between punctuation) they read: a block asked for gets
+    the words and tags jieba gives it in the whole line, one not asked for comes back whole."""
+    import jieba.posseg as pseg
+
+    fast_pos, slow_pos = pairs[0][2], pairs[0][3]
+    every_other = lambda bs: [i % 4 == 1 for i in range(len(bs))]  # noqa: E731
+    skipped = 0
+    for name in PLANS:
+        for line in (ROOT / "corpus" / f"{name}.txt").read_text(encoding="utf-8").splitlines():
+            blocks = pseg.re_han_internal.split(line)
+            for hmm in (True, False):
+                whole = [(p.word, p.flag) for p in slow_pos.cut(line, HMM=hmm)]
+                alone = [[(p.word, p.flag) for p in slow_pos.cut(b, HMM=hmm)] for b in blocks]
+                assert [p for ps in alone for p in ps] == whole  # jieba cuts each block on its own
+                want = [[(b, "x")] if i % 4 == 3 and b else ps for i, (b, ps) in enumerate(zip(blocks, alone))]
+                got = [(p.word, p.flag) for p in fast_pos.cut_blocks(line, every_other, HMM=hmm)]
+                assert got == [p for ps in want for p in ps]
+                skipped += sum(1 for i, b in enumerate(blocks) if i % 4 == 3 and b)
+    assert skipped > 100  # the lines have many blocks
+
+
+def test_rules_find_the_same_on_the_blocks_they_read(monkeypatch):
+    """Discovery, named organisations and bare parties tag only the blocks their rules can read:
+    on real plans they find what they find with every block tagged."""
+    from kb.extract import bareparties, discover, orgnames
+    from kb.extract.lexicon import load_lexicon
+    from kb.parse.text import parse_file
+
+    lex = load_lexicon()
+    docs = [parse_file(ROOT / "corpus" / f"{name}.txt") for name in PLANS]
+
+    def answers():
+        out = []
+        for d in docs:
+            out.append([(c.type, c.name, c.rule, c.count, c.strong, c.contexts) for c in discover.candidates(d, lex)])
+            for u in d.units():
+                out.append(orgnames.find_orgs(u.text))
+                out.append(
+                    [
+                        (m.entity, m.start, m.end)
+                        for m in bareparties.bare_party_mentions(u.text, [], lambda i: "s", lex)
+                    ]
+                )
+        return out
+
+    fast = answers()
+    every = lambda bs: [True] * len(bs)  # noqa: E731
+    for mod, name in ((discover, "_head_blocks"), (bareparties, "_party_blocks")):
+        monkeypatch.setattr(mod, name, every)
+    monkeypatch.setattr(orgnames, "_name_blocks", lambda r: every)
+    assert answers() == fast
+    assert sum(len(x) for x in fast) > 100
 
 
 def _plain(x):

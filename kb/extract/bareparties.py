@@ -62,6 +62,25 @@ def _acts(words: list[tuple[str, str]], i: int, lex) -> bool:
     return w1 in _JOINT and len(nxt) > 2 and nxt[2][0][:2] in lex.cooperation_words
 
 
+@lru_cache(maxsize=1)
+def _any_word() -> re.Pattern:
+    state, party = _words()
+    return re.compile("|".join(re.escape(w) for w in (*state, *party) if w) or "(?!)")
+
+
+def _party_blocks(blocks: list[str]) -> list[bool]:
+    """The blocks of a text (jieba's list, Chinese blocks at odd places) the rules read: those
+    holding a party word, and the block after each (``_acts`` reads up to four words on, which
+    reach past the punctuation only to the first word of the next block)."""
+    keep = [False] * len(blocks)
+    for i in range(1, len(blocks), 2):
+        if _any_word().search(blocks[i]):
+            keep[i] = True
+            if i + 2 < len(blocks):
+                keep[i + 2] = True
+    return keep
+
+
 def bare_party_mentions(text: str, mentions: list, sentence_of, lex) -> list:
     """Mentions of the State, the centre and the Party named by a bare word acting in ``text``."""
     from kb.model import Mention
@@ -70,7 +89,7 @@ def bare_party_mentions(text: str, mentions: list, sentence_of, lex) -> list:
     if not (state or party) or not any(w in text for w in (*state, *party)):
         return []
     flat, where = compact(text)
-    words = [(w.word, w.flag) for w in plain_tagger().cut(flat, HMM=False)]
+    words = [(w.word, w.flag) for w in plain_tagger().cut_blocks(flat, _party_blocks, HMM=False)]
     covered = [(m.start, m.end) for m in mentions if m.entity.startswith("ACTOR:")]
     out, pos = [], 0
     for i, (w, _flag) in enumerate(words):

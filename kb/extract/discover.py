@@ -83,6 +83,22 @@ def _head(word: str, heads: tuple[str, ...]) -> str | None:
     return "" if "" in heads else None
 
 
+@lru_cache(maxsize=1)
+def _has_head() -> re.Pattern:
+    """Any head word (or 国务院, which opens a compound) anywhere in a text."""
+    heads = sorted({h for h in GROUP_HEADS + ACTOR_HEADS if h} | {"国务院"}, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, heads)))
+
+
+@lru_cache(maxsize=1)
+def _last_chars() -> frozenset[str]:
+    return frozenset(h[-1] for h in GROUP_HEADS + ACTOR_HEADS if h)
+
+
+def _head_blocks(blocks: list[str]) -> list[bool]:
+    return [bool(_has_head().search(b)) for b in blocks]
+
+
 def _is_mod(w: str, flag: str) -> bool:
     if w in _BAD_MODS or not w.strip() or re.search(r"[\d\W_a-zA-Z]", w):
         return False
@@ -117,7 +133,10 @@ def _compounds(tokens: list[tuple[str, str]]):
     for w, _ in tokens:
         offs.append(pos)
         pos += len(w)
+    last = _last_chars()
     for i, (w, _f) in enumerate(tokens):
+        if w[-1:] not in last and not w.startswith("国务院"):
+            continue  # no head ends it: most words, passed over without a look-up per head length
         typ, head, weak = None, None, False
         for t, heads in (("ACTOR", ACTOR_HEADS), ("GROUP", GROUP_HEADS)):
             h = _head(w, heads)
@@ -228,7 +247,9 @@ def candidates(doc, lex=None, known: set[str] | None = None) -> list[Candidate]:
     pos = _pos_tokenizer(words)
     found: dict[tuple[str, str], Candidate] = {}
     for u in doc.units():
-        toks = [(p.word, p.flag) for p in pos.cut(u.text, HMM=HMM)]
+        # a compound ends in a head word, and jieba cuts each block between punctuation on its
+        # own: a block holding no head is never read by the rules, so it is not tagged
+        toks = [(p.word, p.flag) for p in pos.cut_blocks(u.text, _head_blocks, HMM=HMM)]
         hits = list(_compounds(toks)) + list(_quoted(u.text))
         for start, name, typ, rule in hits:
             weak = rule.endswith(":weak")

@@ -87,6 +87,11 @@ def _tokenizer_class():
     return Tokenizer
 
 
+# the pairs of a text between Chinese blocks: jieba cuts it by regular expressions alone (no
+# word table, no HMM), so one memo serves every tagger
+_BETWEEN: dict[str, list[tuple[str, str]]] = {}
+
+
 @lru_cache(maxsize=1)
 def _pos_class():
     """jieba's part-of-speech tagging, remembering the HMM's reading of an unknown run."""
@@ -108,6 +113,34 @@ def _pos_class():
                     self._hmm.clear()
                 got = self._hmm[sentence] = [(p.word, p.flag) for p in super()._POSTokenizer__cut_detail(sentence)]
             return [pseg.pair(w, f) for w, f in got]
+
+        def cut_blocks(self, sentence, wanted, HMM=True):
+            """``cut`` that tags only the Chinese blocks ``wanted`` asks for. jieba cuts the text
+            between punctuation (a block) on its own, so a block's words do not depend on the
+            others. ``wanted`` gets the list ``re_han_internal.split`` makes (the Chinese blocks
+            at odd places) and returns a list of as many booleans; a block not wanted comes
+            back whole as one pair tagged "x" (offsets stay right), without its word graph."""
+            self.makesure_userdict_loaded()
+            cut_blk = self._POSTokenizer__cut_DAG if HMM else self._POSTokenizer__cut_DAG_NO_HMM
+            blocks = pseg.re_han_internal.split(sentence)
+            keep = wanted(blocks)
+            for i, blk in enumerate(blocks):
+                if not blk:
+                    continue
+                if i % 2 == 0:  # between the Chinese blocks: punctuation, white space, symbols
+                    # cut by regular expressions alone, and the same few strings come back
+                    # every clause (，, 。, a line break)
+                    got = _BETWEEN.get(blk)
+                    if got is None:
+                        if len(_BETWEEN) > 10_000:  # a bound for text full of odd symbols
+                            _BETWEEN.clear()
+                        got = _BETWEEN[blk] = [(p.word, p.flag) for p in self._POSTokenizer__cut_internal(blk, HMM)]
+                    for w, f in got:
+                        yield pseg.pair(w, f)
+                elif keep[i]:
+                    yield from cut_blk(blk)
+                else:
+                    yield pseg.pair(blk, "x")
 
     return POSTokenizer
 

@@ -64,6 +64,7 @@ from kb.link.things import (
     IT_HEADS,
     LONG_CORE,
     MAX_DF,
+    RESOURCE_HEADS,
     RULE_RANK,
     USE_VERBS,
     Thing,
@@ -234,6 +235,24 @@ def candidates(doc: Document, units: list[Unit]) -> list[Candidate]:
     for u in units:
         by_chapter.setdefault(getattr(u, "chapter", None), []).append(u.id)
     best: dict[tuple[str, str], Candidate] = {}
+    used_memo: dict[tuple[str, str, str], tuple | None] = {}
+
+    def used(a: str, y: Thing):
+        # _used_head reads only the thing's head and core; the ambiguity check below asks it
+        # again for every other task's things of one head
+        k = (a, y.head, y.core)
+        if k not in used_memo:
+            used_memo[k] = _used_head(by_id[a], y)
+        return used_memo[k]
+
+    heads: dict[str, list[tuple[str, list[Thing]]]] = {}
+
+    def with_head(head: str) -> list[tuple[str, list[Thing]]]:
+        """Each task's things of ``head`` (tasks with none left out)."""
+        if head not in heads:
+            found = ((x, [y for y in xs if y.head == head]) for x, xs in things.items())
+            heads[head] = [(x, ys) for x, ys in found if ys]
+        return heads[head]
 
     def offer(c: Candidate):
         head = re.split(r"[:：。]", by_id[c.a].text, maxsplit=1)[0]
@@ -266,6 +285,8 @@ def candidates(doc: Document, units: list[Unit]) -> list[Candidate]:
                 # index, so a plan of thousands of tasks is not scanned once per thing
                 if rule == "uses-head":
                     key = t.head
+                    if key not in RESOURCE_HEADS + IT_HEADS:
+                        continue  # no task uses it by its head (_used_head)
                 elif rule == "by-law":
                     key = law_name(t)
                     if not key:
@@ -280,7 +301,11 @@ def candidates(doc: Document, units: list[Unit]) -> list[Candidate]:
                     if a == b:
                         continue
                     if rule == "uses-head":
-                        found: tuple | None = None if _own(things[a], t.name, t) else _used_head(by_id[a], t)
+                        # (A's own thing of that name first would be the same answer: the use is
+                        # memoized and rarer, so it is asked first)
+                        found: tuple | None = used(a, t)
+                        if found and _own(things[a], t.name, t):
+                            found = None
                     elif rule == "by-law":
                         found = _acts_by_law(by_id[a], things[a], key)
                     else:
@@ -290,15 +315,7 @@ def candidates(doc: Document, units: list[Unit]) -> list[Candidate]:
                 if len(done) > MAX_DF - 1:
                     continue  # work that many tasks do is the plan's topic, not a use of B's resource
                 for a, h in done.items():
-                    if (
-                        rule == "uses-head"
-                        and sum(
-                            1
-                            for x, xs in things.items()
-                            if x != a and any(_used_head(by_id[a], y) for y in xs if y.head == t.head)
-                        )
-                        > 1
-                    ):
+                    if rule == "uses-head" and _fits_two(with_head(t.head), a, used):
                         continue  # the head fits things of two tasks: ambiguous
                     name = h[2] if rule == "uses-head" else key
                     offer(Candidate(a, b, rule, h[0], h[1], name, t.sentence, t.clause, t.name))
@@ -349,6 +366,18 @@ def candidates(doc: Document, units: list[Unit]) -> list[Candidate]:
             if use:
                 offer(Candidate(a, hub.unit, rule, use[0], use[1], use[2], hub.sentence, hub.clause, hub.name))
     return [best[k] for k in sorted(best)]
+
+
+def _fits_two(things: list[tuple[str, list[Thing]]], a: str, used) -> bool:
+    """Does A's use of a head fit ``things`` (each task's things of that head) of two or more
+    other tasks? (Stops at the second.)"""
+    n = 0
+    for x, xs in things:
+        if x != a and any(used(a, y) for y in xs):
+            n += 1
+            if n > 1:
+                return True
+    return False
 
 
 def _depends_on(ids: _Ids, doc: Document, units: list[Unit], table=None) -> list[Edge]:

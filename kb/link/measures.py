@@ -27,9 +27,9 @@ class ClauseMatch:
 def match_rows(doc: Document) -> dict[str, list[ClauseMatch]]:
     """Row id -> the clause matches that link it to tasks (best sentence per clause)."""
     sents = [(t, s) for t in _task_units(doc) for s in t.sentences]
-    idf = BigramIDF(s.text for _, s in sents)
     sent_figs = {s.id: {f.key for f in figures(s.text)} for _, s in sents}
     sent_bg = {s.id: bigrams(s.text) for _, s in sents}
+    idf = BigramIDF(sets=(sent_bg[s.id] for _, s in sents))  # each sentence's bigrams made once
     # bigram -> sentences holding it: a clause is scored only against sentences it shares
     # words with (comparing every clause with every sentence was quadratic on long plans)
     postings: dict[str, list[int]] = defaultdict(list)

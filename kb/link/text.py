@@ -104,12 +104,13 @@ def bigrams(text: str) -> set[str]:
 
 
 class BigramIDF:
-    def __init__(self, texts: Iterable[str]):
+    def __init__(self, texts: Iterable[str] = (), sets: Iterable[set[str]] = ()):
+        """Over ``texts``, or over the :func:`bigrams` of texts a caller already has (``sets``)."""
         self.df: Counter[str] = Counter()
         self.n = 0
-        for t in texts:
+        for bs in (*(bigrams(t) for t in texts), *sets):
             self.n += 1
-            self.df.update(bigrams(t))
+            self.df.update(bs)
 
     def idf(self, b: str) -> float:
         return math.log((self.n + 1) / (self.df.get(b, 0) + 1))

@@ -200,9 +200,25 @@ def _specific(core: str) -> bool:
     return len(GENERIC_MODS.sub("", _strip_scope(core))) >= 3 or "“" in core or "《" in core
 
 
+# the patterns of the functions below, compiled once (they run for every clause of every task)
+_WORK_END = re.compile(r"(?:功能)?建设$|工作$")
+_ITEM_END = re.compile(r"(?:功能)?建设(?:工作|质量)?$|工作$")
+_ITEM_START = re.compile(r"^(?:" + ESTABLISH_VERBS + r"|推进|推动|加快|加强|进一步|积极|和(?!谐)|并)+")
+_QUOTED = re.compile(r"“([^”]{2,20})”")
+_TITLED = re.compile(r"《([^》]{2,40})》")
+_AND = re.compile(r"和|及|与")
+# HEADS as sets per length, longest first (HEADS is sorted so: its first match is the longest)
+_HEADS_BY_LENGTH = tuple(
+    (n, frozenset(h for h in HEADS if len(h) == n)) for n in sorted({len(h) for h in HEADS if h}, reverse=True)
+)
+
+
 def _head_of(name: str) -> str:
-    name = re.sub(r"(?:功能)?建设$|工作$", "", name)
-    return next((h for h in HEADS if name.endswith(h) and len(name) > len(h)), "")
+    name = _WORK_END.sub("", name)
+    for n, hs in _HEADS_BY_LENGTH:
+        if n < len(name) and name[-n:] in hs:
+            return name[-n:]
+    return ""
 
 
 def _strip_scope(core: str) -> str:
@@ -211,16 +227,16 @@ def _strip_scope(core: str) -> str:
 
 def _thing(u: Unit, s: Sentence, clause: str, item: str) -> Thing | None:
     item = item.strip(" 等")
-    item = re.sub(r"(?:功能)?建设(?:工作|质量)?$|工作$", "", item)
-    item = re.sub(r"^(?:" + ESTABLISH_VERBS + r"|推进|推动|加快|加强|进一步|积极|和(?!谐)|并)+", "", item)
+    item = _ITEM_END.sub("", item)
+    item = _ITEM_START.sub("", item)
     if "等" in item and _head_of(item.rsplit("等", 1)[1]):  # “工E就业”等全国工会就业服务网上平台
         item = item.rsplit("等", 1)[1]
     if "的" in item:  # 具有工会特色的劳动关系数据库 -> 劳动关系数据库
         tail = item.rsplit("的", 1)[1]
         if len(tail) >= 3:
             item = tail
-    quoted = re.findall(r"“([^”]{2,20})”", item)
-    titles = re.findall(r"《([^》]{2,40})》", item)
+    quoted = _QUOTED.findall(item)
+    titles = _TITLED.findall(item)
     head = _head_of(item)
     if not head and not quoted and not titles:
         return None
@@ -268,7 +284,7 @@ def established(u: Unit) -> list[Thing]:
                 if "的" in obj and len(obj.rsplit("的", 1)[1]) >= 3:
                     obj = obj.rsplit("的", 1)[1]
                 for item in obj.split("、"):
-                    parts = re.split(r"和|及|与", item)
+                    parts = _AND.split(item)
                     if len(parts) == 2 and all(_head_of(p) for p in parts):
                         cands = parts
                     else:

@@ -5,6 +5,7 @@ work B says its output serves (the rules of kb/link/dependencies.py)."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from kb.extract.lexicon import alternation, word_lists
 from kb.link.text import clauses
@@ -65,6 +66,7 @@ _L = word_lists("links")  # the word lists are data: kb/extract/lexicon/links.ts
 _LEVEL = rf"(?:{alternation(_L['level'])})"  # levels, not modes of cooperation (跨区域)
 _LEVELS = re.compile(_LEVEL + r"(?:[、和与及]" + _LEVEL + r")*")
 BODY_HEADS = _L["body-head"]
+_BODY_WORK = re.compile("|".join(BODY_HEADS) + r"|组织|机构|建设")  # work that is a body's making
 
 
 def body_levels(t: Thing) -> frozenset[str]:
@@ -81,13 +83,16 @@ def body_levels(t: Thing) -> frozenset[str]:
     return frozenset()
 
 
+_LEVEL_WORK = re.compile(r"(?:" + WORK_VERBS + r")(" + _LEVELS.pattern + r")([\u4e00-\u9fff]{2,10})")
+
+
 def _level_work(a: Unit, a_things: list[Thing], levels: frozenset[str]) -> tuple[Sentence, str, str] | None:
     """A carries out work at exactly the levels of B's body (大力推进行业性、区域性集体协商 for
     区域性、行业性工会联合会): the body is the party such work needs. Not when A sets up a body at
     those levels itself, nor when A's object is itself a body (…调解组织建设)."""
     if any(body_levels(t) == levels for t in a_things):
         return None
-    pat = re.compile(r"(?:" + WORK_VERBS + r")(" + _LEVELS.pattern + r")([\u4e00-\u9fff]{2,10})")
+    pat = _LEVEL_WORK
     for s in a.sentences:
         if DOTS.search(s.text):
             continue
@@ -96,7 +101,7 @@ def _level_work(a: Unit, a_things: list[Thing], levels: frozenset[str]) -> tuple
                 work = m.group(2)
                 if frozenset(re.findall(_LEVEL, m.group(1))) != levels:
                     continue
-                if re.search("|".join(BODY_HEADS) + r"|组织|机构|建设", work):
+                if _BODY_WORK.search(work):
                     continue
                 return s, c, m.group(0)
     return None
@@ -121,13 +126,19 @@ def _acts_by_law(a: Unit, a_things: list[Thing], subject: str) -> tuple[Sentence
     return None
 
 
+@lru_cache(maxsize=256)
+def _use_pattern(head: str) -> re.Pattern:
+    """A use verb, a few words and ``head`` (built once per head, not once per unit and thing)."""
+    return re.compile(r"(?:" + "|".join(USE_VERBS) + r")([^,，;；。、和及与等]{1,12}?)" + re.escape(head))
+
+
 def _used_head(a: Unit, thing: Thing) -> tuple[Sentence, str, str] | None:
     """A names B's thing by its head noun after a use verb, with B's own words before the head
     (依托考古工作站开展…, 用好执法队伍): (sentence, clause, phrase)."""
     if thing.head not in RESOURCE_HEADS + IT_HEADS:
         return None
     core = GENERIC_MODS.sub("", _strip_scope(thing.core))
-    pat = re.compile(r"(?:" + "|".join(USE_VERBS) + r")([^,，;；。、和及与等]{1,12}?)" + re.escape(thing.head))
+    pat = _use_pattern(thing.head)
     for s in a.sentences:
         if DOTS.search(s.text):
             continue
