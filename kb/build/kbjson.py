@@ -33,13 +33,30 @@ def write_kb_json(path: Path, kb: KB, cached: Sequence[tuple[Path, int] | None] 
 def write_kb_json_stream(path: Path, coll: Collection, cached: Sequence[tuple[Path, int] | None] = ()) -> None:
     """The same file from a build's collection, reading each document back from the cache when
     it is needed (its line when the entry has it; its model for its edges) and dropping it after."""
+    from kb.build.cache import _sidecar, _text_get, _text_put
+    from kb.graph.links import stored_link
+    from kb.model import flat_dict
+
     multi = coll.multi
 
-    def edges():
-        for doc, es in coll.models():
-            yield from _with_references(es, _runs([doc], multi))
+    def edge_lines():
+        # a document's lines depend on its model alone: kept beside its cache entry, so that an
+        # update reads them instead of loading and serializing every document again
+        for i, h in enumerate(coll.docs):
+            side = _sidecar(coll.cache, h.key, ".kbe") if coll.cache and h.models is None else None
+            text = _text_get(side) if side else None
+            if text is None:
+                doc, es = coll.load(i)
+                text = ",\n".join(_dump(_stored(e)) for e in _with_references(es, _runs([doc], multi)))
+                if side:
+                    _text_put(side, text)
+            if text:
+                yield text
 
-    _write(path, _doc_lines(coll.docs, lambda i: coll.load(i)[0], cached), coll.entities, edges())
+    def _stored(e: Edge | dict) -> dict:
+        return e if isinstance(e, dict) else stored_link(flat_dict(e), weight=None)
+
+    _write(path, _doc_lines(coll.docs, lambda i: coll.load(i)[0], cached), coll.entities, edge_lines(), lines=True)
 
 
 def _doc_lines(docs: Sequence, model: Callable[[int], Document], cached) -> Iterator[str]:
@@ -53,7 +70,9 @@ def _doc_lines(docs: Sequence, model: Callable[[int], Document], cached) -> Iter
         yield line if line is not None else _dump(document_to_dict(model(i), compact=True))
 
 
-def _write(path: Path, doc_lines: Iterable[str], entities: list[Entity], edges: Iterable[Edge | dict]) -> None:
+def _write(path: Path, doc_lines: Iterable[str], entities: list[Entity], edges: Iterable, lines: bool = False) -> None:
+    """``edges``: Edge objects or stored dicts; ``lines``: runs of their lines, written already
+    (joined by a comma and a line break)."""
     from kb.graph.links import stored_link
     from kb.model import SCHEMA_VERSION, flat_dict
 
@@ -69,7 +88,7 @@ def _write(path: Path, doc_lines: Iterable[str], entities: list[Entity], edges: 
         items(f, "entities", (_dump(flat_dict(e)) for e in entities))
         # an edge has no key and may have no weight (graph.json's links have 1.0 for it)
         stored = (e if isinstance(e, dict) else stored_link(flat_dict(e), weight=None) for e in edges)
-        items(f, "edges", (_dump(e) for e in stored), last=True)
+        items(f, "edges", edges if lines else (_dump(e) for e in stored), last=True)
 
 
 def _stored_edges(kb: KB) -> Iterator[Edge | dict]:

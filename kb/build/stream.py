@@ -9,7 +9,7 @@ document whose cache entry could not be written are held instead.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, overload
 
@@ -57,6 +57,25 @@ def held_of(doc: Document, edges: list[Edge], key: str, multi: bool, lex) -> Hel
         edges=len(edges),
         notes=list(doc.notes),
     )
+
+
+def held_put(cache: Path, h: Held, title: str, findings: list, line_len: int | None) -> None:
+    """Keep the facts beside the document's cache entry (with the title it was parsed with, and
+    without the path: this build gives them, and a meta file may change), so that a build that
+    finds them need not load the document's models."""
+    from kb.build.cache import _pickle_put, _sidecar
+
+    _pickle_put(_sidecar(cache, h.key, ".held"), (replace(h, title=title, source=""), findings, line_len))
+
+
+def held_get(cache: Path, key: str) -> tuple[Held, list, int | None] | None:
+    """(facts, consistency findings, length of its kb.json line in the entry), or None."""
+    from kb.build.cache import _pickle_get, _sidecar
+
+    facts = _pickle_get(_sidecar(cache, key, ".held"))
+    if isinstance(facts, tuple) and len(facts) == 3 and isinstance(facts[0], Held) and facts[0].key == key:
+        return facts
+    return None
 
 
 @dataclass
