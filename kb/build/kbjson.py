@@ -122,14 +122,17 @@ def _with_references(edges: list[Edge], runs) -> Iterator[Edge | dict]:
             i += 1
 
 
-def read_kb_json(path: Path) -> KB:
-    """The model of a build's kb.json (or of a full export of it)."""
+def read_kb_json(path: Path, edges: bool = True) -> KB:
+    """The model of a build's kb.json (or of a full export of it); ``edges``: False for a reader
+    that needs none (kb mentions, targets, entities), which skips the last third of the file."""
     from kb.graph.links import loaded_link
     from kb.link import mention_edges
     from kb.model import edge_from_dict, kb_from_dict
     from kb.store import read_json
 
-    data = read_json(path, "knowledge base")
+    data = None if edges else _without_edges(path)
+    if data is None:
+        data = read_json(path, "knowledge base")
     if not isinstance(data, dict):
         raise KBError(f"{path}: not a knowledge base (run: kb build)")
     stored = data.pop("edges", None) or []
@@ -148,3 +151,23 @@ def read_kb_json(path: Path) -> KB:
             raise KBError(f"{path}: the mentions of {e['mentions_of']} cannot be rebuilt (run: kb build)")
         kb.edges.extend(made)
     return kb
+
+
+def _without_edges(path: Path) -> dict | None:
+    """kb.json's documents and entities, its edges left unread: the writer puts ``"edges":[`` at
+    the start of a line, where no JSON string can (a raw line break cannot be in one), and last.
+    None when the file is not of that form (a full export), so it is read whole."""
+    import json
+
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, ValueError):
+        return None  # read_json says what is wrong
+    i = text.rfind('\n"edges":[')
+    if i < 0 or not text[:i].endswith("],"):
+        return None
+    try:
+        data = json.loads(text[: i - 1] + "}")
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None

@@ -65,17 +65,32 @@ def held_put(cache: Path, h: Held, title: str, findings: list, line_len: int | N
     finds them need not load the document's models."""
     from kb.build.cache import _pickle_put, _sidecar
 
-    _pickle_put(_sidecar(cache, h.key, ".held"), (replace(h, title=title, source=""), findings, line_len))
+    sizes = _entry_sizes(cache, h.key)
+    if sizes is not None:
+        _pickle_put(_sidecar(cache, h.key, ".held"), (replace(h, title=title, source=""), findings, line_len, sizes))
 
 
 def held_get(cache: Path, key: str) -> tuple[Held, list, int | None] | None:
-    """(facts, consistency findings, length of its kb.json line in the entry), or None."""
+    """(facts, consistency findings, length of its kb.json line in the entry), or None; None too
+    when the entry or the pickle of its models is no longer the one the facts were kept with
+    (cut short, replaced): the stages after would need them, so they are read the slow way."""
     from kb.build.cache import _pickle_get, _sidecar
 
     facts = _pickle_get(_sidecar(cache, key, ".held"))
-    if isinstance(facts, tuple) and len(facts) == 3 and isinstance(facts[0], Held) and facts[0].key == key:
-        return facts
-    return None
+    if not (isinstance(facts, tuple) and len(facts) == 4 and isinstance(facts[0], Held) and facts[0].key == key):
+        return None
+    if facts[3] != _entry_sizes(cache, key):
+        return None
+    return facts[0], facts[1], facts[2]
+
+
+def _entry_sizes(cache: Path, key: str) -> tuple[int, int] | None:
+    from kb.build.cache import _sidecar
+
+    try:
+        return _sidecar(cache, key, ".json").stat().st_size, _sidecar(cache, key, ".pkl").stat().st_size
+    except OSError:
+        return None
 
 
 @dataclass

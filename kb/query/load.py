@@ -8,11 +8,11 @@ from pathlib import Path
 from kb.model import KB
 
 
-def load_kb(out: Path, notify: Callable[[str], None] | None = None) -> KB:
+def load_kb(out: Path, notify: Callable[[str], None] | None = None, edges: bool = True) -> KB:
     """The knowledge base of the build at ``out``. ``notify`` is told when there is no build
-    yet and the bundled corpus is built first."""
+    yet and the bundled corpus is built first; ``edges``: False when the caller needs none."""
     from kb.build import ensure_built
     from kb.build.kbjson import read_kb_json
     from kb.store import KB_FILE
 
-    return read_kb_json(ensure_built(out, notify=notify) / KB_FILE)
+    return read_kb_json(ensure_built(out, notify=notify) / KB_FILE, edges=edges)
