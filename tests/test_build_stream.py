@@ -132,3 +132,18 @@ def test_an_update_reads_each_documents_output_from_the_cache(built, tmp_path, m
     assert (tmp_path / "g2.json").read_bytes() == (tmp_path / "g1.json").read_bytes()
     write_graph(coll.kb(), tmp_path / "g3.json")
     assert (tmp_path / "g2.json").read_bytes() == (tmp_path / "g3.json").read_bytes()
+
+
+def test_kb_json_read_without_its_edges(built, tmp_path):
+    """kb mentions and targets read kb.json's documents and entities only; a full export (which
+    has no line-per-item layout) is read whole."""
+    from kb.build.kbjson import read_kb_json
+    from kb.model import kb_to_dict
+
+    tmp, coll, stats = built
+    write_kb_json_stream(tmp_path / "kb.json", coll, stats["cached"])
+    whole, bare = read_kb_json(tmp_path / "kb.json"), read_kb_json(tmp_path / "kb.json", edges=False)
+    assert whole.edges and not bare.edges
+    assert (bare.documents, bare.entities) == (whole.documents, whole.entities)
+    (tmp_path / "export.json").write_text(json.dumps(kb_to_dict(whole), ensure_ascii=False, indent=1), encoding="utf-8")
+    assert read_kb_json(tmp_path / "export.json", edges=False).edges == whole.edges
