@@ -147,3 +147,22 @@ def test_kb_json_read_without_its_edges(built, tmp_path):
     assert (bare.documents, bare.entities) == (whole.documents, whole.entities)
     (tmp_path / "export.json").write_text(json.dumps(kb_to_dict(whole), ensure_ascii=False, indent=1), encoding="utf-8")
     assert read_kb_json(tmp_path / "export.json", edges=False).edges == whole.edges
+
+
+@pytest.mark.parametrize("plans", [PLANS, PLANS[2:]], ids=["three", "one"])
+def test_kb_show_reads_only_the_edges_of_its_unit(plans, tmp_path):
+    """kb show parses only the kb.json lines naming its unit (and the mentions of its document):
+    the same edges, in the same order, as the whole file's; an entity's edges likewise."""
+    from kb.build.kbjson import edges_touching, read_kb_json
+
+    coll = collect(plans, cache=tmp_path / "cache")
+    write_kb_json_stream(tmp_path / "kb.json", coll)
+    whole, bare = read_kb_json(tmp_path / "kb.json"), read_kb_json(tmp_path / "kb.json", edges=False)
+    d = whole.documents[-1]
+    unit = f"{d.id}/{d.tasks[3].id}" if coll.multi else d.tasks[3].id
+    entity = next(m.entity for u in d.units() for m in u.mentions)
+    for ids in ({unit}, {d.tasks[3].id, unit}, {entity}, {unit, entity}):
+        want = [e for e in whole.edges if e.source in ids or e.target in ids]
+        assert any(e.type == "mentions" for e in want)
+        assert entity in ids or any(e.type != "mentions" for e in want)
+        assert edges_touching(tmp_path / "kb.json", bare, ids) == want, ids

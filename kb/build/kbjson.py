@@ -125,9 +125,7 @@ def _with_references(edges: list[Edge], runs) -> Iterator[Edge | dict]:
 def read_kb_json(path: Path, edges: bool = True) -> KB:
     """The model of a build's kb.json (or of a full export of it); ``edges``: False for a reader
     that needs none (kb mentions, targets, entities), which skips the last third of the file."""
-    from kb.graph.links import loaded_link
-    from kb.link import mention_edges
-    from kb.model import edge_from_dict, kb_from_dict
+    from kb.model import kb_from_dict
     from kb.store import read_json
 
     data = None if edges else _without_edges(path)
@@ -140,17 +138,50 @@ def read_kb_json(path: Path, edges: bool = True) -> KB:
         kb = kb_from_dict(data)
     except ValueError as err:  # a kb.json of another schema version
         raise KBError(f"{path}: {err} (run: kb build)") from None
+    kb.edges = _loaded(path, kb, stored)
+    return kb
+
+
+def _loaded(path: Path, kb: KB, stored: Iterable[dict], picks: Callable[[str], bool] = lambda _: True) -> list[Edge]:
+    """Edges from their stored form; a reference to a document's mentions made again from it when
+    ``picks`` its id."""
+    from kb.graph.links import loaded_link
+    from kb.link import mention_edges
+    from kb.model import edge_from_dict
+
     docs = {d.id: d for d in kb.documents}
     multi = len(kb.documents) > 1
+    out: list[Edge] = []
     for e in stored:
         if "mentions_of" not in e:
-            kb.edges.append(edge_from_dict(loaded_link(e, weight=None, key=False) if "ev" in e else e))
+            out.append(edge_from_dict(loaded_link(e, weight=None, key=False) if "ev" in e else e))
+            continue
+        if not picks(e["mentions_of"]):
             continue
         made = mention_edges(docs[e["mentions_of"]], multi) if e["mentions_of"] in docs else []
         if len(made) != e.get("count"):  # written by other code: the reference no longer holds
             raise KBError(f"{path}: the mentions of {e['mentions_of']} cannot be rebuilt (run: kb build)")
-        kb.edges.extend(made)
-    return kb
+        out.extend(made)
+    return out
+
+
+def edges_touching(path: Path, kb: KB, ids: set[str]) -> list[Edge]:
+    """The edges of kb.json from or to one of ``ids``, in order, ``kb`` being the file read
+    without its edges: only the lines that name one of them are parsed, and only the mentions of
+    documents those ids are in made again (kb show needs a unit's own edges, not a collection's)."""
+    import json
+
+    text = Path(path).read_text(encoding="utf-8")
+    i = text.rfind('\n"edges":[')
+    if i < 0:  # not the build's layout (a full export): read whole
+        return [e for e in read_kb_json(path).edges if e.source in ids or e.target in ids]
+    marks = [f'"{end}":{_dump(x)}' for x in ids for end in ("source", "target")]
+    lines = (ln[:-1] if ln.endswith(",") else ln for ln in text[i:].split("\n")[2:])  # an item a line
+    stored = (json.loads(ln) for ln in lines if "mentions_of" in ln[:15] or any(m in ln for m in marks))
+    # a mention edge runs from a unit of its document (``doc/T3`` when there are several) to an entity
+    everywhere = len(kb.documents) < 2 or not ids.isdisjoint(e.id for e in kb.entities)
+    picks = lambda d: everywhere or any(x.startswith(d + "/") for x in ids)  # noqa: E731
+    return [e for e in _loaded(path, kb, stored, picks) if e.source in ids or e.target in ids]
 
 
 def _without_edges(path: Path) -> dict | None:
