@@ -18,6 +18,8 @@ from functools import cache
 from sys import intern
 from typing import Any, Optional
 
+from kb.sentences import compact_sentences, sentence_dicts
+
 SCHEMA_VERSION = 1
 
 
@@ -245,7 +247,7 @@ def _unit_dict(u: Unit, extra_first: dict[str, Any], compact: bool = False) -> d
     d["path"] = u.path
     d["responsible"] = [dict(r) for r in u.responsible]
     if compact:
-        d["sentences"] = [_compact_sentence(u, s) for s in u.sentences]
+        d["sentences"] = compact_sentences(u)
         at = _SentenceAt([(x.start, x.end, x.id) for x in u.sentences])
         d["mentions"] = [_compact_mention(m, u.text, at) for m in u.mentions]
     else:
@@ -256,15 +258,7 @@ def _unit_dict(u: Unit, extra_first: dict[str, Any], compact: bool = False) -> d
 
 
 # The compact form (build/kb.json, the build cache) leaves out what the unit's text and offsets
-# already say: a sentence's text, a mention's words and sentence, and unset roles. They were a
-# fifth of kb.json, every sentence of a plan written twice. Only a field that the reader
-# (:func:`_unit_kwargs`) gives back exactly is left out; anything else is written as it is.
-
-
-def _compact_sentence(u: Unit, s: Sentence) -> dict[str, Any]:
-    if u.text[s.start : s.end] == s.text:
-        return {"id": s.id, "start": s.start, "end": s.end}
-    return flat_dict(s)
+# say (a sentence's text and id, a mention's words and sentence, unset roles), when exactly derivable.
 
 
 def _compact_mention(m: Mention, text: str, at: _SentenceAt) -> list:
@@ -356,7 +350,7 @@ def _chapter(d: dict[str, Any]) -> Chapter:
 
 def document_to_dict(doc: Document, compact: bool = False) -> dict[str, Any]:
     """The document's JSON form; ``compact``: the storage form of build/kb.json (see
-    :func:`_compact_sentence`), which :func:`document_from_dict` reads back to the same model."""
+    :func:`kb.sentences.compact_sentences`), which :func:`document_from_dict` reads back to the same model."""
     return {
         "id": doc.id,
         "title": doc.title,
@@ -447,6 +441,8 @@ def edge_from_dict(e: dict[str, Any]) -> Edge:
 
 def _unit_kwargs(d: dict[str, Any]) -> dict[str, Any]:
     text, sentences = d["text"], d.get("sentences", [])
+    if sentences and not isinstance(sentences[0], dict):
+        sentences = sentence_dicts(d["id"], sentences)
     at = _SentenceAt([(x["start"], x["end"], x["id"]) for x in sentences])
     return {
         "sentences": [

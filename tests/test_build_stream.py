@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from kb.build import collect
-from kb.build.graphjson import NotStreamable, write_graph_stream
+from kb.build.graphjson import NotStreamable, document_part, write_graph_stream
 from kb.build.kbjson import write_kb_json, write_kb_json_stream
 from kb.graph.io import graph_to_data, load_graph, to_networkx, write_graph
 from kb.index.write import write_index
@@ -22,6 +22,10 @@ ROOT = Path(__file__).resolve().parent.parent
 PLANS = [
     ROOT / "corpus" / f"{n}.txt" for n in ("jiading-sponge-city-plan", "zero-waste-city-pilot", "acftu-14th-fyp-part2")
 ]
+
+
+def _parts(models, multi: bool):
+    return (document_part(d, es, multi) for d, es in models)
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +52,7 @@ def test_kb_json_streamed_is_the_whole_models(built):
 
 def test_graph_streamed_is_the_whole_models(built):
     tmp, coll, _stats = built
-    write_graph_stream(tmp / "a.graph.json", coll.models(), coll.entities, coll.unmatched(), coll.multi)
+    write_graph_stream(tmp / "a.graph.json", _parts(coll.models(), coll.multi), coll.entities, coll.unmatched())
     write_graph(coll.kb(), tmp / "b.graph.json")
     assert (tmp / "a.graph.json").read_bytes() == (tmp / "b.graph.json").read_bytes()
     assert not list(tmp.glob("*.tmp"))
@@ -74,7 +78,7 @@ def test_without_a_cache_the_models_are_held(built, tmp_path):
     _tmp, coll, _stats = built
     bare = collect(PLANS[1:2], cache=None)
     assert bare.docs[0].models is not None
-    write_graph_stream(tmp_path / "a.json", bare.models(), bare.entities, bare.unmatched(), bare.multi)
+    write_graph_stream(tmp_path / "a.json", _parts(bare.models(), bare.multi), bare.entities, bare.unmatched())
     write_graph(bare.kb(), tmp_path / "b.json")
     assert (tmp_path / "a.json").read_bytes() == (tmp_path / "b.json").read_bytes()
 
@@ -89,7 +93,7 @@ def test_a_link_from_another_documents_node_is_not_streamed(built, tmp_path):
     odd = Edge(source=f"{d1.id}/{d1.tasks[0].id}", target=f"{d0.id}/{d0.tasks[0].id}", type="related", evidence={})
     models = [(d0, [*e0, odd]), *(coll.load(i) for i in range(1, len(coll.docs)))]
     with pytest.raises(NotStreamable):
-        write_graph_stream(tmp_path / "a.json", iter(models), coll.entities, coll.unmatched(), coll.multi)
+        write_graph_stream(tmp_path / "a.json", _parts(models, coll.multi), coll.entities, coll.unmatched())
     kb = KB(documents=[d for d, _ in models], entities=coll.entities, edges=[e for _, es in models for e in es])
     write_graph(kb, tmp_path / "b.json")
     coll.docs[0].models = models[0]  # the collection now holds the odd link
@@ -98,3 +102,67 @@ def test_a_link_from_another_documents_node_is_not_streamed(built, tmp_path):
     finally:
         coll.docs[0].models = None
     assert (tmp_path / "c.json").read_bytes() == (tmp_path / "b.json").read_bytes()
+
+
+def test_an_update_reads_each_documents_output_from_the_cache(built, tmp_path, monkeypatch):
+    """A second build of the same files keeps its facts of each document, its kb.json edge lines
+    and its part of graph.json beside the cache entry, and writes the same files from them
+    without loading any document's model; a side file cut short is made again."""
+    from kb.build import _write_graph
+    from kb.build.cache import _sidecar
+    from kb.build.stream import Collection
+
+    tmp, coll, stats = built
+    write_kb_json_stream(tmp_path / "kb1.json", coll, stats["cached"])
+    _write_graph(coll, tmp_path / "g1.json")
+    again_stats: dict = {}
+    again = collect(PLANS, cache=tmp / "cache", stats=again_stats)
+    assert [(h.id, h.uses, h.chapters, h.size, h.edges) for h in again.docs] == [
+        (h.id, h.uses, h.chapters, h.size, h.edges) for h in coll.docs
+    ]
+    assert again.entities == coll.entities
+    _sidecar(again.cache, again.docs[1].key, ".kbe").write_text('{"source":', encoding="utf-8")  # no line end
+    loaded: list[int] = []
+    real = Collection.load
+    monkeypatch.setattr(Collection, "load", lambda self, i: loaded.append(i) or real(self, i))
+    write_kb_json_stream(tmp_path / "kb2.json", again, again_stats["cached"])
+    _write_graph(again, tmp_path / "g2.json")
+    assert loaded == [1]
+    assert (tmp_path / "kb2.json").read_bytes() == (tmp_path / "kb1.json").read_bytes()
+    assert (tmp_path / "g2.json").read_bytes() == (tmp_path / "g1.json").read_bytes()
+    write_graph(coll.kb(), tmp_path / "g3.json")
+    assert (tmp_path / "g2.json").read_bytes() == (tmp_path / "g3.json").read_bytes()
+
+
+def test_kb_json_read_without_its_edges(built, tmp_path):
+    """kb mentions and targets read kb.json's documents and entities only; a full export (which
+    has no line-per-item layout) is read whole."""
+    from kb.build.kbjson import read_kb_json
+    from kb.model import kb_to_dict
+
+    tmp, coll, stats = built
+    write_kb_json_stream(tmp_path / "kb.json", coll, stats["cached"])
+    whole, bare = read_kb_json(tmp_path / "kb.json"), read_kb_json(tmp_path / "kb.json", edges=False)
+    assert whole.edges and not bare.edges
+    assert (bare.documents, bare.entities) == (whole.documents, whole.entities)
+    (tmp_path / "export.json").write_text(json.dumps(kb_to_dict(whole), ensure_ascii=False, indent=1), encoding="utf-8")
+    assert read_kb_json(tmp_path / "export.json", edges=False).edges == whole.edges
+
+
+@pytest.mark.parametrize("plans", [PLANS, PLANS[2:]], ids=["three", "one"])
+def test_kb_show_reads_only_the_edges_of_its_unit(plans, tmp_path):
+    """kb show parses only the kb.json lines naming its unit (and the mentions of its document):
+    the same edges, in the same order, as the whole file's; an entity's edges likewise."""
+    from kb.build.kbjson import edges_touching, read_kb_json
+
+    coll = collect(plans, cache=tmp_path / "cache")
+    write_kb_json_stream(tmp_path / "kb.json", coll)
+    whole, bare = read_kb_json(tmp_path / "kb.json"), read_kb_json(tmp_path / "kb.json", edges=False)
+    d = whole.documents[-1]
+    unit = f"{d.id}/{d.tasks[3].id}" if coll.multi else d.tasks[3].id
+    entity = next(m.entity for u in d.units() for m in u.mentions)
+    for ids in ({unit}, {d.tasks[3].id, unit}, {entity}, {unit, entity}):
+        want = [e for e in whole.edges if e.source in ids or e.target in ids]
+        assert any(e.type == "mentions" for e in want)
+        assert entity in ids or any(e.type != "mentions" for e in want)
+        assert edges_touching(tmp_path / "kb.json", bare, ids) == want, ids

@@ -98,10 +98,12 @@ def test_stored_kb_json_reads_back_to_the_edges_the_build_made(built, kb_json):
 
 
 def test_stored_kb_json_writes_each_sentence_once(built, kb_json):
-    """A unit's sentences and mentions are stored as offsets into its text, not as copies."""
+    """A unit's sentences and mentions are stored as offsets into its text, not as copies; the
+    sentences by their offsets alone: an end where the one before ends, else [start, end]."""
     raw = json.loads((built / "kb.json").read_text(encoding="utf-8"))
     units = [u for d in raw["documents"] for u in d["tasks"] + d["paragraphs"]]
-    assert units and not any("text" in s for u in units for s in u["sentences"])
+    assert units and all(isinstance(e, int | list) for u in units for e in u["sentences"])
+    assert all(isinstance(u["sentences"][0], int) for u in units if u["sentences"])  # a unit starts with a sentence
     # a mention is [entity, start, end] plus, only when set, its other fields
     ms = [m for u in units for m in u["mentions"]]
     assert ms and all(isinstance(m, list) and 3 <= len(m) <= 4 for m in ms)
@@ -110,15 +112,19 @@ def test_stored_kb_json_writes_each_sentence_once(built, kb_json):
 
 
 def test_kb_json_of_the_previous_form_still_reads(built, kb_json, tmp_path):
-    """A build of the previous storage form (a mention as a dict of its set fields, an edge with
-    its evidence whole) reads to the same model: an old build keeps working until rebuilt."""
+    """A build of the previous storage form (a sentence as a dict of id and offsets, a mention
+    as a dict of its set fields, an edge with its evidence whole) reads to the same model: an
+    old build keeps working until rebuilt."""
     from kb.model import kb_to_dict
     from kb.query.load import load_kb
+    from kb.sentences import sentence_dicts
 
     raw = json.loads((built / "kb.json").read_text(encoding="utf-8"))
     turned = 0
     for d in raw["documents"]:
         for u in d["tasks"] + d["paragraphs"] + d["chapters"]:
+            if u.get("sentences"):
+                u["sentences"] = sentence_dicts(u["id"], u["sentences"])
             for i, m in enumerate(u["mentions"]):
                 u["mentions"][i] = {"entity": m[0], "start": m[1], "end": m[2], **(m[3] if len(m) > 3 else {})}
                 turned += 1

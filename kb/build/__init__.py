@@ -27,9 +27,9 @@ from kb.build.cache import (
     _prune_cache,
 )
 from kb.build.kbjson import write_kb_json_stream
-from kb.build.stream import Collection, held_of
+from kb.build.stream import Collection, held_get, held_of, held_put
 from kb.errors import KBError
-from kb.model import KB
+from kb.model import KB, Document
 from kb.store import KB_FILE, atomic_build, gens_dir, write_json
 
 MANIFEST_FILE = "manifest.json"
@@ -222,8 +222,9 @@ def collect(files: Sequence[Path], jobs: int = 1, *, cache: Path | None = None,
     held: list = [None] * n
     line_len: list[int | None] = [None] * n  # of each document's line in its cache entry
 
-    def keep(i: int, doc, edges, found, stored: bool) -> None:
+    def keep(i: int, doc, edges, found, stored: bool, findings=None) -> None:
         # the document's facts, then its models dropped when its cache entry has them
+        parsed_title = doc.title
         doc.source = display_path(files[i])
         if titles[i]:
             doc.title = titles[i]
@@ -231,15 +232,24 @@ def collect(files: Sequence[Path], jobs: int = 1, *, cache: Path | None = None,
         h.found = found
         if not stored:
             h.models = (doc, edges)
+        elif cache is not None and findings is not None:
+            held_put(cache, h, parsed_title, findings, line_len[i])
         held[i] = h
 
     todo: list[int] = []
     for i, key in enumerate(keys):
+        facts = held_get(cache, key) if cache and read_cache else None
+        if facts is not None:
+            h, findings, line_len[i] = facts
+            h.source, h.title = display_path(files[i]), titles[i] or h.title
+            remember(Document(id=h.id, title=h.title, source=h.source, sha256=h.sha256), findings)
+            held[i] = h
+            continue
         models = _models_get(cache, key) if cache and read_cache else None
         if models is not None:
             doc, edges, found, findings, line_len[i] = models
             remember(doc, findings)
-            keep(i, doc, edges, found, True)
+            keep(i, doc, edges, found, True, findings)
             continue
         hit = _cache_get(cache, key) if cache and read_cache else None
         if hit is not None:
@@ -247,7 +257,7 @@ def collect(files: Sequence[Path], jobs: int = 1, *, cache: Path | None = None,
             remember(doc, hit["findings"])
             line_len[i] = hit["line_len"]
             stored = _models_put(cache, key, (doc, edges, hit["discovered"], hit["findings"], line_len[i]))  # type: ignore[arg-type]
-            keep(i, doc, edges, hit["discovered"], stored)
+            keep(i, doc, edges, hit["discovered"], stored, hit["findings"])
         else:
             todo.append(i)
     rows_held: dict[str, dict] = {}
@@ -264,7 +274,7 @@ def collect(files: Sequence[Path], jobs: int = 1, *, cache: Path | None = None,
         stored = False
         if cache is not None and line_len[i] is not None:  # (a line length only comes from a cache)
             stored = _models_put(cache, keys[i], (doc, edges, part["discovered"], part["findings"], line_len[i]))
-        keep(i, doc, edges, part["discovered"], stored)
+        keep(i, doc, edges, part["discovered"], stored, part["findings"])
         del part, doc, edges
         if progress:
             progress(1)
@@ -418,10 +428,10 @@ def _build(paths, out: Path, jobs: int, use_cache: bool, progress, site: bool) -
 
 
 def _write_graph(coll: Collection, path: Path) -> None:
-    from kb.build.graphjson import NotStreamable, write_graph_stream
+    from kb.build.graphjson import NotStreamable, collection_parts, write_graph_stream
 
     try:
-        write_graph_stream(path, coll.models(), coll.entities, coll.unmatched(), coll.multi)
+        write_graph_stream(path, collection_parts(coll), coll.entities, coll.unmatched())
     except NotStreamable:
         from kb.graph.io import write_graph
 

@@ -120,17 +120,54 @@ def _models_get(cache: Path, key: str):
     length of its kb.json line in the entry, to tell a cut entry from a whole one), pickled
     beside its JSON entry: loading a thousand plans from JSON and building the dataclasses again
     takes about three times as long."""
-    try:
-        with open(_cache_path(cache, key).with_suffix(".pkl"), "rb") as f:
-            models = pickle.load(f)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError, TypeError):
-        return None
+    models = _pickle_get(_cache_path(cache, key).with_suffix(".pkl"))
     return models if isinstance(models, tuple) and len(models) == 5 else None
 
 
 def _models_put(cache: Path, key: str, models: tuple) -> bool:
     """Whether the models are now in the cache (a build that could not store them holds them)."""
-    p = _cache_path(cache, key).with_suffix(".pkl")
+    return _pickle_put(_cache_path(cache, key).with_suffix(".pkl"), models)
+
+
+# Beside a document's entry, what the build makes of it and would otherwise make again from its
+# models on every build: the facts it keeps of it (``.held``: kb.build.stream.Held), its kb.json
+# edge lines (``.kbe``) and its part of graph.json (``.graph``). An update that changes one plan
+# of a thousand then reads these instead of unpickling and serializing every plan's model.
+SIDECARS = (".pkl", ".held", ".kbe", ".graph")
+
+
+def _sidecar(cache: Path, key: str, suffix: str) -> Path:
+    return _cache_path(cache, key).with_suffix(suffix)
+
+
+def _pickle_get(path: Path):
+    try:
+        with open(path, "rb") as f:
+            return pickle.load(f)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError, TypeError):
+        return None
+
+
+def _text_get(path: Path) -> str | None:
+    try:
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+    except (OSError, ValueError):
+        return None
+    return text[:-1] if text.endswith("\n") else None  # cut short: made again
+
+
+def _text_put(path: Path, text: str) -> None:
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    try:
+        with _removed_on_failure(tmp):
+            tmp.write_text(text + "\n", encoding="utf-8")
+            os.replace(tmp, path)
+    except OSError:
+        pass  # the cache only saves time
+
+
+def _pickle_put(p: Path, models) -> bool:
     try:
         p.parent.mkdir(parents=True, exist_ok=True)
         tmp = p.with_suffix(f".{os.getpid()}.tmp")
@@ -177,7 +214,7 @@ def _prune_cache(used: Sequence[tuple[Path, int] | None]) -> None:
     stale = [p for p in folder.glob("*.json") if p.stem not in live]
     if len(stale) > len(live):
         for p in stale:
-            for q in (p, p.with_suffix(".pkl")):
+            for q in (p, *(p.with_suffix(x) for x in SIDECARS)):
                 with contextlib.suppress(OSError):
                     q.unlink()
 

@@ -16,8 +16,9 @@ import json
 import os
 import shutil
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from kb.graph.io import (
     CENTRALITY,
@@ -30,6 +31,9 @@ from kb.graph.io import (
     stored_runs,
 )
 
+if TYPE_CHECKING:
+    from kb.build.stream import Collection
+
 
 class NotStreamable(Exception):
     """The collection's graph cannot be written a document at a time."""
@@ -40,20 +44,90 @@ def _dump(x) -> str:
 
 
 class _List:
-    """Writes the items of a JSON array, a comma before all but the first."""
+    """Writes the items of a JSON array, a comma before all but the first; ``text``: items
+    written already, joined by commas."""
 
     def __init__(self, f: TextIO):
         self.f, self.first = f, True
 
     def add(self, item: dict[str, Any]) -> None:
-        self.f.write(("" if self.first else ",") + _dump(item))
-        self.first = False
+        self.text(_dump(item))
+
+    def text(self, items: str) -> None:
+        if items:
+            self.f.write(("" if self.first else ",") + items)
+            self.first = False
 
 
-def write_graph_stream(
-    path: Path, models: Iterable[tuple[Any, list]], entities: list, unmatched: list[str], multi: bool
-) -> None:
-    """``models``: (document, its edges) in document order, each dropped after its turn."""
+@dataclass
+class Part:
+    """One document's share of graph.json, which depends on its model (and its title and path)
+    alone: its nodes and the links from them, written; and what it gives the cross-document
+    layer. The build keeps it beside the document's cache entry (kb.build.cache)."""
+
+    title: str
+    source: str
+    ids: list[str]  # its node ids
+    nodes: str
+    links: str  # its own links, stored (runs of mentions as one item)
+    ends: list[str]  # edge ends that are no node of it, first met first
+    later: list[tuple[str, str, dict[str, Any]]]  # (source, target, stored link) for the layer
+    # (a link between two nodes of no document: its edge's data, keyed once all are met)
+
+
+def document_part(doc, edges: list, multi: bool) -> Part:
+    own = dict(document_nodes(doc, multi))  # a repeated id keeps its place, takes the last attributes
+    counts: dict[tuple, int] = {}
+    adj: dict[str, dict[str, list[dict]]] = {}
+    ends: dict[str, None] = {}
+    later: list[tuple[str, str, dict[str, Any]]] = []
+    for ed in edges:
+        for end in (ed.source, ed.target):
+            if end not in own:
+                ends.setdefault(end)
+        if ed.source not in own and ed.target not in own:
+            later.append((ed.source, ed.target, {"type": ed.type, **edge_data(ed), "free": True}))
+            continue
+        k = (ed.source, ed.target, ed.type)
+        n = counts.get(k, 0)
+        counts[k] = n + 1
+        link = stored_link(
+            {"source": ed.source, "target": ed.target, "key": ed.type if not n else f"{ed.type}.{n}", **edge_data(ed)}
+        )
+        if ed.source in own:
+            adj.setdefault(ed.source, {}).setdefault(ed.target, []).append(link)
+        else:
+            later.append((ed.source, ed.target, link))
+    # networkx lists a node's links grouped by target, first met first
+    mine = (lk for u in own for lst in adj.get(u, {}).values() for lk in lst)
+    return Part(
+        title=doc.title,
+        source=doc.source,
+        ids=list(own),
+        nodes=",".join(_dump({"id": n, **attrs}) for n, attrs in own.items()),
+        links=",".join(_dump(x) for x in stored_runs(mine)),
+        ends=list(ends),
+        later=later,
+    )
+
+
+def collection_parts(coll: Collection) -> Iterator[Part]:
+    """Each document's part, read from beside its cache entry (an update need not load and
+    serialize every document's model again), else made from its model and kept there."""
+    from kb.build.cache import _pickle_get, _pickle_put, _sidecar
+
+    for i, h in enumerate(coll.docs):
+        side = _sidecar(coll.cache, h.key, ".graph") if coll.cache and h.models is None else None
+        part = _pickle_get(side) if side else None
+        if not isinstance(part, Part) or (part.title, part.source) != (h.title, h.source):
+            part = document_part(*coll.load(i), coll.multi)
+            if side:
+                _pickle_put(side, part)
+        yield part
+
+
+def write_graph_stream(path: Path, parts: Iterable[Part], entities: list, unmatched: list[str]) -> None:
+    """``parts``: each document's :class:`Part`, in document order."""
     path = Path(path)
     links_tmp = path.with_suffix(f".links.{os.getpid()}.tmp")
     try:
@@ -61,32 +135,40 @@ def write_graph_stream(
             graph = {"schema": GRAPH_SCHEMA, "unmatched_rows": unmatched, "centrality": CENTRALITY}
             f.write('{"directed":true,"multigraph":true,"graph":' + _dump(graph) + ',"nodes":[')
             nodes, links = _List(f), _List(lf)
-
-            def stored() -> Iterator[dict[str, Any]]:
-                # each document's nodes are written as its links are reached
-                later = _Later()
-                seen: set[str] = set()
-                for doc, edges in models:
-                    own = dict(document_nodes(doc, multi))  # a repeated id keeps its place, takes the last attributes
-                    if not seen.isdisjoint(own):
-                        raise NotStreamable(f"{doc.id}: a node id of another document")
-                    seen.update(own)
-                    for n, attrs in own.items():
-                        nodes.add({"id": n, **attrs})
-                    yield from _document_links(own, edges, later)
-                ids = [e.id for e in entities]
-                if not seen.isdisjoint(ids):
-                    raise NotStreamable("an entity id is also a node of a document")
-                for e in entities:
-                    nodes.add({"id": e.id, **entity_node(e)})
-                known = seen.union(ids)
-                extra = [n for n in later.ends if n not in known]
-                for n in extra:
-                    nodes.add({"id": n, **end_node(n)})
-                yield from later.links([*ids, *extra])
-
-            # a run of one unit's mentions is one item (kb.graph.links.stored_runs), as write_graph stores it
-            for item in stored_runs(stored()):
+            seen: set[str] = set()
+            ends: dict[str, None] = {}
+            adj: dict[str, dict[str, list[dict]]] = {}
+            counts: dict[tuple, int] = {}  # keys of links between two nodes of no document
+            for part in parts:
+                if not seen.isdisjoint(part.ids):
+                    raise NotStreamable(f"{part.ids[0]}: a node id of another document")
+                seen.update(part.ids)
+                nodes.text(part.nodes)
+                links.text(part.links)
+                for end in part.ends:
+                    ends.setdefault(end)
+                for u, v, link in part.later:
+                    if link.get("free"):
+                        data = {k: x for k, x in link.items() if k != "free"}
+                        c = counts.get((u, v, data["type"]), 0)
+                        counts[(u, v, data["type"])] = c + 1
+                        key = data["type"] if not c else f"{data['type']}.{c}"
+                        link = stored_link({"source": u, "target": v, "key": key, **data})
+                    adj.setdefault(u, {}).setdefault(v, []).append(link)
+            ids = [e.id for e in entities]
+            if not seen.isdisjoint(ids):
+                raise NotStreamable("an entity id is also a node of a document")
+            for e in entities:
+                nodes.add({"id": e.id, **entity_node(e)})
+            known = seen.union(ids)
+            extra = [n for n in ends if n not in known]
+            for n in extra:
+                nodes.add({"id": n, **end_node(n)})
+            order = [*ids, *extra]
+            if not set(order).issuperset(adj):
+                raise NotStreamable("a link from a node of another document")
+            # the layer's links, grouped as networkx lists them; a run of mentions as one item
+            for item in stored_runs(lk for u in order for lst in adj.get(u, {}).values() for lk in lst):
                 links.add(item)
             f.write('],"links":[')
             lf.seek(0)
@@ -94,44 +176,3 @@ def write_graph_stream(
             f.write("]}\n")
     finally:
         links_tmp.unlink(missing_ok=True)
-
-
-class _Later:
-    """The cross-document layer: links whose source is no node of their document, and the ends
-    met outside their document (in order), to place once all documents are written."""
-
-    def __init__(self):
-        self.ends: dict[str, None] = {}
-        self.adj: dict[str, dict[str, list[dict]]] = {}
-        self.counts: dict[tuple, int] = {}  # keys of links between two nodes of no document
-
-    def links(self, order: list[str]) -> Iterator[dict[str, Any]]:
-        placed = set(order)
-        if not placed.issuperset(self.adj):
-            raise NotStreamable("a link from a node of another document")
-        for u in order:
-            for lst in self.adj.get(u, {}).values():
-                yield from lst
-
-
-def _document_links(own: dict, edges: list, later: _Later) -> Iterator[dict[str, Any]]:
-    """The stored links whose source is a node of this document, grouped as networkx lists
-    them; the others go to ``later``."""
-    counts: dict[tuple, int] = {}
-    adj: dict[str, dict[str, list[dict]]] = {}
-    for ed in edges:
-        for end in (ed.source, ed.target):
-            if end not in own:
-                later.ends.setdefault(end)
-        k = (ed.source, ed.target, ed.type)
-        c = counts if ed.source in own or ed.target in own else later.counts
-        n = c.get(k, 0)
-        c[k] = n + 1
-        link = stored_link(
-            {"source": ed.source, "target": ed.target, "key": ed.type if not n else f"{ed.type}.{n}", **edge_data(ed)}
-        )
-        into = adj if ed.source in own else later.adj
-        into.setdefault(ed.source, {}).setdefault(ed.target, []).append(link)
-    for u in own:
-        for lst in adj.get(u, {}).values():
-            yield from lst

@@ -33,13 +33,30 @@ def write_kb_json(path: Path, kb: KB, cached: Sequence[tuple[Path, int] | None] 
 def write_kb_json_stream(path: Path, coll: Collection, cached: Sequence[tuple[Path, int] | None] = ()) -> None:
     """The same file from a build's collection, reading each document back from the cache when
     it is needed (its line when the entry has it; its model for its edges) and dropping it after."""
+    from kb.build.cache import _sidecar, _text_get, _text_put
+    from kb.graph.links import stored_link
+    from kb.model import flat_dict
+
     multi = coll.multi
 
-    def edges():
-        for doc, es in coll.models():
-            yield from _with_references(es, _runs([doc], multi))
+    def edge_lines():
+        # a document's lines depend on its model alone: kept beside its cache entry, so that an
+        # update reads them instead of loading and serializing every document again
+        for i, h in enumerate(coll.docs):
+            side = _sidecar(coll.cache, h.key, ".kbe") if coll.cache and h.models is None else None
+            text = _text_get(side) if side else None
+            if text is None:
+                doc, es = coll.load(i)
+                text = ",\n".join(_dump(_stored(e)) for e in _with_references(es, _runs([doc], multi)))
+                if side:
+                    _text_put(side, text)
+            if text:
+                yield text
 
-    _write(path, _doc_lines(coll.docs, lambda i: coll.load(i)[0], cached), coll.entities, edges())
+    def _stored(e: Edge | dict) -> dict:
+        return e if isinstance(e, dict) else stored_link(flat_dict(e), weight=None)
+
+    _write(path, _doc_lines(coll.docs, lambda i: coll.load(i)[0], cached), coll.entities, edge_lines(), lines=True)
 
 
 def _doc_lines(docs: Sequence, model: Callable[[int], Document], cached) -> Iterator[str]:
@@ -53,7 +70,9 @@ def _doc_lines(docs: Sequence, model: Callable[[int], Document], cached) -> Iter
         yield line if line is not None else _dump(document_to_dict(model(i), compact=True))
 
 
-def _write(path: Path, doc_lines: Iterable[str], entities: list[Entity], edges: Iterable[Edge | dict]) -> None:
+def _write(path: Path, doc_lines: Iterable[str], entities: list[Entity], edges: Iterable, lines: bool = False) -> None:
+    """``edges``: Edge objects or stored dicts; ``lines``: runs of their lines, written already
+    (joined by a comma and a line break)."""
     from kb.graph.links import stored_link
     from kb.model import SCHEMA_VERSION, flat_dict
 
@@ -69,7 +88,7 @@ def _write(path: Path, doc_lines: Iterable[str], entities: list[Entity], edges: 
         items(f, "entities", (_dump(flat_dict(e)) for e in entities))
         # an edge has no key and may have no weight (graph.json's links have 1.0 for it)
         stored = (e if isinstance(e, dict) else stored_link(flat_dict(e), weight=None) for e in edges)
-        items(f, "edges", (_dump(e) for e in stored), last=True)
+        items(f, "edges", edges if lines else (_dump(e) for e in stored), last=True)
 
 
 def _stored_edges(kb: KB) -> Iterator[Edge | dict]:
@@ -103,14 +122,15 @@ def _with_references(edges: list[Edge], runs) -> Iterator[Edge | dict]:
             i += 1
 
 
-def read_kb_json(path: Path) -> KB:
-    """The model of a build's kb.json (or of a full export of it)."""
-    from kb.graph.links import loaded_link
-    from kb.link import mention_edges
-    from kb.model import edge_from_dict, kb_from_dict
+def read_kb_json(path: Path, edges: bool = True) -> KB:
+    """The model of a build's kb.json (or of a full export of it); ``edges``: False for a reader
+    that needs none (kb mentions, targets, entities), which skips the last third of the file."""
+    from kb.model import kb_from_dict
     from kb.store import read_json
 
-    data = read_json(path, "knowledge base")
+    data = None if edges else _without_edges(path)
+    if data is None:
+        data = read_json(path, "knowledge base")
     if not isinstance(data, dict):
         raise KBError(f"{path}: not a knowledge base (run: kb build)")
     stored = data.pop("edges", None) or []
@@ -118,14 +138,67 @@ def read_kb_json(path: Path) -> KB:
         kb = kb_from_dict(data)
     except ValueError as err:  # a kb.json of another schema version
         raise KBError(f"{path}: {err} (run: kb build)") from None
+    kb.edges = _loaded(path, kb, stored)
+    return kb
+
+
+def _loaded(path: Path, kb: KB, stored: Iterable[dict], picks: Callable[[str], bool] = lambda _: True) -> list[Edge]:
+    """Edges from their stored form; a reference to a document's mentions made again from it when
+    ``picks`` its id."""
+    from kb.graph.links import loaded_link
+    from kb.link import mention_edges
+    from kb.model import edge_from_dict
+
     docs = {d.id: d for d in kb.documents}
     multi = len(kb.documents) > 1
+    out: list[Edge] = []
     for e in stored:
         if "mentions_of" not in e:
-            kb.edges.append(edge_from_dict(loaded_link(e, weight=None, key=False) if "ev" in e else e))
+            out.append(edge_from_dict(loaded_link(e, weight=None, key=False) if "ev" in e else e))
+            continue
+        if not picks(e["mentions_of"]):
             continue
         made = mention_edges(docs[e["mentions_of"]], multi) if e["mentions_of"] in docs else []
         if len(made) != e.get("count"):  # written by other code: the reference no longer holds
             raise KBError(f"{path}: the mentions of {e['mentions_of']} cannot be rebuilt (run: kb build)")
-        kb.edges.extend(made)
-    return kb
+        out.extend(made)
+    return out
+
+
+def edges_touching(path: Path, kb: KB, ids: set[str]) -> list[Edge]:
+    """The edges of kb.json from or to one of ``ids``, in order, ``kb`` being the file read
+    without its edges: only the lines that name one of them are parsed, and only the mentions of
+    documents those ids are in made again (kb show needs a unit's own edges, not a collection's)."""
+    import json
+
+    text = Path(path).read_text(encoding="utf-8")
+    i = text.rfind('\n"edges":[')
+    if i < 0:  # not the build's layout (a full export): read whole
+        return [e for e in read_kb_json(path).edges if e.source in ids or e.target in ids]
+    marks = [f'"{end}":{_dump(x)}' for x in ids for end in ("source", "target")]
+    lines = (ln[:-1] if ln.endswith(",") else ln for ln in text[i:].split("\n")[2:])  # an item a line
+    stored = (json.loads(ln) for ln in lines if "mentions_of" in ln[:15] or any(m in ln for m in marks))
+    # a mention edge runs from a unit of its document (``doc/T3`` when there are several) to an entity
+    everywhere = len(kb.documents) < 2 or not ids.isdisjoint(e.id for e in kb.entities)
+    picks = lambda d: everywhere or any(x.startswith(d + "/") for x in ids)  # noqa: E731
+    return [e for e in _loaded(path, kb, stored, picks) if e.source in ids or e.target in ids]
+
+
+def _without_edges(path: Path) -> dict | None:
+    """kb.json's documents and entities, its edges left unread: the writer puts ``"edges":[`` at
+    the start of a line, where no JSON string can (a raw line break cannot be in one), and last.
+    None when the file is not of that form (a full export), so it is read whole."""
+    import json
+
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, ValueError):
+        return None  # read_json says what is wrong
+    i = text.rfind('\n"edges":[')
+    if i < 0 or not text[:i].endswith("],"):
+        return None
+    try:
+        data = json.loads(text[: i - 1] + "}")
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None

@@ -9,7 +9,7 @@ document whose cache entry could not be written are held instead.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, overload
 
@@ -57,6 +57,40 @@ def held_of(doc: Document, edges: list[Edge], key: str, multi: bool, lex) -> Hel
         edges=len(edges),
         notes=list(doc.notes),
     )
+
+
+def held_put(cache: Path, h: Held, title: str, findings: list, line_len: int | None) -> None:
+    """Keep the facts beside the document's cache entry (with the title it was parsed with, and
+    without the path: this build gives them, and a meta file may change), so that a build that
+    finds them need not load the document's models."""
+    from kb.build.cache import _pickle_put, _sidecar
+
+    sizes = _entry_sizes(cache, h.key)
+    if sizes is not None:
+        _pickle_put(_sidecar(cache, h.key, ".held"), (replace(h, title=title, source=""), findings, line_len, sizes))
+
+
+def held_get(cache: Path, key: str) -> tuple[Held, list, int | None] | None:
+    """(facts, consistency findings, length of its kb.json line in the entry), or None; None too
+    when the entry or the pickle of its models is no longer the one the facts were kept with
+    (cut short, replaced): the stages after would need them, so they are read the slow way."""
+    from kb.build.cache import _pickle_get, _sidecar
+
+    facts = _pickle_get(_sidecar(cache, key, ".held"))
+    if not (isinstance(facts, tuple) and len(facts) == 4 and isinstance(facts[0], Held) and facts[0].key == key):
+        return None
+    if facts[3] != _entry_sizes(cache, key):
+        return None
+    return facts[0], facts[1], facts[2]
+
+
+def _entry_sizes(cache: Path, key: str) -> tuple[int, int] | None:
+    from kb.build.cache import _sidecar
+
+    try:
+        return _sidecar(cache, key, ".json").stat().st_size, _sidecar(cache, key, ".pkl").stat().st_size
+    except OSError:
+        return None
 
 
 @dataclass

@@ -87,11 +87,13 @@ def build_cmd(*, corpus, out, jobs, no_cache, no_site, timings, quiet):
 @out_option
 def show_cmd(ident, as_json, out):
     """Show one task (17, T17), indicator row (精准服务:1, I:精准服务:1), chapter (五) or entity."""
+    from kb.query.load import edges_touching
     from kb.query.lookup import find
-    from kb.query.show import describe, render_text
+    from kb.query.show import describe, edge_ids, render_text
 
-    kb = load_kb(out)
+    kb = load_kb(out, edges=False)
     hit = find(kb, ident)
+    kb.edges = edges_touching(out, kb, edge_ids(hit))  # only the edges it shows are read
     data = describe(kb, hit)
     if as_json:
         dump(data)

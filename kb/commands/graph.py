@@ -105,7 +105,7 @@ def why_cmd(source, target, as_json, out):
     da, db = G.nodes[a].get("document"), G.nodes[b].get("document")
     if da != db:
         raise KBError(f"{a} and {b} are in different documents: depends_on links tasks of one plan")
-    kb = load_kb(out)
+    kb = load_kb(out, edges=False)
     doc = next(d for d in kb.documents if d.id == da)
     local = lambda n: n.split("/", 1)[1] if n.startswith(f"{doc.id}/") else n  # noqa: E731
     r = explain(doc, _task_units(doc), local(a), local(b))

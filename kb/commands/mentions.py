@@ -47,7 +47,7 @@ def mentions_cmd(term, exact, show_role, fmt, out):
     an actor (五、完善技术技能人才保障政策) are listed after the units."""
     if not (term or "").strip():
         raise KBError("empty query: give a group, actor, programme, law, figure (80%) or date (2025年底)")
-    kb = load_kb(out)
+    kb = load_kb(out, edges=False)
     res = mentions(kb, term, exact)
     if fmt != "text":
         # csv/tsv: one row per match, led by the unit (or heading) id
@@ -133,7 +133,7 @@ def targets_cmd(fmt, out, **filters):
     属性 of table rows. Past results and baselines are told apart and left out unless asked."""
     period, deadline, unit_ = filters["period"], filters["deadline"], filters["unit_"]
     kinds, dated = filters["kinds"], filters["dated"]
-    kb = load_kb(out)
+    kb = load_kb(out, edges=False)
     rows = _target_rows(kb, period, deadline, unit_, kinds, dated)
     if fmt == "text":
         output_rows(rows, "tsv", columns=TARGET_TEXT_COLUMNS)
@@ -155,7 +155,7 @@ def targets_cmd(fmt, out, **filters):
 @out_option
 def entities_cmd(type_, discovered, fmt, out):
     """The entity list with the number of units mentioning each."""
-    kb = load_kb(out)
+    kb = load_kb(out, edges=False)
     ents = [e for e in kb.entities if (not type_ or e.type == type_.upper()) and (discovered or not e.discovered)]
     if fmt != "text":
         from dataclasses import asdict

@@ -42,11 +42,12 @@ def dump(data) -> None:
     click.echo(fix_surrogates(json.dumps(data, ensure_ascii=False, indent=2)))
 
 
-def load_kb(out: Path) -> KB:
-    """The knowledge base of the build at ``out`` (the bundled corpus is built first if there is none)."""
+def load_kb(out: Path, edges: bool = True) -> KB:
+    """The knowledge base of the build at ``out`` (the bundled corpus is built first if there is
+    none); ``edges``: False for a command that reads none (a third of kb.json left unparsed)."""
     from kb.query.load import load_kb as _load
 
-    return _load(out, notify=warn)
+    return _load(out, notify=warn, edges=edges)
 
 
 def generation(out: Path) -> Path:

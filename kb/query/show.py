@@ -9,6 +9,13 @@ from kb.model import KB, Chapter, Entity, IndicatorRow, IndicatorTable, Paragrap
 from kb.query.lookup import Hit
 
 
+def edge_ids(hit: Hit) -> set[str]:
+    """The ids whose edges :func:`describe` lists for ``hit`` (a task's or a row's own)."""
+    if not isinstance(hit.obj, Task | IndicatorRow):
+        return set()
+    return {hit.obj.id} | ({f"{hit.doc.id}/{hit.obj.id}"} if hit.doc else set())
+
+
 def _edges(kb: KB, uid: str, doc_id: str | None) -> dict[str, list[dict]]:
     keys = {uid} | ({f"{doc_id}/{uid}"} if doc_id else set())
     out = [asdict(e) for e in kb.edges if e.source in keys and e.type != "contains"]
