@@ -131,7 +131,10 @@ ROWS_VERSION = 1
 STATE_FILE = "state.json"  # what an incremental update must match: tokenizer names, mode
 DOCVOCAB_DIR = "docvocab"  # per-document vocabulary counts, so an update never re-segments a reused document
 MAX_SEGMENTS = 10  # an incremental update folds the smallest segments into its new one above this
-LIMIT_MB = 512  # whoosh's posting buffer: the default (128) spills a 30-plan corpus to sorted runs on disk
+# a part writer ends its segment and starts another when its posting pool (kb.index.pool) passes
+# this: the writer's memory is bounded whatever the collection's size (a pool of this estimate
+# is about 150 MB of process memory)
+SEGMENT_BYTES = 128 * 1024 * 1024
 
 
 def index_names(kb) -> tuple[str, ...]:

@@ -1,0 +1,174 @@
+"""The index's on-disk posting format: whoosh's own (W3) codec with compact posting blocks.
+
+Why: whoosh 2.7 pickles each block of postings with protocol 2, in which every per-posting
+value (the positions of a bigram in a unit) becomes a ``_codecs.encode`` call on a latin-1
+string, and its position lists are pickled lists of ints: about 11 bytes per bigram
+occurrence, four fifths of the index. Here a block is three byte strings (document number
+deltas, weights, values) packed as fixed-width arrays of the smallest width that holds them,
+and positions are such an array too: zlib then brings the bigram field near 1.5 bytes per
+occurrence, and reading a block is ``array.frombytes`` instead of unpickling 128 objects.
+
+Everything else (term index, block info with the block-max statistics, stored fields, length
+columns, segments) is W3's. The codec and format classes are pickled by name into the index
+(the TOC and the schema), so this module is imported when an index is opened: it imports
+nothing beyond whoosh and the standard library.
+"""
+
+from __future__ import annotations
+
+import marshal
+import sys
+import zlib
+from array import array
+from itertools import accumulate
+
+from whoosh.codec import whoosh3
+from whoosh.formats import Positions
+
+_LITTLE = sys.byteorder == "little"
+
+
+def _pack(nums) -> bytes:
+    """Non-negative ints as one typecode byte and a little-endian array of the narrowest
+    width that holds the largest."""
+    top = max(nums, default=0)
+    tc = "B" if top < 0x100 else "H" if top < 0x10000 else "I" if top < 0x100000000 else "Q"
+    a = array(tc, nums)
+    if not _LITTLE:
+        a.byteswap()
+    return tc.encode("ascii") + a.tobytes()
+
+
+def _unpack(b: bytes) -> array:
+    a = array(chr(b[0]))
+    a.frombytes(b[1:])
+    if not _LITTLE:
+        a.byteswap()
+    return a
+
+
+class CompactPositions(Positions):
+    """whoosh's Positions format with the position deltas stored by :func:`_pack`
+    (the same positions, frequencies and weights)."""
+
+    def encode(self, poslist):
+        base = 0
+        deltas = []
+        for p in poslist:
+            deltas.append(p - base)
+            base = p
+        return _pack(deltas)
+
+    def decode_positions(self, valuestring):
+        return list(accumulate(_unpack(valuestring)))
+
+    def decode_frequency(self, valuestring):
+        return (len(valuestring) - 1) // array(chr(valuestring[0])).itemsize
+
+    def decode_weight(self, valuestring):
+        return self.decode_frequency(valuestring) * self.field_boost
+
+
+class CompactPostingsWriter(whoosh3.W3PostingsWriter):
+    def add_posting(self, id_, weight, vbytes, length=None):
+        # W3's add_posting with its per-posting type assertions left out (a fifth of its cost)
+        if len(self._ids) >= self._blocklimit:
+            self._write_block()
+        self._ids.append(id_)
+        self._weights.append(weight)
+        if weight > self._maxweight:
+            self._maxweight = weight
+        if vbytes:
+            self._values.append(vbytes)
+        if length:
+            if self._minlength is None or length < self._minlength:
+                self._minlength = length
+            if length > self._maxlength:
+                self._maxlength = length
+
+    def _write_block(self, last=False):
+        if not self._blockcount:
+            self._postfile.write(whoosh3.WHOOSH3_HEADER_MAGIC)
+        self._terminfo.add_block(self)
+        ids, weights, values = self._ids, self._weights, self._values
+        deltas = [ids[0]] + [b - a for a, b in zip(ids, ids[1:])]
+        if all(w == weights[0] for w in weights):
+            wbytes = array("f", weights[:1]).tobytes()  # one weight for all (most often 1.0)
+        else:
+            wbytes = weights.tobytes()
+        vbytes = _pack([len(v) for v in values]) + b"".join(values) if values else b""
+        data = zlib.compress(marshal.dumps((_pack(deltas), wbytes, vbytes)), self._compression or 1)
+        info = whoosh3.dumps(
+            (
+                len(ids),
+                ids[-1],
+                self._maxweight,
+                1,
+                whoosh3.length_to_byte(self._minlength),
+                whoosh3.length_to_byte(self._maxlength),
+            ),
+            2,
+        )
+        n = len(info) + len(data)
+        self._postfile.write_int(-n if last else n)
+        self._postfile.write(info)
+        self._postfile.write(data)
+        self._blockcount += 1
+        self._new_block()
+
+
+class CompactLeafMatcher(whoosh3.W3LeafMatcher):
+    def _read_data(self):
+        b = self._postfile.get(self._dataoffset, self._nextoffset - self._dataoffset)
+        self._data = marshal.loads(zlib.decompress(b))
+
+    def _read_ids(self):
+        if self._data is None:
+            self._read_data()
+        self._ids = tuple(accumulate(_unpack(self._data[0])))
+
+    def _read_weights(self):
+        if self._data is None:
+            self._read_data()
+        w = array("f")
+        w.frombytes(self._data[1])
+        self._weights = w if len(w) == self._blocklength else w * self._blocklength
+
+    def _read_values(self):
+        if self._data is None:
+            self._read_data()
+        vb = self._data[2]
+        if not vb:
+            self._values = (None,) * self._blocklength
+            return
+        lens = array(chr(vb[0]))
+        pos = 1 + self._blocklength * lens.itemsize
+        lens.frombytes(vb[1:pos])  # one length per posting, then the values
+        if not _LITTLE:
+            lens.byteswap()
+        out = []
+        for n in lens:
+            out.append(vb[pos : pos + n])
+            pos += n
+        self._values = tuple(out)
+
+
+class CompactCodec(whoosh3.W3Codec):
+    """W3 with :class:`CompactPostingsWriter` blocks (term vectors, which we do not use, keep
+    W3's)."""
+
+    def postings_writer(self, dbfile, byteids=False):
+        if byteids:
+            return super().postings_writer(dbfile, byteids=True)
+        return CompactPostingsWriter(
+            dbfile,
+            blocklimit=self._blocklimit,
+            compression=self._compression,
+            inlinelimit=self._inlinelimit,
+        )
+
+    def postings_reader(self, dbfile, terminfo, format_, term=None, scorer=None):
+        if terminfo.is_inlined():
+            return super().postings_reader(dbfile, terminfo, format_, term=term, scorer=scorer)
+        offset, length = terminfo.extent()
+        return CompactLeafMatcher(dbfile, offset, length, format_, term=term, scorer=scorer)
