@@ -70,6 +70,10 @@ class CompactPositions(Positions):
 
 
 class CompactPostingsWriter(whoosh3.W3PostingsWriter):
+    _maxweight: float
+    _minlength: int | None
+    _maxlength: int
+
     def add_posting(self, id_, weight, vbytes, length=None):
         # W3's add_posting with its per-posting type assertions left out (a fifth of its cost)
         if len(self._ids) >= self._blocklimit:

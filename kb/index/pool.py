@@ -48,7 +48,7 @@ class CompactPool:
             fieldname, tbytes = key
             p = self.terms.pop(key)  # freed as it is written
             docs, weights, ends, values = p.docs, p.weights, p.ends, bytes(p.values)
-            order = range(len(docs))
+            order: range | list[int] = range(len(docs))
             if any(b <= a for a, b in zip(docs, docs[1:])):
                 order = sorted(order, key=docs.__getitem__)
             for i in order:

@@ -31,8 +31,8 @@ from kb.ids import qualify
 from kb.index.rows import (
     DOCVOCAB_DIR,
     MAX_SEGMENTS,
-    SEGMENT_BYTES,
     ROWS_VERSION,
+    SEGMENT_BYTES,
     STATE_FILE,
     _all_words,
     _doc_rows,
