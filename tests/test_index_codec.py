@@ -44,7 +44,11 @@ def test_bigram_positions_and_frequencies_read_back(seed_index):
     units = {f"{d.id}/{u.id}": u for d in kb.documents for u in d.units()}
     with ix.searcher() as s:
         assert all(isinstance(seg.codec(), CompactCodec) for seg in ix._segments())
-        key_of = {d: s.stored_fields(d)["key"] for d in range(s.doc_count_all())}
+        stored = [s.stored_fields(d)["data"] for d in range(s.doc_count_all())]
+        key_of = {d: f"{x['doc']}/{x['id']}" for d, x in enumerate(stored)}
+        assert sorted(key_of.values()) == sorted(units)  # every unit's stored fields, read back
+        assert all(x["text"] == units[key_of[d]].text for d, x in enumerate(stored))
+        assert [f["data"] for f in s.all_stored_fields()] == stored  # in blocks of several units
         rng = random.Random(7)
         grams_of = {k: _expected_positions(u.text) for k, u in units.items()}
         sample = rng.sample(sorted(units), 25)
