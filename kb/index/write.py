@@ -41,6 +41,7 @@ from kb.index.rows import (
     _entity_words,
     _names_key,
     _prepared_words,
+    _read_vocab,
     _sentences,
     _synonym_groups,
     _t2s_table,
@@ -48,6 +49,7 @@ from kb.index.rows import (
     _vocab_file,
     _words,
     _write_new,
+    _write_vocab,
 )
 from kb.index.schema import END, META_FILE, META_VERSION, _schema, _whoosh
 from kb.index.storage import exclusive_storage, link_or_copy, segment_writer
@@ -90,7 +92,7 @@ def _prepare_incremental(previous: Path, folder: Path, key: str, multi: bool, re
         if not isinstance(docs, list) or not isinstance(vocab, dict):
             raise _Fallback("incomplete search.json")
         kept = reuse & set(docs)
-        dropped = {d: json.loads(_vocab_file(previous, d).read_text(encoding="utf-8")) for d in docs if d not in kept}
+        dropped = {d: _read_vocab(_vocab_file(previous, d)) for d in docs if d not in kept}
         folder.mkdir(parents=True, exist_ok=True)
         _clear(folder)
         (folder / DOCVOCAB_DIR).mkdir()
@@ -260,7 +262,7 @@ def _write_part(i: int):
 def _add_doc(w, folder: Path, d, units, dwords, ctx: dict) -> dict[str, int]:
     """Add one document's units; write and return its vocabulary counts."""
     dv = _doc_vocab(dwords)
-    _write_new(_vocab_file(folder, d.id), _dumps(dict(sorted(dv.items()))))
+    _write_vocab(_vocab_file(folder, d.id), dv)
     chap_titles = {c.id: c.title for c in d.chapters}
     for (u, kind, chap, title), (words, twords) in zip(units, dwords):
         _add_unit(
