@@ -99,7 +99,9 @@ class CompactPostingsWriter(whoosh3.W3PostingsWriter):
         self._terminfo.add_block(self)
         ids, weights, values = self._ids, self._weights, self._values
         deltas = [ids[0]] + [b - a for a, b in zip(ids, ids[1:])]
-        if all(w == weights[0] for w in weights):
+        if values and len(values) == len(ids) and weights == array("f", map(self._format.decode_weight, values)):
+            wbytes = b""  # the weights are the values' (frequency x field boost): not stored twice
+        elif all(w == weights[0] for w in weights):
             wbytes = array("f", weights[:1]).tobytes()  # one weight for all (most often 1.0)
         else:
             wbytes = weights.tobytes()
@@ -138,6 +140,12 @@ class CompactLeafMatcher(whoosh3.W3LeafMatcher):
         if self._data is None:
             self._read_data()
         w = array("f")
+        if not self._data[1]:
+            if self._values is None:
+                self._read_values()
+            w.extend(map(self.format.decode_weight, self._values))
+            self._weights = w
+            return
         w.frombytes(self._data[1])
         self._weights = w if len(w) == self._blocklength else w * self._blocklength
 
