@@ -1,25 +1,23 @@
 """whoosh's posting blocks read directly: a segment's length columns, a term's blocks (headers
 first, postings when needed) and one leaf resolved for scoring unit by unit. Internals of
-whoosh 2.7's W3 codec (block header tuple, pickled (ids, weights, values) per block, Positions
-values as 4 bytes of count plus pickled deltas); kb.index.postings builds on them."""
+whoosh 2.7's W3 codec (block header tuple, per-document reader) with the blocks and positions
+in the index's compact encoding (kb.index.codec); kb.index.postings builds on them."""
 
 from __future__ import annotations
 
 # imported once a searcher is open: whoosh is loaded by then
 import bisect
-import zlib
 from itertools import accumulate
-from pickle import loads
 
 from whoosh.codec.whoosh3 import W3LeafMatcher, _lenfield
 from whoosh.reading import TermNotFound
-from whoosh.util.numlists import delta_decode
+
+from kb.index.codec import position_deltas, read_block
 
 
-def _positions(v: bytes) -> list[int]:
-    """The position deltas of a Positions value (whoosh's format: 4 bytes of count, then the
-    pickled list, whose final STOP whoosh may have cut)."""
-    return loads(v[4:] if v.endswith(b".") else v[4:] + b".")
+def _positions(v: bytes):
+    """The position deltas of a positions value (the index's compact format, kb.index.codec)."""
+    return position_deltas(v)
 
 
 class _Seg:
@@ -77,7 +75,7 @@ class _Postings:
         lo = 0
         while True:
             top = (m._maxweight, m._minlength)
-            self._add(lo, m._maxid, top, (m, m._dataoffset, m._nextoffset, m._compression))
+            self._add(lo, m._maxid, top, (m, m._dataoffset, m._nextoffset, m._blocklength))
             lo = m._maxid + 1
             if m._lastblock:
                 break
@@ -94,17 +92,8 @@ class _Postings:
         """(ids, weights, values) of block i."""
         got = self._data[i]
         if got is None:
-            m, start, end, compressed = self._refs[i]
-            b = m._postfile.get(start, end - start)
-            ids, ws, vs = loads(zlib.decompress(b) if compressed else b)
-            ids = list(delta_decode(ids)) if not m._byteids else list(ids)
-            n = len(ids)
-            if ws is None:
-                ws = [1.0] * n
-            elif isinstance(ws, float):
-                ws = [ws] * n
-            if vs is None or not isinstance(vs, (list, tuple)):
-                vs = [None] * n
+            m, start, end, count = self._refs[i]
+            ids, ws, vs = read_block(m._postfile.get(start, end - start), count, m.format)
             got = self._data[i] = (ids, ws, vs)
         return got
 

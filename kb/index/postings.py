@@ -2,7 +2,7 @@
 
 whoosh's matchers cost ~15 µs of Python per posting and per scored unit (matcher trees, a
 column read per field length, span objects for every phrase check); at 1,000 plans a common
-word matches 15,000 units. Here a posting list is read block by block (one unpickle per 128
+word matches 15,000 units. Here a posting list is read block by block (one decode per 128
 postings), a field's lengths column is read once as bytes, and a phrase is checked on decoded
 positions only for the units that hold all its bigrams. Scores use whoosh's own BM25F formula,
 statistics and operation order, so they equal what its collector gives to the last bit.
@@ -109,7 +109,7 @@ class Engine:
             vals[w] = got
         if wanted is None or len(words) == 1:
             return wanted or set()
-        # a positions value: 4 bytes of count, then a pickled list of position deltas
+        # a positions value: an array of position deltas (kb.index.codec)
         cols = [vals[w] for w in words]
         out = set()
         pair = len(cols) == 2

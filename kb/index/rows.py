@@ -131,7 +131,10 @@ ROWS_VERSION = 1
 STATE_FILE = "state.json"  # what an incremental update must match: tokenizer names, mode
 DOCVOCAB_DIR = "docvocab"  # per-document vocabulary counts, so an update never re-segments a reused document
 MAX_SEGMENTS = 10  # an incremental update folds the smallest segments into its new one above this
-LIMIT_MB = 512  # whoosh's posting buffer: the default (128) spills a 30-plan corpus to sorted runs on disk
+# a part writer ends its segment and starts another when its posting pool (kb.index.pool) passes
+# this: the writer's memory is bounded whatever the collection's size (a pool of this estimate
+# is about 150 MB of process memory)
+SEGMENT_BYTES = 128 * 1024 * 1024
 
 
 def index_names(kb) -> tuple[str, ...]:
@@ -211,14 +214,31 @@ def _vocab_file(folder: Path, doc_id: str) -> Path:
     import hashlib
 
     # document ids are file stems and may hold anything a file name may; a digest never clashes
-    return folder / DOCVOCAB_DIR / (hashlib.sha256(doc_id.encode("utf-8")).hexdigest()[:24] + ".json")
+    return folder / DOCVOCAB_DIR / (hashlib.sha256(doc_id.encode("utf-8")).hexdigest()[:24] + ".json.z")
 
 
-def _write_new(path: Path, text: str) -> None:
+def _write_vocab(path: Path, vocab: dict[str, int]) -> None:
+    """Deflated: the word lists are a fifth of the input text's size as JSON, a third of that
+    deflated (read back only by an incremental update)."""
+    import zlib
+
+    _write_new(path, zlib.compress(_dumps(dict(sorted(vocab.items()))).encode("utf-8"), 6))
+
+
+def _read_vocab(path: Path) -> dict[str, int]:
+    import zlib
+
+    return json.loads(zlib.decompress(path.read_bytes()).decode("utf-8"))
+
+
+def _write_new(path: Path, data: str | bytes) -> None:
     """Write a file that must be a new inode: never truncate a file that may be hard-linked
     from the previous generation."""
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
+    if isinstance(data, bytes):
+        tmp.write_bytes(data)
+    else:
+        tmp.write_text(data, encoding="utf-8")
     os.replace(tmp, path)
 
 

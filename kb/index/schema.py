@@ -8,7 +8,7 @@ import sys
 SEP = "\x1f"  # textnorm maps U+001F to a space, so it never occurs inside a token
 END = "\x1e"  # appended before taking bigrams, so the last character starts one; never in a query
 META_FILE = "search.json"
-META_VERSION = 2
+META_VERSION = 3  # 3: compact posting blocks and positions, block-compressed stored fields (kb.index.codec)
 KINDS = ("task", "indicator", "paragraph")
 MAX_WORD = 8  # longest vocabulary word looked up in a query
 MAX_QUERY = 2000  # characters; longer input is refused rather than silently cut
@@ -76,14 +76,20 @@ def _schema():
     from whoosh.analysis import RegexTokenizer
     from whoosh.fields import ID, STORED, TEXT, Schema
 
+    from kb.index.codec import CompactPositions
+
     def toks(boost=1.0, phrase=False):
-        return TEXT(analyzer=RegexTokenizer(r"[^\x1f]+"), phrase=phrase, field_boost=boost)
+        f = TEXT(analyzer=RegexTokenizer(r"[^\x1f]+"), phrase=phrase, field_boost=boost)
+        if phrase:  # the same positions, in a compact encoding (kb.index.codec)
+            f.format = CompactPositions(field_boost=boost)
+        return f
 
     return Schema(
-        key=ID(stored=True, unique=True),
-        doc=ID(stored=True),
-        kind=ID(stored=True),
-        chapter=ID(stored=True),
+        # not stored: ``data`` holds them, and hits read nothing else
+        key=ID(unique=True),
+        doc=ID,
+        kind=ID,
+        chapter=ID,
         bi=toks(1.0, phrase=True),
         tbi=toks(3.0, phrase=True),
         cbi=toks(0.5, phrase=True),

@@ -64,3 +64,16 @@ def fast_lengths(w) -> None:
     """Give the writer's flush the cached lengths (an instance attribute: nothing is pickled)."""
     orig = w.per_document_reader
     w.per_document_reader = lambda: _Lengths(orig())
+
+
+def segment_writer(make, *args, **kwargs):
+    """A whoosh segment writer (``make``: ``ix.writer`` or ``SegmentWriter``) with our codec,
+    our posting pool and cached field lengths. Not compound: compound files record mtimes, and
+    the same corpus must give the same index bytes."""
+    from kb.index.codec import CompactCodec
+    from kb.index.pool import CompactPool
+
+    w = make(*args, codec=CompactCodec(), compound=False, **kwargs)
+    w.pool = CompactPool(w._tempstorage)
+    fast_lengths(w)
+    return w

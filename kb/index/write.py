@@ -30,9 +30,9 @@ from pathlib import Path
 from kb.ids import qualify
 from kb.index.rows import (
     DOCVOCAB_DIR,
-    LIMIT_MB,
     MAX_SEGMENTS,
     ROWS_VERSION,
+    SEGMENT_BYTES,
     STATE_FILE,
     _all_words,
     _doc_rows,
@@ -41,6 +41,7 @@ from kb.index.rows import (
     _entity_words,
     _names_key,
     _prepared_words,
+    _read_vocab,
     _sentences,
     _synonym_groups,
     _t2s_table,
@@ -48,9 +49,10 @@ from kb.index.rows import (
     _vocab_file,
     _words,
     _write_new,
+    _write_vocab,
 )
 from kb.index.schema import END, META_FILE, META_VERSION, _schema, _whoosh
-from kb.index.storage import exclusive_storage, fast_lengths, link_or_copy
+from kb.index.storage import exclusive_storage, link_or_copy, segment_writer
 from kb.index.textnorm import Normalizer, bigrams
 
 
@@ -90,7 +92,7 @@ def _prepare_incremental(previous: Path, folder: Path, key: str, multi: bool, re
         if not isinstance(docs, list) or not isinstance(vocab, dict):
             raise _Fallback("incomplete search.json")
         kept = reuse & set(docs)
-        dropped = {d: json.loads(_vocab_file(previous, d).read_text(encoding="utf-8")) for d in docs if d not in kept}
+        dropped = {d: _read_vocab(_vocab_file(previous, d)) for d in docs if d not in kept}
         folder.mkdir(parents=True, exist_ok=True)
         _clear(folder)
         (folder / DOCVOCAB_DIR).mkdir()
@@ -212,8 +214,8 @@ _PART_JOB: dict | None = None  # what forked part writers read (set before the f
 
 
 def _write_part(i: int):
-    """Write part ``i`` of a split full write as a segment of its own (in a worker process, or
-    in this one); returns (the whoosh segment, {document id: vocab counts})."""
+    """Write part ``i`` of a split full write as segments of its own (in a worker process, or
+    in this one); returns (the whoosh segments, {document id: vocab counts})."""
     import random
 
     from whoosh.filedb.filestore import FileStorage
@@ -228,14 +230,22 @@ def _write_part(i: int):
     # no lock: the parent holds the index's write lock for the whole write, as whoosh's own
     # multiprocess writer does; and a temporary folder of this part's own (whoosh would share
     # "MAIN.tmp" between the processes, and remove it when the first one finishes)
-    w = SegmentWriter(ix, _lk=False, compound=False, limitmb=job["limitmb"])
     tmp = storage.temp_storage(f"part{i}.tmp")
-    w._tempstorage = w.pool.tempstore = tmp
-    fast_lengths(w)
+
+    def new_writer():
+        w = segment_writer(SegmentWriter, ix, _lk=False)
+        w._tempstorage = w.pool.tempstore = tmp
+        return w
+
+    w = new_writer()
+    segs = []
     try:
         tk = None
         vocabs = {}
         for d in docs:
+            if w.pool.nbytes > SEGMENT_BYTES:  # bounds this process's memory: a new segment
+                segs.append(w._finalize_segment())
+                w = new_writer()
             units = _doc_rows(d)
             dwords = _prepared_words(job["prepared"], d, units, job["multi"], job["key"])
             if dwords is None:
@@ -243,16 +253,16 @@ def _write_part(i: int):
                 norm = job["norm"]
                 dwords = [(_words(tk, norm(u.text)), _words(tk, norm(title))) for u, _k, _c, title in units]
             vocabs[d.id] = _add_doc(w, folder, d, units, dwords, job)
-        seg = w._finalize_segment()
+        segs.append(w._finalize_segment())
     finally:
         tmp.destroy()
-    return seg, vocabs
+    return segs, vocabs
 
 
 def _add_doc(w, folder: Path, d, units, dwords, ctx: dict) -> dict[str, int]:
     """Add one document's units; write and return its vocabulary counts."""
     dv = _doc_vocab(dwords)
-    _write_new(_vocab_file(folder, d.id), _dumps(dict(sorted(dv.items()))))
+    _write_vocab(_vocab_file(folder, d.id), dv)
     chap_titles = {c.id: c.title for c in d.chapters}
     for (u, kind, chap, title), (words, twords) in zip(units, dwords):
         _add_unit(
@@ -280,7 +290,7 @@ def _write_parts(ctx: dict) -> list:
     global _PART_JOB
     n = len(ctx["parts"])
     procs = min(n, os.cpu_count() or 1)
-    _PART_JOB = dict(ctx, limitmb=max(32, LIMIT_MB // procs))
+    _PART_JOB = dict(ctx)
     try:
         if procs < 2 or multiprocessing.current_process().daemon:
             return [_write_part(i) for i in range(n)]
@@ -348,8 +358,7 @@ def _write(kb, folder: Path, norm: Normalizer, *, names, key: str, multi: bool, 
             random.seed(
                 _names_key(["incremental", str(ix.latest_generation()), *sorted(s.segid for s in ix._segments())])
             )
-        w = ix.writer(compound=False, limitmb=LIMIT_MB)  # compound files record mtimes: not reproducible
-        fast_lengths(w)
+        w = segment_writer(ix.writer)
         try:
             for did in sorted(dropped):
                 w.delete_by_term("doc", did)
@@ -360,7 +369,7 @@ def _write(kb, folder: Path, norm: Normalizer, *, names, key: str, multi: bool, 
                         for x, c in dv.items():
                             vocab[x] = vocab.get(x, 0) + c
                 # this writer added nothing: the TOC lists the parts' segments, in order
-                w.commit(mergetype=lambda _w, segments: segments + [seg for seg, _v in done])
+                w.commit(mergetype=lambda _w, segments: segments + [seg for segs, _v in done for seg in segs])
             else:
                 for d in todo:
                     units = _doc_rows(d)

@@ -1,0 +1,93 @@
+"""The index's compact posting format (kb.index.codec) and posting pool (kb.index.pool): what
+the index of the bundled plans holds is exactly what its units say, read back through whoosh."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from kb.index.schema import END, _whoosh
+from kb.index.textnorm import Normalizer, bigrams
+from kb.index.write import write_index
+
+
+@pytest.fixture(scope="module")
+def seed_index(corpus_path, tmp_path_factory):
+    from kb.model import KB
+    from kb.parse.text import parse_file
+
+    # the bundled plans, parsed only: the text fields need no extraction
+    kb = KB(documents=[parse_file(p) for p in sorted(corpus_path.parent.glob("*.txt"))])
+    folder = write_index(kb, tmp_path_factory.mktemp("codec") / "index")
+    _whoosh()
+    import whoosh.index
+
+    ix = whoosh.index.open_dir(str(folder))
+    yield kb, ix
+    ix.close()
+
+
+def _expected_positions(text: str) -> dict[str, list[int]]:
+    from kb.index.rows import _t2s_table
+
+    out: dict[str, list[int]] = {}
+    for i, g in enumerate(bigrams(Normalizer(_t2s_table())(text) + END)):
+        out.setdefault(g, []).append(i)
+    return out
+
+
+def test_bigram_positions_and_frequencies_read_back(seed_index):
+    kb, ix = seed_index
+    from kb.index.codec import CompactCodec
+
+    units = {f"{d.id}/{u.id}": u for d in kb.documents for u in d.units()}
+    with ix.searcher() as s:
+        assert all(isinstance(seg.codec(), CompactCodec) for seg in ix._segments())
+        stored = [s.stored_fields(d)["data"] for d in range(s.doc_count_all())]
+        key_of = {d: f"{x['doc']}/{x['id']}" for d, x in enumerate(stored)}
+        assert sorted(key_of.values()) == sorted(units)  # every unit's stored fields, read back
+        assert all(x["text"] == units[key_of[d]].text for d, x in enumerate(stored))
+        assert [f["data"] for f in s.all_stored_fields()] == stored  # in blocks of several units
+        rng = random.Random(7)
+        grams_of = {k: _expected_positions(u.text) for k, u in units.items()}
+        sample = rng.sample(sorted(units), 25)
+        checked = 0
+        for key in sample:
+            expected = grams_of[key]
+            for gram in rng.sample(sorted(expected), min(8, len(expected))):
+                m = s.reader().postings("bi", gram)
+                found = {}
+                while m.is_active():
+                    found[key_of[m.id()]] = (m.value_as("positions"), m.value_as("frequency"), m.weight())
+                    m.next()
+                pos, freq, weight = found[key]
+                assert pos == expected[gram]
+                assert freq == len(expected[gram]) and weight == float(len(expected[gram]))
+                # every unit holding the bigram is listed, and no other
+                holders = {k for k, g in grams_of.items() if gram in g}
+                assert set(found) == holders
+                checked += 1
+        assert checked > 100
+
+
+def test_long_posting_lists_span_blocks(seed_index):
+    """A bigram in more units than one block holds (128) is read back whole and in order."""
+    kb, ix = seed_index
+    with ix.searcher() as s:
+        r = s.reader()
+        common = max(r.iter_field("bi"), key=lambda t: t[1].doc_frequency())[0]
+        ids = list(r.postings("bi", common).all_ids())
+        assert len(ids) > 128
+        assert ids == sorted(set(ids))
+        assert len(ids) == r.doc_frequency("bi", common)
+
+
+def test_positions_wider_than_a_byte_and_a_short():
+    from kb.index.codec import CompactPositions
+
+    f = CompactPositions()
+    for poslist in ([0], [3, 300], [1, 70_000, 70_001], list(range(0, 5_000_000, 99_991))):
+        v = f.encode(poslist)
+        assert f.decode_positions(v) == poslist
+        assert f.decode_frequency(v) == len(poslist)
