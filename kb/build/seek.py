@@ -130,6 +130,7 @@ class SeekDocuments(Sequence):
         self.ids = seek.ids
         self._at = {d: i for i, d in enumerate(seek.ids)}
         self._loaded: dict[int, Document] = {}
+        self._parts: dict[tuple[int, frozenset[str]], Document] = {}  # see _naming_part
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -141,11 +142,14 @@ class SeekDocuments(Sequence):
         if i not in self._loaded:
             from kb.model import document_from_dict
 
-            d = json.loads(self.seek.read(self.seek.docs[i]))
-            if not isinstance(d, dict) or d.get("id") != self.ids[i]:
-                raise KBError(f"{self.seek.path}: does not match {seek_path(self.seek.path).name} (run: kb build)")
-            self._loaded[i] = document_from_dict(d)
+            self._loaded[i] = document_from_dict(self._line(i))
         return self._loaded[i]
+
+    def _line(self, i: int) -> dict:
+        d = json.loads(self.seek.read(self.seek.docs[i]))
+        if not isinstance(d, dict) or d.get("id") != self.ids[i]:
+            raise KBError(f"{self.seek.path}: does not match {seek_path(self.seek.path).name} (run: kb build)")
+        return d
 
     def __iter__(self) -> Iterator[Document]:
         return (self[i] for i in range(len(self)))
@@ -166,7 +170,31 @@ class SeekDocuments(Sequence):
         if self.seek.naming is None:
             return None
         picks = sorted({i for e in entity_ids for i in self.seek.naming.get(e, [])})
-        return [self[i] for i in picks]
+        return [self._naming_part(i, frozenset(entity_ids)) for i in picks]
+
+    def _naming_part(self, i: int, entity_ids: frozenset[str]) -> Document:
+        """Document ``i`` with only the units that mention one of ``entity_ids`` (its chapters
+        all, its outline none): what a mention query reads of it. Making every unit's model of a
+        document that names a common group once took most of `kb mentions`' time."""
+        if i in self._loaded:
+            return self._loaded[i]
+        key = (i, entity_ids)
+        if key not in self._parts:
+            from kb.model import document_from_dict
+
+            def names(u: dict) -> bool:
+                return any(
+                    (m[0] if isinstance(m, list) else m.get("entity")) in entity_ids for m in u.get("mentions", [])
+                )
+
+            d = self._line(i)
+            d["tasks"] = [u for u in d.get("tasks", []) if names(u)]
+            d["paragraphs"] = [u for u in d.get("paragraphs", []) if names(u)]
+            for t in d.get("indicator_tables", []):
+                t["rows"] = [r for r in t.get("rows", []) if names(r)]
+            d["outline"] = []
+            self._parts[key] = document_from_dict(d)
+        return self._parts[key]
 
     def edge_lines(self, doc_id: str) -> list[dict]:
         i = self._at.get(doc_id)
