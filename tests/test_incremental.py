@@ -259,3 +259,42 @@ def test_the_cache_drops_entries_of_edited_plans_once_they_outnumber_the_live_on
     build([src], out)
     assert len(entries()) == 2  # 3 stale > 2 live: dropped
     assert build([src], out).processed == 0
+
+
+def test_an_update_writes_the_sidecar_of_its_own_kb_json(tmp_path, corpus_path):
+    """kb.seek.json (the byte offsets `kb show` and `kb mentions` read kb.json by) is made again
+    with kb.json when a plan is added or edited: it matches a clean build's, and the answers read
+    through it are those read from the whole file."""
+    import json
+
+    from click.testing import CliRunner
+
+    from kb.build.seek import open_seek, seek_path
+    from kb.cli import main
+    from kb.store import resolve
+
+    src = _corpus(tmp_path / "c", corpus_path, 2)
+    out = tmp_path / "build"
+    build([src], out, site=False)
+    (src / "plan-new.txt").write_text(
+        corpus_path.read_text(encoding="utf-8").replace("农民工", "务工人员"), encoding="utf-8"
+    )
+    p = src / "plan-01.txt"
+    p.write_text(p.read_text(encoding="utf-8").replace("女职工", "女性职工"), encoding="utf-8")
+    assert build([src], out, site=False).processed == 2
+    clean = tmp_path / "clean"
+    build([src], clean, use_cache=False, site=False)
+
+    def sidecar(b: Path) -> dict:
+        data = json.loads(seek_path(resolve(b) / "kb.json").read_text(encoding="utf-8"))
+        assert data.pop("kb")[0] == (resolve(b) / "kb.json").stat().st_size
+        return data
+
+    assert open_seek(resolve(out) / "kb.json") is not None
+    assert sidecar(out) == sidecar(clean)
+    assert sidecar(out)["mentions"]["GROUP:农民工"] == [0, 1]  # plan-new names 务工人员 instead
+    cmds = [["show", "plan-01/T17", "--json"], ["mentions", "女职工", "--json"], ["mentions", "农民工"]]
+    fast = [CliRunner().invoke(main, [*c, "--out", str(out)]).output for c in cmds]
+    seek_path(resolve(out) / "kb.json").unlink()
+    assert [CliRunner().invoke(main, [*c, "--out", str(out)]).output for c in cmds] == fast
+    assert '"plan-01/T17"' in fast[0] and "plan-new" in fast[1]

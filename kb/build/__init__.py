@@ -289,6 +289,7 @@ def collect(files: Sequence[Path], jobs: int = 1, *, cache: Path | None = None,
     with _Timer(timings)("entities"):
         coll.entities = entities_of(lex, [h.uses for h in held], [(h.id, h.found) for h in held], multi)
     for h in held:
+        h.entities = sorted({eid for eid, _ in h.uses[0]}) if h.uses else None
         h.uses, h.found = None, []
     return coll
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kb.build.cache import _cached_document_line, _dump
+from kb.build.seek import Span, Spans, write_seek
 from kb.errors import KBError
 from kb.model import KB, Document, Edge, Entity
 
@@ -51,12 +52,21 @@ def write_kb_json_stream(path: Path, coll: Collection, cached: Sequence[tuple[Pa
                 if side:
                     _text_put(side, text)
             if text:
+                owners.append(i)
                 yield text
 
     def _stored(e: Edge | dict) -> dict:
         return e if isinstance(e, dict) else stored_link(flat_dict(e), weight=None)
 
-    _write(path, _doc_lines(coll.docs, lambda i: coll.load(i)[0], cached), coll.entities, edge_lines(), lines=True)
+    owners: list[int] = []  # the document of each run of edge lines written
+    spans = _write(
+        path, _doc_lines(coll.docs, lambda i: coll.load(i)[0], cached), coll.entities, edge_lines(), lines=True
+    )
+    runs: list[Span | None] = [None] * len(coll.docs)
+    for i, span in zip(owners, spans.edges):
+        runs[i] = span
+    spans.edges = runs
+    write_seek(path, spans, [h.id for h in coll.docs], [h.ids for h in coll.docs], [h.entities for h in coll.docs])
 
 
 def _doc_lines(docs: Sequence, model: Callable[[int], Document], cached) -> Iterator[str]:
@@ -70,25 +80,40 @@ def _doc_lines(docs: Sequence, model: Callable[[int], Document], cached) -> Iter
         yield line if line is not None else _dump(document_to_dict(model(i), compact=True))
 
 
-def _write(path: Path, doc_lines: Iterable[str], entities: list[Entity], edges: Iterable, lines: bool = False) -> None:
+def _write(path: Path, doc_lines: Iterable[str], entities: list[Entity], edges: Iterable, lines: bool = False) -> Spans:
     """``edges``: Edge objects or stored dicts; ``lines``: runs of their lines, written already
-    (joined by a comma and a line break)."""
+    (joined by a comma and a line break). Returns where each item went (bytes), for the sidecar."""
     from kb.graph.links import stored_link
     from kb.model import SCHEMA_VERSION, flat_dict
 
-    def items(f, name: str, lines, last: bool = False) -> None:
-        f.write(f'"{name}":[')
-        for i, line in enumerate(lines):
-            f.write(("\n" if i == 0 else ",\n") + line)
-        f.write("\n]" + ("}\n" if last else ",\n"))
+    with open(path, "wb") as f:
+        at = 0
 
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(f'{{"schema":{SCHEMA_VERSION},\n')
-        items(f, "documents", doc_lines)
-        items(f, "entities", (_dump(flat_dict(e)) for e in entities))
+        def put(text: str) -> int:
+            nonlocal at
+            data = text.encode("utf-8")
+            f.write(data)
+            at += len(data)
+            return len(data)
+
+        def items(name: str, lines, last: bool = False) -> list[Span]:
+            put(f'"{name}":[')
+            spans = []
+            for i, line in enumerate(lines):
+                put("\n" if i == 0 else ",\n")
+                start = at
+                spans.append((start, put(line)))
+            put("\n]" + ("}\n" if last else ",\n"))
+            return spans
+
+        put(f'{{"schema":{SCHEMA_VERSION},\n')
+        docs = items("documents", doc_lines)
+        ents = items("entities", (_dump(flat_dict(e)) for e in entities))
         # an edge has no key and may have no weight (graph.json's links have 1.0 for it)
         stored = (e if isinstance(e, dict) else stored_link(flat_dict(e), weight=None) for e in edges)
-        items(f, "edges", edges if lines else (_dump(e) for e in stored), last=True)
+        runs = items("edges", edges if lines else (_dump(e) for e in stored), last=True)
+    whole = (ents[0][0], ents[-1][0] + ents[-1][1] - ents[0][0]) if ents else None
+    return Spans(documents=docs, entities=whole, edges=list(runs))
 
 
 def _stored_edges(kb: KB) -> Iterator[Edge | dict]:
@@ -128,6 +153,10 @@ def read_kb_json(path: Path, edges: bool = True) -> KB:
     from kb.model import kb_from_dict
     from kb.store import read_json
 
+    if not edges:
+        fast = _seeking(path)
+        if fast is not None:
+            return fast
     data = None if edges else _without_edges(path)
     if data is None:
         data = read_json(path, "knowledge base")
@@ -149,7 +178,7 @@ def _loaded(path: Path, kb: KB, stored: Iterable[dict], picks: Callable[[str], b
     from kb.link import mention_edges
     from kb.model import edge_from_dict
 
-    docs = {d.id: d for d in kb.documents}
+    doc_of = _document_of(kb)
     multi = len(kb.documents) > 1
     out: list[Edge] = []
     for e in stored:
@@ -158,7 +187,8 @@ def _loaded(path: Path, kb: KB, stored: Iterable[dict], picks: Callable[[str], b
             continue
         if not picks(e["mentions_of"]):
             continue
-        made = mention_edges(docs[e["mentions_of"]], multi) if e["mentions_of"] in docs else []
+        doc = doc_of(e["mentions_of"])
+        made = mention_edges(doc, multi) if doc is not None else []
         if len(made) != e.get("count"):  # written by other code: the reference no longer holds
             raise KBError(f"{path}: the mentions of {e['mentions_of']} cannot be rebuilt (run: kb build)")
         out.extend(made)
@@ -171,17 +201,46 @@ def edges_touching(path: Path, kb: KB, ids: set[str]) -> list[Edge]:
     documents those ids are in made again (kb show needs a unit's own edges, not a collection's)."""
     import json
 
-    text = Path(path).read_text(encoding="utf-8")
-    i = text.rfind('\n"edges":[')
-    if i < 0:  # not the build's layout (a full export): read whole
-        return [e for e in read_kb_json(path).edges if e.source in ids or e.target in ids]
-    marks = [f'"{end}":{_dump(x)}' for x in ids for end in ("source", "target")]
-    lines = (ln[:-1] if ln.endswith(",") else ln for ln in text[i:].split("\n")[2:])  # an item a line
-    stored = (json.loads(ln) for ln in lines if "mentions_of" in ln[:15] or any(m in ln for m in marks))
+    from kb.build.seek import SeekDocuments
+
     # a mention edge runs from a unit of its document (``doc/T3`` when there are several) to an entity
     everywhere = len(kb.documents) < 2 or not ids.isdisjoint(e.id for e in kb.entities)
     picks = lambda d: everywhere or any(x.startswith(d + "/") for x in ids)  # noqa: E731
+    docs = kb.documents
+    stored: Iterable[dict]
+    if isinstance(docs, SeekDocuments) and not everywhere:
+        # a document's edges name its own units only: read the runs of the documents named
+        stored = [e for d in docs.ids if picks(d) for e in docs.edge_lines(d)]
+    else:
+        text = Path(path).read_text(encoding="utf-8")
+        i = text.rfind('\n"edges":[')
+        if i < 0:  # not the build's layout (a full export): read whole
+            return [e for e in read_kb_json(path).edges if e.source in ids or e.target in ids]
+        marks = [f'"{end}":{_dump(x)}' for x in ids for end in ("source", "target")]
+        lines = (ln[:-1] if ln.endswith(",") else ln for ln in text[i:].split("\n")[2:])  # an item a line
+        stored = (json.loads(ln) for ln in lines if "mentions_of" in ln[:15] or any(m in ln for m in marks))
     return [e for e in _loaded(path, kb, stored, picks) if e.source in ids or e.target in ids]
+
+
+def _document_of(kb: KB) -> Callable[[str], Document | None]:
+    """Document by id, without parsing every document of a build read by its sidecar."""
+    from kb.build.seek import SeekDocuments
+
+    if isinstance(kb.documents, SeekDocuments):
+        return kb.documents.by_id
+    docs = {d.id: d for d in kb.documents}
+    return docs.get
+
+
+def _seeking(path: Path) -> KB | None:
+    """kb.json without its edges through its sidecar: the entities parsed now, each document when
+    it is first reached. None when there is no sidecar for this very file."""
+    from kb.build.seek import SeekDocuments, entities_of, open_seek
+
+    seek = open_seek(path)
+    if seek is None:
+        return None
+    return KB(documents=SeekDocuments(seek), entities=entities_of(seek))  # type: ignore[arg-type]
 
 
 def _without_edges(path: Path) -> dict | None:

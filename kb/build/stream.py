@@ -37,6 +37,10 @@ class Held:
     rows: int = 0
     edges: int = 0
     notes: list[str] = field(default_factory=list)
+    # for kb.seek.json: its local unit, chapter and table ids (None in facts kept by older code)
+    # and the entities its units and headings mention (set once the entity list is made)
+    ids: list[str] | None = None
+    entities: list[str] | None = None
 
 
 def held_of(doc: Document, edges: list[Edge], key: str, multi: bool, lex) -> Held:
@@ -56,6 +60,7 @@ def held_of(doc: Document, edges: list[Edge], key: str, multi: bool, lex) -> Hel
         rows=sum(len(t.rows) for t in doc.indicator_tables),
         edges=len(edges),
         notes=list(doc.notes),
+        ids=[u.id for u in doc.units()] + [c.id for c in doc.chapters] + [t.id for t in doc.indicator_tables],
     )
 
 

@@ -7,7 +7,7 @@ import click
 from kb.commands.options import echo, load_kb, out_option, output_options, output_rows
 from kb.errors import KBError
 from kb.model import KB
-from kb.query.mentions import headings_of, mentions, target_record, units_of
+from kb.query.mentions import headings_of, mentions, naming, narrower_of, target_record, units_of
 from kb.textsafe import safe
 
 # kb targets: the columns of the default (text) output, after a header line
@@ -54,8 +54,11 @@ def mentions_cmd(term, exact, show_role, fmt, out):
         rows = [{"id": r["id"], **m} for r in [*res["units"], *res.get("headings", [])] for m in r["matches"]]
         output_rows(rows, fmt, document=res)
         return
-    texts = {uid: u.text for uid, u in units_of(kb)}
-    texts.update((cid, c.heading) for cid, c in headings_of(kb))
+    # an entity's rows come from the documents that name it (or its narrower ones): only those read
+    docs = naming(kb, {res["entity"], *narrower_of(kb, res["entity"])}) if res["kind"] == "entity" else None
+    texts = _texts(kb, docs)
+    if docs is not None and any(r["id"] not in texts for r in [*res["units"], *res.get("headings", [])]):
+        texts = _texts(kb, None)  # a discovered name's rows from a literal search: anywhere
     if res["kind"] == "literal":
         echo(f"no mention of {term}; literal search found {len(res['units'])} units")
     else:
@@ -86,6 +89,12 @@ def mentions_cmd(term, exact, show_role, fmt, out):
             click.echo(f"    {safe(m['sentence']):<18} {_highlight(text, m['start'], m['end'])}{safe(extra)}")
     if show_role and roles:
         echo("roles: " + ", ".join(f"{k} {v}" for k, v in sorted(roles.items())))
+
+
+def _texts(kb: KB, docs) -> dict[str, str]:
+    texts = {uid: u.text for uid, u in units_of(kb, docs)}
+    texts.update((cid, c.heading) for cid, c in headings_of(kb, docs))
+    return texts
 
 
 def _short_path(path: str) -> str:

@@ -4,6 +4,7 @@ objects of a knowledge base."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from kb.errors import KBError
@@ -35,14 +36,15 @@ def find(kb: KB, ident: str) -> Hit:
         raise KBError("empty id")
     parsed = parse_ident(ident)
     doc_part = parsed.doc
-    docs = kb.documents
+    docs: Sequence[Document] = kb.documents
+    ids = _doc_ids(kb)
     if doc_part:
-        docs = [d for d in kb.documents if d.id == doc_part]
+        docs = [kb.documents[i] for i, d in enumerate(ids) if d == doc_part]
         if not docs:
-            raise KBError(f"no document {doc_part!r} (documents: {', '.join(d.id for d in kb.documents)})")
+            raise KBError(f"no document {doc_part!r} (documents: {', '.join(ids)})")
     hits: list[Hit] = []
     for cand in _candidates(parsed):
-        for d in docs:
+        for d in _holding(docs, cand):
             for u in d.units():
                 if u.id == cand:
                     hits.append(Hit(d, u, _unit_kind(u)))
@@ -59,13 +61,28 @@ def find(kb: KB, ident: str) -> Hit:
         if hits:
             break
     if not hits:
-        hits = printed(docs, parsed.local)
+        hits = printed(list(docs), parsed.local)
     if not hits:
         raise KBError(f"no task, indicator row, chapter or entity with id {ident!r}")
     if len(hits) > 1:
         where = ", ".join(f"{h.doc.id}/{h.obj.id}" for h in hits if h.doc)
         raise KBError(f"{ident!r} is ambiguous: {where}")
     return hits[0]
+
+
+def _doc_ids(kb: KB) -> list[str]:
+    from kb.build.seek import SeekDocuments
+
+    docs = kb.documents
+    return docs.ids if isinstance(docs, SeekDocuments) else [d.id for d in docs]
+
+
+def _holding(docs: Sequence[Document], local: str) -> Sequence[Document]:
+    """The documents that may hold ``local``: those a build's sidecar names, else all."""
+    from kb.build.seek import SeekDocuments
+
+    found = docs.holding(local) if isinstance(docs, SeekDocuments) else None
+    return docs if found is None else found
 
 
 def _unit_kind(u: Unit) -> str:

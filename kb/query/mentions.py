@@ -8,26 +8,36 @@ kb.json keeps what the text says.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from kb.errors import KBError
 from kb.ids import qualify
-from kb.model import KB, Entity, Mention, Unit
+from kb.model import KB, Document, Entity, Mention, Unit
 
 
-def units_of(kb: KB):
-    """(qualified unit id, unit) for every unit of every document."""
+def units_of(kb: KB, docs: Sequence[Document] | None = None):
+    """(qualified unit id, unit) for every unit of every document (of ``docs`` when given)."""
     multi = len(kb.documents) > 1
-    for d in kb.documents:
+    for d in kb.documents if docs is None else docs:
         for u in d.units():
             yield qualify(d.id, u.id, multi), u
 
 
-def headings_of(kb: KB):
+def headings_of(kb: KB, docs: Sequence[Document] | None = None):
     """(qualified chapter id, chapter) for every heading of every document: a heading line is
     no unit's text, its mentions are the chapter's."""
     multi = len(kb.documents) > 1
-    for d in kb.documents:
+    for d in kb.documents if docs is None else docs:
         for c in d.chapters:
             yield qualify(d.id, c.id, multi), c
+
+
+def naming(kb: KB, entity_ids: set[str]) -> Sequence[Document] | None:
+    """The documents whose units or headings may mention one of ``entity_ids``: those the
+    build's sidecar names (kb.build.seek), else None (all)."""
+    from kb.build.seek import SeekDocuments
+
+    return kb.documents.naming(entity_ids) if isinstance(kb.documents, SeekDocuments) else None
 
 
 def find_entity(kb: KB, term: str) -> Entity | None:
@@ -93,7 +103,7 @@ def entity_query(kb: KB, ent: Entity, term: str, exact: bool = False) -> list[di
     for 省级总工会) and narrower entities (via 快递员)."""
     narrower = {} if exact else narrower_of(kb, ent.id)
     rows = []
-    for uid, u in units_of(kb):
+    for uid, u in units_of(kb, naming(kb, {ent.id, *narrower})):
         matches = _entity_matches(u.mentions, ent, term, narrower, exact)
         if matches:
             rows.append(_row(uid, matches, u))
@@ -105,7 +115,7 @@ def heading_query(kb: KB, ent: Entity, term: str, exact: bool = False) -> list[d
     matches units; offsets are into the chapter's ``heading`` line."""
     narrower = {} if exact else narrower_of(kb, ent.id)
     rows = []
-    for cid, c in headings_of(kb):
+    for cid, c in headings_of(kb, naming(kb, {ent.id, *narrower})):
         matches = _entity_matches(c.mentions, ent, term, narrower, exact)
         if matches:
             row = _row(cid, matches)
