@@ -43,22 +43,24 @@ class Spans:
     edges: list[Span | None]
 
 
+def _inverted(per_doc) -> dict[str, list[int]] | None:
+    """Name -> the documents (by position) listing it; None when a document's list is unknown
+    (an older cache record), so the map is left out rather than incomplete."""
+    if not all(names is not None for names in per_doc):
+        return None
+    out: dict[str, list[int]] = {}
+    for i, names in enumerate(per_doc):
+        for name in dict.fromkeys(names):
+            out.setdefault(name, []).append(i)
+    return out
+
+
 def write_seek(kb_path: Path, spans: Spans, ids: Sequence[str], units, mentions) -> None:
     """``units``: per document its local unit, chapter and table ids (None when unknown: the
     map is then left out); ``mentions``: per document the entity ids it names."""
     st = os.stat(kb_path)
-    holders: dict[str, list[int]] | None = None
-    if all(u is not None for u in units):
-        holders = {}
-        for i, us in enumerate(units):
-            for u in dict.fromkeys(us):
-                holders.setdefault(u, []).append(i)
-    naming: dict[str, list[int]] | None = None
-    if all(es is not None for es in mentions):
-        naming = {}
-        for i, es in enumerate(mentions):
-            for e in dict.fromkeys(es):
-                naming.setdefault(e, []).append(i)
+    holders = _inverted(units)
+    naming = _inverted(mentions)
     data = {
         "seek": SEEK_VERSION,
         "kb": [st.st_size, st.st_mtime_ns],

@@ -132,23 +132,27 @@ def position_deltas(valuestring: bytes) -> array:
     return _unpack(valuestring)
 
 
+def _split_values(vb: bytes, count: int) -> list[bytes]:
+    """A block's values: one length per posting (packed), then the values back to back."""
+    lens = array(chr(vb[0]))
+    pos = 1 + count * lens.itemsize
+    lens.frombytes(vb[1:pos])
+    if not _LITTLE:
+        lens.byteswap()
+    out = []
+    for n in lens:
+        out.append(vb[pos : pos + n])
+        pos += n
+    return out
+
+
 def read_block(raw: bytes, count: int, fmt) -> tuple[list[int], list[float], list]:
     """(docnums, weights, values) of one posting block as :class:`CompactPostingsWriter` wrote
     it (``count`` postings, ``fmt`` the field's format), all at once: what
     :class:`CompactLeafMatcher` reads piece by piece."""
     ids_b, w_b, v_b = marshal.loads(zlib.decompress(raw))
     ids = list(accumulate(_unpack(ids_b)))
-    values: list = [None] * count
-    if v_b:
-        lens = array(chr(v_b[0]))
-        pos = 1 + count * lens.itemsize
-        lens.frombytes(v_b[1:pos])
-        if not _LITTLE:
-            lens.byteswap()
-        values = []
-        for n in lens:
-            values.append(v_b[pos : pos + n])
-            pos += n
+    values: list = _split_values(v_b, count) if v_b else [None] * count
     if not w_b:
         weights = [fmt.decode_weight(v) for v in values]
     else:
@@ -185,19 +189,7 @@ class CompactLeafMatcher(whoosh3.W3LeafMatcher):
         if self._data is None:
             self._read_data()
         vb = self._data[2]
-        if not vb:
-            self._values = (None,) * self._blocklength
-            return
-        lens = array(chr(vb[0]))
-        pos = 1 + self._blocklength * lens.itemsize
-        lens.frombytes(vb[1:pos])  # one length per posting, then the values
-        if not _LITTLE:
-            lens.byteswap()
-        out = []
-        for n in lens:
-            out.append(vb[pos : pos + n])
-            pos += n
-        self._values = tuple(out)
+        self._values = tuple(_split_values(vb, self._blocklength)) if vb else (None,) * self._blocklength
 
 
 # ----- stored fields in compressed blocks
