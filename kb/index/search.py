@@ -403,7 +403,7 @@ def search(
                 if k is None or k > 0:
 
                     def q2(grp):
-                        return Or([ts.fast(q, grp) for alts in pieces for q in _piece_queries(alts)])
+                        return Or([q for alts in pieces for q in _piece_queries(alts)])
 
                     keyed += ts.coordinated(2, q2, psets, relaxed, rank_parts, k)
                 pieces_of, mode = pieces, "relaxed"

@@ -48,9 +48,6 @@ class _TopK:
             out |= self.docs(q)
         return out
 
-    def fast(self, q, within: set[int]):
-        return q
-
     def scoring(self, alts: list, within: set[int]):
         from whoosh.query import Or
 
