@@ -375,7 +375,7 @@ def search(
             if every and (want is None or want > 0):
                 req = [ts.scoring(c.match_queries(), every) for c in pos]
                 q = And(req)
-                rank = ts.rank(rank_parts, every)
+                rank = ts.rank(rank_parts)
                 q = AndMaybe(q, rank) if rank is not None else q
                 keyed += [(0, -sc, d) for sc, d in ts.top(q, every, need())]
         mode = "exact" if every_n else "none"

@@ -54,7 +54,7 @@ class _TopK:
         qs = [m for m, _ in alts]
         return qs[0] if len(qs) == 1 else Or(qs)
 
-    def rank(self, parts: list, within: set[int]):
+    def rank(self, parts: list):
         from whoosh.query import Or
 
         return Or(parts) if parts else None
@@ -100,7 +100,7 @@ class _TopK:
         out = []
         for covered, grp in groups.items():
             q = make(grp)
-            rank = self.rank(rank_parts, grp)
+            rank = self.rank(rank_parts)
             q = AndMaybe(q, rank) if rank is not None else q
             out += [(tier, -(sc * (1 + covered) / (1 + len(sets))), d) for sc, d in self.top(q, grp, k)]
         out.sort()
