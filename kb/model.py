@@ -18,9 +18,14 @@ from functools import cache
 from sys import intern
 from typing import Any, Optional
 
+from kb.kinds import MentionKinds, compact_mention, mention_dict
 from kb.sentences import compact_sentences, sentence_dicts
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 1  # the model's JSON form (kb export --format json)
+# build/kb.json's storage form (:func:`document_to_dict`'s compact form): 2 since mentions refer
+# to a per-document table of entities and roles; the reader also reads 1 (a full export or a
+# build before that), and code older than that says to rebuild instead of misreading 2
+STORED_SCHEMA = 2
 
 
 @dataclass(slots=True)
@@ -241,15 +246,15 @@ def flat_dict(obj: Any) -> dict[str, Any]:
     return {k: (v[:] if isinstance(v, list) else v) for k in _field_names(cls) for v in [getattr(obj, k)]}
 
 
-def _unit_dict(u: Unit, extra_first: dict[str, Any], compact: bool = False) -> dict[str, Any]:
+def _unit_dict(u: Unit, extra_first: dict[str, Any], kinds: MentionKinds | None) -> dict[str, Any]:
     d: dict[str, Any] = {"id": u.id, **extra_first, "text": u.text}
     d["line"] = u.line
     d["path"] = u.path
     d["responsible"] = [dict(r) for r in u.responsible]
-    if compact:
+    if kinds is not None:
         d["sentences"] = compact_sentences(u)
         at = _SentenceAt([(x.start, x.end, x.id) for x in u.sentences])
-        d["mentions"] = [_compact_mention(m, u.text, at) for m in u.mentions]
+        d["mentions"] = [compact_mention(m, u.text, at, kinds) for m in u.mentions]
     else:
         d["sentences"] = [flat_dict(s) for s in u.sentences]
         d["mentions"] = [flat_dict(m) for m in u.mentions]
@@ -259,24 +264,6 @@ def _unit_dict(u: Unit, extra_first: dict[str, Any], compact: bool = False) -> d
 
 # The compact form (build/kb.json, the build cache) leaves out what the unit's text and offsets
 # say (a sentence's text and id, a mention's words and sentence, unset roles), when exactly derivable.
-
-
-def _compact_mention(m: Mention, text: str, at: _SentenceAt) -> list:
-    """``[entity, start, end]``, plus a dict of the other fields that are set and not derivable
-    (the words, the sentence), so that a field added to Mention later is stored without this
-    function knowing it. A list: the field names were half of a stored mention."""
-    d: dict[str, Any] = {}
-    for f in fields(Mention):
-        v = getattr(m, f.name)
-        if (
-            v is None
-            or f.name in ("entity", "start", "end")
-            or (f.name == "text" and text[m.start : m.end] == v)
-            or (f.name == "sentence" and at(m.start) == v)
-        ):
-            continue
-        d[f.name] = v
-    return [m.entity, m.start, m.end, d] if d else [m.entity, m.start, m.end]
 
 
 class _SentenceAt:
@@ -332,38 +319,40 @@ def _outline_node(n: dict[str, Any], units: dict[str, tuple[str, str]]) -> Outli
     return _init(OutlineNode, n, **extra)
 
 
-def _chapter_dict(c: Chapter, compact: bool) -> dict[str, Any]:
+def _chapter_dict(c: Chapter, kinds: MentionKinds | None) -> dict[str, Any]:
     d = flat_dict(c)
-    if compact:
+    if kinds is not None:
         at = _SentenceAt([(0, len(c.heading) + 1, c.id)])
-        d["mentions"] = [_compact_mention(m, c.heading, at) for m in c.mentions]
+        d["mentions"] = [compact_mention(m, c.heading, at, kinds) for m in c.mentions]
     else:
         d["mentions"] = [flat_dict(m) for m in c.mentions]
     return d
 
 
-def _chapter(d: dict[str, Any]) -> Chapter:
+def _chapter(d: dict[str, Any], kinds: list) -> Chapter:
     # the heading line is the chapter's one sentence: a mention's sentence is the chapter's id
     at = _SentenceAt([(0, len(d.get("heading", "")) + 1, d["id"])])
-    return _init(Chapter, d, mentions=[_mention(m, d.get("heading", ""), at) for m in d.get("mentions", [])])
+    return _init(Chapter, d, mentions=[_mention(m, d.get("heading", ""), at, kinds) for m in d.get("mentions", [])])
 
 
 def document_to_dict(doc: Document, compact: bool = False) -> dict[str, Any]:
     """The document's JSON form; ``compact``: the storage form of build/kb.json (see
-    :func:`kb.sentences.compact_sentences`), which :func:`document_from_dict` reads back to the same model."""
-    return {
+    :func:`kb.sentences.compact_sentences`, :class:`kb.kinds.MentionKinds`), which :func:`document_from_dict` reads
+    back to the same model."""
+    kinds = MentionKinds() if compact else None
+    d = {
         "id": doc.id,
         "title": doc.title,
         "source": doc.source,
         "sha256": doc.sha256,
         "encoding": doc.encoding,
         "notes": list(doc.notes),
-        "chapters": [_chapter_dict(c, compact) for c in doc.chapters],
+        "chapters": [_chapter_dict(c, kinds) for c in doc.chapters],
         "tasks": [
-            _unit_dict(t, {"number": t.number, "chapter": t.chapter, "title": t.title, "label": t.label}, compact)
+            _unit_dict(t, {"number": t.number, "chapter": t.chapter, "title": t.title, "label": t.label}, kinds)
             for t in doc.tasks
         ],
-        "paragraphs": [_unit_dict(p, {"chapter": p.chapter}, compact) for p in doc.paragraphs],
+        "paragraphs": [_unit_dict(p, {"chapter": p.chapter}, kinds) for p in doc.paragraphs],
         "indicator_tables": [
             {
                 "id": tb.id,
@@ -374,9 +363,7 @@ def document_to_dict(doc: Document, compact: bool = False) -> dict[str, Any]:
                 "header": list(tb.header),
                 "line": tb.line,
                 "rows": [
-                    _unit_dict(
-                        r, {"index": r.index, "name": r.name, "target": r.target, "tasks": list(r.tasks)}, compact
-                    )
+                    _unit_dict(r, {"index": r.index, "name": r.name, "target": r.target, "tasks": list(r.tasks)}, kinds)
                     for r in tb.rows
                 ],
             }
@@ -385,9 +372,13 @@ def document_to_dict(doc: Document, compact: bool = False) -> dict[str, Any]:
         "outline": _outline_dicts(doc, compact),
         "meta": dict(doc.meta),
     }
+    if kinds is not None:
+        d["kinds"] = kinds.rows
+    return d
 
 
 def kb_to_dict(kb: KB) -> dict[str, Any]:
+    """The full model (kb export --format json)."""
     return {
         "schema": SCHEMA_VERSION,
         "documents": [document_to_dict(d) for d in kb.documents],
@@ -403,11 +394,11 @@ def _init(cls, d: dict[str, Any], **override):
     return cls(**kw)
 
 
-def _mention(m: dict[str, Any] | list, text: str, at: _SentenceAt) -> Mention:
+def _mention(m: dict[str, Any] | list, text: str, at: _SentenceAt, kinds: list) -> Mention:
     # the same few names, ids and roles recur in every unit: one string each, not one per mention
     # (a thousand plans hold millions of mentions)
-    if isinstance(m, list):  # the compact form (:func:`_compact_mention`)
-        m = {"entity": m[0], "start": m[1], "end": m[2], **(m[3] if len(m) > 3 else {})}
+    if isinstance(m, list):  # the compact form (:func:`kb.kinds.compact_mention`)
+        m = mention_dict(m, kinds)
     words = m["text"] if "text" in m else text[m["start"] : m["end"]]
     sentence = m["sentence"] if "sentence" in m else at(m["start"])
     if sentence is None:
@@ -439,7 +430,7 @@ def edge_from_dict(e: dict[str, Any]) -> Edge:
     )
 
 
-def _unit_kwargs(d: dict[str, Any]) -> dict[str, Any]:
+def _unit_kwargs(d: dict[str, Any], kinds: list) -> dict[str, Any]:
     text, sentences = d["text"], d.get("sentences", [])
     if sentences and not isinstance(sentences[0], dict):
         sentences = sentence_dicts(d["id"], sentences)
@@ -449,7 +440,7 @@ def _unit_kwargs(d: dict[str, Any]) -> dict[str, Any]:
             _init(Sentence, s) if "text" in s else _init(Sentence, s, text=text[s["start"] : s["end"]])
             for s in sentences
         ],
-        "mentions": [_mention(m, text, at) for m in d.get("mentions", [])],
+        "mentions": [_mention(m, text, at, kinds) for m in d.get("mentions", [])],
         "targets": [_init(Target, t) for t in d.get("targets", [])],
     }
 
@@ -459,12 +450,13 @@ def document_from_dict(d: dict[str, Any]) -> Document:
     rows = [r for t in d.get("indicator_tables", []) for r in t.get("rows", [])]
     units = _first_units([*d.get("tasks", []), *d.get("paragraphs", []), *rows])
     doc.outline = [_outline_node(n, units) for n in d.get("outline", [])]
-    doc.chapters = [_chapter(c) for c in d.get("chapters", [])]
-    doc.tasks = [_init(Task, t, **_unit_kwargs(t)) for t in d.get("tasks", [])]
-    doc.paragraphs = [_init(Paragraph, p, **_unit_kwargs(p)) for p in d.get("paragraphs", [])]
+    kinds = d.get("kinds", [])
+    doc.chapters = [_chapter(c, kinds) for c in d.get("chapters", [])]
+    doc.tasks = [_init(Task, t, **_unit_kwargs(t, kinds)) for t in d.get("tasks", [])]
+    doc.paragraphs = [_init(Paragraph, p, **_unit_kwargs(p, kinds)) for p in d.get("paragraphs", [])]
     for td in d.get("indicator_tables", []):
         tb = _init(IndicatorTable, td, rows=[])
-        tb.rows = [_init(IndicatorRow, r, **_unit_kwargs(r)) for r in td.get("rows", [])]
+        tb.rows = [_init(IndicatorRow, r, **_unit_kwargs(r, kinds)) for r in td.get("rows", [])]
         doc.indicator_tables.append(tb)
     # spans are not exported; keep document order usable through line numbers
     order = 0
@@ -477,8 +469,8 @@ def document_from_dict(d: dict[str, Any]) -> Document:
 
 
 def kb_from_dict(d: dict[str, Any]) -> KB:
-    if d.get("schema") != SCHEMA_VERSION:
-        raise ValueError(f"unsupported kb.json schema {d.get('schema')!r} (expected {SCHEMA_VERSION})")
+    if d.get("schema") not in (SCHEMA_VERSION, STORED_SCHEMA):
+        raise ValueError(f"unsupported kb.json schema {d.get('schema')!r} (expected {STORED_SCHEMA})")
     return KB(
         documents=[document_from_dict(x) for x in d.get("documents", [])],
         entities=[_init(Entity, e) for e in d.get("entities", [])],

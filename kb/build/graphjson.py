@@ -27,7 +27,7 @@ from kb.graph.io import (
     edge_data,
     end_node,
     entity_node,
-    stored_link,
+    graph_link,
     stored_runs,
 )
 
@@ -91,7 +91,7 @@ def document_part(doc, edges: list, multi: bool) -> Part:
         k = (ed.source, ed.target, ed.type)
         n = counts.get(k, 0)
         counts[k] = n + 1
-        link = stored_link(
+        link = graph_link(
             {"source": ed.source, "target": ed.target, "key": ed.type if not n else f"{ed.type}.{n}", **edge_data(ed)}
         )
         if ed.source in own:
@@ -153,7 +153,7 @@ def write_graph_stream(path: Path, parts: Iterable[Part], entities: list, unmatc
                         c = counts.get((u, v, data["type"]), 0)
                         counts[(u, v, data["type"])] = c + 1
                         key = data["type"] if not c else f"{data['type']}.{c}"
-                        link = stored_link({"source": u, "target": v, "key": key, **data})
+                        link = graph_link({"source": u, "target": v, "key": key, **data})
                     adj.setdefault(u, {}).setdefault(v, []).append(link)
             ids = [e.id for e in entities]
             if not seen.isdisjoint(ids):

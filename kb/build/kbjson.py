@@ -84,7 +84,7 @@ def _write(path: Path, doc_lines: Iterable[str], entities: list[Entity], edges: 
     """``edges``: Edge objects or stored dicts; ``lines``: runs of their lines, written already
     (joined by a comma and a line break). Returns where each item went (bytes), for the sidecar."""
     from kb.graph.links import stored_link
-    from kb.model import SCHEMA_VERSION, flat_dict
+    from kb.model import STORED_SCHEMA, flat_dict
 
     with open(path, "wb") as f:
         at = 0
@@ -106,7 +106,7 @@ def _write(path: Path, doc_lines: Iterable[str], entities: list[Entity], edges: 
             put("\n]" + ("}\n" if last else ",\n"))
             return spans
 
-        put(f'{{"schema":{SCHEMA_VERSION},\n')
+        put(f'{{"schema":{STORED_SCHEMA},\n')
         docs = items("documents", doc_lines)
         ents = items("entities", (_dump(flat_dict(e)) for e in entities))
         # an edge has no key and may have no weight (graph.json's links have 1.0 for it)
@@ -183,7 +183,7 @@ def _loaded(path: Path, kb: KB, stored: Iterable[dict], picks: Callable[[str], b
     out: list[Edge] = []
     for e in stored:
         if "mentions_of" not in e:
-            out.append(edge_from_dict(loaded_link(e, weight=None, key=False) if "ev" in e else e))
+            out.append(edge_from_dict(loaded_link(e, weight=None) if "ev" in e else e))
             continue
         if not picks(e["mentions_of"]):
             continue

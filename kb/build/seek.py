@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kb.errors import KBError
-from kb.model import SCHEMA_VERSION, Document, Entity
+from kb.model import STORED_SCHEMA, Document, Entity
 
 SEEK_VERSION = 1
 Span = tuple[int, int]
@@ -107,7 +107,7 @@ def open_seek(kb_path: Path) -> Seek | None:
         if data.get("seek") != SEEK_VERSION or data.get("kb") != [st.st_size, st.st_mtime_ns]:
             return None
         with open(kb_path, "rb") as f:  # another schema: read whole, to say so as before
-            if not f.read(32).startswith(b'{"schema":%d,' % SCHEMA_VERSION):
+            if not f.read(32).startswith(b'{"schema":%d,' % STORED_SCHEMA):
                 return None
         docs = data["documents"]
         return Seek(
@@ -182,14 +182,14 @@ class SeekDocuments(Sequence):
             return self._loaded[i]
         key = (i, entity_ids)
         if key not in self._parts:
+            from kb.kinds import mention_entity
             from kb.model import document_from_dict
 
             def names(u: dict) -> bool:
-                return any(
-                    (m[0] if isinstance(m, list) else m.get("entity")) in entity_ids for m in u.get("mentions", [])
-                )
+                return any(mention_entity(m, kinds) in entity_ids for m in u.get("mentions", []))
 
             d = self._line(i)
+            kinds = d.get("kinds", [])
             d["tasks"] = [u for u in d.get("tasks", []) if names(u)]
             d["paragraphs"] = [u for u in d.get("paragraphs", []) if names(u)]
             for t in d.get("indicator_tables", []):

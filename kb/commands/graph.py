@@ -12,10 +12,19 @@ import click
 from kb.commands.options import dump, echo, generation, json_option, out_option, output_options, output_rows
 
 
-def _graph(out: Path):
+def _graph(out: Path, evidence: bool = False):
+    """The build's graph; ``evidence``: every link's, else none (see :func:`_evidence`)."""
     from kb.graph.io import load_graph
 
-    return load_graph(generation(out))
+    return load_graph(generation(out), evidence=evidence)
+
+
+def _evidence(G, out: Path):
+    """Fills in the evidence of the links touching some nodes, for a query that gives theirs."""
+    from kb.graph.io import add_evidence
+
+    gen = generation(out)
+    return lambda nodes: add_evidence(G, gen, nodes)
 
 
 def _edge_cells(e: dict) -> dict:
@@ -62,7 +71,7 @@ def deps_cmd(ident, fmt, out):
 
     G = _graph(out)
     node = resolve(G, ident)
-    d = deps(G, node)
+    d = deps(G, node, _evidence(G, out))
     if fmt != "text":
         rows = []
         for direction, far_key in (("relies_on", "target"), ("relied_on_by", "source"), ("related", None)):
@@ -145,7 +154,7 @@ def path_cmd(source, target, fmt, out):
 
     G = _graph(out)
     a, b = resolve(G, source), resolve(G, target)
-    p = path(G, a, b)
+    p = path(G, a, b, _evidence(G, out))
     if fmt != "text":
         rows = [{"source": e["source"], "target": e["target"], **_edge_cells(e)} for e in p["steps"] or []]
         return output_rows(rows, fmt, document=p)
@@ -168,7 +177,7 @@ def measures_cmd(ident, fmt, out):
 
     G = _graph(out)
     node = resolve(G, ident, kinds=("task", "row", "paragraph"))
-    m = measures(G, node)
+    m = measures(G, node, _evidence(G, out))
     if fmt != "text":
         rows = [
             {"id": r["row"], "label": r["label"], "target": r["target"], "restates": r["restates"]} for r in m["rows"]
@@ -218,7 +227,7 @@ def export_cmd(fmt, output, out):
     """Export the graph for Gephi, yEd, Graphviz or networkx."""
     from kb.graph.io import export
 
-    text = export(_graph(out), fmt, output)
+    text = export(_graph(out, evidence=True), fmt, output)
     if text is None:
         echo(f"wrote {output}", err=True)
     else:

@@ -9,19 +9,23 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from kb.errors import KBError
-from kb.graph.links import loaded_link, loaded_runs, stored_link, stored_runs
+from kb.graph.links import graph_link, loaded_runs, stored_runs
 from kb.ids import parse_ident, qualify
 from kb.model import KB
 from kb.store import read_json
 
 GRAPH_FILE = "graph.json"
-GRAPH_SCHEMA = 1
+GRAPH_SCHEMA = 2  # 2: links without their evidence (kb.json's)
 TASK_LINKS = ("depends_on", "related")  # the edges a path between tasks may use
+# fills in the evidence of the links touching the nodes given (:func:`add_evidence`), for the
+# queries that give some links' evidence (a graph loaded without it)
+Evidence = Callable[[set[str]], None] | None
 CENTRALITY = "PageRank over depends_on edges (user -> establisher, weighted), damping 0.85"
 
 
@@ -123,6 +127,7 @@ def graph_to_data(G) -> dict[str, Any]:
 
 
 def data_to_graph(data: dict[str, Any]):
+    """The graph of graph.json's data, its links' evidence None (:func:`add_evidence`)."""
     import networkx as nx
 
     G = nx.MultiDiGraph(**data.get("graph", {}))
@@ -130,39 +135,60 @@ def data_to_graph(data: dict[str, Any]):
         n = dict(n)
         G.add_node(n.pop("id"), **n)
     for e in loaded_runs(data.get("links", [])):
-        e = loaded_link(e) if "ev" in e and "evidence" not in e else dict(e)
-        u, v, k = e.pop("source"), e.pop("target"), e.pop("key", None)
-        G.add_edge(u, v, key=k, **e)
+        # the attributes in the order edge_data gives them (exports list them so)
+        attrs = {"type": e["type"], "evidence": None, "rule": e.get("rule"), "weight": e.get("weight", 1.0)}
+        G.add_edge(e["source"], e["target"], key=e.get("key", e["type"]), **attrs)
     return G
 
 
-# graph.json stores a link without what its other fields already say, the way kb.json stores the
-# model (kb/build/kbjson.py): the key when it is the type, an unset rule, a weight of 1.0, and
-# in its evidence ("ev") the unit when it is the link's source, and the sentence as ".s3" when
-# it is a sentence of that unit; likewise an evidence part about the other end (a related
-# task's sentence, the establishing task of a dependency) without the unit when it is the
-# link's target. Three links in four are mentions, where that is half the link; a run of
-# mentions of one unit is stored as one item (:func:`stored_runs`). :func:`loaded_link`
-# gives the link back exactly; a link that does not fit is stored whole. kb.json stores its
-# edges the same way (without the key, and with no weight as the unset one).
+# graph.json holds the graph's structure: its nodes, and its links without their evidence, which
+# kb.json holds (the evidence of related links alone was half of graph.json, and every sentence
+# it quotes is in kb.json): a link is stored without its key when that is its type, an unset
+# rule and a weight of 1.0 (:func:`graph_link`), and a run of one unit's mentions as one item
+# (:func:`stored_runs`). The queries need a few links' evidence, read from kb.json for the nodes
+# they touch (:func:`add_evidence`); an export needs every link's.
 
 
 def write_graph(kb: KB, path) -> None:
-    """graph.json, compact: at 1,000 plans an indented file is a third larger and slower to read;
-    links are stored without what their other fields say (:func:`stored_link`)."""
+    """graph.json, compact: at 1,000 plans an indented file is a third larger and slower to read."""
     data = graph_to_data(to_networkx(kb))
-    data["links"] = list(stored_runs(stored_link(x) for x in data["links"]))
+    data["links"] = list(stored_runs(graph_link(x) for x in data["links"]))
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     Path(path).write_text(text + "\n", encoding="utf-8")
 
 
-def load_graph(gen_folder):
-    """The graph of a build generation (``build`` or the folder it points to)."""
+def load_graph(gen_folder, evidence: bool = True):
+    """The graph of a build generation (``build`` or the folder it points to); ``evidence``:
+    False to leave the links' evidence None, for :func:`add_evidence` to fill where needed."""
     path = Path(gen_folder) / GRAPH_FILE
     data = read_json(path, "graph")
     if data.get("graph", {}).get("schema") != GRAPH_SCHEMA:
         raise KBError(f"{path}: unsupported graph schema (run: kb build)")
-    return data_to_graph(data)
+    G = data_to_graph(data)
+    if evidence:
+        add_evidence(G, gen_folder)
+    return G
+
+
+def add_evidence(G, gen_folder, nodes: set[str] | None = None) -> None:
+    """Fill in the evidence of the links from or to ``nodes`` (None: of every link) from the
+    build's kb.json, whose edges are the graph's links in the same order: the n-th edge of a
+    (source, target, type) is the link keyed ``type.n`` (``type`` for the first)."""
+    from kb.build.kbjson import edges_touching, read_kb_json
+    from kb.store import KB_FILE
+
+    path = Path(gen_folder) / KB_FILE
+    if nodes is not None and not nodes:
+        return
+    edges = read_kb_json(path).edges if nodes is None else edges_touching(path, read_kb_json(path, False), nodes)
+    counts: dict[tuple[str, str, str], int] = defaultdict(int)
+    for e in edges:
+        n = counts[(e.source, e.target, e.type)]
+        counts[(e.source, e.target, e.type)] += 1
+        data = G.get_edge_data(e.source, e.target, e.type if not n else f"{e.type}.{n}")
+        if data is None:
+            raise KBError(f"{path}: an edge that is no link of {GRAPH_FILE} (run: kb build)")
+        data["evidence"] = dict(e.evidence)
 
 
 # --------------------------------------------------------------------------- ids
@@ -209,9 +235,11 @@ def _label(G, n) -> str:
 # --------------------------------------------------------------------------- queries
 
 
-def deps(G, node: str) -> dict[str, Any]:
+def deps(G, node: str, evidence: Evidence = None) -> dict[str, Any]:
     """What ``node`` relies on (its depends_on edges out), what relies on it (in), and its related
     tasks, each with evidence."""
+    if evidence:
+        evidence({node})
     out = [_edge(u, v, d) for u, v, d in G.out_edges(node, data=True) if d.get("type") == "depends_on"]
     inc = [_edge(u, v, d) for u, v, d in G.in_edges(node, data=True) if d.get("type") == "depends_on"]
     rel = [
@@ -229,7 +257,7 @@ def deps(G, node: str) -> dict[str, Any]:
     }
 
 
-def path(G, a: str, b: str) -> dict[str, Any]:
+def path(G, a: str, b: str, evidence: Evidence = None) -> dict[str, Any]:
     """The shortest chain of depends_on/related edges between two nodes, direction ignored, each
     step with its evidence; ``steps`` is None when they are not connected."""
     import networkx as nx
@@ -242,7 +270,7 @@ def path(G, a: str, b: str) -> dict[str, Any]:
         # prefer depends_on and heavier links when several shortest paths exist
         cost = 1.0 + (0.0 if d.get("type") == "depends_on" else 0.01) + 0.001 / (1 + (d.get("weight") or 0))
         if not U.has_edge(u, v) or U[u][v]["cost"] > cost:
-            U.add_edge(u, v, cost=cost, data=_edge(u, v, d))
+            U.add_edge(u, v, cost=cost, data=(u, v, d))
     res: dict[str, Any] = {"from": a, "to": b, "steps": None}
     if a == b:
         res["steps"] = []
@@ -251,12 +279,14 @@ def path(G, a: str, b: str) -> dict[str, Any]:
         nodes = nx.shortest_path(U, a, b, weight="cost")
     except nx.NetworkXNoPath:
         return res
-    res["steps"] = [U[x][y]["data"] for x, y in zip(nodes, nodes[1:])]
+    if evidence:
+        evidence(set(nodes))
+    res["steps"] = [_edge(*U[x][y]["data"]) for x, y in zip(nodes, nodes[1:])]
     res["nodes"] = nodes
     return res
 
 
-def measures(G, node: str) -> dict[str, Any]:
+def measures(G, node: str, evidence: Evidence = None) -> dict[str, Any]:
     """For a task: the rows that measure it, and for each row all the tasks it restates.
     For a row: the tasks it restates."""
     kind = G.nodes[node].get("type")
@@ -264,6 +294,8 @@ def measures(G, node: str) -> dict[str, Any]:
         rows = [node]
     else:
         rows = sorted({u for u, _, d in G.in_edges(node, data=True) if d.get("type") == "measures"})
+    if evidence:
+        evidence(set(rows))
     out = []
     for r in rows:
         links = [_edge(u, v, d) for u, v, d in G.out_edges(r, data=True) if d.get("type") == "measures"]

@@ -1,14 +1,15 @@
-"""The stored form of graph.json's links (also used for kb.json's edges): an evidence part about
-the link's target without its unit, a run of one unit's plain mentions as one item, and the
-reading back of both. Written and read here so that the whole-model writer (kb.graph.io), the
-streamed writer (kb.build.graphjson) and kb.json (kb.build.kbjson) store links the same way."""
+"""The stored forms of links: a kb.json edge without what its other fields say (an evidence part
+about the edge's source or target without its unit), and graph.json's links, without their
+evidence, a run of one unit's mentions as one item; and the reading back of both. Written and
+read here so that the whole-model writers (kb.graph.io, kb.build.kbjson) and the streamed ones
+(kb.build.graphjson, kb.build.kbjson) store links the same way."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-_LINK_FIELDS = {"source", "target", "key", "type", "evidence", "rule", "weight"}
+_EDGE_FIELDS = {"source", "target", "type", "evidence", "rule", "weight"}
 
 
 def _short_sentence(sentence, unit: str):
@@ -33,10 +34,10 @@ def _short_part(part: dict[str, Any], unit: str) -> dict[str, Any] | None:
 
 
 def stored_link(link: dict[str, Any], weight: float | None = 1.0) -> dict[str, Any]:
-    """``link`` (or an edge, without ``key``) without what its other fields say; ``weight``:
-    the weight left unsaid."""
+    """An edge's dict (kb.json) without what its other fields say; ``weight``: the weight left
+    unsaid."""
     ev = link.get("evidence")
-    if not _LINK_FIELDS - {"key"} <= set(link) <= _LINK_FIELDS or not isinstance(ev, dict):
+    if set(link) != _EDGE_FIELDS or not isinstance(ev, dict):
         return link
     short = _short_part(ev, link["source"])
     if short is None:
@@ -47,11 +48,7 @@ def stored_link(link: dict[str, Any], weight: float | None = 1.0) -> dict[str, A
             if part is None:
                 return link
             short[k] = part
-    out = {"source": link["source"], "target": link["target"]}
-    if "key" in link and link["key"] != link["type"]:
-        out["key"] = link["key"]
-    out["type"] = link["type"]
-    out["ev"] = short
+    out = {"source": link["source"], "target": link["target"], "type": link["type"], "ev": short}
     if link["rule"] is not None:
         out["rule"] = link["rule"]
     if link["weight"] != weight:
@@ -66,43 +63,48 @@ def _long_part(part: dict[str, Any], unit: str) -> dict[str, Any]:
     return out
 
 
-def loaded_link(e: dict[str, Any], weight: float | None = 1.0, key: bool = True) -> dict[str, Any]:
+def loaded_link(e: dict[str, Any], weight: float | None = 1.0) -> dict[str, Any]:
     ev = _long_part(e["ev"], e["source"])
     for k, v in ev.items():
         # a part stored with its unit was written before parts were shortened: as it is
         if isinstance(v, dict) and "unit" not in v:
             ev[k] = _long_part(v, e["target"])
-    link: dict[str, Any] = {"source": e["source"], "target": e["target"]}
-    if key:
-        link["key"] = e.get("key", e["type"])
-    link["type"] = e["type"]
+    link = {"source": e["source"], "target": e["target"], "type": e["type"]}
     return {**link, "evidence": ev, "rule": e.get("rule"), "weight": e.get("weight", weight)}
 
 
+def graph_link(link: dict[str, Any]) -> dict[str, Any]:
+    """graph.json's form of a link: its ends, its key when it is not the type, its type, a set
+    rule and a weight other than 1.0; not its evidence, which kb.json holds (a related link's
+    was half of graph.json): :func:`kb.graph.io.add_evidence` reads it from there."""
+    out = {"source": link["source"], "target": link["target"]}
+    if link["key"] != link["type"]:
+        out["key"] = link["key"]
+    out["type"] = link["type"]
+    if link["rule"] is not None:
+        out["rule"] = link["rule"]
+    if link["weight"] != 1.0:
+        out["weight"] = link["weight"]
+    return out
+
+
 def stored_runs(links: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-    """Consecutive stored mention links of one unit as one item ``{"source": unit, "mentions":
-    [[entity, sentence, text] or [entity, sentence, text, weight], ...]}``, in their order; a
-    run is given once the link after it (or the end) shows it complete, so that the build can
-    write the links as they come (kb/build/graphjson.py)."""
+    """Consecutive mention links of one unit (:func:`graph_link`) as one item ``{"source": unit,
+    "mentions": [entity or [entity, weight], ...]}``, in their order; a run is given once the
+    link after it (or the end) shows it complete, so that the build can write the links as they
+    come (kb/build/graphjson.py)."""
     run: dict[str, Any] | None = None
     for x in links:
-        ev = x.get("ev")
-        fits = (
-            x.get("type") == "mentions"
-            and set(x) <= {"source", "target", "type", "ev", "weight"}
-            and isinstance(ev, dict)
-            and list(ev) == ["sentence", "text"]
-        )
+        fits = x.get("type") == "mentions" and set(x) <= {"source", "target", "type", "weight"}
         if run is not None and not (fits and run["source"] == x["source"]):
             yield run
             run = None
-        if not fits or not isinstance(ev, dict):  # (the second test for mypy: fits says it)
+        if not fits:
             yield x
             continue
-        item = [x["target"], ev["sentence"], ev["text"], *([x["weight"]] if "weight" in x else [])]
         if run is None:
             run = {"source": x["source"], "mentions": []}
-        run["mentions"].append(item)
+        run["mentions"].append([x["target"], x["weight"]] if "weight" in x else x["target"])
     if run is not None:
         yield run
 
@@ -113,12 +115,7 @@ def loaded_runs(links: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
             yield e
             continue
         for item in e["mentions"]:
-            x = {
-                "source": e["source"],
-                "target": item[0],
-                "type": "mentions",
-                "ev": {"sentence": item[1], "text": item[2]},
-            }
-            if len(item) > 3:
-                x["weight"] = item[3]
-            yield x
+            if isinstance(item, str):
+                yield {"source": e["source"], "target": item, "type": "mentions"}
+            else:
+                yield {"source": e["source"], "target": item[0], "type": "mentions", "weight": item[1]}
