@@ -3,7 +3,8 @@
 kb.json is the build's storage form of the model: each document is written compactly (see
 ``kb.model.document_to_dict``), and a document's ``mentions`` edges, which repeat its units'
 mentions one edge per (unit, entity), are written as one reference
-``{"mentions_of": doc, "count": n}`` that :func:`read_kb_json` expands again; any other edge
+``{"mentions_of": doc, "count": n}`` that :func:`read_kb_json` expands again, and so are its
+``contains`` edges (its outline, quoting each unit's first sentence): ``contains_of``; any other edge
 is stored without what its other fields say, as graph.json stores links (``ev``:
 :func:`kb.graph.links.stored_link`). ``kb export --format json`` gives the full model
 (kb/schema/kb.schema.json).
@@ -122,14 +123,20 @@ def _stored_edges(kb: KB) -> Iterator[Edge | dict]:
     return _with_references(kb.edges, _runs(kb.documents, len(kb.documents) > 1))
 
 
-def _runs(docs, multi: bool) -> dict[tuple[str, str], tuple[str, list[Edge]]]:
-    from kb.link import mention_edges
+def _made() -> dict[str, Callable[[Document, bool], list[Edge]]]:
+    """The edge types whose edges of a document its model gives again: type -> maker."""
+    from kb.link import contains_edges, mention_edges
 
-    runs: dict[tuple[str, str], tuple[str, list[Edge]]] = {}
+    return {"contains": contains_edges, "mentions": mention_edges}
+
+
+def _runs(docs, multi: bool) -> dict[tuple[str, str, str], tuple[str, list[Edge]]]:
+    runs: dict[tuple[str, str, str], tuple[str, list[Edge]]] = {}
     for d in docs:
-        made = mention_edges(d, multi)
-        if made:
-            runs.setdefault((made[0].source, made[0].target), (d.id, made))
+        for kind, make in _made().items():
+            made = make(d, multi)
+            if made:
+                runs.setdefault((kind, made[0].source, made[0].target), (d.id, made))
     return runs
 
 
@@ -137,10 +144,11 @@ def _with_references(edges: list[Edge], runs) -> Iterator[Edge | dict]:
     i = 0
     while i < len(edges):
         e = edges[i]
-        run = runs.get((e.source, e.target)) if e.type == "mentions" else None
+        key = (e.type, e.source, e.target)
+        run = runs.get(key)
         if run is not None and edges[i : i + len(run[1])] == run[1]:
-            del runs[(e.source, e.target)]
-            yield {"mentions_of": run[0], "count": len(run[1])}
+            del runs[key]
+            yield {f"{e.type}_of": run[0], "count": len(run[1])}
             i += len(run[1])
         else:
             yield e
@@ -172,25 +180,27 @@ def read_kb_json(path: Path, edges: bool = True) -> KB:
 
 
 def _loaded(path: Path, kb: KB, stored: Iterable[dict], picks: Callable[[str], bool] = lambda _: True) -> list[Edge]:
-    """Edges from their stored form; a reference to a document's mentions made again from it when
-    ``picks`` its id."""
+    """Edges from their stored form; a reference to a document's mentions (or contains) edges
+    made again from it when ``picks`` its id."""
     from kb.graph.links import loaded_link
-    from kb.link import mention_edges
     from kb.model import edge_from_dict
 
     doc_of = _document_of(kb)
     multi = len(kb.documents) > 1
+    makers = _made()
     out: list[Edge] = []
     for e in stored:
-        if "mentions_of" not in e:
+        kind = next((k for k in makers if f"{k}_of" in e), None)
+        if kind is None:
             out.append(edge_from_dict(loaded_link(e, weight=None) if "ev" in e else e))
             continue
-        if not picks(e["mentions_of"]):
+        doc_id = e[f"{kind}_of"]
+        if not picks(doc_id):
             continue
-        doc = doc_of(e["mentions_of"])
-        made = mention_edges(doc, multi) if doc is not None else []
+        doc = doc_of(doc_id)
+        made = makers[kind](doc, multi) if doc is not None else []
         if len(made) != e.get("count"):  # written by other code: the reference no longer holds
-            raise KBError(f"{path}: the mentions of {e['mentions_of']} cannot be rebuilt (run: kb build)")
+            raise KBError(f"{path}: the {kind} edges of {doc_id} cannot be rebuilt (run: kb build)")
         out.extend(made)
     return out
 
@@ -203,9 +213,10 @@ def edges_touching(path: Path, kb: KB, ids: set[str]) -> list[Edge]:
 
     from kb.build.seek import SeekDocuments
 
-    # a mention edge runs from a unit of its document (``doc/T3`` when there are several) to an entity
+    # a mention edge runs from a unit of its document (``doc/T3`` when there are several) to an
+    # entity; a contains edge from the document or a chapter of it
     everywhere = len(kb.documents) < 2 or not ids.isdisjoint(e.id for e in kb.entities)
-    picks = lambda d: everywhere or any(x.startswith(d + "/") for x in ids)  # noqa: E731
+    picks = lambda d: everywhere or any(x == d or x.startswith(d + "/") for x in ids)  # noqa: E731
     docs = kb.documents
     stored: Iterable[dict]
     if isinstance(docs, SeekDocuments) and not everywhere:
@@ -218,7 +229,8 @@ def edges_touching(path: Path, kb: KB, ids: set[str]) -> list[Edge]:
             return [e for e in read_kb_json(path).edges if e.source in ids or e.target in ids]
         marks = [f'"{end}":{_dump(x)}' for x in ids for end in ("source", "target")]
         lines = (ln[:-1] if ln.endswith(",") else ln for ln in text[i:].split("\n")[2:])  # an item a line
-        stored = (json.loads(ln) for ln in lines if "mentions_of" in ln[:15] or any(m in ln for m in marks))
+        refs = tuple(f'{{"{k}_of":' for k in _made())
+        stored = (json.loads(ln) for ln in lines if ln.startswith(refs) or any(m in ln for m in marks))
     return [e for e in _loaded(path, kb, stored, picks) if e.source in ids or e.target in ids]
 
 

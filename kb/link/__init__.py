@@ -141,6 +141,12 @@ def mention_edges(doc: Document, multi: bool) -> list[Edge]:
     return _mentions(_Ids(multi), doc)
 
 
+def contains_edges(doc: Document, multi: bool) -> list[Edge]:
+    """The ``contains`` edges of one document, as :func:`link_document` makes them (kept in
+    kb.json as :func:`mention_edges` are)."""
+    return _contains(_Ids(multi), doc)
+
+
 def unmatched_rows(kb: KB) -> list[str]:
     ids = _Ids(len(kb.documents) > 1)
     return [ids(d, r.id) for d in kb.documents for t in d.indicator_tables for r in t.rows if not r.tasks]
