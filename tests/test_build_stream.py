@@ -61,6 +61,7 @@ def test_graph_streamed_is_the_whole_models(built):
     assert '"mentions":[[' in text
     (tmp / "g").mkdir(exist_ok=True)
     (tmp / "g" / "graph.json").write_text(text, encoding="utf-8")
+    write_kb_json(tmp / "g" / "kb.json", coll.kb())  # the links' evidence
     want = graph_to_data(to_networkx(coll.kb()))
     assert json.dumps(graph_to_data(load_graph(tmp / "g")), ensure_ascii=False) == json.dumps(want, ensure_ascii=False)
 

@@ -1,8 +1,9 @@
-"""graph.json and kb.json store a link (an edge) without what its other fields say: the unit of
-an evidence part that is the link's source (or, for a nested part, its target), a sentence of
-that unit as ``.s3``, and a run of one unit's plain mentions as one item. Whatever the evidence
-holds, reading gives back exactly the edges written; evidence that does not fit the short form
-(a part about a third unit, a sentence that already starts with a dot) is stored whole."""
+"""kb.json stores an edge without what its other fields say: the unit of an evidence part that is
+the edge's source (or, for a nested part, its target), a sentence of that unit as ``.s3``;
+graph.json stores the links without their evidence (kb.json's), a run of one unit's mentions as
+one item. Whatever the evidence holds, reading gives back exactly the edges written; evidence that
+does not fit the short form (a part about a third unit, a sentence that already starts with a
+dot) is stored whole."""
 
 from __future__ import annotations
 
@@ -59,20 +60,20 @@ def test_links_read_back_exactly(tmp_path_factory, edges):
     kb = KB(edges=edges)
     out = tmp_path_factory.mktemp("links")
     write_graph(kb, out / "graph.json")
-    want = json.dumps(graph_to_data(to_networkx(kb)), ensure_ascii=False)
-    assert json.dumps(graph_to_data(load_graph(out)), ensure_ascii=False) == want
     write_kb_json(out / "kb.json", kb)
     assert read_kb_json(out / "kb.json").edges == edges
+    want = json.dumps(graph_to_data(to_networkx(kb)), ensure_ascii=False)
+    assert json.dumps(graph_to_data(load_graph(out)), ensure_ascii=False) == want
+    assert "evidence" not in (out / "graph.json").read_text(encoding="utf-8")
 
 
 def test_a_part_about_a_third_unit_is_stored_whole(tmp_path):
     """The nested part names a unit that is neither end: no end can give it back."""
     ev = {"unit": "T1", "sentence": "T1.s2", "text": "x", "other": {"unit": "T3", "sentence": "T3.s1"}}
-    kb = KB(edges=[Edge("T1", "T2", "related", ev)])
-    write_graph(kb, tmp_path / "graph.json")
-    [link] = json.loads((tmp_path / "graph.json").read_text(encoding="utf-8"))["links"]
+    write_kb_json(tmp_path / "kb.json", KB(edges=[Edge("T1", "T2", "related", ev)]))
+    [link] = json.loads((tmp_path / "kb.json").read_text(encoding="utf-8"))["edges"]
     assert link["evidence"] == ev and "ev" not in link
     ev2 = {**ev, "other": {"unit": "T2", "sentence": "T2.s1"}}  # about the target: shortened
-    write_graph(KB(edges=[Edge("T1", "T2", "related", ev2)]), tmp_path / "graph.json")
-    [link] = json.loads((tmp_path / "graph.json").read_text(encoding="utf-8"))["links"]
+    write_kb_json(tmp_path / "kb.json", KB(edges=[Edge("T1", "T2", "related", ev2)]))
+    [link] = json.loads((tmp_path / "kb.json").read_text(encoding="utf-8"))["edges"]
     assert link["ev"] == {"sentence": ".s2", "text": "x", "other": {"sentence": ".s1"}}

@@ -77,10 +77,14 @@ def test_every_offset_points_at_its_text(kb_json):
 
 def test_stored_kb_json_reads_back_to_the_edges_the_build_made(built, kb_json):
     """graph.json is written from the build's in-memory edges; kb.json stores each document's
-    mentions edges as one reference, and reading it must give every edge back."""
+    mentions and contains edges as one reference each, and reading it must give every edge back
+    (graph.json's links take their evidence from it)."""
     raw = json.loads((built / "kb.json").read_text(encoding="utf-8"))
     refs = [e for e in raw["edges"] if "mentions_of" in e]
     assert len(refs) == len(raw["documents"])  # every plan names something
+    outline = [e for e in raw["edges"] if "contains_of" in e]
+    assert [e["contains_of"] for e in outline] == [d["id"] for d in raw["documents"]]
+    assert sum(r["count"] for r in outline) == sum(1 for x in kb_json["edges"] if x["type"] == "contains")
     from kb.graph.io import load_graph
 
     read = [
@@ -91,9 +95,10 @@ def test_stored_kb_json_reads_back_to_the_edges_the_build_made(built, kb_json):
     assert sorted(map(json.dumps, read)) == sorted(map(json.dumps, made))
     assert sum(r["count"] for r in refs) == sum(1 for x in kb_json["edges"] if x["type"] == "mentions")
     links = json.loads((built / "graph.json").read_text(encoding="utf-8"))["links"]
-    # stored without the fields others give: a run of one unit's mentions as one item
+    # stored without the fields others give (the evidence: kb.json's): a run of one unit's
+    # mentions as one item
+    assert not any("ev" in x or "evidence" in x for x in links)
     runs = [x["mentions"] for x in links if "mentions" in x]
-    assert sum("ev" in x for x in links) + sum(map(len, runs)) > 0.5 * len(made)
     assert sum(map(len, runs)) > 2 * len(runs)
 
 
@@ -104,29 +109,36 @@ def test_stored_kb_json_writes_each_sentence_once(built, kb_json):
     units = [u for d in raw["documents"] for u in d["tasks"] + d["paragraphs"]]
     assert units and all(isinstance(e, int | list) for u in units for e in u["sentences"])
     assert all(isinstance(u["sentences"][0], int) for u in units if u["sentences"])  # a unit starts with a sentence
-    # a mention is [entity, start, end] plus, only when set, its other fields
+    # a mention is [kind, start, end], its kind (entity, role …) a row of its document's table,
+    # each once, plus the words and sentence only when its offsets do not give them
     ms = [m for u in units for m in u["mentions"]]
-    assert ms and all(isinstance(m, list) and 3 <= len(m) <= 4 for m in ms)
-    assert not any("text" in m[3] or None in m[3].values() for m in ms if len(m) == 4)
+    assert ms and all(isinstance(m, list) and 3 <= len(m) <= 4 and isinstance(m[0], int) for m in ms)
+    assert not any(set(m[3]) - {"text", "sentence"} for m in ms if len(m) == 4)
+    for d in raw["documents"]:
+        assert len(set(map(json.dumps, d["kinds"]))) == len(d["kinds"])
     assert len((built / "kb.json").read_bytes()) < 0.9 * len(json.dumps(kb_json, ensure_ascii=False).encode())
 
 
 def test_kb_json_of_the_previous_form_still_reads(built, kb_json, tmp_path):
-    """A build of the previous storage form (a sentence as a dict of id and offsets, a mention
-    as a dict of its set fields, an edge with its evidence whole) reads to the same model: an
-    old build keeps working until rebuilt."""
+    """A build of the previous storage forms (schema 1: a sentence as a dict of id and offsets, a
+    mention as a dict of its set fields, an edge with its evidence whole, contains edges too)
+    reads to the same model: an old build keeps working until rebuilt."""
+    from kb.kinds import mention_dict
     from kb.model import kb_to_dict
     from kb.query.load import load_kb
     from kb.sentences import sentence_dicts
 
     raw = json.loads((built / "kb.json").read_text(encoding="utf-8"))
+    raw["schema"] = 1
     turned = 0
     for d in raw["documents"]:
-        for u in d["tasks"] + d["paragraphs"] + d["chapters"]:
+        kinds = d.pop("kinds")
+        rows = [r for t in d["indicator_tables"] for r in t["rows"]]
+        for u in d["tasks"] + d["paragraphs"] + d["chapters"] + rows:
             if u.get("sentences"):
                 u["sentences"] = sentence_dicts(u["id"], u["sentences"])
             for i, m in enumerate(u["mentions"]):
-                u["mentions"][i] = {"entity": m[0], "start": m[1], "end": m[2], **(m[3] if len(m) > 3 else {})}
+                u["mentions"][i] = mention_dict(m, kinds)
                 turned += 1
     whole = [e for e in kb_json["edges"] if e["type"] != "mentions"]
     raw["edges"] = [e for e in raw["edges"] if "mentions_of" in e] + whole

@@ -21,7 +21,10 @@ from kb.model import KB
 from kb.store import read_json
 
 GRAPH_FILE = "graph.json"
-GRAPH_SCHEMA = 2  # 2: links without their evidence (kb.json's)
+# the graph's schema, as the model's graph and its exports give it; graph.json's storage form has
+# its own (2: links without their evidence, which is kb.json's), in the same place
+GRAPH_MODEL_SCHEMA = 1
+GRAPH_SCHEMA = 2
 TASK_LINKS = ("depends_on", "related")  # the edges a path between tasks may use
 # fills in the evidence of the links touching the nodes given (:func:`add_evidence`), for the
 # queries that give some links' evidence (a graph loaded without it)
@@ -38,7 +41,7 @@ def to_networkx(kb: KB):
     from kb.link import unmatched_rows
 
     multi = len(kb.documents) > 1
-    G = nx.MultiDiGraph(schema=GRAPH_SCHEMA, unmatched_rows=unmatched_rows(kb), centrality=CENTRALITY)
+    G = nx.MultiDiGraph(schema=GRAPH_MODEL_SCHEMA, unmatched_rows=unmatched_rows(kb), centrality=CENTRALITY)
     for d in kb.documents:
         for n, attrs in document_nodes(d, multi):
             G.add_node(n, **attrs)
@@ -130,7 +133,7 @@ def data_to_graph(data: dict[str, Any]):
     """The graph of graph.json's data, its links' evidence None (:func:`add_evidence`)."""
     import networkx as nx
 
-    G = nx.MultiDiGraph(**data.get("graph", {}))
+    G = nx.MultiDiGraph(**{**data.get("graph", {}), "schema": GRAPH_MODEL_SCHEMA})
     for n in data.get("nodes", []):
         n = dict(n)
         G.add_node(n.pop("id"), **n)
@@ -152,6 +155,7 @@ def data_to_graph(data: dict[str, Any]):
 def write_graph(kb: KB, path) -> None:
     """graph.json, compact: at 1,000 plans an indented file is a third larger and slower to read."""
     data = graph_to_data(to_networkx(kb))
+    data["graph"]["schema"] = GRAPH_SCHEMA
     data["links"] = list(stored_runs(graph_link(x) for x in data["links"]))
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     Path(path).write_text(text + "\n", encoding="utf-8")
