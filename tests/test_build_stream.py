@@ -14,9 +14,10 @@ import pytest
 from kb.build import collect
 from kb.build.graphjson import NotStreamable, document_part, write_graph_stream
 from kb.build.kbjson import write_kb_json, write_kb_json_stream
-from kb.graph.io import graph_to_data, load_graph, to_networkx, write_graph
+from kb.graph.io import graph_to_data, to_networkx, write_graph
 from kb.index.write import write_index
 from kb.model import KB, Edge
+from kb.query.graph import graph_with_evidence
 
 ROOT = Path(__file__).resolve().parent.parent
 PLANS = [
@@ -63,7 +64,9 @@ def test_graph_streamed_is_the_whole_models(built):
     (tmp / "g" / "graph.json").write_text(text, encoding="utf-8")
     write_kb_json(tmp / "g" / "kb.json", coll.kb())  # the links' evidence
     want = graph_to_data(to_networkx(coll.kb()))
-    assert json.dumps(graph_to_data(load_graph(tmp / "g")), ensure_ascii=False) == json.dumps(want, ensure_ascii=False)
+    assert json.dumps(graph_to_data(graph_with_evidence(tmp / "g")), ensure_ascii=False) == json.dumps(
+        want, ensure_ascii=False
+    )
 
 
 def test_index_from_lazy_documents_is_the_full_write(built):

@@ -11,12 +11,13 @@ import pytest
 from click.testing import CliRunner
 
 from kb.cli import main
-from kb.graph.io import GRAPH_FILE, export, flatten, load_graph
+from kb.graph.io import GRAPH_FILE, export, flatten
+from kb.query.graph import graph_with_evidence
 
 
 @pytest.fixture(scope="module")
 def G(built):
-    return load_graph(built)
+    return graph_with_evidence(built)
 
 
 def run(*args):

@@ -85,13 +85,13 @@ def test_stored_kb_json_reads_back_to_the_edges_the_build_made(built, kb_json):
     outline = [e for e in raw["edges"] if "contains_of" in e]
     assert [e["contains_of"] for e in outline] == [d["id"] for d in raw["documents"]]
     assert sum(r["count"] for r in outline) == sum(1 for x in kb_json["edges"] if x["type"] == "contains")
-    from kb.graph.io import load_graph
+    from kb.query.graph import graph_with_evidence
 
     read = [
         (x["source"], x["target"], x["type"], x["evidence"], 1.0 if x["weight"] is None else x["weight"])
         for x in kb_json["edges"]
     ]
-    made = [(u, v, d["type"], d["evidence"], d["weight"]) for u, v, d in load_graph(built).edges(data=True)]
+    made = [(u, v, d["type"], d["evidence"], d["weight"]) for u, v, d in graph_with_evidence(built).edges(data=True)]
     assert sorted(map(json.dumps, read)) == sorted(map(json.dumps, made))
     assert sum(r["count"] for r in refs) == sum(1 for x in kb_json["edges"] if x["type"] == "mentions")
     links = json.loads((built / "graph.json").read_text(encoding="utf-8"))["links"]

@@ -12,16 +12,16 @@ import click
 from kb.commands.options import dump, echo, generation, json_option, out_option, output_options, output_rows
 
 
-def _graph(out: Path, evidence: bool = False):
-    """The build's graph; ``evidence``: every link's, else none (see :func:`_evidence`)."""
+def _graph(out: Path):
+    """The build's graph, its links without their evidence (see :func:`_evidence`)."""
     from kb.graph.io import load_graph
 
-    return load_graph(generation(out), evidence=evidence)
+    return load_graph(generation(out))
 
 
 def _evidence(G, out: Path):
     """Fills in the evidence of the links touching some nodes, for a query that gives theirs."""
-    from kb.graph.io import add_evidence
+    from kb.query.graph import add_evidence
 
     gen = generation(out)
     return lambda nodes: add_evidence(G, gen, nodes)
@@ -226,8 +226,9 @@ def central_cmd(n, fmt, out):
 def export_cmd(fmt, output, out):
     """Export the graph for Gephi, yEd, Graphviz or networkx."""
     from kb.graph.io import export
+    from kb.query.graph import graph_with_evidence
 
-    text = export(_graph(out, evidence=True), fmt, output)
+    text = export(graph_with_evidence(generation(out)), fmt, output)
     if text is None:
         echo(f"wrote {output}", err=True)
     else:

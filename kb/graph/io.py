@@ -26,7 +26,7 @@ GRAPH_FILE = "graph.json"
 GRAPH_MODEL_SCHEMA = 1
 GRAPH_SCHEMA = 2
 TASK_LINKS = ("depends_on", "related")  # the edges a path between tasks may use
-# fills in the evidence of the links touching the nodes given (:func:`add_evidence`), for the
+# fills in the evidence of the links touching the nodes given (kb.query.graph), for the
 # queries that give some links' evidence (a graph loaded without it)
 Evidence = Callable[[set[str]], None] | None
 CENTRALITY = "PageRank over depends_on edges (user -> establisher, weighted), damping 0.85"
@@ -130,7 +130,7 @@ def graph_to_data(G) -> dict[str, Any]:
 
 
 def data_to_graph(data: dict[str, Any]):
-    """The graph of graph.json's data, its links' evidence None (:func:`add_evidence`)."""
+    """The graph of graph.json's data, its links' evidence None (kb.query.graph)."""
     import networkx as nx
 
     G = nx.MultiDiGraph(**{**data.get("graph", {}), "schema": GRAPH_MODEL_SCHEMA})
@@ -149,7 +149,7 @@ def data_to_graph(data: dict[str, Any]):
 # it quotes is in kb.json): a link is stored without its key when that is its type, an unset
 # rule and a weight of 1.0 (:func:`graph_link`), and a run of one unit's mentions as one item
 # (:func:`stored_runs`). The queries need a few links' evidence, read from kb.json for the nodes
-# they touch (:func:`add_evidence`); an export needs every link's.
+# they touch (kb.query.graph); an export needs every link's.
 
 
 def write_graph(kb: KB, path) -> None:
@@ -161,38 +161,14 @@ def write_graph(kb: KB, path) -> None:
     Path(path).write_text(text + "\n", encoding="utf-8")
 
 
-def load_graph(gen_folder, evidence: bool = True):
-    """The graph of a build generation (``build`` or the folder it points to); ``evidence``:
-    False to leave the links' evidence None, for :func:`add_evidence` to fill where needed."""
+def load_graph(gen_folder):
+    """The graph of a build generation (``build`` or the folder it points to), its links'
+    evidence None: kb.query.graph fills it in from kb.json."""
     path = Path(gen_folder) / GRAPH_FILE
     data = read_json(path, "graph")
     if data.get("graph", {}).get("schema") != GRAPH_SCHEMA:
         raise KBError(f"{path}: unsupported graph schema (run: kb build)")
-    G = data_to_graph(data)
-    if evidence:
-        add_evidence(G, gen_folder)
-    return G
-
-
-def add_evidence(G, gen_folder, nodes: set[str] | None = None) -> None:
-    """Fill in the evidence of the links from or to ``nodes`` (None: of every link) from the
-    build's kb.json, whose edges are the graph's links in the same order: the n-th edge of a
-    (source, target, type) is the link keyed ``type.n`` (``type`` for the first)."""
-    from kb.build.kbjson import edges_touching, read_kb_json
-    from kb.store import KB_FILE
-
-    path = Path(gen_folder) / KB_FILE
-    if nodes is not None and not nodes:
-        return
-    edges = read_kb_json(path).edges if nodes is None else edges_touching(path, read_kb_json(path, False), nodes)
-    counts: dict[tuple[str, str, str], int] = defaultdict(int)
-    for e in edges:
-        n = counts[(e.source, e.target, e.type)]
-        counts[(e.source, e.target, e.type)] += 1
-        data = G.get_edge_data(e.source, e.target, e.type if not n else f"{e.type}.{n}")
-        if data is None:
-            raise KBError(f"{path}: an edge that is no link of {GRAPH_FILE} (run: kb build)")
-        data["evidence"] = dict(e.evidence)
+    return data_to_graph(data)
 
 
 # --------------------------------------------------------------------------- ids

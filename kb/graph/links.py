@@ -76,7 +76,7 @@ def loaded_link(e: dict[str, Any], weight: float | None = 1.0) -> dict[str, Any]
 def graph_link(link: dict[str, Any]) -> dict[str, Any]:
     """graph.json's form of a link: its ends, its key when it is not the type, its type, a set
     rule and a weight other than 1.0; not its evidence, which kb.json holds (a related link's
-    was half of graph.json): :func:`kb.graph.io.add_evidence` reads it from there."""
+    was half of graph.json): kb.query.graph reads it from there."""
     out = {"source": link["source"], "target": link["target"]}
     if link["key"] != link["type"]:
         out["key"] = link["key"]
