@@ -77,18 +77,35 @@ def test_words_and_tags_are_jiebas_on_odd_text(pairs, text):
     _same(pairs, text)
 
 
-def test_hmm_memo_gives_fresh_pairs(pairs):
-    """A remembered HMM reading is handed out as new pairs: a caller that changes one does not
-    change the next answer."""
+def test_memos_give_fresh_pairs(pairs):
+    """A remembered HMM reading or block is handed out as new pairs: a caller that changes one
+    does not change the next answer."""
     fast_pos = pairs[0][2]
     lines = (ROOT / "corpus" / f"{PLANS[0]}.txt").read_text(encoding="utf-8").splitlines()
     text = max(lines, key=len)
     fast_pos._hmm.clear()
+    fast_pos._forget()
     first = list(fast_pos.cut(text))
-    assert fast_pos._hmm  # the line has runs only the HMM reads
+    assert fast_pos._hmm and fast_pos._blocks[1]  # the line has runs only the HMM reads
     for p in first:
         p.word = "?"
     assert [p.word for p in fast_pos.cut(text)] == [p.word for p in pairs[0][3].cut(text)]
+
+
+def test_words_added_after_a_cut_count():
+    """The blocks a tokenizer or tagger remembers are forgotten when a word is added: the next
+    cut of the same text reads the new word, as jieba's own does."""
+    from kb.extract.jiebatok import new_pos_tokenizer, new_tokenizer
+
+    text = "推进零废弃城区试点建设"
+    tok = new_tokenizer()
+    pos = new_pos_tokenizer(tok)
+    before = (tok.lcut(text, HMM=False), tok.lcut(text), [p.word for p in pos.cut(text, HMM=False)])
+    assert "零废弃城区" not in before[0]
+    tok.add_word("零废弃城区", freq=100_000, tag="n")
+    after = (tok.lcut(text, HMM=False), tok.lcut(text), [(p.word, p.flag) for p in pos.cut(text, HMM=False)])
+    assert "零废弃城区" in after[0] and "零废弃城区" in after[1]
+    assert ("零废弃城区", "n") in after[2]
 
 
 def test_tagging_some_blocks_tags_them_as_the_whole_text_does(pairs):

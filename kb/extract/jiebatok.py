@@ -33,6 +33,14 @@ def _tokenizer_class():
     class Tokenizer(jieba.Tokenizer):
         shared = False  # FREQ is another tokenizer's table, copied before the first write
 
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            # the words of each Chinese block already cut, without and with the HMM: jieba cuts
+            # a block on its own (its words depend on the block and the word table alone), and
+            # a plan's stages cut the same clauses again and again
+            self.blocks: tuple[_Memo, _Memo] = (_Memo(), _Memo())
+            self.generation = 0  # how many times the word table changed (taggers' memos read it)
+
         def add_word(self, word, freq=None, tag=None):
             # every write of jieba's to the word table goes through here (del_word, suggest_freq
             # and load_userdict call it)
@@ -40,6 +48,16 @@ def _tokenizer_class():
                 self.FREQ = dict(self.FREQ)  # type: ignore[has-type]  # set by jieba.Tokenizer.initialize
                 self.shared = False
             super().add_word(word, freq, tag)
+            # after the write: suggest_freq cuts the word with the table as it was before
+            self.generation += 1
+            for memo in self.blocks:
+                memo.clear()
+
+        def _Tokenizer__cut_DAG(self, sentence):
+            return self.blocks[1].get(sentence, super()._Tokenizer__cut_DAG)
+
+        def _Tokenizer__cut_DAG_NO_HMM(self, sentence):
+            return self.blocks[0].get(sentence, super()._Tokenizer__cut_DAG_NO_HMM)
 
         def get_DAG(self, sentence):
             # For each start, the ends of the dictionary words there (a 0 frequency marks a prefix
@@ -87,6 +105,21 @@ def _tokenizer_class():
     return Tokenizer
 
 
+class _Memo(dict):
+    """Block -> its words (a tuple), made by ``cut`` on a miss; emptied when it grows past a
+    bound (a huge collection in one process)."""
+
+    LIMIT = 20_000
+
+    def get(self, block, cut):  # type: ignore[override]
+        got = dict.get(self, block)
+        if got is None:
+            if len(self) >= self.LIMIT:
+                self.clear()
+            got = self[block] = tuple(cut(block))
+        return got
+
+
 # the pairs of a text between Chinese blocks: jieba cuts it by regular expressions alone (no
 # word table, no HMM), so one memo serves every tagger
 _BETWEEN: dict[str, list[tuple[str, str]]] = {}
@@ -103,6 +136,32 @@ def _pos_class():
             self.tokenizer = tokenizer
             self.word_tag_tab = word_tag_tab
             self._hmm: dict = {}
+            # the (word, tag) pairs of each Chinese block, as the tokenizer's own memo; they also
+            # depend on its word table (its generation) and on the tags
+            self._blocks = (_Memo(), _Memo())
+            self._generation = tokenizer.generation
+
+        def makesure_userdict_loaded(self):
+            if self.tokenizer.user_word_tag_tab:  # jieba is about to move new tags in
+                self._forget()
+            super().makesure_userdict_loaded()
+
+        def _forget(self):
+            for memo in self._blocks:
+                memo.clear()
+            self._generation = self.tokenizer.generation
+
+        def _pairs(self, block, hmm, cut):
+            if self._generation != self.tokenizer.generation:
+                self._forget()
+            got = self._blocks[hmm].get(block, lambda b: [(p.word, p.flag) for p in cut(b)])
+            return [pseg.pair(w, f) for w, f in got]
+
+        def _POSTokenizer__cut_DAG(self, sentence):
+            return self._pairs(sentence, 1, super()._POSTokenizer__cut_DAG)
+
+        def _POSTokenizer__cut_DAG_NO_HMM(self, sentence):
+            return self._pairs(sentence, 0, super()._POSTokenizer__cut_DAG_NO_HMM)
 
         def _POSTokenizer__cut_detail(self, sentence):
             # a run of characters no word covers, read by the HMM: a function of the run alone,
