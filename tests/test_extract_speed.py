@@ -254,6 +254,19 @@ def test_phrase_table_keeps_the_closed_phrases_of_its_definition():
         assert len(closed) < len(shared)  # the plan has open phrases: the rule is exercised
 
 
+def test_kept_word_tags_are_the_dictionarys():
+    """The tags jieba.posseg's tagger gets from the cache folder are those it reads from jieba's
+    dictionary file."""
+    import jieba
+    import jieba.posseg as pseg
+
+    from kb.extract.jiebatok import plain_tagger
+
+    plain_tagger()
+    read = pseg.POSTokenizer(jieba.Tokenizer()).word_tag_tab  # reads the dictionary file
+    assert len(read) > 300_000 and pseg.dt.word_tag_tab == read
+
+
 def test_tokenizers_share_the_word_table_until_they_add_words():
     from kb.extract.jiebatok import lexicon_tokenizer, new_pos_tokenizer, new_tokenizer, shared_plain
 
@@ -273,3 +286,15 @@ def test_tokenizers_share_the_word_table_until_they_add_words():
     first, second = new_pos_tokenizer(lex_tok), new_pos_tokenizer(lex_tok)
     for tagger in (first, second):
         assert [(p.word, p.flag) for p in tagger.cut("推动乙丙丁戊己庚建设")][1] == ("乙丙丁戊己庚", "n")
+
+
+def test_a_deleted_word_is_split_by_every_hmm_at_once():
+    """jieba.del_word makes every tokenizer's HMM keep the word apart: a block remembered with
+    the word whole is cut again."""
+    from kb.extract.jiebatok import new_tokenizer
+
+    a, b = new_tokenizer(), new_tokenizer()
+    text = "他来到了网易杭研大厦"
+    assert "杭研" in a.lcut(text) and "杭研" not in a.FREQ  # a word of the HMM's
+    b.del_word("杭研")
+    assert "杭研" not in a.lcut(text) and a.lcut(text) == a.lcut(text, HMM=False)

@@ -24,6 +24,7 @@ def _tokenizer_class():
     through, about half of extraction and linking). Same arithmetic, same order, same ties: the
     words are jieba's own, byte for byte."""
     import jieba
+    from jieba import finalseg
 
     class _Graph(dict):
         """A word graph that also carries its best path (made in the same pass)."""
@@ -54,7 +55,12 @@ def _tokenizer_class():
                 memo.clear()
 
         def _Tokenizer__cut_DAG(self, sentence):
-            return self.blocks[1].get(sentence, super()._Tokenizer__cut_DAG)
+            memo = self.blocks[1]
+            # the HMM also keeps apart the words anyone deleted (jieba.del_word, for every tokenizer)
+            if memo.forced != len(finalseg.Force_Split_Words):
+                memo.clear()
+                memo.forced = len(finalseg.Force_Split_Words)
+            return memo.get(sentence, super()._Tokenizer__cut_DAG)
 
         def _Tokenizer__cut_DAG_NO_HMM(self, sentence):
             return self.blocks[0].get(sentence, super()._Tokenizer__cut_DAG_NO_HMM)
@@ -110,6 +116,7 @@ class _Memo(dict):
     bound (a huge collection in one process)."""
 
     LIMIT = 20_000
+    forced = 0  # how many words jieba's HMM was told to keep apart when these were cut
 
     def get(self, block, cut):  # type: ignore[override]
         got = dict.get(self, block)
@@ -128,6 +135,7 @@ _BETWEEN: dict[str, list[tuple[str, str]]] = {}
 @lru_cache(maxsize=1)
 def _pos_class():
     """jieba's part-of-speech tagging, remembering the HMM's reading of an unknown run."""
+    _posseg()  # imported without its second reading of the dictionary
     import jieba.posseg as pseg
 
     class POSTokenizer(pseg.POSTokenizer):
@@ -204,9 +212,10 @@ def _pos_class():
     return POSTokenizer
 
 
-def _table_file() -> Path | None:
-    """Where the word table of jieba's dictionary is kept between runs: the per-user cache
-    folder, under a name that changes with jieba's version and its dictionary file."""
+def _table_file(kind: str = "words") -> Path | None:
+    """Where the word table (``kind`` "words") or the word tags ("tags") of jieba's dictionary
+    are kept between runs: the per-user cache folder, under a name that changes with jieba's
+    version and its dictionary file."""
     import jieba
 
     src = Path(jieba.__file__).parent / jieba.DEFAULT_DICT_NAME
@@ -216,7 +225,7 @@ def _table_file() -> Path | None:
         return None
     key = hashlib.sha256(f"{jieba.__version__}|{src}|{st.st_size}|{st.st_mtime_ns}".encode()).hexdigest()[:16]
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "plankb" / f"jieba-words-{key}.bin"
+    return Path(base) / "plankb" / f"jieba-{kind}-{key}.bin"
 
 
 def _read_table(path: Path | None):
@@ -246,22 +255,86 @@ def _write_table(path: Path | None, freq: dict, total: int) -> None:
     freqs = array.array("q", freq.values())
     if freqs.itemsize != 8:
         return
+    _write_file(path, {"n": len(freq), "total": total, "bytes": len(words)}, [words, freqs.tobytes()])
+
+
+def _write_file(path: Path, head: dict, parts: list[bytes]) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
         with open(tmp, "wb") as f:
-            f.write(json.dumps({"n": len(freq), "total": total, "bytes": len(words)}).encode() + b"\n")
-            f.write(words)
-            f.write(freqs.tobytes())
+            f.write(json.dumps(head).encode() + b"\n")
+            for part in parts:
+                f.write(part)
         os.replace(tmp, path)  # whole or not at all, for a build running beside this one
     except OSError:
         pass  # a read-only home: jieba's own loading next time too
 
 
+def _read_tags(path: Path | None) -> dict[str, str] | None:
+    """The word tags of jieba's dictionary (what jieba.posseg reads from the dictionary file
+    at its import, about 0.4 s), or None: the words, then the tags, one per line."""
+    if path is None:
+        return None
+    try:
+        with open(path, "rb") as f:
+            head = json.loads(f.readline())
+            words = f.read(head["bytes"]).decode("utf-8").split("\n")
+            tags = f.read().decode("utf-8").split("\n")
+        return dict(zip(words, tags)) if len(words) == len(tags) == head["n"] else None
+    except Exception:  # missing, partly written, another format: read the dictionary instead
+        return None
+
+
+def _write_tags(path: Path | None, tags: dict[str, str]) -> None:
+    if path is None or any("\n" in w or "\n" in t for w, t in tags.items()):
+        return
+    words = "\n".join(tags).encode("utf-8")
+    _write_file(path, {"n": len(tags), "bytes": len(words)}, [words, "\n".join(tags.values()).encode("utf-8")])
+
+
+@lru_cache(maxsize=1)
+def _posseg():
+    """jieba.posseg, whose import makes a tagger over jieba's default tokenizer and reads the
+    whole dictionary file again for its tags: with the tags kept in the cache folder, the import
+    reads an empty file instead and the tagger gets the kept tags (the same table)."""
+    import io
+    import sys
+
+    if "jieba.posseg" in sys.modules:
+        return sys.modules["jieba.posseg"]
+    _loaded()  # jieba itself, imported as that does
+    import jieba
+
+    path = _table_file("tags")
+    tags = _read_tags(path) if jieba.dt.dictionary == jieba.DEFAULT_DICT else None
+    if tags is None:
+        import jieba.posseg as pseg
+
+        _write_tags(path, pseg.dt.word_tag_tab)
+        return pseg
+    jieba.dt.get_dict_file = lambda: io.BytesIO()  # for the import only
+    try:
+        import jieba.posseg as pseg
+    finally:
+        del jieba.dt.get_dict_file
+    pseg.dt.word_tag_tab = tags
+    return pseg
+
+
 @lru_cache(maxsize=1)
 def _loaded():
     import logging
+    import sys
 
+    if "pkg_resources" not in sys.modules:
+        # jieba imports pkg_resources (0.2 s) only to open its own data files, and opens them
+        # itself without it; jieba reads none of them when the word table comes from the cache
+        sys.modules["pkg_resources"] = None  # type: ignore[assignment]  # an import of it fails
+        try:
+            import jieba
+        finally:
+            del sys.modules["pkg_resources"]
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
@@ -301,8 +374,7 @@ def new_pos_tokenizer(tok):
     jieba's dictionary are copied from jieba.posseg's own tokenizer instead of read from the
     dictionary file again (0.5 s); the copy is this tokenizer's, since posseg adds the tags of
     words added to ``tok`` into it."""
-    import jieba.posseg as pseg
-
+    pseg = _posseg()
     # the tags of words added by lexicon_tokenizer: posseg moves a tokenizer's added tags into
     # the first tagger that cuts with it, so a second tagger over it would not see them
     tags = dict(pseg.dt.word_tag_tab)
