@@ -3,8 +3,10 @@
 A build needs three tokenizers, each with its own added words: extraction (lexicon names kept
 whole), discovery (names tagged as nouns) and the index (lexicon names for search words).
 ``jieba.Tokenizer.initialize`` reads the 500k-word dictionary each time (about 0.6 s); copying
-the word table of one loaded tokenizer takes about 10 ms. This module imports no jieba until
-a tokenizer is asked for.
+the word table of one loaded tokenizer takes about 10 ms; the table and the dictionary's word
+tags are kept in the per-user cache folder. Each tokenizer and tagger remembers the words of the
+blocks (text between punctuation) it has cut, since a plan's stages cut the same clauses again.
+This module imports no jieba until a tokenizer is asked for.
 """
 
 from __future__ import annotations
