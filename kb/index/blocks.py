@@ -57,6 +57,7 @@ class _Postings:
         self.tops: list[tuple[float, int]] = []  # (max weight, min length) of each block
         self._refs: list = []
         self._data: list = []
+        self.decoded = 0  # postings decoded so far (the engine's memory budget)
         try:
             m = seg.r.postings(field, text)
         except TermNotFound:  # not in this segment
@@ -71,6 +72,7 @@ class _Postings:
             if ids:
                 self._add(ids[0], ids[-1], (max(ws), 0), None)
                 self._data[-1] = (ids, ws, vs)
+                self.decoded = len(ids)
             return
         lo = 0
         while True:
@@ -95,6 +97,7 @@ class _Postings:
             m, start, end, count = self._refs[i]
             ids, ws, vs = read_block(m._postfile.get(start, end - start), count, m.format)
             got = self._data[i] = (ids, ws, vs)
+            self.decoded += len(ids)
         return got
 
     def lookup(self, d: int):

@@ -49,7 +49,7 @@ class Engine:
 
     def begin(self) -> None:
         self._split.clear()
-        kept = sum(len(b[0]) for ps in self._post.values() for p in ps for b in p._data if b is not None)
+        kept = sum(p.decoded for ps in self._post.values() for p in ps)
         if kept > self.MAX_KEPT:
             self._post.clear()
             self._docs.clear()
