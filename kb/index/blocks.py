@@ -10,6 +10,7 @@ import bisect
 from itertools import accumulate
 
 from whoosh.codec.whoosh3 import W3LeafMatcher, _lenfield
+from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 
 from kb.index.codec import position_deltas, read_block
@@ -62,6 +63,11 @@ class _Postings:
             m = seg.r.postings(field, text)
         except TermNotFound:  # not in this segment
             return
+        if isinstance(m, FilterMatcher):
+            # a segment with deleted units (an incremental build): whoosh wraps the term's
+            # matcher to skip them, which would hide the blocks; the readers here drop them
+            # themselves (seg.deleted)
+            m = m.child
         if not isinstance(m, W3LeafMatcher):  # inlined: a few postings kept in the term info
             ids, ws, vs = [], [], []
             while m.is_active():
