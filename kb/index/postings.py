@@ -426,9 +426,12 @@ class Engine:
             return [(sc, d) for d, sc in ranked]
 
         leaves = self.leaves(q)
-        # a leaf is deferred when scoring it for every unit would read more postings than a
-        # quarter of the match set: its blocks are then read only for the units that need it
-        deferred = [self.cost(leaf) > len(within) // 4 for leaf in leaves]
+        # a leaf is deferred when scoring it for every unit would read more than its share of
+        # postings: its blocks are then read only for the units that need it. A phrase's share
+        # is a quarter of the match set (its positions are checked too); a term's is twice it,
+        # since reading a posting costs less than bounding a unit (and a term of a common word
+        # bounds loosely: thousands of units would be scored one by one)
+        deferred = [self.cost(x) > (2 * len(within) if isinstance(x, Term) else len(within) // 4) for x in leaves]
         required = range(len(self.leaves(clause)) if loose else 0)  # the clause's leaves come first
         late = [i for i, dfr in enumerate(deferred) if dfr]
         per: list[dict[int, float]] = [
