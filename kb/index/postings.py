@@ -232,7 +232,6 @@ class Engine:
         return got
 
     def _make_scorer(self, field: str, text: str):
-
         w = self.s.weighting
         B = getattr(w, "_field_B", {}).get(field, w.B)
         K1 = w.K1
@@ -277,7 +276,6 @@ class Engine:
 
     def _leaf_scores(self, q, within: set[int]) -> dict[int, float]:
         """The leaf's score for each unit of ``within`` it matches."""
-
         if not isinstance(q, Phrase):
             return self._term_scores(q.fieldname, q.text, within)
         ok = self.check(q, within)
@@ -382,7 +380,6 @@ class Engine:
         return total
 
     def cost(self, q) -> int:
-
         # a phrase is checked from its rarest bigram on
         words = list(q.words) if isinstance(q, Phrase) else [q.text]
         return min(self._df(q.fieldname, w) for w in words)
