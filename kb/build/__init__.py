@@ -395,7 +395,8 @@ def _build(paths, out: Path, jobs: int, use_cache: bool, progress, site: bool) -
     # kb.json, the index and graph.json read the documents back one at a time
     with atomic_build(out) as gen:
         with t("kb.json"):
-            write_kb_json_stream(gen / KB_FILE, coll, stats.get("cached", ()))
+            write_kb_json_stream(gen / KB_FILE, coll, stats.get("cached", ()),
+                                 previous / KB_FILE if previous else None, reuse)
             write_json(gen / MANIFEST_FILE, {"documents": manifest, "code": _package_version(),
                                              "keys": stats.get("keys", {})})
         with t("index"):
@@ -403,7 +404,7 @@ def _build(paths, out: Path, jobs: int, use_cache: bool, progress, site: bool) -
                         gen / "index", previous=previous / "index" if previous else None,
                         reuse=reuse, prepared=stats.get("rows"))
         with t("graph"):
-            _write_graph(coll, gen / "graph.json")
+            _write_graph(coll, gen / "graph.json", previous / "graph.json" if previous else None, reuse)
         if site:
             from kb.site.build import write_site
 
@@ -428,11 +429,16 @@ def _build(paths, out: Path, jobs: int, use_cache: bool, progress, site: bool) -
     return rep
 
 
-def _write_graph(coll: Collection, path: Path) -> None:
+def _write_graph(coll: Collection, path: Path, previous: Path | None = None, reuse: frozenset[str] = frozenset()) -> None:
+    """``previous``: the previous generation's graph.json, whose runs of the documents in
+    ``reuse`` are copied (:mod:`kb.build.reuse`)."""
     from kb.build.graphjson import NotStreamable, collection_parts, write_graph_stream
+    from kb.build.reuse import graph_runs
 
+    runs = graph_runs(previous, reuse)
     try:
-        write_graph_stream(path, collection_parts(coll), coll.entities, coll.unmatched())
+        write_graph_stream(path, collection_parts(coll, runs), coll.entities, coll.unmatched(),
+                           previous if runs else None)
     except NotStreamable:
         from kb.graph.io import write_graph
 
