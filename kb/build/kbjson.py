@@ -34,7 +34,10 @@ def write_kb_json(path: Path, kb: KB, cached: Sequence[tuple[Path, int] | None] 
 
 
 def write_kb_json_stream(
-    path: Path, coll: Collection, cached: Sequence[tuple[Path, int] | None] = (), previous: Path | None = None,
+    path: Path,
+    coll: Collection,
+    cached: Sequence[tuple[Path, int] | None] = (),
+    previous: Path | None = None,
     reuse: frozenset[str] = frozenset(),
 ) -> None:
     """The same file from a build's collection, reading each document back from the cache when
@@ -104,7 +107,11 @@ def _doc_line(d, model: Callable[[], Document], entry: tuple[Path, int] | None) 
 
 
 def _write(
-    path: Path, doc_lines: Iterable[str | Run], entities: list[Entity], edges: Iterable, lines: bool = False,
+    path: Path,
+    doc_lines: Iterable[str | Run],
+    entities: list[Entity],
+    edges: Iterable,
+    lines: bool = False,
     src: BinaryIO | None = None,
 ) -> Spans:
     """``edges``: Edge objects or stored dicts; ``lines``: runs of their lines, written already
