@@ -203,6 +203,7 @@ def write_graph_stream(
                 links.add(item)
             f.write(b'],"links":[')
             at = f.tell()
+            lf.flush()
             copy_run(lf, f, Run(0, lf.tell()))
             f.write(b"]}\n")
         for s in spans:

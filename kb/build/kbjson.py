@@ -83,7 +83,7 @@ def write_kb_json_stream(
     for i, span in zip(owners, spans.edges):
         edges[i] = span
     spans.edges = edges
-    write_seek(path, spans, [h.id for h in coll.docs], [h.ids for h in coll.docs], [h.entities for h in coll.docs])
+    write_seek(path, spans, [h.id for h in coll.docs], coll.holders, coll.naming)
 
 
 def _stored(e: Edge | dict) -> dict:
