@@ -3,6 +3,7 @@
 Each stage is a library function; this module only orders them and writes the results into
 one atomic build generation (see :mod:`kb.store`).
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -82,8 +83,13 @@ def _document_parts(path, multi) -> dict:
     rows = index_rows(doc, multi, _index_names())  # the jieba words, the costly half of indexing
     from kb.link.consistency import check_document
 
-    return {"document": document_to_dict(doc, compact=True), "edges": [flat_dict(e) for e in edges], "discovered": names,
-            "findings": check_document(doc), "index_rows": rows}
+    return {
+        "document": document_to_dict(doc, compact=True),
+        "edges": [flat_dict(e) for e in edges],
+        "discovered": names,
+        "findings": check_document(doc),
+        "index_rows": rows,
+    }
 
 
 @functools.lru_cache(maxsize=1)
@@ -106,21 +112,36 @@ def _reuse_key(key: str, doc) -> str:
     return hashlib.sha256(_dump([key, doc.source, doc.title]).encode()).hexdigest()
 
 
-def make_kb(files: Sequence[Path], jobs: int = 1, *, cache: Path | None = None,
-            stats: dict | None = None, progress: Callable[[int], None] | None = None,
-            timings: dict | None = None, read_cache: bool = True) -> KB:
+def make_kb(
+    files: Sequence[Path],
+    jobs: int = 1,
+    *,
+    cache: Path | None = None,
+    stats: dict | None = None,
+    progress: Callable[[int], None] | None = None,
+    timings: dict | None = None,
+    read_cache: bool = True,
+) -> KB:
     """Parse, extract and link in memory; nothing is written but the per-document cache.
 
     Every document goes through its JSON form, whether made now or read from the cache, so a
     cached, a parallel and a serial build give byte-identical results. ``stats`` receives
     ``processed`` (documents made now) and ``keys`` (document id -> cache key)."""
-    return collect(files, jobs, cache=cache, stats=stats, progress=progress, timings=timings,
-                   read_cache=read_cache).kb()
+    return collect(
+        files, jobs, cache=cache, stats=stats, progress=progress, timings=timings, read_cache=read_cache
+    ).kb()
 
 
-def collect(files: Sequence[Path], jobs: int = 1, *, cache: Path | None = None,
-            stats: dict | None = None, progress: Callable[[int], None] | None = None,
-            timings: dict | None = None, read_cache: bool = True) -> Collection:
+def collect(
+    files: Sequence[Path],
+    jobs: int = 1,
+    *,
+    cache: Path | None = None,
+    stats: dict | None = None,
+    progress: Callable[[int], None] | None = None,
+    timings: dict | None = None,
+    read_cache: bool = True,
+) -> Collection:
     """What :func:`make_kb` makes, kept as a :class:`Collection`: a document's models stay in its
     cache entry (held only where none could be written), so memory is bounded by the largest
     document, not the collection. Documents are taken in order, each folded into the entity list's
@@ -227,8 +248,9 @@ def collect(files: Sequence[Path], jobs: int = 1, *, cache: Path | None = None,
         stats["processed"] = processed
         stats["keys"] = {h.id: _reuse_key(k, h) for h, k in zip(held, keys)}
         stats["cached"] = [(_cache_path(cache, k), ln) if cache and ln else None for k, ln in zip(keys, line_len)]
-        stats["rows"] = _CachedRows({h.id: _cache_path(cache, k) if cache else None for h, k in zip(held, keys)},
-                                    rows_held)
+        stats["rows"] = _CachedRows(
+            {h.id: _cache_path(cache, k) if cache else None for h, k in zip(held, keys)}, rows_held
+        )
     with _Timer(timings)("entities"):
         coll.entities = entities_of(lex, uses, multi)
     coll.holders, coll.naming = holders.map, naming.map
@@ -280,9 +302,14 @@ class _Timer:
                 self.into[stage] = self.into.get(stage, 0.0) + time.perf_counter() - t0
 
 
-def build(paths: Sequence[Path] = (), out: Path = DEFAULT_OUT, jobs: int = 1,
-          use_cache: bool = True, progress: Callable[[int], None] | None = None,
-          site: bool = True) -> BuildReport:
+def build(
+    paths: Sequence[Path] = (),
+    out: Path = DEFAULT_OUT,
+    jobs: int = 1,
+    use_cache: bool = True,
+    progress: Callable[[int], None] | None = None,
+    site: bool = True,
+) -> BuildReport:
     """Build the knowledge base of ``paths`` into ``out`` (atomically). ``site=False`` skips
     the static site, the slowest stage on large collections (`kb site` writes it later)."""
     with _gc_paused():
@@ -327,8 +354,9 @@ def _build(paths, out: Path, jobs: int, use_cache: bool, progress, site: bool) -
     timings: dict[str, float] = {}
     t = _Timer(timings)
     with t("parse+extract"):
-        coll = collect(files, jobs=jobs, cache=cache, stats=stats, progress=progress, timings=timings,
-                       read_cache=use_cache)
+        coll = collect(
+            files, jobs=jobs, cache=cache, stats=stats, progress=progress, timings=timings, read_cache=use_cache
+        )
     manifest = {h.id: h.sha256 for h in coll.docs}
     previous = _previous_generation(out)
     # index entries and site pages of these documents are linked from the previous generation
@@ -336,14 +364,20 @@ def _build(paths, out: Path, jobs: int, use_cache: bool, progress, site: bool) -
     # kb.json, the index and graph.json read the documents back one at a time
     with atomic_build(out) as gen:
         with t("kb.json"):
-            write_kb_json_stream(gen / KB_FILE, coll, stats.get("cached", ()),
-                                 previous / KB_FILE if previous else None, reuse)
-            write_json(gen / MANIFEST_FILE, {"documents": manifest, "code": _package_version(),
-                                             "keys": stats.get("keys", {})})
+            write_kb_json_stream(
+                gen / KB_FILE, coll, stats.get("cached", ()), previous / KB_FILE if previous else None, reuse
+            )
+            write_json(
+                gen / MANIFEST_FILE, {"documents": manifest, "code": _package_version(), "keys": stats.get("keys", {})}
+            )
         with t("index"):
-            write_index(KB(documents=coll.documents(), entities=coll.entities),  # type: ignore[arg-type]
-                        gen / "index", previous=previous / "index" if previous else None,
-                        reuse=reuse, prepared=stats.get("rows"))
+            write_index(
+                KB(documents=coll.documents(), entities=coll.entities),  # type: ignore[arg-type]
+                gen / "index",
+                previous=previous / "index" if previous else None,
+                reuse=reuse,
+                prepared=stats.get("rows"),
+            )
         with t("graph"):
             _write_graph(coll, gen / "graph.json", previous / "graph.json" if previous else None, reuse)
         if site:
@@ -351,12 +385,10 @@ def _build(paths, out: Path, jobs: int, use_cache: bool, progress, site: bool) -
 
             with t("site"):
                 # the site's pages and search data draw on the whole model: loaded for it alone
-                write_site(coll.kb(), gen / "site", previous=previous / "site" if previous else None,
-                           reuse=reuse)
+                write_site(coll.kb(), gen / "site", previous=previous / "site" if previous else None, reuse=reuse)
     timings["parse+extract"] -= timings.get("entities", 0.0)  # it ran inside; report it on its own
     _prune_cache(stats.get("cached", ()))
-    rep = BuildReport(out=out, documents=len(coll.docs), processed=stats.get("processed", 0),
-                      timings=timings)
+    rep = BuildReport(out=out, documents=len(coll.docs), processed=stats.get("processed", 0), timings=timings)
     rep.added = sorted(set(manifest) - set(before))
     rep.removed = sorted(set(before) - set(manifest))
     rep.changed = sorted(k for k in set(manifest) & set(before) if manifest[k] != before[k])
@@ -370,7 +402,9 @@ def _build(paths, out: Path, jobs: int, use_cache: bool, progress, site: bool) -
     return rep
 
 
-def _write_graph(coll: Collection, path: Path, previous: Path | None = None, reuse: frozenset[str] = frozenset()) -> None:
+def _write_graph(
+    coll: Collection, path: Path, previous: Path | None = None, reuse: frozenset[str] = frozenset()
+) -> None:
     """``previous``: the previous generation's graph.json, whose runs of the documents in
     ``reuse`` are copied (:mod:`kb.build.reuse`)."""
     from kb.build.graphjson import NotStreamable, collection_parts, write_graph_stream
@@ -378,8 +412,9 @@ def _write_graph(coll: Collection, path: Path, previous: Path | None = None, reu
 
     runs = graph_runs(previous, reuse)
     try:
-        write_graph_stream(path, collection_parts(coll, runs), coll.entities, coll.unmatched(),
-                           previous if runs else None)
+        write_graph_stream(
+            path, collection_parts(coll, runs), coll.entities, coll.unmatched(), previous if runs else None
+        )
     except NotStreamable:
         from kb.graph.io import write_graph
 
@@ -387,6 +422,7 @@ def _write_graph(coll: Collection, path: Path, previous: Path | None = None, reu
 
 
 # --------------------------------------------------------------------------- cache
+
 
 def _sha256(path: Path) -> str:
     from kb.parse.normalize import read_capped
