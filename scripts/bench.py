@@ -60,12 +60,14 @@ _Q = json.loads((ROOT / "scripts" / "bench_queries.json").read_text(encoding="ut
 QUERIES: list[str] = _Q["queries"]
 PEER_QUERIES: list[str] = _Q["peer_queries"]  # literal: rg -F, FTS5 trigram / LIKE for 1-2 characters
 COLD = QUERIES[0]  # the query timed in a new process
-GOALS = {  # from issue 7: (size, metric, limit, unit)
+OUTPUT_RATIO = "output ÷ input (the build without its site ÷ the plans' bytes)"
+GOALS = {  # from issues 7 and 17: (size, metric, limit, unit)
     "seed": [("full build", 2.0, "s"), ("cold kb search", 0.120, "s")],
     "1000": [
         ("full build", 60.0, "s"),
         ("incremental (1 plan changed)", 3.0, "s"),
         ("peak RSS of the build", 600.0, "MB"),
+        (OUTPUT_RATIO, 5.0, "×"),
         ("cold kb search", 0.250, "s"),
         ("warm query p95", 0.050, "s"),
     ],
@@ -110,6 +112,8 @@ def _fmt(unit: str) -> Callable[[float], str]:
         return lambda v: f"{v * 1000:.2f} ms" if v < 0.01 else f"{v * 1000:.0f} ms" if v < 1 else f"{v:.2f} s"
     if unit == "MB":
         return lambda v: f"{v:.0f} MB"
+    if unit == "×":
+        return lambda v: f"{v:.1f}×"
     return lambda v: f"{v:g} {unit}"
 
 
@@ -406,6 +410,10 @@ def measure_size(
     else:
         isz.note = "n/a"
     bsz.add(du(gen) / 2**20)
+    ratio = Series("×")
+    rows[OUTPUT_RATIO] = ratio
+    # the site is left out: its pages are a rendering, and `--no-site` builds have none
+    ratio.add((du(gen) - (du(gen / "site") if (gen / "site").exists() else 0)) / sum(f.stat().st_size for f in files))
     for hook in AFTER_BUILD:
         hook(label, out)
     shutil.rmtree(out.parent, ignore_errors=True)
@@ -502,7 +510,7 @@ on {info["date"]} ({elapsed / 60:.1f} minutes).
 
 {table(labels, results)}
 
-## Goals of issue 7
+## Goals of issues 7 and 17
 
 {goals(labels, results)}
 """

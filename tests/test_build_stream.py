@@ -121,10 +121,11 @@ def test_an_update_reads_each_documents_output_from_the_cache(built, tmp_path, m
     _write_graph(coll, tmp_path / "g1.json")
     again_stats: dict = {}
     again = collect(PLANS, cache=tmp / "cache", stats=again_stats)
-    assert [(h.id, h.uses, h.chapters, h.size, h.edges) for h in again.docs] == [
-        (h.id, h.uses, h.chapters, h.size, h.edges) for h in coll.docs
+    assert [(h.id, h.chapters, h.unmatched, h.size, h.edges) for h in again.docs] == [
+        (h.id, h.chapters, h.unmatched, h.size, h.edges) for h in coll.docs
     ]
     assert again.entities == coll.entities
+    assert (again.holders, again.naming) == (coll.holders, coll.naming)
     _sidecar(again.cache, again.docs[1].key, ".kbe").write_text('{"source":', encoding="utf-8")  # no line end
     loaded: list[int] = []
     real = Collection.load

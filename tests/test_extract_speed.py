@@ -77,18 +77,35 @@ def test_words_and_tags_are_jiebas_on_odd_text(pairs, text):
     _same(pairs, text)
 
 
-def test_hmm_memo_gives_fresh_pairs(pairs):
-    """A remembered HMM reading is handed out as new pairs: a caller that changes one does not
-    change the next answer."""
+def test_memos_give_fresh_pairs(pairs):
+    """A remembered HMM reading or block is handed out as new pairs: a caller that changes one
+    does not change the next answer."""
     fast_pos = pairs[0][2]
     lines = (ROOT / "corpus" / f"{PLANS[0]}.txt").read_text(encoding="utf-8").splitlines()
     text = max(lines, key=len)
     fast_pos._hmm.clear()
+    fast_pos._forget()
     first = list(fast_pos.cut(text))
-    assert fast_pos._hmm  # the line has runs only the HMM reads
+    assert fast_pos._hmm and fast_pos._blocks[1]  # the line has runs only the HMM reads
     for p in first:
         p.word = "?"
     assert [p.word for p in fast_pos.cut(text)] == [p.word for p in pairs[0][3].cut(text)]
+
+
+def test_words_added_after_a_cut_count():
+    """The blocks a tokenizer or tagger remembers are forgotten when a word is added: the next
+    cut of the same text reads the new word, as jieba's own does."""
+    from kb.extract.jiebatok import new_pos_tokenizer, new_tokenizer
+
+    text = "推进零废弃城区试点建设"
+    tok = new_tokenizer()
+    pos = new_pos_tokenizer(tok)
+    before = (tok.lcut(text, HMM=False), tok.lcut(text), [p.word for p in pos.cut(text, HMM=False)])
+    assert "零废弃城区" not in before[0]
+    tok.add_word("零废弃城区", freq=100_000, tag="n")
+    after = (tok.lcut(text, HMM=False), tok.lcut(text), [(p.word, p.flag) for p in pos.cut(text, HMM=False)])
+    assert "零废弃城区" in after[0] and "零废弃城区" in after[1]
+    assert ("零废弃城区", "n") in after[2]
 
 
 def test_tagging_some_blocks_tags_them_as_the_whole_text_does(pairs):
@@ -237,6 +254,19 @@ def test_phrase_table_keeps_the_closed_phrases_of_its_definition():
         assert len(closed) < len(shared)  # the plan has open phrases: the rule is exercised
 
 
+def test_kept_word_tags_are_the_dictionarys():
+    """The tags jieba.posseg's tagger gets from the cache folder are those it reads from jieba's
+    dictionary file."""
+    import jieba
+    import jieba.posseg as pseg
+
+    from kb.extract.jiebatok import plain_tagger
+
+    plain_tagger()
+    read = pseg.POSTokenizer(jieba.Tokenizer()).word_tag_tab  # reads the dictionary file
+    assert len(read) > 300_000 and pseg.dt.word_tag_tab == read
+
+
 def test_tokenizers_share_the_word_table_until_they_add_words():
     from kb.extract.jiebatok import lexicon_tokenizer, new_pos_tokenizer, new_tokenizer, shared_plain
 
@@ -256,3 +286,15 @@ def test_tokenizers_share_the_word_table_until_they_add_words():
     first, second = new_pos_tokenizer(lex_tok), new_pos_tokenizer(lex_tok)
     for tagger in (first, second):
         assert [(p.word, p.flag) for p in tagger.cut("推动乙丙丁戊己庚建设")][1] == ("乙丙丁戊己庚", "n")
+
+
+def test_a_deleted_word_is_split_by_every_hmm_at_once():
+    """jieba.del_word makes every tokenizer's HMM keep the word apart: a block remembered with
+    the word whole is cut again."""
+    from kb.extract.jiebatok import new_tokenizer
+
+    a, b = new_tokenizer(), new_tokenizer()
+    text = "他来到了网易杭研大厦"
+    assert "杭研" in a.lcut(text) and "杭研" not in a.FREQ  # a word of the HMM's
+    b.del_word("杭研")
+    assert "杭研" not in a.lcut(text) and a.lcut(text) == a.lcut(text, HMM=False)

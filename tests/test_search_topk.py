@@ -255,3 +255,35 @@ def test_top10_equals_whoosh_scoring_every_hit(gens):
             assert abs(a - b) <= 1e-9 * max(1.0, abs(b)), (q, a, b)
         checked += len(got) >= 10
     assert checked >= 6  # most queries fill the top 10 from the first tier
+
+
+def test_estimated_count_keeps_the_top10(gens, monkeypatch):
+    """A phrase in more units than the exact-count bound gets a count scaled from a sample and
+    labelled so (``total_estimated`` in --json); its positions are checked only on the units
+    that can enter the top k, which must not change the top 10. The bound is lowered here so
+    that the nine plans take that path."""
+    import kb.index.topk as topk
+    from kb.errors import KBError
+    from kb.index.search import search
+
+    g = gens["corpus"]
+    monkeypatch.setattr(topk, "EXACT_COUNT", 8)
+    monkeypatch.setattr(topk, "SAMPLE", 6)
+    estimated, diffs = 0, []
+    # and strings whose bigrams occur in many units apart (职工 … 工会) but rarely as one
+    for q, kw in QUERIES + [("职工会", {}), ("建设工", {}), ("工作机制", {})]:
+        try:
+            cut, full = search(g, q, n=10, **kw), search(g, q, n=None, **kw)
+        except KBError:
+            continue
+        if [(h.unit, h.tier, h.score) for h in cut.hits] != [(h.unit, h.tier, h.score) for h in full.hits[:10]]:
+            diffs.append(f"{_key(q, kw)}: top 10 differs")
+        doc = cut.to_json()
+        if cut.estimated:
+            estimated += 1
+            assert doc["total_estimated"] is True and cut.total >= len(cut.hits) == 10, q
+            assert abs(cut.total - full.total) <= full.total // 2, (q, cut.total, full.total)
+        else:
+            assert "total_estimated" not in doc and cut.total == full.total, q
+    assert not diffs, "\n".join(diffs)
+    assert estimated >= 5

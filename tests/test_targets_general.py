@@ -38,6 +38,18 @@ def test_cn_value(s, v):
     assert cn_value(s) == v
 
 
+def test_tens_read_without_cn2an_are_cn2ans():
+    """十四 (of 十四五) and the other tens have a short path of their own: the same values."""
+    from cn2an import cn2an
+
+    digits = ["", *"一二三四五六七八九"]
+    for a in digits:
+        for b in digits:
+            s = f"{a}十{b}"
+            cn_value.cache_clear()
+            assert cn_value(s) == float(cn2an(s, "normal")), s
+
+
 def test_mixed_and_fractions():
     assert mixed_value("1.4万亿") == 1.4e12
     assert fraction_percent("百分之二十") == 20

@@ -3,6 +3,7 @@
 Each stage is a library function; this module only orders them and writes the results into
 one atomic build generation (see :mod:`kb.store`).
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -11,7 +12,7 @@ import gc
 import hashlib
 import json
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from kb.build.cache import (
     _package_version,
     _prune_cache,
 )
+from kb.build.corpus import DEFAULT_CORPUS, _check_file_ids, _check_ids, _file_id, _meta_title, collect_corpus
 from kb.build.kbjson import write_kb_json_stream
 from kb.build.stream import Collection, held_get, held_of, held_put
 from kb.errors import KBError
@@ -34,8 +36,6 @@ from kb.store import KB_FILE, atomic_build, gens_dir, write_json
 
 MANIFEST_FILE = "manifest.json"
 
-PACKAGE_ROOT = Path(__file__).resolve().parent.parent.parent
-DEFAULT_CORPUS = PACKAGE_ROOT / "corpus"
 DEFAULT_OUT = Path("build")
 
 
@@ -54,36 +54,6 @@ class BuildReport:
     unchanged: int = 0
     notes: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)  # stage -> seconds
-
-
-CORPUS_SUFFIXES = {".txt", ".docx", ".html", ".htm", ".pdf", ".md"}
-NOT_PLANS = {"README", "CHANGELOG", "LICENSE", "NOTES"}  # a folder's own notes, not plans
-
-
-def collect_corpus(paths: Sequence[Path]) -> list[Path]:
-    """The files named, or the plan files (.txt, .docx, .html, .pdf, .md) inside the folders named; sorted for a deterministic build.
-    Every file is checked (a regular file, within the size limit) before anything reads it."""
-    from kb.parse.normalize import check_input_file
-
-    if not paths:
-        paths = [DEFAULT_CORPUS]
-    files: list[Path] = []
-    for p in map(Path, paths):
-        if p.is_dir():
-            found = sorted(
-                f
-                for f in p.iterdir()
-                if f.suffix.lower() in CORPUS_SUFFIXES and not f.name.startswith(".") and f.stem.upper() not in NOT_PLANS
-            )
-            if not found:
-                raise KBError(f"{p}: no plan files in this folder (.txt, .docx, .html, .pdf, .md)")
-            files.extend(found)
-        else:
-            files.append(p)
-    limit = None
-    for f in files:
-        limit = check_input_file(f, limit)
-    return files
 
 
 def _per_document(job: tuple[Path, bool]) -> dict:
@@ -113,8 +83,13 @@ def _document_parts(path, multi) -> dict:
     rows = index_rows(doc, multi, _index_names())  # the jieba words, the costly half of indexing
     from kb.link.consistency import check_document
 
-    return {"document": document_to_dict(doc, compact=True), "edges": [flat_dict(e) for e in edges], "discovered": names,
-            "findings": check_document(doc), "index_rows": rows}
+    return {
+        "document": document_to_dict(doc, compact=True),
+        "edges": [flat_dict(e) for e in edges],
+        "discovered": names,
+        "findings": check_document(doc),
+        "index_rows": rows,
+    }
 
 
 @functools.lru_cache(maxsize=1)
@@ -122,50 +97,6 @@ def _index_names() -> tuple[str, ...]:
     from kb.index.rows import index_names
 
     return index_names(None)
-
-
-def _meta_title(path: Path) -> str | None:
-    """An optional ``<name>.meta.json`` beside a corpus file gives what the text itself may lack
-    (a newspaper page has no title line): ``{"title": "..."}``."""
-    meta = Path(path).with_suffix(".meta.json")
-    if not meta.exists():
-        return None
-    from kb.parse.normalize import read_capped
-
-    raw = read_capped(meta, 2**20)  # a regular file of at most 1 MB
-    try:
-        data = json.loads(raw.decode("utf-8-sig"))  # a BOM (Windows Notepad) is fine
-    except UnicodeDecodeError as e:
-        raise KBError(f"{meta}: not UTF-8 ({e.reason} at byte {e.start})") from None
-    except ValueError as e:
-        raise KBError(f"{meta}: not valid JSON ({e})") from None
-    except RecursionError:
-        raise KBError(f"{meta}: not valid JSON (nested too deeply)") from None
-    if not isinstance(data, dict):
-        raise KBError(f"{meta}: expected a JSON object such as {{\"title\": \"...\"}}")
-    title = data.get("title")
-    if isinstance(title, str):
-        try:
-            title.encode("utf-8")
-        except UnicodeEncodeError:
-            raise KBError(f"{meta}: the title holds an invalid character (a lone surrogate \\u escape)") from None
-    return title.strip() if isinstance(title, str) and title.strip() else None
-
-
-def _check_file_ids(ids, files) -> None:
-    seen: dict[str, Path] = {}
-    for i, f in zip(ids, files):
-        if i in seen:
-            raise KBError(f"{f}: document id {i!r} clashes with {seen[i]}; rename one file")
-        seen[i] = f
-
-
-def _check_ids(docs, files) -> None:
-    seen: dict[str, Path] = {}
-    for d, f in zip(docs, files):
-        if d.id in seen:
-            raise KBError(f"{f}: document id {d.id!r} clashes with {seen[d.id]}; rename one file")
-        seen[d.id] = f
 
 
 def _doc_key(sha: str, multi: bool, doc_id: str) -> str:
@@ -176,36 +107,47 @@ def _doc_key(sha: str, multi: bool, doc_id: str) -> str:
     return hashlib.sha256(f"{sha}|{int(multi)}|{doc_id}".encode()).hexdigest()
 
 
-def _file_id(path: Path) -> str:
-    from kb.parse.text import slug
-
-    return slug(Path(path).stem)
-
-
 def _reuse_key(key: str, doc) -> str:
     """What a document's site pages depend on besides the code: also its path and title."""
     return hashlib.sha256(_dump([key, doc.source, doc.title]).encode()).hexdigest()
 
 
-def make_kb(files: Sequence[Path], jobs: int = 1, *, cache: Path | None = None,
-            stats: dict | None = None, progress: Callable[[int], None] | None = None,
-            timings: dict | None = None, read_cache: bool = True) -> KB:
+def make_kb(
+    files: Sequence[Path],
+    jobs: int = 1,
+    *,
+    cache: Path | None = None,
+    stats: dict | None = None,
+    progress: Callable[[int], None] | None = None,
+    timings: dict | None = None,
+    read_cache: bool = True,
+) -> KB:
     """Parse, extract and link in memory; nothing is written but the per-document cache.
 
     Every document goes through its JSON form, whether made now or read from the cache, so a
     cached, a parallel and a serial build give byte-identical results. ``stats`` receives
     ``processed`` (documents made now) and ``keys`` (document id -> cache key)."""
-    return collect(files, jobs, cache=cache, stats=stats, progress=progress, timings=timings,
-                   read_cache=read_cache).kb()
+    return collect(
+        files, jobs, cache=cache, stats=stats, progress=progress, timings=timings, read_cache=read_cache
+    ).kb()
 
 
-def collect(files: Sequence[Path], jobs: int = 1, *, cache: Path | None = None,
-            stats: dict | None = None, progress: Callable[[int], None] | None = None,
-            timings: dict | None = None, read_cache: bool = True) -> Collection:
+def collect(
+    files: Sequence[Path],
+    jobs: int = 1,
+    *,
+    cache: Path | None = None,
+    stats: dict | None = None,
+    progress: Callable[[int], None] | None = None,
+    timings: dict | None = None,
+    read_cache: bool = True,
+) -> Collection:
     """What :func:`make_kb` makes, kept as a :class:`Collection`: a document's models stay in its
     cache entry (held only where none could be written), so memory is bounded by the largest
-    document, not the collection."""
-    from kb.extract.document import entities_of
+    document, not the collection. Documents are taken in order, each folded into the entity list's
+    input and the seek maps as it comes, so what the parent keeps of one is a few facts."""
+    from kb.build.seek import Inverted
+    from kb.extract.document import EntityUses, entities_of
     from kb.extract.lexicon import load_lexicon
     from kb.link.consistency import remember
     from kb.model import document_from_dict, edge_from_dict
@@ -221,8 +163,19 @@ def collect(files: Sequence[Path], jobs: int = 1, *, cache: Path | None = None,
     lex = load_lexicon(None)
     held: list = [None] * n
     line_len: list[int | None] = [None] * n  # of each document's line in its cache entry
+    coll = Collection(docs=held, cache=cache)
+    uses = EntityUses()
+    holders, naming = Inverted(), Inverted()
 
-    def keep(i: int, doc, edges, found, stored: bool, findings=None) -> None:
+    def keep(i: int, h) -> None:
+        # folded in document order: the entity list and the seek maps list documents in it
+        uses.add(h.uses, h.id, h.found)
+        holders.add(i, h.ids)
+        naming.add(i, sorted({eid for eid, _ in h.uses[0]}))
+        h.uses, h.found, h.ids = None, [], None
+        held[i] = h
+
+    def made(i: int, doc, edges, found, stored: bool, findings=None) -> None:
         # the document's facts, then its models dropped when its cache entry has them
         parsed_title = doc.title
         doc.source = display_path(files[i])
@@ -234,34 +187,36 @@ def collect(files: Sequence[Path], jobs: int = 1, *, cache: Path | None = None,
             h.models = (doc, edges)
         elif cache is not None and findings is not None:
             held_put(cache, h, parsed_title, findings, line_len[i])
-        held[i] = h
+        keep(i, h)
 
-    todo: list[int] = []
-    for i, key in enumerate(keys):
+    def cached(i: int) -> bool:
+        key = keys[i]
         facts = held_get(cache, key) if cache and read_cache else None
         if facts is not None:
             h, findings, line_len[i] = facts
             h.source, h.title = display_path(files[i]), titles[i] or h.title
             remember(Document(id=h.id, title=h.title, source=h.source, sha256=h.sha256), findings)
-            held[i] = h
-            continue
+            keep(i, h)
+            return True
         models = _models_get(cache, key) if cache and read_cache else None
         if models is not None:
             doc, edges, found, findings, line_len[i] = models
             remember(doc, findings)
-            keep(i, doc, edges, found, True, findings)
-            continue
+            made(i, doc, edges, found, True, findings)
+            return True
         hit = _cache_get(cache, key) if cache and read_cache else None
-        if hit is not None:
-            doc, edges = document_from_dict(hit["document"]), [edge_from_dict(e) for e in hit["edges"]]
-            remember(doc, hit["findings"])
-            line_len[i] = hit["line_len"]
-            stored = _models_put(cache, key, (doc, edges, hit["discovered"], hit["findings"], line_len[i]))  # type: ignore[arg-type]
-            keep(i, doc, edges, hit["discovered"], stored, hit["findings"])
-        else:
-            todo.append(i)
+        if hit is None:
+            return False
+        doc, edges = document_from_dict(hit["document"]), [edge_from_dict(e) for e in hit["edges"]]
+        remember(doc, hit["findings"])
+        line_len[i] = hit["line_len"]
+        stored = _models_put(cache, key, (doc, edges, hit["discovered"], hit["findings"], line_len[i]))  # type: ignore[arg-type]
+        made(i, doc, edges, hit["discovered"], stored, hit["findings"])
+        return True
+
     rows_held: dict[str, dict] = {}
-    for i, part in zip(todo, _run(_per_document, [jobs_of[i] for i in todo], jobs)):
+
+    def parsed(i: int, part: dict) -> None:
         rows = part.pop("index_rows", None)
         # under the hash of the bytes actually parsed: a file saved during the build must not
         # be cached as the content hashed before
@@ -274,27 +229,35 @@ def collect(files: Sequence[Path], jobs: int = 1, *, cache: Path | None = None,
         stored = False
         if cache is not None and line_len[i] is not None:  # (a line length only comes from a cache)
             stored = _models_put(cache, keys[i], (doc, edges, part["discovered"], part["findings"], line_len[i]))
-        keep(i, doc, edges, part["discovered"], stored, part["findings"])
-        del part, doc, edges
+        made(i, doc, edges, part["discovered"], stored, part["findings"])
         if progress:
             progress(1)
+
+    # the documents without a cache entry go to the workers, whose results come in order while
+    # the parent reads the others' facts; an entry found broken is made again here
+    has_entry = [bool(cache and read_cache and _cache_path(cache, k).exists()) for k in keys]
+    processed = 0
+    with contextlib.closing(_run(_per_document, [jobs_of[i] for i in range(n) if not has_entry[i]], jobs)) as results:
+        for i in range(n):
+            if has_entry[i] and cached(i):
+                continue
+            parsed(i, next(results) if not has_entry[i] else _per_document(jobs_of[i]))
+            processed += 1
     _check_ids(held, files)
     if stats is not None:
-        stats["processed"] = len(todo)
+        stats["processed"] = processed
         stats["keys"] = {h.id: _reuse_key(k, h) for h, k in zip(held, keys)}
         stats["cached"] = [(_cache_path(cache, k), ln) if cache and ln else None for k, ln in zip(keys, line_len)]
-        stats["rows"] = _CachedRows({h.id: _cache_path(cache, k) if cache else None for h, k in zip(held, keys)},
-                                    rows_held)
-    coll = Collection(docs=held, cache=cache)
+        stats["rows"] = _CachedRows(
+            {h.id: _cache_path(cache, k) if cache else None for h, k in zip(held, keys)}, rows_held
+        )
     with _Timer(timings)("entities"):
-        coll.entities = entities_of(lex, [h.uses for h in held], [(h.id, h.found) for h in held], multi)
-    for h in held:
-        h.entities = sorted({eid for eid, _ in h.uses[0]}) if h.uses else None
-        h.uses, h.found = None, []
+        coll.entities = entities_of(lex, uses, multi)
+    coll.holders, coll.naming = holders.map, naming.map
     return coll
 
 
-def _run(fn, items: list, jobs: int) -> Iterator:
+def _run(fn, items: list, jobs: int) -> Generator:
     if jobs <= 1 or len(items) < 2:
         yield from (fn(x) for x in items)
         return
@@ -339,9 +302,14 @@ class _Timer:
                 self.into[stage] = self.into.get(stage, 0.0) + time.perf_counter() - t0
 
 
-def build(paths: Sequence[Path] = (), out: Path = DEFAULT_OUT, jobs: int = 1,
-          use_cache: bool = True, progress: Callable[[int], None] | None = None,
-          site: bool = True) -> BuildReport:
+def build(
+    paths: Sequence[Path] = (),
+    out: Path = DEFAULT_OUT,
+    jobs: int = 1,
+    use_cache: bool = True,
+    progress: Callable[[int], None] | None = None,
+    site: bool = True,
+) -> BuildReport:
     """Build the knowledge base of ``paths`` into ``out`` (atomically). ``site=False`` skips
     the static site, the slowest stage on large collections (`kb site` writes it later)."""
     with _gc_paused():
@@ -386,8 +354,9 @@ def _build(paths, out: Path, jobs: int, use_cache: bool, progress, site: bool) -
     timings: dict[str, float] = {}
     t = _Timer(timings)
     with t("parse+extract"):
-        coll = collect(files, jobs=jobs, cache=cache, stats=stats, progress=progress, timings=timings,
-                       read_cache=use_cache)
+        coll = collect(
+            files, jobs=jobs, cache=cache, stats=stats, progress=progress, timings=timings, read_cache=use_cache
+        )
     manifest = {h.id: h.sha256 for h in coll.docs}
     previous = _previous_generation(out)
     # index entries and site pages of these documents are linked from the previous generation
@@ -395,26 +364,31 @@ def _build(paths, out: Path, jobs: int, use_cache: bool, progress, site: bool) -
     # kb.json, the index and graph.json read the documents back one at a time
     with atomic_build(out) as gen:
         with t("kb.json"):
-            write_kb_json_stream(gen / KB_FILE, coll, stats.get("cached", ()))
-            write_json(gen / MANIFEST_FILE, {"documents": manifest, "code": _package_version(),
-                                             "keys": stats.get("keys", {})})
+            write_kb_json_stream(
+                gen / KB_FILE, coll, stats.get("cached", ()), previous / KB_FILE if previous else None, reuse
+            )
+            write_json(
+                gen / MANIFEST_FILE, {"documents": manifest, "code": _package_version(), "keys": stats.get("keys", {})}
+            )
         with t("index"):
-            write_index(KB(documents=coll.documents(), entities=coll.entities),  # type: ignore[arg-type]
-                        gen / "index", previous=previous / "index" if previous else None,
-                        reuse=reuse, prepared=stats.get("rows"))
+            write_index(
+                KB(documents=coll.documents(), entities=coll.entities),  # type: ignore[arg-type]
+                gen / "index",
+                previous=previous / "index" if previous else None,
+                reuse=reuse,
+                prepared=stats.get("rows"),
+            )
         with t("graph"):
-            _write_graph(coll, gen / "graph.json")
+            _write_graph(coll, gen / "graph.json", previous / "graph.json" if previous else None, reuse)
         if site:
             from kb.site.build import write_site
 
             with t("site"):
                 # the site's pages and search data draw on the whole model: loaded for it alone
-                write_site(coll.kb(), gen / "site", previous=previous / "site" if previous else None,
-                           reuse=reuse)
+                write_site(coll.kb(), gen / "site", previous=previous / "site" if previous else None, reuse=reuse)
     timings["parse+extract"] -= timings.get("entities", 0.0)  # it ran inside; report it on its own
     _prune_cache(stats.get("cached", ()))
-    rep = BuildReport(out=out, documents=len(coll.docs), processed=stats.get("processed", 0),
-                      timings=timings)
+    rep = BuildReport(out=out, documents=len(coll.docs), processed=stats.get("processed", 0), timings=timings)
     rep.added = sorted(set(manifest) - set(before))
     rep.removed = sorted(set(before) - set(manifest))
     rep.changed = sorted(k for k in set(manifest) & set(before) if manifest[k] != before[k])
@@ -428,11 +402,19 @@ def _build(paths, out: Path, jobs: int, use_cache: bool, progress, site: bool) -
     return rep
 
 
-def _write_graph(coll: Collection, path: Path) -> None:
+def _write_graph(
+    coll: Collection, path: Path, previous: Path | None = None, reuse: frozenset[str] = frozenset()
+) -> None:
+    """``previous``: the previous generation's graph.json, whose runs of the documents in
+    ``reuse`` are copied (:mod:`kb.build.reuse`)."""
     from kb.build.graphjson import NotStreamable, collection_parts, write_graph_stream
+    from kb.build.reuse import graph_runs
 
+    runs = graph_runs(previous, reuse)
     try:
-        write_graph_stream(path, collection_parts(coll), coll.entities, coll.unmatched())
+        write_graph_stream(
+            path, collection_parts(coll, runs), coll.entities, coll.unmatched(), previous if runs else None
+        )
     except NotStreamable:
         from kb.graph.io import write_graph
 
@@ -440,6 +422,7 @@ def _write_graph(coll: Collection, path: Path) -> None:
 
 
 # --------------------------------------------------------------------------- cache
+
 
 def _sha256(path: Path) -> str:
     from kb.parse.normalize import read_capped

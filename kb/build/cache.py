@@ -140,10 +140,14 @@ def _sidecar(cache: Path, key: str, suffix: str) -> Path:
     return _cache_path(cache, key).with_suffix(suffix)
 
 
-def _pickle_get(path: Path):
+def _pickle_get(path: Path, count: int | None = None):
+    """The object pickled at ``path``, or with ``count`` a tuple of the first ``count`` objects of
+    a file of several (a reader that needs the first only reads no further); None if unreadable."""
     try:
         with open(path, "rb") as f:
-            return pickle.load(f)
+            if count is None:
+                return pickle.load(f)
+            return tuple(pickle.load(f) for _ in range(count))
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError, TypeError):
         return None
 
@@ -167,13 +171,15 @@ def _text_put(path: Path, text: str) -> None:
         pass  # the cache only saves time
 
 
-def _pickle_put(p: Path, models) -> bool:
+def _pickle_put(p: Path, models, *more) -> bool:
+    """Pickle ``models`` (and ``more`` after it, each on its own: see :func:`_pickle_get`)."""
     try:
         p.parent.mkdir(parents=True, exist_ok=True)
         tmp = p.with_suffix(f".{os.getpid()}.tmp")
         with _removed_on_failure(tmp):
             with open(tmp, "wb") as f:
-                pickle.dump(models, f, protocol=pickle.HIGHEST_PROTOCOL)
+                for x in (models, *more):
+                    pickle.dump(x, f, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, p)
     except (OSError, pickle.PicklingError, RecursionError):
         return False

@@ -12,14 +12,15 @@ document) raises :class:`NotStreamable`, and the caller writes the graph from th
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
-import shutil
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
+from kb.build.reuse import Run, copy_run, write_graph_seek
 from kb.graph.io import (
     CENTRALITY,
     GRAPH_SCHEMA,
@@ -44,32 +45,43 @@ def _dump(x) -> str:
 
 
 class _List:
-    """Writes the items of a JSON array, a comma before all but the first; ``text``: items
-    written already, joined by commas."""
+    """Writes the items of a JSON array to a binary file, a comma before all but the first;
+    ``text``: items written already, joined by commas, or a :class:`Run` of them copied from
+    ``src``. Returns where they went (offset, bytes), None for none."""
 
-    def __init__(self, f: TextIO):
-        self.f, self.first = f, True
+    def __init__(self, f: BinaryIO, src: BinaryIO | None = None):
+        self.f, self.src, self.first = f, src, True
 
     def add(self, item: dict[str, Any]) -> None:
         self.text(_dump(item))
 
-    def text(self, items: str) -> None:
-        if items:
-            self.f.write(("" if self.first else ",") + items)
-            self.first = False
+    def text(self, items: str | Run) -> tuple[int, int] | None:
+        if not items:
+            return None
+        if not self.first:
+            self.f.write(b",")
+        self.first = False
+        at = self.f.tell()
+        if isinstance(items, Run):
+            copy_run(self.src, self.f, items)  # type: ignore[arg-type]
+            return at, items.length
+        return at, self.f.write(items.encode("utf-8"))
 
 
 @dataclass
 class Part:
     """One document's share of graph.json, which depends on its model (and its title and path)
-    alone: its nodes and the links from them, written; and what it gives the cross-document
-    layer. The build keeps it beside the document's cache entry (kb.build.cache)."""
+    alone: its nodes and the links from them, written (or their runs in the previous graph.json);
+    and what it gives the cross-document layer. The build keeps it beside the document's cache
+    entry (kb.build.cache), the written text after the rest, so that a part whose text is copied
+    is read without it."""
 
+    id: str  # its document's
     title: str
     source: str
     ids: list[str]  # its node ids
-    nodes: str
-    links: str  # its own links, stored (runs of mentions as one item)
+    nodes: str | Run
+    links: str | Run  # its own links, stored (runs of mentions as one item); "" for none
     ends: list[str]  # edge ends that are no node of it, first met first
     later: list[tuple[str, str, dict[str, Any]]]  # (source, target, stored link) for the layer
     # (a link between two nodes of no document: its edge's data, keyed once all are met)
@@ -101,6 +113,7 @@ def document_part(doc, edges: list, multi: bool) -> Part:
     # networkx lists a node's links grouped by target, first met first
     mine = (lk for u in own for lst in adj.get(u, {}).values() for lk in lst)
     return Part(
+        id=doc.id,
         title=doc.title,
         source=doc.source,
         ids=list(own),
@@ -111,30 +124,49 @@ def document_part(doc, edges: list, multi: bool) -> Part:
     )
 
 
-def collection_parts(coll: Collection) -> Iterator[Part]:
+def collection_parts(coll: Collection, runs: dict[str, tuple[Run, Run | None]] | None = None) -> Iterator[Part]:
     """Each document's part, read from beside its cache entry (an update need not load and
-    serialize every document's model again), else made from its model and kept there."""
+    serialize every document's model again), else made from its model and kept there; its text
+    as its ``runs`` in the previous graph.json where given (:func:`kb.build.reuse.graph_runs`)."""
     from kb.build.cache import _pickle_get, _pickle_put, _sidecar
 
+    runs = runs or {}
     for i, h in enumerate(coll.docs):
         side = _sidecar(coll.cache, h.key, ".graph") if coll.cache and h.models is None else None
-        part = _pickle_get(side) if side else None
+        run = runs.get(h.id)
+        got = _pickle_get(side, 1 if run else 2) if side else None
+        part, text = (got[0], got[1:]) if got else (None, ())
         if not isinstance(part, Part) or (part.title, part.source) != (h.title, h.source):
             part = document_part(*coll.load(i), coll.multi)
             if side:
-                _pickle_put(side, part)
+                _pickle_put(side, replace(part, nodes="", links=""), (part.nodes, part.links))
+        elif run:
+            part.nodes, part.links = run[0], run[1] or ""
+        elif text and isinstance(text[0], tuple):
+            part.nodes, part.links = text[0]
+        else:
+            part = document_part(*coll.load(i), coll.multi)
         yield part
 
 
-def write_graph_stream(path: Path, parts: Iterable[Part], entities: list, unmatched: list[str]) -> None:
-    """``parts``: each document's :class:`Part`, in document order."""
+def write_graph_stream(
+    path: Path, parts: Iterable[Part], entities: list, unmatched: list[str], previous: Path | None = None
+) -> None:
+    """``parts``: each document's :class:`Part`, in document order; a part's text given as runs
+    is copied from ``previous`` (the graph.json they were noted in). Writes graph.seek.json
+    beside ``path``: where each document's runs went."""
     path = Path(path)
     links_tmp = path.with_suffix(f".links.{os.getpid()}.tmp")
+    spans: list[list] = []  # [id, node offset, bytes, link offset in the links file, bytes]
     try:
-        with open(path, "w", encoding="utf-8") as f, open(links_tmp, "w+", encoding="utf-8") as lf:
+        with (
+            open(path, "wb") as f,
+            open(links_tmp, "wb+") as lf,
+            open(previous, "rb") if previous else contextlib.nullcontext() as src,
+        ):
             graph = {"schema": GRAPH_SCHEMA, "unmatched_rows": unmatched, "centrality": CENTRALITY}
-            f.write('{"directed":true,"multigraph":true,"graph":' + _dump(graph) + ',"nodes":[')
-            nodes, links = _List(f), _List(lf)
+            f.write(('{"directed":true,"multigraph":true,"graph":' + _dump(graph) + ',"nodes":[').encode("utf-8"))
+            nodes, links = _List(f, src), _List(lf, src)
             seen: set[str] = set()
             ends: dict[str, None] = {}
             adj: dict[str, dict[str, list[dict]]] = {}
@@ -143,8 +175,7 @@ def write_graph_stream(path: Path, parts: Iterable[Part], entities: list, unmatc
                 if not seen.isdisjoint(part.ids):
                     raise NotStreamable(f"{part.ids[0]}: a node id of another document")
                 seen.update(part.ids)
-                nodes.text(part.nodes)
-                links.text(part.links)
+                spans.append([part.id, *(nodes.text(part.nodes) or (0, 0)), *(links.text(part.links) or (0, 0))])
                 for end in part.ends:
                     ends.setdefault(end)
                 for u, v, link in part.later:
@@ -170,9 +201,13 @@ def write_graph_stream(path: Path, parts: Iterable[Part], entities: list, unmatc
             # the layer's links, grouped as networkx lists them; a run of mentions as one item
             for item in stored_runs(lk for u in order for lst in adj.get(u, {}).values() for lk in lst):
                 links.add(item)
-            f.write('],"links":[')
-            lf.seek(0)
-            shutil.copyfileobj(lf, f)
-            f.write("]}\n")
+            f.write(b'],"links":[')
+            at = f.tell()
+            lf.flush()
+            copy_run(lf, f, Run(0, lf.tell()))
+            f.write(b"]}\n")
+        for s in spans:
+            s[3] += at if s[4] else 0
+        write_graph_seek(path, spans)
     finally:
         links_tmp.unlink(missing_ok=True)

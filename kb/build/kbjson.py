@@ -12,11 +12,13 @@ is stored without what its other fields say, as graph.json stores links (``ev``:
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from kb.build.cache import _cached_document_line, _dump
+from kb.build.reuse import Run, copy_run
 from kb.build.seek import Span, Spans, write_seek
 from kb.errors import KBError
 from kb.model import KB, Document, Edge, Entity
@@ -32,19 +34,38 @@ def write_kb_json(path: Path, kb: KB, cached: Sequence[tuple[Path, int] | None] 
     _write(path, _doc_lines(kb.documents, lambda i: kb.documents[i], cached), kb.entities, _stored_edges(kb))
 
 
-def write_kb_json_stream(path: Path, coll: Collection, cached: Sequence[tuple[Path, int] | None] = ()) -> None:
+def write_kb_json_stream(
+    path: Path,
+    coll: Collection,
+    cached: Sequence[tuple[Path, int] | None] = (),
+    previous: Path | None = None,
+    reuse: frozenset[str] = frozenset(),
+) -> None:
     """The same file from a build's collection, reading each document back from the cache when
-    it is needed (its line when the entry has it; its model for its edges) and dropping it after."""
+    it is needed (its line when the entry has it; its model for its edges) and dropping it after.
+    ``previous``: the previous generation's kb.json, whose lines of the documents in ``reuse``
+    are copied (:mod:`kb.build.reuse`)."""
     from kb.build.cache import _sidecar, _text_get, _text_put
-    from kb.graph.links import stored_link
-    from kb.model import flat_dict
+    from kb.build.reuse import kb_runs
 
     multi = coll.multi
+    runs = kb_runs(previous, reuse)
 
-    def edge_lines():
+    def doc_lines() -> Iterator[str | Run]:
+        for i, h in enumerate(coll.docs):
+            run = runs.get(h.id)
+            yield run[0] if run else _doc_line(h, lambda: coll.load(i)[0], cached[i] if i < len(cached) else None)
+
+    def edge_lines() -> Iterator[str | Run]:
         # a document's lines depend on its model alone: kept beside its cache entry, so that an
         # update reads them instead of loading and serializing every document again
         for i, h in enumerate(coll.docs):
+            run = runs.get(h.id)
+            if run:
+                if run[1]:
+                    owners.append(i)
+                    yield run[1]
+                continue
             side = _sidecar(coll.cache, h.key, ".kbe") if coll.cache and h.models is None else None
             text = _text_get(side) if side else None
             if text is None:
@@ -56,46 +77,61 @@ def write_kb_json_stream(path: Path, coll: Collection, cached: Sequence[tuple[Pa
                 owners.append(i)
                 yield text
 
-    def _stored(e: Edge | dict) -> dict:
-        return e if isinstance(e, dict) else stored_link(flat_dict(e), weight=None)
-
     owners: list[int] = []  # the document of each run of edge lines written
-    spans = _write(
-        path, _doc_lines(coll.docs, lambda i: coll.load(i)[0], cached), coll.entities, edge_lines(), lines=True
-    )
-    runs: list[Span | None] = [None] * len(coll.docs)
+    with open(previous, "rb") if runs and previous else contextlib.nullcontext() as src:
+        spans = _write(path, doc_lines(), coll.entities, edge_lines(), lines=True, src=src)
+    edges: list[Span | None] = [None] * len(coll.docs)
     for i, span in zip(owners, spans.edges):
-        runs[i] = span
-    spans.edges = runs
-    write_seek(path, spans, [h.id for h in coll.docs], [h.ids for h in coll.docs], [h.entities for h in coll.docs])
+        edges[i] = span
+    spans.edges = edges
+    write_seek(path, spans, [h.id for h in coll.docs], coll.holders, coll.naming)
+
+
+def _stored(e: Edge | dict) -> dict:
+    from kb.graph.links import stored_link
+    from kb.model import flat_dict
+
+    return e if isinstance(e, dict) else stored_link(flat_dict(e), weight=None)
 
 
 def _doc_lines(docs: Sequence, model: Callable[[int], Document], cached) -> Iterator[str]:
-    """Each document's line: from its cache entry (``docs`` need only id, title and source), else
-    serialized from ``model(i)``."""
+    return (_doc_line(d, lambda: model(i), cached[i] if i < len(cached) else None) for i, d in enumerate(docs))
+
+
+def _doc_line(d, model: Callable[[], Document], entry: tuple[Path, int] | None) -> str:
+    """A document's line: from its cache entry (``d`` need only have id, title and source), else
+    serialized from ``model()``."""
     from kb.model import document_to_dict
 
-    for i, d in enumerate(docs):
-        entry = cached[i] if i < len(cached) else None
-        line = _cached_document_line(entry, d) if entry else None
-        yield line if line is not None else _dump(document_to_dict(model(i), compact=True))
+    line = _cached_document_line(entry, d) if entry else None
+    return line if line is not None else _dump(document_to_dict(model(), compact=True))
 
 
-def _write(path: Path, doc_lines: Iterable[str], entities: list[Entity], edges: Iterable, lines: bool = False) -> Spans:
+def _write(
+    path: Path,
+    doc_lines: Iterable[str | Run],
+    entities: list[Entity],
+    edges: Iterable,
+    lines: bool = False,
+    src: BinaryIO | None = None,
+) -> Spans:
     """``edges``: Edge objects or stored dicts; ``lines``: runs of their lines, written already
-    (joined by a comma and a line break). Returns where each item went (bytes), for the sidecar."""
-    from kb.graph.links import stored_link
+    (joined by a comma and a line break); a :class:`Run` (of a document's line or of its edge
+    lines) is copied from ``src``. Returns where each item went (bytes), for the sidecar."""
     from kb.model import STORED_SCHEMA, flat_dict
 
     with open(path, "wb") as f:
         at = 0
 
-        def put(text: str) -> int:
+        def put(text: str | Run) -> int:
             nonlocal at
-            data = text.encode("utf-8")
-            f.write(data)
-            at += len(data)
-            return len(data)
+            if isinstance(text, Run):
+                copy_run(src, f, text)  # type: ignore[arg-type]
+                n = text.length
+            else:
+                n = f.write(text.encode("utf-8"))
+            at += n
+            return n
 
         def items(name: str, lines, last: bool = False) -> list[Span]:
             put(f'"{name}":[')
@@ -111,8 +147,7 @@ def _write(path: Path, doc_lines: Iterable[str], entities: list[Entity], edges: 
         docs = items("documents", doc_lines)
         ents = items("entities", (_dump(flat_dict(e)) for e in entities))
         # an edge has no key and may have no weight (graph.json's links have 1.0 for it)
-        stored = (e if isinstance(e, dict) else stored_link(flat_dict(e), weight=None) for e in edges)
-        runs = items("edges", edges if lines else (_dump(e) for e in stored), last=True)
+        runs = items("edges", edges if lines else (_dump(_stored(e)) for e in edges), last=True)
     whole = (ents[0][0], ents[-1][0] + ents[-1][1] - ents[0][0]) if ents else None
     return Spans(documents=docs, entities=whole, edges=list(runs))
 

@@ -43,24 +43,26 @@ class Spans:
     edges: list[Span | None]
 
 
-def _inverted(per_doc) -> dict[str, list[int]] | None:
-    """Name -> the documents (by position) listing it; None when a document's list is unknown
-    (an older cache record), so the map is left out rather than incomplete."""
-    if not all(names is not None for names in per_doc):
-        return None
-    out: dict[str, list[int]] = {}
-    for i, names in enumerate(per_doc):
+class Inverted:
+    """Name -> the documents (by position) listing it, folded a document at a time in order;
+    None once a document's list is unknown (an older cache record), so the map is left out
+    rather than incomplete."""
+
+    def __init__(self) -> None:
+        self.map: dict[str, list[int]] | None = {}
+
+    def add(self, i: int, names: list[str] | None) -> None:
+        if names is None or self.map is None:
+            self.map = None
+            return
         for name in dict.fromkeys(names):
-            out.setdefault(name, []).append(i)
-    return out
+            self.map.setdefault(name, []).append(i)
 
 
-def write_seek(kb_path: Path, spans: Spans, ids: Sequence[str], units, mentions) -> None:
-    """``units``: per document its local unit, chapter and table ids (None when unknown: the
-    map is then left out); ``mentions``: per document the entity ids it names."""
+def write_seek(kb_path: Path, spans: Spans, ids: Sequence[str], holders, naming) -> None:
+    """``holders``: local unit, chapter and table id -> the documents that have it; ``naming``:
+    entity id -> the documents naming it (each an :class:`Inverted` map, None when unknown)."""
     st = os.stat(kb_path)
-    holders = _inverted(units)
-    naming = _inverted(mentions)
     data = {
         "seek": SEEK_VERSION,
         "kb": [st.st_size, st.st_mtime_ns],

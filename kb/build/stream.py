@@ -28,8 +28,10 @@ class Held:
     sha256: str
     key: str  # its cache key
     models: tuple[Document, list[Edge]] | None = None  # only when its cache entry cannot give them
-    uses: Any = None  # kb.extract.document.entity_uses, until the entity list is made
-    found: list[dict] = field(default_factory=list)  # its discovered names, likewise
+    # kb.extract.document.entity_uses and its discovered names, until folded into the entity
+    # list's input (kb.build.collect)
+    uses: Any = None
+    found: list[dict] = field(default_factory=list)
     unmatched: list[str] = field(default_factory=list)  # its indicator rows that restate no task
     chapters: list[tuple[str, str, str]] = field(default_factory=list)  # (id, label, title)
     size: int = 0  # characters of its units' text (the index splits its write by them)
@@ -37,10 +39,9 @@ class Held:
     rows: int = 0
     edges: int = 0
     notes: list[str] = field(default_factory=list)
-    # for kb.seek.json: its local unit, chapter and table ids (None in facts kept by older code)
-    # and the entities its units and headings mention (set once the entity list is made)
+    # for kb.seek.json: its local unit, chapter and table ids (None in facts kept by older code),
+    # likewise folded into the collection's map
     ids: list[str] | None = None
-    entities: list[str] | None = None
 
 
 def held_of(doc: Document, edges: list[Edge], key: str, multi: bool, lex) -> Held:
@@ -103,6 +104,10 @@ class Collection:
     docs: list[Held]
     cache: Path | None
     entities: list[Entity] = field(default_factory=list)
+    # for kb.seek.json: unit, chapter or table id -> the documents (by position) that have it, and
+    # entity id -> the documents whose units or headings mention it (None: not known of all)
+    holders: dict[str, list[int]] | None = None
+    naming: dict[str, list[int]] | None = None
 
     @property
     def multi(self) -> bool:

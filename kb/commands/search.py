@@ -121,4 +121,5 @@ def search_cmd(*, query, n, fmt, chapter, kind, group, actor, out):
             click.echo(f"    {s.id}  {line}", color=color)
     shown = len(res.hits)
     more = f" (showing {shown}; -n {res.total} for all)" if res.total > shown else ""
-    click.echo(f"{res.total} unit(s){more}", err=True)
+    about = "about " if res.estimated else ""  # scaled from a sample: see kb.index.topk
+    click.echo(f"{about}{res.total} unit(s){more}", err=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from kb.extract.acting import mark_acting
@@ -265,11 +266,11 @@ def collect_entities(kb: KB, lexicon_dir: str | None = None, discovered: dict[st
 
     lex = load_lexicon(Path(lexicon_dir) if lexicon_dir else None)
     multi = len(kb.documents) > 1
-    uses = [entity_uses(d, multi, lex) for d in kb.documents]
-    found = [
-        (d.id, discovered[d.id] if discovered and d.id in discovered else document_names(d, lex)) for d in kb.documents
-    ]
-    kb.entities = entities_of(lex, uses, found, multi)
+    uses = EntityUses()
+    for d in kb.documents:
+        names = discovered[d.id] if discovered and d.id in discovered else document_names(d, lex)
+        uses.add(entity_uses(d, multi, lex), d.id, names)
+    kb.entities = entities_of(lex, uses, multi)
     return kb
 
 
@@ -297,23 +298,36 @@ def entity_uses(d, multi: bool, lex: Lexicon) -> tuple[list[tuple[str, str | Non
     return pairs, actors
 
 
-def entities_of(lex: Lexicon, uses, found, multi: bool) -> list[Entity]:
-    """The entity list from each document's :func:`entity_uses` and discovered names
-    (document id, names), in document order."""
-    from kb.extract.discover import merge_discovered
+@dataclass
+class EntityUses:
+    """What the entity list needs of a collection, folded a document at a time in document order
+    (a build then need not hold every document's uses): entity id -> its units in order (a
+    heading's entity with none), the text -> id of actors the lexicon does not list (the last one
+    met wins) and each document's discovered names."""
 
-    units_of: dict[str, list[str]] = {}
-    actors: dict[str, str] = {}
-    for pairs, names in uses:
+    units_of: dict[str, list[str]] = field(default_factory=dict)
+    actors: dict[str, str] = field(default_factory=dict)
+    found: list[tuple[str, list[dict]]] = field(default_factory=list)
+
+    def add(self, uses, doc_id: str, names: list[dict]) -> None:
+        """``uses``: the document's :func:`entity_uses`; ``names``: its discovered names."""
+        pairs, actors = uses
         for eid, uid in pairs:
-            lst = units_of.setdefault(eid, [])
+            lst = self.units_of.setdefault(eid, [])
             if uid is not None and (not lst or lst[-1] != uid):
                 lst.append(uid)
-        actors.update(names)
-    entities = build_entities(lex, units_of)
-    entities += responsible_entities(actors, lex, units_of)
+        self.actors.update(actors)
+        self.found.append((doc_id, names))
+
+
+def entities_of(lex: Lexicon, uses: EntityUses, multi: bool) -> list[Entity]:
+    """The entity list from a collection's :class:`EntityUses`."""
+    from kb.extract.discover import merge_discovered
+
+    entities = build_entities(lex, uses.units_of)
+    entities += responsible_entities(uses.actors, lex, uses.units_of)
     known = {e.id for e in entities}
-    entities += [e for e in merge_discovered(found, multi) if e.id not in known]
+    entities += [e for e in merge_discovered(uses.found, multi) if e.id not in known]
     entities.sort(key=lambda e: (e.discovered, TYPE_ORDER.get(e.type, 9), e.name))
     return entities
 

@@ -3,8 +3,10 @@
 A build needs three tokenizers, each with its own added words: extraction (lexicon names kept
 whole), discovery (names tagged as nouns) and the index (lexicon names for search words).
 ``jieba.Tokenizer.initialize`` reads the 500k-word dictionary each time (about 0.6 s); copying
-the word table of one loaded tokenizer takes about 10 ms. This module imports no jieba until
-a tokenizer is asked for.
+the word table of one loaded tokenizer takes about 10 ms; the table and the dictionary's word
+tags are kept in the per-user cache folder. Each tokenizer and tagger remembers the words of the
+blocks (text between punctuation) it has cut, since a plan's stages cut the same clauses again.
+This module imports no jieba until a tokenizer is asked for.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ def _tokenizer_class():
     through, about half of extraction and linking). Same arithmetic, same order, same ties: the
     words are jieba's own, byte for byte."""
     import jieba
+    from jieba import finalseg
 
     class _Graph(dict):
         """A word graph that also carries its best path (made in the same pass)."""
@@ -33,6 +36,14 @@ def _tokenizer_class():
     class Tokenizer(jieba.Tokenizer):
         shared = False  # FREQ is another tokenizer's table, copied before the first write
 
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            # the words of each Chinese block already cut, without and with the HMM: jieba cuts
+            # a block on its own (its words depend on the block and the word table alone), and
+            # a plan's stages cut the same clauses again and again
+            self.blocks: tuple[_Memo, _Memo] = (_Memo(), _Memo())
+            self.generation = 0  # how many times the word table changed (taggers' memos read it)
+
         def add_word(self, word, freq=None, tag=None):
             # every write of jieba's to the word table goes through here (del_word, suggest_freq
             # and load_userdict call it)
@@ -40,6 +51,21 @@ def _tokenizer_class():
                 self.FREQ = dict(self.FREQ)  # type: ignore[has-type]  # set by jieba.Tokenizer.initialize
                 self.shared = False
             super().add_word(word, freq, tag)
+            # after the write: suggest_freq cuts the word with the table as it was before
+            self.generation += 1
+            for memo in self.blocks:
+                memo.clear()
+
+        def _Tokenizer__cut_DAG(self, sentence):
+            memo = self.blocks[1]
+            # the HMM also keeps apart the words anyone deleted (jieba.del_word, for every tokenizer)
+            if memo.forced != len(finalseg.Force_Split_Words):
+                memo.clear()
+                memo.forced = len(finalseg.Force_Split_Words)
+            return memo.get(sentence, super()._Tokenizer__cut_DAG)
+
+        def _Tokenizer__cut_DAG_NO_HMM(self, sentence):
+            return self.blocks[0].get(sentence, super()._Tokenizer__cut_DAG_NO_HMM)
 
         def get_DAG(self, sentence):
             # For each start, the ends of the dictionary words there (a 0 frequency marks a prefix
@@ -87,6 +113,22 @@ def _tokenizer_class():
     return Tokenizer
 
 
+class _Memo(dict):
+    """Block -> its words (a tuple), made by ``cut`` on a miss; emptied when it grows past a
+    bound (a huge collection in one process)."""
+
+    LIMIT = 20_000
+    forced = 0  # how many words jieba's HMM was told to keep apart when these were cut
+
+    def get(self, block, cut):  # type: ignore[override]
+        got = dict.get(self, block)
+        if got is None:
+            if len(self) >= self.LIMIT:
+                self.clear()
+            got = self[block] = tuple(cut(block))
+        return got
+
+
 # the pairs of a text between Chinese blocks: jieba cuts it by regular expressions alone (no
 # word table, no HMM), so one memo serves every tagger
 _BETWEEN: dict[str, list[tuple[str, str]]] = {}
@@ -95,6 +137,7 @@ _BETWEEN: dict[str, list[tuple[str, str]]] = {}
 @lru_cache(maxsize=1)
 def _pos_class():
     """jieba's part-of-speech tagging, remembering the HMM's reading of an unknown run."""
+    _posseg()  # imported without its second reading of the dictionary
     import jieba.posseg as pseg
 
     class POSTokenizer(pseg.POSTokenizer):
@@ -103,6 +146,32 @@ def _pos_class():
             self.tokenizer = tokenizer
             self.word_tag_tab = word_tag_tab
             self._hmm: dict = {}
+            # the (word, tag) pairs of each Chinese block, as the tokenizer's own memo; they also
+            # depend on its word table (its generation) and on the tags
+            self._blocks = (_Memo(), _Memo())
+            self._generation = tokenizer.generation
+
+        def makesure_userdict_loaded(self):
+            if self.tokenizer.user_word_tag_tab:  # jieba is about to move new tags in
+                self._forget()
+            super().makesure_userdict_loaded()
+
+        def _forget(self):
+            for memo in self._blocks:
+                memo.clear()
+            self._generation = self.tokenizer.generation
+
+        def _pairs(self, block, hmm, cut):
+            if self._generation != self.tokenizer.generation:
+                self._forget()
+            got = self._blocks[hmm].get(block, lambda b: [(p.word, p.flag) for p in cut(b)])
+            return [pseg.pair(w, f) for w, f in got]
+
+        def _POSTokenizer__cut_DAG(self, sentence):
+            return self._pairs(sentence, 1, super()._POSTokenizer__cut_DAG)
+
+        def _POSTokenizer__cut_DAG_NO_HMM(self, sentence):
+            return self._pairs(sentence, 0, super()._POSTokenizer__cut_DAG_NO_HMM)
 
         def _POSTokenizer__cut_detail(self, sentence):
             # a run of characters no word covers, read by the HMM: a function of the run alone,
@@ -145,9 +214,10 @@ def _pos_class():
     return POSTokenizer
 
 
-def _table_file() -> Path | None:
-    """Where the word table of jieba's dictionary is kept between runs: the per-user cache
-    folder, under a name that changes with jieba's version and its dictionary file."""
+def _table_file(kind: str = "words") -> Path | None:
+    """Where the word table (``kind`` "words") or the word tags ("tags") of jieba's dictionary
+    are kept between runs: the per-user cache folder, under a name that changes with jieba's
+    version and its dictionary file."""
     import jieba
 
     src = Path(jieba.__file__).parent / jieba.DEFAULT_DICT_NAME
@@ -157,7 +227,7 @@ def _table_file() -> Path | None:
         return None
     key = hashlib.sha256(f"{jieba.__version__}|{src}|{st.st_size}|{st.st_mtime_ns}".encode()).hexdigest()[:16]
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "plankb" / f"jieba-words-{key}.bin"
+    return Path(base) / "plankb" / f"jieba-{kind}-{key}.bin"
 
 
 def _read_table(path: Path | None):
@@ -187,22 +257,86 @@ def _write_table(path: Path | None, freq: dict, total: int) -> None:
     freqs = array.array("q", freq.values())
     if freqs.itemsize != 8:
         return
+    _write_file(path, {"n": len(freq), "total": total, "bytes": len(words)}, [words, freqs.tobytes()])
+
+
+def _write_file(path: Path, head: dict, parts: list[bytes]) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
         with open(tmp, "wb") as f:
-            f.write(json.dumps({"n": len(freq), "total": total, "bytes": len(words)}).encode() + b"\n")
-            f.write(words)
-            f.write(freqs.tobytes())
+            f.write(json.dumps(head).encode() + b"\n")
+            for part in parts:
+                f.write(part)
         os.replace(tmp, path)  # whole or not at all, for a build running beside this one
     except OSError:
         pass  # a read-only home: jieba's own loading next time too
 
 
+def _read_tags(path: Path | None) -> dict[str, str] | None:
+    """The word tags of jieba's dictionary (what jieba.posseg reads from the dictionary file
+    at its import, about 0.4 s), or None: the words, then the tags, one per line."""
+    if path is None:
+        return None
+    try:
+        with open(path, "rb") as f:
+            head = json.loads(f.readline())
+            words = f.read(head["bytes"]).decode("utf-8").split("\n")
+            tags = f.read().decode("utf-8").split("\n")
+        return dict(zip(words, tags)) if len(words) == len(tags) == head["n"] else None
+    except Exception:  # missing, partly written, another format: read the dictionary instead
+        return None
+
+
+def _write_tags(path: Path | None, tags: dict[str, str]) -> None:
+    if path is None or any("\n" in w or "\n" in t for w, t in tags.items()):
+        return
+    words = "\n".join(tags).encode("utf-8")
+    _write_file(path, {"n": len(tags), "bytes": len(words)}, [words, "\n".join(tags.values()).encode("utf-8")])
+
+
+@lru_cache(maxsize=1)
+def _posseg():
+    """jieba.posseg, whose import makes a tagger over jieba's default tokenizer and reads the
+    whole dictionary file again for its tags: with the tags kept in the cache folder, the import
+    reads an empty file instead and the tagger gets the kept tags (the same table)."""
+    import io
+    import sys
+
+    if "jieba.posseg" in sys.modules:
+        return sys.modules["jieba.posseg"]
+    _loaded()  # jieba itself, imported as that does
+    import jieba
+
+    path = _table_file("tags")
+    tags = _read_tags(path) if jieba.dt.dictionary == jieba.DEFAULT_DICT else None
+    if tags is None:
+        import jieba.posseg as pseg
+
+        _write_tags(path, pseg.dt.word_tag_tab)
+        return pseg
+    jieba.dt.get_dict_file = lambda: io.BytesIO()  # for the import only
+    try:
+        import jieba.posseg as pseg
+    finally:
+        del jieba.dt.get_dict_file
+    pseg.dt.word_tag_tab = tags
+    return pseg
+
+
 @lru_cache(maxsize=1)
 def _loaded():
     import logging
+    import sys
 
+    if "pkg_resources" not in sys.modules:
+        # jieba imports pkg_resources (0.2 s) only to open its own data files, and opens them
+        # itself without it; jieba reads none of them when the word table comes from the cache
+        sys.modules["pkg_resources"] = None  # type: ignore[assignment]  # an import of it fails
+        try:
+            import jieba
+        finally:
+            del sys.modules["pkg_resources"]
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
@@ -242,8 +376,7 @@ def new_pos_tokenizer(tok):
     jieba's dictionary are copied from jieba.posseg's own tokenizer instead of read from the
     dictionary file again (0.5 s); the copy is this tokenizer's, since posseg adds the tags of
     words added to ``tok`` into it."""
-    import jieba.posseg as pseg
-
+    pseg = _posseg()
     # the tags of words added by lexicon_tokenizer: posseg moves a tokenizer's added tags into
     # the first tagger that cuts with it, so a second tagger over it would not see them
     tags = dict(pseg.dt.word_tag_tab)

@@ -10,6 +10,7 @@ import bisect
 from itertools import accumulate
 
 from whoosh.codec.whoosh3 import W3LeafMatcher, _lenfield
+from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 
 from kb.index.codec import position_deltas, read_block
@@ -57,10 +58,16 @@ class _Postings:
         self.tops: list[tuple[float, int]] = []  # (max weight, min length) of each block
         self._refs: list = []
         self._data: list = []
+        self.decoded = 0  # postings decoded so far (the engine's memory budget)
         try:
             m = seg.r.postings(field, text)
         except TermNotFound:  # not in this segment
             return
+        if isinstance(m, FilterMatcher):
+            # a segment with deleted units (an incremental build): whoosh wraps the term's
+            # matcher to skip them, which would hide the blocks; the readers here drop them
+            # themselves (seg.deleted)
+            m = m.child
         if not isinstance(m, W3LeafMatcher):  # inlined: a few postings kept in the term info
             ids, ws, vs = [], [], []
             while m.is_active():
@@ -71,6 +78,7 @@ class _Postings:
             if ids:
                 self._add(ids[0], ids[-1], (max(ws), 0), None)
                 self._data[-1] = (ids, ws, vs)
+                self.decoded = len(ids)
             return
         lo = 0
         while True:
@@ -95,6 +103,7 @@ class _Postings:
             m, start, end, count = self._refs[i]
             ids, ws, vs = read_block(m._postfile.get(start, end - start), count, m.format)
             got = self._data[i] = (ids, ws, vs)
+            self.decoded += len(ids)
         return got
 
     def lookup(self, d: int):

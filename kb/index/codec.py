@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import bisect
 import marshal
+import operator
 import struct
 import sys
 import zlib
@@ -26,7 +27,7 @@ from itertools import accumulate
 
 from whoosh import columns
 from whoosh.codec import whoosh3
-from whoosh.formats import Positions
+from whoosh.formats import Frequency, Positions
 
 _LITTLE = sys.byteorder == "little"
 
@@ -132,29 +133,79 @@ def position_deltas(valuestring: bytes) -> array:
     return _unpack(valuestring)
 
 
-def _split_values(vb: bytes, count: int) -> list[bytes]:
-    """A block's values: one length per posting (packed), then the values back to back."""
+def _value_ends(vb: bytes, count: int) -> list[int]:
+    """A block's values are one length per posting (packed), then the values back to back:
+    where each value starts, and where the last ends."""
     lens = array(chr(vb[0]))
     pos = 1 + count * lens.itemsize
     lens.frombytes(vb[1:pos])
     if not _LITTLE:
         lens.byteswap()
-    out = []
-    for n in lens:
-        out.append(vb[pos : pos + n])
-        pos += n
-    return out
+    return list(accumulate(lens, initial=pos))
 
 
-def read_block(raw: bytes, count: int, fmt) -> tuple[list[int], list[float], list]:
+class _Values:
+    """A block's values, each cut out of the block's bytes when asked for: a reader wants the
+    positions of a few units of a block, or none (a doc set, weights)."""
+
+    __slots__ = ("vb", "ends")
+
+    def __init__(self, vb: bytes, ends: list[int]):
+        self.vb, self.ends = vb, ends
+
+    def __len__(self) -> int:
+        return len(self.ends) - 1
+
+    def __getitem__(self, j: int) -> bytes:
+        return self.vb[self.ends[j] : self.ends[j + 1]]
+
+    def __iter__(self):
+        vb, ends = self.vb, self.ends
+        a = ends[0]
+        for b in ends[1:]:
+            yield vb[a:b]
+            a = b
+
+
+def _split_values(vb: bytes, count: int) -> list[bytes]:
+    return list(_Values(vb, _value_ends(vb, count)))
+
+
+_ITEMSIZE = {ord(tc): array(tc).itemsize for tc in "BHIQ"}
+
+
+def _derived_weights(fmt, vb: bytes, ends: list[int]) -> list[float] | None:
+    """The weights of a block written without them (each the value's frequency times the field
+    boost), from the values' sizes rather than value by value: a :class:`CompactPositions`
+    value holds one position per item after its typecode byte; a Frequency value is the
+    frequency as a big-endian uint32. None for another format."""
+    boost = fmt.field_boost
+    starts = ends[:-1]
+    if isinstance(fmt, CompactPositions):
+        lens = map(operator.sub, ends[1:], starts)
+        typecodes = bytes(map(vb.__getitem__, starts))
+        if typecodes.count(b"B") == len(typecodes):  # one byte per position, the usual case
+            return list(map(boost.__mul__, map((-1).__add__, lens)))
+        return [(n - 1) // _ITEMSIZE[tc] * boost for n, tc in zip(lens, typecodes)]
+    if isinstance(fmt, Frequency) and ends == list(range(ends[0], ends[0] + 4 * len(starts) + 1, 4)):
+        freqs = array("I")
+        freqs.frombytes(vb[ends[0] :])
+        if _LITTLE:
+            freqs.byteswap()
+        return [f * boost for f in freqs]
+    return None
+
+
+def read_block(raw: bytes, count: int, fmt) -> tuple[list[int], list[float], _Values | list]:
     """(docnums, weights, values) of one posting block as :class:`CompactPostingsWriter` wrote
     it (``count`` postings, ``fmt`` the field's format), all at once: what
     :class:`CompactLeafMatcher` reads piece by piece."""
     ids_b, w_b, v_b = marshal.loads(zlib.decompress(raw))
     ids = list(accumulate(_unpack(ids_b)))
-    values: list = _split_values(v_b, count) if v_b else [None] * count
+    ends = _value_ends(v_b, count) if v_b else []
+    values: _Values | list = _Values(v_b, ends) if v_b else [None] * count
     if not w_b:
-        weights = [fmt.decode_weight(v) for v in values]
+        weights = (_derived_weights(fmt, v_b, ends) if v_b else None) or [fmt.decode_weight(v) for v in values]
     else:
         w = array("f")
         w.frombytes(w_b)

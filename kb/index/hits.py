@@ -55,22 +55,23 @@ class Hit(Record):
 
 
 class SearchResult(Record):
-    __slots__ = ("query", "hits", "total", "mode", "notes", "variants")
+    __slots__ = ("query", "hits", "total", "estimated", "mode", "notes", "variants")
 
     def __init__(self, query: str):
         self.query = query
         self.hits: list[Hit] = []
         self.total = 0  # hits before the -n cut
+        self.estimated = False  # total scaled from a sample (a phrase in thousands of units)
         self.mode = "exact"  # exact | partial | relaxed | none
         self.notes: list[str] = []
         # normalized strings searched for each positive clause (the term and its declared variants)
         self.variants: list[list[str]] = []
 
     def to_json(self) -> dict:
-        return {
-            "query": self.query,
-            "mode": self.mode,
-            "total": self.total,
+        doc = {"query": self.query, "mode": self.mode, "total": self.total}
+        if self.estimated:  # only then: an exact total keeps the shape it always had
+            doc["total_estimated"] = True
+        return doc | {
             "notes": self.notes,
             "variants": self.variants,
             "hits": [

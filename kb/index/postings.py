@@ -40,6 +40,7 @@ class Engine:
         self._split: dict = {}
         self._offsets = [g.offset for g in self.segs]
         self._scorers: dict = {}
+        self._dfs: dict = {}
         self.evaluated = 0  # units scored exactly by top() (for tests and profiles)
 
     # postings kept decoded between searches of one process (~100 bytes each): a few
@@ -48,11 +49,12 @@ class Engine:
 
     def begin(self) -> None:
         self._split.clear()
-        kept = sum(len(b[0]) for ps in self._post.values() for p in ps for b in p._data if b is not None)
+        kept = sum(p.decoded for ps in self._post.values() for p in ps)
         if kept > self.MAX_KEPT:
             self._post.clear()
             self._docs.clear()
             self._scorers.clear()
+            self._dfs.clear()
 
     # ------------------------------------------------------------------ reading
 
@@ -77,6 +79,54 @@ class Engine:
             got = self._post[key] = [_Postings(g, field, b) for g in self.segs]
         return got
 
+    def _df(self, field: str, text: str) -> int:
+        # kept: whoosh asks every segment's term table each time
+        got = self._dfs.get((field, text))
+        if got is None:
+            got = self._dfs[field, text] = self.s.doc_frequency(field, text)
+        return got
+
+    def _ids(self, field: str, text: str) -> set[int]:
+        """The live units holding a term (docnums only: no value is looked at)."""
+        out: set[int] = set()
+        for p in self._postings(field, text):
+            off = p.seg.offset
+            for i in range(len(p.his)):
+                out.update(map(off.__add__, p.block(i)[0]) if off else p.block(i)[0])
+            out.difference_update(d + off for d in p.seg.deleted)
+        return out
+
+    @staticmethod
+    def literal(q) -> bool:
+        """q is a Term, a Phrase or an Or of them (a clause and its variants)."""
+        if isinstance(q, Or):
+            return all(type(x) in (Term, Phrase) and x.boost == 1.0 for x in q.subqueries)
+        return type(q) in (Term, Phrase)
+
+    def candidates(self, q) -> set[int]:
+        """The units that may match a :meth:`literal` q: those holding a term, or every bigram of
+        a phrase with the positions unchecked (a superset that costs no phrase check)."""
+        if isinstance(q, Or):
+            return set().union(*(self.candidates(x) for x in q.subqueries))
+        if isinstance(q, Term):
+            return self.docs(q)
+        key = ("candidates", q)
+        got = self._docs.get(key)
+        if got is None:
+            sets = sorted((self._ids(q.fieldname, w) for w in set(q.words)), key=len)
+            got = self._docs[key] = set.intersection(*sets)
+        return got
+
+    def check(self, q, within: set[int]) -> set[int]:
+        """The units of ``within`` that a :meth:`literal` q matches (phrase positions are
+        checked there only)."""
+        if isinstance(q, Or):
+            return set().union(*(self.check(x, within) for x in q.subqueries))
+        known = self._docs.get(q)
+        if known is not None or isinstance(q, Term):
+            return within & (known if known is not None else self.docs(q))
+        return self._phrase_docs(q.fieldname, list(q.words), within)
+
     def _term(self, field: str, text: str, wanted: set[int] | None = None) -> dict[int, bytes]:
         """{global docnum: value} of a term's live postings (only those in ``wanted``, when
         given)."""
@@ -99,7 +149,7 @@ class Engine:
         ``wanted`` only, when given)."""
 
         # the rarest bigram first: it bounds the units whose other postings are read
-        order = sorted(set(words), key=lambda w: self.s.doc_frequency(field, w))
+        order = sorted(set(words), key=lambda w: self._df(field, w))
         vals: dict[str, dict[int, bytes]] = {}
         for w in order:
             got = self._term(field, w, wanted)
@@ -182,7 +232,6 @@ class Engine:
         return got
 
     def _make_scorer(self, field: str, text: str):
-
         w = self.s.weighting
         B = getattr(w, "_field_B", {}).get(field, w.B)
         K1 = w.K1
@@ -227,11 +276,9 @@ class Engine:
 
     def _leaf_scores(self, q, within: set[int]) -> dict[int, float]:
         """The leaf's score for each unit of ``within`` it matches."""
-
         if not isinstance(q, Phrase):
             return self._term_scores(q.fieldname, q.text, within)
-        known = self._docs.get(q)
-        ok = within & known if known is not None else self._phrase_docs(q.fieldname, list(q.words), within)
+        ok = self.check(q, within)
         parts = [self._term_scores(q.fieldname, w, ok) for w in q.words]
         out = {}
         for d in ok:
@@ -332,11 +379,10 @@ class Engine:
             total += max((by_length(mw, ml) for p in self._postings(q.fieldname, w) for mw, ml in p.tops), default=0.0)
         return total
 
-    def _cost(self, q) -> int:
-
+    def cost(self, q) -> int:
         # a phrase is checked from its rarest bigram on
         words = list(q.words) if isinstance(q, Phrase) else [q.text]
-        return min(self.s.doc_frequency(q.fieldname, w) for w in words)
+        return min(self._df(q.fieldname, w) for w in words)
 
     def scores(self, q, within: set[int]) -> dict[int, float]:
         """whoosh's score of every unit of ``within`` (all of which q matches)."""
@@ -356,23 +402,34 @@ class Engine:
                 first = False
         return total
 
-    def top(self, q, within: set[int], k: int | None) -> list[tuple[float, int]]:
+    def top(self, q, within: set[int], k: int | None, loose: bool = False) -> list[tuple[float, int]]:
         """(score, docnum), best first, ties in document order; the best k (all with None).
 
         Not every unit is scored: the leaves with short posting lists (title words, a rare
         phrase) are scored for every unit; a leaf whose list is long (a common word of the
         text) only gets an upper bound per unit from its block headers. Units are then taken
         by decreasing bound (exact part plus bounds) and scored exactly until the k-th best
-        exact score is above the next unit's bound: no unit left can enter the top k."""
+        exact score is above the next unit's bound: no unit left can enter the top k.
+
+        ``loose``: ``within`` are the :meth:`candidates` of the :meth:`literal` clause q (or
+        ``AndMaybe(clause, ranking)``); a unit is checked only when scored, and dropped if no
+        leaf of the clause matches it."""
+        clause = q.a if isinstance(q, AndMaybe) else q
+        if loose and (k is None or len(within) <= k):
+            within, loose = self.check(clause, within), False
         if k is None or len(within) <= k:
             ranked = sorted(self.scores(q, within).items(), key=lambda x: (-x[1], x[0]))
             ranked = ranked if k is None else ranked[:k]
             return [(sc, d) for d, sc in ranked]
 
         leaves = self.leaves(q)
-        # a leaf is deferred when scoring it for every unit would read more postings than a
-        # quarter of the match set: its blocks are then read only for the units that need it
-        deferred = [self._cost(leaf) > len(within) // 4 for leaf in leaves]
+        # a leaf is deferred when scoring it for every unit would read more than its share of
+        # postings: its blocks are then read only for the units that need it. A phrase's share
+        # is a quarter of the match set (its positions are checked too); a term's is twice it,
+        # since reading a posting costs less than bounding a unit (and a term of a common word
+        # bounds loosely: thousands of units would be scored one by one)
+        deferred = [self.cost(x) > (2 * len(within) if isinstance(x, Term) else len(within) // 4) for x in leaves]
+        required = range(len(self.leaves(clause)) if loose else 0)  # the clause's leaves come first
         late = [i for i, dfr in enumerate(deferred) if dfr]
         per: list[dict[int, float]] = [
             {} if dfr else self._leaf_scores(leaf, within) for leaf, dfr in zip(leaves, deferred)
@@ -403,6 +460,8 @@ class Engine:
                 bound += (got or 0.0) - b
                 if low is not None and bound < low:
                     return  # d cannot enter; the leaves left are not needed
+            if required and not any(d in per[i] for i in required):
+                return  # a candidate the clause does not match after all
             self.evaluated += 1
             item = (self._sum(per, d), -d)
             if len(best) < k:

@@ -309,8 +309,9 @@ def search(
     """Search one build generation (a folder holding ``index/``; resolve it once, see
     :func:`kb.store.resolve`). ``n=None`` returns every hit; ``doc`` keeps one document's units.
 
-    Top-k: which units match is decided exactly, by doc sets (so ``total`` is exact in every
-    mode), and only the units that can reach the first ``n`` are scored (see :class:`_TopK`).
+    Top-k: which units match is decided exactly, by doc sets, and only the units that can reach
+    the first ``n`` are scored (see :class:`_TopK`). ``total`` is exact, except for a phrase
+    held by thousands of units: then it is estimated from a sample (``estimated`` is set).
 
     Tiers: units containing every positive clause (0); with several clauses, units containing
     some (1); when nothing contains the query literally and it is not quoted, units containing
@@ -363,7 +364,7 @@ def search(
             # one clause: the phrase matcher checks and scores in one pass, the top-k heap keeps
             # the best and counts every match (exact total, no second pass for the count)
             rank_q = Or(rank_parts) if rank_parts else None
-            total, top = ts.count_top(pos[0].query(), rank_q, allowed, excluded, want)
+            total, res.estimated, top = ts.count_top(pos[0].query(), rank_q, allowed, excluded, want)
             keyed += [(0, -sc, d) for sc, d in top]
             csets = []
             every_n = total

@@ -21,6 +21,12 @@ def _safe_top(k: int):
     return SafeTop(limit=k, usequality=False)
 
 
+# a phrase's count is exact up to this many units holding all its bigrams; above it the count is
+# scaled from an even sample of SAMPLE of them (about 1.5% off at most, in the usual case)
+EXACT_COUNT = 4096
+SAMPLE = 1024
+
+
 class _TopK:
     """Top-k ranking on one searcher. Which units match is decided by exact doc sets (read from
     the posting blocks, the literal phrase check on positions, no scoring: see
@@ -60,25 +66,51 @@ class _TopK:
         return Or(parts) if parts else None
 
     def count_top(self, q, rank, allow, restrict, k):
-        """(number of units matching q, best k as (score, docnum) of q ranked by rank)."""
-        from whoosh.query import AndMaybe
+        """(number of units matching q, whether that number is an estimate, best k as (score,
+        docnum) of q ranked by rank). The number is exact unless q is a phrase found in more
+        than EXACT_COUNT units and only the top k are asked for: its positions are then checked
+        on an even sample of the units holding all its bigrams (the count is scaled from it)
+        and on the units that can enter the top k, not on every unit."""
+        from whoosh.query import AndMaybe, Phrase
 
-        docs = self.docs(q) - restrict if restrict else self.docs(q)
-        if allow is not None:
-            docs = docs & allow
+        def narrow(docs: set[int]) -> set[int]:
+            docs = docs - restrict if restrict else docs
+            return docs & allow if allow is not None else docs
+
+        e = self.e
+        # the rarest bigram of each alternative bounds its candidates: a rare clause stays exact
+        alts = getattr(q, "subqueries", [q])
+        wide = bool(k) and e.literal(q) and any(isinstance(x, Phrase) for x in alts)
+        wide = wide and sum(e.cost(x) for x in alts) > EXACT_COUNT
+        if wide:
+            docs = narrow(e.candidates(q))
+            wide = len(docs) > EXACT_COUNT
+            if not wide:  # a few candidates: all checked, the count is exact
+                docs = e.check(q, docs)
+        else:
+            docs = narrow(self.docs(q))
+        total = len(docs)
+        if wide:
+            srt = sorted(docs)
+            sample = set(srt[:: -(-len(srt) // SAMPLE)])
+            total = round(len(docs) * len(e.check(q, sample)) / len(sample))
         if k == 0 or not docs:
-            return len(docs), []
-        return len(docs), self.top(AndMaybe(q, rank) if rank is not None else q, docs, k)
+            return total, wide, []
+        top = self.top(AndMaybe(q, rank) if rank is not None else q, docs, k, loose=wide)
+        if wide and len(top) < k:  # every candidate was checked: these are all the matches
+            return len(top), False, top
+        return max(total, len(top)), wide, top
 
-    def top(self, q, within: set[int], k: int | None) -> list[tuple[float, int]]:
+    def top(self, q, within: set[int], k: int | None, loose: bool = False) -> list[tuple[float, int]]:
         """(score, docnum) of the best k units of ``within`` (all with k None), best first and
-        ties in document order."""
+        ties in document order (``loose``: see :meth:`Engine.top`; whoosh checks the phrase
+        itself)."""
         if not within or k == 0:
             return []
         from kb.index.postings import Unsupported
 
         try:
-            return self.e.top(q, within, k)
+            return self.e.top(q, within, k, loose)
         except Unsupported:
             pass
         from whoosh import collectors

@@ -25,8 +25,28 @@ class ClauseMatch:
 
 
 def match_rows(doc: Document) -> dict[str, list[ClauseMatch]]:
-    """Row id -> the clause matches that link it to tasks (best sentence per clause)."""
-    sents = [(t, s) for t in _task_units(doc) for s in t.sentences]
+    """Row id -> the clause matches that link it to tasks (best sentence per clause). The edges
+    and the consistency check of a document both ask: the last answer is kept, under all that
+    it reads (the rows' and the tasks' sentences), and handed out as it is (callers only read)."""
+    global _last
+    rows = [r for tb in doc.indicator_tables for r in tb.rows]
+    if not rows:
+        return {}  # no row to link: the tasks' bigrams are not needed
+    tasks = _task_units(doc)
+    key = (
+        [(r.id, r.name, [(s.id, s.text) for s in r.sentences]) for r in rows],
+        [(t.id, [(s.id, s.text) for s in t.sentences]) for t in tasks],
+    )
+    if _last is None or _last[0] != key:
+        _last = (key, _match_rows(rows, tasks))
+    return _last[1]
+
+
+_last: tuple[tuple, dict[str, list[ClauseMatch]]] | None = None
+
+
+def _match_rows(rows, tasks) -> dict[str, list[ClauseMatch]]:
+    sents = [(t, s) for t in tasks for s in t.sentences]
     sent_figs = {s.id: {f.key for f in figures(s.text)} for _, s in sents}
     sent_bg = {s.id: bigrams(s.text) for _, s in sents}
     idf = BigramIDF(sets=(sent_bg[s.id] for _, s in sents))  # each sentence's bigrams made once
@@ -37,17 +57,16 @@ def match_rows(doc: Document) -> dict[str, list[ClauseMatch]]:
         for b in sent_bg[s.id]:
             postings[b].append(i)
     out: dict[str, list[ClauseMatch]] = {}
-    for tb in doc.indicator_tables:
-        for r in tb.rows:
-            found: list[ClauseMatch] = []
-            for rs in r.sentences:
-                if rs.text == r.name and len(r.sentences) > 1:
-                    continue  # the row's name is a label, its target cell is what is restated
-                for ctext, _, _ in clauses(rs.text):
-                    m = _match_clause(ctext, sents, idf, sent_figs, sent_bg, postings)
-                    if m:
-                        found.append(ClauseMatch(r.id, ctext, rs.id, m[0].id, m[1], m[2], m[3]))
-            out[r.id] = found
+    for r in rows:
+        found: list[ClauseMatch] = []
+        for rs in r.sentences:
+            if rs.text == r.name and len(r.sentences) > 1:
+                continue  # the row's name is a label, its target cell is what is restated
+            for ctext, _, _ in clauses(rs.text):
+                m = _match_clause(ctext, sents, idf, sent_figs, sent_bg, postings)
+                if m:
+                    found.append(ClauseMatch(r.id, ctext, rs.id, m[0].id, m[1], m[2], m[3]))
+        out[r.id] = found
     return out
 
 

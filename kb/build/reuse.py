@@ -1,0 +1,107 @@
+"""What a build copies from the previous generation instead of writing it again.
+
+A document's kb.json lines (its document line, its run of edge lines) and its share of graph.json
+(its run of nodes, its run of links) depend on that document alone, on the code and on the
+single/multi mode. When the previous generation was made by the same code from a document with
+the same cache key, title and path (:func:`kb.build.reusable`), those byte runs are copied from
+its files, by the kernel where it can (``os.copy_file_range``), at offsets the previous build
+noted in its sidecars (kb.seek.json; graph.seek.json). The copy never looks at the bytes: it
+holds whatever line format the writers use. Only changed documents and the cross-document parts
+(entities, the graph's cross-document layer) are serialized again.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from kb.errors import KBError
+
+
+@dataclass(frozen=True)
+class Run:
+    """``length`` bytes at ``offset`` of the previous generation's file."""
+
+    offset: int
+    length: int
+
+
+def run_of(span) -> Run | None:
+    return Run(span[0], span[1]) if span else None
+
+
+# a file system or kernel that cannot copy between the two files in the kernel
+_NO_KERNEL_COPY = {errno.EXDEV, errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP, errno.EBADF}
+
+
+def copy_run(src: BinaryIO, dst: BinaryIO, run: Run) -> None:
+    """Append ``run`` of ``src`` to ``dst`` (a buffered file opened for writing)."""
+    dst.flush()
+    at = dst.tell()
+    done = 0
+    while done < run.length:
+        n = _copy(src.fileno(), dst.fileno(), run.length - done, run.offset + done, at + done)
+        if n <= 0:
+            raise KBError(f"{src.name}: shorter than its sidecar says (the previous build changed; run kb build again)")
+        done += n
+    dst.seek(at + run.length)
+
+
+def _copy(src: int, dst: int, count: int, src_at: int, dst_at: int) -> int:
+    try:
+        return os.copy_file_range(src, dst, count, src_at, dst_at)
+    except AttributeError:  # not Linux
+        pass
+    except OSError as e:
+        if e.errno not in _NO_KERNEL_COPY:
+            raise
+    data = os.pread(src, min(count, 1 << 22), src_at)
+    return os.pwrite(dst, data, dst_at) if data else 0
+
+
+def kb_runs(previous: Path | None, reuse: frozenset[str]) -> dict[str, tuple[Run, Run | None]]:
+    """Document id -> the runs of its line and of its edge lines (None: it has none) in the
+    previous kb.json, for the documents of ``reuse``; none when its sidecar does not describe it."""
+    from kb.build.seek import open_seek
+
+    seek = open_seek(previous) if previous is not None and reuse else None
+    if seek is None:
+        return {}
+    return {d: (Run(*s), run_of(e)) for d, s, e in zip(seek.ids, seek.docs, seek.edges) if d in reuse}
+
+
+GRAPH_SEEK_VERSION = 1
+
+
+def write_graph_seek(graph: Path, spans: list[list]) -> None:
+    """graph.seek.json beside ``graph``: per document [id, offset, bytes of its nodes, offset,
+    bytes of its links (0 for none)], with the size and modification time of the file they
+    describe (a graph.json replaced by other means is not copied from)."""
+    from kb.build.seek import seek_path
+
+    st = os.stat(graph)
+    data = {"graph_seek": GRAPH_SEEK_VERSION, "graph": [st.st_size, st.st_mtime_ns], "documents": spans}
+    tmp = seek_path(graph).with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    os.replace(tmp, seek_path(graph))
+
+
+def graph_runs(graph: Path | None, reuse: frozenset[str]) -> dict[str, tuple[Run, Run | None]]:
+    """Document id -> the runs of its nodes and of its links (None: it has none) in ``graph``,
+    for the documents of ``reuse``; none when its sidecar does not describe it."""
+    from kb.build.seek import seek_path
+
+    if graph is None or not reuse:
+        return {}
+    try:
+        st = os.stat(graph)
+        data = json.loads(seek_path(graph).read_bytes())
+        if data.get("graph_seek") != GRAPH_SEEK_VERSION or data.get("graph") != [st.st_size, st.st_mtime_ns]:
+            return {}
+        return {d: (Run(no, nl), Run(lo, ll) if ll else None) for d, no, nl, lo, ll in data["documents"] if d in reuse}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
