@@ -18,7 +18,7 @@ class MentionKinds:
     """The table of one document's mention kinds, each once, in the order first met."""
 
     def __init__(self) -> None:
-        self.rows: list = []  # "GROUP:职工", or ["GROUP:职工", {"role": "beneficiary"}]
+        self.rows: list = []  # "GROUP:老年人", or ["GROUP:老年人", {"role": "beneficiary"}]
         self._at: dict[str, int] = {}
 
     def __call__(self, m) -> int:

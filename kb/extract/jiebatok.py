@@ -235,17 +235,28 @@ def _read_table(path: Path | None):
     marshalled dict, about 0.8 s to read; the words as one string and the frequencies as one
     array of integers read in about a third of that. The file is a JSON header line, the words
     (UTF-8, one per line) and the frequencies (64-bit integers): no pickle, nothing runs."""
+    read = _read_file(path)
+    if read is None:
+        return None
+    head, words, rest = read
+    freqs = array.array("q")
+    try:
+        freqs.frombytes(rest)
+    except ValueError:  # cut short
+        return None
+    if freqs.itemsize != 8 or not len(words) == len(freqs) == head["n"]:
+        return None
+    return dict(zip(words, freqs)), int(head["total"])
+
+
+def _read_file(path: Path | None) -> tuple[dict, list[str], bytes] | None:
+    """(header, words, the bytes after them) of a file :func:`_write_file` wrote, or None."""
     if path is None:
         return None
     try:
         with open(path, "rb") as f:
             head = json.loads(f.readline())
-            words = f.read(head["bytes"]).decode("utf-8").split("\n")
-            freqs = array.array("q")
-            freqs.frombytes(f.read())
-        if freqs.itemsize != 8 or not len(words) == len(freqs) == head["n"]:
-            return None
-        return dict(zip(words, freqs)), int(head["total"])
+            return head, f.read(head["bytes"]).decode("utf-8").split("\n"), f.read()
     except Exception:  # missing, partly written, another format: read the dictionary instead
         return None
 
@@ -276,16 +287,15 @@ def _write_file(path: Path, head: dict, parts: list[bytes]) -> None:
 def _read_tags(path: Path | None) -> dict[str, str] | None:
     """The word tags of jieba's dictionary (what jieba.posseg reads from the dictionary file
     at its import, about 0.4 s), or None: the words, then the tags, one per line."""
-    if path is None:
+    read = _read_file(path)
+    if read is None:
         return None
+    head, words, rest = read
     try:
-        with open(path, "rb") as f:
-            head = json.loads(f.readline())
-            words = f.read(head["bytes"]).decode("utf-8").split("\n")
-            tags = f.read().decode("utf-8").split("\n")
-        return dict(zip(words, tags)) if len(words) == len(tags) == head["n"] else None
-    except Exception:  # missing, partly written, another format: read the dictionary instead
+        tags = rest.decode("utf-8").split("\n")
+    except UnicodeDecodeError:
         return None
+    return dict(zip(words, tags)) if len(words) == len(tags) == head["n"] else None
 
 
 def _write_tags(path: Path | None, tags: dict[str, str]) -> None:
