@@ -112,24 +112,14 @@ def _reuse_key(key: str, doc) -> str:
     return hashlib.sha256(_dump([key, doc.source, doc.title]).encode()).hexdigest()
 
 
-def make_kb(
-    files: Sequence[Path],
-    jobs: int = 1,
-    *,
-    cache: Path | None = None,
-    stats: dict | None = None,
-    progress: Callable[[int], None] | None = None,
-    timings: dict | None = None,
-    read_cache: bool = True,
-) -> KB:
+def make_kb(files: Sequence[Path], jobs: int = 1, **options) -> KB:
     """Parse, extract and link in memory; nothing is written but the per-document cache.
+    ``options``: those of :func:`collect`.
 
     Every document goes through its JSON form, whether made now or read from the cache, so a
     cached, a parallel and a serial build give byte-identical results. ``stats`` receives
     ``processed`` (documents made now) and ``keys`` (document id -> cache key)."""
-    return collect(
-        files, jobs, cache=cache, stats=stats, progress=progress, timings=timings, read_cache=read_cache
-    ).kb()
+    return collect(files, jobs, **options).kb()
 
 
 def collect(
