@@ -32,6 +32,8 @@ class _Seg:
         self._lens: dict[str, bytes] = {}
 
     def lengths(self, field: str) -> bytes:
+        """One length byte per docnum of the segment (0 for a unit without the field): padded
+        to the segment's size, so a docnum indexes it without a bounds check."""
         got = self._lens.get(field)
         if got is None:
             name = _lenfield(field)
@@ -41,7 +43,7 @@ class _Seg:
                 got = bytes(f.get(base, n))
             else:
                 got = b""
-            self._lens[field] = got
+            self._lens[field] = got = got.ljust(self.end - self.offset, b"\0")
         return got
 
 
@@ -165,11 +167,9 @@ class _LeafView:
                 starts &= {p - i for p in accumulate(_positions(v))}
                 if not starts:
                     return None
-        lens = self.lens[seg]
-        ld = d - self.posts[0][seg].seg.offset
-        lb = lens[ld] if ld < len(lens) else 0
+        lb = self.lens[seg][d - self.posts[0][seg].seg.offset]
         sc = 0.0
         for i, ((tf, _v), table) in enumerate(zip(got, self.tables)):
-            one = table(tf)[lb]
+            one = table[tf][lb]
             sc = one if i == 0 else sc + one
         return sc

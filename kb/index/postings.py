@@ -17,11 +17,25 @@ from __future__ import annotations
 import bisect
 import heapq
 from itertools import accumulate
+from operator import getitem
 
 from whoosh.codec.whoosh3 import byte_to_length
 from whoosh.query import And, AndMaybe, Or, Phrase, Term
 
 from kb.index.blocks import _LeafView, _positions, _Postings, _Seg
+
+
+class _Tables(dict):
+    """A term's score at each length byte, per weight (a unit's weight is one of a few values,
+    so a posting costs two lookups, not the formula); made on first use of a weight."""
+
+    def __init__(self, make):
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, tf) -> list[float]:
+        got = self[tf] = self.make(tf)
+        return got
 
 
 class Unsupported(Exception):
@@ -40,6 +54,7 @@ class Engine:
         self._split: dict = {}
         self._offsets = [g.offset for g in self.segs]
         self._scorers: dict = {}
+        self._maps: dict = {}
         self._dfs: dict = {}
         self.evaluated = 0  # units scored exactly by top() (for tests and profiles)
 
@@ -49,9 +64,11 @@ class Engine:
 
     def begin(self) -> None:
         self._split.clear()
+        # (a term's score map, when made, holds one entry per posting counted here)
         kept = sum(p.decoded for ps in self._post.values() for p in ps)
         if kept > self.MAX_KEPT:
             self._post.clear()
+            self._maps.clear()
             self._docs.clear()
             self._scorers.clear()
             self._dfs.clear()
@@ -240,30 +257,52 @@ class Engine:
         norm = [K1 * ((1 - B) + B * byte_to_length(b) / avgfl) for b in range(256)]
         k1p = K1 + 1
 
-        tables: dict[float, list[float]] = {}
-
         def table(tf) -> list[float]:
-            """The score of weight tf at each length byte (a unit's weight is one of a few
-            values, so a posting costs a list index, not the formula)."""
-            got = tables.get(tf)
-            if got is None:
-                t = float(tf)
-                got = tables[tf] = [idf * ((t * k1p) / (t + c)) for c in norm]
-            return got
+            t = float(tf)
+            return [idf * ((t * k1p) / (t + c)) for c in norm]
 
         def by_length(tf, fl):
             return idf * ((tf * k1p) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
 
-        return table, by_length
+        return _Tables(table), by_length
+
+    def _score_map(self, field: str, text: str) -> dict[int, float]:
+        """{global docnum: BM25F} of every live posting of a term, block by block without a
+        Python step per posting (a term's scores do not depend on the query: kept like its
+        postings)."""
+        got = self._maps.get((field, text))
+        if got is not None:
+            return got
+        tables, _ = self._scorer(field, text)
+        rows = tables.__getitem__
+        out: dict[int, float] = {}
+        for p in self._postings(field, text):
+            off, lens = p.seg.offset, p.seg.lengths(field)
+            for i in range(len(p.his)):
+                ids, ws, _vs = p.block(i)
+                scores = map(getitem, map(rows, ws), map(lens.__getitem__, ids))
+                out.update(zip(map(off.__add__, ids), scores) if off else zip(ids, scores))
+            for d in p.seg.deleted:
+                out.pop(d + off, None)
+        self._maps[field, text] = out
+        return out
 
     def _term_scores(self, field: str, text: str, within: set[int]) -> dict[int, float]:
-        """BM25F of a term for the units of ``within`` that hold it."""
-        table, _ = self._scorer(field, text)
+        """BM25F of a term for the units of ``within`` that hold it: from the term's whole
+        :meth:`_score_map` when ``within`` is a fair share of its postings, else from the blocks
+        that may hold a unit of ``within``."""
+        full = self._maps.get((field, text))
+        if full is None and len(within) * 4 >= self._df(field, text):
+            full = self._score_map(field, text)
+        if full is not None:
+            if len(full) <= len(within):
+                return {d: full[d] for d in full.keys() & within}
+            return {d: full[d] for d in within if d in full}
+        tables, _ = self._scorer(field, text)
         out: dict[int, float] = {}
         for p in self._postings(field, text):
             off = p.seg.offset
             lens = p.seg.lengths(field)
-            n = len(lens)
             local = self._local(within, p.seg)
             if not local:
                 continue
@@ -271,7 +310,7 @@ class Engine:
                 ids, ws, _vs = p.block(i)
                 for d, tf in zip(ids, ws):
                     if d in local:
-                        out[d + off] = table(tf)[lens[d] if d < n else 0]
+                        out[d + off] = tables[tf][lens[d]]
         return out
 
     def _leaf_scores(self, q, within: set[int]) -> dict[int, float]:
@@ -309,7 +348,7 @@ class Engine:
         words = list(q.words) if isinstance(q, Phrase) else [q.text]
         out: dict[int, float] = {}
         for i, w in enumerate(words):
-            table, _ = self._scorer(q.fieldname, w)
+            tables, _ = self._scorer(q.fieldname, w)
             got: dict[int, float] = {}
             for p in self._postings(q.fieldname, w):
                 local = sorted(self._local(within, p.seg))
@@ -317,12 +356,11 @@ class Engine:
                     continue
                 off = p.seg.offset
                 lens = p.seg.lengths(q.fieldname)
-                n = len(lens)
                 for lo, hi, (mw, _ml) in zip(p.los, p.his, p.tops):
                     a, b = bisect.bisect_left(local, lo), bisect.bisect_right(local, hi)
-                    tab = table(mw)
+                    tab = tables[mw]
                     for d in local[a:b]:
-                        got[d + off] = tab[lens[d] if d < n else 0]
+                        got[d + off] = tab[lens[d]]
             if i == 0:
                 out = got
             else:  # every bigram must be there
