@@ -153,7 +153,16 @@ class Engine:
             local = None if wanted is None else self._local(wanted, p.seg)
             if local is not None and not local:
                 continue
-            for i in p.blocks_for(local):
+            blocks = p.blocks_for(local)
+            if local is not None and len(local) < 16 * len(blocks):
+                # a few units per block (a sample, a short candidate list): each is looked up
+                # in its block rather than every posting of the block compared with them
+                for d in local:
+                    got = p.lookup(d) if d not in dead else None
+                    if got is not None:
+                        out[d + off] = got[1]
+                continue
+            for i in blocks:
                 ids, _ws, vs = p.block(i)
                 if local is None and not dead:
                     out.update(zip([d + off for d in ids], vs))
@@ -341,31 +350,39 @@ class Engine:
         return self._view(q).score(bisect.bisect_right(self._offsets, d) - 1, d)
 
     def _bounds(self, q, within: set[int]) -> dict[int, float]:
-        """An upper bound of the leaf's score for each unit of ``within`` it may match: the
-        maximum weight of the unit's block (block headers only, no postings read) at the unit's
-        own field length (BM25 falls with length); a phrase adds its bigrams' bounds."""
-
+        """An upper bound of the leaf's score for each unit of ``within`` it may match; a phrase
+        adds its bigrams' bounds (equal to its score where its positions match)."""
         words = list(q.words) if isinstance(q, Phrase) else [q.text]
         out: dict[int, float] = {}
         for i, w in enumerate(words):
-            tables, _ = self._scorer(q.fieldname, w)
-            got: dict[int, float] = {}
-            for p in self._postings(q.fieldname, w):
-                local = sorted(self._local(within, p.seg))
-                if not local or not p.his:
-                    continue
-                off = p.seg.offset
-                lens = p.seg.lengths(q.fieldname)
-                for lo, hi, (mw, _ml) in zip(p.los, p.his, p.tops):
-                    a, b = bisect.bisect_left(local, lo), bisect.bisect_right(local, hi)
-                    tab = tables[mw]
-                    for d in local[a:b]:
-                        got[d + off] = tab[lens[d]]
+            got = self._word_bounds(q.fieldname, w, within)
             if i == 0:
                 out = got
             else:  # every bigram must be there
                 out = {d: out[d] + b for d, b in got.items() if d in out}
         return out
+
+    def _word_bounds(self, field: str, w: str, within: set[int]) -> dict[int, float]:
+        """The term's exact scores when its score map is at hand or cheap to make (a tight
+        bound: the units are then scored in nearly their final order); else the maximum weight
+        of the unit's block (block headers only, no postings read) at the unit's own field
+        length (BM25 falls with length)."""
+        if (field, w) in self._maps or self._df(field, w) <= 4 * len(within):
+            return self._term_scores(field, w, within)
+        tables, _ = self._scorer(field, w)
+        got: dict[int, float] = {}
+        for p in self._postings(field, w):
+            local = sorted(self._local(within, p.seg))
+            if not local or not p.his:
+                continue
+            off = p.seg.offset
+            lens = p.seg.lengths(field)
+            for lo, hi, (mw, _ml) in zip(p.los, p.his, p.tops):
+                a, b = bisect.bisect_left(local, lo), bisect.bisect_right(local, hi)
+                tab = tables[mw]
+                for d in local[a:b]:
+                    got[d + off] = tab[lens[d]]
+        return got
 
     def _reach(self, leaves, late, within: set[int], exact: dict[int, float], low: float) -> set[int]:
         """The units of ``within`` whose exact part plus the deferred leaves' block bounds
