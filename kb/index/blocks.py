@@ -8,8 +8,9 @@ from __future__ import annotations
 # imported once a searcher is open: whoosh is loaded by then
 import bisect
 from itertools import accumulate
+from operator import getitem
 
-from whoosh.codec.whoosh3 import W3LeafMatcher, _lenfield
+from whoosh.codec.whoosh3 import W3LeafMatcher, _lenfield, byte_to_length
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 
@@ -19,6 +20,40 @@ from kb.index.codec import position_deltas, read_block
 def _positions(v: bytes):
     """The position deltas of a positions value (the index's compact format, kb.index.codec)."""
     return position_deltas(v)
+
+
+class _Tables(dict):
+    """A term's score at each length byte, per weight (a unit's weight is one of a few values,
+    so a posting costs two lookups, not the formula); made on first use of a weight."""
+
+    def __init__(self, make):
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, tf) -> list[float]:
+        got = self[tf] = self.make(tf)
+        return got
+
+
+def make_scorer(searcher, field: str, text: str):
+    """(score tables of a weight by length byte, score of a weight and a length): whoosh's
+    BM25F with the same statistics and operations, so the same floats."""
+    w = searcher.weighting
+    B = getattr(w, "_field_B", {}).get(field, w.B)
+    K1 = w.K1
+    idf = searcher.idf(field, text)
+    avgfl = searcher.avg_field_length(field) or 1
+    norm = [K1 * ((1 - B) + B * byte_to_length(b) / avgfl) for b in range(256)]
+    k1p = K1 + 1
+
+    def table(tf) -> list[float]:
+        t = float(tf)
+        return [idf * ((t * k1p) / (t + c)) for c in norm]
+
+    def by_length(tf, fl):
+        return idf * ((tf * k1p) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
+
+    return _Tables(table), by_length
 
 
 class _Seg:
@@ -124,6 +159,27 @@ class _Postings:
 
         i = bisect.bisect_left(self.his, d)
         return i if i < len(self.his) and self.los[i] <= d else -1
+
+    def add_scores(self, out: dict[int, float], tables: _Tables, field: str) -> None:
+        """Put the score of every live posting into ``out`` by global docnum, block by block
+        without a Python step per posting."""
+        off, lens, rows = self.seg.offset, self.seg.lengths(field), tables.__getitem__
+        for i in range(len(self.his)):
+            ids, ws, _vs = self.block(i)
+            scores = map(getitem, map(rows, ws), map(lens.__getitem__, ids))
+            out.update(zip(map(off.__add__, ids), scores) if off else zip(ids, scores))
+        for d in self.seg.deleted:
+            out.pop(d + off, None)
+
+    def add_block_bounds(self, out: dict[int, float], tables: _Tables, field: str, local: list[int]) -> None:
+        """For each local docnum of ``local`` (sorted) inside a block's range: the block's
+        maximum weight scored at the unit's own length (block headers only, no postings read)."""
+        off, lens = self.seg.offset, self.seg.lengths(field)
+        for lo, hi, (mw, _ml) in zip(self.los, self.his, self.tops):
+            a, b = bisect.bisect_left(local, lo), bisect.bisect_right(local, hi)
+            tab = tables[mw]
+            for d in local[a:b]:
+                out[d + off] = tab[lens[d]]
 
     def blocks_for(self, wanted: set[int] | None) -> list[int]:
         """The blocks that may hold a unit of ``wanted`` (local docnums; every block for None)."""

@@ -17,25 +17,10 @@ from __future__ import annotations
 import bisect
 import heapq
 from itertools import accumulate
-from operator import getitem
 
-from whoosh.codec.whoosh3 import byte_to_length
 from whoosh.query import And, AndMaybe, Or, Phrase, Term
 
-from kb.index.blocks import _LeafView, _positions, _Postings, _Seg
-
-
-class _Tables(dict):
-    """A term's score at each length byte, per weight (a unit's weight is one of a few values,
-    so a posting costs two lookups, not the formula); made on first use of a weight."""
-
-    def __init__(self, make):
-        super().__init__()
-        self.make = make
-
-    def __missing__(self, tf) -> list[float]:
-        got = self[tf] = self.make(tf)
-        return got
+from kb.index.blocks import _LeafView, _positions, _Postings, _Seg, make_scorer
 
 
 class Unsupported(Exception):
@@ -97,8 +82,7 @@ class Engine:
         return got
 
     def _df(self, field: str, text: str) -> int:
-        # kept: whoosh asks every segment's term table each time
-        got = self._dfs.get((field, text))
+        got = self._dfs.get((field, text))  # kept: whoosh asks every segment's term table
         if got is None:
             got = self._dfs[field, text] = self.s.doc_frequency(field, text)
         return got
@@ -155,8 +139,7 @@ class Engine:
                 continue
             blocks = p.blocks_for(local)
             if local is not None and len(local) < 16 * len(blocks):
-                # a few units per block (a sample, a short candidate list): each is looked up
-                # in its block rather than every posting of the block compared with them
+                # a few units per block (a sample): each looked up, not every posting compared
                 for d in local:
                     got = p.lookup(d) if d not in dead else None
                     if got is not None:
@@ -250,30 +233,11 @@ class Engine:
         raise Unsupported(q)
 
     def _scorer(self, field: str, text: str):
-        """(score of a weight and a length byte, score of a weight and a length): whoosh's
-        BM25F with the same statistics and operations, so the same floats."""
+        """A term's :func:`make_scorer`, kept."""
         got = self._scorers.get((field, text))
         if got is None:
-            got = self._scorers[field, text] = self._make_scorer(field, text)
+            got = self._scorers[field, text] = make_scorer(self.s, field, text)
         return got
-
-    def _make_scorer(self, field: str, text: str):
-        w = self.s.weighting
-        B = getattr(w, "_field_B", {}).get(field, w.B)
-        K1 = w.K1
-        idf = self.s.idf(field, text)
-        avgfl = self.s.avg_field_length(field) or 1
-        norm = [K1 * ((1 - B) + B * byte_to_length(b) / avgfl) for b in range(256)]
-        k1p = K1 + 1
-
-        def table(tf) -> list[float]:
-            t = float(tf)
-            return [idf * ((t * k1p) / (t + c)) for c in norm]
-
-        def by_length(tf, fl):
-            return idf * ((tf * k1p) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
-
-        return _Tables(table), by_length
 
     def _score_map(self, field: str, text: str) -> dict[int, float]:
         """{global docnum: BM25F} of every live posting of a term, block by block without a
@@ -283,16 +247,9 @@ class Engine:
         if got is not None:
             return got
         tables, _ = self._scorer(field, text)
-        rows = tables.__getitem__
         out: dict[int, float] = {}
         for p in self._postings(field, text):
-            off, lens = p.seg.offset, p.seg.lengths(field)
-            for i in range(len(p.his)):
-                ids, ws, _vs = p.block(i)
-                scores = map(getitem, map(rows, ws), map(lens.__getitem__, ids))
-                out.update(zip(map(off.__add__, ids), scores) if off else zip(ids, scores))
-            for d in p.seg.deleted:
-                out.pop(d + off, None)
+            p.add_scores(out, tables, field)
         self._maps[field, text] = out
         return out
 
@@ -364,24 +321,13 @@ class Engine:
 
     def _word_bounds(self, field: str, w: str, within: set[int]) -> dict[int, float]:
         """The term's exact scores when its score map is at hand or cheap to make (a tight
-        bound: the units are then scored in nearly their final order); else the maximum weight
-        of the unit's block (block headers only, no postings read) at the unit's own field
-        length (BM25 falls with length)."""
+        bound: units are then scored in nearly their final order), else its block bounds."""
         if (field, w) in self._maps or self._df(field, w) <= 4 * len(within):
             return self._term_scores(field, w, within)
         tables, _ = self._scorer(field, w)
         got: dict[int, float] = {}
         for p in self._postings(field, w):
-            local = sorted(self._local(within, p.seg))
-            if not local or not p.his:
-                continue
-            off = p.seg.offset
-            lens = p.seg.lengths(field)
-            for lo, hi, (mw, _ml) in zip(p.los, p.his, p.tops):
-                a, b = bisect.bisect_left(local, lo), bisect.bisect_right(local, hi)
-                tab = tables[mw]
-                for d in local[a:b]:
-                    got[d + off] = tab[lens[d]]
+            p.add_block_bounds(got, tables, field, sorted(self._local(within, p.seg)))
         return got
 
     def _reach(self, leaves, late, within: set[int], exact: dict[int, float], low: float) -> set[int]:
