@@ -93,7 +93,7 @@ class Engine:
         for p in self._postings(field, text):
             off = p.seg.offset
             for i in range(len(p.his)):
-                out.update(map(off.__add__, p.block(i)[0]) if off else p.block(i)[0])
+                out.update(map(off.__add__, p.ids(i)) if off else p.ids(i))
             out.difference_update(d + off for d in p.seg.deleted)
         return out
 
@@ -114,8 +114,15 @@ class Engine:
         key = ("candidates", q)
         got = self._docs.get(key)
         if got is None:
-            sets = sorted((self._ids(q.fieldname, w) for w in set(q.words)), key=len)
-            got = self._docs[key] = set.intersection(*sets)
+            # the rarest bigram first (its frequency is in the term table, no posting read): a
+            # bigram found nowhere (a synonym variant absent from this collection) ends it
+            got = None
+            for w in sorted(set(q.words), key=lambda w: self._df(q.fieldname, w)):
+                ids = self._ids(q.fieldname, w) if self._df(q.fieldname, w) else set()
+                got = ids if got is None else got & ids
+                if not got:
+                    break
+            self._docs[key] = got = got or set()
         return got
 
     def check(self, q, within: set[int]) -> set[int]:
