@@ -111,18 +111,15 @@ class Engine:
             return set().union(*(self.candidates(x) for x in q.subqueries))
         if isinstance(q, Term):
             return self.docs(q)
-        key = ("candidates", q)
-        got = self._docs.get(key)
+        got = self._docs.get(("candidates", q))
         if got is None:
-            # the rarest bigram first (its frequency is in the term table, no posting read): a
-            # bigram found nowhere (a synonym variant absent from this collection) ends it
-            got = None
-            for w in sorted(set(q.words), key=lambda w: self._df(q.fieldname, w)):
-                ids = self._ids(q.fieldname, w) if self._df(q.fieldname, w) else set()
-                got = ids if got is None else got & ids
-                if not got:
-                    break
-            self._docs[key] = got = got or set()
+            # the rarest bigram first (term table only): one found nowhere (a synonym variant
+            # absent from this collection) ends it before the others' postings are read
+            first, *rest = sorted(set(q.words), key=lambda w: self._df(q.fieldname, w))
+            got = self._ids(q.fieldname, first)
+            for w in rest:
+                got = got & self._ids(q.fieldname, w) if got else got
+            self._docs["candidates", q] = got
         return got
 
     def check(self, q, within: set[int]) -> set[int]:
@@ -308,10 +305,6 @@ class Engine:
             [g.lengths(q.fieldname) for g in self.segs],
             self._docs.get(q),
         )
-
-    def _leaf_one(self, q, d: int) -> float | None:
-        """The leaf's score for unit d, or None when it does not match d."""
-        return self._view(q).score(bisect.bisect_right(self._offsets, d) - 1, d)
 
     def _bounds(self, q, within: set[int]) -> dict[int, float]:
         """An upper bound of the leaf's score for each unit of ``within`` it may match; a phrase
