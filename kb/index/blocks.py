@@ -14,7 +14,7 @@ from whoosh.codec.whoosh3 import W3LeafMatcher, _lenfield, byte_to_length
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 
-from kb.index.codec import position_deltas, read_block
+from kb.index.codec import block_ids, block_parts, position_deltas, read_block
 
 
 def _positions(v: bytes):
@@ -95,6 +95,7 @@ class _Postings:
         self.tops: list[tuple[float, int]] = []  # (max weight, min length) of each block
         self._refs: list = []
         self._data: list = []
+        self._ids: list = []  # (docnums, undecoded parts) of a block read for its docnums only
         self.decoded = 0  # postings decoded so far (the engine's memory budget)
         try:
             m = seg.r.postings(field, text)
@@ -132,15 +133,38 @@ class _Postings:
         self.tops.append(top)
         self._refs.append(ref)
         self._data.append(None)
+        self._ids.append(None)
+
+    def _parts(self, i: int):
+        m, start, end, _count = self._refs[i]
+        return block_parts(m._postfile.get(start, end - start))
+
+    def ids(self, i: int) -> list[int]:
+        """The local docnums of block i: a doc set reads no weight or value (a phrase's
+        candidates are the docnums of all its bigrams), so the rest waits for :meth:`block`."""
+        got = self._data[i]
+        if got is not None:
+            return got[0]
+        got = self._ids[i]
+        if got is None:
+            parts = self._parts(i)
+            got = self._ids[i] = (block_ids(parts), parts)
+            self.decoded += len(got[0])
+        return got[0]
 
     def block(self, i: int):
         """(ids, weights, values) of block i."""
         got = self._data[i]
         if got is None:
-            m, start, end, count = self._refs[i]
-            ids, ws, vs = read_block(m._postfile.get(start, end - start), count, m.format)
-            got = self._data[i] = (ids, ws, vs)
-            self.decoded += len(ids)
+            m, _start, _end, count = self._refs[i]
+            half = self._ids[i]
+            if half is None:
+                got = read_block(self._parts(i), count, m.format)
+                self.decoded += len(got[0])
+            else:
+                got = read_block(half[1], count, m.format, half[0])
+                self._ids[i] = None
+            self._data[i] = got
         return got
 
     def lookup(self, d: int):

@@ -196,12 +196,23 @@ def _derived_weights(fmt, vb: bytes, ends: list[int]) -> list[float] | None:
     return None
 
 
-def read_block(raw: bytes, count: int, fmt) -> tuple[list[int], list[float], _Values | list]:
-    """(docnums, weights, values) of one posting block as :class:`CompactPostingsWriter` wrote
-    it (``count`` postings, ``fmt`` the field's format), all at once: what
+def block_parts(raw: bytes) -> tuple[bytes, bytes, bytes]:
+    """The three byte strings (docnum deltas, weights, values) of one posting block as
+    :class:`CompactPostingsWriter` wrote it."""
+    return marshal.loads(zlib.decompress(raw))
+
+
+def block_ids(parts: tuple[bytes, bytes, bytes]) -> list[int]:
+    """The docnums of a block (a doc set needs nothing else of it)."""
+    return list(accumulate(_unpack(parts[0])))
+
+
+def read_block(parts: tuple[bytes, bytes, bytes], count: int, fmt, ids: list[int] | None = None):
+    """(docnums, weights, values) of a block's :func:`block_parts` (``count`` postings, ``fmt``
+    the field's format; ``ids`` its :func:`block_ids` when already read), all at once: what
     :class:`CompactLeafMatcher` reads piece by piece."""
-    ids_b, w_b, v_b = marshal.loads(zlib.decompress(raw))
-    ids = list(accumulate(_unpack(ids_b)))
+    _ids_b, w_b, v_b = parts
+    ids = ids if ids is not None else block_ids(parts)
     ends = _value_ends(v_b, count) if v_b else []
     values: _Values | list = _Values(v_b, ends) if v_b else [None] * count
     if not w_b:

@@ -93,7 +93,7 @@ class Engine:
         for p in self._postings(field, text):
             off = p.seg.offset
             for i in range(len(p.his)):
-                out.update(map(off.__add__, p.block(i)[0]) if off else p.block(i)[0])
+                out.update(map(off.__add__, p.ids(i)) if off else p.ids(i))
             out.difference_update(d + off for d in p.seg.deleted)
         return out
 
@@ -111,11 +111,15 @@ class Engine:
             return set().union(*(self.candidates(x) for x in q.subqueries))
         if isinstance(q, Term):
             return self.docs(q)
-        key = ("candidates", q)
-        got = self._docs.get(key)
+        got = self._docs.get(("candidates", q))
         if got is None:
-            sets = sorted((self._ids(q.fieldname, w) for w in set(q.words)), key=len)
-            got = self._docs[key] = set.intersection(*sets)
+            # the rarest bigram first (term table only): one found nowhere (a synonym variant
+            # absent from this collection) ends it before the others' postings are read
+            first, *rest = sorted(set(q.words), key=lambda w: self._df(q.fieldname, w))
+            got = self._ids(q.fieldname, first)
+            for w in rest:
+                got = got & self._ids(q.fieldname, w) if got else got
+            self._docs["candidates", q] = got
         return got
 
     def check(self, q, within: set[int]) -> set[int]:
@@ -301,10 +305,6 @@ class Engine:
             [g.lengths(q.fieldname) for g in self.segs],
             self._docs.get(q),
         )
-
-    def _leaf_one(self, q, d: int) -> float | None:
-        """The leaf's score for unit d, or None when it does not match d."""
-        return self._view(q).score(bisect.bisect_right(self._offsets, d) - 1, d)
 
     def _bounds(self, q, within: set[int]) -> dict[int, float]:
         """An upper bound of the leaf's score for each unit of ``within`` it may match; a phrase
