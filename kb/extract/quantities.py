@@ -81,7 +81,11 @@ _LEAD = r"(?P<lead>力争到|力争在|力争|截止到|截至|截止|到|至|�
 # words, and a test for them is much cheaper than the pattern's scan
 _TIME_RES = [
     ("date", ("年",), re.compile(rf"(?P<y>{_Y})年\d{{1,2}}月\d{{1,2}}日")),
-    ("base", ("年",), re.compile(rf"(?:比|较|相比|与|同)(?P<y>{_Y})年(?:底|末)?|以(?P<y2>{_Y})年为基(?:期|准|数)?(?:年)?")),
+    (
+        "base",
+        ("年",),
+        re.compile(rf"(?:比|较|相比|与|同)(?P<y>{_Y})年(?:底|末)?|以(?P<y2>{_Y})年为基(?:期|准|数)?(?:年)?"),
+    ),
     ("start", ("年",), re.compile(rf"(?:从|自|自从)(?P<y>{_Y})年(?:起|开始|始)?|(?P<y2>{_Y})年(?:起|开始)")),
     ("since", ("年",), re.compile(rf"(?P<y>{_Y})年(?:以来|来)")),
     (
