@@ -9,6 +9,7 @@ found even when no entities were extracted.
 from __future__ import annotations
 
 import math
+import operator
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -95,12 +96,18 @@ def clauses(text: str) -> tuple[tuple[str, int, int], ...]:
     return tuple(out)
 
 
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+# the runs of two or more content characters (a bigram lies inside one)
+_CONTENT_RUN = re.compile("[^" + re.escape("".join(sorted(_NOT_CONTENT | {"#"}))) + "]{2,}")
+
+
 def bigrams(text: str) -> set[str]:
     """Content character bigrams; digits collapse to one symbol so a figure counts once and the
     wording around it is what is compared."""
-    t = re.sub(r"\d+(?:\.\d+)?", "#", text)
-    ok = [c != "#" and c not in _NOT_CONTENT for c in t]  # per character, not per bigram
-    return {t[i : i + 2] for i in range(len(t) - 1) if ok[i] and ok[i + 1]}
+    out: set[str] = set()
+    for run in _CONTENT_RUN.findall(_NUMBER.sub("#", text)):
+        out.update(map(operator.add, run, run[1:]))
+    return out
 
 
 class BigramIDF:
@@ -233,12 +240,18 @@ class SubstringIndex:
     """Which of a list of texts contain a string, without scanning them all: a character-bigram
     inverted index narrows the texts to those holding the string's rarest bigram, and ``in``
     confirms. ``containing(s)`` gives the indices in ascending order, exactly the texts where
-    ``s in text``; the answers are cached (the same names are looked up many times)."""
+    ``s in text``; the answers are cached (the same names are looked up many times).
 
-    def __init__(self, texts: list[str]):
+    ``within``: an index whose text ``i`` holds every NUL-separated piece of ``texts[i]`` (a
+    unit's text and its sentences joined by NUL): a string without NUL found in ``texts[i]`` is
+    in that text too, so that index's answer, confirmed by ``in``, is exact, and no postings of
+    this one's own need be made."""
+
+    def __init__(self, texts: list[str], within: SubstringIndex | None = None):
         self.texts = texts
+        self.within = within
         post: dict[str, list[int]] = defaultdict(list)
-        for i, t in enumerate(texts):
+        for i, t in enumerate(texts if within is None else ()):
             for g in {t[j : j + 2] for j in range(len(t) - 1)}:
                 post[g].append(i)
         self.post = post
@@ -248,8 +261,10 @@ class SubstringIndex:
         hit = self._cache.get(s)
         if hit is None:
             pool: list[int] | range
-            if len(s) < 2:
+            if len(s) < 2 or self.within is not None and "\x00" in s:
                 pool = range(len(self.texts))
+            elif self.within is not None:
+                pool = self.within.containing(s)
             else:
                 lists: list[list[int]] = [self.post.get(s[j : j + 2], []) for j in range(len(s) - 1)]
                 pool = min(lists, key=len)
