@@ -172,16 +172,30 @@ def _tokenizer():
     return shared_plain().lcut
 
 
-def unit_phrases(sentences, cut=None) -> dict[str, str]:
+def _pieces(words: list[str]) -> Iterable[list[str]]:
+    """The words of a sentence, grouped by the clauses (pieces between :data:`_PHRASE_SPLIT`'s
+    marks) they are in. jieba cuts the runs of Chinese, Latin letters and digits on their own
+    and gives any other character as a word of its own (white space too, or ``\r\n``), so the
+    words of the sentence are those of each piece cut alone, and the marks are words."""
+    piece: list[str] = []
+    for w in words:
+        if _PHRASE_SPLIT.fullmatch(w):
+            yield piece
+            piece = []
+        else:
+            piece.append(w)
+    yield piece
+
+
+def unit_phrases(sentences) -> dict[str, str]:
     """Candidate key phrases of one unit: runs of 1-6 words inside a clause that neither start
     nor end with a stop word -> id of the first sentence that contains it."""
-    cut = cut or _tokenizer()
+    cut = _tokenizer()
     out: dict[str, str] = {}
     for s in sentences:
-        for piece in _PHRASE_SPLIT.split(s.text):
-            if len(piece) < 2:
+        for toks in _pieces(cut(s.text)):  # one cut per sentence, not per clause
+            if sum(map(len, toks)) < 2:
                 continue
-            toks = cut(piece)
             # a run holding 的 or a word of other characters (digits, %) is no phrase, nor is any
             # longer run through it: the runs from a word grow one word at a time and stop there
             ends = [t != "的" and _PHRASE_OK.fullmatch(t) is not None for t in toks]
