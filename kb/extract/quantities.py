@@ -13,6 +13,7 @@ from kb.extract.lexicon import word_lists
 from kb.extract.numerals import cn_value, cn_year, fraction_percent, mixed_value
 
 _FW_DIGITS = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
+_FULLWIDTH = re.compile("[０-９．％]")
 
 CN_NUM_CHARS = "零〇一二两三四五六七八九十百千万亿"
 _CN_DIGIT_CHARS = "一二两三四五六七八九"
@@ -104,7 +105,8 @@ _RANGE_RE = re.compile(rf"(?P<a>{_Y})\s*年?\s*[-—–~至到]\s*(?P<b>{_Y})年
 
 
 def to_halfwidth(s: str) -> str:
-    return s.translate(_FW_DIGITS)
+    # (translate looks every character up: most text has no full-width figure to change)
+    return s.translate(_FW_DIGITS) if _FULLWIDTH.search(s) else s
 
 
 def cn_number(s: str) -> float | None:
