@@ -35,6 +35,27 @@ class JiebaWords:
             pos += len(w)
         return out
 
+    def around(self, text: str):
+        """A function of (start, end) giving the spans of the words that cover ``text[start:end]``
+        (and a few around it), as :meth:`spans` of the whole text has them. jieba cuts the runs
+        of Chinese, Latin letters and digits on their own, and any other character that is no
+        white space stands alone: a stretch between two such characters is cut as in the whole
+        text, at the cost of its own length."""
+        import jieba
+
+        def plain(i: int) -> bool:
+            c = text[i]
+            return not jieba.re_han_default.match(c) and not jieba.re_skip_default.match(c)
+
+        def spans(start: int, end: int) -> list[tuple[int, int]]:
+            while start > 0 and not plain(start - 1) and not plain(start):
+                start -= 1
+            while end < len(text) and not plain(end - 1) and not plain(end):
+                end += 1
+            return [(a + start, b + start) for a, b in self.spans(text[start:end])]
+
+        return spans
+
 
 def _key(lexicon_dir) -> str | None:
     return str(Path(lexicon_dir).resolve()) if lexicon_dir else None
@@ -65,16 +86,10 @@ def split(text: str) -> list[tuple[int, int]]:
     return [(s.start, s.end) for s in split_sentences(text, "s")]
 
 
-def find_hits(matcher: Matcher, text: str, seg: JiebaWords | None, memo: dict) -> list[Hit]:
-    """The lexicon hits of ``text``. Segmenting is the slowest step and only crossing hits
-    need it: the words are made on first use and kept in ``memo["words"]``."""
-
-    def words():
-        if "words" not in memo:
-            memo["words"] = seg.spans(text) if seg else None
-        return memo["words"]
-
-    return matcher.find(text, words)
+def find_hits(matcher: Matcher, text: str, seg: JiebaWords | None) -> list[Hit]:
+    """The lexicon hits of ``text``. Segmenting is the slowest step and only the hits whose
+    words matter need it: the text around them is cut when they are settled."""
+    return matcher.find(text, seg.around(text) if seg else None)
 
 
 def find_targets(text: str, sentences: list[Sentence] | None, plan_context=None) -> list:
@@ -98,5 +113,5 @@ def analyse(
     """What the build reads of one unit: its lexicon hits and its targets. ``plan_context``: a
     :class:`kb.extract.targets.PlanContext` (the plan's period, the section's deadline)."""
     key = _key(lexicon_dir)
-    hits = find_hits(matcher_for(key), text, segmenter(key), {})
+    hits = find_hits(matcher_for(key), text, segmenter(key))
     return Analysis(hits=hits, targets=find_targets(text, sentences, plan_context))

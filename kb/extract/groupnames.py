@@ -36,6 +36,7 @@ _BREAK = re.compile(r"[，,。；;：:、（()）《》“”\"！？!?…．.]"
 _REACH = 14  # how far after the group word the head of a name may end
 _QUOTES = {"“": "”", "《": "》", '"': '"', "「": "」"}
 _QUOTE_MAX = 14
+_SPACES = re.compile(r"\s+")
 
 
 def _phrase_after(text: str, end: int) -> str:
@@ -44,25 +45,29 @@ def _phrase_after(text: str, end: int) -> str:
     window = text[end : end + _REACH * 2]
     m = _BREAK.search(window)
     run = window[: m.start()] if m else window
-    return re.sub(r"\s+", "", run)
+    return _SPACES.sub("", run)
 
 
-def _in_name_phrase(text: str, end: int, heads: tuple[str, ...], verbs: tuple[str, ...]) -> bool:
-    """Does a name head end within the reach in the group word's phrase, with no verb of
-    taking part before it (农民参与乡村建设行动 names the farmers, the actors of the 行动)?"""
-    run = _phrase_after(text, end)
-    best = min((i + len(h) for h in heads for i in [run.find(h)] if i >= 0), default=-1)
+def _head_end(run: str, heads: tuple[str, ...]) -> int:
+    """Where the first name head in ``run`` ends (-1: none)."""
+    return min((i + len(h) for h in heads for i in [run.find(h)] if i >= 0), default=-1)
+
+
+def _in_name_phrase(run: str, heads: tuple[str, ...], verbs: tuple[str, ...]) -> bool:
+    """Does a name head end within the reach in the group word's phrase (``run``, from
+    :func:`_phrase_after`), with no verb of taking part before it (农民参与乡村建设行动 names
+    the farmers, the actors of the 行动)?"""
+    best = _head_end(run, heads)
     return 0 < best <= _REACH and not any(v in run[:best] for v in verbs)
 
 
-def _in_body_name(text: str, end: int, heads: tuple[str, ...], verbs: tuple[str, ...]) -> bool:
+def _in_body_name(run: str, heads: tuple[str, ...], verbs: tuple[str, ...]) -> bool:
     """Does an actor mention open the name of a base, programme or event (国家文物局重点科研基地,
     高等职业学校和专业建设计划): a name head ends its phrase within the reach, with only nouns
     and verbal nouns between (not 区水务局牵头实施…工程, 支持企业建设研发基地: the body acts)?"""
     from kb.extract.acting import _is_verb
 
-    run = _phrase_after(text, end)
-    best = min((i + len(h) for h in heads for i in [run.find(h)] if i >= 0), default=-1)
+    best = _head_end(run, heads)
     if not 0 < best <= _REACH or any(v in run[:best] for v in verbs):
         return False
     words = list(plain_tagger().cut(run[:best], HMM=False))
@@ -70,16 +75,16 @@ def _in_body_name(text: str, end: int, heads: tuple[str, ...], verbs: tuple[str,
     return words[0].flag != "vn" and not any(_is_verb(w.flag) for w in words)
 
 
-def _in_event_name(text: str, end: int, lex) -> bool:
+def _in_event_name(run: str, lex) -> bool:
     """Is the group word part of the name of a day, week or month of an event (lexicon
     ``event-head``: 世界青年技能日, 职业教育活动周)? The head must be a word of its own within the
     reach, after a word that names the event (技能|日) and with no verb before it: not
     青年日益增多 (日益), 教师5年一周期 (周期), 员工日工资 (right after the group word)."""
-    if not lex.event_heads:
-        return False
+    run = run[:_REACH]
+    if not any(h in run for h in lex.event_heads):
+        return False  # (most phrases: no word of theirs can be a head, they need no tagging)
     from kb.extract.acting import _is_verb
 
-    run = _phrase_after(text, end)[:_REACH]
     for i, w in enumerate(plain_tagger().cut(run, HMM=False)):
         if w.word in lex.event_heads:
             return i > 0
@@ -115,15 +120,17 @@ def drop_in_names(text: str, mentions: list, lex) -> list:
     titles = [(m.start, m.end) for m in mentions if m.entity in lex.honorifics]
     out = []
     for m in mentions:
+        # the phrase after the mention, which the rules below read, made once
+        run = _phrase_after(text, m.end) if m.entity.startswith(("GROUP:", "ACTOR:")) else ""
         if m.entity.startswith("GROUP:") and any(a <= m.start and m.end <= b for a, b in titles):
             m.acting = False
-        elif m.entity.startswith("ACTOR:") and heads and _in_body_name(text, m.end, heads, verbs):
+        elif m.entity.startswith("ACTOR:") and heads and _in_body_name(run, heads, verbs):
             m.acting = False
         elif m.entity.startswith("GROUP:") and (
             heads
-            and _in_name_phrase(text, m.end, heads, verbs)
+            and _in_name_phrase(run, heads, verbs)
             or _in_quoted_name(text, m.start, m.end)
-            or _in_event_name(text, m.end, lex)
+            or _in_event_name(run, lex)
             or m.entity in lex.compound_only
             and tails
             and text.startswith(tails, m.end)

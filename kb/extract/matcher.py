@@ -58,8 +58,17 @@ def _inside_longer_word(text: str, h: Hit) -> bool:
     return tails is not None and text[h.end] in tails
 
 
-def _resolve(words):
-    return words() if callable(words) else words
+class _Alignment:
+    """Whether a hit is aligned with the words: ``words`` are (start, end) spans of the whole
+    text, or a function of a hit's (start, end) giving the spans of the words around it (cutting
+    the whole text was most of the matcher's time, when only a few hits need words)."""
+
+    def __init__(self, words):
+        self.words = words
+        self.index = None if callable(words) else _word_index(words)
+
+    def __call__(self, h: Hit) -> bool:
+        return _aligned(h, *(self.index or _word_index(self.words(h.start, h.end))))
 
 
 def _aligned(h: Hit, starts: set, ends: set, word_of: dict) -> bool:
@@ -120,7 +129,8 @@ class Matcher:
 
     def find(self, text: str, words=None) -> list[Hit]:
         """Mentions in ``text``; ``words`` are (start, end) word spans from a segmenter, or a
-        function returning them (called only when two hits cross)."""
+        function of (start, end) returning the spans of the words around that stretch of the text
+        (called only for the hits whose words matter: two crossing hits, a related wording)."""
         hits, stops = self.raw_hits(text)
         if "\n" in text:
             hits += self._across_breaks(text)
@@ -128,7 +138,6 @@ class Matcher:
         hits = [h for h in hits if not _inside_longer_word(text, h)]
         hits = self._local_names(text, hits)
         if any(h.kind == "related" for h in hits):
-            words = _resolve(words)
             hits = self._drop_cutting_related(hits, words)
         hits = self._settle_crossings(hits, words)
         hits = self._drop_nested_same(hits)
@@ -183,8 +192,8 @@ class Matcher:
         """A related wording that cuts through words (家政 in 国家|政权) is not one."""
         if not words:
             return hits
-        idx = _word_index(words)
-        return [h for h in hits if h.kind != "related" or _aligned(h, *idx)]
+        aligned = _Alignment(words)
+        return [h for h in hits if h.kind != "related" or aligned(h)]
 
     def _drop_stopped(self, hits: list[Hit], stops: list[tuple[int, str]]) -> list[Hit]:
         blocked: set[tuple[int, str]] = set()
@@ -198,16 +207,9 @@ class Matcher:
 
     @staticmethod
     def _settle_crossings(hits: list[Hit], words) -> list[Hit]:
-        if not _any_crossing(sorted(hits, key=lambda h: h.start)):
+        if not _any_crossing(sorted(hits, key=lambda h: h.start)) or not words:
             return hits
-        words = _resolve(words)
-        if not words:
-            return hits
-        idx = _word_index(words)
-
-        def aligned(h: Hit) -> bool:
-            return _aligned(h, *idx)
-
+        aligned = _Alignment(words)
         drop: set[int] = set()
         spans = sorted(range(len(hits)), key=lambda i: hits[i].start)
         for x in range(len(spans)):

@@ -6,7 +6,8 @@ does not import spaCy; this pipeline gives the same hits and targets on a ``Doc`
 ``spacy.blank("zh")`` with its character segmenter is the tokenizer, so that every entity
 occurrence, nested or overlapping (困难职工 ⊃ 职工), is an exact token span and can live in
 ``doc.spans["mentions"]``; jieba, with the lexicon words added to its dictionary, gives the
-word-level tokens (``doc._.words``) that settle crossing hits and feed discovery. Components
+word-level tokens (``doc._.words``; the matcher cuts only the text around the hits it settles:
+crossing hits, related wordings). Components
 are registered by name:
 
 - ``plankb_words``: jieba words as (start, end) character spans;
@@ -43,8 +44,8 @@ def make_words(nlp, name, lexicon_dir: str | None):
     seg = _segmenter(lexicon_dir)
 
     def words(doc: Doc) -> Doc:
-        # segmenting is the slowest step and only crossing hits need it: the words are made
-        # on first use of doc._.words
+        # segmenting is the slowest step: the words are made on first use of doc._.words, and
+        # the matcher cuts only the text around the hits it settles
         doc.user_data["segmenter"] = seg
         return doc
 
@@ -91,7 +92,8 @@ def make_entities(nlp, name, lexicon_dir: str | None):
     matcher = Matcher(_lexicon(lexicon_dir))
 
     def entities(doc: Doc) -> Doc:
-        hits = matcher.find(_text(doc), lambda: doc._.words)
+        seg = doc.user_data.get("segmenter")
+        hits = matcher.find(_text(doc), seg.around(_text(doc)) if seg else None)
         doc.user_data["hits"] = hits
         doc.spans["mentions"] = [s for h in hits if (s := _span(doc, h.start, h.end, h.entity)) is not None]
         return doc

@@ -13,6 +13,7 @@ from kb.extract.lexicon import word_lists
 from kb.extract.numerals import cn_value, cn_year, fraction_percent, mixed_value
 
 _FW_DIGITS = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
+_FULLWIDTH = re.compile("[０-９．％]")
 
 CN_NUM_CHARS = "零〇一二两三四五六七八九十百千万亿"
 _CN_DIGIT_CHARS = "一二两三四五六七八九"
@@ -77,27 +78,35 @@ _Y = r"(?:19|20)\d\d"
 _CY = r"[〇零一二三四五六七八九]{4}"
 _FYP = r"[“\"]?(?P<fyp>十[一二三四五六七八九]?|[一二三四五六七八九])五[”\"]?"
 _LEAD = r"(?P<lead>力争到|力争在|力争|截止到|截至|截止|到|至|在|于)?"
+# (kind, words one of which every match holds, pattern): most sentences hold none of a pattern's
+# words, and a test for them is much cheaper than the pattern's scan
 _TIME_RES = [
-    ("date", re.compile(rf"(?P<y>{_Y})年\d{{1,2}}月\d{{1,2}}日")),
-    ("base", re.compile(rf"(?:比|较|相比|与|同)(?P<y>{_Y})年(?:底|末)?|以(?P<y2>{_Y})年为基(?:期|准|数)?(?:年)?")),
-    ("start", re.compile(rf"(?:从|自|自从)(?P<y>{_Y})年(?:起|开始|始)?|(?P<y2>{_Y})年(?:起|开始)")),
-    ("since", re.compile(rf"(?P<y>{_Y})年(?:以来|来)")),
+    ("date", ("年",), re.compile(rf"(?P<y>{_Y})年\d{{1,2}}月\d{{1,2}}日")),
+    (
+        "base",
+        ("年",),
+        re.compile(rf"(?:比|较|相比|与|同)(?P<y>{_Y})年(?:底|末)?|以(?P<y2>{_Y})年为基(?:期|准|数)?(?:年)?"),
+    ),
+    ("start", ("年",), re.compile(rf"(?:从|自|自从)(?P<y>{_Y})年(?:起|开始|始)?|(?P<y2>{_Y})年(?:起|开始)")),
+    ("since", ("年",), re.compile(rf"(?P<y>{_Y})年(?:以来|来)")),
     (
         "deadline",
+        ("年",),
         re.compile(
             rf"{_LEAD}(?:(?P<y>{_Y})|(?P<cy>{_CY}))年(?:(?P<mon>\d{{1,2}})月(?:份)?)?"
             r"(?P<end>底前|末前|年底前|年底|底|末|前|上半年|下半年|以前|之前)?(?P<end2>前|以前|之前)?"
         ),
     ),
-    ("century", re.compile(r"(?P<lead>力争到|到|至|在)?本世纪(?P<when>中叶|末)")),
-    ("fyp", re.compile(_FYP + r"(?P<when>期间|时期|末|期末|初|以来|规划期|目标)")),
-    ("rate", re.compile(r"每年度|每年|年均|每季度|每月|每(?:\d+|[两三四五六七八九十])年")),
+    ("century", ("世纪",), re.compile(r"(?P<lead>力争到|到|至|在)?本世纪(?P<when>中叶|末)")),
+    ("fyp", ("五",), re.compile(_FYP + r"(?P<when>期间|时期|末|期末|初|以来|规划期|目标)")),
+    ("rate", ("每", "年均"), re.compile(r"每年度|每年|年均|每季度|每月|每(?:\d+|[两三四五六七八九十])年")),
 ]
 _RANGE_RE = re.compile(rf"(?P<a>{_Y})\s*年?\s*[-—–~至到]\s*(?P<b>{_Y})年")
 
 
 def to_halfwidth(s: str) -> str:
-    return s.translate(_FW_DIGITS)
+    # (translate looks every character up: most text has no full-width figure to change)
+    return s.translate(_FW_DIGITS) if _FULLWIDTH.search(s) else s
 
 
 def cn_number(s: str) -> float | None:
@@ -245,14 +254,16 @@ def find_timeframes(text: str) -> list[TimeFrame]:
     t = to_halfwidth(text)
     out: list[TimeFrame] = []
     taken: list[tuple[int, int]] = []
-    for m in _RANGE_RE.finditer(t):
+    for m in _RANGE_RE.finditer(t) if "年" in t else ():
         out.append(
             TimeFrame(
                 m.start(), m.end(), text[m.start() : m.end()], "span", int(m.group("b")), text[m.start() : m.end()]
             )
         )
         taken.append((m.start(), m.end()))
-    for kind, rx in _TIME_RES:
+    for kind, needs, rx in _TIME_RES:
+        if not any(w in t for w in needs):
+            continue
         for m in rx.finditer(t):
             s, e = m.start(), m.end()
             if any(a <= s < b or a < e <= b for a, b in taken):

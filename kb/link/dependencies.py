@@ -224,7 +224,12 @@ def _analyse(doc: Document, units: list[Unit]):
             for f in t.forms:  # noqa: B007
                 if f not in df:
                     df[f] = len(in_text.containing(f))
-    return units, things, df, SubstringIndex([_sentence_text(u) for u in units])
+    # each unit's sentences lie in its text (as the parser makes them): the sentence index then
+    # narrows the text index's answers instead of making postings of its own
+    # (at its offsets: a search of a huge unit's text for each of its sentences is quadratic)
+    inside = all(u.text.startswith(s.text, s.start) or s.text in u.text for u in units for s in u.sentences)
+    within = in_text if inside else None
+    return units, things, df, SubstringIndex([_sentence_text(u) for u in units], within)
 
 
 def candidates(doc: Document, units: list[Unit]) -> list[Candidate]:

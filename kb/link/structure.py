@@ -105,6 +105,9 @@ def _refers_to(ids: _Ids, doc: Document, units=None) -> list[Edge]:
         chapters.setdefault(label, c)
         chapters.setdefault(label.strip("第章部分（）()"), c)
     earlier: list[tuple[str, str]] = []  # (unit, thing name) in reading order
+    # how many units ``earlier`` holds the things of: they are read at a 上述/前述, which most
+    # plans rarely write, and reading what a unit establishes is the costly part
+    read = 0
     seen: set[tuple[str, str]] = set()
 
     def add(u, s, phrase, target, target_text):
@@ -122,7 +125,7 @@ def _refers_to(ids: _Ids, doc: Document, units=None) -> list[Edge]:
             )
         )
 
-    for u in units:
+    for k, u in enumerate(units):
         for s in u.sentences:
             for m in _BOX_REF.finditer(s.text):
                 box = boxes.get(_norm_num(m.group(1)))
@@ -139,6 +142,9 @@ def _refers_to(ids: _Ids, doc: Document, units=None) -> list[Edge]:
                 if ch:
                     add(u, s, m.group(0), ch.id, ch.heading or ch.title)
             for m in _PRIOR_REF.finditer(s.text):
+                for v in units[read:k]:
+                    earlier.extend((v.id, t.name) for t in established(v) if len(t.name) >= 4)
+                read = max(read, k)
                 rest = s.text[m.end() : m.end() + 40]
                 hit = max(
                     ((uid, name) for uid, name in earlier if uid != u.id and rest.startswith(name)),
@@ -147,7 +153,6 @@ def _refers_to(ids: _Ids, doc: Document, units=None) -> list[Edge]:
                 )
                 if hit:
                     add(u, s, m.group(0) + hit[1], hit[0], hit[1])
-        earlier.extend((u.id, t.name) for t in established(u) if len(t.name) >= 4)
     return out
 
 

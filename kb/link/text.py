@@ -9,6 +9,7 @@ found even when no entities were extracted.
 from __future__ import annotations
 
 import math
+import operator
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -95,12 +96,18 @@ def clauses(text: str) -> tuple[tuple[str, int, int], ...]:
     return tuple(out)
 
 
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+# the runs of two or more content characters (a bigram lies inside one)
+_CONTENT_RUN = re.compile("[^" + re.escape("".join(sorted(_NOT_CONTENT | {"#"}))) + "]{2,}")
+
+
 def bigrams(text: str) -> set[str]:
     """Content character bigrams; digits collapse to one symbol so a figure counts once and the
     wording around it is what is compared."""
-    t = re.sub(r"\d+(?:\.\d+)?", "#", text)
-    ok = [c != "#" and c not in _NOT_CONTENT for c in t]  # per character, not per bigram
-    return {t[i : i + 2] for i in range(len(t) - 1) if ok[i] and ok[i + 1]}
+    out: set[str] = set()
+    for run in _CONTENT_RUN.findall(_NUMBER.sub("#", text)):
+        out.update(map(operator.add, run, run[1:]))
+    return out
 
 
 class BigramIDF:
@@ -165,16 +172,30 @@ def _tokenizer():
     return shared_plain().lcut
 
 
-def unit_phrases(sentences, cut=None) -> dict[str, str]:
+def _pieces(words: list[str]) -> Iterable[list[str]]:
+    """The words of a sentence, grouped by the clauses (pieces between :data:`_PHRASE_SPLIT`'s
+    marks) they are in. jieba cuts the runs of Chinese, Latin letters and digits on their own
+    and gives any other character as a word of its own (white space too, or ``\r\n``), so the
+    words of the sentence are those of each piece cut alone, and the marks are words."""
+    piece: list[str] = []
+    for w in words:
+        if _PHRASE_SPLIT.fullmatch(w):
+            yield piece
+            piece = []
+        else:
+            piece.append(w)
+    yield piece
+
+
+def unit_phrases(sentences) -> dict[str, str]:
     """Candidate key phrases of one unit: runs of 1-6 words inside a clause that neither start
     nor end with a stop word -> id of the first sentence that contains it."""
-    cut = cut or _tokenizer()
+    cut = _tokenizer()
     out: dict[str, str] = {}
     for s in sentences:
-        for piece in _PHRASE_SPLIT.split(s.text):
-            if len(piece) < 2:
+        for toks in _pieces(cut(s.text)):  # one cut per sentence, not per clause
+            if sum(map(len, toks)) < 2:
                 continue
-            toks = cut(piece)
             # a run holding 的 or a word of other characters (digits, %) is no phrase, nor is any
             # longer run through it: the runs from a word grow one word at a time and stop there
             ends = [t != "的" and _PHRASE_OK.fullmatch(t) is not None for t in toks]
@@ -233,12 +254,18 @@ class SubstringIndex:
     """Which of a list of texts contain a string, without scanning them all: a character-bigram
     inverted index narrows the texts to those holding the string's rarest bigram, and ``in``
     confirms. ``containing(s)`` gives the indices in ascending order, exactly the texts where
-    ``s in text``; the answers are cached (the same names are looked up many times)."""
+    ``s in text``; the answers are cached (the same names are looked up many times).
 
-    def __init__(self, texts: list[str]):
+    ``within``: an index whose text ``i`` holds every NUL-separated piece of ``texts[i]`` (a
+    unit's text and its sentences joined by NUL): a string without NUL found in ``texts[i]`` is
+    in that text too, so that index's answer, confirmed by ``in``, is exact, and no postings of
+    this one's own need be made."""
+
+    def __init__(self, texts: list[str], within: SubstringIndex | None = None):
         self.texts = texts
+        self.within = within
         post: dict[str, list[int]] = defaultdict(list)
-        for i, t in enumerate(texts):
+        for i, t in enumerate(texts if within is None else ()):
             for g in {t[j : j + 2] for j in range(len(t) - 1)}:
                 post[g].append(i)
         self.post = post
@@ -248,8 +275,10 @@ class SubstringIndex:
         hit = self._cache.get(s)
         if hit is None:
             pool: list[int] | range
-            if len(s) < 2:
+            if len(s) < 2 or self.within is not None and "\x00" in s:
                 pool = range(len(self.texts))
+            elif self.within is not None:
+                pool = self.within.containing(s)
             else:
                 lists: list[list[int]] = [self.post.get(s[j : j + 2], []) for j in range(len(s) - 1)]
                 pool = min(lists, key=len)

@@ -37,6 +37,8 @@ def _does_work(a: Unit, a_things: list[Thing], work: str, head: str = "") -> tup
         # the work done at the resource: 在 + a place ending in B's head + the work itself
         at = re.compile(r"在[^,，;；。在]{0,12}?" + re.escape(head) + r"(?:开展|进行|参加)?" + re.escape(work))
         for s in a.sentences:
+            if work not in s.text:
+                continue  # (most sentences: the clauses need not be searched)
             for c, _a, _b in clauses(s.text):
                 if at.search(c) and not DOTS.search(s.text):
                     return s, c
@@ -48,7 +50,7 @@ def _does_work(a: Unit, a_things: list[Thing], work: str, head: str = "") -> tup
         + r"(?!建设|工程|》)"
     )
     for s in a.sentences:
-        if DOTS.search(s.text):
+        if work not in s.text or DOTS.search(s.text):
             continue
         for c, _a, _b in clauses(s.text):
             m = pat.search(c)
@@ -117,7 +119,7 @@ def _acts_by_law(a: Unit, a_things: list[Thing], subject: str) -> tuple[Sentence
     if any(law_name(t) == subject for t in a_things):
         return None
     for s in a.sentences:
-        if DOTS.search(s.text):
+        if subject not in s.text or DOTS.search(s.text):
             continue
         for c, _a, _b in clauses(s.text):
             m = _BY_LAW.search(c)
@@ -140,7 +142,7 @@ def _used_head(a: Unit, thing: Thing) -> tuple[Sentence, str, str] | None:
     core = GENERIC_MODS.sub("", _strip_scope(thing.core))
     pat = _use_pattern(thing.head)
     for s in a.sentences:
-        if DOTS.search(s.text):
+        if thing.head not in s.text or DOTS.search(s.text):
             continue
         for c, _a, _b in clauses(s.text):
             for m in pat.finditer(c):

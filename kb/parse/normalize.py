@@ -275,12 +275,15 @@ def _t2s():
     return opencc.OpenCC("t2s")
 
 
+_CJK_RUN = re.compile("[\u4e00-\u9fff]+")
+
+
 def to_simplified(text: str) -> tuple[str, int]:
     """``text`` in simplified characters if it is written in traditional ones, with the number of
     characters changed; else ``text`` unchanged and 0. OpenCC converts by phrase (顯著 -> 显著, not
     显着) and t2s keeps the length; a line whose length would change is converted character by
     character, so offsets and source lines still line up."""
-    cjk = sum(1 for c in text if "\u4e00" <= c <= "\u9fff")
+    cjk = sum(map(len, _CJK_RUN.findall(text)))
     if not cjk:
         return text, 0
     conv = _t2s()
@@ -289,7 +292,8 @@ def to_simplified(text: str) -> tuple[str, int]:
         new = conv.convert(line)
         lines.append(new if len(new) == len(line) else "".join(conv.convert(c)[:1] or c for c in line))
     out = "\n".join(lines)
-    changed = sum(1 for a, b in zip(text, out) if a != b)
+    # (a plan in simplified characters comes back as it was: no character to compare)
+    changed = 0 if out == text else sum(1 for a, b in zip(text, out) if a != b)
     if changed < TRADITIONAL_SHARE * cjk:
         return text, 0
     return out, changed
