@@ -18,14 +18,17 @@ from functools import cache
 from sys import intern
 from typing import Any, Optional
 
-from kb.kinds import MentionKinds, compact_mention, mention_dict
+from kb.kinds import MentionKinds, compact_mention, compact_target, mention_dict, target_fields
 from kb.sentences import compact_sentences, sentence_dicts
 
 SCHEMA_VERSION = 1  # the model's JSON form (kb export --format json)
 # build/kb.json's storage form (:func:`document_to_dict`'s compact form): 2 since mentions refer
-# to a per-document table of entities and roles; the reader also reads 1 (a full export or a
-# build before that), and code older than that says to rebuild instead of misreading 2
-STORED_SCHEMA = 2
+# to a per-document table of entities and roles, 3 since targets leave out what their unit gives
+# and related edges are stored a run of one document's at a time (kb.graph.links); the reader
+# also reads 1 (a full export or a build before that) and 2, and code older than a form says to
+# rebuild instead of misreading it
+STORED_SCHEMA = 3
+READABLE_SCHEMAS = (SCHEMA_VERSION, 2, STORED_SCHEMA)
 
 
 @dataclass(slots=True)
@@ -255,10 +258,11 @@ def _unit_dict(u: Unit, extra_first: dict[str, Any], kinds: MentionKinds | None)
         d["sentences"] = compact_sentences(u)
         at = _SentenceAt([(x.start, x.end, x.id) for x in u.sentences])
         d["mentions"] = [compact_mention(m, u.text, at, kinds) for m in u.mentions]
+        d["targets"] = [compact_target(t, u.text, at) for t in u.targets]
     else:
         d["sentences"] = [flat_dict(s) for s in u.sentences]
         d["mentions"] = [flat_dict(m) for m in u.mentions]
-    d["targets"] = [flat_dict(t) for t in u.targets]
+        d["targets"] = [flat_dict(t) for t in u.targets]
     return d
 
 
@@ -441,7 +445,7 @@ def _unit_kwargs(d: dict[str, Any], kinds: list) -> dict[str, Any]:
             for s in sentences
         ],
         "mentions": [_mention(m, text, at, kinds) for m in d.get("mentions", [])],
-        "targets": [_init(Target, t) for t in d.get("targets", [])],
+        "targets": [Target(**target_fields(Target, t, text, at)) for t in d.get("targets", [])],
     }
 
 
@@ -469,7 +473,7 @@ def document_from_dict(d: dict[str, Any]) -> Document:
 
 
 def kb_from_dict(d: dict[str, Any]) -> KB:
-    if d.get("schema") not in (SCHEMA_VERSION, STORED_SCHEMA):
+    if d.get("schema") not in READABLE_SCHEMAS:
         raise ValueError(f"unsupported kb.json schema {d.get('schema')!r} (expected {STORED_SCHEMA})")
     return KB(
         documents=[document_from_dict(x) for x in d.get("documents", [])],

@@ -4,7 +4,8 @@ kb.json is the build's storage form of the model: each document is written compa
 ``kb.model.document_to_dict``), and a document's ``mentions`` edges, which repeat its units'
 mentions one edge per (unit, entity), are written as one reference
 ``{"mentions_of": doc, "count": n}`` that :func:`read_kb_json` expands again, and so are its
-``contains`` edges (its outline, quoting each unit's first sentence): ``contains_of``; any other edge
+``contains`` edges (its outline, quoting each unit's first sentence): ``contains_of``; its run of
+``related`` edges is one item with a table of their shared terms (``related_of``); any other edge
 is stored without what its other fields say, as graph.json stores links (``ev``:
 :func:`kb.graph.links.stored_link`). ``kb export --format json`` gives the full model
 (kb/schema/kb.schema.json).
@@ -70,7 +71,7 @@ def write_kb_json_stream(
             text = _text_get(side) if side else None
             if text is None:
                 doc, es = coll.load(i)
-                text = ",\n".join(_dump(_stored(e)) for e in _with_references(es, _runs([doc], multi)))
+                text = ",\n".join(_dump(x) for x in _stored(_with_references(es, _runs([doc], multi))))
                 if side:
                     _text_put(side, text)
             if text:
@@ -87,11 +88,12 @@ def write_kb_json_stream(
     write_seek(path, spans, [h.id for h in coll.docs], coll.holders, coll.naming)
 
 
-def _stored(e: Edge | dict) -> dict:
-    from kb.graph.links import stored_link
+def _stored(items: Iterable[Edge | dict]) -> Iterator[dict]:
+    """Edges (and references to runs of them) in their stored form (:func:`kb.graph.links.stored_links`)."""
+    from kb.graph.links import stored_links
     from kb.model import flat_dict
 
-    return e if isinstance(e, dict) else stored_link(flat_dict(e), weight=None)
+    return stored_links(e if isinstance(e, dict) else flat_dict(e) for e in items)
 
 
 def _doc_lines(docs: Sequence, model: Callable[[int], Document], cached) -> Iterator[str]:
@@ -147,7 +149,7 @@ def _write(
         docs = items("documents", doc_lines)
         ents = items("entities", (_dump(flat_dict(e)) for e in entities))
         # an edge has no key and may have no weight (graph.json's links have 1.0 for it)
-        runs = items("edges", edges if lines else (_dump(_stored(e)) for e in edges), last=True)
+        runs = items("edges", edges if lines else (_dump(x) for x in _stored(edges)), last=True)
     whole = (ents[0][0], ents[-1][0] + ents[-1][1] - ents[0][0]) if ents else None
     return Spans(documents=docs, entities=whole, edges=list(runs))
 
@@ -217,7 +219,7 @@ def read_kb_json(path: Path, edges: bool = True) -> KB:
 def _loaded(path: Path, kb: KB, stored: Iterable[dict], picks: Callable[[str], bool] = lambda _: True) -> list[Edge]:
     """Edges from their stored form; a reference to a document's mentions (or contains) edges
     made again from it when ``picks`` its id."""
-    from kb.graph.links import loaded_link
+    from kb.graph.links import loaded_link, loaded_related
     from kb.model import edge_from_dict
 
     doc_of = _document_of(kb)
@@ -225,6 +227,9 @@ def _loaded(path: Path, kb: KB, stored: Iterable[dict], picks: Callable[[str], b
     makers = _made()
     out: list[Edge] = []
     for e in stored:
+        if "related_of" in e:
+            out.extend(edge_from_dict(x) for x in loaded_related(e))
+            continue
         kind = next((k for k in makers if f"{k}_of" in e), None)
         if kind is None:
             out.append(edge_from_dict(loaded_link(e, weight=None) if "ev" in e else e))
@@ -263,9 +268,17 @@ def edges_touching(path: Path, kb: KB, ids: set[str]) -> list[Edge]:
         if i < 0:  # not the build's layout (a full export): read whole
             return [e for e in read_kb_json(path).edges if e.source in ids or e.target in ids]
         marks = [f'"{end}":{_dump(x)}' for x in ids for end in ("source", "target")]
+        # a run of related edges names its ends without their document (kb.graph.links.stored_links)
+        locals_ = [_dump(x[x.rfind("/") + 1 :])[1:-1] for x in ids]
         lines = (ln[:-1] if ln.endswith(",") else ln for ln in text[i:].split("\n")[2:])  # an item a line
         refs = tuple(f'{{"{k}_of":' for k in _made())
-        stored = (json.loads(ln) for ln in lines if ln.startswith(refs) or any(m in ln for m in marks))
+        stored = (
+            json.loads(ln)
+            for ln in lines
+            if ln.startswith(refs)
+            or any(m in ln for m in marks)
+            or (ln.startswith('{"related_of":') and any(x in ln for x in locals_))
+        )
     return [e for e in _loaded(path, kb, stored, picks) if e.source in ids or e.target in ids]
 
 

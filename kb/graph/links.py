@@ -119,3 +119,90 @@ def loaded_runs(links: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
                 yield {"source": e["source"], "target": item, "type": "mentions"}
             else:
                 yield {"source": e["source"], "target": item[0], "type": "mentions", "weight": item[1]}
+
+
+# kb.json's related edges, a run of one document's at a time: a related edge quotes a term both
+# units share and, as its evidence, up to eight of their shared terms, which recur across a
+# plan's edges (they were a sixth of kb.json); the evidence's unit, text and sentences are said
+# by its ends, its first shared term and two sentence numbers. An edge of another shape is
+# stored alone (:func:`stored_link`).
+_RELATED_KEYS = (["unit", "sentence", "text", "other", "shared"], ["unit", "sentence", "text"])
+
+
+def _related_link(prefix: str, source: str, rule, terms: list[str], entry: list) -> dict[str, Any]:
+    """The edge dict of a run's ``entry``: [target, weight, source sentence number, target
+    sentence number, shared terms by their place in the run's ``terms``], and the words quoted
+    in the source and the target when they are not the first shared term (another form of it)."""
+    s, t = prefix + source, prefix + entry[0]
+    shared = [terms[i] for i in entry[4]]
+    text_s, text_t = entry[5:7] if len(entry) > 5 else (shared[0], shared[0])
+    other = {"unit": t, "sentence": f"{t}.s{entry[3]}", "text": text_t}
+    ev = {"unit": s, "sentence": f"{s}.s{entry[2]}", "text": text_s, "other": other, "shared": shared}
+    return {"source": s, "target": t, "type": "related", "evidence": ev, "rule": rule, "weight": entry[1]}
+
+
+def _number(sentence, unit: str) -> int | None:
+    """n of the sentence id ``{unit}.s{n}``, None for any other."""
+    n = sentence[len(unit) + 2 :] if isinstance(sentence, str) and sentence.startswith(unit + ".s") else ""
+    return int(n) if n.isascii() and n.isdigit() and str(int(n)) == n else None
+
+
+def _run_entry(link: dict[str, Any]) -> tuple[str, str, list, list[str]] | None:
+    """(document prefix, source, entry with its shared terms as words) of a related edge the run
+    form gives back exactly, else None."""
+    if link.get("type") != "related" or set(link) != _EDGE_FIELDS:
+        return None
+    s, t, ev = link["source"], link["target"], link["evidence"]
+    if not (isinstance(s, str) and isinstance(t, str) and isinstance(ev, dict) and isinstance(ev.get("other"), dict)):
+        return None
+    if [list(ev), list(ev["other"])] != list(_RELATED_KEYS):
+        return None
+    prefix = s[: s.rfind("/") + 1]
+    shared = ev["shared"]
+    sa, sb = _number(ev["sentence"], s), _number(ev["other"]["sentence"], t)
+    if not t.startswith(prefix) or sa is None or sb is None or not isinstance(shared, list) or not shared:
+        return None
+    if not all(isinstance(x, str) for x in shared):
+        return None
+    entry = [t[len(prefix) :], link["weight"], sa, sb, list(range(len(shared)))]
+    if not ev["text"] == ev["other"]["text"] == shared[0]:
+        entry += [ev["text"], ev["other"]["text"]]
+    if _related_link(prefix, s[len(prefix) :], link["rule"], shared, entry) != link:
+        return None
+    return prefix, s[len(prefix) :], entry, shared
+
+
+def stored_links(links: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """kb.json's items of edge dicts: consecutive related edges of one document (and rule) as one
+    item ``{"related_of": document prefix, "rule", "terms": [term, ...], "links": [[source,
+    [entry, ...]], ...]}`` (:func:`_related_link`), any other edge by :func:`stored_link`."""
+    run: dict[str, Any] | None = None
+    at: dict[str, int] = {}  # the run's terms -> their place
+    for link in links:
+        got = _run_entry(link)
+        if run is not None and (got is None or (got[0], link["rule"]) != (run["related_of"], run["rule"])):
+            yield run
+            run = None
+        if got is None:
+            yield stored_link(link, weight=None)
+            continue
+        prefix, source, entry, shared = got
+        if run is None:
+            run, at = {"related_of": prefix, "rule": link["rule"], "terms": [], "links": []}, {}
+        for k, term in enumerate(shared):
+            if term not in at:
+                at[term] = len(run["terms"])
+                run["terms"].append(term)
+            entry[4][k] = at[term]
+        if not run["links"] or run["links"][-1][0] != source:
+            run["links"].append([source, []])
+        run["links"][-1][1].append(entry)
+    if run is not None:
+        yield run
+
+
+def loaded_related(item: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """The edge dicts of a run item of :func:`stored_links`."""
+    for source, entries in item["links"]:
+        for entry in entries:
+            yield _related_link(item["related_of"], source, item["rule"], item["terms"], entry)
