@@ -95,11 +95,12 @@ def test_stored_kb_json_reads_back_to_the_edges_the_build_made(built, kb_json):
     assert sorted(map(json.dumps, read)) == sorted(map(json.dumps, made))
     assert sum(r["count"] for r in refs) == sum(1 for x in kb_json["edges"] if x["type"] == "mentions")
     links = json.loads((built / "graph.json").read_text(encoding="utf-8"))["links"]
-    # stored without the fields others give (the evidence: kb.json's): a run of one unit's
-    # mentions as one item
+    # stored without the fields others give (the evidence: kb.json's): a run of one source's
+    # links of a type (a unit's mentions, a task's related tasks) as one item
     assert not any("ev" in x or "evidence" in x for x in links)
-    runs = [x["mentions"] for x in links if "mentions" in x]
-    assert sum(map(len, runs)) > 2 * len(runs)
+    for kind in ("mentions", "related"):
+        runs = [x["to"] for x in links if "to" in x and x["type"] == kind]
+        assert sum(map(len, runs)) > 2 * len(runs)
 
 
 def test_stored_kb_json_writes_each_sentence_once(built, kb_json):

@@ -192,14 +192,16 @@ def _with_references(edges: list[Edge], runs) -> Iterator[Edge | dict]:
             i += 1
 
 
-def read_kb_json(path: Path, edges: bool = True) -> KB:
+def read_kb_json(path: Path, edges: bool = True, mentions: bool = True) -> KB:
     """The model of a build's kb.json (or of a full export of it); ``edges``: False for a reader
-    that needs none (kb mentions, targets, entities), which skips the last third of the file."""
+    that needs none (kb mentions, targets, entities), which skips the last third of the file;
+    ``mentions``: False for one that needs no mentions either (kb targets): the documents are
+    made without them, which were most of the time it took to make a document."""
     from kb.model import kb_from_dict
     from kb.store import read_json
 
     if not edges:
-        fast = _seeking(path)
+        fast = _seeking(path, mentions)
         if fast is not None:
             return fast
     data = None if edges else _without_edges(path)
@@ -207,6 +209,9 @@ def read_kb_json(path: Path, edges: bool = True) -> KB:
         data = read_json(path, "knowledge base")
     if not isinstance(data, dict):
         raise KBError(f"{path}: not a knowledge base (run: kb build)")
+    if not mentions:
+        for d in data.get("documents") or []:
+            without_mentions(d)
     stored = data.pop("edges", None) or []
     try:
         kb = kb_from_dict(data)
@@ -222,7 +227,7 @@ def _loaded(path: Path, kb: KB, stored: Iterable[dict], picks: Callable[[str], b
     from kb.graph.links import loaded_link, loaded_related
     from kb.model import edge_from_dict
 
-    doc_of = _document_of(kb)
+    doc_of = document_of(kb)
     multi = len(kb.documents) > 1
     makers = _made()
     out: list[Edge] = []
@@ -282,7 +287,7 @@ def edges_touching(path: Path, kb: KB, ids: set[str]) -> list[Edge]:
     return [e for e in _loaded(path, kb, stored, picks) if e.source in ids or e.target in ids]
 
 
-def _document_of(kb: KB) -> Callable[[str], Document | None]:
+def document_of(kb: KB) -> Callable[[str], Document | None]:
     """Document by id, without parsing every document of a build read by its sidecar."""
     from kb.build.seek import SeekDocuments
 
@@ -292,15 +297,25 @@ def _document_of(kb: KB) -> Callable[[str], Document | None]:
     return docs.get
 
 
-def _seeking(path: Path) -> KB | None:
+def _seeking(path: Path, mentions: bool = True) -> KB | None:
     """kb.json without its edges through its sidecar: the entities parsed now, each document when
-    it is first reached. None when there is no sidecar for this very file."""
+    it is first reached (without its mentions unless ``mentions``). None when there is no
+    sidecar for this very file."""
     from kb.build.seek import SeekDocuments, entities_of, open_seek
 
     seek = open_seek(path)
     if seek is None:
         return None
-    return KB(documents=SeekDocuments(seek), entities=entities_of(seek))  # type: ignore[arg-type]
+    docs = SeekDocuments(seek, None if mentions else without_mentions)
+    return KB(documents=docs, entities=entities_of(seek))  # type: ignore[arg-type]
+
+
+def without_mentions(d: dict) -> dict:
+    """A stored document's dict, its units and headings left without their mentions."""
+    rows = [r for t in d.get("indicator_tables") or [] for r in t.get("rows") or []]
+    for u in [*d.get("tasks", []), *d.get("paragraphs", []), *rows, *d.get("chapters", [])]:
+        u["mentions"] = []
+    return d
 
 
 def _without_edges(path: Path) -> dict | None:

@@ -142,7 +142,7 @@ def targets_cmd(fmt, out, **filters):
     属性 of table rows. Past results and baselines are told apart and left out unless asked."""
     period, deadline, unit_ = filters["period"], filters["deadline"], filters["unit_"]
     kinds, dated = filters["kinds"], filters["dated"]
-    kb = load_kb(out, edges=False)
+    kb = load_kb(out, edges=False, mentions=False)
     rows = _target_rows(kb, period, deadline, unit_, kinds, dated)
     if fmt == "text":
         output_rows(rows, "tsv", columns=TARGET_TEXT_COLUMNS)

@@ -42,12 +42,13 @@ def dump(data) -> None:
     click.echo(fix_surrogates(json.dumps(data, ensure_ascii=False, indent=2)))
 
 
-def load_kb(out: Path, edges: bool = True) -> KB:
+def load_kb(out: Path, edges: bool = True, mentions: bool = True) -> KB:
     """The knowledge base of the build at ``out`` (the bundled corpus is built first if there is
-    none); ``edges``: False for a command that reads none (a third of kb.json left unparsed)."""
+    none); ``edges``: False for a command that reads none (a third of kb.json left unparsed);
+    ``mentions``: False for one that prints no mention (kb targets)."""
     from kb.query.load import load_kb as _load
 
-    return _load(out, notify=warn, edges=edges)
+    return _load(out, notify=warn, edges=edges, mentions=mentions)
 
 
 def generation(out: Path) -> Path:

@@ -1,6 +1,7 @@
 """The stored forms of links: a kb.json edge without what its other fields say (an evidence part
-about the edge's source or target without its unit), and graph.json's links, without their
-evidence, a run of one unit's mentions as one item; and the reading back of both. Written and
+about the edge's source or target without its unit), a document's related edges as one run;
+and graph.json's links, without their evidence, a run of one source's links of a type as one
+item; and the reading back of both. Written and
 read here so that the whole-model writers (kb.graph.io, kb.build.kbjson) and the streamed ones
 (kb.build.graphjson, kb.build.kbjson) store links the same way."""
 
@@ -89,36 +90,51 @@ def graph_link(link: dict[str, Any]) -> dict[str, Any]:
 
 
 def stored_runs(links: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-    """Consecutive mention links of one unit (:func:`graph_link`) as one item ``{"source": unit,
-    "mentions": [entity or [entity, weight], ...]}``, in their order; a run is given once the
-    link after it (or the end) shows it complete, so that the build can write the links as they
-    come (kb/build/graphjson.py)."""
-    run: dict[str, Any] | None = None
+    """Consecutive links (:func:`graph_link`) of one source, type and rule, keyed by their type,
+    as one item ``{"source", "type", "rule"?, "to": [target or [target, weight], ...]}`` (a
+    unit's mentions, a task's related tasks: the same ends and names repeated were most of
+    graph.json), in their order; a run is given once the link after it (or the end) shows it
+    complete, so that the build can write the links as they come (kb/build/graphjson.py)."""
+    run: list[dict[str, Any]] = []
     for x in links:
-        fits = x.get("type") == "mentions" and set(x) <= {"source", "target", "type", "weight"}
-        if run is not None and not (fits and run["source"] == x["source"]):
-            yield run
-            run = None
-        if not fits:
+        fits = "key" not in x and set(x) <= {"source", "target", "type", "rule", "weight"}
+        if run and not (fits and _same_run(run[0], x)):
+            yield _run_item(run)
+            run = []
+        if fits:
+            run.append(x)
+        else:
             yield x
-            continue
-        if run is None:
-            run = {"source": x["source"], "mentions": []}
-        run["mentions"].append([x["target"], x["weight"]] if "weight" in x else x["target"])
-    if run is not None:
-        yield run
+    if run:
+        yield _run_item(run)
+
+
+def _same_run(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    return a["source"] == b["source"] and a["type"] == b["type"] and a.get("rule") == b.get("rule")
+
+
+def _run_item(run: list[dict[str, Any]]) -> dict[str, Any]:
+    if len(run) == 1:
+        return run[0]
+    item = {k: run[0][k] for k in ("source", "type", "rule") if k in run[0]}
+    item["to"] = [[x["target"], x["weight"]] if "weight" in x else x["target"] for x in run]
+    return item
 
 
 def loaded_runs(links: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """The links of graph.json's items: a run (:func:`stored_runs`; schema 2: a unit's mentions
+    as ``{"source", "mentions": [...]}``) as its links."""
     for e in links:
-        if "mentions" not in e or "target" in e:
+        if "target" in e:
             yield e
             continue
-        for item in e["mentions"]:
+        items = e["to"] if "to" in e else e["mentions"]
+        head = {k: e[k] for k in ("type", "rule") if k in e} if "to" in e else {"type": "mentions"}
+        for item in items:
             if isinstance(item, str):
-                yield {"source": e["source"], "target": item, "type": "mentions"}
+                yield {"source": e["source"], "target": item, **head}
             else:
-                yield {"source": e["source"], "target": item[0], "type": "mentions", "weight": item[1]}
+                yield {"source": e["source"], "target": item[0], **head, "weight": item[1]}
 
 
 # kb.json's related edges, a run of one document's at a time: a related edge quotes a term both

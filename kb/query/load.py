@@ -8,14 +8,15 @@ from pathlib import Path
 from kb.model import KB
 
 
-def load_kb(out: Path, notify: Callable[[str], None] | None = None, edges: bool = True) -> KB:
+def load_kb(out: Path, notify: Callable[[str], None] | None = None, edges: bool = True, mentions: bool = True) -> KB:
     """The knowledge base of the build at ``out``. ``notify`` is told when there is no build
-    yet and the bundled corpus is built first; ``edges``: False when the caller needs none."""
+    yet and the bundled corpus is built first; ``edges``, ``mentions``: False when the caller
+    needs none (mentions: of the documents' units and headings)."""
     from kb.build import ensure_built
     from kb.build.kbjson import read_kb_json
     from kb.store import KB_FILE
 
-    return read_kb_json(ensure_built(out, notify=notify) / KB_FILE, edges=edges)
+    return read_kb_json(ensure_built(out, notify=notify) / KB_FILE, edges=edges, mentions=mentions)
 
 
 def edges_touching(out: Path, kb: KB, ids: set[str]) -> list:
