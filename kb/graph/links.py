@@ -116,7 +116,7 @@ def _same_run(a: dict[str, Any], b: dict[str, Any]) -> bool:
 def _run_item(run: list[dict[str, Any]]) -> dict[str, Any]:
     if len(run) == 1:
         return run[0]
-    item = {k: run[0][k] for k in ("source", "type", "rule") if k in run[0]}
+    item: dict[str, Any] = {k: run[0][k] for k in ("source", "type", "rule") if k in run[0]}
     item["to"] = [[x["target"], x["weight"]] if "weight" in x else x["target"] for x in run]
     return item
 
@@ -129,7 +129,7 @@ def loaded_runs(links: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
             yield e
             continue
         items = e["to"] if "to" in e else e["mentions"]
-        head = {k: e[k] for k in ("type", "rule") if k in e} if "to" in e else {"type": "mentions"}
+        head: dict[str, Any] = {k: e[k] for k in ("type", "rule") if k in e} if "to" in e else {"type": "mentions"}
         for item in items:
             if isinstance(item, str):
                 yield {"source": e["source"], "target": item, **head}
