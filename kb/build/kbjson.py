@@ -27,6 +27,8 @@ from kb.model import KB, Document, Edge, Entity
 if TYPE_CHECKING:
     from kb.build.stream import Collection
 
+Part = Callable[[dict], dict]  # a stored document's dict -> the part of it a reader makes
+
 
 def write_kb_json(path: Path, kb: KB, cached: Sequence[tuple[Path, int] | None] = ()) -> None:
     """kb.json, written a document, an entity or an edge a line: compact, valid JSON, greppable,
@@ -192,16 +194,16 @@ def _with_references(edges: list[Edge], runs) -> Iterator[Edge | dict]:
             i += 1
 
 
-def read_kb_json(path: Path, edges: bool = True, mentions: bool = True) -> KB:
+def read_kb_json(path: Path, edges: bool = True, part: Part | None = None) -> KB:
     """The model of a build's kb.json (or of a full export of it); ``edges``: False for a reader
     that needs none (kb mentions, targets, entities), which skips the last third of the file;
-    ``mentions``: False for one that needs no mentions either (kb targets): the documents are
-    made without them, which were most of the time it took to make a document."""
+    ``part``: what each document's stored dict is cut to before its model is made, for a reader
+    that needs only that part (:func:`targets_part`)."""
     from kb.model import kb_from_dict
     from kb.store import read_json
 
     if not edges:
-        fast = _seeking(path, mentions)
+        fast = _seeking(path, part)
         if fast is not None:
             return fast
     data = None if edges else _without_edges(path)
@@ -209,9 +211,8 @@ def read_kb_json(path: Path, edges: bool = True, mentions: bool = True) -> KB:
         data = read_json(path, "knowledge base")
     if not isinstance(data, dict):
         raise KBError(f"{path}: not a knowledge base (run: kb build)")
-    if not mentions:
-        for d in data.get("documents") or []:
-            without_mentions(d)
+    if part is not None:
+        data["documents"] = [part(d) for d in data.get("documents") or []]
     stored = data.pop("edges", None) or []
     try:
         kb = kb_from_dict(data)
@@ -297,24 +298,32 @@ def document_of(kb: KB) -> Callable[[str], Document | None]:
     return docs.get
 
 
-def _seeking(path: Path, mentions: bool = True) -> KB | None:
-    """kb.json without its edges through its sidecar: the entities parsed now, each document when
-    it is first reached (without its mentions unless ``mentions``). None when there is no
-    sidecar for this very file."""
+def _seeking(path: Path, part: Part | None = None) -> KB | None:
+    """kb.json without its edges through its sidecar: the entities parsed now, each document (or
+    its ``part``) when it is first reached. None when there is no sidecar for this very file."""
     from kb.build.seek import SeekDocuments, entities_of, open_seek
 
     seek = open_seek(path)
     if seek is None:
         return None
-    docs = SeekDocuments(seek, None if mentions else without_mentions)
+    docs = SeekDocuments(seek, part)
     return KB(documents=docs, entities=entities_of(seek))  # type: ignore[arg-type]
 
 
-def without_mentions(d: dict) -> dict:
-    """A stored document's dict, its units and headings left without their mentions."""
-    rows = [r for t in d.get("indicator_tables") or [] for r in t.get("rows") or []]
-    for u in [*d.get("tasks", []), *d.get("paragraphs", []), *rows, *d.get("chapters", [])]:
+def targets_part(d: dict) -> dict:
+    """A stored document's dict cut to what its targets need (kb targets): the units that have
+    some, in their order, without mentions; no outline. Making every mention of a collection
+    was most of the time `kb targets` took."""
+    has = lambda u: bool(u.get("targets"))  # noqa: E731
+    d["tasks"] = [u for u in d.get("tasks") or [] if has(u)]
+    d["paragraphs"] = [u for u in d.get("paragraphs") or [] if has(u)]
+    for t in d.get("indicator_tables") or []:
+        t["rows"] = [r for r in t.get("rows") or [] if has(r)]
+    for u in [*d["tasks"], *d["paragraphs"], *(r for t in d.get("indicator_tables") or [] for r in t["rows"])]:
         u["mentions"] = []
+    for c in d.get("chapters") or []:
+        c["mentions"] = []
+    d["outline"] = []
     return d
 
 

@@ -129,9 +129,9 @@ class SeekDocuments(Sequence):
     """A build's documents, each parsed from its own kb.json line when first reached. Its length
     is the collection's (ids are qualified by it), whatever few documents a query reads."""
 
-    def __init__(self, seek: Seek, lean: Callable[[dict], dict] | None = None):
+    def __init__(self, seek: Seek, part: Callable[[dict], dict] | None = None):
         self.seek = seek
-        self.lean = lean  # what a document's dict is cut to before it is made (kbjson.without_mentions)
+        self.part = part  # what a document's dict is cut to before it is made (kbjson.targets_part)
         self.ids = seek.ids
         self._at = {d: i for i, d in enumerate(seek.ids)}
         self._loaded: dict[int, Document] = {}
@@ -148,7 +148,7 @@ class SeekDocuments(Sequence):
             from kb.model import document_from_dict
 
             d = self._line(i)
-            self._loaded[i] = document_from_dict(self.lean(d) if self.lean else d)
+            self._loaded[i] = document_from_dict(self.part(d) if self.part else d)
         return self._loaded[i]
 
     def _line(self, i: int) -> dict:
@@ -182,7 +182,7 @@ class SeekDocuments(Sequence):
         """Document ``i`` with only the units that mention one of ``entity_ids`` (its chapters
         all, its outline none): what a mention query reads of it. Making every unit's model of a
         document that names a common group once took most of `kb mentions`' time."""
-        if i in self._loaded and self.lean is None:
+        if i in self._loaded and self.part is None:
             return self._loaded[i]
         key = (i, entity_ids)
         if key not in self._parts:
