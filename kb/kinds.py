@@ -2,7 +2,8 @@
 ``[kind, start, end]``, ``kind`` a row of the document's table of mention kinds (the entity, with
 its role, via and acting when set). The same few entities and roles recur in every unit of a
 plan: their ids and roles were two thirds of the stored mentions (at 100 plans, 9 of kb.json's
-62 MB). And its targets, each without what its unit gives (:func:`compact_target`)."""
+62 MB). And its targets, each without what its unit gives (:func:`compact_target`); an
+entity's units by document (:func:`compact_units`)."""
 
 from __future__ import annotations
 
@@ -107,3 +108,24 @@ def mention_dict(m: list, kinds: list) -> dict[str, Any]:
 def mention_entity(m: dict[str, Any] | list, kinds: list) -> str:
     """The entity of a stored mention, compact or not."""
     return _kind(m, kinds)["entity"] if isinstance(m, list) else m["entity"]
+
+
+def compact_units(units: list[str]) -> list[list[str]]:
+    """An entity's units (``doc/T3`` …, in order) as runs of one document's: ``[[prefix, local,
+    ...], ...]`` (``prefix``: up to the last ``/``, "" for a single plan's ids): the document ids
+    repeated were most of kb.json's entities."""
+    runs: list[list[str]] = []
+    for u in units:
+        cut = u.rfind("/") + 1
+        if not runs or runs[-1][0] != u[:cut]:
+            runs.append([u[:cut]])
+        runs[-1].append(u[cut:])
+    return runs
+
+
+def entity_fields(d: dict[str, Any]) -> dict[str, Any]:
+    """A stored entity's fields: its ``units_in`` (:func:`compact_units`) as its units."""
+    if "units_in" not in d:
+        return d
+    units = [run[0] + x for run in d["units_in"] for x in run[1:]]
+    return {**{k: v for k, v in d.items() if k != "units_in"}, "units": units}

@@ -18,7 +18,7 @@ from functools import cache
 from sys import intern
 from typing import Any, Optional
 
-from kb.kinds import MentionKinds, compact_mention, compact_target, mention_dict, target_fields
+from kb.kinds import MentionKinds, compact_mention, compact_target, entity_fields, mention_dict, target_fields
 from kb.sentences import compact_sentences, sentence_dicts
 
 SCHEMA_VERSION = 1  # the model's JSON form (kb export --format json)
@@ -294,6 +294,9 @@ def _first_units(units) -> dict[str, tuple[str, str]]:
     return out
 
 
+_EMPTY_OUTLINE_LISTS = ("responsible", "cells", "header")
+
+
 def _outline_dicts(doc: Document, compact: bool) -> list[dict[str, Any]]:
     """The outline nodes; compact: a node whose text holds its unit's text stores only what is
     around it (``around``: [before, after]), and no path when it is the unit's (the outline was a
@@ -310,6 +313,9 @@ def _outline_dicts(doc: Document, compact: bool) -> list[dict[str, Any]]:
             del n["text"]
         if path is not None and n["path"] == path:
             del n["path"]
+        for k in _EMPTY_OUTLINE_LISTS:
+            if not n[k]:
+                del n[k]  # most nodes have none: read back as the field's default
     return nodes
 
 
@@ -477,6 +483,6 @@ def kb_from_dict(d: dict[str, Any]) -> KB:
         raise ValueError(f"unsupported kb.json schema {d.get('schema')!r} (expected {STORED_SCHEMA})")
     return KB(
         documents=[document_from_dict(x) for x in d.get("documents", [])],
-        entities=[_init(Entity, e) for e in d.get("entities", [])],
+        entities=[_init(Entity, entity_fields(e)) for e in d.get("entities", [])],
         edges=[edge_from_dict(e) for e in d.get("edges", [])],
     )

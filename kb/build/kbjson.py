@@ -122,7 +122,7 @@ def _write(
     """``edges``: Edge objects or stored dicts; ``lines``: runs of their lines, written already
     (joined by a comma and a line break); a :class:`Run` (of a document's line or of its edge
     lines) is copied from ``src``. Returns where each item went (bytes), for the sidecar."""
-    from kb.model import STORED_SCHEMA, flat_dict
+    from kb.model import STORED_SCHEMA
 
     with open(path, "wb") as f:
         at = 0
@@ -149,11 +149,20 @@ def _write(
 
         put(f'{{"schema":{STORED_SCHEMA},\n')
         docs = items("documents", doc_lines)
-        ents = items("entities", (_dump(flat_dict(e)) for e in entities))
+        ents = items("entities", (_dump(_stored_entity(e)) for e in entities))
         # an edge has no key and may have no weight (graph.json's links have 1.0 for it)
         runs = items("edges", edges if lines else (_dump(x) for x in _stored(edges)), last=True)
     whole = (ents[0][0], ents[-1][0] + ents[-1][1] - ents[0][0]) if ents else None
     return Spans(documents=docs, entities=whole, edges=list(runs))
+
+
+def _stored_entity(e: Entity) -> dict:
+    from kb.kinds import compact_units
+    from kb.model import flat_dict
+
+    d = flat_dict(e)
+    d["units"] = compact_units(d["units"])
+    return {("units_in" if k == "units" else k): v for k, v in d.items()}
 
 
 def _stored_edges(kb: KB) -> Iterator[Edge | dict]:

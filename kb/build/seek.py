@@ -208,6 +208,7 @@ class SeekDocuments(Sequence):
 
 
 def entities_of(seek: Seek) -> list[Entity]:
+    from kb.kinds import entity_fields
     from kb.model import Entity, _init
 
-    return [_init(Entity, e) for e in seek.items(seek.entities)]
+    return [_init(Entity, entity_fields(e)) for e in seek.items(seek.entities)]
