@@ -9,10 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import MISSING, dataclass, fields
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from kb.model import Target
+from typing import Any
 
 # a mention's fields that say where it is; the others (the entity, its role …) are its kind
 _PLACE_FIELDS = ("text", "sentence", "start", "end")
@@ -73,7 +70,7 @@ def _fields_of(cls: type) -> _Fields:
     return _FIELDS[cls]
 
 
-def compact_target(t: Target, text: str, at: Callable[[int], str | None]) -> dict[str, Any]:
+def compact_target(t: Any, text: str, at: Callable[[int], str | None]) -> dict[str, Any]:
     """A target's dict without its unset fields and those holding their default, without its
     words when the unit's ``text`` gives them and its sentence when it is the one ``at`` its
     offset: the field names and nulls of every target were most of a plan's stored targets."""
@@ -88,7 +85,7 @@ def compact_target(t: Target, text: str, at: Callable[[int], str | None]) -> dic
     return d
 
 
-def target_fields(cls: type[Target], d: dict[str, Any], text: str, at: Callable[[int], str | None]) -> dict[str, Any]:
+def target_fields(cls: type, d: dict[str, Any], text: str, at: Callable[[int], str | None]) -> dict[str, Any]:
     """The fields of a ``cls`` (Target) stored by :func:`compact_target`, or whole (schema 2)."""
     start = d.get("start", 0)
     return {**_fields_of(cls).unset, "text": text[start : d.get("end", 0)], "sentence": at(start), **d}
