@@ -23,7 +23,8 @@ from kb.store import read_json
 GRAPH_FILE = "graph.json"
 # the graph's schema, as the model's graph and its exports give it; graph.json's storage form has
 # its own (2: links without their evidence, which is kb.json's; 3: a run of one source's links
-# of a type as one item, not only of its mentions), in the same place; 2 is still read
+# of a type as one item, not only of its mentions, as 2 wrote them), in the same place; 2 is
+# still read
 GRAPH_MODEL_SCHEMA = 1
 GRAPH_SCHEMA = 3
 READABLE_GRAPH_SCHEMAS = (2, GRAPH_SCHEMA)

@@ -91,13 +91,13 @@ def graph_link(link: dict[str, Any]) -> dict[str, Any]:
 
 def stored_runs(links: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
     """Consecutive links (:func:`graph_link`) of one source, type and rule, keyed by their type,
-    as one item ``{"source", "type", "rule"?, "to": [target or [target, weight], ...]}`` (a
-    unit's mentions, a task's related tasks: the same ends and names repeated were most of
-    graph.json), in their order; a run is given once the link after it (or the end) shows it
-    complete, so that the build can write the links as they come (kb/build/graphjson.py)."""
+    as one item ``{"source", <type>: [target or [target, weight], ...], "rule"?}`` (a unit's
+    mentions, a task's related tasks: the same ends and names repeated were most of graph.json),
+    in their order; a run is given once the link after it (or the end) shows it complete, so
+    that the build can write the links as they come (kb/build/graphjson.py)."""
     run: list[dict[str, Any]] = []
     for x in links:
-        fits = "key" not in x and set(x) <= {"source", "target", "type", "rule", "weight"}
+        fits = "key" not in x and set(x) <= _RUN_FIELDS and x["type"] not in _RUN_FIELDS
         if run and not (fits and _same_run(run[0], x)):
             yield _run_item(run)
             run = []
@@ -109,28 +109,33 @@ def stored_runs(links: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
         yield _run_item(run)
 
 
+_RUN_FIELDS = {"source", "target", "type", "rule", "weight"}
+
+
 def _same_run(a: dict[str, Any], b: dict[str, Any]) -> bool:
     return a["source"] == b["source"] and a["type"] == b["type"] and a.get("rule") == b.get("rule")
 
 
 def _run_item(run: list[dict[str, Any]]) -> dict[str, Any]:
-    if len(run) == 1:
-        return run[0]
-    item: dict[str, Any] = {k: run[0][k] for k in ("source", "type", "rule") if k in run[0]}
-    item["to"] = [[x["target"], x["weight"]] if "weight" in x else x["target"] for x in run]
+    head = run[0]  # a run of one too: shorter than the link
+    item = {
+        "source": head["source"],
+        head["type"]: [[x["target"], x["weight"]] if "weight" in x else x["target"] for x in run],
+    }
+    if "rule" in head:
+        item["rule"] = head["rule"]
     return item
 
 
 def loaded_runs(links: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-    """The links of graph.json's items: a run (:func:`stored_runs`; schema 2: a unit's mentions
-    as ``{"source", "mentions": [...]}``) as its links."""
+    """The links of graph.json's items, a run (:func:`stored_runs`) as its links."""
     for e in links:
         if "target" in e:
             yield e
             continue
-        items = e["to"] if "to" in e else e["mentions"]
-        head: dict[str, Any] = {k: e[k] for k in ("type", "rule") if k in e} if "to" in e else {"type": "mentions"}
-        for item in items:
+        kind = next(k for k in e if k not in ("source", "rule"))
+        head = {"type": kind, "rule": e["rule"]} if "rule" in e else {"type": kind}
+        for item in e[kind]:
             if isinstance(item, str):
                 yield {"source": e["source"], "target": item, **head}
             else:
