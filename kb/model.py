@@ -284,13 +284,17 @@ class _SentenceAt:
         return self.spans[i][2] if i >= 0 and offset < self.spans[i][1] else None
 
 
-def _first_units(units) -> dict[str, tuple[str, str]]:
-    """Unit id -> (text, path), the first unit of an id winning (``units``: objects or dicts in
-    the order tasks, paragraphs, rows), for an outline node's ``unit``."""
-    out: dict[str, tuple[str, str]] = {}
+def _first_units(units) -> dict[str, tuple[str, str, str | None, int]]:
+    """Unit id -> (text, path, title: a task's title or a row's name, line), the first unit of an
+    id winning (``units``: objects or dicts in the order tasks, paragraphs, rows), for an outline
+    node's ``unit``."""
+    out: dict[str, tuple[str, str, str | None, int]] = {}
     for u in units:
-        uid, text, path = (u.id, u.text, u.path) if isinstance(u, Unit) else (u["id"], u["text"], u.get("path", ""))
-        out.setdefault(uid, (text, path))
+        if isinstance(u, Unit):
+            title = u.title if isinstance(u, Task) else u.name if isinstance(u, IndicatorRow) else None
+            out.setdefault(u.id, (u.text, u.path, title, u.line))
+        else:
+            out.setdefault(u["id"], (u["text"], u.get("path", ""), u.get("title", u.get("name")), u.get("line", 0)))
     return out
 
 
@@ -299,33 +303,39 @@ _EMPTY_OUTLINE_LISTS = ("responsible", "cells", "header")
 
 def _outline_dicts(doc: Document, compact: bool) -> list[dict[str, Any]]:
     """The outline nodes; compact: a node whose text holds its unit's text stores only what is
-    around it (``around``: [before, after]), and no path when it is the unit's (the outline was a
-    third copy of every plan's text in kb.json)."""
+    around it (``around``: [before, after]), and no path, title or line when they are the unit's
+    (the outline was a third copy of every plan's text in kb.json)."""
     nodes = [flat_dict(n) for n in doc.outline]
     if not compact:
         return nodes
     units = _first_units([*doc.tasks, *doc.paragraphs, *(r for t in doc.indicator_tables for r in t.rows)])
     for n in nodes:
-        text, path = units.get(n["unit"], ("", None)) if n["unit"] is not None else ("", None)
+        text, path, title, line = units.get(n["unit"], ("", None, None, None))  # a unit id is never None
         i = n["text"].find(text) if text else -1
         if i >= 0:
             n["around"] = [n["text"][:i], n["text"][i + len(text) :]]
             del n["text"]
         if path is not None and n["path"] == path:
             del n["path"]
+        if title is not None and n["title"] == title:
+            del n["title"]  # an item's title is its task's, a row's its name
+        if line is not None and n["line"] == line:
+            del n["line"]
         for k in _EMPTY_OUTLINE_LISTS:
             if not n[k]:
                 del n[k]  # most nodes have none: read back as the field's default
     return nodes
 
 
-def _outline_node(n: dict[str, Any], units: dict[str, tuple[str, str]]) -> OutlineNode:
-    text, path = units.get(n.get("unit") or "", ("", ""))
+def _outline_node(n: dict[str, Any], units: dict[str, tuple[str, str, str | None, int]]) -> OutlineNode:
+    text, path, title, line = units.get(n.get("unit") or "", ("", "", None, 0))
     extra: dict[str, Any] = {}
     if "around" in n:
         extra["text"] = n["around"][0] + text + n["around"][1]
-    if "path" not in n and n.get("unit") in units:
-        extra["path"] = path
+    if n.get("unit") in units:  # what compact _outline_dicts left out, its unit gives
+        for k, v in (("path", path), ("title", title), ("line", line)):
+            if k not in n:
+                extra[k] = v
     return _init(OutlineNode, n, **extra)
 
 
