@@ -12,9 +12,7 @@ if TYPE_CHECKING:
     from kb.build.kbjson import Part
 
 
-def load_kb(
-    out: Path, notify: Callable[[str], None] | None = None, edges: bool = True, part: Part | None = None
-) -> KB:
+def load_kb(out: Path, notify: Callable[[str], None] | None = None, edges: bool = True, part: Part | None = None) -> KB:
     """The knowledge base of the build at ``out``. ``notify`` is told when there is no build
     yet and the bundled corpus is built first; ``edges``: False when the caller needs none;
     ``part``: the part of each document it needs (kb.build.kbjson.read_kb_json)."""
