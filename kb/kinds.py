@@ -2,16 +2,18 @@
 ``[kind, start, end]``, ``kind`` a row of the document's table of mention kinds (the entity, with
 its role, via and acting when set). The same few entities and roles recur in every unit of a
 plan: their ids and roles were two thirds of the stored mentions (at 100 plans, 9 of kb.json's
-62 MB)."""
+62 MB). And its targets, each without what its unit gives (:func:`compact_target`); an
+entity's units by document (:func:`compact_units`)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import fields
+from dataclasses import MISSING, dataclass, fields
 from typing import Any
 
 # a mention's fields that say where it is; the others (the entity, its role …) are its kind
 _PLACE_FIELDS = ("text", "sentence", "start", "end")
+_NONE = object()  # no default
 
 
 class MentionKinds:
@@ -46,6 +48,49 @@ def compact_mention(m, text: str, at: Callable[[int], str | None], kinds: Mentio
     return [kinds(m), m.start, m.end, d] if d else [kinds(m), m.start, m.end]
 
 
+@dataclass
+class _Fields:
+    names: tuple[str, ...]
+    defaults: dict[str, Any]  # of the fields with one
+    unset: dict[str, None]  # the fields without a default
+
+
+_FIELDS: dict[type, _Fields] = {}
+
+
+def _fields_of(cls: type) -> _Fields:
+    """A class's fields, found once (a thousand plans hold a million targets)."""
+    if cls not in _FIELDS:
+        fs = fields(cls)
+        _FIELDS[cls] = _Fields(
+            names=tuple(f.name for f in fs),
+            defaults={f.name: f.default for f in fs if f.default is not MISSING},
+            unset={f.name: None for f in fs if f.default is MISSING},
+        )
+    return _FIELDS[cls]
+
+
+def compact_target(t: Any, text: str, at: Callable[[int], str | None]) -> dict[str, Any]:
+    """A target's dict without its unset fields and those holding their default, without its
+    words when the unit's ``text`` gives them and its sentence when it is the one ``at`` its
+    offset: the field names and nulls of every target were most of a plan's stored targets."""
+    f = _fields_of(type(t))
+    d = {}
+    derived = {"text": text[t.start : t.end], "sentence": at(t.start)}  # unset, they are these
+    for k in f.names:
+        v = getattr(t, k)
+        default = derived[k] if k in derived else f.defaults.get(k, _NONE)
+        if not (type(v) is type(default) and v == default) and (v is not None or k in derived):
+            d[k] = v  # 0.0 is no default 0
+    return d
+
+
+def target_fields(cls: type, d: dict[str, Any], text: str, at: Callable[[int], str | None]) -> dict[str, Any]:
+    """The fields of a ``cls`` (Target) stored by :func:`compact_target`, or whole (schema 2)."""
+    start = d.get("start", 0)
+    return {**_fields_of(cls).unset, "text": text[start : d.get("end", 0)], "sentence": at(start), **d}
+
+
 def _kind(m: list, kinds: list) -> dict[str, Any]:
     row = m[0] if isinstance(m[0], str) else kinds[m[0]]  # schema 1: the entity itself
     return {"entity": row} if isinstance(row, str) else {"entity": row[0], **row[1]}
@@ -60,3 +105,24 @@ def mention_dict(m: list, kinds: list) -> dict[str, Any]:
 def mention_entity(m: dict[str, Any] | list, kinds: list) -> str:
     """The entity of a stored mention, compact or not."""
     return _kind(m, kinds)["entity"] if isinstance(m, list) else m["entity"]
+
+
+def compact_units(units: list[str]) -> list[list[str]]:
+    """An entity's units (``doc/T3`` …, in order) as runs of one document's: ``[[prefix, local,
+    ...], ...]`` (``prefix``: up to the last ``/``, "" for a single plan's ids): the document ids
+    repeated were most of kb.json's entities."""
+    runs: list[list[str]] = []
+    for u in units:
+        cut = u.rfind("/") + 1
+        if not runs or runs[-1][0] != u[:cut]:
+            runs.append([u[:cut]])
+        runs[-1].append(u[cut:])
+    return runs
+
+
+def entity_fields(d: dict[str, Any]) -> dict[str, Any]:
+    """A stored entity's fields: its ``units_in`` (:func:`compact_units`) as its units."""
+    if "units_in" not in d:
+        return d
+    units = [run[0] + x for run in d["units_in"] for x in run[1:]]
+    return {**{k: v for k, v in d.items() if k != "units_in"}, "units": units}

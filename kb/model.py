@@ -18,14 +18,17 @@ from functools import cache
 from sys import intern
 from typing import Any, Optional
 
-from kb.kinds import MentionKinds, compact_mention, mention_dict
+from kb.kinds import MentionKinds, compact_mention, compact_target, entity_fields, mention_dict, target_fields
 from kb.sentences import compact_sentences, sentence_dicts
 
 SCHEMA_VERSION = 1  # the model's JSON form (kb export --format json)
 # build/kb.json's storage form (:func:`document_to_dict`'s compact form): 2 since mentions refer
-# to a per-document table of entities and roles; the reader also reads 1 (a full export or a
-# build before that), and code older than that says to rebuild instead of misreading 2
-STORED_SCHEMA = 2
+# to a per-document table of entities and roles, 3 since targets leave out what their unit gives
+# and related edges are stored a run of one document's at a time (kb.graph.links); the reader
+# also reads 1 (a full export or a build before that) and 2, and code older than a form says to
+# rebuild instead of misreading it
+STORED_SCHEMA = 3
+READABLE_SCHEMAS = (SCHEMA_VERSION, 2, STORED_SCHEMA)
 
 
 @dataclass(slots=True)
@@ -255,10 +258,11 @@ def _unit_dict(u: Unit, extra_first: dict[str, Any], kinds: MentionKinds | None)
         d["sentences"] = compact_sentences(u)
         at = _SentenceAt([(x.start, x.end, x.id) for x in u.sentences])
         d["mentions"] = [compact_mention(m, u.text, at, kinds) for m in u.mentions]
+        d["targets"] = [compact_target(t, u.text, at) for t in u.targets]
     else:
         d["sentences"] = [flat_dict(s) for s in u.sentences]
         d["mentions"] = [flat_dict(m) for m in u.mentions]
-    d["targets"] = [flat_dict(t) for t in u.targets]
+        d["targets"] = [flat_dict(t) for t in u.targets]
     return d
 
 
@@ -280,42 +284,58 @@ class _SentenceAt:
         return self.spans[i][2] if i >= 0 and offset < self.spans[i][1] else None
 
 
-def _first_units(units) -> dict[str, tuple[str, str]]:
-    """Unit id -> (text, path), the first unit of an id winning (``units``: objects or dicts in
-    the order tasks, paragraphs, rows), for an outline node's ``unit``."""
-    out: dict[str, tuple[str, str]] = {}
+def _first_units(units) -> dict[str, tuple[str, str, str | None, int]]:
+    """Unit id -> (text, path, title: a task's title or a row's name, line), the first unit of an
+    id winning (``units``: objects or dicts in the order tasks, paragraphs, rows), for an outline
+    node's ``unit``."""
+    out: dict[str, tuple[str, str, str | None, int]] = {}
     for u in units:
-        uid, text, path = (u.id, u.text, u.path) if isinstance(u, Unit) else (u["id"], u["text"], u.get("path", ""))
-        out.setdefault(uid, (text, path))
+        if isinstance(u, Unit):
+            title = u.title if isinstance(u, Task) else u.name if isinstance(u, IndicatorRow) else None
+            out.setdefault(u.id, (u.text, u.path, title, u.line))
+        else:
+            out.setdefault(u["id"], (u["text"], u.get("path", ""), u.get("title", u.get("name")), u.get("line", 0)))
     return out
+
+
+_EMPTY_OUTLINE_LISTS = ("responsible", "cells", "header")
 
 
 def _outline_dicts(doc: Document, compact: bool) -> list[dict[str, Any]]:
     """The outline nodes; compact: a node whose text holds its unit's text stores only what is
-    around it (``around``: [before, after]), and no path when it is the unit's (the outline was a
-    third copy of every plan's text in kb.json)."""
+    around it (``around``: [before, after]), and no path, title or line when they are the unit's
+    (the outline was a third copy of every plan's text in kb.json)."""
     nodes = [flat_dict(n) for n in doc.outline]
     if not compact:
         return nodes
     units = _first_units([*doc.tasks, *doc.paragraphs, *(r for t in doc.indicator_tables for r in t.rows)])
     for n in nodes:
-        text, path = units.get(n["unit"], ("", None)) if n["unit"] is not None else ("", None)
+        text, path, title, line = units.get(n["unit"], ("", None, None, None))  # a unit id is never None
         i = n["text"].find(text) if text else -1
         if i >= 0:
             n["around"] = [n["text"][:i], n["text"][i + len(text) :]]
             del n["text"]
         if path is not None and n["path"] == path:
             del n["path"]
+        if title is not None and n["title"] == title:
+            del n["title"]  # an item's title is its task's, a row's its name
+        if line is not None and n["line"] == line:
+            del n["line"]
+        for k in _EMPTY_OUTLINE_LISTS:
+            if not n[k]:
+                del n[k]  # most nodes have none: read back as the field's default
     return nodes
 
 
-def _outline_node(n: dict[str, Any], units: dict[str, tuple[str, str]]) -> OutlineNode:
-    text, path = units.get(n.get("unit") or "", ("", ""))
+def _outline_node(n: dict[str, Any], units: dict[str, tuple[str, str, str | None, int]]) -> OutlineNode:
+    text, path, title, line = units.get(n.get("unit") or "", ("", "", None, 0))
     extra: dict[str, Any] = {}
     if "around" in n:
         extra["text"] = n["around"][0] + text + n["around"][1]
-    if "path" not in n and n.get("unit") in units:
-        extra["path"] = path
+    if n.get("unit") in units:  # what compact _outline_dicts left out, its unit gives
+        for k, v in (("path", path), ("title", title), ("line", line)):
+            if k not in n:
+                extra[k] = v
     return _init(OutlineNode, n, **extra)
 
 
@@ -441,7 +461,7 @@ def _unit_kwargs(d: dict[str, Any], kinds: list) -> dict[str, Any]:
             for s in sentences
         ],
         "mentions": [_mention(m, text, at, kinds) for m in d.get("mentions", [])],
-        "targets": [_init(Target, t) for t in d.get("targets", [])],
+        "targets": [Target(**target_fields(Target, t, text, at)) for t in d.get("targets", [])],
     }
 
 
@@ -469,10 +489,10 @@ def document_from_dict(d: dict[str, Any]) -> Document:
 
 
 def kb_from_dict(d: dict[str, Any]) -> KB:
-    if d.get("schema") not in (SCHEMA_VERSION, STORED_SCHEMA):
+    if d.get("schema") not in READABLE_SCHEMAS:
         raise ValueError(f"unsupported kb.json schema {d.get('schema')!r} (expected {STORED_SCHEMA})")
     return KB(
         documents=[document_from_dict(x) for x in d.get("documents", [])],
-        entities=[_init(Entity, e) for e in d.get("entities", [])],
+        entities=[_init(Entity, entity_fields(e)) for e in d.get("entities", [])],
         edges=[edge_from_dict(e) for e in d.get("edges", [])],
     )

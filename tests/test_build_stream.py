@@ -59,7 +59,7 @@ def test_graph_streamed_is_the_whole_models(built):
     assert not list(tmp.glob("*.tmp"))
     # in the compact form (runs of one unit's mentions as one item), which reads back to the graph
     text = (tmp / "a.graph.json").read_text(encoding="utf-8")
-    assert '"mentions":[[' in text
+    assert '"mentions":[[' in text and '"related":[[' in text
     (tmp / "g").mkdir(exist_ok=True)
     (tmp / "g" / "graph.json").write_text(text, encoding="utf-8")
     write_kb_json(tmp / "g" / "kb.json", coll.kb())  # the links' evidence

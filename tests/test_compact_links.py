@@ -78,3 +78,57 @@ def test_a_part_about_a_third_unit_is_stored_whole(tmp_path):
     write_kb_json(tmp_path / "kb.json", KB(edges=[Edge("T1", "T2", "related", ev2)]))
     [link] = json.loads((tmp_path / "kb.json").read_text(encoding="utf-8"))["edges"]
     assert link["ev"] == {"sentence": ".s2", "text": "x", "other": {"sentence": ".s1"}}
+
+
+@st.composite
+def _related(draw) -> Edge:
+    """A related edge as the linker writes it (its first shared term quoted in both units), or
+    one detail off: another quote, a sentence not of its unit or not numbered canonically, ends
+    of two documents, a weight of another type."""
+    source, target = draw(st.sampled_from([("d/T1", "d/T2"), ("T1", "T2"), ("d/T1", "e/T2"), ("d/T1", "d/a/T2")]))
+    shared = draw(st.lists(st.sampled_from(["协商", "职工", "工会", 'x"y']), min_size=1, max_size=4))
+    text = draw(st.sampled_from([shared[0], shared[0], "别的"]))
+    s1 = draw(st.sampled_from([f"{source}.s1", f"{source}.s12", f"{source}.s01", f"{target}.s1", f"{source}.s"]))
+    s2 = draw(st.sampled_from([f"{target}.s3", f"{target}.s3", f"{source}.s3"]))
+    ev = {"unit": source, "sentence": s1, "text": text}
+    ev["other"] = {"unit": target, "sentence": s2, "text": draw(st.sampled_from([text, text, "他"]))}
+    ev["shared"] = shared
+    return Edge(
+        source,
+        target,
+        "related",
+        ev,
+        draw(st.sampled_from(["shared-terms", None])),
+        draw(st.sampled_from([51.85, 2, None])),
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(_related(), _edge()), max_size=12))
+def test_related_runs_read_back_exactly(tmp_path_factory, edges):
+    kb = KB(edges=edges)
+    out = tmp_path_factory.mktemp("related")
+    write_kb_json(out / "kb.json", kb)
+    assert read_kb_json(out / "kb.json").edges == edges
+
+
+def test_related_edges_of_a_plan_are_one_item_with_their_terms_once(tmp_path):
+    """Two real plans: each one's related edges are (nearly all) one run whose terms are each
+    written once, and they read back to the edges of the model."""
+    from pathlib import Path
+
+    from kb.build import collect
+
+    root = Path(__file__).resolve().parent.parent / "corpus"
+    plans = [root / "acftu-14th-fyp-part2.txt", root / "zero-waste-city-pilot.txt"]
+    kb = collect(plans, cache=tmp_path / "cache").kb()
+    write_kb_json(tmp_path / "kb.json", kb)
+    data = json.loads((tmp_path / "kb.json").read_text(encoding="utf-8"))
+    runs = [e for e in data["edges"] if "related_of" in e]
+    assert [r["related_of"] for r in runs] == ["acftu-14th-fyp-part2/", "zero-waste-city-pilot/"]
+    assert all(len(r["terms"]) == len(set(r["terms"])) for r in runs)
+    related = [e for e in kb.edges if e.type == "related"]
+    alone = [e for e in data["edges"] if e.get("type") == "related"]
+    assert sum(len(x[1]) for r in runs for x in r["links"]) + len(alone) == len(related)
+    assert len(alone) < len(related) / 10
+    assert read_kb_json(tmp_path / "kb.json").edges == kb.edges

@@ -95,11 +95,12 @@ def test_stored_kb_json_reads_back_to_the_edges_the_build_made(built, kb_json):
     assert sorted(map(json.dumps, read)) == sorted(map(json.dumps, made))
     assert sum(r["count"] for r in refs) == sum(1 for x in kb_json["edges"] if x["type"] == "mentions")
     links = json.loads((built / "graph.json").read_text(encoding="utf-8"))["links"]
-    # stored without the fields others give (the evidence: kb.json's): a run of one unit's
-    # mentions as one item
+    # stored without the fields others give (the evidence: kb.json's): a run of one source's
+    # links of a type (a unit's mentions, a task's related tasks) as one item
     assert not any("ev" in x or "evidence" in x for x in links)
-    runs = [x["mentions"] for x in links if "mentions" in x]
-    assert sum(map(len, runs)) > 2 * len(runs)
+    for kind in ("mentions", "related"):
+        runs = [x[kind] for x in links if kind in x]
+        assert sum(map(len, runs)) > 2 * len(runs)
 
 
 def test_stored_kb_json_writes_each_sentence_once(built, kb_json):
@@ -116,6 +117,11 @@ def test_stored_kb_json_writes_each_sentence_once(built, kb_json):
     assert not any(set(m[3]) - {"text", "sentence"} for m in ms if len(m) == 4)
     for d in raw["documents"]:
         assert len(set(map(json.dumps, d["kinds"]))) == len(d["kinds"])
+    # a target without its unset fields, and without its words and sentence where its offsets
+    # give them: most have neither
+    ts = [t for u in units for t in u["targets"]]
+    assert ts and not any(v is None for t in ts for v in t.values())
+    assert sum("text" in t or "sentence" in t for t in ts) < len(ts) / 10
     assert len((built / "kb.json").read_bytes()) < 0.9 * len(json.dumps(kb_json, ensure_ascii=False).encode())
 
 
@@ -131,9 +137,12 @@ def test_kb_json_of_the_previous_form_still_reads(built, kb_json, tmp_path):
     raw = json.loads((built / "kb.json").read_text(encoding="utf-8"))
     raw["schema"] = 1
     turned = 0
+    full = {(d["id"], u["id"]): u for d in kb_json["documents"] for u in d["tasks"] + d["paragraphs"]}
     for d in raw["documents"]:
         kinds = d.pop("kinds")
         rows = [r for t in d["indicator_tables"] for r in t["rows"]]
+        for u in d["tasks"] + d["paragraphs"]:
+            u["targets"] = full[(d["id"], u["id"])]["targets"]  # every field, as schema 1 and 2 stored them
         for u in d["tasks"] + d["paragraphs"] + d["chapters"] + rows:
             if u.get("sentences"):
                 u["sentences"] = sentence_dicts(u["id"], u["sentences"])

@@ -4,7 +4,8 @@ kb.json is the build's storage form of the model: each document is written compa
 ``kb.model.document_to_dict``), and a document's ``mentions`` edges, which repeat its units'
 mentions one edge per (unit, entity), are written as one reference
 ``{"mentions_of": doc, "count": n}`` that :func:`read_kb_json` expands again, and so are its
-``contains`` edges (its outline, quoting each unit's first sentence): ``contains_of``; any other edge
+``contains`` edges (its outline, quoting each unit's first sentence): ``contains_of``; its run of
+``related`` edges is one item with a table of their shared terms (``related_of``); any other edge
 is stored without what its other fields say, as graph.json stores links (``ev``:
 :func:`kb.graph.links.stored_link`). ``kb export --format json`` gives the full model
 (kb/schema/kb.schema.json).
@@ -25,6 +26,8 @@ from kb.model import KB, Document, Edge, Entity
 
 if TYPE_CHECKING:
     from kb.build.stream import Collection
+
+Part = Callable[[dict], dict]  # a stored document's dict -> the part of it a reader makes
 
 
 def write_kb_json(path: Path, kb: KB, cached: Sequence[tuple[Path, int] | None] = ()) -> None:
@@ -70,7 +73,7 @@ def write_kb_json_stream(
             text = _text_get(side) if side else None
             if text is None:
                 doc, es = coll.load(i)
-                text = ",\n".join(_dump(_stored(e)) for e in _with_references(es, _runs([doc], multi)))
+                text = ",\n".join(_dump(x) for x in _stored(_with_references(es, _runs([doc], multi))))
                 if side:
                     _text_put(side, text)
             if text:
@@ -87,11 +90,12 @@ def write_kb_json_stream(
     write_seek(path, spans, [h.id for h in coll.docs], coll.holders, coll.naming)
 
 
-def _stored(e: Edge | dict) -> dict:
-    from kb.graph.links import stored_link
+def _stored(items: Iterable[Edge | dict]) -> Iterator[dict]:
+    """Edges (and references to runs of them) in their stored form (:func:`kb.graph.links.stored_links`)."""
+    from kb.graph.links import stored_links
     from kb.model import flat_dict
 
-    return e if isinstance(e, dict) else stored_link(flat_dict(e), weight=None)
+    return stored_links(e if isinstance(e, dict) else flat_dict(e) for e in items)
 
 
 def _doc_lines(docs: Sequence, model: Callable[[int], Document], cached) -> Iterator[str]:
@@ -118,7 +122,7 @@ def _write(
     """``edges``: Edge objects or stored dicts; ``lines``: runs of their lines, written already
     (joined by a comma and a line break); a :class:`Run` (of a document's line or of its edge
     lines) is copied from ``src``. Returns where each item went (bytes), for the sidecar."""
-    from kb.model import STORED_SCHEMA, flat_dict
+    from kb.model import STORED_SCHEMA
 
     with open(path, "wb") as f:
         at = 0
@@ -145,11 +149,20 @@ def _write(
 
         put(f'{{"schema":{STORED_SCHEMA},\n')
         docs = items("documents", doc_lines)
-        ents = items("entities", (_dump(flat_dict(e)) for e in entities))
+        ents = items("entities", (_dump(_stored_entity(e)) for e in entities))
         # an edge has no key and may have no weight (graph.json's links have 1.0 for it)
-        runs = items("edges", edges if lines else (_dump(_stored(e)) for e in edges), last=True)
+        runs = items("edges", edges if lines else (_dump(x) for x in _stored(edges)), last=True)
     whole = (ents[0][0], ents[-1][0] + ents[-1][1] - ents[0][0]) if ents else None
     return Spans(documents=docs, entities=whole, edges=list(runs))
+
+
+def _stored_entity(e: Entity) -> dict:
+    from kb.kinds import compact_units
+    from kb.model import flat_dict
+
+    d = flat_dict(e)
+    d["units"] = compact_units(d["units"])
+    return {("units_in" if k == "units" else k): v for k, v in d.items()}
 
 
 def _stored_edges(kb: KB) -> Iterator[Edge | dict]:
@@ -190,14 +203,16 @@ def _with_references(edges: list[Edge], runs) -> Iterator[Edge | dict]:
             i += 1
 
 
-def read_kb_json(path: Path, edges: bool = True) -> KB:
+def read_kb_json(path: Path, edges: bool = True, part: Part | None = None) -> KB:
     """The model of a build's kb.json (or of a full export of it); ``edges``: False for a reader
-    that needs none (kb mentions, targets, entities), which skips the last third of the file."""
+    that needs none (kb mentions, targets, entities), which skips the last third of the file;
+    ``part``: what each document's stored dict is cut to before its model is made, for a reader
+    that needs only that part (:func:`targets_part`)."""
     from kb.model import kb_from_dict
     from kb.store import read_json
 
     if not edges:
-        fast = _seeking(path)
+        fast = _seeking(path, part)
         if fast is not None:
             return fast
     data = None if edges else _without_edges(path)
@@ -205,6 +220,8 @@ def read_kb_json(path: Path, edges: bool = True) -> KB:
         data = read_json(path, "knowledge base")
     if not isinstance(data, dict):
         raise KBError(f"{path}: not a knowledge base (run: kb build)")
+    if part is not None:
+        data["documents"] = [part(d) for d in data.get("documents") or []]
     stored = data.pop("edges", None) or []
     try:
         kb = kb_from_dict(data)
@@ -217,14 +234,17 @@ def read_kb_json(path: Path, edges: bool = True) -> KB:
 def _loaded(path: Path, kb: KB, stored: Iterable[dict], picks: Callable[[str], bool] = lambda _: True) -> list[Edge]:
     """Edges from their stored form; a reference to a document's mentions (or contains) edges
     made again from it when ``picks`` its id."""
-    from kb.graph.links import loaded_link
+    from kb.graph.links import loaded_link, loaded_related
     from kb.model import edge_from_dict
 
-    doc_of = _document_of(kb)
+    doc_of = document_of(kb)
     multi = len(kb.documents) > 1
     makers = _made()
     out: list[Edge] = []
     for e in stored:
+        if "related_of" in e:
+            out.extend(edge_from_dict(x) for x in loaded_related(e))
+            continue
         kind = next((k for k in makers if f"{k}_of" in e), None)
         if kind is None:
             out.append(edge_from_dict(loaded_link(e, weight=None) if "ev" in e else e))
@@ -263,13 +283,21 @@ def edges_touching(path: Path, kb: KB, ids: set[str]) -> list[Edge]:
         if i < 0:  # not the build's layout (a full export): read whole
             return [e for e in read_kb_json(path).edges if e.source in ids or e.target in ids]
         marks = [f'"{end}":{_dump(x)}' for x in ids for end in ("source", "target")]
+        # a run of related edges names its ends without their document (kb.graph.links.stored_links)
+        locals_ = [_dump(x[x.rfind("/") + 1 :])[1:-1] for x in ids]
         lines = (ln[:-1] if ln.endswith(",") else ln for ln in text[i:].split("\n")[2:])  # an item a line
         refs = tuple(f'{{"{k}_of":' for k in _made())
-        stored = (json.loads(ln) for ln in lines if ln.startswith(refs) or any(m in ln for m in marks))
+        stored = (
+            json.loads(ln)
+            for ln in lines
+            if ln.startswith(refs)
+            or any(m in ln for m in marks)
+            or (ln.startswith('{"related_of":') and any(x in ln for x in locals_))
+        )
     return [e for e in _loaded(path, kb, stored, picks) if e.source in ids or e.target in ids]
 
 
-def _document_of(kb: KB) -> Callable[[str], Document | None]:
+def document_of(kb: KB) -> Callable[[str], Document | None]:
     """Document by id, without parsing every document of a build read by its sidecar."""
     from kb.build.seek import SeekDocuments
 
@@ -279,15 +307,33 @@ def _document_of(kb: KB) -> Callable[[str], Document | None]:
     return docs.get
 
 
-def _seeking(path: Path) -> KB | None:
-    """kb.json without its edges through its sidecar: the entities parsed now, each document when
-    it is first reached. None when there is no sidecar for this very file."""
+def _seeking(path: Path, part: Part | None = None) -> KB | None:
+    """kb.json without its edges through its sidecar: the entities parsed now, each document (or
+    its ``part``) when it is first reached. None when there is no sidecar for this very file."""
     from kb.build.seek import SeekDocuments, entities_of, open_seek
 
     seek = open_seek(path)
     if seek is None:
         return None
-    return KB(documents=SeekDocuments(seek), entities=entities_of(seek))  # type: ignore[arg-type]
+    docs = SeekDocuments(seek, part)
+    return KB(documents=docs, entities=entities_of(seek))  # type: ignore[arg-type]
+
+
+def targets_part(d: dict) -> dict:
+    """A stored document's dict cut to what its targets need (kb targets): the units that have
+    some, in their order, without mentions; no outline. Making every mention of a collection
+    was most of the time `kb targets` took."""
+    has = lambda u: bool(u.get("targets"))  # noqa: E731
+    d["tasks"] = [u for u in d.get("tasks") or [] if has(u)]
+    d["paragraphs"] = [u for u in d.get("paragraphs") or [] if has(u)]
+    for t in d.get("indicator_tables") or []:
+        t["rows"] = [r for r in t.get("rows") or [] if has(r)]
+    for u in [*d["tasks"], *d["paragraphs"], *(r for t in d.get("indicator_tables") or [] for r in t["rows"])]:
+        u["mentions"] = []
+    for c in d.get("chapters") or []:
+        c["mentions"] = []
+    d["outline"] = []
+    return d
 
 
 def _without_edges(path: Path) -> dict | None:

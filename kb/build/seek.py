@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -129,8 +129,9 @@ class SeekDocuments(Sequence):
     """A build's documents, each parsed from its own kb.json line when first reached. Its length
     is the collection's (ids are qualified by it), whatever few documents a query reads."""
 
-    def __init__(self, seek: Seek):
+    def __init__(self, seek: Seek, part: Callable[[dict], dict] | None = None):
         self.seek = seek
+        self.part = part  # what a document's dict is cut to before it is made (kbjson.targets_part)
         self.ids = seek.ids
         self._at = {d: i for i, d in enumerate(seek.ids)}
         self._loaded: dict[int, Document] = {}
@@ -146,7 +147,8 @@ class SeekDocuments(Sequence):
         if i not in self._loaded:
             from kb.model import document_from_dict
 
-            self._loaded[i] = document_from_dict(self._line(i))
+            d = self._line(i)
+            self._loaded[i] = document_from_dict(self.part(d) if self.part else d)
         return self._loaded[i]
 
     def _line(self, i: int) -> dict:
@@ -180,7 +182,7 @@ class SeekDocuments(Sequence):
         """Document ``i`` with only the units that mention one of ``entity_ids`` (its chapters
         all, its outline none): what a mention query reads of it. Making every unit's model of a
         document that names a common group once took most of `kb mentions`' time."""
-        if i in self._loaded:
+        if i in self._loaded and self.part is None:
             return self._loaded[i]
         key = (i, entity_ids)
         if key not in self._parts:
@@ -206,6 +208,7 @@ class SeekDocuments(Sequence):
 
 
 def entities_of(seek: Seek) -> list[Entity]:
+    from kb.kinds import entity_fields
     from kb.model import Entity, _init
 
-    return [_init(Entity, e) for e in seek.items(seek.entities)]
+    return [_init(Entity, entity_fields(e)) for e in seek.items(seek.entities)]

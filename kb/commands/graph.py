@@ -114,8 +114,10 @@ def why_cmd(source, target, as_json, out):
     da, db = G.nodes[a].get("document"), G.nodes[b].get("document")
     if da != db:
         raise KBError(f"{a} and {b} are in different documents: depends_on links tasks of one plan")
-    kb = load_kb(out, edges=False)
-    doc = next(d for d in kb.documents if d.id == da)
+    from kb.build.kbjson import document_of
+
+    doc = document_of(load_kb(out, edges=False))(da)  # that document's line alone is parsed
+    assert doc is not None  # the graph's node of a document of the build
     local = lambda n: n.split("/", 1)[1] if n.startswith(f"{doc.id}/") else n  # noqa: E731
     r = explain(doc, _task_units(doc), local(a), local(b))
     r["from"], r["to"] = a, b

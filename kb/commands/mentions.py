@@ -142,7 +142,9 @@ def targets_cmd(fmt, out, **filters):
     属性 of table rows. Past results and baselines are told apart and left out unless asked."""
     period, deadline, unit_ = filters["period"], filters["deadline"], filters["unit_"]
     kinds, dated = filters["kinds"], filters["dated"]
-    kb = load_kb(out, edges=False)
+    from kb.build.kbjson import targets_part
+
+    kb = load_kb(out, edges=False, part=targets_part)
     rows = _target_rows(kb, period, deadline, unit_, kinds, dated)
     if fmt == "text":
         output_rows(rows, "tsv", columns=TARGET_TEXT_COLUMNS)

@@ -11,6 +11,7 @@ import click
 from kb.textsafe import fix_surrogates, safe
 
 if TYPE_CHECKING:  # `kb search` imports this module and must not pay for the model's classes
+    from kb.build.kbjson import Part
     from kb.model import KB
 
 out_option = click.option(
@@ -42,12 +43,13 @@ def dump(data) -> None:
     click.echo(fix_surrogates(json.dumps(data, ensure_ascii=False, indent=2)))
 
 
-def load_kb(out: Path, edges: bool = True) -> KB:
+def load_kb(out: Path, edges: bool = True, part: Part | None = None) -> KB:
     """The knowledge base of the build at ``out`` (the bundled corpus is built first if there is
-    none); ``edges``: False for a command that reads none (a third of kb.json left unparsed)."""
+    none); ``edges``: False for a command that reads none (a third of kb.json left unparsed);
+    ``part``: the part of each document it prints (kb.build.kbjson.read_kb_json)."""
     from kb.query.load import load_kb as _load
 
-    return _load(out, notify=warn, edges=edges)
+    return _load(out, notify=warn, edges=edges, part=part)
 
 
 def generation(out: Path) -> Path:

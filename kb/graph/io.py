@@ -22,9 +22,12 @@ from kb.store import read_json
 
 GRAPH_FILE = "graph.json"
 # the graph's schema, as the model's graph and its exports give it; graph.json's storage form has
-# its own (2: links without their evidence, which is kb.json's), in the same place
+# its own (2: links without their evidence, which is kb.json's; 3: a run of one source's links
+# of a type as one item, not only of its mentions, as 2 wrote them), in the same place; 2 is
+# still read
 GRAPH_MODEL_SCHEMA = 1
-GRAPH_SCHEMA = 2
+GRAPH_SCHEMA = 3
+READABLE_GRAPH_SCHEMAS = (2, GRAPH_SCHEMA)
 TASK_LINKS = ("depends_on", "related")  # the edges a path between tasks may use
 # fills in the evidence of the links touching the nodes given (kb.query.graph), for the
 # queries that give some links' evidence (a graph loaded without it)
@@ -147,8 +150,8 @@ def data_to_graph(data: dict[str, Any]):
 # graph.json holds the graph's structure: its nodes, and its links without their evidence, which
 # kb.json holds (the evidence of related links alone was half of graph.json, and every sentence
 # it quotes is in kb.json): a link is stored without its key when that is its type, an unset
-# rule and a weight of 1.0 (:func:`graph_link`), and a run of one unit's mentions as one item
-# (:func:`stored_runs`). The queries need a few links' evidence, read from kb.json for the nodes
+# rule and a weight of 1.0 (:func:`graph_link`), and a run of one source's links of a type (a
+# unit's mentions, a task's related tasks) as one item (:func:`stored_runs`). The queries need a few links' evidence, read from kb.json for the nodes
 # they touch (kb.query.graph); an export needs every link's.
 
 
@@ -166,7 +169,7 @@ def load_graph(gen_folder):
     evidence None: kb.query.graph fills it in from kb.json."""
     path = Path(gen_folder) / GRAPH_FILE
     data = read_json(path, "graph")
-    if data.get("graph", {}).get("schema") != GRAPH_SCHEMA:
+    if data.get("graph", {}).get("schema") not in READABLE_GRAPH_SCHEMAS:
         raise KBError(f"{path}: unsupported graph schema (run: kb build)")
     return data_to_graph(data)
 

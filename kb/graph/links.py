@@ -1,6 +1,7 @@
 """The stored forms of links: a kb.json edge without what its other fields say (an evidence part
-about the edge's source or target without its unit), and graph.json's links, without their
-evidence, a run of one unit's mentions as one item; and the reading back of both. Written and
+about the edge's source or target without its unit), a document's related edges as one run;
+and graph.json's links, without their evidence, a run of one source's links of a type as one
+item; and the reading back of both. Written and
 read here so that the whole-model writers (kb.graph.io, kb.build.kbjson) and the streamed ones
 (kb.build.graphjson, kb.build.kbjson) store links the same way."""
 
@@ -89,33 +90,140 @@ def graph_link(link: dict[str, Any]) -> dict[str, Any]:
 
 
 def stored_runs(links: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-    """Consecutive mention links of one unit (:func:`graph_link`) as one item ``{"source": unit,
-    "mentions": [entity or [entity, weight], ...]}``, in their order; a run is given once the
-    link after it (or the end) shows it complete, so that the build can write the links as they
-    come (kb/build/graphjson.py)."""
-    run: dict[str, Any] | None = None
+    """Consecutive links (:func:`graph_link`) of one source, type and rule, keyed by their type,
+    as one item ``{"source", <type>: [target or [target, weight], ...], "rule"?}`` (a unit's
+    mentions, a task's related tasks: the same ends and names repeated were most of graph.json),
+    in their order; a run is given once the link after it (or the end) shows it complete, so
+    that the build can write the links as they come (kb/build/graphjson.py)."""
+    run: list[dict[str, Any]] = []
     for x in links:
-        fits = x.get("type") == "mentions" and set(x) <= {"source", "target", "type", "weight"}
-        if run is not None and not (fits and run["source"] == x["source"]):
+        fits = "key" not in x and set(x) <= _RUN_FIELDS and x["type"] not in _RUN_FIELDS
+        if run and not (fits and _same_run(run[0], x)):
+            yield _run_item(run)
+            run = []
+        if fits:
+            run.append(x)
+        else:
+            yield x
+    if run:
+        yield _run_item(run)
+
+
+_RUN_FIELDS = {"source", "target", "type", "rule", "weight"}
+
+
+def _same_run(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    return a["source"] == b["source"] and a["type"] == b["type"] and a.get("rule") == b.get("rule")
+
+
+def _run_item(run: list[dict[str, Any]]) -> dict[str, Any]:
+    head = run[0]  # a run of one too: shorter than the link
+    item = {
+        "source": head["source"],
+        head["type"]: [[x["target"], x["weight"]] if "weight" in x else x["target"] for x in run],
+    }
+    if "rule" in head:
+        item["rule"] = head["rule"]
+    return item
+
+
+def loaded_runs(links: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """The links of graph.json's items, a run (:func:`stored_runs`) as its links."""
+    for e in links:
+        if "target" in e:
+            yield e
+            continue
+        kind = next(k for k in e if k not in ("source", "rule"))
+        head = {"type": kind, "rule": e["rule"]} if "rule" in e else {"type": kind}
+        for item in e[kind]:
+            if isinstance(item, str):
+                yield {"source": e["source"], "target": item, **head}
+            else:
+                yield {"source": e["source"], "target": item[0], **head, "weight": item[1]}
+
+
+# kb.json's related edges, a run of one document's at a time: a related edge quotes a term both
+# units share and, as its evidence, up to eight of their shared terms, which recur across a
+# plan's edges (they were a sixth of kb.json); the evidence's unit, text and sentences are said
+# by its ends, its first shared term and two sentence numbers. An edge of another shape is
+# stored alone (:func:`stored_link`).
+_RELATED_KEYS = (["unit", "sentence", "text", "other", "shared"], ["unit", "sentence", "text"])
+
+
+def _related_link(prefix: str, source: str, rule, terms: list[str], entry: list) -> dict[str, Any]:
+    """The edge dict of a run's ``entry``: [target, weight, source sentence number, target
+    sentence number, shared terms by their place in the run's ``terms``], and the words quoted
+    in the source and the target when they are not the first shared term (another form of it)."""
+    s, t = prefix + source, prefix + entry[0]
+    shared = [terms[i] for i in entry[4]]
+    text_s, text_t = entry[5:7] if len(entry) > 5 else (shared[0], shared[0])
+    other = {"unit": t, "sentence": f"{t}.s{entry[3]}", "text": text_t}
+    ev = {"unit": s, "sentence": f"{s}.s{entry[2]}", "text": text_s, "other": other, "shared": shared}
+    return {"source": s, "target": t, "type": "related", "evidence": ev, "rule": rule, "weight": entry[1]}
+
+
+def _number(sentence, unit: str) -> int | None:
+    """n of the sentence id ``{unit}.s{n}``, None for any other."""
+    n = sentence[len(unit) + 2 :] if isinstance(sentence, str) and sentence.startswith(unit + ".s") else ""
+    return int(n) if n.isascii() and n.isdigit() and str(int(n)) == n else None
+
+
+def _run_entry(link: dict[str, Any]) -> tuple[str, str, list, list[str]] | None:
+    """(document prefix, source, entry with its shared terms as words) of a related edge the run
+    form gives back exactly, else None."""
+    if link.get("type") != "related" or set(link) != _EDGE_FIELDS:
+        return None
+    s, t, ev = link["source"], link["target"], link["evidence"]
+    if not (isinstance(s, str) and isinstance(t, str) and isinstance(ev, dict) and isinstance(ev.get("other"), dict)):
+        return None
+    if [list(ev), list(ev["other"])] != list(_RELATED_KEYS):
+        return None
+    prefix = s[: s.rfind("/") + 1]
+    shared = ev["shared"]
+    sa, sb = _number(ev["sentence"], s), _number(ev["other"]["sentence"], t)
+    if not t.startswith(prefix) or sa is None or sb is None or not isinstance(shared, list) or not shared:
+        return None
+    if not all(isinstance(x, str) for x in shared):
+        return None
+    entry = [t[len(prefix) :], link["weight"], sa, sb, list(range(len(shared)))]
+    if not ev["text"] == ev["other"]["text"] == shared[0]:
+        entry += [ev["text"], ev["other"]["text"]]
+    if _related_link(prefix, s[len(prefix) :], link["rule"], shared, entry) != link:
+        return None
+    return prefix, s[len(prefix) :], entry, shared
+
+
+def stored_links(links: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """kb.json's items of edge dicts: consecutive related edges of one document (and rule) as one
+    item ``{"related_of": document prefix, "rule", "terms": [term, ...], "links": [[source,
+    [entry, ...]], ...]}`` (:func:`_related_link`), any other edge by :func:`stored_link`."""
+    run: dict[str, Any] | None = None
+    at: dict[str, int] = {}  # the run's terms -> their place
+    for link in links:
+        got = _run_entry(link)
+        if run is not None and (got is None or (got[0], link["rule"]) != (run["related_of"], run["rule"])):
             yield run
             run = None
-        if not fits:
-            yield x
+        if got is None:
+            yield stored_link(link, weight=None)
             continue
+        prefix, source, entry, shared = got
         if run is None:
-            run = {"source": x["source"], "mentions": []}
-        run["mentions"].append([x["target"], x["weight"]] if "weight" in x else x["target"])
+            run, at = {"related_of": prefix, "rule": link["rule"], "terms": [], "links": []}, {}
+        for k, term in enumerate(shared):
+            if term not in at:
+                at[term] = len(run["terms"])
+                run["terms"].append(term)
+            entry[4][k] = at[term]
+        if not run["links"] or run["links"][-1][0] != source:
+            run["links"].append([source, []])
+        run["links"][-1][1].append(entry)
     if run is not None:
         yield run
 
 
-def loaded_runs(links: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-    for e in links:
-        if "mentions" not in e or "target" in e:
-            yield e
-            continue
-        for item in e["mentions"]:
-            if isinstance(item, str):
-                yield {"source": e["source"], "target": item, "type": "mentions"}
-            else:
-                yield {"source": e["source"], "target": item[0], "type": "mentions", "weight": item[1]}
+def loaded_related(item: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """The edge dicts of a run item of :func:`stored_links`."""
+    for source, entries in item["links"]:
+        for entry in entries:
+            yield _related_link(item["related_of"], source, item["rule"], item["terms"], entry)

@@ -4,18 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kb.model import KB
 
+if TYPE_CHECKING:
+    from kb.build.kbjson import Part
 
-def load_kb(out: Path, notify: Callable[[str], None] | None = None, edges: bool = True) -> KB:
+
+def load_kb(out: Path, notify: Callable[[str], None] | None = None, edges: bool = True, part: Part | None = None) -> KB:
     """The knowledge base of the build at ``out``. ``notify`` is told when there is no build
-    yet and the bundled corpus is built first; ``edges``: False when the caller needs none."""
+    yet and the bundled corpus is built first; ``edges``: False when the caller needs none;
+    ``part``: the part of each document it needs (kb.build.kbjson.read_kb_json)."""
     from kb.build import ensure_built
     from kb.build.kbjson import read_kb_json
     from kb.store import KB_FILE
 
-    return read_kb_json(ensure_built(out, notify=notify) / KB_FILE, edges=edges)
+    return read_kb_json(ensure_built(out, notify=notify) / KB_FILE, edges=edges, part=part)
 
 
 def edges_touching(out: Path, kb: KB, ids: set[str]) -> list:
