@@ -52,7 +52,7 @@ from kb.index.rows import (
     _write_vocab,
 )
 from kb.index.schema import END, META_FILE, META_VERSION, _schema, _whoosh
-from kb.index.storage import exclusive_storage, link_or_copy, segment_writer
+from kb.index.storage import add_document, exclusive_storage, link_or_copy, segment_writer
 from kb.index.textnorm import Normalizer, bigrams
 
 
@@ -416,21 +416,24 @@ def _add_unit(w, d, u, *, kind, chap, title, words, twords, norm, multi, ent_by_
         "text": u.text,
         "sentences": _sentences(u),
     }
-    w.add_document(
-        key=f"{d.id}/{u.id}",
-        doc=d.id,
-        kind=kind,
-        chapter=chap or "",
-        # token lists, not SEP-joined strings: whoosh makes the same postings from a list (positions
-        # 0, 1, ..., boost 1, as the regex tokenizer of the schema gives) without tokenizing again
-        bi=bigrams(ntext + END),
-        tbi=bigrams(ntitle + END),
-        cbi=bigrams(nchap + END),
-        words=list(words),
-        twords=list(twords),
-        enames=[n for n in enames if n],
-        ents=eids,
-        data=data,
+    add_document(
+        w,
+        dict(
+            key=f"{d.id}/{u.id}",
+            doc=d.id,
+            kind=kind,
+            chapter=chap or "",
+            # token lists, not SEP-joined strings: whoosh makes the same postings from a list (positions
+            # 0, 1, ..., boost 1, as the regex tokenizer of the schema gives) without tokenizing again
+            bi=bigrams(ntext + END),
+            tbi=bigrams(ntitle + END),
+            cbi=bigrams(nchap + END),
+            words=list(words),
+            twords=list(twords),
+            enames=[n for n in enames if n],
+            ents=eids,
+            data=data,
+        ),
     )
 
 
