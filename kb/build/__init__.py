@@ -367,6 +367,7 @@ def _build(paths, out: Path, jobs: int, use_cache: bool, progress, site: bool) -
                 previous=previous / "index" if previous else None,
                 reuse=reuse,
                 prepared=stats.get("rows"),
+                source=gen / KB_FILE,
             )
         with t("graph"):
             _write_graph(coll, gen / "graph.json", previous / "graph.json" if previous else None, reuse)
