@@ -21,8 +21,8 @@ from kb.errors import KBError
 
 
 class Source:
-    """kb.json of the generation being written, read a document line at a time (through
-    kb.seek.json)."""
+    """A generation's kb.json, read a document line at a time through its kb.seek.json (a
+    kb.build.seek.Seek, opened by the build: kb.index does not import kb.build)."""
 
     def __init__(self, seek):
         self.seek = seek
@@ -34,19 +34,15 @@ class Source:
 
     def meta(self, folder: Path) -> dict:
         """What search.json (in ``folder``) records of it; :func:`text_of` reads it back."""
-        st = os.stat(self.seek.path)
         return {
             "path": os.path.relpath(self.seek.path, folder),
-            "kb": [st.st_size, st.st_mtime_ns],
+            "kb": self.stamp(),
             "lines": {d: span[0] for d, span in self.at.items()},
         }
 
-
-def open_source(kb_path: Path | None) -> Source | None:
-    from kb.build.seek import open_seek
-
-    seek = open_seek(Path(kb_path)) if kb_path else None
-    return Source(seek) if seek else None
+    def stamp(self) -> list[int]:
+        st = os.stat(self.seek.path)
+        return [st.st_size, st.st_mtime_ns]
 
 
 def same_lines(a: Source | None, b: Source | None, doc_id: str) -> bool:

@@ -53,7 +53,7 @@ from kb.index.rows import (
 )
 from kb.index.schema import END, META_FILE, META_VERSION, _schema, _whoosh
 from kb.index.storage import add_document, exclusive_storage, link_or_copy, segment_writer
-from kb.index.stored import Locator, open_source, same_lines
+from kb.index.stored import Locator, Source, same_lines
 from kb.index.textnorm import Normalizer, bigrams
 
 
@@ -74,11 +74,11 @@ def _clear(folder: Path) -> None:
             p.unlink()
 
 
-def _prepare_incremental(previous: Path, folder: Path, key: str, multi: bool, reuse: set[str], src):
+def _prepare_incremental(previous: Path, folder: Path, key: str, multi: bool, reuse: set[str], sources):
     """Check the previous index and hard-link its files into ``folder``. Returns (previous vocab,
     kept document ids, {dropped document id: its vocab counts}); the dropped documents are those
     of the previous index that are changed or removed, or whose kb.json line (where the previous
-    index found their texts, ``src`` the new one) is not the same. Raises _Fallback when the
+    index found their texts; ``sources``: the old and the new kb.json) is not the same. Raises _Fallback when the
     previous index cannot be used."""
     previous = Path(previous)
     try:
@@ -95,7 +95,9 @@ def _prepare_incremental(previous: Path, folder: Path, key: str, multi: bool, re
             raise _Fallback("incomplete search.json")
         kept = reuse & set(docs)
         if meta.get("source"):  # texts found in the previous kb.json: only where lines are the same
-            old = open_source(previous / meta["source"]["path"])
+            old, src = sources
+            if old is None or old.stamp() != meta["source"].get("kb"):
+                old = None  # not the kb.json the previous index read: keep no document
             kept = {d for d in kept if same_lines(old, src, d)}
         dropped = {d: _read_vocab(_vocab_file(previous, d)) for d in docs if d not in kept}
         folder.mkdir(parents=True, exist_ok=True)
@@ -144,7 +146,8 @@ def write_index(
     previous: Path | None = None,
     reuse: frozenset[str] = frozenset(),
     prepared: dict[str, dict] | None = None,
-    source: Path | None = None,
+    source=None,
+    previous_source=None,
 ) -> Path:
     """Write the whoosh index and ``search.json`` for ``kb`` into ``folder`` (created).
 
@@ -159,18 +162,20 @@ def write_index(
     ``prepared``: document id -> :func:`index_rows` of that document (a cache); rows that do not
     fit (other names, content or mode) are recomputed. The output is the same either way.
 
-    ``source``: the generation's kb.json (with its kb.seek.json), where the units' texts are
-    found instead of being stored again (kb.index.stored); without it they are stored."""
+    ``source``: the generation's kb.json as opened by kb.build.seek.open_seek, where the units'
+    texts are found instead of being stored again (kb.index.stored); without it they are stored.
+    ``previous_source``: the previous generation's, where ``previous`` found them."""
     folder = Path(folder)
     norm = Normalizer(_t2s_table())
     names = _entity_words(kb, norm)
     key = _names_key(names)
     multi = len(kb.documents) > 1
-    src = open_source(source)
+    src = Source(source) if source else None
+    old = Source(previous_source) if previous_source else None
     if previous is not None:
         ids = set(_ids(kb.documents))
         try:
-            inc = _prepare_incremental(previous, folder, key, multi, set(reuse) & ids, src)
+            inc = _prepare_incremental(previous, folder, key, multi, set(reuse) & ids, (old, src))
             return _write(kb, folder, norm, names=names, key=key, multi=multi, prepared=prepared, src=src, inc=inc)
         except _Fallback:
             pass
