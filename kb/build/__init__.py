@@ -332,6 +332,7 @@ def _gc_running():
 
 
 def _build(paths, out: Path, jobs: int, use_cache: bool, progress, site: bool) -> BuildReport:
+    from kb.build.seek import open_seek
     from kb.index.write import write_index
     from kb.store import check_out
 
@@ -367,6 +368,8 @@ def _build(paths, out: Path, jobs: int, use_cache: bool, progress, site: bool) -
                 previous=previous / "index" if previous else None,
                 reuse=reuse,
                 prepared=stats.get("rows"),
+                source=open_seek(gen / KB_FILE),
+                previous_source=open_seek(previous / KB_FILE) if previous else None,
             )
         with t("graph"):
             _write_graph(coll, gen / "graph.json", previous / "graph.json" if previous else None, reuse)

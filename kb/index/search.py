@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from kb.errors import KBError
-from kb.index import textnorm
+from kb.index import stored, textnorm
 
 # the index stores an indicator row's kind as "indicator"; everything users see calls it "row"
 # (as kb show and the graph do), and "indicator" is still accepted as input
@@ -453,7 +453,7 @@ def _relaxed_pieces(idx: _Index, pos: list[_Clause]) -> tuple[list[list[str]], s
 
 
 def _hit(idx: _Index, d: dict, score: float, tier: int, highlight: list[str]) -> Hit:
-    text = d["text"]
+    text = stored.text_of(idx, d)
     ntext = idx.norm(text)
     spans_all: list[tuple[int, int]] = []
     matched = []

@@ -1,6 +1,6 @@
-"""Two adaptations of whoosh's writer for kb/index/write.py: a storage that never writes into
-an existing file (so a new index generation may hard-link the previous one's segments), and
-cached field lengths for the segment flush."""
+"""Adaptations of whoosh's writer for kb/index/write.py: a storage that never writes into an
+existing file (so a new index generation may hard-link the previous one's segments), and a
+leaner document add and segment flush over our posting pool (kb.index.pool)."""
 
 from __future__ import annotations
 
@@ -48,32 +48,72 @@ class _Lengths:
         self.pdr = pdr
         self.cols: dict[str, list[int]] = {}
 
-    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
+    def column(self, fieldname: str) -> list[int]:
+        """The length of the field in each document, by docnum (as whoosh reads it back)."""
         col = self.cols.get(fieldname)
         if col is None:
             col = self.cols[fieldname] = [
                 self.pdr.doc_field_length(i, fieldname, 0) for i in range(self.pdr.doc_count_all())
             ]
-        return col[docnum]
+        return col
+
+    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
+        return self.column(fieldname)[docnum]
 
     def close(self) -> None:
         self.pdr.close()
 
 
-def fast_lengths(w) -> None:
-    """Give the writer's flush the cached lengths (an instance attribute: nothing is pickled)."""
-    orig = w.per_document_reader
-    w.per_document_reader = lambda: _Lengths(orig())
+def _flush(w) -> None:
+    """The writer's segment flush (whoosh's ``_flush_segment``) with the postings written term by
+    term from our pool (:meth:`kb.index.pool.CompactPool.write`)."""
+    w.perdocwriter.close()
+    lengths = _Lengths(w.per_document_reader())
+    try:
+        w.pool.write(w.fieldwriter, w.schema, lengths)
+        w.fieldwriter.close()
+    finally:
+        lengths.close()
+
+
+def add_document(w, fields: dict) -> None:
+    """whoosh's ``SegmentWriter.add_document`` for our fields, a unit's token lists going to the
+    pool a term at a time (:meth:`kb.index.pool.CompactPool.add_tokens`) rather than through
+    whoosh's per-token analysis. The same postings, lengths and stored fields: a list value is
+    what whoosh indexes as tokens at positions 0, 1, ... with boost 1; a string value (the ID
+    fields) takes whoosh's own path. No per-document or per-field boosts, vectors or columns
+    (the schema has none)."""
+    perdoc, pool, docnum = w.perdocwriter, w.pool, w.docnum
+    perdoc.start_doc(docnum)
+    try:
+        for name in sorted(fields):
+            field = w.schema[name]
+            value = fields[name]
+            length = 0
+            if field.indexed and isinstance(value, list):
+                n = pool.add_tokens(name, field.format, docnum, value)
+                length = n if field.scorable else 0
+            elif field.indexed:
+                for tbytes, _freq, weight, vbytes in field.index(value):
+                    pool.add((name, tbytes, docnum, weight, vbytes))  # ID fields: not scorable
+            perdoc.add_field(name, field, value if field.stored else None, length)
+    except Exception:
+        perdoc.cancel_doc()
+        raise
+    perdoc.finish_doc()
+    w._added = True
+    w.docnum += 1
 
 
 def segment_writer(make, *args, **kwargs):
     """A whoosh segment writer (``make``: ``ix.writer`` or ``SegmentWriter``) with our codec,
-    our posting pool and cached field lengths. Not compound: compound files record mtimes, and
-    the same corpus must give the same index bytes."""
+    our posting pool and its flush. Not compound: compound files record mtimes, and the same
+    corpus must give the same index bytes."""
     from kb.index.codec import CompactCodec
     from kb.index.pool import CompactPool
 
     w = make(*args, codec=CompactCodec(), compound=False, **kwargs)
     w.pool = CompactPool(w._tempstorage)
-    fast_lengths(w)
+    # an instance attribute: whoosh's writer calls it when it ends a segment (nothing is pickled)
+    w._flush_segment = lambda: _flush(w)
     return w

@@ -52,7 +52,8 @@ from kb.index.rows import (
     _write_vocab,
 )
 from kb.index.schema import END, META_FILE, META_VERSION, _schema, _whoosh
-from kb.index.storage import exclusive_storage, link_or_copy, segment_writer
+from kb.index.storage import add_document, exclusive_storage, link_or_copy, segment_writer
+from kb.index.stored import Locator, Source, same_lines
 from kb.index.textnorm import Normalizer, bigrams
 
 
@@ -73,11 +74,12 @@ def _clear(folder: Path) -> None:
             p.unlink()
 
 
-def _prepare_incremental(previous: Path, folder: Path, key: str, multi: bool, reuse: set[str]):
+def _prepare_incremental(previous: Path, folder: Path, key: str, multi: bool, reuse: set[str], sources):
     """Check the previous index and hard-link its files into ``folder``. Returns (previous vocab,
     kept document ids, {dropped document id: its vocab counts}); the dropped documents are those
-    of the previous index that are changed or removed. Raises _Fallback when the previous index
-    cannot be used."""
+    of the previous index that are changed or removed, or whose kb.json line (where the previous
+    index found their texts; ``sources``: the old and the new kb.json) is not the same. Raises _Fallback when the
+    previous index cannot be used."""
     previous = Path(previous)
     try:
         if not previous.is_dir() or (folder.exists() and os.path.samefile(previous, folder)):
@@ -92,6 +94,11 @@ def _prepare_incremental(previous: Path, folder: Path, key: str, multi: bool, re
         if not isinstance(docs, list) or not isinstance(vocab, dict):
             raise _Fallback("incomplete search.json")
         kept = reuse & set(docs)
+        if meta.get("source"):  # texts found in the previous kb.json: only where lines are the same
+            old, src = sources
+            if old is None or old.stamp() != meta["source"].get("kb"):
+                old = None  # not the kb.json the previous index read: keep no document
+            kept = {d for d in kept if same_lines(old, src, d)}
         dropped = {d: _read_vocab(_vocab_file(previous, d)) for d in docs if d not in kept}
         folder.mkdir(parents=True, exist_ok=True)
         _clear(folder)
@@ -139,6 +146,8 @@ def write_index(
     previous: Path | None = None,
     reuse: frozenset[str] = frozenset(),
     prepared: dict[str, dict] | None = None,
+    source=None,
+    previous_source=None,
 ) -> Path:
     """Write the whoosh index and ``search.json`` for ``kb`` into ``folder`` (created).
 
@@ -151,22 +160,28 @@ def write_index(
     search.json is the same (vocab counts are summed from per-document files).
 
     ``prepared``: document id -> :func:`index_rows` of that document (a cache); rows that do not
-    fit (other names, content or mode) are recomputed. The output is the same either way."""
+    fit (other names, content or mode) are recomputed. The output is the same either way.
+
+    ``source``: the generation's kb.json as opened by kb.build.seek.open_seek, where the units'
+    texts are found instead of being stored again (kb.index.stored); without it they are stored.
+    ``previous_source``: the previous generation's, where ``previous`` found them."""
     folder = Path(folder)
     norm = Normalizer(_t2s_table())
     names = _entity_words(kb, norm)
     key = _names_key(names)
     multi = len(kb.documents) > 1
+    src = Source(source) if source else None
+    old = Source(previous_source) if previous_source else None
     if previous is not None:
         ids = set(_ids(kb.documents))
         try:
-            inc = _prepare_incremental(previous, folder, key, multi, set(reuse) & ids)
-            return _write(kb, folder, norm, names=names, key=key, multi=multi, prepared=prepared, inc=inc)
+            inc = _prepare_incremental(previous, folder, key, multi, set(reuse) & ids, (old, src))
+            return _write(kb, folder, norm, names=names, key=key, multi=multi, prepared=prepared, src=src, inc=inc)
         except _Fallback:
             pass
     folder.mkdir(parents=True, exist_ok=True)
     _clear(folder)
-    return _write(kb, folder, norm, names=names, key=key, multi=multi, prepared=prepared, inc=None)
+    return _write(kb, folder, norm, names=names, key=key, multi=multi, prepared=prepared, src=src, inc=None)
 
 
 SPLIT_CHARS = 400_000  # a full write of more text is split into segments written in parallel
@@ -264,6 +279,7 @@ def _add_doc(w, folder: Path, d, units, dwords, ctx: dict) -> dict[str, int]:
     dv = _doc_vocab(dwords)
     _write_vocab(_vocab_file(folder, d.id), dv)
     chap_titles = {c.id: c.title for c in d.chapters}
+    loc = Locator(ctx["src"].line(d.id) if ctx["src"] else None)
     for (u, kind, chap, title), (words, twords) in zip(units, dwords):
         _add_unit(
             w,
@@ -278,6 +294,7 @@ def _add_doc(w, folder: Path, d, units, dwords, ctx: dict) -> dict[str, int]:
             multi=ctx["multi"],
             ent_by_id=ctx["ent_by_id"],
             chap_titles=chap_titles,
+            loc=loc,
         )
     return dv
 
@@ -302,7 +319,7 @@ def _write_parts(ctx: dict) -> list:
         _PART_JOB = None
 
 
-def _write(kb, folder: Path, norm: Normalizer, *, names, key: str, multi: bool, prepared, inc) -> Path:
+def _write(kb, folder: Path, norm: Normalizer, *, names, key: str, multi: bool, prepared, src, inc) -> Path:
     """Full write (``inc`` None) into an empty folder, or an update of the linked previous
     index (``inc`` from :func:`_prepare_incremental`)."""
     import random
@@ -340,6 +357,7 @@ def _write(kb, folder: Path, norm: Normalizer, *, names, key: str, multi: bool, 
         "norm": norm,
         "multi": multi,
         "ent_by_id": {e.id: e for e in kb.entities},
+        "src": src,
     }
     (folder / DOCVOCAB_DIR).mkdir(exist_ok=True)
     words_iter = _all_words(need, names) if need else iter(())
@@ -396,11 +414,11 @@ def _write(kb, folder: Path, norm: Normalizer, *, names, key: str, multi: bool, 
             words_iter.close()  # stops the worker processes if indexing failed half-way
         random.setstate(state)
     _write_new(folder / STATE_FILE, _dumps({"rows": ROWS_VERSION, "names": key, "multi": multi}))
-    _write_new(folder / META_FILE, _dumps(_meta(kb, norm, vocab)))
+    _write_new(folder / META_FILE, _dumps(_meta(kb, norm, vocab, src.meta(folder) if src else None)))
     return folder
 
 
-def _add_unit(w, d, u, *, kind, chap, title, words, twords, norm, multi, ent_by_id, chap_titles) -> None:
+def _add_unit(w, d, u, *, kind, chap, title, words, twords, norm, multi, ent_by_id, chap_titles, loc) -> None:
     ntext, ntitle = norm(u.text), norm(title)
     nchap = norm(chap_titles.get(chap, "")) if chap else ""
     eids = sorted({m.entity for m in u.mentions})
@@ -413,28 +431,34 @@ def _add_unit(w, d, u, *, kind, chap, title, words, twords, norm, multi, ent_by_
         "title": title,
         "chapter": chap,
         "path": u.path,
-        "text": u.text,
         "sentences": _sentences(u),
     }
-    w.add_document(
-        key=f"{d.id}/{u.id}",
-        doc=d.id,
-        kind=kind,
-        chapter=chap or "",
-        # token lists, not SEP-joined strings: whoosh makes the same postings from a list (positions
-        # 0, 1, ..., boost 1, as the regex tokenizer of the schema gives) without tokenizing again
-        bi=bigrams(ntext + END),
-        tbi=bigrams(ntitle + END),
-        cbi=bigrams(nchap + END),
-        words=list(words),
-        twords=list(twords),
-        enames=[n for n in enames if n],
-        ents=eids,
-        data=data,
+    at = loc.find(u.text)
+    if at:
+        data["at"] = at  # where kb.json has the text (kb.index.stored)
+    else:
+        data["text"] = u.text
+    add_document(
+        w,
+        dict(
+            doc=d.id,
+            kind=kind,
+            chapter=chap or "",
+            # token lists, not SEP-joined strings: whoosh makes the same postings from a list (positions
+            # 0, 1, ..., boost 1, as the regex tokenizer of the schema gives) without tokenizing again
+            bi=bigrams(ntext + END),
+            tbi=bigrams(ntitle + END),
+            cbi=bigrams(nchap + END),
+            words=list(words),
+            twords=list(twords),
+            enames=[n for n in enames if n],
+            ents=eids,
+            data=data,
+        ),
     )
 
 
-def _meta(kb, norm: Normalizer, vocab: dict[str, int]) -> dict:
+def _meta(kb, norm: Normalizer, vocab: dict[str, int], source: dict | None) -> dict:
     chapters: dict[str, dict] = {}
     for doc_id, chs in _chapters_of(kb.documents):
         for cid, label, title in chs:
@@ -446,6 +470,7 @@ def _meta(kb, norm: Normalizer, vocab: dict[str, int]) -> dict:
         "vocab": dict(sorted(vocab.items())),
         "synonyms": _synonym_groups(kb, norm),
         "chapters": list(chapters.values()),
+        "source": source,  # before the entities: a query reads it, and search.json only that far
         "entities": [
             {"id": e.id, "type": e.type, "name": e.name, "aliases": list(e.aliases), "broader": list(e.broader)}
             for e in kb.entities
