@@ -324,6 +324,8 @@ def candidates(doc: Document, units: list[Unit]) -> list[Candidate]:
                         found = _does_work(by_id[a], things[a], key, t.head if rule == "work-of" else "")
                     if found:
                         done[a] = found
+                        if len(done) > MAX_DF - 1:
+                            break  # dropped below whatever the rest of the pool does
                 if len(done) > MAX_DF - 1:
                     continue  # work that many tasks do is the plan's topic, not a use of B's resource
                 for a, h in done.items():
@@ -341,6 +343,8 @@ def candidates(doc: Document, units: list[Unit]) -> list[Candidate]:
                 lw = _level_work(by_id[a], things[a], levels) if a != b else None
                 if lw:
                     at_level[a] = lw
+                    if len(at_level) > MAX_DF - 1:
+                        break  # dropped below whatever the rest of the pool does
             if len(at_level) > MAX_DF - 1:
                 continue  # work at that level in many tasks is the plan's topic
             for a, lw in at_level.items():
