@@ -298,3 +298,23 @@ def test_a_deleted_word_is_split_by_every_hmm_at_once():
     assert "杭研" in a.lcut(text) and "杭研" not in a.FREQ  # a word of the HMM's
     b.del_word("杭研")
     assert "杭研" not in a.lcut(text) and a.lcut(text) == a.lcut(text, HMM=False)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="鄂豫皖京津冀三两十省市县区《》“、，, 1a", max_size=40))
+def test_counted_issuers_as_finditer(text):
+    """The counted issuers searched before each 《 are the pattern's matches over the whole text."""
+    from kb.extract.levelnames import _COUNTED_ISSUERS, _counted_issuers
+
+    assert [m.span() for m in _counted_issuers(text)] == [m.span() for m in _COUNTED_ISSUERS.finditer(text)]
+
+
+def test_counted_issuers_on_plans():
+    """The same over real plans' text, with the docstring's counted issuers put between them."""
+    from kb.extract.levelnames import _COUNTED_ISSUERS, _counted_issuers
+
+    cited = "按照鄂豫皖三省《大别山区革命文物保护战略规划》"
+    text = cited.join((ROOT / "corpus" / f"{p}.txt").read_text(encoding="utf-8") for p in PLANS)
+    got = [m.span() for m in _counted_issuers(text)]
+    assert got == [m.span() for m in _COUNTED_ISSUERS.finditer(text)]
+    assert len(got) == len(PLANS) - 1

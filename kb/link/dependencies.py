@@ -60,7 +60,6 @@ from kb.link.things import (
     _SUPPORT_TITLE,
     DOTS,
     ESTABLISH_VERBS,
-    GENERIC_MODS,
     IT_HEADS,
     LONG_CORE,
     MAX_DF,
@@ -68,7 +67,6 @@ from kb.link.things import (
     RULE_RANK,
     USE_VERBS,
     Thing,
-    _strip_scope,
     _year,
     established,
     law_name,
@@ -89,7 +87,9 @@ from kb.link.uses import (
     _serves,
     _title,
     _used_head,
+    bare_core,
     body_levels,
+    head_uses,
 )
 from kb.model import Document, Edge, Sentence, Unit
 
@@ -130,7 +130,7 @@ def find_reference(a: Unit, a_things: list[Thing], thing: Thing, df: dict[str, i
     tried = []
     for form, kind in thing.forms.items():
         n = df.get(form, 0)
-        limit = MAX_DF if len(GENERIC_MODS.sub("", _strip_scope(thing.core))) > 4 else MAX_DF - 1
+        limit = MAX_DF if len(bare_core(thing)) > 4 else MAX_DF - 1
         if kind not in ("title", "title-short") and n > limit:
             if form in a.text:
                 tried.append(f"{a.id} names “{form}”, but it is in {n} tasks: a topic word, not a name")
@@ -241,13 +241,20 @@ def candidates(doc: Document, units: list[Unit]) -> list[Candidate]:
         by_chapter.setdefault(getattr(u, "chapter", None), []).append(u.id)
     best: dict[tuple[str, str], Candidate] = {}
     used_memo: dict[tuple[str, str, str], tuple | None] = {}
+    uses_memo: dict[tuple[str, str], list] = {}
+    cores: dict[str, str] = {}
 
     def used(a: str, y: Thing):
         # _used_head reads only the thing's head and core; the ambiguity check below asks it
-        # again for every other task's things of one head
+        # again for every other task's things of one head, and A's uses of a head are read once
+        # for all things of that head
         k = (a, y.head, y.core)
         if k not in used_memo:
-            used_memo[k] = _used_head(by_id[a], y)
+            if (a, y.head) not in uses_memo:
+                uses_memo[a, y.head] = head_uses(by_id[a], y.head)
+            if y.core not in cores:
+                cores[y.core] = bare_core(y)
+            used_memo[k] = _used_head(uses_memo[a, y.head], cores[y.core])
         return used_memo[k]
 
     heads: dict[str, list[tuple[str, list[Thing]]]] = {}
@@ -275,7 +282,7 @@ def candidates(doc: Document, units: list[Unit]) -> list[Candidate]:
             # only units whose sentences hold one of the thing's forms can refer to it (in the
             # order of the units, as a scan of them all would find them)
             # (a form in more tasks than the limit is a topic word and never refers)
-            limit = MAX_DF if len(GENERIC_MODS.sub("", _strip_scope(t.core))) > 4 else MAX_DF - 1
+            limit = MAX_DF if len(bare_core(t)) > 4 else MAX_DF - 1
             forms = [f for f, kind in t.forms.items() if kind in ("title", "title-short") or df.get(f, 0) <= limit]
             near = sorted({i for form in forms for i in in_sentences.containing(form)})
             for a in (ids[i] for i in near):
@@ -317,6 +324,8 @@ def candidates(doc: Document, units: list[Unit]) -> list[Candidate]:
                         found = _does_work(by_id[a], things[a], key, t.head if rule == "work-of" else "")
                     if found:
                         done[a] = found
+                        if len(done) > MAX_DF - 1:
+                            break  # dropped below whatever the rest of the pool does
                 if len(done) > MAX_DF - 1:
                     continue  # work that many tasks do is the plan's topic, not a use of B's resource
                 for a, h in done.items():
@@ -334,6 +343,8 @@ def candidates(doc: Document, units: list[Unit]) -> list[Candidate]:
                 lw = _level_work(by_id[a], things[a], levels) if a != b else None
                 if lw:
                     at_level[a] = lw
+                    if len(at_level) > MAX_DF - 1:
+                        break  # dropped below whatever the rest of the pool does
             if len(at_level) > MAX_DF - 1:
                 continue  # work at that level in many tasks is the plan's topic
             for a, lw in at_level.items():

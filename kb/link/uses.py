@@ -31,24 +31,40 @@ def _does_work(a: Unit, a_things: list[Thing], work: str, head: str = "") -> tup
     """A carries out ``work`` (a work verb at most 6 characters before it in one clause:
     开展工资集体协商, 深化普法宣传), or does it at a resource of B's kind (``head``: 教师…在企业或
     实训基地实训), and sets up no resource of its own for the same work."""
-    if any(work_of(t) == work for t in a_things):
-        return None  # A builds its own 普法资源库: parallel work
-    if head:
-        # the work done at the resource: 在 + a place ending in B's head + the work itself
-        at = re.compile(r"在[^,，;；。在]{0,12}?" + re.escape(head) + r"(?:开展|进行|参加)?" + re.escape(work))
-        for s in a.sentences:
-            if work not in s.text:
-                continue  # (most sentences: the clauses need not be searched)
-            for c, _a, _b in clauses(s.text):
-                if at.search(c) and not DOTS.search(s.text):
-                    return s, c
-    pat = re.compile(
+    hit = _work_done(a, work, head)
+    if hit and any(work_of(t) == work for t in a_things):
+        return None  # A builds its own 普法资源库: parallel work (asked after the rarer hit)
+    return hit
+
+
+@lru_cache(maxsize=1024)
+def _work_patterns(work: str, head: str) -> tuple[re.Pattern | None, re.Pattern]:
+    """The work done at a resource of kind ``head`` (在 + a place ending in the head + the work)
+    and the work after a work verb; built once per work, not once per unit asked."""
+    at = (
+        re.compile(r"在[^,，;；。在]{0,12}?" + re.escape(head) + r"(?:开展|进行|参加)?" + re.escape(work))
+        if head
+        else None
+    )
+    done = re.compile(
         r"(?:"
         + WORK_VERBS
         + r"|签订|订立|执行|依据|依照)([^,，;；。的《]{0,6}?)"
         + re.escape(work)
         + r"(?!建设|工程|》)"
     )
+    return at, done
+
+
+def _work_done(a: Unit, work: str, head: str) -> tuple[Sentence, str] | None:
+    at, pat = _work_patterns(work, head)
+    if at is not None:
+        for s in a.sentences:
+            if work not in s.text:
+                continue  # (most sentences: the clauses need not be searched)
+            for c, _a, _b in clauses(s.text):
+                if at.search(c) and not DOTS.search(s.text):
+                    return s, c
     for s in a.sentences:
         if work not in s.text or DOTS.search(s.text):
             continue
@@ -116,15 +132,14 @@ def _acts_by_law(a: Unit, a_things: list[Thing], subject: str) -> tuple[Sentence
     """A acts by law on what a law names: 依法/依规 and, later in the same clause, the law's
     subject (依法纠正…撤并工会组织 for 《工会法》); A drafts no law on that subject itself.
     The subject must follow: 港澳工会依法开展… acts as a body under its own law."""
-    if any(law_name(t) == subject for t in a_things):
-        return None
     for s in a.sentences:
         if subject not in s.text or DOTS.search(s.text):
             continue
         for c, _a, _b in clauses(s.text):
             m = _BY_LAW.search(c)
             if m and subject in c[m.end() :] and "《" not in c:
-                return s, c
+                # (asked after the rarer hit)
+                return None if any(law_name(t) == subject for t in a_things) else (s, c)
     return None
 
 
@@ -134,21 +149,34 @@ def _use_pattern(head: str) -> re.Pattern:
     return re.compile(r"(?:" + "|".join(USE_VERBS) + r")([^,，;；。、和及与等]{1,12}?)" + re.escape(head))
 
 
-def _used_head(a: Unit, thing: Thing) -> tuple[Sentence, str, str] | None:
-    """A names B's thing by its head noun after a use verb, with B's own words before the head
-    (依托考古工作站开展…, 用好执法队伍): (sentence, clause, phrase)."""
-    if thing.head not in RESOURCE_HEADS + IT_HEADS:
-        return None
-    core = GENERIC_MODS.sub("", _strip_scope(thing.core))
-    pat = _use_pattern(thing.head)
+def head_uses(a: Unit, head: str) -> list[tuple[Sentence, str, str, str]]:
+    """Where A names a thing by its head noun after a use verb (依托考古工作站开展…, 用好执法队伍):
+    (sentence, clause, phrase, A's words before the head without scope words and generic
+    modifiers). Read once per unit and head: every thing of that head is matched against it."""
+    if head not in RESOURCE_HEADS + IT_HEADS:
+        return []
+    pat = _use_pattern(head)
+    out = []
     for s in a.sentences:
-        if thing.head not in s.text or DOTS.search(s.text):
+        if head not in s.text or DOTS.search(s.text):
             continue
         for c, _a, _b in clauses(s.text):
             for m in pat.finditer(c):
-                x = GENERIC_MODS.sub("", _strip_scope(m.group(1)))
-                if len(x) >= 2 and _shared(x, core) >= max(2, (len(x) + 1) // 2):
-                    return s, c, m.group(0)
+                out.append((s, c, m.group(0), GENERIC_MODS.sub("", _strip_scope(m.group(1)))))
+    return out
+
+
+def bare_core(thing: Thing) -> str:
+    """The thing's core without scope words and generic modifiers (what a use must share)."""
+    return GENERIC_MODS.sub("", _strip_scope(thing.core))
+
+
+def _used_head(uses: list[tuple[Sentence, str, str, str]], core: str) -> tuple[Sentence, str, str] | None:
+    """The first of A's ``uses`` of a head (:func:`head_uses`) with B's own words before the
+    head (``core``: :func:`bare_core` of B's thing): (sentence, clause, phrase)."""
+    for s, c, phrase, x in uses:
+        if len(x) >= 2 and _shared(x, core) >= max(2, (len(x) + 1) // 2):
+            return s, c, phrase
     return None
 
 
