@@ -146,18 +146,27 @@ def _value_ends(vb: bytes, count: int) -> list[int]:
 
 class _Values:
     """A block's values, each cut out of the block's bytes when asked for: a reader wants the
-    positions of a few units of a block, or none (a doc set, weights)."""
+    positions of a few units of a block, or none (a doc set, weights); where each value starts
+    is worked out on first use."""
 
-    __slots__ = ("vb", "ends")
+    __slots__ = ("vb", "count", "_ends")
 
-    def __init__(self, vb: bytes, ends: list[int]):
-        self.vb, self.ends = vb, ends
+    def __init__(self, vb: bytes, count: int):
+        self.vb, self.count = vb, count
+        self._ends: list[int] | None = None
+
+    @property
+    def ends(self) -> list[int]:
+        if self._ends is None:
+            self._ends = _value_ends(self.vb, self.count)
+        return self._ends
 
     def __len__(self) -> int:
-        return len(self.ends) - 1
+        return self.count
 
     def __getitem__(self, j: int) -> bytes:
-        return self.vb[self.ends[j] : self.ends[j + 1]]
+        ends = self.ends
+        return self.vb[ends[j] : ends[j + 1]]
 
     def __iter__(self):
         vb, ends = self.vb, self.ends
@@ -167,33 +176,37 @@ class _Values:
             a = b
 
 
-def _split_values(vb: bytes, count: int) -> list[bytes]:
-    return list(_Values(vb, _value_ends(vb, count)))
-
-
 _ITEMSIZE = {ord(tc): array(tc).itemsize for tc in "BHIQ"}
 
 
-def _derived_weights(fmt, vb: bytes, ends: list[int]) -> list[float] | None:
+def _derived_weights(fmt, values: _Values) -> list[float] | None:
     """The weights of a block written without them (each the value's frequency times the field
     boost), from the values' sizes rather than value by value: a :class:`CompactPositions`
     value holds one position per item after its typecode byte; a Frequency value is the
-    frequency as a big-endian uint32. None for another format."""
-    boost = fmt.field_boost
-    starts = ends[:-1]
+    frequency as a big-endian uint32 (all of a block's values four bytes long: their lengths
+    are then ``count`` bytes of 4, and no value needs cutting out). None for another format."""
+    boost, vb, count = fmt.field_boost, values.vb, values.count
     if isinstance(fmt, CompactPositions):
+        ends = values.ends
+        starts = ends[:-1]
         lens = map(operator.sub, ends[1:], starts)
         typecodes = bytes(map(vb.__getitem__, starts))
         if typecodes.count(b"B") == len(typecodes):  # one byte per position, the usual case
-            return list(map(boost.__mul__, map((-1).__add__, lens)))
+            return _scaled(boost, map((-1).__add__, lens))
         return [(n - 1) // _ITEMSIZE[tc] * boost for n, tc in zip(lens, typecodes)]
-    if isinstance(fmt, Frequency) and ends == list(range(ends[0], ends[0] + 4 * len(starts) + 1, 4)):
+    if isinstance(fmt, Frequency) and vb[: count + 1] == b"B" + b"\x04" * count:
         freqs = array("I")
-        freqs.frombytes(vb[ends[0] :])
+        freqs.frombytes(vb[count + 1 :])
         if _LITTLE:
             freqs.byteswap()
-        return [f * boost for f in freqs]
+        return _scaled(boost, freqs)
     return None
+
+
+def _scaled(boost: float, nums) -> list[float]:
+    """Each of nums times boost: with no boost, only converted (the same floats at half the
+    cost of a multiplying method per posting)."""
+    return list(map(float, nums)) if boost == 1.0 else list(map(boost.__mul__, nums))
 
 
 def block_parts(raw: bytes) -> tuple[bytes, bytes, bytes]:
@@ -213,10 +226,10 @@ def read_block(parts: tuple[bytes, bytes, bytes], count: int, fmt, ids: list[int
     :class:`CompactLeafMatcher` reads piece by piece."""
     _ids_b, w_b, v_b = parts
     ids = ids if ids is not None else block_ids(parts)
-    ends = _value_ends(v_b, count) if v_b else []
-    values: _Values | list = _Values(v_b, ends) if v_b else [None] * count
+    values: _Values | list = _Values(v_b, count) if v_b else [None] * count
     if not w_b:
-        weights = (_derived_weights(fmt, v_b, ends) if v_b else None) or [fmt.decode_weight(v) for v in values]
+        derived = _derived_weights(fmt, values) if isinstance(values, _Values) else None
+        weights = derived or [fmt.decode_weight(v) for v in values]
     else:
         w = array("f")
         w.frombytes(w_b)
@@ -251,7 +264,7 @@ class CompactLeafMatcher(whoosh3.W3LeafMatcher):
         if self._data is None:
             self._read_data()
         vb = self._data[2]
-        self._values = tuple(_split_values(vb, self._blocklength)) if vb else (None,) * self._blocklength
+        self._values = tuple(_Values(vb, self._blocklength)) if vb else (None,) * self._blocklength
 
 
 # ----- stored fields in compressed blocks

@@ -16,7 +16,9 @@ from __future__ import annotations
 # imported by kb.index.topk once a searcher is open: whoosh is loaded by then
 import bisect
 import heapq
-from itertools import accumulate
+from collections.abc import Iterable
+from itertools import accumulate, repeat
+from operator import add, neg
 
 from whoosh.query import And, AndMaybe, Or, Phrase, Term
 
@@ -160,7 +162,6 @@ class Engine:
     def _phrase_docs(self, field: str, words: list[str], wanted: set[int] | None) -> set[int]:
         """Units whose ``field`` holds the bigrams ``words`` at consecutive positions (of
         ``wanted`` only, when given)."""
-
         # the rarest bigram first: it bounds the units whose other postings are read
         order = sorted(set(words), key=lambda w: self._df(field, w))
         vals: dict[str, dict[int, bytes]] = {}
@@ -218,7 +219,6 @@ class Engine:
         """The Term and Phrase queries whose scores whoosh adds up for a unit that q matches:
         And, Or and AndMaybe sum the scores of their matching parts; And and Or drop a part
         equal to an earlier one at the same level (whoosh's normalize())."""
-
         if isinstance(q, (Term, Phrase)):
             if q.boost != 1.0:
                 raise Unsupported(q)
@@ -260,13 +260,15 @@ class Engine:
     def _term_scores(self, field: str, text: str, within: set[int]) -> dict[int, float]:
         """BM25F of a term for the units of ``within`` that hold it: from the term's whole
         :meth:`_score_map` when ``within`` is a fair share of its postings, else from the blocks
-        that may hold a unit of ``within``."""
+        that may hold a unit of ``within``. The map may hold other units too: the whole score
+        map itself when ``within`` is at least half its size (cutting it out would cost as
+        much as the callers' lookups)."""
         full = self._maps.get((field, text))
         if full is None and len(within) * 4 >= self._df(field, text):
             full = self._score_map(field, text)
         if full is not None:
-            if len(full) <= len(within):
-                return {d: full[d] for d in full.keys() & within}
+            if len(within) * 2 >= len(full):
+                return full
             return {d: full[d] for d in within if d in full}
         tables, _ = self._scorer(field, text)
         out: dict[int, float] = {}
@@ -284,18 +286,17 @@ class Engine:
         return out
 
     def _leaf_scores(self, q, within: set[int]) -> dict[int, float]:
-        """The leaf's score for each unit of ``within`` it matches."""
+        """The leaf's score for each unit of ``within`` it matches (and perhaps for others:
+        see :meth:`_term_scores`)."""
         if not isinstance(q, Phrase):
             return self._term_scores(q.fieldname, q.text, within)
-        ok = self.check(q, within)
-        parts = [self._term_scores(q.fieldname, w, ok) for w in q.words]
-        out = {}
-        for d in ok:
-            sc = parts[0][d]
-            for part in parts[1:]:
-                sc = sc + part[d]
-            out[d] = sc
-        return out
+        okset = self.check(q, within)
+        ok = list(okset)
+        parts = [self._term_scores(q.fieldname, w, okset) for w in q.words]
+        sums = map(parts[0].__getitem__, ok)
+        for part in parts[1:]:  # bigram by bigram, as whoosh adds them up
+            sums = map(add, sums, map(part.__getitem__, ok))
+        return dict(zip(ok, sums))
 
     def _view(self, q) -> _LeafView:
         words = list(q.words) if isinstance(q, Phrase) else [q.text]
@@ -324,8 +325,7 @@ class Engine:
         bound: units are then scored in nearly their final order), else its block bounds."""
         if (field, w) in self._maps or self._df(field, w) <= 4 * len(within):
             return self._term_scores(field, w, within)
-        tables, _ = self._scorer(field, w)
-        got: dict[int, float] = {}
+        tables, got = self._scorer(field, w)[0], dict[int, float]()
         for p in self._postings(field, w):
             p.add_block_bounds(got, tables, field, sorted(self._local(within, p.seg)))
         return got
@@ -424,21 +424,23 @@ class Engine:
             return [(sc, d) for d, sc in ranked]
 
         leaves = self.leaves(q)
-        # a leaf is deferred when scoring it for every unit would read more than its share of
-        # postings: its blocks are then read only for the units that need it. A phrase's share
-        # is a quarter of the match set (its positions are checked too); a term's is twice it,
-        # since reading a posting costs less than bounding a unit (and a term of a common word
-        # bounds loosely: thousands of units would be scored one by one)
+        # a leaf is deferred (its blocks read only for the units that need it) when scoring it
+        # for every unit reads more than its share of postings: a quarter of the match set for a
+        # phrase (positions are checked too), twice it for a term (a posting costs less to read
+        # than a unit to bound, and a common word bounds loosely: thousands scored one by one)
         deferred = [self.cost(x) > (2 * len(within) if isinstance(x, Term) else len(within) // 4) for x in leaves]
         required = range(len(self.leaves(clause)) if loose else 0)  # the clause's leaves come first
         late = [i for i, dfr in enumerate(deferred) if dfr]
-        per: list[dict[int, float]] = [
-            {} if dfr else self._leaf_scores(leaf, within) for leaf, dfr in zip(leaves, deferred)
-        ]
-        exact: dict[int, float] = {}  # the part of the score from the leaves not deferred
-        for part in per:
-            for d, sc in part.items():
-                exact[d] = exact.get(d, 0.0) + sc
+        per: list[dict[int, float]] = [{} if dfr else self._leaf_scores(x, within) for x, dfr in zip(leaves, deferred)]
+        # the part of the score from the leaves not deferred, for every unit (0.0 where none
+        # matches): summed leaf by leaf over the sorted units without a Python step per unit
+        units = sorted(within)
+        sums: Iterable[float] = repeat(0.0, len(units))
+        for part, dfr in zip(per, deferred):
+            if part and not dfr:
+                sums = map(add, sums, map(part.get, units, repeat(0.0)))
+        parts = list(sums)
+        exact = dict(zip(units, parts))
         best: list[tuple[float, int]] = []  # min-heap of (score, -docnum)
         done: set[int] = set()
         views = {i: self._view(leaves[i]) for i in late}
@@ -471,9 +473,7 @@ class Engine:
                 heapq.heapreplace(best, item)
 
         # a first k-th best from the units best on the exact part (or the first units)
-        seeds = heapq.nsmallest(k, exact, key=lambda d: (-exact[d], d))
-        if len(seeds) < k:
-            seeds += heapq.nsmallest(k - len(seeds), within - set(seeds))
+        seeds = [d for _, d in heapq.nsmallest(k, zip(map(neg, parts), units))]
         inf = float("inf")
         for d in seeds:
             consider(d, inf, [inf] * len(late))
