@@ -35,14 +35,21 @@ def test_located_bytes_decode_to_the_text(text):
     assert Locator(line).find(text + "不在") is None
 
 
-def test_a_replaced_kb_json_is_refused(built, tmp_path):
+def test_a_copied_build_reads_and_a_replaced_kb_json_is_refused(built, tmp_path):
     import shutil
 
-    gen = tmp_path / "gen"
-    shutil.copytree(resolve(built), gen)
-    idx = open_index(gen)
-    with idx.ix.searcher() as s:
-        data = s.stored_fields(0)["data"]
-    os.utime(gen / KB_FILE, ns=(0, 0))  # another kb.json as far as search.json can tell
+    def copy(name):
+        gen = tmp_path / name
+        shutil.copytree(resolve(built), gen)
+        idx = open_index(gen)
+        with idx.ix.searcher() as s:
+            return gen, idx, s.stored_fields(0)["data"]
+
+    gen, idx, data = copy("copied")
+    os.utime(gen / KB_FILE, ns=(0, 0))  # a copy that kept the bytes, not the times
+    assert text_of(idx, data) == text_of(open_index(resolve(built)), data)
+    gen, idx, data = copy("replaced")
+    with open(gen / KB_FILE, "ab") as f:
+        f.write(b"\n")  # another kb.json as far as search.json can tell
     with pytest.raises(KBError, match="does not match"):
         text_of(idx, data)

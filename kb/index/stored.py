@@ -4,7 +4,7 @@ A hit shows sentences of its unit's text; the text is most of the index's stored
 31 MB at 100 plans) and is already in kb.json, written beside the index in the same generation.
 So the writer stores, for each unit, where its text lies in its document's kb.json line (the
 byte offset and length of the JSON string, relative to the line), and search.json records the
-line offsets and kb.json's size and modification time (as kb.seek.json does). A unit whose text
+line offsets and kb.json's size (checked when read) and modification time. A unit whose text
 is not found there (an index written without kb.json, as tests do) keeps its text inline.
 
 Relative offsets survive an incremental update: an old segment is reused only for documents
@@ -109,7 +109,9 @@ def _source(idx) -> tuple[Path, dict]:
             st = os.stat(kb_path)
         except OSError:
             st = None
-        if st is None or src.get("kb") != [st.st_size, st.st_mtime_ns]:
+        # the size only: a copied build (cp -r, an unpacked archive) keeps its bytes, not its
+        # times, and a rebuild writes kb.json and the index together in a new generation
+        if st is None or not src.get("kb") or src["kb"][0] != st.st_size:
             raise KBError(f"{kb_path} does not match its search index (run: kb build)")
         got = _OPEN[key] = (kb_path, src.get("lines", {}))
     return got
