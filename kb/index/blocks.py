@@ -14,12 +14,7 @@ from whoosh.codec.whoosh3 import W3LeafMatcher, _lenfield, byte_to_length
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 
-from kb.index.codec import block_ids, block_parts, position_deltas, read_block
-
-
-def _positions(v: bytes):
-    """The position deltas of a positions value (the index's compact format, kb.index.codec)."""
-    return position_deltas(v)
+from kb.index.codec import CompactPositions, block_ids, block_parts, position_deltas, read_block
 
 
 class _Tables(dict):
@@ -108,10 +103,11 @@ class _Postings:
             m = m.child
         if not isinstance(m, W3LeafMatcher):  # inlined: a few postings kept in the term info
             ids, ws, vs = [], [], []
+            deltas = isinstance(m.format, CompactPositions)
             while m.is_active():
                 ids.append(m.id())
                 ws.append(m.weight())
-                vs.append(m.value())
+                vs.append(position_deltas(m.value()) if deltas else m.value())  # as a block gives it
                 m.next()
             if ids:
                 self._add(ids[0], ids[-1], (max(ws), 0), None)
@@ -136,8 +132,8 @@ class _Postings:
         self._ids.append(None)
 
     def _parts(self, i: int):
-        m, start, end, _count = self._refs[i]
-        return block_parts(m._postfile.get(start, end - start))
+        m, start, end, count = self._refs[i]
+        return block_parts(m._postfile.get(start, end - start), count)
 
     def ids(self, i: int) -> list[int]:
         """The local docnums of block i: a doc set reads no weight or value (a phrase's
@@ -242,9 +238,9 @@ class _LeafView:
                 return None
             got.append(x)
         if len(got) > 1 and self.known is None:
-            starts = set(accumulate(_positions(got[0][1])))
+            starts = set(accumulate(got[0][1]))  # a value: its position deltas
             for i, (_w, v) in enumerate(got[1:], 1):
-                starts &= {p - i for p in accumulate(_positions(v))}
+                starts &= {p - i for p in accumulate(v)}
                 if not starts:
                     return None
         lb = self.lens[seg][d - self.posts[0][seg].seg.offset]

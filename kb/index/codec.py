@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import bisect
 import marshal
-import operator
 import struct
 import sys
 import zlib
@@ -73,7 +72,53 @@ class CompactPositions(Positions):
         return self.decode_frequency(valuestring) * self.field_boost
 
 
+_HEAD = struct.Struct("<HIfBB")  # a block's postings, last docnum, max weight, min/max length bytes
+_ID = 1  # the positions format: each value's frequency, then all positions in one array
+
+
+def _narrow(nums) -> array:
+    """Non-negative ints in an array of the narrowest width that holds the largest."""
+    top = max(nums, default=0)
+    return array("B" if top < 0x100 else "H" if top < 0x10000 else "I" if top < 0x100000000 else "Q", nums)
+
+
+def _planes(a: array) -> bytes:
+    """The typecode byte, then the array's little-endian bytes a byte plane at a time (every
+    number's low byte, then every second byte...): the high bytes of small numbers are mostly
+    zero and deflate to almost nothing, where interleaved they cost about as much as the low."""
+    if not _LITTLE:
+        a = array(a.typecode, a)
+        a.byteswap()
+    b = a.tobytes()
+    w = a.itemsize
+    return a.typecode.encode("ascii") + (b if w == 1 else b"".join(b[i::w] for i in range(w)))
+
+
+def _from_planes(b: bytes, pos: int, n: int) -> tuple[array, int]:
+    """The ``n`` numbers :func:`_planes` wrote at ``pos`` of ``b``, and where they end."""
+    a = array(chr(b[pos]))
+    w = a.itemsize
+    body: bytes | bytearray = b[pos + 1 : pos + 1 + n * w]
+    if w > 1:
+        buf = bytearray(n * w)
+        for i in range(w):
+            buf[i::w] = body[i * n : (i + 1) * n]
+        body = buf
+    a.frombytes(body)
+    if not _LITTLE:
+        a.byteswap()
+    return a, pos + 1 + n * w
+
+
 class CompactPostingsWriter(whoosh3.W3PostingsWriter):
+    """W3's postings writer with a block laid out column by column: the docnum deltas, the
+    weights (left out when they are the values' frequencies times the field boost), then for the
+    positions format every posting's frequency and one array of all its position deltas (one
+    width for the block, not a length and a typecode byte per posting); each array by byte
+    planes (:func:`_planes`), the block deflated raw. Its header is a fixed struct rather than
+    W3's pickled tuple, and a term's postings start with no magic bytes: both cost more than the
+    postings of a rare bigram."""
+
     _maxweight: float
     _minlength: int | None
     _maxlength: int
@@ -94,30 +139,48 @@ class CompactPostingsWriter(whoosh3.W3PostingsWriter):
             if length > self._maxlength:
                 self._maxlength = length
 
+    def _values_bytes(self, values: list[bytes]) -> tuple[bytes, list[int] | None]:
+        """The block's values and, for the positions format, their frequencies."""
+        if not values:
+            return b"\0", None
+        if isinstance(self._format, CompactPositions):
+            if all(v[0] == 0x42 for v in values):  # b"B": one byte per delta, the usual case
+                freqs = [len(v) - 1 for v in values]
+                deltas = array("B", b"".join([v[1:] for v in values]))
+            else:
+                deltas_l = [_unpack(v) for v in values]
+                freqs = list(map(len, deltas_l))
+                deltas = _narrow([x for d in deltas_l for x in d])
+            return bytes([_ID]) + _planes(_narrow(freqs)) + _planes(deltas), freqs
+        return b"\2" + _planes(_narrow([len(v) for v in values])) + b"".join(values), None
+
     def _write_block(self, last=False):
-        if not self._blockcount:
-            self._postfile.write(whoosh3.WHOOSH3_HEADER_MAGIC)
         self._terminfo.add_block(self)
         ids, weights, values = self._ids, self._weights, self._values
         deltas = [ids[0]] + [b - a for a, b in zip(ids, ids[1:])]
-        if values and len(values) == len(ids) and weights == array("f", map(self._format.decode_weight, values)):
-            wbytes = b""  # the weights are the values' (frequency x field boost): not stored twice
-        elif all(w == weights[0] for w in weights):
-            wbytes = array("f", weights[:1]).tobytes()  # one weight for all (most often 1.0)
+        vbytes, freqs = self._values_bytes(values)
+        if freqs is not None:
+            derived = array("f", _scaled(self._format.field_boost, freqs))
+        elif values and len(values) == len(ids):
+            derived = array("f", map(self._format.decode_weight, values))
         else:
-            wbytes = weights.tobytes()
-        vbytes = _pack([len(v) for v in values]) + b"".join(values) if values else b""
-        data = zlib.compress(marshal.dumps((_pack(deltas), wbytes, vbytes)), self._compression or 1)
-        info = whoosh3.dumps(
-            (
-                len(ids),
-                ids[-1],
-                self._maxweight,
-                1,
-                whoosh3.length_to_byte(self._minlength),
-                whoosh3.length_to_byte(self._maxlength),
-            ),
-            2,
+            derived = None
+        if derived is not None and len(values) == len(ids) and weights == derived:
+            wbytes = b"\0"  # the weights are the values' (frequency x field boost): not stored twice
+        elif all(w == weights[0] for w in weights):
+            wbytes = b"\1" + array("f", weights[:1]).tobytes()  # one weight for all (most often 1.0)
+        else:
+            wbytes = b"\2" + weights.tobytes()
+        raw = _planes(_narrow(deltas)) + wbytes + vbytes
+        z = zlib.compressobj(self._compression or 1, zlib.DEFLATED, -15)  # raw: no header, no checksum
+        packed = z.compress(raw) + z.flush()
+        data = b"\1" + packed if len(packed) < len(raw) else b"\0" + raw
+        info = _HEAD.pack(
+            len(ids),
+            ids[-1],
+            self._maxweight,
+            whoosh3.length_to_byte(self._minlength),
+            whoosh3.length_to_byte(self._maxlength),
         )
         n = len(info) + len(data)
         self._postfile.write_int(-n if last else n)
@@ -128,75 +191,58 @@ class CompactPostingsWriter(whoosh3.W3PostingsWriter):
 
 
 def position_deltas(valuestring: bytes) -> array:
-    """The position deltas of a :class:`CompactPositions` value (for readers that add them up
-    themselves, kb.index.blocks)."""
+    """The position deltas of a :class:`CompactPositions` value."""
     return _unpack(valuestring)
-
-
-def _value_ends(vb: bytes, count: int) -> list[int]:
-    """A block's values are one length per posting (packed), then the values back to back:
-    where each value starts, and where the last ends."""
-    lens = array(chr(vb[0]))
-    pos = 1 + count * lens.itemsize
-    lens.frombytes(vb[1:pos])
-    if not _LITTLE:
-        lens.byteswap()
-    return list(accumulate(lens, initial=pos))
 
 
 class _Values:
     """A block's values, each cut out of the block's bytes when asked for: a reader wants the
-    positions of a few units of a block, or none (a doc set, weights); where each value starts
-    is worked out on first use."""
+    positions of a few units of a block, or none (a doc set, weights). For the positions format
+    a value is the array of its position deltas; for another format, its bytes."""
 
-    __slots__ = ("vb", "count", "_ends")
+    __slots__ = ("vb", "pos", "count", "freqs", "_arr", "_starts")
 
-    def __init__(self, vb: bytes, count: int):
+    def __init__(self, vb: bytes, pos: int, count: int):
         self.vb, self.count = vb, count
-        self._ends: list[int] | None = None
+        self._arr: array | None = None
+        self._starts: list[int] | None = None
+        self.freqs: array | None = None  # the positions format: each value's frequency
+        if vb[pos] == _ID:
+            self.freqs, self.pos = _from_planes(vb, pos + 1, count)
+        else:
+            lens, self.pos = _from_planes(vb, pos + 1, count)
+            self._starts = list(accumulate(lens, initial=self.pos))
 
-    @property
-    def ends(self) -> list[int]:
-        if self._ends is None:
-            self._ends = _value_ends(self.vb, self.count)
-        return self._ends
+    def _layout(self) -> tuple[array | bytes, list[int]]:
+        if self._starts is None:
+            assert self.freqs is not None
+            self._arr = _from_planes(self.vb, self.pos, sum(self.freqs))[0]
+            self._starts = list(accumulate(self.freqs, initial=0))
+        return (self._arr if self._arr is not None else self.vb), self._starts
 
     def __len__(self) -> int:
         return self.count
 
-    def __getitem__(self, j: int) -> bytes:
-        ends = self.ends
-        return self.vb[ends[j] : ends[j + 1]]
+    def __getitem__(self, j: int):
+        arr, starts = self._layout()
+        return arr[starts[j] : starts[j + 1]]
 
     def __iter__(self):
-        vb, ends = self.vb, self.ends
-        a = ends[0]
-        for b in ends[1:]:
-            yield vb[a:b]
-            a = b
-
-
-_ITEMSIZE = {ord(tc): array(tc).itemsize for tc in "BHIQ"}
+        arr, starts = self._layout()
+        return map(arr.__getitem__, map(slice, starts, starts[1:]))
 
 
 def _derived_weights(fmt, values: _Values) -> list[float] | None:
     """The weights of a block written without them (each the value's frequency times the field
-    boost), from the values' sizes rather than value by value: a :class:`CompactPositions`
-    value holds one position per item after its typecode byte; a Frequency value is the
-    frequency as a big-endian uint32 (all of a block's values four bytes long: their lengths
-    are then ``count`` bytes of 4, and no value needs cutting out). None for another format."""
+    boost): the positions format keeps the frequencies; a Frequency value is the frequency as a
+    big-endian uint32 (all of a block's values four bytes long: their lengths are then
+    ``count`` bytes of 4, and no value needs cutting out). None for another format."""
     boost, vb, count = fmt.field_boost, values.vb, values.count
-    if isinstance(fmt, CompactPositions):
-        ends = values.ends
-        starts = ends[:-1]
-        lens = map(operator.sub, ends[1:], starts)
-        typecodes = bytes(map(vb.__getitem__, starts))
-        if typecodes.count(b"B") == len(typecodes):  # one byte per position, the usual case
-            return _scaled(boost, map((-1).__add__, lens))
-        return [(n - 1) // _ITEMSIZE[tc] * boost for n, tc in zip(lens, typecodes)]
-    if isinstance(fmt, Frequency) and vb[: count + 1] == b"B" + b"\x04" * count:
+    if values.freqs is not None:
+        return _scaled(boost, values.freqs)
+    if isinstance(fmt, Frequency) and values._starts == list(range(values.pos, values.pos + 4 * count + 1, 4)):
         freqs = array("I")
-        freqs.frombytes(vb[count + 1 :])
+        freqs.frombytes(vb[values.pos : values.pos + 4 * count])
         if _LITTLE:
             freqs.byteswap()
         return _scaled(boost, freqs)
@@ -209,62 +255,87 @@ def _scaled(boost: float, nums) -> list[float]:
     return list(map(float, nums)) if boost == 1.0 else list(map(boost.__mul__, nums))
 
 
-def block_parts(raw: bytes) -> tuple[bytes, bytes, bytes]:
-    """The three byte strings (docnum deltas, weights, values) of one posting block as
-    :class:`CompactPostingsWriter` wrote it."""
-    return marshal.loads(zlib.decompress(raw))
+class BlockParts:
+    """One posting block as :class:`CompactPostingsWriter` wrote it, inflated: its docnum deltas
+    read, its weights and values where they start."""
+
+    __slots__ = ("raw", "deltas", "rest")
+
+    def __init__(self, data: bytes, count: int):
+        self.raw = raw = zlib.decompress(data[1:], -15) if data[0] else data[1:]
+        self.deltas, self.rest = _from_planes(raw, 0, count)
 
 
-def block_ids(parts: tuple[bytes, bytes, bytes]) -> list[int]:
+def block_parts(data: bytes, count: int) -> BlockParts:
+    return BlockParts(data, count)
+
+
+def block_ids(parts: BlockParts) -> list[int]:
     """The docnums of a block (a doc set needs nothing else of it)."""
-    return list(accumulate(_unpack(parts[0])))
+    return list(accumulate(parts.deltas))
 
 
-def read_block(parts: tuple[bytes, bytes, bytes], count: int, fmt, ids: list[int] | None = None):
+def read_block(parts: BlockParts, count: int, fmt, ids: list[int] | None = None):
     """(docnums, weights, values) of a block's :func:`block_parts` (``count`` postings, ``fmt``
     the field's format; ``ids`` its :func:`block_ids` when already read), all at once: what
     :class:`CompactLeafMatcher` reads piece by piece."""
-    _ids_b, w_b, v_b = parts
+    raw, pos = parts.raw, parts.rest
     ids = ids if ids is not None else block_ids(parts)
-    values: _Values | list = _Values(v_b, count) if v_b else [None] * count
-    if not w_b:
+    kind = raw[pos]
+    vpos = pos + 1 + (0, 4, 4 * count)[kind]
+    values: _Values | list = _Values(raw, vpos, count) if raw[vpos] else [None] * count
+    if kind == 0:
         derived = _derived_weights(fmt, values) if isinstance(values, _Values) else None
-        weights = derived or [fmt.decode_weight(v) for v in values]
+        weights = derived or [fmt.decode_weight(_value_bytes(v)) for v in values]
     else:
         w = array("f")
-        w.frombytes(w_b)
+        w.frombytes(raw[pos + 1 : vpos])
         weights = list(w) if len(w) == count else list(w) * count
     return ids, weights, values
 
 
+def _value_bytes(v) -> bytes:
+    """A value as whoosh's format decodes it: a positions value's deltas packed again."""
+    return _pack(v) if isinstance(v, array) else v
+
+
 class CompactLeafMatcher(whoosh3.W3LeafMatcher):
-    def _read_data(self):
-        b = self._postfile.get(self._dataoffset, self._nextoffset - self._dataoffset)
-        self._data = marshal.loads(zlib.decompress(b))
+    """W3's leaf matcher over :class:`CompactPostingsWriter` blocks (no magic bytes, a struct
+    header); values handed to whoosh are encoded as its formats decode them."""
+
+    def _read_header(self):
+        self._baseoffset = self._startoffset
+
+    def _goto(self, position):
+        f = self._postfile
+        self._data = self._ids = self._weights = self._values = None
+        self._i = 0
+        length = f.get_int(position)
+        if length < 0:
+            self._lastblock = True
+            length = -length
+        self._nextoffset = position + 4 + length
+        self._dataoffset = position + 4 + _HEAD.size
+        self._blocklength, self._maxid, self._maxweight, mn, mx = _HEAD.unpack(f.get(position + 4, _HEAD.size))
+        self._compression = 1
+        self._minlength = whoosh3.byte_to_length(mn)
+        self._maxlength = whoosh3.byte_to_length(mx)
+
+    def _block(self):
+        """(docnums, weights, values) of the current block, read on first use."""
+        if self._data is None:
+            b = self._postfile.get(self._dataoffset, self._nextoffset - self._dataoffset)
+            self._data = read_block(BlockParts(b, self._blocklength), self._blocklength, self.format)
+        return self._data
 
     def _read_ids(self):
-        if self._data is None:
-            self._read_data()
-        self._ids = tuple(accumulate(_unpack(self._data[0])))
+        self._ids = tuple(self._block()[0])
 
     def _read_weights(self):
-        if self._data is None:
-            self._read_data()
-        w = array("f")
-        if not self._data[1]:
-            if self._values is None:
-                self._read_values()
-            w.extend(map(self.format.decode_weight, self._values))
-            self._weights = w
-            return
-        w.frombytes(self._data[1])
-        self._weights = w if len(w) == self._blocklength else w * self._blocklength
+        self._weights = array("f", self._block()[1])
 
     def _read_values(self):
-        if self._data is None:
-            self._read_data()
-        vb = self._data[2]
-        self._values = tuple(_Values(vb, self._blocklength)) if vb else (None,) * self._blocklength
+        self._values = tuple(map(_value_bytes, self._block()[2]))
 
 
 # ----- stored fields in compressed blocks

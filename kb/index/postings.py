@@ -22,7 +22,7 @@ from operator import add, neg
 
 from whoosh.query import And, AndMaybe, Or, Phrase, Term
 
-from kb.index.blocks import _LeafView, _positions, _Postings, _Seg, make_scorer
+from kb.index.blocks import _LeafView, _Postings, _Seg, make_scorer
 
 
 class Unsupported(Exception):
@@ -173,12 +173,12 @@ class Engine:
             vals[w] = got
         if wanted is None or len(words) == 1:
             return wanted or set()
-        # a positions value: an array of position deltas (kb.index.codec)
+        # a positions value: its array of position deltas (kb.index.codec)
         cols = [vals[w] for w in words]
         out = set()
         pair = len(cols) == 2
         for d in wanted:
-            lists = [_positions(col[d]) for col in cols]
+            lists = [col[d] for col in cols]
             if pair and len(lists[0]) == 1 and len(lists[1]) == 1:  # a three-character string
                 if lists[1][0] == lists[0][0] + 1:  # found once: no sets
                     out.add(d)
