@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import operator
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import fields
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
@@ -137,15 +139,18 @@ def _entity_lines(entities: list[Entity], memo: Path | None) -> Iterator[str]:
 
 
 def _entity_digest(e: Entity) -> bytes | None:
-    """A digest of all the fields that make an entity's line; None when a unit id holds a line
-    break (its units joined by line breaks would then not say where one ends)."""
-    from kb.model import flat_dict
-
+    """A digest of all the fields that make an entity's line (C-level work only: it runs for
+    every entity of the collection); None when a unit id holds a line break (its units joined by
+    line breaks would then not say where one ends)."""
     units = "\n".join(e.units)
     if units.count("\n") != max(len(e.units) - 1, 0):
         return None
-    head = _dump([len(e.units), {k: v for k, v in flat_dict(e).items() if k != "units"}])
+    head = repr((_entity_head(e), len(e.units)))
     return hashlib.blake2b(f"{head}\n{units}".encode(), digest_size=16).digest()
+
+
+# every field of an entity but its units, as a tuple
+_entity_head = operator.attrgetter(*(f.name for f in fields(Entity) if f.name != "units"))
 
 
 def _write(
