@@ -40,6 +40,11 @@ def _outputs(gen: Path) -> dict[str, object]:
     return out
 
 
+def _tail(gen: Path) -> list:
+    """graph.seek.json's record of the nodes after the documents': [digest, offset, bytes]."""
+    return json.loads(seek_path(gen / "graph.json").read_text(encoding="utf-8"))["tail"]
+
+
 @pytest.fixture
 def src(tmp_path) -> Path:
     folder = tmp_path / "plans"
@@ -81,20 +86,27 @@ def test_an_update_copies_the_unchanged_documents_and_equals_a_fresh_build(src, 
     assert not [c for c in copies if c in ("kb.json", "graph.json")]  # nothing to copy from yet
     n = len(list(src.glob("*.txt")))
 
-    def update(expect_copied: int) -> None:
+    def update(expect_copied: int) -> bool:
+        before = _tail(resolve(out))
         copies.clear()
         build([src], out, site=False)
         assert _outputs(resolve(out)) == _fresh(src, tmp_path)
-        # each copied document: its line and its edge lines; its nodes and its links
+        # each copied document: its line and its edge lines; its nodes and its links; and the
+        # entities' nodes once when written from the same entities and ends as before
+        same = _tail(resolve(out))[0] == before[0]
         assert copies.count("kb.json") == 2 * expect_copied
-        assert copies.count("graph.json") == 2 * expect_copied
+        assert copies.count("graph.json") == 2 * expect_copied + same
+        return same
 
     # one sentence of one plan changed
     _edit(src / PLANS[1].name, "。", "，并加强统筹协调。")
     update(n - 1)
-    # a plan removed (the rest keep their bytes: still a collection of several)
+    # and a build with no cache at all (no entity lines kept from an earlier build) agrees
+    build([src], tmp_path / "clean", site=False)
+    assert _outputs(resolve(tmp_path / "clean")) == _outputs(resolve(out))
+    # a plan removed (the rest keep their bytes: still a collection of several): its entities go
     (src / PLANS[2].name).unlink()
-    update(n - 1)
+    assert not update(n - 1)
     # a plan added
     shutil.copy(PLANS[2], src / PLANS[2].name)
     update(n - 1)
@@ -105,7 +117,7 @@ def test_an_update_copies_the_unchanged_documents_and_equals_a_fresh_build(src, 
     (src / "renamed-plan.meta.json").write_text(json.dumps({"title": "另一个标题"}), encoding="utf-8")
     update(n - 1)
     # nothing changed: everything copied
-    update(n)
+    assert update(n)
 
 
 def test_another_code_version_copies_nothing(src, tmp_path, copies, monkeypatch):

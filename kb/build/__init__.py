@@ -406,7 +406,12 @@ def _write_graph(
     runs = graph_runs(previous, reuse)
     try:
         write_graph_stream(
-            path, collection_parts(coll, runs), coll.entities, coll.unmatched(), previous if runs else None
+            path,
+            collection_parts(coll, runs.docs),
+            coll.entities,
+            coll.unmatched(),
+            previous if runs.docs or runs.tail else None,
+            tail=runs.tail,
         )
     except NotStreamable:
         from kb.graph.io import write_graph

@@ -13,6 +13,7 @@ document) raises :class:`NotStreamable`, and the caller writes the graph from th
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 from collections.abc import Iterable, Iterator
@@ -150,11 +151,18 @@ def collection_parts(coll: Collection, runs: dict[str, tuple[Run, Run | None]] |
 
 
 def write_graph_stream(
-    path: Path, parts: Iterable[Part], entities: list, unmatched: list[str], previous: Path | None = None
+    path: Path,
+    parts: Iterable[Part],
+    entities: list,
+    unmatched: list[str],
+    previous: Path | None = None,
+    *,
+    tail: tuple[str, Run] | None = None,
 ) -> None:
     """``parts``: each document's :class:`Part`, in document order; a part's text given as runs
-    is copied from ``previous`` (the graph.json they were noted in). Writes graph.seek.json
-    beside ``path``: where each document's runs went."""
+    is copied from ``previous`` (the graph.json they were noted in), and so are the nodes after
+    them when ``tail`` (its digest, its run there) was written from the same entities and ends.
+    Writes graph.seek.json beside ``path``: where each document's runs and the tail went."""
     path = Path(path)
     links_tmp = path.with_suffix(f".links.{os.getpid()}.tmp")
     spans: list[list] = []  # [id, node offset, bytes, link offset in the links file, bytes]
@@ -189,12 +197,21 @@ def write_graph_stream(
             ids = [e.id for e in entities]
             if not seen.isdisjoint(ids):
                 raise NotStreamable("an entity id is also a node of a document")
-            for e in entities:
-                nodes.add({"id": e.id, **entity_node(e)})
             known = seen.union(ids)
             extra = [n for n in ends if n not in known]
-            for n in extra:
-                nodes.add({"id": n, **end_node(n)})
+            # an update mostly leaves the entities' nodes as they were: copied when the same
+            digest = hashlib.blake2b(_dump([[e.id, e.type, e.name] for e in entities] + extra).encode()).hexdigest()
+            if tail is not None and tail[0] == digest and src is not None:
+                tail_at = nodes.text(tail[1])
+            else:
+                tail_at = nodes.text(
+                    ",".join(
+                        [
+                            *(_dump({"id": e.id, **entity_node(e)}) for e in entities),
+                            *(_dump({"id": n, **end_node(n)}) for n in extra),
+                        ]
+                    )
+                )
             order = [*ids, *extra]
             if not set(order).issuperset(adj):
                 raise NotStreamable("a link from a node of another document")
@@ -208,6 +225,6 @@ def write_graph_stream(
             f.write(b"]}\n")
         for s in spans:
             s[3] += at if s[4] else 0
-        write_graph_seek(path, spans)
+        write_graph_seek(path, spans, (digest, *tail_at) if tail_at else None)
     finally:
         links_tmp.unlink(missing_ok=True)

@@ -14,11 +14,14 @@ is stored without what its other fields say, as graph.json stores links (``ev``:
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import operator
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import fields
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
-from kb.build.cache import _cached_document_line, _dump
+from kb.build.cache import _cache_path, _cached_document_line, _dump
 from kb.build.reuse import Run, copy_run
 from kb.build.seek import Span, Spans, write_seek
 from kb.errors import KBError
@@ -34,7 +37,8 @@ def write_kb_json(path: Path, kb: KB, cached: Sequence[tuple[Path, int] | None] 
     """kb.json, written a document, an entity or an edge a line: compact, valid JSON, greppable,
     and streamed instead of held as one string. ``cached``: per document, a cache entry whose
     first line is that document's line, copied instead of serialized again."""
-    _write(path, _doc_lines(kb.documents, lambda i: kb.documents[i], cached), kb.entities, _stored_edges(kb))
+    entity_lines = (_dump(_stored_entity(e)) for e in kb.entities)
+    _write(path, _doc_lines(kb.documents, lambda i: kb.documents[i], cached), entity_lines, _stored_edges(kb))
 
 
 def write_kb_json_stream(
@@ -81,8 +85,9 @@ def write_kb_json_stream(
                 yield text
 
     owners: list[int] = []  # the document of each run of edge lines written
+    memo = _cache_path(coll.cache, "entities").with_suffix(".lines") if coll.cache else None
     with open(previous, "rb") if runs and previous else contextlib.nullcontext() as src:
-        spans = _write(path, doc_lines(), coll.entities, edge_lines(), lines=True, src=src)
+        spans = _write(path, doc_lines(), _entity_lines(coll.entities, memo), edge_lines(), lines=True, src=src)
     edges: list[Span | None] = [None] * len(coll.docs)
     for i, span in zip(owners, spans.edges):
         edges[i] = span
@@ -111,17 +116,54 @@ def _doc_line(d, model: Callable[[], Document], entry: tuple[Path, int] | None) 
     return line if line is not None else _dump(document_to_dict(model(), compact=True))
 
 
+def _entity_lines(entities: list[Entity], memo: Path | None) -> Iterator[str]:
+    """Each entity's kb.json line, taken from ``memo`` (the lines of the previous build, by a
+    digest of the entity) where the entity is the same, and ``memo`` then holds this build's.
+    An update that changes one plan changes few entities; serializing every entity's units
+    again was most of kb.json's time in one."""
+    from kb.build.cache import _pickle_get, _pickle_put
+
+    old = _pickle_get(memo) if memo else None
+    old = old if isinstance(old, dict) else {}
+    new: dict[bytes, str] = {}
+    for e in entities:
+        key = _entity_digest(e)
+        line = old.get(key) if key else None
+        if line is None:
+            line = _dump(_stored_entity(e))
+        if key:
+            new[key] = line
+        yield line
+    if memo:
+        _pickle_put(memo, new)
+
+
+def _entity_digest(e: Entity) -> bytes | None:
+    """A digest of all the fields that make an entity's line (C-level work only: it runs for
+    every entity of the collection); None when a unit id holds a line break (its units joined by
+    line breaks would then not say where one ends)."""
+    units = "\n".join(e.units)
+    if units.count("\n") != max(len(e.units) - 1, 0):
+        return None
+    head = repr((_entity_head(e), len(e.units)))
+    return hashlib.blake2b(f"{head}\n{units}".encode(), digest_size=16).digest()
+
+
+# every field of an entity but its units, as a tuple
+_entity_head = operator.attrgetter(*(f.name for f in fields(Entity) if f.name != "units"))
+
+
 def _write(
     path: Path,
     doc_lines: Iterable[str | Run],
-    entities: list[Entity],
+    entity_lines: Iterable[str],
     edges: Iterable,
     lines: bool = False,
     src: BinaryIO | None = None,
 ) -> Spans:
-    """``edges``: Edge objects or stored dicts; ``lines``: runs of their lines, written already
-    (joined by a comma and a line break); a :class:`Run` (of a document's line or of its edge
-    lines) is copied from ``src``. Returns where each item went (bytes), for the sidecar."""
+    """``entity_lines``: the entities' lines; ``edges``: Edge objects or stored dicts; ``lines``:
+    runs of their lines, written already (joined by a comma and a line break); a :class:`Run` (of
+    a document's line or of its edge lines) is copied from ``src``. Returns where each item went (bytes), for the sidecar."""
     from kb.model import STORED_SCHEMA
 
     with open(path, "wb") as f:
@@ -149,7 +191,7 @@ def _write(
 
         put(f'{{"schema":{STORED_SCHEMA},\n')
         docs = items("documents", doc_lines)
-        ents = items("entities", (_dump(_stored_entity(e)) for e in entities))
+        ents = items("entities", entity_lines)
         # an edge has no key and may have no weight (graph.json's links have 1.0 for it)
         runs = items("edges", edges if lines else (_dump(x) for x in _stored(edges)), last=True)
     whole = (ents[0][0], ents[-1][0] + ents[-1][1] - ents[0][0]) if ents else None

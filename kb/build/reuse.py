@@ -74,34 +74,47 @@ def kb_runs(previous: Path | None, reuse: frozenset[str]) -> dict[str, tuple[Run
     return {d: (Run(*s), run_of(e)) for d, s, e in zip(seek.ids, seek.docs, seek.edges) if d in reuse}
 
 
-GRAPH_SEEK_VERSION = 1
+GRAPH_SEEK_VERSION = 2
 
 
-def write_graph_seek(graph: Path, spans: list[list]) -> None:
+@dataclass
+class GraphRuns:
+    """What graph.json's sidecar says can be copied: document id -> the runs of its nodes and of
+    its links (None: it has none); and the run of the nodes after the documents' (the entities'
+    and the edge ends that are no node) with a digest of what they were written from."""
+
+    docs: dict[str, tuple[Run, Run | None]]
+    tail: tuple[str, Run] | None = None
+
+
+def write_graph_seek(graph: Path, spans: list[list], tail: tuple[str, int, int] | None) -> None:
     """graph.seek.json beside ``graph``: per document [id, offset, bytes of its nodes, offset,
-    bytes of its links (0 for none)], with the size and modification time of the file they
-    describe (a graph.json replaced by other means is not copied from)."""
+    bytes of its links (0 for none)], the tail of the nodes [digest, offset, bytes], with the size
+    and modification time of the file they describe (a graph.json replaced by other means is not
+    copied from)."""
     from kb.build.seek import seek_path
 
     st = os.stat(graph)
-    data = {"graph_seek": GRAPH_SEEK_VERSION, "graph": [st.st_size, st.st_mtime_ns], "documents": spans}
+    data = {"graph_seek": GRAPH_SEEK_VERSION, "graph": [st.st_size, st.st_mtime_ns], "documents": spans, "tail": tail}
     tmp = seek_path(graph).with_suffix(".tmp")
     tmp.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     os.replace(tmp, seek_path(graph))
 
 
-def graph_runs(graph: Path | None, reuse: frozenset[str]) -> dict[str, tuple[Run, Run | None]]:
-    """Document id -> the runs of its nodes and of its links (None: it has none) in ``graph``,
-    for the documents of ``reuse``; none when its sidecar does not describe it."""
+def graph_runs(graph: Path | None, reuse: frozenset[str]) -> GraphRuns:
+    """The runs of ``graph`` of the documents of ``reuse``, and its tail; none when its sidecar
+    does not describe it."""
     from kb.build.seek import seek_path
 
     if graph is None or not reuse:
-        return {}
+        return GraphRuns({})
     try:
         st = os.stat(graph)
         data = json.loads(seek_path(graph).read_bytes())
         if data.get("graph_seek") != GRAPH_SEEK_VERSION or data.get("graph") != [st.st_size, st.st_mtime_ns]:
-            return {}
-        return {d: (Run(no, nl), Run(lo, ll) if ll else None) for d, no, nl, lo, ll in data["documents"] if d in reuse}
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return {}
+            return GraphRuns({})
+        docs = {d: (Run(no, nl), Run(lo, ll) if ll else None) for d, no, nl, lo, ll in data["documents"] if d in reuse}
+        tail = data.get("tail")
+        return GraphRuns(docs, (tail[0], Run(tail[1], tail[2])) if tail else None)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError):
+        return GraphRuns({})
