@@ -143,3 +143,23 @@ def test_a_previous_file_that_its_sidecar_does_not_describe_is_not_copied(src, t
     assert not [c for c in copies if c in ("kb.json", "graph.json")]
     assert _outputs(resolve(out)) == _fresh(src, tmp_path)
     assert seek_path(resolve(out) / "graph.json").exists()
+
+
+def test_no_cache_takes_no_entity_line_from_an_earlier_build(src, tmp_path):
+    """The entity lines kept for an update are an earlier build's work: --no-cache (use_cache=False)
+    makes every line again, where a normal build takes them (here a kept line altered on purpose)."""
+    import pickle
+
+    out = tmp_path / "build"
+    build([src], out, site=False)
+    before = (resolve(out) / "kb.json").read_bytes()
+    (memo,) = tmp_path.rglob("entities.lines")
+    lines = pickle.loads(memo.read_bytes())
+    key = next(iter(lines))
+    lines[key] = lines[key].replace('"id":"', '"id":"altered-', 1)
+    memo.write_bytes(pickle.dumps(lines))
+    build([src], out, site=False, use_cache=False)
+    assert (resolve(out) / "kb.json").read_bytes() == before
+    memo.write_bytes(pickle.dumps(lines))
+    build([src], out, site=False)
+    assert b'"id":"altered-' in (resolve(out) / "kb.json").read_bytes()

@@ -153,7 +153,7 @@ def collect(
     lex = load_lexicon(None)
     held: list = [None] * n
     line_len: list[int | None] = [None] * n  # of each document's line in its cache entry
-    coll = Collection(docs=held, cache=cache)
+    coll = Collection(docs=held, cache=cache, read_cache=read_cache)
     uses = EntityUses()
     holders, naming = Inverted(), Inverted()
 

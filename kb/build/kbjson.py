@@ -21,7 +21,7 @@ from dataclasses import fields
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
-from kb.build.cache import _cache_path, _cached_document_line, _dump
+from kb.build.cache import _cache_path, _cached_document_line, _dump, _pickle_get, _pickle_put
 from kb.build.reuse import Run, copy_run
 from kb.build.seek import Span, Spans, write_seek
 from kb.errors import KBError
@@ -86,8 +86,9 @@ def write_kb_json_stream(
 
     owners: list[int] = []  # the document of each run of edge lines written
     memo = _cache_path(coll.cache, "entities").with_suffix(".lines") if coll.cache else None
+    old = _pickle_get(memo) if memo and coll.read_cache else None
     with open(previous, "rb") if runs and previous else contextlib.nullcontext() as src:
-        spans = _write(path, doc_lines(), _entity_lines(coll.entities, memo), edge_lines(), lines=True, src=src)
+        spans = _write(path, doc_lines(), _entity_lines(coll.entities, old, memo), edge_lines(), lines=True, src=src)
     edges: list[Span | None] = [None] * len(coll.docs)
     for i, span in zip(owners, spans.edges):
         edges[i] = span
@@ -116,14 +117,11 @@ def _doc_line(d, model: Callable[[], Document], entry: tuple[Path, int] | None) 
     return line if line is not None else _dump(document_to_dict(model(), compact=True))
 
 
-def _entity_lines(entities: list[Entity], memo: Path | None) -> Iterator[str]:
-    """Each entity's kb.json line, taken from ``memo`` (the lines of the previous build, by a
-    digest of the entity) where the entity is the same, and ``memo`` then holds this build's.
-    An update that changes one plan changes few entities; serializing every entity's units
-    again was most of kb.json's time in one."""
-    from kb.build.cache import _pickle_get, _pickle_put
-
-    old = _pickle_get(memo) if memo else None
+def _entity_lines(entities: list[Entity], old, memo: Path | None) -> Iterator[str]:
+    """Each entity's kb.json line, taken from ``old`` (the lines of the previous build, by a
+    digest of the entity, as read from ``memo``) where the entity is the same; ``memo`` then
+    holds this build's. An update that changes one plan changes few entities; serializing every
+    entity's units again was most of kb.json's time in one."""
     old = old if isinstance(old, dict) else {}
     new: dict[bytes, str] = {}
     for e in entities:

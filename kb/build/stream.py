@@ -104,6 +104,9 @@ class Collection:
     docs: list[Held]
     cache: Path | None
     entities: list[Entity] = field(default_factory=list)
+    # False with --no-cache: nothing of an earlier build is taken from the cache (this build's
+    # entries are still written there and read back)
+    read_cache: bool = True
     # for kb.seek.json: unit, chapter or table id -> the documents (by position) that have it, and
     # entity id -> the documents whose units or headings mention it (None: not known of all)
     holders: dict[str, list[int]] | None = None
