@@ -221,7 +221,11 @@ def score_all(kb_json: Path | None = None, names: list[str] | None = None) -> di
     names = names or plans()
     if kb_json is None:
         kb_json = build_plans(names, Path(tempfile.mkdtemp(prefix="score-targets-")) / "build")
-    docs = {d["id"]: d for d in json.loads(Path(kb_json).read_text(encoding="utf-8"))["documents"]}
+    from kb.build.kbjson import read_kb_json
+    from kb.model import kb_to_dict
+
+    # through plankb's reader: kb.json stores targets compactly (a full export reads the same)
+    docs = {d["id"]: d for d in kb_to_dict(read_kb_json(Path(kb_json)))["documents"]}
     out = {}
     for n in names:
         gold = load_gold(n)

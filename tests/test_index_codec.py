@@ -91,3 +91,31 @@ def test_positions_wider_than_a_byte_and_a_short():
         v = f.encode(poslist)
         assert f.decode_positions(v) == poslist
         assert f.decode_frequency(v) == len(poslist)
+
+
+def test_positions_of_a_long_unit_read_back(corpus_path, tmp_path):
+    """A plan written as one line is one paragraph of tens of thousands of bigrams: the positions
+    of its repeated bigrams (gathered in one pass for a long unit, kb.index.pool) read back as
+    counted here."""
+    from kb.model import KB
+    from kb.parse.text import parse_file
+
+    line = tmp_path / "line.txt"
+    line.write_text(corpus_path.read_text(encoding="utf-8").replace("\n", ""), encoding="utf-8")
+    kb = KB(documents=[parse_file(line)])
+    (unit,) = [u for d in kb.documents for u in d.units() if len(u.text) > 8_000]
+    expected = _expected_positions(unit.text)
+    repeated = sorted(g for g, at in expected.items() if len(at) > 1)
+    assert len(repeated) > 100
+    _whoosh()
+    import whoosh.index
+
+    ix = whoosh.index.open_dir(str(write_index(kb, tmp_path / "index")))
+    with ix.searcher() as s:
+        (docnum,) = [d for d in range(s.doc_count_all()) if s.stored_fields(d)["data"]["id"] == unit.id]
+        for gram in random.Random(3).sample(repeated, 60):
+            m = s.reader().postings("bi", gram)
+            while m.id() != docnum:
+                m.next()
+            assert m.value_as("positions") == expected[gram]
+    ix.close()

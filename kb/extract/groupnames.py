@@ -152,10 +152,16 @@ def related_as_people(text: str, mentions: list, related: set[tuple[int, int, st
     if not related:
         return
     people = [m for m in mentions if m.entity.startswith("GROUP:") and (m.start, m.end, m.entity) not in related]
+    ends, starts = {p.end for p in people}, {p.start for p in people}
     for m in mentions:
         if (m.start, m.end, m.entity) not in related:
             continue
-        listed = any(_LIST_JOIN.match(text[p.end : m.start]) or _LIST_JOIN.match(text[m.end : p.start]) for p in people)
+        # a join word is one or two characters: only a group ending or starting that near can
+        # be its neighbour in a list (looking no further keeps a long unit from costing
+        # related x people slices of its text)
+        listed = any(_LIST_JOIN.match(text[e : m.start]) for e in (m.start - 1, m.start - 2) if e in ends) or any(
+            _LIST_JOIN.match(text[m.end : b]) for b in (m.end + 1, m.end + 2) if b in starts
+        )
         if not listed:
             m.acting = False
 

@@ -55,10 +55,27 @@ class _Encoder:
         return t
 
 
+# A unit of more tokens than this has its repeated terms' positions gathered in one pass: found
+# by list.index, each term costs the span of its occurrences, which over a long unit (a plan of
+# one 2 MB line is one paragraph) adds up to tokens x distinct terms.
+_INDEX_SCAN_MAX = 4096
+
+
 def _positions(tokens: list[str], t: str, first: int, count: int) -> list[int]:
     out = [first]
     for _ in range(count - 1):
         out.append(tokens.index(t, out[-1] + 1))
+    return out
+
+
+def _occurrences(tokens: list[str]) -> dict[str, list[int]]:
+    out: dict[str, list[int]] = {}
+    for i, t in enumerate(tokens):
+        got = out.get(t)
+        if got is None:
+            out[t] = [i]
+        else:
+            got.append(i)
     return out
 
 
@@ -90,6 +107,7 @@ class CompactPool:
         first = dict(zip(reversed(tokens), range(n - 1, -1, -1))) if enc.positions else None
         terms = self._terms(fieldname)
         boost = enc.boost
+        every: dict[str, list[int]] | None = None  # a long unit's positions, made when first needed
         for t, c in counts.items():
             p = terms.get(t)
             if p is None:
@@ -102,7 +120,12 @@ class CompactPool:
             elif c == 1:
                 p.values.append(table[first[t]])
             else:
-                p.values.append(enc.encode(_positions(tokens, t, first[t], c)))
+                if n <= _INDEX_SCAN_MAX:
+                    at = _positions(tokens, t, first[t], c)
+                else:
+                    every = every if every is not None else _occurrences(tokens)
+                    at = every[t]
+                p.values.append(enc.encode(at))
                 self.nbytes += 40  # a value of its own (the others are shared)
         self.nbytes += 16 * len(counts)
         return n
