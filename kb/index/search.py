@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import json
 import os
 import threading
 from collections.abc import Iterable
@@ -15,6 +14,7 @@ from kb.index import stored, textnorm
 # the index stores an indicator row's kind as "indicator"; everything users see calls it "row"
 # (as kb show and the graph do), and "indicator" is still accepted as input
 from kb.index.hits import SHOWN_KIND, SHOWN_KINDS, STORED_KIND, Hit, SearchResult, Sentence, snippet  # noqa: F401
+from kb.index.meta import Meta
 from kb.index.queryparse import Record
 from kb.index.schema import KINDS, MAX_PIECES, MAX_QUERY, MAX_RANK_WORDS, MAX_WORD, META_FILE, META_VERSION, _whoosh
 from kb.index.textnorm import Normalizer, bigrams, find_all, merge_spans
@@ -27,7 +27,7 @@ class _Index:
     def __init__(self, folder: Path):
         meta_path = folder / META_FILE
         try:
-            meta = _Meta(meta_path.read_text(encoding="utf-8"))
+            meta = Meta(meta_path.read_bytes())
             for key in ("version", "t2s", "vocab", "synonyms", "chapters"):
                 meta.get(key)
         except FileNotFoundError:
@@ -112,47 +112,6 @@ class _Index:
                 if w in self.vocab and w not in out:
                     out.append(w)
         return out
-
-
-class _Meta:
-    """search.json, its top-level values parsed in file order only as far as asked: the
-    entity list (for --group/--actor) is most of the file at 1,000 plans and comes after
-    what every query needs (vocabulary, synonyms, chapters)."""
-
-    def __init__(self, text: str):
-        self._text = text
-        self._values: dict = {}
-        self._pos = 0
-        self._done = False
-        if not text.lstrip().startswith("{"):
-            raise ValueError("search.json is not a JSON object")
-
-    def get(self, key: str, default=None):
-        dec = json.JSONDecoder()
-        t = self._text
-        while key not in self._values and not self._done:
-            i = self._skip(self._pos)
-            if t[i] in "{,":
-                i = self._skip(i + 1)
-            if t[i] == "}":
-                self._done = True
-                break
-            name, i = dec.raw_decode(t, i)
-            i = self._skip(i)
-            if t[i] != ":":
-                raise ValueError(f"search.json: ':' expected at {i}")
-            value, i = dec.raw_decode(t, self._skip(i + 1))
-            self._values[name] = value
-            self._pos = i
-        return self._values.get(key, default)
-
-    def _skip(self, i: int) -> int:
-        t = self._text
-        while i < len(t) and t[i] in " \t\r\n":
-            i += 1
-        if i >= len(t):
-            raise ValueError("search.json ends early")
-        return i
 
 
 @functools.lru_cache(maxsize=8)
