@@ -194,7 +194,12 @@ def test_cold_search_imports_neither_spacy_nor_jieba(built):
     q = (
         "import sys; from kb.index.schema import _whoosh; _whoosh(); import urllib.request, cached_property;"
         "import whoosh.lang.morph_en as m; from whoosh.query.terms import variations;"
-        "print(hasattr(urllib.request, 'Request') and hasattr(m, 'variations') and 'ran' in variations('run'))"
+        "import html, hashlib, whoosh.lang.porter as p; from whoosh.analysis import StemFilter, Token;"
+        "from whoosh.filedb.filetables import md5; from whoosh.compat import htmlescape;"
+        "print(hasattr(urllib.request, 'Request') and hasattr(m, 'variations') and 'ran' in variations('run')"
+        " and hasattr(html, 'unescape') and hasattr(hashlib, 'sha256') and md5(b'x').digest() =="
+        " hashlib.md5(b'x').digest() and htmlescape('<') == '&lt;' and p.stem('cats') == 'cat'"
+        " and [t.text for t in StemFilter()([Token(text='cats')])] == ['cat'])"
     )
     assert subprocess.run([sys.executable, "-c", q], capture_output=True, text=True, cwd=ROOT).stdout.strip() == "True"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import sys
+import types
 
 SEP = "\x1f"  # textnorm maps U+001F to a space, so it never occurs inside a token
 END = "\x1e"  # appended before taking bigrams, so the last character starts one; never in a query
@@ -21,48 +22,59 @@ MAX_PIECES = 24  # topic pieces of a relaxed query, and known words per piece
 # --------------------------------------------------------------------------- whoosh, lazily
 
 
+def _forward(module: str, name: str):
+    """A function standing in for ``module.name`` that imports the real module when called."""
+
+    def call(*args, **kwargs):  # pragma: no cover - whoosh never calls these on our path
+        import importlib
+
+        return getattr(importlib.import_module(module), name)(*args, **kwargs)
+
+    return call
+
+
+def _stand_ins() -> dict[str, types.ModuleType]:
+    """Stand-ins for modules whoosh imports but never uses on our path, each costing import time
+    on every ``kb search``: ``urllib.request`` (~14 ms, via ``whoosh.compat``, for a download
+    helper), ``html`` (~2 ms, for highlighting), the ``cached_property`` backport (its import of
+    ``asyncio`` ~20 ms; the standard library's ``functools.cached_property`` does the same job),
+    English stemming and phonetic tables (~6 ms, for analyzers and queries we do not use), the
+    Levenshtein automata (fuzzy terms), and ``hashlib``, which loads OpenSSL (~3 ms) for the md5
+    of whoosh's term tables: the built-in ``_md5`` gives the same digests."""
+    forwards = {
+        "urllib.request": "urlretrieve",
+        "html": "escape",
+        "whoosh.lang.morph_en": "variations",
+        "whoosh.lang.porter": "stem",
+        "whoosh.lang.dmetaphone": "double_metaphone",
+        "whoosh.automata.lev": "levenshtein_automaton",
+    }
+    mods = {}
+    for module, name in forwards.items():
+        mods[module] = m = types.ModuleType(module)
+        setattr(m, name, _forward(module, name))
+    mods["cached_property"] = m = types.ModuleType("cached_property")
+    setattr(m, "cached_property", functools.cached_property)  # noqa: B010 - mypy cannot know a stand-in's attributes
+    try:
+        from _md5 import md5
+    except ImportError:  # a Python built without it: whoosh gets hashlib
+        pass
+    else:
+        mods["hashlib"] = m = types.ModuleType("hashlib")
+        setattr(m, "md5", md5)  # noqa: B010
+    return mods
+
+
 def _whoosh():
-    """Import the parts of whoosh we use, keeping three of its import-time costs off the query
-    path: ``whoosh.compat`` imports ``urllib.request`` (~14 ms) for a download helper we never
-    call, ``whoosh.reading`` imports the ``cached_property`` backport, which imports
-    ``asyncio`` (~20 ms; the standard library's ``functools.cached_property`` does the same
-    job), and ``whoosh.query.terms`` imports English stemming tables (~4 ms).
+    """Import the parts of whoosh we use, without the import-time costs of :func:`_stand_ins`.
     Stand-ins are placed only while whoosh is imported and only for modules not yet loaded,
     then removed, so later imports in this process get the real modules."""
     if "whoosh.index" in sys.modules and "whoosh.query" in sys.modules:
         return sys.modules["whoosh"]
-    import types
-
-    stubs = {}
-    if "urllib.request" not in sys.modules:
-        m = types.ModuleType("urllib.request")
-
-        def urlretrieve(*a, **k):  # pragma: no cover - whoosh never calls it on our path
-            import importlib
-
-            sys.modules.pop("urllib.request", None)
-            return importlib.import_module("urllib.request").urlretrieve(*a, **k)
-
-        setattr(m, "urlretrieve", urlretrieve)  # noqa: B010 - a stub module: mypy cannot know its attributes
-        stubs["urllib.request"] = m
-    if "whoosh.lang.morph_en" not in sys.modules:
-        # English stemming variations (~4 ms of regex tables) serve whoosh's Variations query only
-        m = types.ModuleType("whoosh.lang.morph_en")
-
-        def variations(word):  # pragma: no cover - we never build a Variations query
-            import importlib
-
-            sys.modules.pop("whoosh.lang.morph_en", None)
-            return importlib.import_module("whoosh.lang.morph_en").variations(word)
-
-        setattr(m, "variations", variations)  # noqa: B010
-        stubs["whoosh.lang.morph_en"] = m
-    if "cached_property" not in sys.modules:
-        m = types.ModuleType("cached_property")
-        setattr(m, "cached_property", functools.cached_property)  # noqa: B010
-        stubs["cached_property"] = m
+    stubs = {name: m for name, m in _stand_ins().items() if name not in sys.modules}
     sys.modules.update(stubs)
     try:
+        import whoosh.codec.whoosh3  # noqa: F401 - the codec every segment reader uses
         import whoosh.index  # noqa: F401
         import whoosh.query  # noqa: F401
         import whoosh.searching  # noqa: F401
