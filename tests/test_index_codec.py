@@ -83,6 +83,45 @@ def test_long_posting_lists_span_blocks(seed_index):
         assert len(ids) == r.doc_frequency("bi", common)
 
 
+def test_term_table_answers_as_whoosh_reads_the_file(seed_index):
+    """The term table kept per segment (kb.index.terms) answers every lookup, a missing term
+    included, as whoosh's own W3 table reading the same file, and the same again when asked twice."""
+    kb, ix = seed_index
+    from whoosh.codec import whoosh3
+    from whoosh.reading import TermNotFound
+
+    from kb.index.terms import TermTable
+
+    seg = ix._segments()[0]
+    ours = seg.codec().terms_reader(ix.storage, seg)
+    theirs = whoosh3.W3Codec.terms_reader(seg.codec(), ix.storage, seg)
+    assert isinstance(ours, TermTable) and type(theirs) is whoosh3.W3TermsReader
+    terms = [t for t, _ in zip(theirs.terms(), range(300))] + [("bi", "劳动".encode()), ("bi", b"\xff\xfe")]
+    for _ in range(2):
+        for field, tb in terms:
+            try:
+                want = (
+                    theirs.doc_frequency(field, tb),
+                    theirs.frequency(field, tb),
+                    theirs.term_info(field, tb).extent(),
+                )
+            except KeyError:
+                with pytest.raises(KeyError):
+                    ours.doc_frequency(field, tb)
+                with pytest.raises(KeyError):
+                    ours.frequency(field, tb)
+                with pytest.raises(TermNotFound):
+                    ours.term_info(field, tb)
+                continue
+            assert (
+                ours.doc_frequency(field, tb),
+                ours.frequency(field, tb),
+                ours.term_info(field, tb).extent(),
+            ) == want
+    ours.close()
+    theirs.close()
+
+
 def test_positions_wider_than_a_byte_and_a_short():
     from kb.index.codec import CompactPositions
 

@@ -28,6 +28,8 @@ from whoosh import columns
 from whoosh.codec import whoosh3
 from whoosh.formats import Frequency, Positions
 
+from kb.index.terms import TermTable
+
 _LITTLE = sys.byteorder == "little"
 
 
@@ -469,6 +471,11 @@ class CompactCodec(whoosh3.W3Codec):
 
     def per_document_reader(self, storage, segment):
         return BlockStoredReader(storage, segment)
+
+    def terms_reader(self, storage, segment):
+        name = segment.make_filename(self.TERMS_EXT)
+        posts = segment.open_file(storage, self.POSTS_EXT)
+        return TermTable(self, storage.open_file(name), storage.file_length(name), posts)
 
     def postings_writer(self, dbfile, byteids=False):
         if byteids:
