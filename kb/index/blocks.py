@@ -7,6 +7,7 @@ from __future__ import annotations
 
 # imported once a searcher is open: whoosh is loaded by then
 import bisect
+import functools
 from itertools import accumulate
 from operator import getitem
 
@@ -30,6 +31,13 @@ class _Tables(dict):
         return got
 
 
+@functools.lru_cache(maxsize=64)
+def _norms(K1: float, B: float, avgfl: float) -> tuple[float, ...]:
+    """BM25F's length normalization at each length byte: the same for every term of a field, so
+    made once per field rather than per term (~50 terms in the first query of a process)."""
+    return tuple(K1 * ((1 - B) + B * byte_to_length(b) / avgfl) for b in range(256))
+
+
 def make_scorer(searcher, field: str, text: str):
     """(score tables of a weight by length byte, score of a weight and a length): whoosh's
     BM25F with the same statistics and operations, so the same floats."""
@@ -38,7 +46,7 @@ def make_scorer(searcher, field: str, text: str):
     K1 = w.K1
     idf = searcher.idf(field, text)
     avgfl = searcher.avg_field_length(field) or 1
-    norm = [K1 * ((1 - B) + B * byte_to_length(b) / avgfl) for b in range(256)]
+    norm = _norms(K1, B, avgfl)
     k1p = K1 + 1
 
     def table(tf) -> list[float]:
