@@ -335,6 +335,7 @@ def test_a_build_from_another_directory_copies_every_output_and_shows_the_paths_
     assert [d["source"] for d in docs] == [f"work/c/plan-0{i}.txt" for i in range(3)]
     cmds = [["search", "农民工", "--json", "-n", "50"], ["search", "女职工 工会", "--json"], ["show", "plan-01/T3"]]
     for c in cmds:  # the hits' texts are read from kb.json at the offsets the kept entries hold
-        assert CliRunner().invoke(main, [*c, "--out", str(out)]).output == CliRunner().invoke(
-            main, [*c, "--out", str(clean)]
-        ).output
+        assert (
+            CliRunner().invoke(main, [*c, "--out", str(out)]).output
+            == CliRunner().invoke(main, [*c, "--out", str(clean)]).output
+        )
