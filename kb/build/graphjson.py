@@ -144,16 +144,15 @@ def collection_parts(
         side = _sidecar(coll.cache, h.key, ".graph") if coll.cache and h.models is None else None
         run = runs.get(h.id) if src else None
         got = _pickle_get(side, 1 if run else 2) if side else None
-        part, text = (got[0], got[1:]) if got else (None, ())
-        kept = _kept_text(h, coll.multi, text, run, src) if isinstance(part, Part) and part.title == h.title else None
-        if kept is None:
+        old, text = (got[0], got[1:]) if got else (None, ())
+        kept = _kept_text(h, coll.multi, text, run, src) if isinstance(old, Part) and old.title == h.title else None
+        if isinstance(old, Part) and kept is not None:
+            part = replace(old, nodes=kept[0], links=kept[1], source=h.source)
+        else:
             part = document_part(*coll.load(i), coll.multi)
             if side:
                 _pickle_put(side, replace(part, nodes="", links=""), (part.nodes, part.links))
-        else:
-            part.nodes, part.links = kept  # type: ignore[union-attr]
-            part.source = h.source  # type: ignore[union-attr]
-        yield part  # type: ignore[misc]
+        yield part
 
 
 def _kept_text(h, multi: bool, text: tuple, run, src: BinaryIO | None) -> tuple[str | Run, str | Run] | None:

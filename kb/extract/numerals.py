@@ -41,30 +41,10 @@ def cn_value(s: str) -> float | None:
         return float(_SMALL[a or "一"] * 10 + _SMALL[b or "零"])
     if s[0] in "十百千万亿" and s[0] != "十":
         s = "一" + s  # 百 -> 一百, 千人 -> 一千
-    places = _places(s)
-    if places is not None:
-        return places
     try:
         return float(_converter()(s, "normal"))
     except (ValueError, KeyError, IndexError, TypeError):
         return None
-
-
-_PLACE = {"千": 1000, "百": 100, "十": 10}
-
-
-def _places(s: str) -> float | None:
-    """The value of a numeral of digits 一 to 九, each before its place from the highest down
-    with none skipped (一百, 三千五百, 四百二十六), else None (一百二 means 120, 一千零五 has a
-    zero: those are cn2an's). A plan's one-plan build then seldom needs cn2an's import."""
-    digits, places = s[0::2], s[1::2]
-    if places not in ("千百十", "千百", "千", "百十", "百") or any(d not in _SMALL or d in "零〇两" for d in digits):
-        return None
-    if len(digits) > len(places) and not places.endswith("十"):
-        return None
-    return float(
-        sum(_SMALL[d] * _PLACE[p] for d, p in zip(digits, places)) + sum(_SMALL[d] for d in digits[len(places) :])
-    )
 
 
 def cn_year(s: str) -> int | None:
