@@ -403,6 +403,16 @@ class Engine:
                 first = False
         return total
 
+    @staticmethod
+    def _ordered_sums(per: list[dict[int, float]], units: list[int]) -> dict[int, float]:
+        """{unit: its parts added leaf by leaf in query order} (0.0 where a leaf has none, which
+        adds nothing: the same float as :meth:`_sum`), without a Python step per unit."""
+        sums: Iterable[float] = repeat(0.0, len(units))
+        for part in per:
+            if part:
+                sums = map(add, sums, map(part.get, units, repeat(0.0)))
+        return dict(zip(units, sums))
+
     def top(self, q, within: set[int], k: int | None, loose: bool = False) -> list[tuple[float, int]]:
         """(score, docnum), best first, ties in document order; the best k (all with None).
 
@@ -435,12 +445,8 @@ class Engine:
         # the part of the score from the leaves not deferred, for every unit (0.0 where none
         # matches): summed leaf by leaf over the sorted units without a Python step per unit
         units = sorted(within)
-        sums: Iterable[float] = repeat(0.0, len(units))
-        for part, dfr in zip(per, deferred):
-            if part and not dfr:
-                sums = map(add, sums, map(part.get, units, repeat(0.0)))
-        parts = list(sums)
-        exact = dict(zip(units, parts))
+        exact = self._ordered_sums([{} if dfr else part for part, dfr in zip(per, deferred)], units)
+        parts = list(exact.values())
         best: list[tuple[float, int]] = []  # min-heap of (score, -docnum)
         done: set[int] = set()
         views = {i: self._view(leaves[i]) for i in late}
@@ -486,14 +492,14 @@ class Engine:
             cand = self._reach(leaves, late, within, exact, low) - done
         else:
             cand = {d for d, sc in exact.items() if sc + most >= low} - done
-        bounds = [self._bounds(leaves[i], cand) for i in late]
-        ub = {d: exact.get(d, 0.0) for d in cand}
-        for bnd in bounds:
-            for d in cand:
-                ub[d] += bnd.get(d, 0.0)
+        bounds = {i: self._bounds(leaves[i], cand) for i in late}
+        ub = self._ordered_sums([bounds.get(i, part) for i, part in enumerate(per)], sorted(cand))
         for d in sorted(cand, key=lambda d: (-ub[d], d)):
-            low = floor()
-            if low is not None and ub[d] < low:
+            # exact, no margin: ub adds its parts in the order of _sum, each at least the exact
+            # part (float addition rounds monotonically), so a unit whose bound is below the
+            # k-th best, or equal and later in document order, cannot enter; near-duplicate
+            # units tie with the k-th best by the thousand and are left here unscored
+            if len(best) >= k and (ub[d], -d) < best[0]:
                 break
-            consider(d, ub[d], [bnd.get(d) for bnd in bounds])
+            consider(d, ub[d], [bounds[i].get(d) for i in late])
         return [(sc, -nd) for sc, nd in sorted(best, reverse=True)]
