@@ -14,7 +14,8 @@ from whoosh.codec.whoosh3 import W3LeafMatcher, _lenfield, byte_to_length
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 
-from kb.index.codec import CompactPositions, block_ids, block_parts, position_deltas, read_block
+from kb.index.blockformat import CompactPositions
+from kb.index.codec import block_ids, block_parts, position_deltas, read_block
 
 
 class _Tables(dict):
@@ -76,7 +77,7 @@ class _Seg:
 
 class _Postings:
     """One term's postings in one segment, block by block: each block's docnum range and its
-    score frontier (kb.index.blockwrite.score_frontier) come from its small header; its postings
+    score frontier (kb.index.blockformat.score_frontier) come from its small header; its postings
     (local docnum, weight, value) are decoded on first use and kept."""
 
     def __init__(self, seg: _Seg, field: str, text: bytes):

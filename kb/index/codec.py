@@ -11,7 +11,8 @@ occurrence, and reading a block is ``array.frombytes`` instead of unpickling 128
 Everything else (term index, block info with the block-max statistics, stored fields, length
 columns, segments) is W3's. The codec and format classes are pickled by name into the index
 (the TOC and the schema), so this module is imported when an index is opened: it imports
-nothing beyond whoosh and the standard library.
+nothing beyond whoosh, the standard library and kb.index.blockformat (the block layout and
+its writer).
 """
 
 from __future__ import annotations
@@ -19,68 +20,28 @@ from __future__ import annotations
 import bisect
 import marshal
 import struct
-import sys
 import zlib
 from array import array
 from itertools import accumulate
 
 from whoosh import columns
 from whoosh.codec import whoosh3
-from whoosh.formats import Frequency, Positions
+from whoosh.formats import Frequency
 
-_LITTLE = sys.byteorder == "little"
-
-
-def _pack(nums) -> bytes:
-    """Non-negative ints as one typecode byte and a little-endian array of the narrowest
-    width that holds the largest."""
-    top = max(nums, default=0)
-    tc = "B" if top < 0x100 else "H" if top < 0x10000 else "I" if top < 0x100000000 else "Q"
-    a = array(tc, nums)
-    if not _LITTLE:
-        a.byteswap()
-    return tc.encode("ascii") + a.tobytes()
-
-
-def _unpack(b: bytes) -> array:
-    a = array(chr(b[0]))
-    a.frombytes(b[1:])
-    if not _LITTLE:
-        a.byteswap()
-    return a
-
-
-class CompactPositions(Positions):
-    """whoosh's Positions format with the position deltas stored by :func:`_pack`
-    (the same positions, frequencies and weights)."""
-
-    def encode(self, poslist):
-        base = 0
-        deltas = []
-        for p in poslist:
-            deltas.append(p - base)
-            base = p
-        return _pack(deltas)
-
-    def decode_positions(self, valuestring):
-        return list(accumulate(_unpack(valuestring)))
-
-    def decode_frequency(self, valuestring):
-        return (len(valuestring) - 1) // array(chr(valuestring[0])).itemsize
-
-    def decode_weight(self, valuestring):
-        return self.decode_frequency(valuestring) * self.field_boost
-
-
-# a block's header: its postings, last docnum, max length byte, the size of its score frontier,
-# then the frontier's (weight, length byte) pairs
-_HEAD = struct.Struct("<HIBB")
-_PAIR = struct.Struct("<fB")
-_ID = 1  # the positions format: each value's frequency, then all positions in one array
+from kb.index.blockformat import (
+    _HEAD,
+    _ID,
+    _LITTLE,
+    _PAIR,
+    CompactPostingsWriter,
+    _pack,
+    _scaled,
+    _unpack,
+)
 
 
 def _from_planes(b: bytes, pos: int, n: int) -> tuple[array, int]:
-    """The ``n`` numbers kb.index.blockwrite._planes wrote at ``pos`` of ``b``, and where they end."""
+    """The ``n`` numbers kb.index.blockformat._planes wrote at ``pos`` of ``b``, and where they end."""
     a = array(chr(b[pos]))
     w = a.itemsize
     body: bytes | bytearray = b[pos + 1 : pos + 1 + n * w]
@@ -154,14 +115,8 @@ def _derived_weights(fmt, values: _Values) -> list[float] | None:
     return None
 
 
-def _scaled(boost: float, nums) -> list[float]:
-    """Each of nums times boost: with no boost, only converted (the same floats at half the
-    cost of a multiplying method per posting)."""
-    return list(map(float, nums)) if boost == 1.0 else list(map(boost.__mul__, nums))
-
-
 class BlockParts:
-    """One posting block as kb.index.blockwrite.CompactPostingsWriter wrote it, inflated: its docnum deltas
+    """One posting block as kb.index.blockformat.CompactPostingsWriter wrote it, inflated: its docnum deltas
     read, its weights and values where they start."""
 
     __slots__ = ("raw", "deltas", "rest")
@@ -205,7 +160,7 @@ def _value_bytes(v) -> bytes:
 
 
 class CompactLeafMatcher(whoosh3.W3LeafMatcher):
-    """W3's leaf matcher over kb.index.blockwrite.CompactPostingsWriter blocks (no magic bytes, a struct
+    """W3's leaf matcher over kb.index.blockformat.CompactPostingsWriter blocks (no magic bytes, a struct
     header); values handed to whoosh are encoded as its formats decode them."""
 
     def _read_header(self):
@@ -369,7 +324,7 @@ class BlockStoredReader(whoosh3.W3PerDocReader):
 
 
 class CompactCodec(whoosh3.W3Codec):
-    """W3 with kb.index.blockwrite.CompactPostingsWriter blocks and stored fields in :class:`BlockColumn`
+    """W3 with kb.index.blockformat.CompactPostingsWriter blocks and stored fields in :class:`BlockColumn`
     (term vectors, which we do not use, keep W3's)."""
 
     def per_document_writer(self, storage, segment):
@@ -381,8 +336,6 @@ class CompactCodec(whoosh3.W3Codec):
     def postings_writer(self, dbfile, byteids=False):
         if byteids:
             return super().postings_writer(dbfile, byteids=True)
-        from kb.index.blockwrite import CompactPostingsWriter  # writing only
-
         return CompactPostingsWriter(
             dbfile,
             blocklimit=self._blocklimit,

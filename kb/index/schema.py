@@ -79,7 +79,7 @@ def _schema():
     from whoosh.analysis import RegexTokenizer
     from whoosh.fields import ID, STORED, TEXT, Schema
 
-    from kb.index.codec import CompactPositions
+    from kb.index.blockformat import CompactPositions
 
     def toks(boost=1.0, phrase=False):
         f = TEXT(analyzer=RegexTokenizer(r"[^\x1f]+"), phrase=phrase, field_boost=boost)

@@ -1,15 +1,74 @@
-"""The index's posting blocks written (kb.index.codec reads them): a block laid out column by
-column with byte planes, deflated, behind a struct header holding its score frontier. Imported
-by the codec when a build writes postings, so a search does not load it."""
+"""The index's posting block layout and its writer (kb.index.codec reads the blocks): the
+compact positions format, a block laid out column by column with byte planes, deflated, behind
+a struct header holding its score frontier. Imports nothing beyond whoosh and the standard
+library (kb.index.codec imports it when an index is opened)."""
 
 from __future__ import annotations
 
+import struct
+import sys
 import zlib
 from array import array
+from itertools import accumulate
 
 from whoosh.codec import whoosh3
+from whoosh.formats import Positions
 
-from kb.index.codec import _HEAD, _ID, _LITTLE, _PAIR, CompactPositions, _scaled, _unpack
+_LITTLE = sys.byteorder == "little"
+
+
+def _pack(nums) -> bytes:
+    """Non-negative ints as one typecode byte and a little-endian array of the narrowest
+    width that holds the largest."""
+    top = max(nums, default=0)
+    tc = "B" if top < 0x100 else "H" if top < 0x10000 else "I" if top < 0x100000000 else "Q"
+    a = array(tc, nums)
+    if not _LITTLE:
+        a.byteswap()
+    return tc.encode("ascii") + a.tobytes()
+
+
+def _unpack(b: bytes) -> array:
+    a = array(chr(b[0]))
+    a.frombytes(b[1:])
+    if not _LITTLE:
+        a.byteswap()
+    return a
+
+
+class CompactPositions(Positions):
+    """whoosh's Positions format with the position deltas stored by :func:`_pack`
+    (the same positions, frequencies and weights)."""
+
+    def encode(self, poslist):
+        base = 0
+        deltas = []
+        for p in poslist:
+            deltas.append(p - base)
+            base = p
+        return _pack(deltas)
+
+    def decode_positions(self, valuestring):
+        return list(accumulate(_unpack(valuestring)))
+
+    def decode_frequency(self, valuestring):
+        return (len(valuestring) - 1) // array(chr(valuestring[0])).itemsize
+
+    def decode_weight(self, valuestring):
+        return self.decode_frequency(valuestring) * self.field_boost
+
+
+# a block's header: its postings, last docnum, max length byte, the size of its score frontier,
+# then the frontier's (weight, length byte) pairs
+_HEAD = struct.Struct("<HIBB")
+_PAIR = struct.Struct("<fB")
+_ID = 1  # the positions format: each value's frequency, then all positions in one array
+
+
+def _scaled(boost: float, nums) -> list[float]:
+    """Each of nums times boost: with no boost, only converted (the same floats at half the
+    cost of a multiplying method per posting)."""
+    return list(map(float, nums)) if boost == 1.0 else list(map(boost.__mul__, nums))
 
 
 def _narrow(nums) -> array:
