@@ -123,7 +123,7 @@ def test_term_table_answers_as_whoosh_reads_the_file(seed_index):
 
 
 def test_positions_wider_than_a_byte_and_a_short():
-    from kb.index.codec import CompactPositions
+    from kb.index.blockformat import CompactPositions
 
     f = CompactPositions()
     for poslist in ([0], [3, 300], [1, 70_000, 70_001], list(range(0, 5_000_000, 99_991))):
@@ -158,3 +158,26 @@ def test_positions_of_a_long_unit_read_back(corpus_path, tmp_path):
                 m.next()
             assert m.value_as("positions") == expected[gram]
     ix.close()
+
+
+def test_block_score_frontier_gives_each_blocks_largest_score(seed_index):
+    """Each block's header bounds its scores exactly: the largest score the frontier gives is
+    the largest score of a posting in the block (the top-k skips blocks by it)."""
+    from kb.index.postings import Engine
+
+    _kb, ix = seed_index
+    with ix.searcher() as s:
+        e = Engine(s)
+        checked = 0
+        for field in ("bi", "words"):
+            common = sorted(s.reader().iter_field(field), key=lambda t: -t[1].doc_frequency())[:20]
+            for text, _info in common:
+                word = text.decode("utf-8") if isinstance(text, bytes) else text
+                tables = e._scorer(field, word)
+                for p in e._postings(field, word):
+                    lens = p.seg.lengths(field)
+                    for i, top in enumerate(p.block_maxes(tables)):
+                        ids, ws, _vs = p.block(i)
+                        assert top == max(tables[w][lens[d]] for d, w in zip(ids, ws))
+                        checked += 1
+        assert checked > 40

@@ -108,8 +108,12 @@ def _doc_key(sha: str, multi: bool, doc_id: str) -> str:
 
 
 def _reuse_key(key: str, doc) -> str:
-    """What a document's site pages depend on besides the code: also its path and title."""
-    return hashlib.sha256(_dump([key, doc.source, doc.title]).encode()).hexdigest()
+    """What a document's outputs depend on besides the code: also its title. Not its shown path
+    (relative to the working directory): where it is stored (its kb.json line, its graph node)
+    it is written anew over copied bytes, so a build from another directory or of a moved folder
+    costs what an update does; its site pages, which show it, also need the same path
+    (:func:`reusable`)."""
+    return hashlib.sha256(_dump([key, doc.title]).encode()).hexdigest()
 
 
 def make_kb(files: Sequence[Path], jobs: int = 1, **options) -> KB:
@@ -352,6 +356,7 @@ def _build(paths, out: Path, jobs: int, use_cache: bool, progress, site: bool) -
     previous = _previous_generation(out)
     # index entries and site pages of these documents are linked from the previous generation
     reuse = reusable(previous, stats.get("keys", {}))
+    sources = {h.id: h.source for h in coll.docs}
     # kb.json, the index and graph.json read the documents back one at a time
     with atomic_build(out) as gen:
         with t("kb.json"):
@@ -359,7 +364,8 @@ def _build(paths, out: Path, jobs: int, use_cache: bool, progress, site: bool) -
                 gen / KB_FILE, coll, stats.get("cached", ()), previous / KB_FILE if previous else None, reuse
             )
             write_json(
-                gen / MANIFEST_FILE, {"documents": manifest, "code": _package_version(), "keys": stats.get("keys", {})}
+                gen / MANIFEST_FILE,
+                {"documents": manifest, "code": _package_version(), "keys": stats.get("keys", {}), "sources": sources},
             )
         with t("index"):
             write_index(
@@ -378,7 +384,8 @@ def _build(paths, out: Path, jobs: int, use_cache: bool, progress, site: bool) -
 
             with t("site"):
                 # the site's pages and search data draw on the whole model: loaded for it alone
-                write_site(coll.kb(), gen / "site", previous=previous / "site" if previous else None, reuse=reuse)
+                pages = reusable(previous, stats.get("keys", {}), sources)
+                write_site(coll.kb(), gen / "site", previous=previous / "site" if previous else None, reuse=pages)
     timings["parse+extract"] -= timings.get("entities", 0.0)  # it ran inside; report it on its own
     _prune_cache(stats.get("cached", ()))
     rep = BuildReport(out=out, documents=len(coll.docs), processed=stats.get("processed", 0), timings=timings)
@@ -405,14 +412,15 @@ def _write_graph(
 
     runs = graph_runs(previous, reuse)
     try:
-        write_graph_stream(
-            path,
-            collection_parts(coll, runs.docs),
-            coll.entities,
-            coll.unmatched(),
-            previous if runs.docs or runs.tail else None,
-            tail=runs.tail,
-        )
+        with open(previous, "rb") if previous and runs.docs else contextlib.nullcontext() as old:
+            write_graph_stream(
+                path,
+                collection_parts(coll, runs.docs, old),
+                coll.entities,
+                coll.unmatched(),
+                previous if runs.docs or runs.tail else None,
+                tail=runs.tail,
+            )
     except NotStreamable:
         from kb.graph.io import write_graph
 
@@ -450,16 +458,21 @@ def _previous_generation(out: Path) -> Path | None:
     return gen if gen.is_dir() and (gen / MANIFEST_FILE).exists() else None
 
 
-def reusable(previous: Path | None, keys: dict[str, str]) -> frozenset[str]:
-    """Documents whose index entries and site pages in the ``previous`` generation are still
-    right: made by this code, from a document with the same cache key (same bytes, path, title
-    and single/multi mode)."""
+def reusable(previous: Path | None, keys: dict[str, str], sources: dict[str, str] | None = None) -> frozenset[str]:
+    """Documents whose kb.json lines, index entries and graph nodes in the ``previous``
+    generation are still right, but for the shown path: made by this code, from a document with
+    the same cache key (same bytes, id, title and single/multi mode). With ``sources`` (document
+    id -> shown path), those also shown at the same path: their site pages are still right."""
     if previous is None:
         return frozenset()
     old = _read_manifest(previous)
     if old.get("code") != _package_version() or not isinstance(old.get("keys"), dict):
         return frozenset()
-    return frozenset(d for d, k in keys.items() if old["keys"].get(d) == k)
+    same = (d for d, k in keys.items() if old["keys"].get(d) == k)
+    if sources is None:
+        return frozenset(same)
+    shown = old.get("sources")
+    return frozenset(d for d in same if isinstance(shown, dict) and shown.get(d) == sources[d])
 
 
 def ensure_built(out: Path = DEFAULT_OUT, notify: Callable[[str], None] | None = None) -> Path:

@@ -13,6 +13,8 @@ import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
+from kb.index.stored import HEAD_END
+
 
 @functools.cache
 def _code_version() -> str:
@@ -109,10 +111,15 @@ def _cached_document_line(entry: tuple[Path, int], doc) -> str | None:
     line = line[:-1]
     if not line.startswith('{"id":' + _dump(doc.id) + ","):
         return None
-    i = line.find(',"sha256":')
+    i = line.find(HEAD_END.decode())
     if i < 0:
         return None
-    return f'{{"id":{_dump(doc.id)},"title":{_dump(doc.title)},"source":{_dump(doc.source)}{line[i:]}'
+    return document_head(doc) + line[i:]
+
+
+def document_head(doc) -> str:
+    """The start of a document's kb.json line, up to :data:`kb.index.stored.HEAD_END`."""
+    return f'{{"id":{_dump(doc.id)},"title":{_dump(doc.title)},"source":{_dump(doc.source)}'
 
 
 def _models_get(cache: Path, key: str):

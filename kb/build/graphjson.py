@@ -65,7 +65,7 @@ class _List:
         at = self.f.tell()
         if isinstance(items, Run):
             copy_run(self.src, self.f, items)  # type: ignore[arg-type]
-            return at, items.length
+            return at, items.size
         return at, self.f.write(items.encode("utf-8"))
 
 
@@ -125,29 +125,57 @@ def document_part(doc, edges: list, multi: bool) -> Part:
     )
 
 
-def collection_parts(coll: Collection, runs: dict[str, tuple[Run, Run | None]] | None = None) -> Iterator[Part]:
+# what ends a document's node, the first of its part's nodes (no JSON string holds it raw)
+NODE_END = '},{"id":'
+
+
+def collection_parts(
+    coll: Collection, runs: dict[str, tuple[Run, Run | None]] | None = None, src: BinaryIO | None = None
+) -> Iterator[Part]:
     """Each document's part, read from beside its cache entry (an update need not load and
     serialize every document's model again), else made from its model and kept there; its text
-    as its ``runs`` in the previous graph.json where given (:func:`kb.build.reuse.graph_runs`)."""
+    as its ``runs`` in the previous graph.json (``src``) where given
+    (:func:`kb.build.reuse.graph_runs`). Its document's node shows its path as this build does
+    (written anew over the part's when that moved: another working directory, a moved folder)."""
     from kb.build.cache import _pickle_get, _pickle_put, _sidecar
 
     runs = runs or {}
     for i, h in enumerate(coll.docs):
         side = _sidecar(coll.cache, h.key, ".graph") if coll.cache and h.models is None else None
-        run = runs.get(h.id)
+        run = runs.get(h.id) if src else None
         got = _pickle_get(side, 1 if run else 2) if side else None
-        part, text = (got[0], got[1:]) if got else (None, ())
-        if not isinstance(part, Part) or (part.title, part.source) != (h.title, h.source):
+        old, text = (got[0], got[1:]) if got else (None, ())
+        kept = _kept_text(h, coll.multi, text, run, src) if isinstance(old, Part) and old.title == h.title else None
+        if isinstance(old, Part) and kept is not None:
+            part = replace(old, nodes=kept[0], links=kept[1], source=h.source)
+        else:
             part = document_part(*coll.load(i), coll.multi)
             if side:
                 _pickle_put(side, replace(part, nodes="", links=""), (part.nodes, part.links))
-        elif run:
-            part.nodes, part.links = run[0], run[1] or ""
-        elif text and isinstance(text[0], tuple):
-            part.nodes, part.links = text[0]
-        else:
-            part = document_part(*coll.load(i), coll.multi)
         yield part
+
+
+def _kept_text(h, multi: bool, text: tuple, run, src: BinaryIO | None) -> tuple[str | Run, str | Run] | None:
+    """A kept part's nodes and links: its runs in the previous graph.json (``src``) or its text
+    beside its cache entry; None when neither is there."""
+    from kb.build.reuse import headed
+    from kb.index.stored import HEAD_MAX
+
+    head = _node_head(h, multi)
+    if run and src:
+        nodes = headed(src, run[0], NODE_END.encode(), head.encode())
+        return (nodes, run[1] or "") if nodes else None
+    if text and isinstance(text[0], tuple):
+        written, links = text[0]
+        at = written.find(NODE_END, 0, HEAD_MAX)
+        return (head + written[at:], links) if at >= 0 else None
+    return None
+
+
+def _node_head(h, multi: bool) -> str:
+    """A document's node as graph.json holds it, up to :data:`NODE_END`."""
+    node_id, attrs = next(document_nodes(h, multi))
+    return _dump({"id": node_id, **attrs})[:-1]
 
 
 def write_graph_stream(

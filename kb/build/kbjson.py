@@ -52,8 +52,8 @@ def write_kb_json_stream(
     it is needed (its line when the entry has it; its model for its edges) and dropping it after.
     ``previous``: the previous generation's kb.json, whose lines of the documents in ``reuse``
     are copied (:mod:`kb.build.reuse`)."""
-    from kb.build.cache import _sidecar, _text_get, _text_put
-    from kb.build.reuse import kb_runs
+    from kb.build.cache import HEAD_END, _sidecar, _text_get, _text_put, document_head
+    from kb.build.reuse import headed, kb_runs
 
     multi = coll.multi
     runs = kb_runs(previous, reuse)
@@ -61,7 +61,9 @@ def write_kb_json_stream(
     def doc_lines() -> Iterator[str | Run]:
         for i, h in enumerate(coll.docs):
             run = runs.get(h.id)
-            yield run[0] if run else _doc_line(h, lambda: coll.load(i)[0], cached[i] if i < len(cached) else None)
+            # its path as this build shows it (another working directory, a moved folder)
+            line = headed(src, run[0], HEAD_END, document_head(h).encode()) if run and src else None
+            yield line or _doc_line(h, lambda: coll.load(i)[0], cached[i] if i < len(cached) else None)
 
     def edge_lines() -> Iterator[str | Run]:
         # a document's lines depend on its model alone: kept beside its cache entry, so that an
@@ -171,7 +173,7 @@ def _write(
             nonlocal at
             if isinstance(text, Run):
                 copy_run(src, f, text)  # type: ignore[arg-type]
-                n = text.length
+                n = text.size
             else:
                 n = f.write(text.encode("utf-8"))
             at += n

@@ -3,11 +3,12 @@
 A document's kb.json lines (its document line, its run of edge lines) and its share of graph.json
 (its run of nodes, its run of links) depend on that document alone, on the code and on the
 single/multi mode. When the previous generation was made by the same code from a document with
-the same cache key, title and path (:func:`kb.build.reusable`), those byte runs are copied from
-its files, by the kernel where it can (``os.copy_file_range``), at offsets the previous build
-noted in its sidecars (kb.seek.json; graph.seek.json). The copy never looks at the bytes: it
-holds whatever line format the writers use. Only changed documents and the cross-document parts
-(entities, the graph's cross-document layer) are serialized again.
+the same cache key and title (:func:`kb.build.reusable`), those byte runs are copied from its
+files, by the kernel where it can (``os.copy_file_range``), at offsets the previous build noted
+in its sidecars (kb.seek.json; graph.seek.json). The copy never looks at the bytes past the
+document's head (its kb.json line's id, title and path; its graph node): a path shown relative to
+another working directory is written anew there (:func:`headed`). Only changed documents and the
+cross-document parts (entities, the graph's cross-document layer) are serialized again.
 """
 
 from __future__ import annotations
@@ -24,10 +25,31 @@ from kb.errors import KBError
 
 @dataclass(frozen=True)
 class Run:
-    """``length`` bytes at ``offset`` of the previous generation's file."""
+    """``length`` bytes at ``offset`` of the previous generation's file, after ``head`` (bytes
+    written in place of what came before ``offset``: a document's head with its new path)."""
 
     offset: int
     length: int
+    head: bytes = b""
+
+    @property
+    def size(self) -> int:
+        """Bytes it writes."""
+        return len(self.head) + self.length
+
+
+def headed(src: BinaryIO, run: Run, end: bytes, new: bytes) -> Run | None:
+    """``run`` with what comes before the first ``end`` in it (a document's head) replaced by
+    ``new``: itself when that is ``new`` already; None when no ``end`` is near its start."""
+    from kb.index.stored import HEAD_MAX  # a longer head is written anew
+
+    old = os.pread(src.fileno(), min(run.length, HEAD_MAX), run.offset)
+    i = old.find(end)
+    if i < 0:
+        return None
+    if old[:i] == new:
+        return run
+    return Run(run.offset + i, run.length - i, new)
 
 
 def run_of(span) -> Run | None:
@@ -40,6 +62,8 @@ _NO_KERNEL_COPY = {errno.EXDEV, errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP, er
 
 def copy_run(src: BinaryIO, dst: BinaryIO, run: Run) -> None:
     """Append ``run`` of ``src`` to ``dst`` (a buffered file opened for writing)."""
+    if run.head:
+        dst.write(run.head)
     dst.flush()
     at = dst.tell()
     done = 0

@@ -15,7 +15,8 @@ from whoosh.codec.whoosh3 import W3LeafMatcher, _lenfield, byte_to_length
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 
-from kb.index.codec import CompactPositions, block_ids, block_parts, position_deltas, read_block
+from kb.index.blockformat import CompactPositions
+from kb.index.codec import block_ids, block_parts, position_deltas, read_block
 
 
 class _Tables(dict):
@@ -38,9 +39,9 @@ def _norms(K1: float, B: float, avgfl: float) -> tuple[float, ...]:
     return tuple(K1 * ((1 - B) + B * byte_to_length(b) / avgfl) for b in range(256))
 
 
-def make_scorer(searcher, field: str, text: str):
-    """(score tables of a weight by length byte, score of a weight and a length): whoosh's
-    BM25F with the same statistics and operations, so the same floats."""
+def make_scorer(searcher, field: str, text: str) -> _Tables:
+    """Score tables of a weight by length byte: whoosh's BM25F with the same statistics and
+    operations, so the same floats."""
     w = searcher.weighting
     B = getattr(w, "_field_B", {}).get(field, w.B)
     K1 = w.K1
@@ -53,10 +54,7 @@ def make_scorer(searcher, field: str, text: str):
         t = float(tf)
         return [idf * ((t * k1p) / (t + c)) for c in norm]
 
-    def by_length(tf, fl):
-        return idf * ((tf * k1p) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
-
-    return _Tables(table), by_length
+    return _Tables(table)
 
 
 class _Seg:
@@ -87,15 +85,15 @@ class _Seg:
 
 class _Postings:
     """One term's postings in one segment, block by block: each block's docnum range and its
-    bound (maximum weight, minimum length) come from its small header; its postings (local
-    docnum, weight, value) are unpickled on first use and kept."""
+    score frontier (kb.index.blockformat.score_frontier) come from its small header; its postings
+    (local docnum, weight, value) are decoded on first use and kept."""
 
     def __init__(self, seg: _Seg, field: str, text: bytes):
 
         self.seg = seg
         self.los: list[int] = []  # first possible docnum of each block
         self.his: list[int] = []  # last docnum of each block
-        self.tops: list[tuple[float, int]] = []  # (max weight, min length) of each block
+        self.fronts: list[list[tuple[float, int]]] = []  # (weight, length byte) pairs of each block
         self._refs: list = []
         self._data: list = []
         self._ids: list = []  # (docnums, undecoded parts) of a block read for its docnums only
@@ -118,23 +116,23 @@ class _Postings:
                 vs.append(position_deltas(m.value()) if deltas else m.value())  # as a block gives it
                 m.next()
             if ids:
-                self._add(ids[0], ids[-1], (max(ws), 0), None)
+                lens = seg.lengths(field)
+                self._add(ids[0], ids[-1], [(w, lens[d]) for d, w in zip(ids, ws)], None)
                 self._data[-1] = (ids, ws, vs)
                 self.decoded = len(ids)
             return
         lo = 0
         while True:
-            top = (m._maxweight, m._minlength)
-            self._add(lo, m._maxid, top, (m, m._dataoffset, m._nextoffset, m._blocklength))
+            self._add(lo, m._maxid, m.frontier, (m, m._dataoffset, m._nextoffset, m._blocklength))
             lo = m._maxid + 1
             if m._lastblock:
                 break
             m._goto(m._nextoffset)
 
-    def _add(self, lo, hi, top, ref):
+    def _add(self, lo, hi, front, ref):
         self.los.append(lo)
         self.his.append(hi)
-        self.tops.append(top)
+        self.fronts.append(front)
         self._refs.append(ref)
         self._data.append(None)
         self._ids.append(None)
@@ -199,15 +197,20 @@ class _Postings:
         for d in self.seg.deleted:
             out.pop(d + off, None)
 
+    def block_maxes(self, tables: _Tables) -> list[float]:
+        """The largest score of each block (its frontier's largest)."""
+        return [max(tables[w][b] for w, b in front) for front in self.fronts]
+
     def add_block_bounds(self, out: dict[int, float], tables: _Tables, field: str, local: list[int]) -> None:
         """For each local docnum of ``local`` (sorted) inside a block's range: the block's
-        maximum weight scored at the unit's own length (block headers only, no postings read)."""
+        maximum weight scored at the unit's own length, or the block's largest score when lower
+        (block headers only, no postings read)."""
         off, lens = self.seg.offset, self.seg.lengths(field)
-        for lo, hi, (mw, _ml) in zip(self.los, self.his, self.tops):
+        for lo, hi, front, top in zip(self.los, self.his, self.fronts, self.block_maxes(tables)):
             a, b = bisect.bisect_left(local, lo), bisect.bisect_right(local, hi)
-            tab = tables[mw]
+            tab = tables[front[0][0]]
             for d in local[a:b]:
-                out[d + off] = tab[lens[d]]
+                out[d + off] = min(tab[lens[d]], top)
 
     def blocks_for(self, wanted: set[int] | None) -> list[int]:
         """The blocks that may hold a unit of ``wanted`` (local docnums; every block for None)."""
@@ -221,6 +224,19 @@ class _Postings:
             if j < len(want) and want[j] <= hi:
                 out.append(i)
         return out
+
+
+def consecutive(values: list) -> bool:
+    """Whether the positions values of a unit (arrays of position deltas, kb.index.codec), one
+    per bigram of a phrase, hold positions p, p + 1, ... in turn: the phrase is there."""
+    if len(values) == 2 and len(values[0]) == 1 and len(values[1]) == 1:
+        return values[1][0] == values[0][0] + 1  # a three-character string found once: no sets
+    starts = set(accumulate(values[0]))
+    for i, x in enumerate(values[1:], 1):
+        starts &= {p - i for p in accumulate(x)}
+        if not starts:
+            return False
+    return True
 
 
 class _LeafView:
@@ -245,12 +261,8 @@ class _LeafView:
             if x is None:
                 return None
             got.append(x)
-        if len(got) > 1 and self.known is None:
-            starts = set(accumulate(got[0][1]))  # a value: its position deltas
-            for i, (_w, v) in enumerate(got[1:], 1):
-                starts &= {p - i for p in accumulate(v)}
-                if not starts:
-                    return None
+        if len(got) > 1 and self.known is None and not consecutive([v for _w, v in got]):
+            return None
         lb = self.lens[seg][d - self.posts[0][seg].seg.offset]
         sc = 0.0
         for i, ((tf, _v), table) in enumerate(zip(got, self.tables)):

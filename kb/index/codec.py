@@ -11,7 +11,8 @@ occurrence, and reading a block is ``array.frombytes`` instead of unpickling 128
 Everything else (term index, block info with the block-max statistics, stored fields, length
 columns, segments) is W3's. The codec and format classes are pickled by name into the index
 (the TOC and the schema), so this module is imported when an index is opened: it imports
-nothing beyond whoosh and the standard library.
+nothing beyond whoosh, the standard library and kb.index.blockformat (the block layout and
+its writer).
 """
 
 from __future__ import annotations
@@ -19,85 +20,29 @@ from __future__ import annotations
 import bisect
 import marshal
 import struct
-import sys
 import zlib
 from array import array
 from itertools import accumulate
 
 from whoosh import columns
 from whoosh.codec import whoosh3
-from whoosh.formats import Frequency, Positions
+from whoosh.formats import Frequency
 
+from kb.index.blockformat import (
+    _HEAD,
+    _ID,
+    _LITTLE,
+    _PAIR,
+    CompactPostingsWriter,
+    _pack,
+    _scaled,
+    _unpack,
+)
 from kb.index.terms import TermTable
-
-_LITTLE = sys.byteorder == "little"
-
-
-def _pack(nums) -> bytes:
-    """Non-negative ints as one typecode byte and a little-endian array of the narrowest
-    width that holds the largest."""
-    top = max(nums, default=0)
-    tc = "B" if top < 0x100 else "H" if top < 0x10000 else "I" if top < 0x100000000 else "Q"
-    a = array(tc, nums)
-    if not _LITTLE:
-        a.byteswap()
-    return tc.encode("ascii") + a.tobytes()
-
-
-def _unpack(b: bytes) -> array:
-    a = array(chr(b[0]))
-    a.frombytes(b[1:])
-    if not _LITTLE:
-        a.byteswap()
-    return a
-
-
-class CompactPositions(Positions):
-    """whoosh's Positions format with the position deltas stored by :func:`_pack`
-    (the same positions, frequencies and weights)."""
-
-    def encode(self, poslist):
-        base = 0
-        deltas = []
-        for p in poslist:
-            deltas.append(p - base)
-            base = p
-        return _pack(deltas)
-
-    def decode_positions(self, valuestring):
-        return list(accumulate(_unpack(valuestring)))
-
-    def decode_frequency(self, valuestring):
-        return (len(valuestring) - 1) // array(chr(valuestring[0])).itemsize
-
-    def decode_weight(self, valuestring):
-        return self.decode_frequency(valuestring) * self.field_boost
-
-
-_HEAD = struct.Struct("<HIfBB")  # a block's postings, last docnum, max weight, min/max length bytes
-_ID = 1  # the positions format: each value's frequency, then all positions in one array
-
-
-def _narrow(nums) -> array:
-    """Non-negative ints in an array of the narrowest width that holds the largest."""
-    top = max(nums, default=0)
-    return array("B" if top < 0x100 else "H" if top < 0x10000 else "I" if top < 0x100000000 else "Q", nums)
-
-
-def _planes(a: array) -> bytes:
-    """The typecode byte, then the array's little-endian bytes a byte plane at a time (every
-    number's low byte, then every second byte...): the high bytes of small numbers are mostly
-    zero and deflate to almost nothing, where interleaved they cost about as much as the low."""
-    if not _LITTLE:
-        a = array(a.typecode, a)
-        a.byteswap()
-    b = a.tobytes()
-    w = a.itemsize
-    return a.typecode.encode("ascii") + (b if w == 1 else b"".join(b[i::w] for i in range(w)))
 
 
 def _from_planes(b: bytes, pos: int, n: int) -> tuple[array, int]:
-    """The ``n`` numbers :func:`_planes` wrote at ``pos`` of ``b``, and where they end."""
+    """The ``n`` numbers kb.index.blockformat._planes wrote at ``pos`` of ``b``, and where they end."""
     a = array(chr(b[pos]))
     w = a.itemsize
     body: bytes | bytearray = b[pos + 1 : pos + 1 + n * w]
@@ -110,86 +55,6 @@ def _from_planes(b: bytes, pos: int, n: int) -> tuple[array, int]:
     if not _LITTLE:
         a.byteswap()
     return a, pos + 1 + n * w
-
-
-class CompactPostingsWriter(whoosh3.W3PostingsWriter):
-    """W3's postings writer with a block laid out column by column: the docnum deltas, the
-    weights (left out when they are the values' frequencies times the field boost), then for the
-    positions format every posting's frequency and one array of all its position deltas (one
-    width for the block, not a length and a typecode byte per posting); each array by byte
-    planes (:func:`_planes`), the block deflated raw. Its header is a fixed struct rather than
-    W3's pickled tuple, and a term's postings start with no magic bytes: both cost more than the
-    postings of a rare bigram."""
-
-    _maxweight: float
-    _minlength: int | None
-    _maxlength: int
-
-    def add_posting(self, id_, weight, vbytes, length=None):
-        # W3's add_posting with its per-posting type assertions left out (a fifth of its cost)
-        if len(self._ids) >= self._blocklimit:
-            self._write_block()
-        self._ids.append(id_)
-        self._weights.append(weight)
-        if weight > self._maxweight:
-            self._maxweight = weight
-        if vbytes:
-            self._values.append(vbytes)
-        if length:
-            if self._minlength is None or length < self._minlength:
-                self._minlength = length
-            if length > self._maxlength:
-                self._maxlength = length
-
-    def _values_bytes(self, values: list[bytes]) -> tuple[bytes, list[int] | None]:
-        """The block's values and, for the positions format, their frequencies."""
-        if not values:
-            return b"\0", None
-        if isinstance(self._format, CompactPositions):
-            if all(v[0] == 0x42 for v in values):  # b"B": one byte per delta, the usual case
-                freqs = [len(v) - 1 for v in values]
-                deltas = array("B", b"".join([v[1:] for v in values]))
-            else:
-                deltas_l = [_unpack(v) for v in values]
-                freqs = list(map(len, deltas_l))
-                deltas = _narrow([x for d in deltas_l for x in d])
-            return bytes([_ID]) + _planes(_narrow(freqs)) + _planes(deltas), freqs
-        return b"\2" + _planes(_narrow([len(v) for v in values])) + b"".join(values), None
-
-    def _write_block(self, last=False):
-        self._terminfo.add_block(self)
-        ids, weights, values = self._ids, self._weights, self._values
-        deltas = [ids[0]] + [b - a for a, b in zip(ids, ids[1:])]
-        vbytes, freqs = self._values_bytes(values)
-        if freqs is not None:
-            derived = array("f", _scaled(self._format.field_boost, freqs))
-        elif values and len(values) == len(ids):
-            derived = array("f", map(self._format.decode_weight, values))
-        else:
-            derived = None
-        if derived is not None and len(values) == len(ids) and weights == derived:
-            wbytes = b"\0"  # the weights are the values' (frequency x field boost): not stored twice
-        elif all(w == weights[0] for w in weights):
-            wbytes = b"\1" + array("f", weights[:1]).tobytes()  # one weight for all (most often 1.0)
-        else:
-            wbytes = b"\2" + weights.tobytes()
-        raw = _planes(_narrow(deltas)) + wbytes + vbytes
-        z = zlib.compressobj(self._compression or 1, zlib.DEFLATED, -15)  # raw: no header, no checksum
-        packed = z.compress(raw) + z.flush()
-        data = b"\1" + packed if len(packed) < len(raw) else b"\0" + raw
-        info = _HEAD.pack(
-            len(ids),
-            ids[-1],
-            self._maxweight,
-            whoosh3.length_to_byte(self._minlength),
-            whoosh3.length_to_byte(self._maxlength),
-        )
-        n = len(info) + len(data)
-        self._postfile.write_int(-n if last else n)
-        self._postfile.write(info)
-        self._postfile.write(data)
-        self._blockcount += 1
-        self._new_block()
 
 
 def position_deltas(valuestring: bytes) -> array:
@@ -251,14 +116,8 @@ def _derived_weights(fmt, values: _Values) -> list[float] | None:
     return None
 
 
-def _scaled(boost: float, nums) -> list[float]:
-    """Each of nums times boost: with no boost, only converted (the same floats at half the
-    cost of a multiplying method per posting)."""
-    return list(map(float, nums)) if boost == 1.0 else list(map(boost.__mul__, nums))
-
-
 class BlockParts:
-    """One posting block as :class:`CompactPostingsWriter` wrote it, inflated: its docnum deltas
+    """One posting block as kb.index.blockformat.CompactPostingsWriter wrote it, inflated: its docnum deltas
     read, its weights and values where they start."""
 
     __slots__ = ("raw", "deltas", "rest")
@@ -302,7 +161,7 @@ def _value_bytes(v) -> bytes:
 
 
 class CompactLeafMatcher(whoosh3.W3LeafMatcher):
-    """W3's leaf matcher over :class:`CompactPostingsWriter` blocks (no magic bytes, a struct
+    """W3's leaf matcher over kb.index.blockformat.CompactPostingsWriter blocks (no magic bytes, a struct
     header); values handed to whoosh are encoded as its formats decode them."""
 
     def _read_header(self):
@@ -317,10 +176,13 @@ class CompactLeafMatcher(whoosh3.W3LeafMatcher):
             self._lastblock = True
             length = -length
         self._nextoffset = position + 4 + length
-        self._dataoffset = position + 4 + _HEAD.size
-        self._blocklength, self._maxid, self._maxweight, mn, mx = _HEAD.unpack(f.get(position + 4, _HEAD.size))
+        self._blocklength, self._maxid, mx, n = _HEAD.unpack(f.get(position + 4, _HEAD.size))
+        at = position + 4 + _HEAD.size
+        self.frontier = list(_PAIR.iter_unpack(f.get(at, n * _PAIR.size)))
+        self._dataoffset = at + n * _PAIR.size
         self._compression = 1
-        self._minlength = whoosh3.byte_to_length(mn)
+        self._maxweight = self.frontier[0][0]
+        self._minlength = whoosh3.byte_to_length(self.frontier[-1][1])
         self._maxlength = whoosh3.byte_to_length(mx)
 
     def _block(self):
@@ -463,7 +325,7 @@ class BlockStoredReader(whoosh3.W3PerDocReader):
 
 
 class CompactCodec(whoosh3.W3Codec):
-    """W3 with :class:`CompactPostingsWriter` blocks and stored fields in :class:`BlockColumn`
+    """W3 with kb.index.blockformat.CompactPostingsWriter blocks and stored fields in :class:`BlockColumn`
     (term vectors, which we do not use, keep W3's)."""
 
     def per_document_writer(self, storage, segment):

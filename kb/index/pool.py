@@ -189,6 +189,7 @@ def write_postings(pw, p: _Postings, col: list[int]) -> None:
         pw._values = values[a : a + limit]
         top = max(ws)
         pw._maxweight = top if top > 0 else 0  # add_posting keeps its initial 0 unless a weight passes it
-        lens = [n for n in map(col.__getitem__, ids) if n]
+        pw._lengths = all_lens = list(map(col.__getitem__, ids))
+        lens = [n for n in all_lens if n]
         pw._minlength = min(lens) if lens else None
         pw._maxlength = max(lens) if lens else 0

@@ -17,12 +17,12 @@ from __future__ import annotations
 import bisect
 import heapq
 from collections.abc import Iterable
-from itertools import accumulate, repeat
+from itertools import repeat
 from operator import add, neg
 
 from whoosh.query import And, AndMaybe, Or, Phrase, Term
 
-from kb.index.blocks import _LeafView, _Postings, _Seg, make_scorer
+from kb.index.blocks import _LeafView, _Postings, _Seg, _Tables, consecutive, make_scorer
 
 
 class Unsupported(Exception):
@@ -173,24 +173,8 @@ class Engine:
             vals[w] = got
         if wanted is None or len(words) == 1:
             return wanted or set()
-        # a positions value: its array of position deltas (kb.index.codec)
         cols = [vals[w] for w in words]
-        out = set()
-        pair = len(cols) == 2
-        for d in wanted:
-            lists = [col[d] for col in cols]
-            if pair and len(lists[0]) == 1 and len(lists[1]) == 1:  # a three-character string
-                if lists[1][0] == lists[0][0] + 1:  # found once: no sets
-                    out.add(d)
-                continue
-            starts = set(accumulate(lists[0]))
-            for i, x in enumerate(lists[1:], 1):
-                starts &= {p - i for p in accumulate(x)}
-                if not starts:
-                    break
-            if starts:
-                out.add(d)
-        return out
+        return {d for d in wanted if consecutive([col[d] for col in cols])}
 
     # ------------------------------------------------------------------ doc sets
 
@@ -236,7 +220,7 @@ class Engine:
             return [leaf for x in seen for leaf in self.leaves(x)]
         raise Unsupported(q)
 
-    def _scorer(self, field: str, text: str):
+    def _scorer(self, field: str, text: str) -> _Tables:
         """A term's :func:`make_scorer`, kept."""
         got = self._scorers.get((field, text))
         if got is None:
@@ -250,7 +234,7 @@ class Engine:
         got = self._maps.get((field, text))
         if got is not None:
             return got
-        tables, _ = self._scorer(field, text)
+        tables = self._scorer(field, text)
         out: dict[int, float] = {}
         for p in self._postings(field, text):
             p.add_scores(out, tables, field)
@@ -270,7 +254,7 @@ class Engine:
             if len(within) * 2 >= len(full):
                 return full
             return {d: full[d] for d in within if d in full}
-        tables, _ = self._scorer(field, text)
+        tables = self._scorer(field, text)
         out: dict[int, float] = {}
         for p in self._postings(field, text):
             off = p.seg.offset
@@ -302,7 +286,7 @@ class Engine:
         words = list(q.words) if isinstance(q, Phrase) else [q.text]
         return _LeafView(
             [self._postings(q.fieldname, w) for w in words],
-            [self._scorer(q.fieldname, w)[0] for w in words],
+            [self._scorer(q.fieldname, w) for w in words],
             [g.lengths(q.fieldname) for g in self.segs],
             self._docs.get(q),
         )
@@ -325,7 +309,7 @@ class Engine:
         bound: units are then scored in nearly their final order), else its block bounds."""
         if (field, w) in self._maps or self._df(field, w) <= 4 * len(within):
             return self._term_scores(field, w, within)
-        tables, got = self._scorer(field, w)[0], dict[int, float]()
+        tables, got = self._scorer(field, w), dict[int, float]()
         for p in self._postings(field, w):
             p.add_block_bounds(got, tables, field, sorted(self._local(within, p.seg)))
         return got
@@ -333,13 +317,13 @@ class Engine:
     def _reach(self, leaves, late, within: set[int], exact: dict[int, float], low: float) -> set[int]:
         """The units of ``within`` whose exact part plus the deferred leaves' block bounds
         reaches ``low``. The docnums of a segment are cut where any deferred bigram's block
-        ends; on each piece a leaf can give at most its block's maximum weight at the block's
-        minimum length (a phrase at most the sum over its bigrams)."""
+        ends; on each piece a leaf can give at most its block's largest score (the block's score
+        frontier, kb.index.codec; a phrase at most the sum over its bigrams)."""
         terms = []
         for i in late:
             q = leaves[i]
             for w in list(q.words) if isinstance(q, Phrase) else [q.text]:
-                terms.append((self._postings(q.fieldname, w), self._scorer(q.fieldname, w)[1]))
+                terms.append((self._postings(q.fieldname, w), self._scorer(q.fieldname, w)))
         top_exact = max(exact.values(), default=0.0)
         out: set[int] = set()
         for k, g in enumerate(self.segs):
@@ -347,9 +331,9 @@ class Engine:
             if not local:
                 continue
             blocks = []
-            for posts, by_length in terms:
+            for posts, tables in terms:
                 p = posts[k]
-                blocks.append((p.his, [by_length(mw, ml) for mw, ml in p.tops]))
+                blocks.append((p.his, p.block_maxes(tables)))
             cuts = sorted({h for his, _ in blocks for h in his} | {local[-1]})
             at = [0] * len(blocks)
             lo = 0
@@ -376,8 +360,8 @@ class Engine:
         words = list(q.words) if isinstance(q, Phrase) else [q.text]
         total = 0.0
         for w in words:
-            _, by_length = self._scorer(q.fieldname, w)
-            total += max((by_length(mw, ml) for p in self._postings(q.fieldname, w) for mw, ml in p.tops), default=0.0)
+            tables = self._scorer(q.fieldname, w)
+            total += max((m for p in self._postings(q.fieldname, w) for m in p.block_maxes(tables)), default=0.0)
         return total
 
     def cost(self, q) -> int:
@@ -402,6 +386,16 @@ class Engine:
                 total = sc if first else total + sc
                 first = False
         return total
+
+    @staticmethod
+    def _ordered_sums(per: list[dict[int, float]], units: list[int]) -> dict[int, float]:
+        """{unit: its parts added leaf by leaf in query order} (0.0 where a leaf has none, which
+        adds nothing: the same float as :meth:`_sum`), without a Python step per unit."""
+        sums: Iterable[float] = repeat(0.0, len(units))
+        for part in per:
+            if part:
+                sums = map(add, sums, map(part.get, units, repeat(0.0)))
+        return dict(zip(units, sums))
 
     def top(self, q, within: set[int], k: int | None, loose: bool = False) -> list[tuple[float, int]]:
         """(score, docnum), best first, ties in document order; the best k (all with None).
@@ -435,12 +429,8 @@ class Engine:
         # the part of the score from the leaves not deferred, for every unit (0.0 where none
         # matches): summed leaf by leaf over the sorted units without a Python step per unit
         units = sorted(within)
-        sums: Iterable[float] = repeat(0.0, len(units))
-        for part, dfr in zip(per, deferred):
-            if part and not dfr:
-                sums = map(add, sums, map(part.get, units, repeat(0.0)))
-        parts = list(sums)
-        exact = dict(zip(units, parts))
+        exact = self._ordered_sums([{} if dfr else part for part, dfr in zip(per, deferred)], units)
+        parts = list(exact.values())
         best: list[tuple[float, int]] = []  # min-heap of (score, -docnum)
         done: set[int] = set()
         views = {i: self._view(leaves[i]) for i in late}
@@ -486,14 +476,14 @@ class Engine:
             cand = self._reach(leaves, late, within, exact, low) - done
         else:
             cand = {d for d, sc in exact.items() if sc + most >= low} - done
-        bounds = [self._bounds(leaves[i], cand) for i in late]
-        ub = {d: exact.get(d, 0.0) for d in cand}
-        for bnd in bounds:
-            for d in cand:
-                ub[d] += bnd.get(d, 0.0)
+        bounds = {i: self._bounds(leaves[i], cand) for i in late}
+        ub = self._ordered_sums([bounds.get(i, part) for i, part in enumerate(per)], sorted(cand))
         for d in sorted(cand, key=lambda d: (-ub[d], d)):
-            low = floor()
-            if low is not None and ub[d] < low:
+            # exact, no margin: ub adds its parts in the order of _sum, each at least the exact
+            # part (float addition rounds monotonically), so a unit whose bound is below the
+            # k-th best, or equal and later in document order, cannot enter; near-duplicate
+            # units tie with the k-th best by the thousand and are left here unscored
+            if len(best) >= k and (ub[d], -d) < best[0]:
                 break
-            consider(d, ub[d], [bnd.get(d) for bnd in bounds])
+            consider(d, ub[d], [bounds[i].get(d) for i in late])
         return [(sc, -nd) for sc, nd in sorted(best, reverse=True)]

@@ -10,8 +10,10 @@ SEP = "\x1f"  # textnorm maps U+001F to a space, so it never occurs inside a tok
 END = "\x1e"  # appended before taking bigrams, so the last character starts one; never in a query
 META_FILE = "search.json"
 # 3: compact posting blocks and positions, block-compressed stored fields (kb.index.codec);
-# 4: texts in kb.json; 5: posting blocks by columns and byte planes, struct block headers
-META_VERSION = 5
+# 4: texts in kb.json; 5: posting blocks by columns and byte planes, struct block headers;
+# 6: texts' offsets from the end of their document line's head (kb.index.stored) and each
+# block's score frontier in its header (exact block-max bounds)
+META_VERSION = 6
 KINDS = ("task", "indicator", "paragraph")
 MAX_WORD = 8  # longest vocabulary word looked up in a query
 MAX_QUERY = 2000  # characters; longer input is refused rather than silently cut
@@ -90,7 +92,7 @@ def _schema():
     from whoosh.analysis import RegexTokenizer
     from whoosh.fields import ID, STORED, TEXT, Schema
 
-    from kb.index.codec import CompactPositions
+    from kb.index.blockformat import CompactPositions
 
     def toks(boost=1.0, phrase=False):
         f = TEXT(analyzer=RegexTokenizer(r"[^\x1f]+"), phrase=phrase, field_boost=boost)

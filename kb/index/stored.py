@@ -3,12 +3,15 @@
 A hit shows sentences of its unit's text; the text is most of the index's stored fields (4.9 of
 31 MB at 100 plans) and is already in kb.json, written beside the index in the same generation.
 So the writer stores, for each unit, where its text lies in its document's kb.json line (the
-byte offset and length of the JSON string, relative to the line), and search.json records the
-line offsets and kb.json's size (checked when read) and modification time. A unit whose text
-is not found there (an index written without kb.json, as tests do) keeps its text inline.
+byte offset and length of the JSON string, relative to the end of the line's head: its id, title
+and path), and search.json records where each head ends and kb.json's size (checked when read)
+and modification time. A unit whose text is not found there (an index written without kb.json,
+as tests do) keeps its text inline.
 
 Relative offsets survive an incremental update: an old segment is reused only for documents
-whose kb.json line is byte for byte the same in both generations (:func:`same_lines`).
+whose kb.json line after its head is byte for byte the same in both generations
+(:func:`same_lines`), so a document shown at another path (a build from another working
+directory) keeps its entries.
 """
 
 from __future__ import annotations
@@ -18,6 +21,15 @@ import os
 from pathlib import Path
 
 from kb.errors import KBError
+
+# what ends a document's head in its kb.json line (a JSON string cannot hold it raw)
+HEAD_END = b',"sha256":'
+HEAD_MAX = 8192  # a head read at most (a longer one is read with the line)
+
+
+def head_end(line: bytes) -> int:
+    """Where the head of a document's kb.json line ends (0 for a line without one)."""
+    return max(line.find(HEAD_END), 0)
 
 
 class Source:
@@ -32,13 +44,22 @@ class Source:
         span = self.at.get(doc_id)
         return self.seek.read(span) if span else None
 
+    def body(self, doc_id: str) -> bytes | None:
+        """The document's line after its head."""
+        line = self.line(doc_id)
+        return line[head_end(line) :] if line is not None else None
+
     def meta(self, folder: Path) -> dict:
         """What search.json (in ``folder``) records of it; :func:`text_of` reads it back."""
         return {
             "path": os.path.relpath(self.seek.path, folder),
             "kb": self.stamp(),
-            "lines": {d: span[0] for d, span in self.at.items()},
+            "lines": {d: span[0] + self._head(span) for d, span in self.at.items()},
         }
+
+    def _head(self, span) -> int:
+        start = self.seek.read((span[0], min(span[1], HEAD_MAX)))
+        return head_end(start if HEAD_END in start else self.seek.read(span))
 
     def stamp(self) -> list[int]:
         st = os.stat(self.seek.path)
@@ -49,8 +70,8 @@ def same_lines(a: Source | None, b: Source | None, doc_id: str) -> bool:
     """Whether a document's kb.json line is the same in two generations (both readable)."""
     if a is None or b is None:
         return False
-    la = a.line(doc_id)
-    return la is not None and la == b.line(doc_id)
+    la = a.body(doc_id)
+    return la is not None and la == b.body(doc_id)
 
 
 class Locator:
@@ -59,7 +80,7 @@ class Locator:
 
     def __init__(self, line: bytes | None):
         self.line = line
-        self.pos = 0
+        self.pos = self.base = head_end(line) if line is not None else 0
 
     def find(self, text: str) -> list[int] | None:
         if self.line is None:
@@ -72,7 +93,7 @@ class Locator:
             return None
         self.pos = i + len(needle)
         # any occurrence of these exact bytes decodes to the text, wherever it is in the line
-        return [i, len(needle)]
+        return [i - self.base, len(needle)]
 
 
 # ----- reading (kb search)

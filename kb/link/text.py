@@ -187,6 +187,41 @@ def _pieces(words: list[str]) -> Iterable[list[str]]:
     yield piece
 
 
+class _PieceMemo(dict):
+    """Piece (its words) -> its phrases in the order :func:`unit_phrases` meets them. A phrase
+    depends on the words of its piece alone, and the same pieces (加强组织领导) come back in a
+    plan's tasks; emptied when it grows past a bound (a huge collection in one process)."""
+
+    LIMIT = 50_000
+
+    def __missing__(self, toks: tuple[str, ...]) -> tuple[str, ...]:
+        if len(self) >= self.LIMIT:
+            self.clear()
+        got = self[toks] = tuple(_piece_phrases(toks))
+        return got
+
+
+def _piece_phrases(toks: tuple[str, ...]) -> Iterable[str]:
+    if sum(map(len, toks)) < 2:
+        return
+    # a run holding 的 or a word of other characters (digits, %) is no phrase, nor is any
+    # longer run through it: the runs from a word grow one word at a time and stop there
+    ends = [t != "的" and _PHRASE_OK.fullmatch(t) is not None for t in toks]
+    for i, first in enumerate(toks):
+        if first in EDGE_STOP:
+            continue
+        p = ""
+        for j in range(i, min(len(toks), i + MAX_TOKENS)):
+            if not ends[j]:
+                break
+            p += toks[j]
+            if toks[j] not in EDGE_STOP and len(p) >= 2:
+                yield p
+
+
+_PHRASES = _PieceMemo()
+
+
 def unit_phrases(sentences) -> dict[str, str]:
     """Candidate key phrases of one unit: runs of 1-6 words inside a clause that neither start
     nor end with a stop word -> id of the first sentence that contains it."""
@@ -194,21 +229,9 @@ def unit_phrases(sentences) -> dict[str, str]:
     out: dict[str, str] = {}
     for s in sentences:
         for toks in _pieces(cut(s.text)):  # one cut per sentence, not per clause
-            if sum(map(len, toks)) < 2:
-                continue
-            # a run holding 的 or a word of other characters (digits, %) is no phrase, nor is any
-            # longer run through it: the runs from a word grow one word at a time and stop there
-            ends = [t != "的" and _PHRASE_OK.fullmatch(t) is not None for t in toks]
-            for i, first in enumerate(toks):
-                if first in EDGE_STOP:
-                    continue
-                p = ""
-                for j in range(i, min(len(toks), i + MAX_TOKENS)):
-                    if not ends[j]:
-                        break
-                    p += toks[j]
-                    if toks[j] not in EDGE_STOP and len(p) >= 2:
-                        out.setdefault(p, s.id)
+            for p in _PHRASES[tuple(toks)]:
+                if p not in out:
+                    out[p] = s.id
     return out
 
 
