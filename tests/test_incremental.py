@@ -339,3 +339,25 @@ def test_a_build_from_another_directory_copies_every_output_and_shows_the_paths_
             CliRunner().invoke(main, [*c, "--out", str(out)]).output
             == CliRunner().invoke(main, [*c, "--out", str(clean)]).output
         )
+
+
+def _mark(job: tuple[Path, int]) -> int:
+    folder, i = job
+    (folder / str(i)).touch()
+    return i
+
+
+def test_parallel_workers_run_only_a_few_documents_ahead_of_the_parent(tmp_path):
+    """Each result is a whole document's parts: the parent must not have the workers make (and
+    then hold) the collection's results while it folds in the first ones."""
+    import time
+
+    from kb.build import _AHEAD, _run
+
+    jobs, n = 2, 40
+    results = _run(_mark, [(tmp_path, i) for i in range(n)], jobs)
+    assert next(results) == 0
+    time.sleep(0.5)  # the workers would reach the end of a queue of everything by now
+    assert len(list(tmp_path.iterdir())) <= jobs * (_AHEAD + 1) + 1
+    assert list(results) == list(range(1, n))  # in order, none lost, past the tasks in flight
+    assert len(list(tmp_path.iterdir())) == n
