@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -23,11 +23,12 @@ from kb.store import read_json
 GRAPH_FILE = "graph.json"
 # the graph's schema, as the model's graph and its exports give it; graph.json's storage form has
 # its own (2: links without their evidence, which is kb.json's; 3: a run of one source's links
-# of a type as one item, not only of its mentions, as 2 wrote them), in the same place; 2 is
-# still read
+# of a type as one item, not only of its mentions, as 2 wrote them; 4: a run's ends named in
+# full once per document, then by their place; nodes without what their other fields say:
+# stored_node), in the same place; 2 and 3 are still read
 GRAPH_MODEL_SCHEMA = 1
-GRAPH_SCHEMA = 3
-READABLE_GRAPH_SCHEMAS = (2, GRAPH_SCHEMA)
+GRAPH_SCHEMA = 4
+READABLE_GRAPH_SCHEMAS = (2, 3, GRAPH_SCHEMA)
 TASK_LINKS = ("depends_on", "related")  # the edges a path between tasks may use
 # fills in the evidence of the links touching the nodes given (kb.query.graph), for the
 # queries that give some links' evidence (a graph loaded without it)
@@ -125,6 +126,64 @@ def edge_data(ed) -> dict[str, Any]:
     }
 
 
+# graph.json stores a node without what the reader gives back from its other fields and the
+# document it is listed under (the last document node before it): a task's label ("12. " and its
+# title) and an entity's (its name), a document's node's ``document``, and its id as ``in``, the
+# part after the document's id and "/" (tasks' labels and titles and their documents' ids were
+# half of the nodes' bytes). A node that would not come back exactly is stored whole.
+_IN_DOCUMENT = ("chapter", "task", "paragraph", "table", "row")
+_LABELS: dict[str, Callable[[dict[str, Any]], str]] = {
+    "task": lambda n: f"{n['number']}. {n['title']}",
+    "entity": lambda n: n["name"],
+}
+
+
+def stored_node(node: str, attrs: dict[str, Any], doc: str | None) -> dict[str, Any]:
+    """graph.json's item of ``node``, listed under the document ``doc``."""
+    t = attrs.get("type")
+    out: dict[str, Any] = {"id": node}
+    if t in _IN_DOCUMENT and doc is not None and node.startswith(doc + "/"):
+        out = {"in": node[len(doc) + 1 :]}
+    out.update(attrs)
+    rule = _LABELS.get(t)  # type: ignore[arg-type]
+    if rule is not None and "label" in out and _has_fields(out) and rule(out) == out["label"]:
+        del out["label"]
+    if t in _IN_DOCUMENT and doc is not None and out.get("document") == doc:
+        del out["document"]
+    back = loaded_node(out, doc)
+    if back != (node, attrs) or list(back[1]) != list(attrs):  # the attributes' order too
+        return {"id": node, **attrs}
+    return out
+
+
+def _has_fields(n: dict[str, Any]) -> bool:
+    try:
+        return isinstance(_LABELS[n["type"]](n), str)
+    except (KeyError, TypeError):
+        return False
+
+
+def loaded_node(item: dict[str, Any], doc: str | None) -> tuple[str, dict[str, Any]]:
+    """(node id, attributes) of a graph.json item (:func:`stored_node`)."""
+    attrs = dict(item)
+    node = f"{doc}/{attrs.pop('in')}" if "in" in attrs else attrs.pop("id")
+    t = attrs.get("type")
+    if "label" not in attrs and t in _LABELS:
+        attrs = {"type": t, "label": _LABELS[t](attrs), **attrs}
+    if t in _IN_DOCUMENT and "document" not in attrs:
+        attrs["document"] = doc
+    return node, attrs
+
+
+def stored_nodes(nodes: Iterable[tuple[str, dict[str, Any]]]) -> Iterator[dict[str, Any]]:
+    """graph.json's items of ``nodes`` in order, each under the last document node before it."""
+    doc = None
+    for node, attrs in nodes:
+        if attrs.get("type") == "document":
+            doc = node
+        yield stored_node(node, attrs, doc)
+
+
 def graph_to_data(G) -> dict[str, Any]:
     """node-link data, deterministic order (same corpus -> same bytes)."""
     nodes = [{"id": n, **G.nodes[n]} for n in G.nodes]
@@ -137,9 +196,12 @@ def data_to_graph(data: dict[str, Any]):
     import networkx as nx
 
     G = nx.MultiDiGraph(**{**data.get("graph", {}), "schema": GRAPH_MODEL_SCHEMA})
-    for n in data.get("nodes", []):
-        n = dict(n)
-        G.add_node(n.pop("id"), **n)
+    doc = None
+    for item in data.get("nodes", []):
+        node, attrs = loaded_node(item, doc)
+        if attrs.get("type") == "document":
+            doc = node
+        G.add_node(node, **attrs)
     for e in loaded_runs(data.get("links", [])):
         # the attributes in the order edge_data gives them (exports list them so)
         attrs = {"type": e["type"], "evidence": None, "rule": e.get("rule"), "weight": e.get("weight", 1.0)}
@@ -157,8 +219,10 @@ def data_to_graph(data: dict[str, Any]):
 
 def write_graph(kb: KB, path) -> None:
     """graph.json, compact: at 1,000 plans an indented file is a third larger and slower to read."""
-    data = graph_to_data(to_networkx(kb))
+    G = to_networkx(kb)
+    data = graph_to_data(G)
     data["graph"]["schema"] = GRAPH_SCHEMA
+    data["nodes"] = list(stored_nodes((n, G.nodes[n]) for n in G.nodes))
     data["links"] = list(stored_runs(graph_link(x) for x in data["links"]))
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     Path(path).write_text(text + "\n", encoding="utf-8")
