@@ -11,6 +11,7 @@ import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict
+from itertools import groupby
 from pathlib import Path
 from typing import Any
 
@@ -223,7 +224,15 @@ def write_graph(kb: KB, path) -> None:
     data = graph_to_data(G)
     data["graph"]["schema"] = GRAPH_SCHEMA
     data["nodes"] = list(stored_nodes((n, G.nodes[n]) for n in G.nodes))
-    data["links"] = list(stored_runs(graph_link(x) for x in data["links"]))
+    # the runs named a document's at a time, then the rest's, as the build writes them
+    scope: dict[str, str | None] = {}
+    doc = None
+    for n in G.nodes:
+        kind = G.nodes[n].get("type")
+        doc = n if kind == "document" else doc
+        scope[n] = doc if kind == "document" or kind in _IN_DOCUMENT else None
+    links = (graph_link(x) for x in data["links"])
+    data["links"] = [x for _, run in groupby(links, key=lambda x: scope.get(x["source"])) for x in stored_runs(run)]
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     Path(path).write_text(text + "\n", encoding="utf-8")
 
