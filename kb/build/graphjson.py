@@ -30,9 +30,9 @@ from kb.graph.io import (
     end_node,
     entity_node,
     graph_link,
-    stored_node,
     stored_runs,
 )
+from kb.graph.links import stored_node
 
 if TYPE_CHECKING:
     from kb.build.stream import Collection

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from dataclasses import asdict
 from itertools import groupby
 from pathlib import Path
 from typing import Any
 
 from kb.errors import KBError
-from kb.graph.links import graph_link, loaded_runs, stored_runs
+from kb.graph.links import IN_DOCUMENT, graph_link, loaded_node, loaded_runs, stored_nodes, stored_runs
 from kb.ids import parse_ident, qualify
 from kb.model import KB
 from kb.store import read_json
@@ -127,64 +127,6 @@ def edge_data(ed) -> dict[str, Any]:
     }
 
 
-# graph.json stores a node without what the reader gives back from its other fields and the
-# document it is listed under (the last document node before it): a task's label ("12. " and its
-# title) and an entity's (its name), a document's node's ``document``, and its id as ``in``, the
-# part after the document's id and "/" (tasks' labels and titles and their documents' ids were
-# half of the nodes' bytes). A node that would not come back exactly is stored whole.
-_IN_DOCUMENT = ("chapter", "task", "paragraph", "table", "row")
-_LABELS: dict[str, Callable[[dict[str, Any]], str]] = {
-    "task": lambda n: f"{n['number']}. {n['title']}",
-    "entity": lambda n: n["name"],
-}
-
-
-def stored_node(node: str, attrs: dict[str, Any], doc: str | None) -> dict[str, Any]:
-    """graph.json's item of ``node``, listed under the document ``doc``."""
-    t = attrs.get("type")
-    out: dict[str, Any] = {"id": node}
-    if t in _IN_DOCUMENT and doc is not None and node.startswith(doc + "/"):
-        out = {"in": node[len(doc) + 1 :]}
-    out.update(attrs)
-    rule = _LABELS.get(t)  # type: ignore[arg-type]
-    if rule is not None and "label" in out and _has_fields(out) and rule(out) == out["label"]:
-        del out["label"]
-    if t in _IN_DOCUMENT and doc is not None and out.get("document") == doc:
-        del out["document"]
-    back = loaded_node(out, doc)
-    if back != (node, attrs) or list(back[1]) != list(attrs):  # the attributes' order too
-        return {"id": node, **attrs}
-    return out
-
-
-def _has_fields(n: dict[str, Any]) -> bool:
-    try:
-        return isinstance(_LABELS[n["type"]](n), str)
-    except (KeyError, TypeError):
-        return False
-
-
-def loaded_node(item: dict[str, Any], doc: str | None) -> tuple[str, dict[str, Any]]:
-    """(node id, attributes) of a graph.json item (:func:`stored_node`)."""
-    attrs = dict(item)
-    node = f"{doc}/{attrs.pop('in')}" if "in" in attrs else attrs.pop("id")
-    t = attrs.get("type")
-    if "label" not in attrs and t in _LABELS:
-        attrs = {"type": t, "label": _LABELS[t](attrs), **attrs}
-    if t in _IN_DOCUMENT and "document" not in attrs:
-        attrs["document"] = doc
-    return node, attrs
-
-
-def stored_nodes(nodes: Iterable[tuple[str, dict[str, Any]]]) -> Iterator[dict[str, Any]]:
-    """graph.json's items of ``nodes`` in order, each under the last document node before it."""
-    doc = None
-    for node, attrs in nodes:
-        if attrs.get("type") == "document":
-            doc = node
-        yield stored_node(node, attrs, doc)
-
-
 def graph_to_data(G) -> dict[str, Any]:
     """node-link data, deterministic order (same corpus -> same bytes)."""
     nodes = [{"id": n, **G.nodes[n]} for n in G.nodes]
@@ -230,7 +172,7 @@ def write_graph(kb: KB, path) -> None:
     for n in G.nodes:
         kind = G.nodes[n].get("type")
         doc = n if kind == "document" else doc
-        scope[n] = doc if kind == "document" or kind in _IN_DOCUMENT else None
+        scope[n] = doc if kind == "document" or kind in IN_DOCUMENT else None
     links = (graph_link(x) for x in data["links"])
     data["links"] = [x for _, run in groupby(links, key=lambda x: scope.get(x["source"])) for x in stored_runs(run)]
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
