@@ -126,3 +126,70 @@ def entity_fields(d: dict[str, Any]) -> dict[str, Any]:
         return d
     units = [run[0] + x for run in d["units_in"] for x in run[1:]]
     return {**{k: v for k, v in d.items() if k != "units_in"}, "units": units}
+
+
+# A unit's other fields that its text or its document's tables give: a task's title is most
+# often the start of its text, a row's text its name and target cells joined by a tab, and a
+# unit's path its outline parent's path (a chapter's, shared by its units) and its own label and
+# title (paths and titles were a tenth of kb.json at 100 plans).
+_PATH_SEP = " › "
+
+
+class _Paths:
+    """A document's table of the paths its units lie under, each once, in the order first met."""
+
+    def __init__(self) -> None:
+        self.rows: list[str] = []
+        self._at: dict[str, int] = {}
+
+    def __call__(self, path: str, title: str) -> str | list:
+        """``[row, rest]`` for ``row`` + " › " + ``rest``; ``[row, rest, 1]`` when ``rest`` ends
+        with the unit's ``title``, left out."""
+        head, sep, rest = path.rpartition(_PATH_SEP)
+        if not sep:
+            return path
+        i = self._at.setdefault(head, len(self.rows))
+        if i == len(self.rows):
+            self.rows.append(head)
+        if title and rest.endswith(title):
+            return [i, rest[: len(rest) - len(title)], 1]
+        return [i, rest]
+
+
+def compact_units_of(d: dict[str, Any], kinds: MentionKinds) -> None:
+    """A stored document's units (dicts) without what :func:`stored_units` gives back; its
+    tables of mention ``kinds`` and of paths (``paths``) added to it."""
+    paths = _Paths()
+    for u in _unit_dicts(d):
+        text, title = u["text"], u.get("title")
+        title = title if isinstance(title, str) else ""
+        u["path"] = paths(u["path"], title)
+        if title and text.startswith(title):
+            u["title"] = len(title)  # a number: no title is one
+        if "index" in u and "\t" not in u["name"] and u["name"] + "\t" + u["target"] == text:
+            del u["name"], u["target"]
+    d["kinds"] = kinds.rows
+    if paths.rows:
+        d["paths"] = paths.rows
+
+
+def stored_units(d: dict[str, Any]) -> list[dict[str, Any]]:
+    """A stored document's unit dicts (tasks, paragraphs, rows) given back their fields
+    (:func:`compact_units_of`), in place."""
+    paths = d.get("paths", [])
+    units = _unit_dicts(d)
+    for u in units:
+        text = u["text"]
+        if isinstance(u.get("title"), int):
+            u["title"] = text[: u["title"]]
+        if "index" in u and "name" not in u:  # a row
+            u["name"], _, u["target"] = text.partition("\t")
+        p = u.get("path")
+        if isinstance(p, list):
+            u["path"] = paths[p[0]] + _PATH_SEP + p[1] + (u["title"] if len(p) > 2 else "")
+    return units
+
+
+def _unit_dicts(d: dict[str, Any]) -> list[dict[str, Any]]:
+    rows = [r for t in d.get("indicator_tables") or [] for r in t.get("rows") or []]
+    return [*(d.get("tasks") or []), *(d.get("paragraphs") or []), *rows]

@@ -24,11 +24,11 @@ from kb.sentences import compact_sentences, sentence_dicts
 SCHEMA_VERSION = 1  # the model's JSON form (kb export --format json)
 # build/kb.json's storage form (:func:`document_to_dict`'s compact form): 2 since mentions refer
 # to a per-document table of entities and roles, 3 since targets leave out what their unit gives
-# and related edges are stored a run of one document's at a time (kb.graph.links); the reader
-# also reads 1 (a full export or a build before that) and 2, and code older than a form says to
-# rebuild instead of misreading it
-STORED_SCHEMA = 3
-READABLE_SCHEMAS = (SCHEMA_VERSION, 2, STORED_SCHEMA)
+# and related edges are stored a run of one document's at a time (kb.graph.links), 4 since units
+# leave out the title, cells and path their text and a table of paths give (kb.kinds); the reader
+# also reads 1 (a full export or an older build), 2 and 3; older code says to rebuild
+STORED_SCHEMA = 4
+READABLE_SCHEMAS = (SCHEMA_VERSION, 2, 3, STORED_SCHEMA)
 
 
 @dataclass(slots=True)
@@ -250,9 +250,7 @@ def flat_dict(obj: Any) -> dict[str, Any]:
 
 
 def _unit_dict(u: Unit, extra_first: dict[str, Any], kinds: MentionKinds | None) -> dict[str, Any]:
-    d: dict[str, Any] = {"id": u.id, **extra_first, "text": u.text}
-    d["line"] = u.line
-    d["path"] = u.path
+    d: dict[str, Any] = {"id": u.id, **extra_first, "text": u.text, "line": u.line, "path": u.path}
     d["responsible"] = [dict(r) for r in u.responsible]
     if kinds is not None:
         d["sentences"] = compact_sentences(u)
@@ -393,7 +391,9 @@ def document_to_dict(doc: Document, compact: bool = False) -> dict[str, Any]:
         "meta": dict(doc.meta),
     }
     if kinds is not None:
-        d["kinds"] = kinds.rows
+        from kb.kinds import compact_units_of
+
+        compact_units_of(d, kinds)
     return d
 
 
@@ -466,9 +466,10 @@ def _unit_kwargs(d: dict[str, Any], kinds: list) -> dict[str, Any]:
 
 
 def document_from_dict(d: dict[str, Any]) -> Document:
+    from kb.kinds import stored_units
+
+    units = _first_units(stored_units(d))  # in the order tasks, paragraphs, rows
     doc = _init(Document, d, chapters=[], tasks=[], paragraphs=[], indicator_tables=[], outline=[])
-    rows = [r for t in d.get("indicator_tables", []) for r in t.get("rows", [])]
-    units = _first_units([*d.get("tasks", []), *d.get("paragraphs", []), *rows])
     doc.outline = [_outline_node(n, units) for n in d.get("outline", [])]
     kinds = d.get("kinds", [])
     doc.chapters = [_chapter(c, kinds) for c in d.get("chapters", [])]

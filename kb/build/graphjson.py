@@ -32,6 +32,7 @@ from kb.graph.io import (
     graph_link,
     stored_runs,
 )
+from kb.graph.links import stored_node
 
 if TYPE_CHECKING:
     from kb.build.stream import Collection
@@ -118,7 +119,7 @@ def document_part(doc, edges: list, multi: bool) -> Part:
         title=doc.title,
         source=doc.source,
         ids=list(own),
-        nodes=",".join(_dump({"id": n, **attrs}) for n, attrs in own.items()),
+        nodes=",".join(_dump(stored_node(n, attrs, doc.id)) for n, attrs in own.items()),
         links=",".join(_dump(x) for x in stored_runs(mine)),
         ends=list(ends),
         later=later,
@@ -235,8 +236,8 @@ def write_graph_stream(
                 tail_at = nodes.text(
                     ",".join(
                         [
-                            *(_dump({"id": e.id, **entity_node(e)}) for e in entities),
-                            *(_dump({"id": n, **end_node(n)}) for n in extra),
+                            *(_dump(stored_node(e.id, entity_node(e), None)) for e in entities),
+                            *(_dump(stored_node(n, end_node(n), None)) for n in extra),
                         ]
                     )
                 )

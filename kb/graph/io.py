@@ -11,11 +11,12 @@ import json
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import asdict
+from itertools import groupby
 from pathlib import Path
 from typing import Any
 
 from kb.errors import KBError
-from kb.graph.links import graph_link, loaded_runs, stored_runs
+from kb.graph.links import IN_DOCUMENT, graph_link, loaded_node, loaded_runs, stored_nodes, stored_runs
 from kb.ids import parse_ident, qualify
 from kb.model import KB
 from kb.store import read_json
@@ -23,11 +24,12 @@ from kb.store import read_json
 GRAPH_FILE = "graph.json"
 # the graph's schema, as the model's graph and its exports give it; graph.json's storage form has
 # its own (2: links without their evidence, which is kb.json's; 3: a run of one source's links
-# of a type as one item, not only of its mentions, as 2 wrote them), in the same place; 2 is
-# still read
+# of a type as one item, not only of its mentions, as 2 wrote them; 4: a run's ends named in
+# full once per document, then by their place; nodes without what their other fields say:
+# stored_node), in the same place; 2 and 3 are still read
 GRAPH_MODEL_SCHEMA = 1
-GRAPH_SCHEMA = 3
-READABLE_GRAPH_SCHEMAS = (2, GRAPH_SCHEMA)
+GRAPH_SCHEMA = 4
+READABLE_GRAPH_SCHEMAS = (2, 3, GRAPH_SCHEMA)
 TASK_LINKS = ("depends_on", "related")  # the edges a path between tasks may use
 # fills in the evidence of the links touching the nodes given (kb.query.graph), for the
 # queries that give some links' evidence (a graph loaded without it)
@@ -137,9 +139,12 @@ def data_to_graph(data: dict[str, Any]):
     import networkx as nx
 
     G = nx.MultiDiGraph(**{**data.get("graph", {}), "schema": GRAPH_MODEL_SCHEMA})
-    for n in data.get("nodes", []):
-        n = dict(n)
-        G.add_node(n.pop("id"), **n)
+    doc = None
+    for item in data.get("nodes", []):
+        node, attrs = loaded_node(item, doc)
+        if attrs.get("type") == "document":
+            doc = node
+        G.add_node(node, **attrs)
     for e in loaded_runs(data.get("links", [])):
         # the attributes in the order edge_data gives them (exports list them so)
         attrs = {"type": e["type"], "evidence": None, "rule": e.get("rule"), "weight": e.get("weight", 1.0)}
@@ -157,9 +162,19 @@ def data_to_graph(data: dict[str, Any]):
 
 def write_graph(kb: KB, path) -> None:
     """graph.json, compact: at 1,000 plans an indented file is a third larger and slower to read."""
-    data = graph_to_data(to_networkx(kb))
+    G = to_networkx(kb)
+    data = graph_to_data(G)
     data["graph"]["schema"] = GRAPH_SCHEMA
-    data["links"] = list(stored_runs(graph_link(x) for x in data["links"]))
+    data["nodes"] = list(stored_nodes((n, G.nodes[n]) for n in G.nodes))
+    # the runs named a document's at a time, then the rest's, as the build writes them
+    scope: dict[str, str | None] = {}
+    doc = None
+    for n in G.nodes:
+        kind = G.nodes[n].get("type")
+        doc = n if kind == "document" else doc
+        scope[n] = doc if kind == "document" or kind in IN_DOCUMENT else None
+    links = (graph_link(x) for x in data["links"])
+    data["links"] = [x for _, run in groupby(links, key=lambda x: scope.get(x["source"])) for x in stored_runs(run)]
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     Path(path).write_text(text + "\n", encoding="utf-8")
 

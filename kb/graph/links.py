@@ -7,7 +7,7 @@ read here so that the whole-model writers (kb.graph.io, kb.build.kbjson) and the
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 _EDGE_FIELDS = {"source", "target", "type", "evidence", "rule", "weight"}
@@ -94,52 +94,84 @@ def stored_runs(links: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
     as one item ``{"source", <type>: [target or [target, weight], ...], "rule"?}`` (a unit's
     mentions, a task's related tasks: the same ends and names repeated were most of graph.json),
     in their order; a run is given once the link after it (or the end) shows it complete, so
-    that the build can write the links as they come (kb/build/graphjson.py)."""
+    that the build can write the links as they come (kb/build/graphjson.py). A run's ends are
+    named once each per call (one document's links, or the cross-document layer's): first as
+    the id, after that as its place among the ids named so far (:class:`_Names`), the first run
+    item of a call marked ``"fresh"`` (the reader starts its list of ids again there)."""
     run: list[dict[str, Any]] = []
+    names = _Names()
     for x in links:
         fits = "key" not in x and set(x) <= _RUN_FIELDS and x["type"] not in _RUN_FIELDS
         if run and not (fits and _same_run(run[0], x)):
-            yield _run_item(run)
+            yield _run_item(run, names)
             run = []
         if fits:
             run.append(x)
         else:
             yield x
     if run:
-        yield _run_item(run)
+        yield _run_item(run, names)
 
 
-_RUN_FIELDS = {"source", "target", "type", "rule", "weight"}
+_RUN_FIELDS = {"source", "target", "type", "rule", "weight", "fresh"}
+
+
+class _Names:
+    """The ids a call of :func:`stored_runs` has named: an id met again is its place (an
+    entity's id or a unit's, 10-30 bytes, becomes 1-3 digits)."""
+
+    def __init__(self) -> None:
+        self.at: dict[str, int] = {}
+
+    def __call__(self, name: str) -> str | int:
+        if name in self.at:
+            return self.at[name]
+        self.at[name] = len(self.at)
+        return name
 
 
 def _same_run(a: dict[str, Any], b: dict[str, Any]) -> bool:
     return a["source"] == b["source"] and a["type"] == b["type"] and a.get("rule") == b.get("rule")
 
 
-def _run_item(run: list[dict[str, Any]]) -> dict[str, Any]:
+def _run_item(run: list[dict[str, Any]], names: _Names) -> dict[str, Any]:
     head = run[0]  # a run of one too: shorter than the link
+    fresh = not names.at
     item = {
-        "source": head["source"],
-        head["type"]: [[x["target"], x["weight"]] if "weight" in x else x["target"] for x in run],
+        "source": names(head["source"]),
+        head["type"]: [[names(x["target"]), x["weight"]] if "weight" in x else names(x["target"]) for x in run],
     }
     if "rule" in head:
         item["rule"] = head["rule"]
+    if fresh:
+        item["fresh"] = 1
     return item
 
 
 def loaded_runs(links: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
     """The links of graph.json's items, a run (:func:`stored_runs`) as its links."""
+    names: list[str] = []
+
+    def name(x: str | int) -> str:
+        if isinstance(x, int):
+            return names[x]
+        names.append(x)  # graph.json of schema 3 names every id in full: a list never read
+        return x
+
     for e in links:
         if "target" in e:
             yield e
             continue
-        kind = next(k for k in e if k not in ("source", "rule"))
+        if "fresh" in e:
+            names = []
+        kind = next(k for k in e if k not in ("source", "rule", "fresh"))
         head = {"type": kind, "rule": e["rule"]} if "rule" in e else {"type": kind}
+        source = name(e["source"])
         for item in e[kind]:
-            if isinstance(item, str):
-                yield {"source": e["source"], "target": item, **head}
+            if isinstance(item, list):
+                yield {"source": source, "target": name(item[0]), **head, "weight": item[1]}
             else:
-                yield {"source": e["source"], "target": item[0], **head, "weight": item[1]}
+                yield {"source": source, "target": name(item), **head}
 
 
 # kb.json's related edges, a run of one document's at a time: a related edge quotes a term both
@@ -227,3 +259,61 @@ def loaded_related(item: dict[str, Any]) -> Iterator[dict[str, Any]]:
     for source, entries in item["links"]:
         for entry in entries:
             yield _related_link(item["related_of"], source, item["rule"], item["terms"], entry)
+
+
+# graph.json stores a node without what the reader gives back from its other fields and the
+# document it is listed under (the last document node before it): a task's label ("12. " and its
+# title) and an entity's (its name), a document's node's ``document``, and its id as ``in``, the
+# part after the document's id and "/" (tasks' labels and titles and their documents' ids were
+# half of the nodes' bytes). A node that would not come back exactly is stored whole.
+IN_DOCUMENT = ("chapter", "task", "paragraph", "table", "row")
+_LABELS: dict[str, Callable[[dict[str, Any]], str]] = {
+    "task": lambda n: f"{n['number']}. {n['title']}",
+    "entity": lambda n: n["name"],
+}
+
+
+def stored_node(node: str, attrs: dict[str, Any], doc: str | None) -> dict[str, Any]:
+    """graph.json's item of ``node``, listed under the document ``doc``."""
+    t = attrs.get("type")
+    out: dict[str, Any] = {"id": node}
+    if t in IN_DOCUMENT and doc is not None and node.startswith(doc + "/"):
+        out = {"in": node[len(doc) + 1 :]}
+    out.update(attrs)
+    rule = _LABELS.get(t)  # type: ignore[arg-type]
+    if rule is not None and "label" in out and _has_fields(out) and rule(out) == out["label"]:
+        del out["label"]
+    if t in IN_DOCUMENT and doc is not None and out.get("document") == doc:
+        del out["document"]
+    back = loaded_node(out, doc)
+    if back != (node, attrs) or list(back[1]) != list(attrs):  # the attributes' order too
+        return {"id": node, **attrs}
+    return out
+
+
+def _has_fields(n: dict[str, Any]) -> bool:
+    try:
+        return isinstance(_LABELS[n["type"]](n), str)
+    except (KeyError, TypeError):
+        return False
+
+
+def loaded_node(item: dict[str, Any], doc: str | None) -> tuple[str, dict[str, Any]]:
+    """(node id, attributes) of a graph.json item (:func:`stored_node`)."""
+    attrs = dict(item)
+    node = f"{doc}/{attrs.pop('in')}" if "in" in attrs else attrs.pop("id")
+    t = attrs.get("type")
+    if "label" not in attrs and t in _LABELS:
+        attrs = {"type": t, "label": _LABELS[t](attrs), **attrs}
+    if t in IN_DOCUMENT and "document" not in attrs:
+        attrs["document"] = doc
+    return node, attrs
+
+
+def stored_nodes(nodes: Iterable[tuple[str, dict[str, Any]]]) -> Iterator[dict[str, Any]]:
+    """graph.json's items of ``nodes`` in order, each under the last document node before it."""
+    doc = None
+    for node, attrs in nodes:
+        if attrs.get("type") == "document":
+            doc = node
+        yield stored_node(node, attrs, doc)
