@@ -181,3 +181,33 @@ def test_block_score_frontier_gives_each_blocks_largest_score(seed_index):
                         assert top == max(tables[w][lens[d]] for d, w in zip(ids, ws))
                         checked += 1
         assert checked > 40
+
+
+def test_term_index_bytes_are_whooshs(seed_index):
+    """The term index writer of kb.index.storage writes the file whoosh's OrderedHashWriter
+    writes for the same keys (the bundled plans' bigram terms, with values of varied lengths)."""
+    import io
+
+    from whoosh.filedb.filetables import OrderedHashWriter
+    from whoosh.filedb.structfile import StructFile
+
+    from kb.index.storage import _fast_term_index
+
+    _kb, ix = seed_index
+    with ix.reader() as r:
+        items = [(b"\0\1" + t, t * (i % 7)) for i, t in enumerate(r.lexicon("bi"))]
+    assert len(items) > 1000
+    out = []
+    for fast in (False, True):
+        buf = io.BytesIO()
+        f = StructFile(buf)
+        f.close = lambda: None  # keep the bytes readable after the writer closes its file
+        w = OrderedHashWriter(f)
+        if fast:
+            _fast_term_index(w)
+            assert type(w) is not OrderedHashWriter
+        for k, v in items:
+            w.add(k, v)
+        w.close()
+        out.append(buf.getvalue())
+    assert out[0] == out[1]

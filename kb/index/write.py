@@ -255,23 +255,27 @@ def _write_part(i: int):
     w = new_writer()
     segs = []
     try:
-        tk = None
         vocabs = {}
         for d in docs:
             if w.pool.nbytes > SEGMENT_BYTES:  # bounds this process's memory: a new segment
                 segs.append(w._finalize_segment())
                 w = new_writer()
             units = _doc_rows(d)
-            dwords = _prepared_words(job["prepared"], d, units, job["multi"], job["key"])
-            if dwords is None:
-                tk = tk or _tokenizer_for(job["names"])
-                norm = job["norm"]
-                dwords = [(_words(tk, norm(u.text)), _words(tk, norm(title))) for u, _k, _c, title in units]
-            vocabs[d.id] = _add_doc(w, folder, d, units, dwords, job)
+            vocabs[d.id] = _add_doc(w, folder, d, units, _doc_words(d, units, job), job)
         segs.append(w._finalize_segment())
     finally:
         tmp.destroy()
     return segs, vocabs
+
+
+def _doc_words(d, units, ctx: dict) -> list[tuple[list[str], list[str]]]:
+    """(text words, title words) of each unit of ``d``: its prepared rows, or, where they do not
+    fit, jieba's words made here."""
+    dwords = _prepared_words(ctx["prepared"], d, units, ctx["multi"], ctx["key"])
+    if dwords is None:
+        tk, norm = _tokenizer_for(ctx["names"]), ctx["norm"]
+        dwords = [(_words(tk, norm(u.text)), _words(tk, norm(title))) for u, _k, _c, title in units]
+    return dwords
 
 
 def _add_doc(w, folder: Path, d, units, dwords, ctx: dict) -> dict[str, int]:
@@ -337,17 +341,17 @@ def _write(kb, folder: Path, norm: Normalizer, *, names, key: str, multi: bool, 
                 vocab.pop(x, None)
     todo = _without(kb.documents, kept)
     parts = _split(todo) if inc is None else [todo]
+    # Without prepared rows (a write outside a build) a single write has jieba's words of all its
+    # units made first, by worker processes while this one feeds whoosh. Otherwise each document's
+    # rows are read as it is added (in its part's process for a split write), a document whose
+    # rows do not fit has its words made then, and no document is loaded twice: the words of a
+    # thousand plans are never all in memory at once, and neither are the documents.
+    need = [
+        (norm(u.text), norm(t))
+        for d in (todo if not prepared and len(parts) == 1 else ())
+        for u, _k, _c, t in _doc_rows(d)
+    ]
     prepared = prepared or {}
-    unprepared: set[str] = set()
-    need: list[tuple[str, str]] = []
-    # a split write reads each document's rows in its part's process, as it adds the document;
-    # a single one reads them again as it adds each: the words of a thousand plans are never all
-    # in memory at once, and neither are the documents
-    for d in todo if len(parts) == 1 else ():
-        units = _doc_rows(d)
-        if _prepared_words(prepared, d, units, multi, key) is None:
-            unprepared.add(d.id)
-            need.extend((norm(u.text), norm(title)) for u, _k, _c, title in units)
     ctx = {
         "folder": folder,
         "parts": parts,
@@ -391,11 +395,7 @@ def _write(kb, folder: Path, norm: Normalizer, *, names, key: str, multi: bool, 
             else:
                 for d in todo:
                     units = _doc_rows(d)
-                    dwords = (
-                        [next(words_iter) for _ in units]
-                        if d.id in unprepared
-                        else _prepared_words(prepared, d, units, multi, key)
-                    )
+                    dwords = [next(words_iter) for _ in units] if need else _doc_words(d, units, ctx)
                     for x, c in _add_doc(w, folder, d, units, dwords, ctx).items():
                         vocab[x] = vocab.get(x, 0) + c
                 w.commit() if inc is None else w.commit(mergetype=_merge_policy)
