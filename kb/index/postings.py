@@ -16,7 +16,6 @@ from __future__ import annotations
 # imported by kb.index.topk once a searcher is open: whoosh is loaded by then
 import bisect
 import heapq
-from collections.abc import Iterable
 from itertools import repeat
 from operator import add, neg
 
@@ -52,8 +51,9 @@ class Engine:
     def begin(self) -> None:
         self._split.clear()
         # (a term's score map, when made, holds one entry per posting counted here)
-        kept = sum(p.decoded for ps in self._post.values() for p in ps)
-        if kept > self.MAX_KEPT:
+        if sum(g.decoded for g in self.segs) > self.MAX_KEPT:
+            for g in self.segs:
+                g.decoded = 0
             self._post.clear()
             self._maps.clear()
             self._docs.clear()
@@ -242,31 +242,22 @@ class Engine:
         return out
 
     def _term_scores(self, field: str, text: str, within: set[int]) -> dict[int, float]:
-        """BM25F of a term for the units of ``within`` that hold it: from the term's whole
-        :meth:`_score_map` when ``within`` is a fair share of its postings, else from the blocks
-        that may hold a unit of ``within``. The map may hold other units too: the whole score
-        map itself when ``within`` is at least half its size (cutting it out would cost as
-        much as the callers' lookups)."""
+        """BM25F of a term for the units of ``within`` that hold it: the term's whole
+        :meth:`_score_map` when kept or when ``within`` is a fair share of its postings, else the
+        scores of the blocks that may hold a unit of ``within``. Either way the map holds other
+        units too: callers look up units of ``within`` only (cutting the map down would cost
+        a Python step per unit)."""
         full = self._maps.get((field, text))
         if full is None and len(within) * 4 >= self._df(field, text):
             full = self._score_map(field, text)
         if full is not None:
-            if len(within) * 2 >= len(full):
-                return full
-            return {d: full[d] for d in within if d in full}
+            return full
         tables = self._scorer(field, text)
         out: dict[int, float] = {}
         for p in self._postings(field, text):
-            off = p.seg.offset
-            lens = p.seg.lengths(field)
             local = self._local(within, p.seg)
-            if not local:
-                continue
-            for i in p.blocks_for(local):
-                ids, ws, _vs = p.block(i)
-                for d, tf in zip(ids, ws):
-                    if d in local:
-                        out[d + off] = tables[tf][lens[d]]
+            if local:
+                p.add_scores(out, tables, field, p.blocks_for(local))
         return out
 
     def _leaf_scores(self, q, within: set[int]) -> dict[int, float]:
@@ -300,8 +291,8 @@ class Engine:
             got = self._word_bounds(q.fieldname, w, within)
             if i == 0:
                 out = got
-            else:  # every bigram must be there
-                out = {d: out[d] + b for d, b in got.items() if d in out}
+            else:  # every bigram must be there (the maps may hold other units: see _term_scores)
+                out = {d: out[d] + got[d] for d in out.keys() & got.keys()}
         return out
 
     def _word_bounds(self, field: str, w: str, within: set[int]) -> dict[int, float]:
@@ -389,13 +380,17 @@ class Engine:
 
     @staticmethod
     def _ordered_sums(per: list[dict[int, float]], units: list[int]) -> dict[int, float]:
-        """{unit: its parts added leaf by leaf in query order} (0.0 where a leaf has none, which
-        adds nothing: the same float as :meth:`_sum`), without a Python step per unit."""
-        sums: Iterable[float] = repeat(0.0, len(units))
+        """{unit: its parts added leaf by leaf in query order} (a leaf without a part for a unit
+        adds nothing: the same float as :meth:`_sum`), without a Python step per unit. A part
+        with fewer units than half of ``units`` is added on the units it has only."""
+        sums = dict.fromkeys(units, 0.0)
         for part in per:
-            if part:
-                sums = map(add, sums, map(part.get, units, repeat(0.0)))
-        return dict(zip(units, sums))
+            if len(part) * 2 < len(units):
+                keys = sums.keys() & part.keys()
+                sums.update(zip(keys, map(add, map(sums.__getitem__, keys), map(part.__getitem__, keys))))
+            elif part:
+                sums = dict(zip(units, map(add, sums.values(), map(part.get, units, repeat(0.0)))))
+        return sums
 
     def top(self, q, within: set[int], k: int | None, loose: bool = False) -> list[tuple[float, int]]:
         """(score, docnum), best first, ties in document order; the best k (all with None).
