@@ -16,8 +16,8 @@ from __future__ import annotations
 # imported by kb.index.topk once a searcher is open: whoosh is loaded by then
 import bisect
 import heapq
-from itertools import repeat
-from operator import add, neg
+from itertools import compress, repeat
+from operator import add, ge, neg, not_
 
 from whoosh.query import And, AndMaybe, Or, Phrase, Term
 
@@ -151,12 +151,17 @@ class Engine:
                     if got is not None:
                         out[d + off] = got[1]
                 continue
+            keep = local - dead if local is not None else None
             for i in blocks:
                 ids, _ws, vs = p.block(i)
-                if local is None and not dead:
-                    out.update(zip([d + off for d in ids], vs))
-                else:
-                    out.update((d + off, v) for d, v in zip(ids, vs) if d not in dead and (local is None or d in local))
+                if keep is None and not dead:
+                    out.update(zip(map(off.__add__, ids), vs))
+                    continue
+                # the postings of live units (of ``wanted``) picked without a Python step per
+                # posting: only their values are cut out of the block
+                sel = map(keep.__contains__, ids) if keep is not None else map(not_, map(dead.__contains__, ids))
+                js = list(compress(range(len(ids)), sel))
+                out.update(zip(map(off.__add__, map(ids.__getitem__, js)), map(vs.__getitem__, js)))
         return out
 
     def _phrase_docs(self, field: str, words: list[str], wanted: set[int] | None) -> set[int]:
@@ -305,27 +310,28 @@ class Engine:
             p.add_block_bounds(got, tables, field, sorted(self._local(within, p.seg)))
         return got
 
-    def _reach(self, leaves, late, within: set[int], exact: dict[int, float], low: float) -> set[int]:
-        """The units of ``within`` whose exact part plus the deferred leaves' block bounds
-        reaches ``low``. The docnums of a segment are cut where any deferred bigram's block
-        ends; on each piece a leaf can give at most its block's largest score (the block's score
-        frontier, kb.index.codec; a phrase at most the sum over its bigrams)."""
+    def _reach(self, leaves, late, units: list[int], exact: list[float], low: float) -> set[int]:
+        """The units (sorted, with their exact parts) whose exact part plus the deferred leaves'
+        block bounds reaches ``low``. The docnums of a segment are cut where any deferred
+        bigram's block ends; on each piece a leaf can give at most its block's largest score
+        (the block's score frontier, kb.index.codec; a phrase at most the sum over its bigrams)."""
         terms = []
         for i in late:
             q = leaves[i]
             for w in list(q.words) if isinstance(q, Phrase) else [q.text]:
                 terms.append((self._postings(q.fieldname, w), self._scorer(q.fieldname, w)))
-        top_exact = max(exact.values(), default=0.0)
+        top_exact = max(exact, default=0.0)
         out: set[int] = set()
         for k, g in enumerate(self.segs):
-            local = sorted(self._local(within, g))
-            if not local:
+            start, end = bisect.bisect_left(units, g.offset), bisect.bisect_left(units, g.end)
+            if start == end:
                 continue
+            last = units[end - 1] - g.offset
             blocks = []
             for posts, tables in terms:
                 p = posts[k]
                 blocks.append((p.his, p.block_maxes(tables)))
-            cuts = sorted({h for his, _ in blocks for h in his} | {local[-1]})
+            cuts = sorted({h for his, _ in blocks for h in his} | {last})
             at = [0] * len(blocks)
             lo = 0
             for hi in cuts:
@@ -336,13 +342,11 @@ class Engine:
                     if at[j] < len(his):
                         bound += bs[at[j]]
                 if bound + top_exact >= low:
-                    a, b = bisect.bisect_left(local, lo), bisect.bisect_right(local, hi)
-                    for d in local[a:b]:
-                        d += g.offset
-                        if bound + exact.get(d, 0.0) >= low:
-                            out.add(d)
+                    a = bisect.bisect_left(units, lo + g.offset, start, end)
+                    b = bisect.bisect_right(units, hi + g.offset, start, end)
+                    out.update(compress(units[a:b], map(ge, map(add, repeat(bound), exact[a:b]), repeat(low))))
                 lo = hi + 1
-                if lo > local[-1]:
+                if lo > last:
                     break
         return out
 
@@ -379,17 +383,18 @@ class Engine:
         return total
 
     @staticmethod
-    def _ordered_sums(per: list[dict[int, float]], units: list[int]) -> dict[int, float]:
-        """{unit: its parts added leaf by leaf in query order} (a leaf without a part for a unit
-        adds nothing: the same float as :meth:`_sum`), without a Python step per unit. A part
-        with fewer units than half of ``units`` is added on the units it has only."""
-        sums = dict.fromkeys(units, 0.0)
+    def _ordered_sums(per: list[dict[int, float]], units: list[int], unitset: set[int]) -> list[float]:
+        """Each unit's parts (``units`` sorted, ``unitset`` the same units) added leaf by leaf in
+        query order: a leaf without a part for a unit adds nothing, the same float as
+        :meth:`_sum`. A part with many units is added over all units without a Python step per
+        unit; a part with few units (a title word) on its own units only."""
+        sums = [0.0] * len(units)
         for part in per:
-            if len(part) * 2 < len(units):
-                keys = sums.keys() & part.keys()
-                sums.update(zip(keys, map(add, map(sums.__getitem__, keys), map(part.__getitem__, keys))))
+            if len(part) * 4 < len(units):
+                for d in part.keys() & unitset:
+                    sums[bisect.bisect_left(units, d)] += part[d]
             elif part:
-                sums = dict(zip(units, map(add, sums.values(), map(part.get, units, repeat(0.0)))))
+                sums = list(map(add, sums, map(part.get, units, repeat(0.0))))
         return sums
 
     def top(self, q, within: set[int], k: int | None, loose: bool = False) -> list[tuple[float, int]]:
@@ -424,8 +429,7 @@ class Engine:
         # the part of the score from the leaves not deferred, for every unit (0.0 where none
         # matches): summed leaf by leaf over the sorted units without a Python step per unit
         units = sorted(within)
-        exact = self._ordered_sums([{} if dfr else part for part, dfr in zip(per, deferred)], units)
-        parts = list(exact.values())
+        exact = self._ordered_sums([{} if dfr else part for part, dfr in zip(per, deferred)], units, within)
         best: list[tuple[float, int]] = []  # min-heap of (score, -docnum)
         done: set[int] = set()
         views = {i: self._view(leaves[i]) for i in late}
@@ -458,7 +462,7 @@ class Engine:
                 heapq.heapreplace(best, item)
 
         # a first k-th best from the units best on the exact part (or the first units)
-        seeds = [d for _, d in heapq.nsmallest(k, zip(map(neg, parts), units))]
+        seeds = [d for _, d in heapq.nsmallest(k, zip(map(neg, exact), units))]
         inf = float("inf")
         for d in seeds:
             consider(d, inf, [inf] * len(late))
@@ -468,17 +472,18 @@ class Engine:
         if low is None:
             cand = within - done
         elif most >= low:  # the same, range by range, with each block's largest score
-            cand = self._reach(leaves, late, within, exact, low) - done
+            cand = self._reach(leaves, late, units, exact, low) - done
         else:
-            cand = {d for d, sc in exact.items() if sc + most >= low} - done
+            cand = set(compress(units, map(ge, map(add, exact, repeat(most)), repeat(low)))) - done
         bounds = {i: self._bounds(leaves[i], cand) for i in late}
-        ub = self._ordered_sums([bounds.get(i, part) for i, part in enumerate(per)], sorted(cand))
-        for d in sorted(cand, key=lambda d: (-ub[d], d)):
+        order = sorted(cand)
+        ub = self._ordered_sums([bounds.get(i, part) for i, part in enumerate(per)], order, cand)
+        for neg_ub, d in sorted(zip(map(neg, ub), order)):
             # exact, no margin: ub adds its parts in the order of _sum, each at least the exact
             # part (float addition rounds monotonically), so a unit whose bound is below the
             # k-th best, or equal and later in document order, cannot enter; near-duplicate
             # units tie with the k-th best by the thousand and are left here unscored
-            if len(best) >= k and (ub[d], -d) < best[0]:
+            if len(best) >= k and (-neg_ub, -d) < best[0]:
                 break
-            consider(d, ub[d], [bounds[i].get(d) for i in late])
+            consider(d, -neg_ub, [bounds[i].get(d) for i in late])
         return [(sc, -nd) for sc, nd in sorted(best, reverse=True)]
