@@ -237,7 +237,7 @@ def consecutive(values: list) -> bool:
         return values[1][0] == values[0][0] + 1  # a three-character string found once: no sets
     starts = set(accumulate(values[0]))
     for i, x in enumerate(values[1:], 1):
-        starts &= {p - i for p in accumulate(x)}
+        starts.intersection_update(map((-i).__add__, accumulate(x)))
         if not starts:
             return False
     return True

@@ -22,6 +22,7 @@ from operator import add, ge, neg, not_
 from whoosh.query import And, AndMaybe, Or, Phrase, Term
 
 from kb.index.blocks import _LeafView, _Postings, _Seg, _Tables, consecutive, make_scorer
+from kb.index.codec import values_at
 
 
 class Unsupported(Exception):
@@ -71,7 +72,7 @@ class Engine:
             parts = {}
             for g in self.segs:
                 a, b = bisect.bisect_left(srt, g.offset), bisect.bisect_left(srt, g.end)
-                parts[g.offset] = {d - g.offset for d in srt[a:b]}
+                parts[g.offset] = set(map((-g.offset).__add__, srt[a:b]))
             got = self._split[id(docs)] = (docs, parts)
         return got[1][seg.offset]
 
@@ -161,7 +162,7 @@ class Engine:
                 # posting: only their values are cut out of the block
                 sel = map(keep.__contains__, ids) if keep is not None else map(not_, map(dead.__contains__, ids))
                 js = list(compress(range(len(ids)), sel))
-                out.update(zip(map(off.__add__, map(ids.__getitem__, js)), map(vs.__getitem__, js)))
+                out.update(zip(map(off.__add__, map(ids.__getitem__, js)), values_at(vs, js)))
         return out
 
     def _phrase_docs(self, field: str, words: list[str], wanted: set[int] | None) -> set[int]:
