@@ -7,7 +7,7 @@ from __future__ import annotations
 
 # imported once a searcher is open: whoosh is loaded by then
 import bisect
-from itertools import accumulate
+from itertools import accumulate, repeat
 from operator import getitem
 
 from whoosh.codec.whoosh3 import W3LeafMatcher, _lenfield, byte_to_length
@@ -212,9 +212,10 @@ class _Postings:
         off, lens = self.seg.offset, self.seg.lengths(field)
         for lo, hi, front, top in zip(self.los, self.his, self.fronts, self.block_maxes(tables)):
             a, b = bisect.bisect_left(local, lo), bisect.bisect_right(local, hi)
-            tab = tables[front[0][0]]
-            for d in local[a:b]:
-                out[d + off] = min(tab[lens[d]], top)
+            if a == b:
+                continue
+            got = map(min, map(tables[front[0][0]].__getitem__, map(lens.__getitem__, local[a:b])), repeat(top))
+            out.update(zip(map(off.__add__, local[a:b]), got))
 
     def blocks_for(self, wanted: set[int] | None) -> list[int]:
         """The blocks that may hold a unit of ``wanted`` (local docnums; every block for None)."""
