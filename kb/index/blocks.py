@@ -8,7 +8,7 @@ from __future__ import annotations
 # imported once a searcher is open: whoosh is loaded by then
 import bisect
 import functools
-from itertools import accumulate
+from itertools import accumulate, repeat
 from operator import getitem
 
 from whoosh.codec.whoosh3 import W3LeafMatcher, _lenfield, byte_to_length
@@ -66,6 +66,7 @@ class _Seg:
         self.end = offset + reader.doc_count_all()
         self.deleted = set(reader._perdoc.deleted_docs()) if reader.has_deletions() else set()
         self._lens: dict[str, bytes] = {}
+        self.decoded = 0  # postings of this segment decoded so far (the engine's memory budget)
 
     def lengths(self, field: str) -> bytes:
         """One length byte per docnum of the segment (0 for a unit without the field): padded
@@ -97,7 +98,7 @@ class _Postings:
         self._refs: list = []
         self._data: list = []
         self._ids: list = []  # (docnums, undecoded parts) of a block read for its docnums only
-        self.decoded = 0  # postings decoded so far (the engine's memory budget)
+        self._maxes: tuple[_Tables, list[float]] | None = None  # (tables, block_maxes with them)
         try:
             m = seg.r.postings(field, text)
         except TermNotFound:  # not in this segment
@@ -119,7 +120,7 @@ class _Postings:
                 lens = seg.lengths(field)
                 self._add(ids[0], ids[-1], [(w, lens[d]) for d, w in zip(ids, ws)], None)
                 self._data[-1] = (ids, ws, vs)
-                self.decoded = len(ids)
+                seg.decoded += len(ids)
             return
         lo = 0
         while True:
@@ -151,7 +152,7 @@ class _Postings:
         if got is None:
             parts = self._parts(i)
             got = self._ids[i] = (block_ids(parts), parts)
-            self.decoded += len(got[0])
+            self.seg.decoded += len(got[0])
         return got[0]
 
     def block(self, i: int):
@@ -162,23 +163,31 @@ class _Postings:
             half = self._ids[i]
             if half is None:
                 got = read_block(self._parts(i), count, m.format)
-                self.decoded += len(got[0])
+                self.seg.decoded += len(got[0])
             else:
                 got = read_block(half[1], count, m.format, half[0])
                 self._ids[i] = None
             self._data[i] = got
         return got
 
-    def lookup(self, d: int):
-        """(weight, value) of local docnum d's posting, or None."""
+    def locate(self, d: int) -> tuple[int, int] | None:
+        """(block, index in it) of local docnum d's posting, or None."""
         i = bisect.bisect_left(self.his, d)
         if i == len(self.his) or self.los[i] > d:
             return None
-        ids, ws, vs = self.block(i)
+        ids = self.block(i)[0]
         j = bisect.bisect_left(ids, d)
         if j == len(ids) or ids[j] != d:
             return None
-        return ws[j], vs[j]
+        return i, j
+
+    def lookup(self, d: int):
+        """(weight, value) of local docnum d's posting, or None."""
+        at = self.locate(d)
+        if at is None:
+            return None
+        _ids, ws, vs = self.block(at[0])
+        return ws[at[1]], vs[at[1]]
 
     def find(self, d: int) -> int:
         """The block that would hold local docnum d, or -1."""
@@ -186,11 +195,11 @@ class _Postings:
         i = bisect.bisect_left(self.his, d)
         return i if i < len(self.his) and self.los[i] <= d else -1
 
-    def add_scores(self, out: dict[int, float], tables: _Tables, field: str) -> None:
-        """Put the score of every live posting into ``out`` by global docnum, block by block
-        without a Python step per posting."""
+    def add_scores(self, out: dict[int, float], tables: _Tables, field: str, blocks: list[int] | None = None) -> None:
+        """Put the score of every live posting (of ``blocks``, default all) into ``out`` by
+        global docnum, block by block without a Python step per posting."""
         off, lens, rows = self.seg.offset, self.seg.lengths(field), tables.__getitem__
-        for i in range(len(self.his)):
+        for i in range(len(self.his)) if blocks is None else blocks:
             ids, ws, _vs = self.block(i)
             scores = map(getitem, map(rows, ws), map(lens.__getitem__, ids))
             out.update(zip(map(off.__add__, ids), scores) if off else zip(ids, scores))
@@ -198,8 +207,11 @@ class _Postings:
             out.pop(d + off, None)
 
     def block_maxes(self, tables: _Tables) -> list[float]:
-        """The largest score of each block (its frontier's largest)."""
-        return [max(tables[w][b] for w, b in front) for front in self.fronts]
+        """The largest score of each block (its frontier's largest); kept, as every leaf of
+        every query asks again."""
+        if self._maxes is None or self._maxes[0] is not tables:
+            self._maxes = (tables, [max(tables[w][b] for w, b in front) for front in self.fronts])
+        return self._maxes[1]
 
     def add_block_bounds(self, out: dict[int, float], tables: _Tables, field: str, local: list[int]) -> None:
         """For each local docnum of ``local`` (sorted) inside a block's range: the block's
@@ -208,9 +220,10 @@ class _Postings:
         off, lens = self.seg.offset, self.seg.lengths(field)
         for lo, hi, front, top in zip(self.los, self.his, self.fronts, self.block_maxes(tables)):
             a, b = bisect.bisect_left(local, lo), bisect.bisect_right(local, hi)
-            tab = tables[front[0][0]]
-            for d in local[a:b]:
-                out[d + off] = min(tab[lens[d]], top)
+            if a == b:
+                continue
+            got = map(min, map(tables[front[0][0]].__getitem__, map(lens.__getitem__, local[a:b])), repeat(top))
+            out.update(zip(map(off.__add__, local[a:b]), got))
 
     def blocks_for(self, wanted: set[int] | None) -> list[int]:
         """The blocks that may hold a unit of ``wanted`` (local docnums; every block for None)."""
@@ -233,7 +246,7 @@ def consecutive(values: list) -> bool:
         return values[1][0] == values[0][0] + 1  # a three-character string found once: no sets
     starts = set(accumulate(values[0]))
     for i, x in enumerate(values[1:], 1):
-        starts &= {p - i for p in accumulate(x)}
+        starts.intersection_update(map((-i).__add__, accumulate(x)))
         if not starts:
             return False
     return True
@@ -256,16 +269,18 @@ class _LeafView:
         if self.known is not None and d not in self.known:
             return None
         got = []
+        local = d - self.posts[0][seg].seg.offset
         for by_seg in self.posts:
-            x = by_seg[seg].lookup(d - by_seg[seg].seg.offset)
-            if x is None:
+            p = by_seg[seg]
+            at = p.locate(local)
+            if at is None:
                 return None
-            got.append(x)
-        if len(got) > 1 and self.known is None and not consecutive([v for _w, v in got]):
+            got.append(p.block(at[0]) + at[1:])  # (ids, weights, values, index)
+        if len(got) > 1 and self.known is None and not consecutive([vs[j] for _ids, _ws, vs, j in got]):
             return None
-        lb = self.lens[seg][d - self.posts[0][seg].seg.offset]
+        lb = self.lens[seg][local]
         sc = 0.0
-        for i, ((tf, _v), table) in enumerate(zip(got, self.tables)):
-            one = table[tf][lb]
+        for i, ((_ids, ws, _vs, j), table) in enumerate(zip(got, self.tables)):
+            one = table[ws[j]][lb]
             sc = one if i == 0 else sc + one
         return sc

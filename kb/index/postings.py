@@ -16,13 +16,13 @@ from __future__ import annotations
 # imported by kb.index.topk once a searcher is open: whoosh is loaded by then
 import bisect
 import heapq
-from collections.abc import Iterable
-from itertools import repeat
-from operator import add, neg
+from itertools import compress, repeat
+from operator import add, ge, neg, not_
 
 from whoosh.query import And, AndMaybe, Or, Phrase, Term
 
 from kb.index.blocks import _LeafView, _Postings, _Seg, _Tables, consecutive, make_scorer
+from kb.index.codec import values_at
 
 
 class Unsupported(Exception):
@@ -52,8 +52,9 @@ class Engine:
     def begin(self) -> None:
         self._split.clear()
         # (a term's score map, when made, holds one entry per posting counted here)
-        kept = sum(p.decoded for ps in self._post.values() for p in ps)
-        if kept > self.MAX_KEPT:
+        if sum(g.decoded for g in self.segs) > self.MAX_KEPT:
+            for g in self.segs:
+                g.decoded = 0
             self._post.clear()
             self._maps.clear()
             self._docs.clear()
@@ -71,7 +72,7 @@ class Engine:
             parts = {}
             for g in self.segs:
                 a, b = bisect.bisect_left(srt, g.offset), bisect.bisect_left(srt, g.end)
-                parts[g.offset] = {d - g.offset for d in srt[a:b]}
+                parts[g.offset] = set(map((-g.offset).__add__, srt[a:b]))
             got = self._split[id(docs)] = (docs, parts)
         return got[1][seg.offset]
 
@@ -151,12 +152,17 @@ class Engine:
                     if got is not None:
                         out[d + off] = got[1]
                 continue
+            keep = local - dead if local is not None else None
             for i in blocks:
                 ids, _ws, vs = p.block(i)
-                if local is None and not dead:
-                    out.update(zip([d + off for d in ids], vs))
-                else:
-                    out.update((d + off, v) for d, v in zip(ids, vs) if d not in dead and (local is None or d in local))
+                if keep is None and not dead:
+                    out.update(zip(map(off.__add__, ids), vs))
+                    continue
+                # the postings of live units (of ``wanted``) picked without a Python step per
+                # posting: only their values are cut out of the block
+                sel = map(keep.__contains__, ids) if keep is not None else map(not_, map(dead.__contains__, ids))
+                js = list(compress(range(len(ids)), sel))
+                out.update(zip(map(off.__add__, map(ids.__getitem__, js)), values_at(vs, js)))
         return out
 
     def _phrase_docs(self, field: str, words: list[str], wanted: set[int] | None) -> set[int]:
@@ -242,31 +248,22 @@ class Engine:
         return out
 
     def _term_scores(self, field: str, text: str, within: set[int]) -> dict[int, float]:
-        """BM25F of a term for the units of ``within`` that hold it: from the term's whole
-        :meth:`_score_map` when ``within`` is a fair share of its postings, else from the blocks
-        that may hold a unit of ``within``. The map may hold other units too: the whole score
-        map itself when ``within`` is at least half its size (cutting it out would cost as
-        much as the callers' lookups)."""
+        """BM25F of a term for the units of ``within`` that hold it: the term's whole
+        :meth:`_score_map` when kept or when ``within`` is a fair share of its postings, else the
+        scores of the blocks that may hold a unit of ``within``. Either way the map holds other
+        units too: callers look up units of ``within`` only (cutting the map down would cost
+        a Python step per unit)."""
         full = self._maps.get((field, text))
         if full is None and len(within) * 4 >= self._df(field, text):
             full = self._score_map(field, text)
         if full is not None:
-            if len(within) * 2 >= len(full):
-                return full
-            return {d: full[d] for d in within if d in full}
+            return full
         tables = self._scorer(field, text)
         out: dict[int, float] = {}
         for p in self._postings(field, text):
-            off = p.seg.offset
-            lens = p.seg.lengths(field)
             local = self._local(within, p.seg)
-            if not local:
-                continue
-            for i in p.blocks_for(local):
-                ids, ws, _vs = p.block(i)
-                for d, tf in zip(ids, ws):
-                    if d in local:
-                        out[d + off] = tables[tf][lens[d]]
+            if local:
+                p.add_scores(out, tables, field, p.blocks_for(local))
         return out
 
     def _leaf_scores(self, q, within: set[int]) -> dict[int, float]:
@@ -300,8 +297,8 @@ class Engine:
             got = self._word_bounds(q.fieldname, w, within)
             if i == 0:
                 out = got
-            else:  # every bigram must be there
-                out = {d: out[d] + b for d, b in got.items() if d in out}
+            else:  # every bigram must be there (the maps may hold other units: see _term_scores)
+                out = {d: out[d] + got[d] for d in out.keys() & got.keys()}
         return out
 
     def _word_bounds(self, field: str, w: str, within: set[int]) -> dict[int, float]:
@@ -314,27 +311,28 @@ class Engine:
             p.add_block_bounds(got, tables, field, sorted(self._local(within, p.seg)))
         return got
 
-    def _reach(self, leaves, late, within: set[int], exact: dict[int, float], low: float) -> set[int]:
-        """The units of ``within`` whose exact part plus the deferred leaves' block bounds
-        reaches ``low``. The docnums of a segment are cut where any deferred bigram's block
-        ends; on each piece a leaf can give at most its block's largest score (the block's score
-        frontier, kb.index.codec; a phrase at most the sum over its bigrams)."""
+    def _reach(self, leaves, late, units: list[int], exact: list[float], low: float) -> set[int]:
+        """The units (sorted, with their exact parts) whose exact part plus the deferred leaves'
+        block bounds reaches ``low``. The docnums of a segment are cut where any deferred
+        bigram's block ends; on each piece a leaf can give at most its block's largest score
+        (the block's score frontier, kb.index.codec; a phrase at most the sum over its bigrams)."""
         terms = []
         for i in late:
             q = leaves[i]
             for w in list(q.words) if isinstance(q, Phrase) else [q.text]:
                 terms.append((self._postings(q.fieldname, w), self._scorer(q.fieldname, w)))
-        top_exact = max(exact.values(), default=0.0)
+        top_exact = max(exact, default=0.0)
         out: set[int] = set()
         for k, g in enumerate(self.segs):
-            local = sorted(self._local(within, g))
-            if not local:
+            start, end = bisect.bisect_left(units, g.offset), bisect.bisect_left(units, g.end)
+            if start == end:
                 continue
+            last = units[end - 1] - g.offset
             blocks = []
             for posts, tables in terms:
                 p = posts[k]
                 blocks.append((p.his, p.block_maxes(tables)))
-            cuts = sorted({h for his, _ in blocks for h in his} | {local[-1]})
+            cuts = sorted({h for his, _ in blocks for h in his} | {last})
             at = [0] * len(blocks)
             lo = 0
             for hi in cuts:
@@ -345,13 +343,11 @@ class Engine:
                     if at[j] < len(his):
                         bound += bs[at[j]]
                 if bound + top_exact >= low:
-                    a, b = bisect.bisect_left(local, lo), bisect.bisect_right(local, hi)
-                    for d in local[a:b]:
-                        d += g.offset
-                        if bound + exact.get(d, 0.0) >= low:
-                            out.add(d)
+                    a = bisect.bisect_left(units, lo + g.offset, start, end)
+                    b = bisect.bisect_right(units, hi + g.offset, start, end)
+                    out.update(compress(units[a:b], map(ge, map(add, repeat(bound), exact[a:b]), repeat(low))))
                 lo = hi + 1
-                if lo > local[-1]:
+                if lo > last:
                     break
         return out
 
@@ -388,14 +384,19 @@ class Engine:
         return total
 
     @staticmethod
-    def _ordered_sums(per: list[dict[int, float]], units: list[int]) -> dict[int, float]:
-        """{unit: its parts added leaf by leaf in query order} (0.0 where a leaf has none, which
-        adds nothing: the same float as :meth:`_sum`), without a Python step per unit."""
-        sums: Iterable[float] = repeat(0.0, len(units))
+    def _ordered_sums(per: list[dict[int, float]], units: list[int], unitset: set[int]) -> list[float]:
+        """Each unit's parts (``units`` sorted, ``unitset`` the same units) added leaf by leaf in
+        query order: a leaf without a part for a unit adds nothing, the same float as
+        :meth:`_sum`. A part with many units is added over all units without a Python step per
+        unit; a part with few units (a title word) on its own units only."""
+        sums = [0.0] * len(units)
         for part in per:
-            if part:
-                sums = map(add, sums, map(part.get, units, repeat(0.0)))
-        return dict(zip(units, sums))
+            if len(part) * 4 < len(units):
+                for d in part.keys() & unitset:
+                    sums[bisect.bisect_left(units, d)] += part[d]
+            elif part:
+                sums = list(map(add, sums, map(part.get, units, repeat(0.0))))
+        return sums
 
     def top(self, q, within: set[int], k: int | None, loose: bool = False) -> list[tuple[float, int]]:
         """(score, docnum), best first, ties in document order; the best k (all with None).
@@ -429,8 +430,7 @@ class Engine:
         # the part of the score from the leaves not deferred, for every unit (0.0 where none
         # matches): summed leaf by leaf over the sorted units without a Python step per unit
         units = sorted(within)
-        exact = self._ordered_sums([{} if dfr else part for part, dfr in zip(per, deferred)], units)
-        parts = list(exact.values())
+        exact = self._ordered_sums([{} if dfr else part for part, dfr in zip(per, deferred)], units, within)
         best: list[tuple[float, int]] = []  # min-heap of (score, -docnum)
         done: set[int] = set()
         views = {i: self._view(leaves[i]) for i in late}
@@ -463,7 +463,7 @@ class Engine:
                 heapq.heapreplace(best, item)
 
         # a first k-th best from the units best on the exact part (or the first units)
-        seeds = [d for _, d in heapq.nsmallest(k, zip(map(neg, parts), units))]
+        seeds = [d for _, d in heapq.nsmallest(k, zip(map(neg, exact), units))]
         inf = float("inf")
         for d in seeds:
             consider(d, inf, [inf] * len(late))
@@ -473,17 +473,18 @@ class Engine:
         if low is None:
             cand = within - done
         elif most >= low:  # the same, range by range, with each block's largest score
-            cand = self._reach(leaves, late, within, exact, low) - done
+            cand = self._reach(leaves, late, units, exact, low) - done
         else:
-            cand = {d for d, sc in exact.items() if sc + most >= low} - done
+            cand = set(compress(units, map(ge, map(add, exact, repeat(most)), repeat(low)))) - done
         bounds = {i: self._bounds(leaves[i], cand) for i in late}
-        ub = self._ordered_sums([bounds.get(i, part) for i, part in enumerate(per)], sorted(cand))
-        for d in sorted(cand, key=lambda d: (-ub[d], d)):
+        order = sorted(cand)
+        ub = self._ordered_sums([bounds.get(i, part) for i, part in enumerate(per)], order, cand)
+        for neg_ub, d in sorted(zip(map(neg, ub), order)):
             # exact, no margin: ub adds its parts in the order of _sum, each at least the exact
             # part (float addition rounds monotonically), so a unit whose bound is below the
             # k-th best, or equal and later in document order, cannot enter; near-duplicate
             # units tie with the k-th best by the thousand and are left here unscored
-            if len(best) >= k and (ub[d], -d) < best[0]:
+            if len(best) >= k and (-neg_ub, -d) < best[0]:
                 break
-            consider(d, ub[d], [bounds[i].get(d) for i in late])
+            consider(d, -neg_ub, [bounds[i].get(d) for i in late])
         return [(sc, -nd) for sc, nd in sorted(best, reverse=True)]
