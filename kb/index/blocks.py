@@ -8,6 +8,7 @@ from __future__ import annotations
 # imported once a searcher is open: whoosh is loaded by then
 import bisect
 import functools
+from collections.abc import Sequence
 from itertools import accumulate
 from operator import getitem
 
@@ -92,7 +93,7 @@ class _Postings:
         self.seg = seg
         self.los: list[int] = []  # first possible docnum of each block
         self.his: list[int] = []  # last docnum of each block
-        self.fronts: list[list[tuple[float, int]]] = []  # (weight, length byte) pairs of each block
+        self.fronts: Sequence[list[tuple[float, int]]] = []  # (weight, length byte) pairs of each block
         self._blocks: TermBlocks | None = None
         self._fmt = seg.r.schema[field].format
         self._data: list = []

@@ -22,6 +22,7 @@ import marshal
 import struct
 import zlib
 from array import array
+from collections.abc import Sequence
 from itertools import accumulate
 
 from whoosh import columns
@@ -130,6 +131,31 @@ class BlockParts:
 _LEN = struct.Struct("!i")  # a block's byte length, negative for a term's last (whoosh's write_int)
 
 
+class Frontiers(Sequence):
+    """The score frontier of each block of a term, each decoded when first asked for: a term
+    read for its doc set or its whole score map never needs them, and decoding all of them took
+    most of the time of reading a term's headers."""
+
+    __slots__ = ("buf", "spans", "got")
+
+    def __init__(self, buf: bytes, spans: list[tuple[int, int]]):
+        self.buf, self.spans = buf, spans  # where each frontier's pairs are in buf
+        self.got: list[list[tuple[float, int]] | None] = [None] * len(spans)
+
+    def __len__(self) -> int:
+        return len(self.spans)
+
+    def __getitem__(self, i):  # ints only: slices are never taken
+        got = self.got[i]
+        if got is None:
+            a, b = self.spans[i]
+            got = self.got[i] = list(_PAIR.iter_unpack(self.buf[a:b]))
+        return got
+
+    def __iter__(self):
+        return map(self.__getitem__, range(len(self.spans)))
+
+
 class TermBlocks:
     """A term's posting blocks in one segment, read from the postings file in one piece and their
     headers parsed from it: ``his`` the last docnum of each block, ``fronts`` its score frontier,
@@ -145,8 +171,8 @@ class TermBlocks:
     def __init__(self, buf: bytes):
         self.buf = buf
         self.his: list[int] = []
-        self.fronts: list[list[tuple[float, int]]] = []
         self.spans: list[tuple[int, int, int]] = []
+        fronts: list[tuple[int, int]] = []
         pos, last = 0, False
         while not last:
             (length,) = _LEN.unpack_from(buf, pos)
@@ -156,9 +182,10 @@ class TermBlocks:
             at = pos + 4 + _HEAD.size
             start = at + n * _PAIR.size
             self.his.append(maxid)
-            self.fronts.append(list(_PAIR.iter_unpack(buf[at:start])))
+            fronts.append((at, start))
             self.spans.append((start, end, count))
             pos = end
+        self.fronts = Frontiers(buf, fronts)
 
     def parts(self, i: int) -> BlockParts:
         start, end, count = self.spans[i]
