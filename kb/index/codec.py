@@ -136,11 +136,12 @@ class Frontiers(Sequence):
     read for its doc set or its whole score map never needs them, and decoding all of them took
     most of the time of reading a term's headers."""
 
-    __slots__ = ("buf", "spans", "got")
+    __slots__ = ("buf", "spans", "got", "missing")
 
     def __init__(self, buf: bytes, spans: list[tuple[int, int]]):
         self.buf, self.spans = buf, spans  # where each frontier's pairs are in buf
-        self.got: list[list[tuple[float, int]] | None] = [None] * len(spans)
+        self.got: list = [None] * len(spans)
+        self.missing = len(spans)  # frontiers not decoded yet
 
     def __len__(self) -> int:
         return len(self.spans)
@@ -150,10 +151,15 @@ class Frontiers(Sequence):
         if got is None:
             a, b = self.spans[i]
             got = self.got[i] = list(_PAIR.iter_unpack(self.buf[a:b]))
+            self.missing -= 1
         return got
 
     def __iter__(self):
-        return map(self.__getitem__, range(len(self.spans)))
+        # every block's (a term's block maxima): all decoded, then iterated without a call per block
+        if self.missing:
+            for i in range(len(self.spans)):
+                self[i]
+        return iter(self.got)
 
 
 class TermBlocks:
