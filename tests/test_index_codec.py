@@ -211,3 +211,36 @@ def test_term_index_bytes_are_whooshs(seed_index):
         w.close()
         out.append(buf.getvalue())
     assert out[0] == out[1]
+
+
+def test_term_blocks_read_whole_match_the_blocks_walked_in_the_file(seed_index):
+    """A term's blocks read in one piece (kb.index.codec.TermBlocks) are the blocks whoosh's
+    matcher walks through the postings file one by one: the same last docnums, score frontiers
+    and postings, for terms of one block and of many, a positions field and a frequency field."""
+    from kb.index.codec import TermBlocks, block_ids, read_block
+
+    _kb, ix = seed_index
+    with ix.searcher() as s:
+        r = s.reader()
+        multi = 0
+        for field in ("bi", "words"):
+            fmt = s.schema[field].format
+            terms = sorted(r.iter_field(field), key=lambda t: -t[1].doc_frequency())
+            for text, _info in terms[:15] + terms[-5:]:
+                tb = TermBlocks(r._terms.postings_bytes(field, text))
+                m = r.postings(field, text)
+                walked = []
+                while True:
+                    walked.append((m._maxid, m.frontier, m._block()))
+                    if m._lastblock:
+                        break
+                    m._goto(m._nextoffset)
+                assert tb.his == [hi for hi, _f, _b in walked]
+                assert list(tb.fronts) == [f for _h, f, _b in walked]
+                for i, (_h, _f, (ids, ws, vs)) in enumerate(walked):
+                    count = tb.spans[i][2]
+                    got = read_block(tb.parts(i), count, fmt)
+                    assert got[0] == ids == block_ids(tb.parts(i))
+                    assert got[1] == ws and list(got[2]) == list(vs)
+                multi += len(walked) > 1
+        assert multi >= 10

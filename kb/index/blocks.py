@@ -8,15 +8,16 @@ from __future__ import annotations
 # imported once a searcher is open: whoosh is loaded by then
 import bisect
 import functools
+from collections.abc import Sequence
 from itertools import accumulate, repeat
 from operator import getitem
 
-from whoosh.codec.whoosh3 import W3LeafMatcher, _lenfield, byte_to_length
+from whoosh.codec.whoosh3 import _lenfield, byte_to_length
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 
 from kb.index.blockformat import CompactPositions
-from kb.index.codec import block_ids, block_parts, position_deltas, read_block
+from kb.index.codec import TermBlocks, block_ids, position_deltas, read_block
 
 
 class _Tables(dict):
@@ -90,57 +91,49 @@ class _Postings:
     (local docnum, weight, value) are decoded on first use and kept."""
 
     def __init__(self, seg: _Seg, field: str, text: bytes):
-
         self.seg = seg
         self.los: list[int] = []  # first possible docnum of each block
         self.his: list[int] = []  # last docnum of each block
-        self.fronts: list[list[tuple[float, int]]] = []  # (weight, length byte) pairs of each block
-        self._refs: list = []
+        self.fronts: Sequence[list[tuple[float, int]]] = []  # (weight, length byte) pairs of each block
+        self._blocks: TermBlocks | None = None
+        self._fmt = seg.r.schema[field].format
         self._data: list = []
         self._ids: list = []  # (docnums, undecoded parts) of a block read for its docnums only
         self._maxes: tuple[_Tables, list[float]] | None = None  # (tables, block_maxes with them)
         try:
-            m = seg.r.postings(field, text)
+            raw = seg.r._terms.postings_bytes(field, text)  # the segment's TermTable (kb.index.codec)
         except TermNotFound:  # not in this segment
             return
-        if isinstance(m, FilterMatcher):
-            # a segment with deleted units (an incremental build): whoosh wraps the term's
-            # matcher to skip them, which would hide the blocks; the readers here drop them
-            # themselves (seg.deleted)
-            m = m.child
-        if not isinstance(m, W3LeafMatcher):  # inlined: a few postings kept in the term info
-            ids, ws, vs = [], [], []
-            deltas = isinstance(m.format, CompactPositions)
-            while m.is_active():
-                ids.append(m.id())
-                ws.append(m.weight())
-                vs.append(position_deltas(m.value()) if deltas else m.value())  # as a block gives it
-                m.next()
-            if ids:
-                lens = seg.lengths(field)
-                self._add(ids[0], ids[-1], [(w, lens[d]) for d, w in zip(ids, ws)], None)
-                self._data[-1] = (ids, ws, vs)
-                seg.decoded += len(ids)
+        if raw is not None:
+            tb = self._blocks = TermBlocks(raw)
+            self.his, self.fronts = tb.his, tb.fronts
+            self.los = [0] + [h + 1 for h in tb.his[:-1]]
+            self._data = [None] * len(tb.his)
+            self._ids = [None] * len(tb.his)
             return
-        lo = 0
-        while True:
-            self._add(lo, m._maxid, m.frontier, (m, m._dataoffset, m._nextoffset, m._blocklength))
-            lo = m._maxid + 1
-            if m._lastblock:
-                break
-            m._goto(m._nextoffset)
-
-    def _add(self, lo, hi, front, ref):
-        self.los.append(lo)
-        self.his.append(hi)
-        self.fronts.append(front)
-        self._refs.append(ref)
-        self._data.append(None)
-        self._ids.append(None)
+        # inlined: a few postings kept in the term info. A segment with deleted units (an
+        # incremental build) has whoosh wrap the matcher to skip them; the readers here drop
+        # them themselves (seg.deleted)
+        m = seg.r.postings(field, text)
+        if isinstance(m, FilterMatcher):
+            m = m.child
+        ids, ws, vs = [], [], []
+        deltas = isinstance(m.format, CompactPositions)
+        while m.is_active():
+            ids.append(m.id())
+            ws.append(m.weight())
+            vs.append(position_deltas(m.value()) if deltas else m.value())  # as a block gives it
+            m.next()
+        if ids:
+            lens = seg.lengths(field)
+            self.los, self.his = [ids[0]], [ids[-1]]
+            self.fronts = [[(w, lens[d]) for d, w in zip(ids, ws)]]
+            self._data, self._ids = [(ids, ws, vs)], [None]
+            seg.decoded += len(ids)
 
     def _parts(self, i: int):
-        m, start, end, count = self._refs[i]
-        return block_parts(m._postfile.get(start, end - start), count)
+        assert self._blocks is not None  # inlined postings are decoded from the start
+        return self._blocks.parts(i)
 
     def ids(self, i: int) -> list[int]:
         """The local docnums of block i: a doc set reads no weight or value (a phrase's
@@ -159,13 +152,14 @@ class _Postings:
         """(ids, weights, values) of block i."""
         got = self._data[i]
         if got is None:
-            m, _start, _end, count = self._refs[i]
+            assert self._blocks is not None
+            count = self._blocks.spans[i][2]
             half = self._ids[i]
             if half is None:
-                got = read_block(self._parts(i), count, m.format)
+                got = read_block(self._parts(i), count, self._fmt)
                 self.seg.decoded += len(got[0])
             else:
-                got = read_block(half[1], count, m.format, half[0])
+                got = read_block(half[1], count, self._fmt, half[0])
                 self._ids[i] = None
             self._data[i] = got
         return got

@@ -22,6 +22,7 @@ import marshal
 import struct
 import zlib
 from array import array
+from collections.abc import Sequence
 from itertools import accumulate
 
 from whoosh import columns
@@ -127,8 +128,74 @@ class BlockParts:
         self.deltas, self.rest = _from_planes(raw, 0, count)
 
 
-def block_parts(data: bytes, count: int) -> BlockParts:
-    return BlockParts(data, count)
+_LEN = struct.Struct("!i")  # a block's byte length, negative for a term's last (whoosh's write_int)
+
+
+class Frontiers(Sequence):
+    """The score frontier of each block of a term, each decoded when first asked for: a term
+    read for its doc set or its whole score map never needs them, and decoding all of them took
+    most of the time of reading a term's headers."""
+
+    __slots__ = ("buf", "spans", "got", "missing")
+
+    def __init__(self, buf: bytes, spans: list[tuple[int, int]]):
+        self.buf, self.spans = buf, spans  # where each frontier's pairs are in buf
+        self.got: list = [None] * len(spans)
+        self.missing = len(spans)  # frontiers not decoded yet
+
+    def __len__(self) -> int:
+        return len(self.spans)
+
+    def __getitem__(self, i):  # ints only: slices are never taken
+        got = self.got[i]
+        if got is None:
+            a, b = self.spans[i]
+            got = self.got[i] = list(_PAIR.iter_unpack(self.buf[a:b]))
+            self.missing -= 1
+        return got
+
+    def __iter__(self):
+        # every block's (a term's block maxima): all decoded, then iterated without a call per block
+        if self.missing:
+            for i in range(len(self.spans)):
+                self[i]
+        return iter(self.got)
+
+
+class TermBlocks:
+    """A term's posting blocks in one segment, read from the postings file in one piece and their
+    headers parsed from it: ``his`` the last docnum of each block, ``fronts`` its score frontier,
+    ``spans`` (start, end, postings) of its data in ``buf``.
+
+    Why one read: walking the blocks through the file costs three positional reads per block
+    (length, header, frontier; whoosh's seek and read in Python each time), ~8,000 of them in the
+    first query of a process at 1,000 plans; the term's bytes are read whole once instead (a few
+    hundred KB for the commonest bigram) and kept, so a block's postings are cut out of memory."""
+
+    __slots__ = ("buf", "his", "fronts", "spans")
+
+    def __init__(self, buf: bytes):
+        self.buf = buf
+        self.his: list[int] = []
+        self.spans: list[tuple[int, int, int]] = []
+        fronts: list[tuple[int, int]] = []
+        pos, last = 0, False
+        while not last:
+            (length,) = _LEN.unpack_from(buf, pos)
+            last = length < 0
+            end = pos + 4 + abs(length)
+            count, maxid, _mx, n = _HEAD.unpack_from(buf, pos + 4)
+            at = pos + 4 + _HEAD.size
+            start = at + n * _PAIR.size
+            self.his.append(maxid)
+            fronts.append((at, start))
+            self.spans.append((start, end, count))
+            pos = end
+        self.fronts = Frontiers(buf, fronts)
+
+    def parts(self, i: int) -> BlockParts:
+        start, end, count = self.spans[i]
+        return BlockParts(self.buf[start:end], count)
 
 
 def block_ids(parts: BlockParts) -> list[int]:
@@ -137,7 +204,7 @@ def block_ids(parts: BlockParts) -> list[int]:
 
 
 def read_block(parts: BlockParts, count: int, fmt, ids: list[int] | None = None):
-    """(docnums, weights, values) of a block's :func:`block_parts` (``count`` postings, ``fmt``
+    """(docnums, weights, values) of a block's :class:`BlockParts` (``count`` postings, ``fmt``
     the field's format; ``ids`` its :func:`block_ids` when already read), all at once: what
     :class:`CompactLeafMatcher` reads piece by piece."""
     raw, pos = parts.raw, parts.rest

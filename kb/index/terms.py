@@ -52,3 +52,13 @@ class TermTable(whoosh3.W3TermsReader):
         if got is None:
             raise KeyError((fieldname, tbytes))
         return got.doc_frequency()
+
+    def postings_bytes(self, fieldname: str, tbytes: bytes) -> bytes | None:
+        """All of a term's posting blocks as written (one read), or None for postings inlined in
+        the term info; TermNotFound for a term not in the segment."""
+        info = self.term_info(fieldname, tbytes)
+        if info.is_inlined():
+            return None
+        offset, length = info.extent()
+        # W3TermInfo.from_bytes leaves the length as struct.unpack's 1-tuple
+        return self._postfile.get(offset, length[0] if isinstance(length, tuple) else length)
