@@ -126,8 +126,10 @@ def document_part(doc, edges: list, multi: bool) -> Part:
     )
 
 
-# what ends a document's node, the first of its part's nodes (no JSON string holds it raw)
-NODE_END = '},{"id":'
+# what ends a document's node, the first of its part's nodes: the next node opens with its key
+# ("id", or "in" for an id stored within its document); no JSON string holds it raw (its quote
+# would be escaped)
+NODE_END = '},{"'
 
 
 def collection_parts(
