@@ -352,10 +352,10 @@ def test_parallel_workers_run_only_a_few_documents_ahead_of_the_parent(tmp_path)
     then hold) the collection's results while it folds in the first ones."""
     import time
 
-    from kb.build import _AHEAD, _run
+    from kb.build.workers import _AHEAD, run_ordered
 
     jobs, n = 2, 40
-    results = _run(_mark, [(tmp_path, i) for i in range(n)], jobs)
+    results = run_ordered(_mark, [(tmp_path, i) for i in range(n)], jobs)
     assert next(results) == 0
     time.sleep(0.5)  # the workers would reach the end of a queue of everything by now
     assert len(list(tmp_path.iterdir())) <= jobs * (_AHEAD + 1) + 1

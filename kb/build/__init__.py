@@ -10,7 +10,6 @@ import contextlib
 import functools
 import gc
 import hashlib
-import itertools
 import json
 import time
 from collections.abc import Callable, Generator, Sequence
@@ -31,6 +30,7 @@ from kb.build.cache import (
 from kb.build.corpus import DEFAULT_CORPUS, _check_file_ids, _check_ids, _file_id, _meta_title, collect_corpus
 from kb.build.kbjson import write_kb_json_stream
 from kb.build.stream import Collection, held_get, held_of, held_put
+from kb.build.workers import run_ordered
 from kb.errors import KBError
 from kb.model import KB, Document
 from kb.store import KB_FILE, atomic_build, gens_dir, write_json
@@ -232,7 +232,9 @@ def collect(
     # the parent reads the others' facts; an entry found broken is made again here
     has_entry = [bool(cache and read_cache and _cache_path(cache, k).exists()) for k in keys]
     processed = 0
-    with contextlib.closing(_run(_per_document, [jobs_of[i] for i in range(n) if not has_entry[i]], jobs)) as results:
+    with contextlib.closing(
+        run_ordered(_per_document, [jobs_of[i] for i in range(n) if not has_entry[i]], jobs)
+    ) as results:
         for i in range(n):
             if has_entry[i] and cached(i):
                 continue
@@ -250,35 +252,6 @@ def collect(
         coll.entities = entities_of(lex, uses, multi)
     coll.holders, coll.naming = holders.map, naming.map
     return coll
-
-
-# Documents handed to each worker ahead of the one the parent waits for. A result is a whole
-# document's parts (a few MB of objects for a plan of 90 KB, and its pickle); the parent holds
-# the results that came in before it reached them, and a worker the results of its task, so
-# tasks of one document with a bounded queue keep both sizes to a few documents whatever the
-# collection's (chunks of 60 plans held 500 MB at 1,000). Two ahead per worker keep the workers
-# busy while the parent folds a document in.
-_AHEAD = 2
-
-
-def _run(fn, items: list, jobs: int) -> Generator:
-    """``fn`` of each item, in order; in ``jobs`` worker processes when there are several."""
-    if jobs <= 1 or len(items) < 2:
-        yield from (fn(x) for x in items)
-        return
-    from collections import deque
-    from concurrent.futures import ProcessPoolExecutor
-
-    pool = ProcessPoolExecutor(max_workers=jobs)
-    try:
-        todo = iter(items)
-        ahead = deque(pool.submit(fn, x) for x in itertools.islice(todo, jobs * (_AHEAD + 1)))
-        while ahead:
-            result = ahead.popleft().result()
-            ahead.extend(pool.submit(fn, x) for x in itertools.islice(todo, 1))
-            yield result
-    finally:
-        pool.shutdown(cancel_futures=True)
 
 
 def enrich_kb(kb: KB, extracted: bool = False, timings: dict | None = None) -> KB:
