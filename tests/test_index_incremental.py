@@ -305,3 +305,20 @@ def test_split_full_write_ranks_like_one_segment(plans, tmp_path, monkeypatch):
     write_index(kb_, tmp_path / "c" / "index", previous=a / "index", reuse=reuse)
     assert linked_from(tmp_path / "c" / "index", a / "index")
     same_as_full(kb_, tmp_path / "c", tmp_path / "f")
+
+
+def test_a_write_that_keeps_no_document_is_a_full_split_write(plans, tmp_path, monkeypatch):
+    """New code (or all texts changed) leaves nothing to keep from the previous index: the
+    write is a full one, split into parts as a fresh build's (one incremental writer would hold
+    every document's postings at once), with a fresh build's bytes and no file of the old."""
+    import kb.index.write
+
+    kb_ = make(sorted(plans.glob("*.txt")), tmp_path / "cache")
+    monkeypatch.setattr(kb.index.write, "SPLIT_CHARS", 2000)
+    fresh, old, new = tmp_path / "fresh" / "index", tmp_path / "old" / "index", tmp_path / "new" / "index"
+    write_index(kb_, fresh)
+    write_index(kb_, old)
+    write_index(kb_, new, previous=old, reuse=frozenset())
+    assert len(list(new.glob("*.pst"))) >= 2  # several segments, as the fresh write
+    assert tree_hashes(new) == tree_hashes(fresh)
+    assert not linked_from(new, old)

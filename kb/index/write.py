@@ -99,6 +99,10 @@ def _prepare_incremental(previous: Path, folder: Path, key: str, multi: bool, re
             if old is None or old.stamp() != meta["source"].get("kb"):
                 old = None  # not the kb.json the previous index read: keep no document
             kept = {d for d in kept if same_lines(old, src, d)}
+        if not kept:
+            # nothing to keep (new code, other texts): a full write, split into parts written in
+            # parallel, holds a part's postings at a time; one incremental writer would hold all
+            raise _Fallback("no document kept")
         dropped = {d: _read_vocab(_vocab_file(previous, d)) for d in docs if d not in kept}
         folder.mkdir(parents=True, exist_ok=True)
         _clear(folder)
